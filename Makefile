@@ -1,0 +1,74 @@
+# parsipas — two commands for a newcomer: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test lint typecheck test-sqlite test-postgres test-frontend frontend venv migrate seed clean db-regen migrations-check e2e bench
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip uv >/dev/null
+	$(BIN)/uv pip install --python $(BIN)/python -q -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+frontend:
+	@if [ -f frontend/package.json ]; then \
+	  cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build; \
+	else echo "frontend: chưa có SPA (placeholder page)"; fi
+
+# Serve the API and the SPA on http://127.0.0.1:8000 with the Bình Gia demo data (PARSIPAS_* variables honoured).
+run: venv frontend
+	PARSIPAS_DEMO=$${PARSIPAS_DEMO:-1} \
+	PARSIPAS_AS_OF_DATE=$${PARSIPAS_AS_OF_DATE-$$( [ "$${PARSIPAS_DEMO:-1}" = "1" ] && echo 2024-10-15 )} \
+	$(BIN)/parsipas serve
+
+migrate: venv
+	$(BIN)/parsipas migrate
+
+seed: venv
+	$(BIN)/parsipas seed-demo
+
+lint: venv
+	$(BIN)/ruff check api tests bench migrations
+
+typecheck: venv
+	$(BIN)/mypy api
+
+test-sqlite: venv
+	PARSIPAS_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e" $(PYTEST_ARGS)
+
+test-postgres: venv
+	@$(BIN)/python -c "import sqlalchemy as sa; sa.create_engine('$(PG_URL)').connect().close()" 2>/dev/null || \
+	  { echo "PostgreSQL không truy cập được tại $(PG_URL) — start it (see README) / PostgreSQL is required"; exit 1; }
+	PARSIPAS_TEST_DB=postgresql PARSIPAS_TEST_PG_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e" $(PYTEST_ARGS)
+
+test-frontend:
+	@if [ -f frontend/package.json ]; then cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run check; fi
+
+e2e: venv frontend
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e
+
+migrations-check: venv
+	@tmp=$$(mktemp -d); PARSIPAS_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic upgrade head >/dev/null && \
+	  PARSIPAS_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic check; rc=$$?; rm -rf $$tmp; exit $$rc
+
+# Lint, types, migrations, the whole suite on SQLite and on PostgreSQL, the SPA's checks and browser tests.
+test: lint typecheck migrations-check test-sqlite test-postgres test-frontend
+	@if [ -d tests/e2e ] && [ -f frontend/package.json ]; then $(MAKE) --no-print-directory e2e; fi
+
+bench: venv
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Development only, before the first release: rewrite the single initial migration from the models.
+db-regen: venv
+	rm -f migrations/versions/*initial_schema.py
+	@tmp=$$(mktemp -d); PARSIPAS_DATABASE_URL=sqlite:///$$tmp/regen.db $(BIN)/alembic revision --autogenerate -m "initial schema" && rm -rf $$tmp
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,59 @@
+"""Named dependencies: ``CurrentPrincipal`` and ``require(Permission.X)``."""
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from api.auth import service
+from api.authz.permissions import Permission
+from api.authz.principal import Principal
+from api.config import Settings, get_settings
+from api.db import SessionDep, write_session
+from api.errors import Forbidden, Unauthorized
+
+oauth2_scheme = OAuth2PasswordBearer(
+    tokenUrl="/api/v1/auth/login",
+    auto_error=False,
+    description="Access JWT from /auth/login, or an API token (pst_…)",
+)
+
+
+def get_principal(
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    if not token:
+        raise Unauthorized()
+    settings: Settings = getattr(request.app.state, "settings", None) or get_settings()
+    if token.startswith(service.TOKEN_PREFIX + "_"):
+        readonly = request.method in ("GET", "HEAD", "OPTIONS")
+        if readonly:
+            with write_session(request.app.state.engine) as ws:
+                principal = service.principal_from_api_token(
+                    session, token, may_write=False, write_session=ws
+                )
+        else:
+            principal = service.principal_from_api_token(session, token, may_write=True, write_session=None)
+    else:
+        principal = service.principal_from_jwt(session, settings, token)
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require(permission: Permission) -> Any:
+    """Dependency: the caller holds ``permission`` somewhere (rows are still scoped by api.authz.scope)."""
+
+    def _check(principal: CurrentPrincipal) -> Principal:
+        if not principal.has(permission):
+            raise Forbidden(
+                "Bạn không có quyền thực hiện thao tác này.",
+                f"Missing permission {permission.value}.",
+                code="missing_permission",
+            )
+        return principal
+
+    _check.__name__ = f"require_{permission.name}"
+    return Depends(_check)

@@ -1,0 +1,72 @@
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from api.authz.permissions import Permission
+from api.models.user import Role
+
+
+class LoginRequest(BaseModel):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: str = Field(min_length=10, max_length=200)
+
+
+class LogoutRequest(BaseModel):
+    refresh_token: str | None = Field(default=None, max_length=200)
+
+
+class MembershipRead(BaseModel):
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    unit_level: str
+    role: Role
+
+
+class MeRead(BaseModel):
+    id: int | None
+    username: str | None
+    full_name: str
+    kind: str  # "user" | "token"
+    language: str = "vi"
+    memberships: list[MembershipRead]
+    permissions: list[Permission]
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=10, max_length=200)
+
+
+class ApiTokenCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    unit_id: int
+    permissions: list[Permission] = Field(min_length=1)
+    expires_at: datetime | None = None
+
+
+class ApiTokenRead(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    unit_id: int
+    permissions: list[str]
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class ApiTokenCreated(ApiTokenRead):
+    token: str  # shown once

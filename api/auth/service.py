@@ -1,0 +1,253 @@
+"""Login, refresh-token rotation, logout, throttling, API tokens and turning credentials into a Principal."""
+
+import math
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from api.audit.service import record
+from api.auth import security
+from api.authz.permissions import ROLE_PERMISSIONS, TOKEN_CEILING, Permission
+from api.authz.principal import Grant, Principal, grant_for_role
+from api.config import Settings
+from api.errors import TooManyRequests, Unauthorized
+from api.models import ApiToken, AuthSession, LoginThrottle, Membership, OrgUnit, RefreshToken, Role, User
+
+TOKEN_PREFIX = "pst"
+BAD_LOGIN = ("Tên đăng nhập hoặc mật khẩu không đúng.", "Incorrect username or password.")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- throttling -------------------------------------------------------------------------------------------
+
+
+def _throttle_keys(username: str, client_ip: str | None) -> list[tuple[str, str]]:
+    keys = [("user", f"user:{username.strip().lower()}")]
+    if client_ip:
+        keys.append(("ip", f"ip:{client_ip}"))
+    return keys
+
+
+def _check_throttle(session: Session, settings: Settings, keys: list[tuple[str, str]]) -> None:
+    now = _now()
+    for _kind, key in keys:
+        row = session.get(LoginThrottle, key)
+        if row and row.locked_until and row.locked_until > now:
+            retry = max(1, math.ceil((row.locked_until - now).total_seconds()))
+            raise TooManyRequests(
+                f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {math.ceil(retry / 60)} phút.",
+                "Too many failed logins; retry later.",
+                headers={"Retry-After": str(retry)},
+            )
+
+
+def _record_failure(session: Session, settings: Settings, keys: list[tuple[str, str]]) -> None:
+    now = _now()
+    window = timedelta(seconds=settings.login_window_seconds)
+    for kind, key in keys:
+        limit = settings.login_max_failures_per_user if kind == "user" else settings.login_max_failures_per_ip
+        row = session.get(LoginThrottle, key)
+        if row is None or row.window_start + window < now:
+            row = row or LoginThrottle(key=key, window_start=now)
+            row.window_start, row.failures, row.locked_until = now, 0, None
+        row.failures += 1
+        if row.failures >= limit:
+            row.locked_until = now + window
+        session.add(row)
+
+
+def _clear_user_throttle(session: Session, username: str) -> None:
+    row = session.get(LoginThrottle, f"user:{username.strip().lower()}")
+    if row is not None:
+        session.delete(row)
+
+
+# --- login / refresh / logout -----------------------------------------------------------------------------
+
+
+def _issue(session: Session, settings: Settings, user: User, auth_session: AuthSession) -> dict[str, object]:
+    refresh = security.new_opaque_token("psr")
+    session.add(RefreshToken(session_id=auth_session.id or 0, token_hash=security.sha256_hex(refresh)))
+    access, ttl = security.create_access_token(
+        settings, user_id=user.id or 0, session_id=auth_session.id or 0
+    )
+    return {"access_token": access, "refresh_token": refresh, "token_type": "bearer", "expires_in": ttl}
+
+
+def login(
+    session: Session,
+    settings: Settings,
+    *,
+    username: str,
+    password: str,
+    client_ip: str | None,
+    user_agent: str | None,
+) -> dict[str, object]:
+    """Verify credentials and open a session. Commits itself: failures must be counted even when refused."""
+    keys = _throttle_keys(username, client_ip)
+    _check_throttle(session, settings, keys)
+    user = session.exec(select(User).where(User.username == username.strip())).first()
+    ok = security.verify_password(password, user.password_hash if user else None)
+    if not ok or user is None or not user.is_active:
+        _record_failure(session, settings, keys)
+        session.commit()
+        raise Unauthorized(*BAD_LOGIN, code="invalid_credentials")
+    _clear_user_throttle(session, username)
+    auth_session = AuthSession(
+        user_id=user.id or 0,
+        expires_at=_now() + timedelta(days=settings.refresh_token_days),
+        client_ip=client_ip,
+        user_agent=(user_agent or "")[:300],
+    )
+    session.add(auth_session)
+    user.last_login_at = _now()
+    session.add(user)
+    session.flush()
+    pair = _issue(session, settings, user, auth_session)
+    record(session, None, "login", "user", user.id, None, note=f"{user.username} đăng nhập")
+    session.commit()
+    return pair
+
+
+def refresh(session: Session, settings: Settings, *, refresh_token: str) -> dict[str, object]:
+    """Rotate: a refresh token works once. Presenting a spent one revokes its whole family."""
+    token_hash = security.sha256_hex(refresh_token)
+    row = session.exec(select(RefreshToken).where(RefreshToken.token_hash == token_hash)).first()
+    if row is None:
+        raise Unauthorized(code="invalid_refresh_token")
+    auth_session = session.get(AuthSession, row.session_id)
+    now = _now()
+    if auth_session is None or auth_session.revoked_at is not None or auth_session.expires_at <= now:
+        raise Unauthorized(code="session_ended")
+    claimed = session.execute(
+        update(RefreshToken)
+        .where(col(RefreshToken.id) == row.id, col(RefreshToken.used_at).is_(None))
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        auth_session.revoked_at, auth_session.revoked_reason = now, "refresh_reuse"
+        session.add(auth_session)
+        record(
+            session,
+            None,
+            "refresh_reuse_detected",
+            "auth_session",
+            auth_session.id,
+            None,
+            note="Mã làm mới đã dùng bị gửi lại: thu hồi toàn bộ phiên",
+        )
+        session.commit()
+        raise Unauthorized(
+            "Phiên đăng nhập đã bị thu hồi vì mã làm mới bị dùng lại. Vui lòng đăng nhập lại.",
+            "Refresh token reuse detected; the session was revoked.",
+            code="refresh_reuse",
+        )
+    user = session.get(User, auth_session.user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized(code="user_inactive")
+    pair = _issue(session, settings, user, auth_session)
+    session.commit()
+    return pair
+
+
+def revoke_session(session: Session, session_id: int, reason: str) -> None:
+    session.execute(
+        update(AuthSession)
+        .where(col(AuthSession.id) == session_id, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=_now(), revoked_reason=reason)
+    )
+
+
+def revoke_user_sessions(session: Session, user_id: int, reason: str) -> None:
+    session.execute(
+        update(AuthSession)
+        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=_now(), revoked_reason=reason)
+    )
+
+
+def logout(session: Session, principal: Principal, refresh_token: str | None) -> None:
+    if principal.session_id is not None:
+        revoke_session(session, principal.session_id, "logout")
+    if refresh_token:
+        row = session.exec(
+            select(RefreshToken).where(RefreshToken.token_hash == security.sha256_hex(refresh_token))
+        ).first()
+        if row is not None:
+            owner = session.get(AuthSession, row.session_id)
+            if owner is not None and owner.user_id == principal.user_id:
+                revoke_session(session, row.session_id, "logout")
+    record(session, principal, "logout", "user", principal.user_id, None)
+
+
+# --- principals -------------------------------------------------------------------------------------------
+
+
+def principal_for_user(session: Session, user: User, session_id: int | None = None) -> Principal:
+    rows = session.exec(
+        select(Membership, OrgUnit)
+        .join(OrgUnit, col(OrgUnit.id) == Membership.unit_id)
+        .where(Membership.user_id == user.id)
+    ).all()
+    grants = tuple(grant_for_role(unit.id or 0, unit.path, m.role) for m, unit in rows)
+    return Principal(
+        user_id=user.id, token_id=None, name=user.full_name, grants=grants, session_id=session_id
+    )
+
+
+def principal_from_jwt(session: Session, settings: Settings, token: str) -> Principal:
+    try:
+        claims = security.decode_access_token(settings, token)
+        user_id, session_id = int(claims["sub"]), int(claims["sid"])
+    except (jwt.InvalidTokenError, ValueError, TypeError, KeyError) as exc:
+        raise Unauthorized() from exc
+    row = session.exec(
+        select(User, AuthSession)
+        .join(AuthSession, col(AuthSession.user_id) == User.id)
+        .where(User.id == user_id, AuthSession.id == session_id)
+    ).first()
+    if row is None:
+        raise Unauthorized()
+    user, auth_session = row
+    if not user.is_active or auth_session.revoked_at is not None or auth_session.expires_at <= _now():
+        raise Unauthorized()
+    return principal_for_user(session, user, session_id)
+
+
+def token_grant(unit: OrgUnit, permissions: list[str]) -> Grant:
+    ceiling = TOKEN_CEILING.get(unit.level, ROLE_PERMISSIONS[Role.unit_head])
+    perms = frozenset(Permission(p) for p in permissions if p in Permission._value2member_map_) & ceiling
+    return Grant(unit.id or 0, unit.path, Role.integration, True, perms)
+
+
+def principal_from_api_token(
+    session: Session, token: str, *, may_write: bool, write_session: Session | None
+) -> Principal:
+    row = session.exec(
+        select(ApiToken, OrgUnit)
+        .join(OrgUnit, col(OrgUnit.id) == ApiToken.unit_id)
+        .where(ApiToken.token_hash == security.sha256_hex(token))
+    ).first()
+    now = _now()
+    if row is None:
+        raise Unauthorized()
+    api_token, unit = row
+    if api_token.revoked_at is not None or (api_token.expires_at is not None and api_token.expires_at <= now):
+        raise Unauthorized()
+    if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(minutes=1):
+        target = session if may_write else write_session
+        if target is not None:
+            target.execute(update(ApiToken).where(col(ApiToken.id) == api_token.id).values(last_used_at=now))
+            if target is not session:
+                target.commit()
+    return Principal(
+        user_id=None,
+        token_id=api_token.id,
+        name=f"API token: {api_token.name}",
+        grants=(token_grant(unit, api_token.permissions),),
+    )

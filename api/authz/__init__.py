@@ -1,0 +1,1 @@
+"""Authorization: the role → permission table (permissions.py) and the row scope (scope.py)."""

@@ -1,0 +1,109 @@
+"""Roles are a table: what each role may do. No route compares roles; routes ask for a permission."""
+
+from enum import StrEnum
+
+from api.models.org import UnitLevel
+from api.models.user import Role
+
+
+class Permission(StrEnum):
+    units_read = "units:read"
+    units_manage = "units:manage"
+    users_read = "users:read"
+    users_manage = "users:manage"
+    tokens_manage = "tokens:manage"
+    audit_read = "audit:read"
+    frameworks_read = "frameworks:read"
+    frameworks_manage = "frameworks:manage"
+    plans_read = "plans:read"
+    plans_manage = "plans:manage"
+    assignments_read = "assignments:read"
+    assignments_edit = "assignments:edit"
+    assignments_submit = "assignments:submit"
+    assignments_review = "assignments:review"
+    comments_write = "comments:write"
+    evidence_read = "evidence:read"
+    evidence_upload = "evidence:upload"
+    evidence_delete = "evidence:delete"
+    evidence_restore = "evidence:restore"
+    reports_read = "reports:read"
+    reports_edit = "reports:edit"
+    reports_submit = "reports:submit"
+    reports_review = "reports:review"
+    reports_approve = "reports:approve"
+    portal_manage = "portal:manage"
+    imports_run = "imports:run"
+    dashboards_read = "dashboards:read"
+
+
+P = Permission
+
+_READ_BUSINESS = {
+    P.units_read,
+    P.frameworks_read,
+    P.plans_read,
+    P.assignments_read,
+    P.evidence_read,
+    P.reports_read,
+    P.dashboards_read,
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    # System set-up only: units, users, tokens, the audit trail; frameworks are readable.
+    Role.admin: frozenset(
+        {
+            P.units_read,
+            P.units_manage,
+            P.users_read,
+            P.users_manage,
+            P.tokens_manage,
+            P.audit_read,
+            P.frameworks_read,
+        }
+    ),
+    # Phòng Nội vụ: runs the plan for its unit's whole subtree.
+    Role.district_admin: frozenset(set(Permission) - {P.reports_approve}),
+    # Chủ tịch / Phó Chủ tịch: reads the subtree, approves the district report.
+    Role.leader: frozenset(_READ_BUSINESS | {P.users_read, P.reports_approve, P.comments_write}),
+    # Thủ trưởng / Chủ tịch UBND xã: everything of its own unit, submits for it.
+    Role.unit_head: frozenset(
+        _READ_BUSINESS
+        | {
+            P.users_read,
+            P.assignments_edit,
+            P.assignments_submit,
+            P.comments_write,
+            P.evidence_upload,
+            P.evidence_delete,
+            P.reports_edit,
+            P.reports_submit,
+        }
+    ),
+    # Công chức: works its unit's assignments, evidence and report drafts; cannot submit.
+    Role.unit_officer: frozenset(
+        _READ_BUSINESS | {P.assignments_edit, P.comments_write, P.evidence_upload, P.reports_edit}
+    ),
+    # Thường trực Huyện ủy, HĐND, MTTQ: read-only.
+    Role.observer: frozenset(_READ_BUSINESS),
+    # API tokens: only what the token was granted (capped, see TOKEN_CEILING).
+    Role.integration: frozenset(),
+}
+
+# Roles whose grant covers the unit's whole subtree; the others cover their own unit only.
+SUBTREE_ROLES: frozenset[Role] = frozenset({Role.admin, Role.district_admin, Role.leader, Role.observer})
+
+# The most a token may be granted, by the level of the unit it is scoped to: a commune's token can never
+# import, review or manage users.
+TOKEN_CEILING: dict[UnitLevel, frozenset[Permission]] = {
+    UnitLevel.province: ROLE_PERMISSIONS[Role.district_admin],
+    UnitLevel.district: ROLE_PERMISSIONS[Role.district_admin],
+    UnitLevel.commune: ROLE_PERMISSIONS[Role.unit_head],
+}
+
+# Roles a grantor may hand out in memberships (a district admin cannot create system admins).
+ASSIGNABLE_ROLES: dict[Role, frozenset[Role]] = {
+    Role.admin: frozenset(Role) - {Role.integration},
+    Role.district_admin: frozenset(
+        {Role.district_admin, Role.leader, Role.unit_head, Role.unit_officer, Role.observer}
+    ),
+}

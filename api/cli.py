@@ -1,0 +1,180 @@
+"""The ``parsipas`` command: serve, migrate, seed-demo, create-user, create-token and operator tools."""
+
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import typer
+
+from api.config import SettingsError, get_settings
+
+app = typer.Typer(
+    help="parsipas — theo dõi kế hoạch nâng cao PAR INDEX và SIPAS",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema to the latest version (alembic upgrade head)."""
+    from api.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    typer.echo("Đã cập nhật cấu trúc cơ sở dữ liệu / database migrated.")
+
+
+@app.command("seed-demo")
+def seed_demo(
+    force_print: Annotated[bool, typer.Option(help="print the demo accounts again")] = False,
+) -> None:
+    """Load the Bình Gia demo data (idempotent)."""
+    from api.demo.seed import print_accounts, seed
+
+    created = seed()
+    if created or force_print:
+        print_accounts()
+    else:
+        typer.echo("Dữ liệu mẫu đã có sẵn / demo data already present.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option()] = None,
+    port: Annotated[int | None, typer.Option()] = None,
+    workers: Annotated[int | None, typer.Option()] = None,
+) -> None:
+    """Migrate, load demo data if PARSIPAS_DEMO is set, then serve the API and the SPA."""
+    import uvicorn
+
+    from api.migrate import upgrade
+
+    settings = get_settings()
+    try:
+        settings.effective_secret()
+    except SettingsError as exc:
+        _fail(str(exc))
+    upgrade(settings.database_url)
+    if settings.demo:
+        from api.demo.seed import print_accounts, seed
+
+        if seed():
+            print_accounts()
+    n = workers or settings.workers
+    h, p = host or settings.host, port or settings.port
+    typer.echo(f"parsipas: http://{h}:{p}/  (API: http://{h}:{p}/api/docs)")
+    if n > 1:
+        uvicorn.run("api.asgi:app", host=h, port=p, workers=n, proxy_headers=True, log_level="info")
+    else:
+        from api.asgi import app as asgi_app
+
+        uvicorn.run(asgi_app, host=h, port=p, proxy_headers=True, log_level="info")
+
+
+@app.command("create-user")
+def create_user(
+    username: Annotated[str, typer.Option()],
+    password: Annotated[str, typer.Option()],
+    role: Annotated[str, typer.Option(help="admin|district_admin|leader|unit_head|unit_officer|observer")],
+    unit: Annotated[str | None, typer.Option(help="unit code")] = None,
+    full_name: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Create a user with one role in one unit (operator command, no scope checks)."""
+    from pydantic import ValidationError
+    from sqlmodel import select
+
+    from api.db import write_session
+    from api.errors import AppError
+    from api.models import OrgUnit, Role
+    from api.users.schemas import MembershipIn, UserCreate
+    from api.users.service import create_user as svc_create
+
+    try:
+        role_value = Role(role)
+    except ValueError:
+        _fail(f"Vai trò không hợp lệ: {role}. Chọn một trong: {', '.join(r.value for r in Role)}")
+        return
+    with write_session() as session:
+        memberships = []
+        if unit:
+            u = session.exec(select(OrgUnit).where(OrgUnit.code == unit)).first()
+            if u is None:
+                _fail(f"Không tìm thấy đơn vị mã {unit}.")
+                return
+            memberships.append(MembershipIn(unit_id=u.id or 0, role=role_value))
+        elif role_value != Role.admin:
+            _fail("Cần --unit cho vai trò này / --unit is required for this role.")
+        try:
+            data = UserCreate(
+                username=username, password=password, full_name=full_name or username, memberships=memberships
+            )
+            user = svc_create(session, None, data=data)
+        except ValidationError as exc:
+            _fail(
+                "Dữ liệu không hợp lệ: "
+                + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            )
+            return
+        except AppError as exc:
+            _fail(exc.detail)
+            return
+        session.commit()
+        typer.echo(f"Đã tạo người dùng {user.username} (id {user.id}).")
+
+
+@app.command("create-token")
+def create_token(
+    name: Annotated[str, typer.Option()],
+    unit: Annotated[str, typer.Option(help="unit code")],
+    permission: Annotated[
+        list[str], typer.Option("--permission", "-p", help="e.g. imports:run (repeatable)")
+    ],
+    days: Annotated[int | None, typer.Option(help="expires after N days")] = None,
+) -> None:
+    """Create an API token for a script or integration; the token is printed once."""
+    from sqlmodel import select
+
+    from api.auth import security, service
+    from api.authz.permissions import Permission
+    from api.db import write_session
+    from api.models import ApiToken, OrgUnit
+
+    bad = [p for p in permission if p not in Permission._value2member_map_]
+    if bad:
+        _fail(f"Quyền không hợp lệ: {', '.join(bad)}")
+    with write_session() as session:
+        u = session.exec(select(OrgUnit).where(OrgUnit.code == unit)).first()
+        if u is None:
+            _fail(f"Không tìm thấy đơn vị mã {unit}.")
+            return
+        grant = service.token_grant(u, permission)
+        refused = sorted(set(permission) - {p.value for p in grant.permissions})
+        if refused:
+            _fail(f"Không thể cấp {', '.join(refused)} cho đơn vị cấp {u.level.value}.")
+        plain = security.new_opaque_token(service.TOKEN_PREFIX)
+        session.add(
+            ApiToken(
+                name=name,
+                prefix=plain[:10],
+                token_hash=security.sha256_hex(plain),
+                unit_id=u.id or 0,
+                permissions=sorted(permission),
+                expires_at=datetime.now(UTC) + timedelta(days=days) if days else None,
+            )
+        )
+        session.commit()
+    typer.echo(plain)
+
+
+def main() -> None:  # pragma: no cover
+    try:
+        app()
+    except SettingsError as exc:
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        sys.exit(2)

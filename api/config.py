@@ -1,0 +1,92 @@
+"""One place for settings: environment variables prefixed ``PARSIPAS_`` (and an optional ``.env``)."""
+
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev", "dev-secret", "placeholder"}
+DEV_SECRET = "dev-only-secret-do-not-use-in-production-0123456789"
+
+
+class SettingsError(RuntimeError):
+    """Raised when the configuration cannot be used (e.g. a placeholder secret in production)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PARSIPAS_", env_file=".env", extra="ignore")
+
+    env: Literal["dev", "demo", "test", "production"] = "dev"
+    demo: bool = False
+    database_url: str = ""
+    data_dir: Path = Path("data")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = ""
+    jwt_issuer: str = "parsipas"
+    jwt_audience: str = "parsipas-api"
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+    login_max_failures_per_user: int = 5
+    login_max_failures_per_ip: int = 30
+    login_window_seconds: int = 900
+    cors_origins: list[str] = Field(default_factory=list)
+    due_soon_days: int = 7
+    # "Today" for deadlines and buckets. Unset = the real date in Asia/Ho_Chi_Minh; the demo sets it to a day in
+    # 2024 so the 2024 plan shows live work (the UI shows the reference date whenever it is set).
+    as_of_date: date | None = None
+    timezone: str = "Asia/Ho_Chi_Minh"
+    max_upload_mb: int = 50
+    storage_backend: Literal["local", "s3"] = "local"
+    s3_bucket: str = ""
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_prefix: str = ""
+    import_max_mb: int = 20
+    import_max_rows: int = 50_000
+    portal_url: str | None = None
+    portal_token: str | None = None
+    portal_hmac_secret: str | None = None
+    frontend_dist: Path | None = None
+    workers: int = 1
+
+    @model_validator(mode="after")
+    def _defaults(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'parsipas.db').as_posix()}"
+        return self
+
+    @property
+    def is_dev_like(self) -> bool:
+        return self.demo or self.env in ("dev", "demo", "test")
+
+    def effective_secret(self) -> str:
+        """The signing key; outside dev/demo/test a missing or placeholder secret refuses to start."""
+        secret = self.secret_key.strip()
+        if secret.lower() in PLACEHOLDER_SECRETS or len(secret) < 32:
+            if self.is_dev_like:
+                return secret if len(secret) >= 32 else DEV_SECRET
+            raise SettingsError(
+                "PARSIPAS_SECRET_KEY chưa được đặt hoặc còn giá trị mẫu (cần ít nhất 32 ký tự ngẫu nhiên). "
+                "Hãy tạo bằng: python -c 'import secrets; print(secrets.token_urlsafe(48))' / "
+                "PARSIPAS_SECRET_KEY is missing or a placeholder (need 32+ random characters)."
+            )
+        return secret
+
+    def today(self) -> date:
+        return self.as_of_date or datetime.now(ZoneInfo(self.timezone)).date()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,537 @@
+"""Content-addressed blob storage for evidence files (tài liệu kiểm chứng).
+
+A blob is named by the SHA-256 of its bytes (``sha256/ab/cd/<hex>``), so identical uploads are stored once and
+a name can never point at other content. Uploads stream through a :class:`BlobWriter` into a temporary file;
+only :meth:`BlobWriter.commit` publishes them under their final name, so a partial upload is never visible.
+All I/O is chunked: memory stays bounded whatever the file size.
+
+No database and no HTTP here: the evidence service records ``sha256``/``size`` and the router maps the
+exceptions (each carries ``status``, ``code``, ``message`` in Vietnamese and ``message_en``).
+"""
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, BinaryIO, Protocol, cast, runtime_checkable
+
+import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+CHUNK_SIZE = 64 * 1024
+HEAD_SIZE = 8 * 1024
+_MIB = 1024 * 1024
+_TEMP_PREFIX = "upload-"
+_TEMP_SUFFIX = ".part"
+_HEX = re.compile(r"[0-9a-f]{64}")
+
+Chunk = bytes | bytearray | memoryview
+Finalizer = Callable[[Path, str, int], None]
+
+
+class StorageError(Exception):
+    """Base of storage errors: ``message`` (Vietnamese, for the user) and ``message_en`` (for logs)."""
+
+    status = 500
+    code = "storage_error"
+
+    def __init__(self, message: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message = message
+        self.message_en = message_en
+
+
+class BlobTooLarge(StorageError):
+    """The upload went past ``max_bytes``; nothing was kept."""
+
+    status, code = 413, "evidence_too_large"
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        super().__init__(
+            f"Tệp vượt quá dung lượng cho phép ({_human_size(max_bytes)}).",
+            f"File exceeds the size limit of {max_bytes} bytes.",
+        )
+
+
+class BlobNotFound(StorageError):
+    """No blob is stored under this hash."""
+
+    status, code = 404, "evidence_blob_not_found"
+
+    def __init__(self, sha256: str) -> None:
+        self.sha256 = sha256
+        super().__init__(
+            "Không tìm thấy nội dung tệp trong kho lưu trữ.", f"No stored blob with SHA-256 {sha256}."
+        )
+
+
+class InvalidBlobHash(StorageError, ValueError):
+    """The name is not a lowercase hex SHA-256 (also what stops path tricks such as ``../``)."""
+
+    status, code = 400, "evidence_invalid_hash"
+
+    def __init__(self, value: str) -> None:
+        super().__init__("Mã băm SHA-256 không hợp lệ.", f"Not a lowercase hex SHA-256: {value[:80]!r}.")
+
+
+class InvalidRange(StorageError, ValueError):
+    """The byte range lies outside the blob (HTTP 416)."""
+
+    status, code = 416, "range_not_satisfiable"
+
+    def __init__(self, start: int, end: int, size: int) -> None:
+        super().__init__(
+            f"Khoảng byte {start}-{end} không hợp lệ với tệp dài {size} byte.",
+            f"Range {start}-{end} is not satisfiable for a blob of {size} bytes.",
+        )
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    """A committed blob: lowercase hex SHA-256 of its content and its size in bytes."""
+
+    sha256: str
+    size: int
+
+
+class BlobWriter:
+    """Streams one upload into a temporary file, hashing, sizing and enforcing ``max_bytes`` as it goes.
+
+    Use as a context manager: leaving it without :meth:`commit` (normally or by exception) removes the temp
+    file. Before committing, :attr:`head` (first 8 KiB), :meth:`temp_path` and :meth:`reader` let the caller
+    sniff the content. Not thread-safe; blocking I/O (run it in a worker thread from async code).
+    """
+
+    def __init__(self, *, temp_dir: Path, max_bytes: int | None, finalize: Finalizer, fsync: bool) -> None:
+        if max_bytes is not None and max_bytes < 0:
+            raise ValueError("max_bytes must be >= 0")
+        fd, name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=temp_dir)
+        self._path: Path | None = Path(name)
+        self._file: IO[bytes] | None = os.fdopen(fd, "wb")
+        self._hash = hashlib.sha256()
+        self._size = 0
+        self._head = bytearray()
+        self._max_bytes = max_bytes
+        self._finalize = finalize
+        self._fsync = fsync
+
+    def __enter__(self) -> "BlobWriter":
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.abort()
+
+    @property
+    def head(self) -> bytes:
+        """The first (up to) 8 KiB written, for content sniffing."""
+        return bytes(self._head)
+
+    @property
+    def size(self) -> int:
+        """Bytes written so far."""
+        return self._size
+
+    @property
+    def closed(self) -> bool:
+        """True once committed or aborted."""
+        return self._file is None
+
+    def write(self, chunk: Chunk) -> None:
+        """Append ``chunk``; raise :class:`BlobTooLarge` (and discard everything) once the limit is passed."""
+        f = self._open_file()
+        if self._max_bytes is not None and self._size + len(chunk) > self._max_bytes:
+            self.abort()
+            raise BlobTooLarge(self._max_bytes)
+        f.write(chunk)
+        self._hash.update(chunk)
+        if len(self._head) < HEAD_SIZE:
+            self._head += chunk[: HEAD_SIZE - len(self._head)]
+        self._size += len(chunk)
+
+    def temp_path(self) -> Path | None:
+        """Path of the (flushed) temporary file while the writer is open; ``None`` after commit/abort."""
+        if self._file is None:
+            return None
+        self._file.flush()
+        return self._path
+
+    def reader(self) -> BinaryIO:
+        """A new read handle on everything written so far (the caller closes it)."""
+        f = self._open_file()
+        f.flush()
+        assert self._path is not None
+        return self._path.open("rb")
+
+    def commit(self) -> StoredBlob:
+        """Make the content durable under its content address and return its hash and size.
+
+        The temporary file is gone afterwards, whether the commit succeeded or raised.
+        """
+        f = self._open_file()
+        path = self._path
+        assert path is not None
+        try:
+            f.flush()
+            if self._fsync:
+                os.fsync(f.fileno())
+            f.close()
+            blob = StoredBlob(sha256=self._hash.hexdigest(), size=self._size)
+            self._finalize(path, blob.sha256, blob.size)
+        finally:
+            self._discard()
+        return blob
+
+    def abort(self) -> None:
+        """Discard the upload; safe to call more than once and after commit."""
+        self._discard()
+
+    def _open_file(self) -> IO[bytes]:
+        if self._file is None:
+            raise ValueError("BlobWriter is already committed or aborted")
+        return self._file
+
+    def _discard(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        if self._path is not None:
+            self._path.unlink(missing_ok=True)
+            self._path = None
+
+
+@runtime_checkable
+class Storage(Protocol):
+    """Where evidence blobs live, addressed by the lowercase hex SHA-256 of their content."""
+
+    def open_writer(self, max_bytes: int | None = None) -> BlobWriter: ...
+
+    def open(self, sha256: str) -> BinaryIO: ...
+
+    def open_range(self, sha256: str, start: int, end_inclusive: int) -> Iterator[bytes]: ...
+
+    def size(self, sha256: str) -> int: ...
+
+    def exists(self, sha256: str) -> bool: ...
+
+    def delete(self, sha256: str) -> None: ...
+
+    def iter_hashes(self) -> Iterator[str]: ...
+
+    def verify(self, sha256: str) -> bool: ...
+
+    def cleanup_stale_temp(self, older_than_seconds: float = 3600) -> int: ...
+
+
+class LocalStorage:
+    """Blobs as files under ``<root>/sha256/ab/cd/<hex>``; temporary files in ``<root>/tmp`` (same filesystem,
+    so publishing is one atomic ``os.replace``)."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+        self._blobs = self.root / "sha256"
+        self._tmp = self.root / "tmp"
+        self._blobs.mkdir(parents=True, exist_ok=True)
+        self._tmp.mkdir(parents=True, exist_ok=True)
+
+    def path_for(self, sha256: str) -> Path:
+        """Final path of a blob (whether or not it exists); e.g. for ``FileResponse``."""
+        _check_hash(sha256)
+        return self._blobs / sha256[:2] / sha256[2:4] / sha256
+
+    def open_writer(self, max_bytes: int | None = None) -> BlobWriter:
+        """Start an upload into ``<root>/tmp``."""
+        return BlobWriter(temp_dir=self._tmp, max_bytes=max_bytes, finalize=self._publish, fsync=True)
+
+    def _publish(self, temp: Path, sha256: str, size: int) -> None:
+        final = self.path_for(sha256)
+        with contextlib.suppress(FileNotFoundError):
+            if final.stat().st_size == size:
+                return  # same content already stored: the writer deletes its temp copy
+        _makedirs_durable(final.parent)
+        os.replace(temp, final)
+        _fsync_dir(final.parent)
+
+    def open(self, sha256: str) -> BinaryIO:
+        """Open a stored blob for reading (the caller closes it)."""
+        try:
+            return self.path_for(sha256).open("rb")
+        except FileNotFoundError as exc:
+            raise BlobNotFound(sha256) from exc
+
+    def open_range(self, sha256: str, start: int, end_inclusive: int) -> Iterator[bytes]:
+        """Bytes ``start..end_inclusive`` in chunks of at most 64 KiB; ``end`` past the end is clamped."""
+        f = self.open(sha256)
+        try:
+            end = _check_range(start, end_inclusive, os.fstat(f.fileno()).st_size)
+        except BaseException:
+            f.close()
+            raise
+        return _iter_file_range(f, start, end)
+
+    def size(self, sha256: str) -> int:
+        """Size in bytes of a stored blob."""
+        try:
+            return self.path_for(sha256).stat().st_size
+        except FileNotFoundError as exc:
+            raise BlobNotFound(sha256) from exc
+
+    def exists(self, sha256: str) -> bool:
+        """Whether a blob is stored under this hash."""
+        return self.path_for(sha256).is_file()
+
+    def delete(self, sha256: str) -> None:
+        """Remove a blob; deleting a missing blob is not an error."""
+        self.path_for(sha256).unlink(missing_ok=True)
+
+    def iter_hashes(self) -> Iterator[str]:
+        """Every stored blob's hash (files whose path does not match their name are skipped)."""
+        for level1 in _sorted_dirs(self._blobs):
+            for level2 in _sorted_dirs(level1):
+                for entry in sorted(os.scandir(level2), key=lambda e: e.name):
+                    name = entry.name
+                    if (
+                        _HEX.fullmatch(name)
+                        and name[:2] == level1.name
+                        and name[2:4] == level2.name
+                        and entry.is_file(follow_symlinks=False)
+                    ):
+                        yield name
+
+    def verify(self, sha256: str) -> bool:
+        """Re-hash the stored bytes; ``False`` means the file no longer matches its name (corruption)."""
+        with self.open(sha256) as f:
+            return _sha256_of(f) == sha256
+
+    def cleanup_stale_temp(self, older_than_seconds: float = 3600) -> int:
+        """Remove temp files untouched for ``older_than_seconds`` (left by a crash); return how many."""
+        return _cleanup_temp_dir(self._tmp, older_than_seconds)
+
+
+class S3Storage:
+    """Blobs as objects ``<prefix>sha256/ab/cd/<hex>`` in an S3(-compatible) bucket.
+
+    Uploads are spooled to a temp file in ``spool_dir`` while hashing, then uploaded on commit only if the key
+    is absent; S3 makes an object visible only once its (multipart) upload completes.
+    """
+
+    def __init__(
+        self,
+        bucket: str,
+        endpoint_url: str | None = None,
+        region: str | None = None,
+        access_key: str | None = None,
+        secret_key: str | None = None,
+        prefix: str = "",
+        *,
+        spool_dir: Path | str | None = None,
+        client: Any = None,
+    ) -> None:
+        self.bucket = bucket
+        self.prefix = prefix
+        self._spool = Path(spool_dir) if spool_dir is not None else Path(tempfile.gettempdir())
+        self._spool.mkdir(parents=True, exist_ok=True)
+        self._client = client or boto3.client(
+            "s3",
+            endpoint_url=endpoint_url,
+            region_name=region,
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
+            config=Config(retries={"max_attempts": 5, "mode": "standard"}),
+        )
+        # Bounds upload memory to about concurrency × chunk size.
+        self._transfer = TransferConfig(
+            multipart_threshold=8 * _MIB, multipart_chunksize=8 * _MIB, max_concurrency=4
+        )
+
+    def key_for(self, sha256: str) -> str:
+        """Object key of a blob."""
+        _check_hash(sha256)
+        return f"{self.prefix}sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+    def open_writer(self, max_bytes: int | None = None) -> BlobWriter:
+        """Start an upload spooled into ``spool_dir``."""
+        return BlobWriter(temp_dir=self._spool, max_bytes=max_bytes, finalize=self._publish, fsync=False)
+
+    def _publish(self, temp: Path, sha256: str, size: int) -> None:
+        key = self.key_for(sha256)
+        head = self._head(key)
+        if head is not None and head.get("ContentLength") == size:
+            return
+        with temp.open("rb") as f:
+            self._client.upload_fileobj(
+                f,
+                self.bucket,
+                key,
+                ExtraArgs={"ContentType": "application/octet-stream", "Metadata": {"sha256": sha256}},
+                Config=self._transfer,
+            )
+
+    def _head(self, key: str) -> dict[str, Any] | None:
+        try:
+            return cast(dict[str, Any], self._client.head_object(Bucket=self.bucket, Key=key))
+        except ClientError as exc:
+            if _is_not_found(exc):
+                return None
+            raise
+
+    def _get(self, sha256: str, **kwargs: Any) -> Any:
+        try:
+            return self._client.get_object(Bucket=self.bucket, Key=self.key_for(sha256), **kwargs)["Body"]
+        except ClientError as exc:
+            if _is_not_found(exc):
+                raise BlobNotFound(sha256) from exc
+            raise
+
+    def open(self, sha256: str) -> BinaryIO:
+        """A streaming body over the blob (the caller closes it)."""
+        return cast(BinaryIO, self._get(sha256))
+
+    def open_range(self, sha256: str, start: int, end_inclusive: int) -> Iterator[bytes]:
+        """Bytes ``start..end_inclusive`` via an HTTP ``Range`` request, in chunks of at most 64 KiB."""
+        end = _check_range(start, end_inclusive, self.size(sha256))
+        body = self._get(sha256, Range=f"bytes={start}-{end}")
+        return _iter_body(body)
+
+    def size(self, sha256: str) -> int:
+        """Size in bytes of a stored blob."""
+        head = self._head(self.key_for(sha256))
+        if head is None:
+            raise BlobNotFound(sha256)
+        return int(head["ContentLength"])
+
+    def exists(self, sha256: str) -> bool:
+        """Whether a blob is stored under this hash."""
+        return self._head(self.key_for(sha256)) is not None
+
+    def delete(self, sha256: str) -> None:
+        """Remove a blob; deleting a missing blob is not an error."""
+        self._client.delete_object(Bucket=self.bucket, Key=self.key_for(sha256))
+
+    def iter_hashes(self) -> Iterator[str]:
+        """Every stored blob's hash, from a paginated listing of ``<prefix>sha256/``."""
+        root = f"{self.prefix}sha256/"
+        pattern = re.compile(r"([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{64})")
+        for page in self._client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=root):
+            for obj in page.get("Contents", []):
+                match = pattern.fullmatch(obj["Key"][len(root) :])
+                if match and match[3][:2] == match[1] and match[3][2:4] == match[2]:
+                    yield match[3]
+
+    def verify(self, sha256: str) -> bool:
+        """Download and re-hash the object; ``False`` means it no longer matches its name."""
+        body = self._get(sha256)
+        try:
+            return _sha256_of(body) == sha256
+        finally:
+            body.close()
+
+    def cleanup_stale_temp(self, older_than_seconds: float = 3600) -> int:
+        """Remove this module's spool files untouched for ``older_than_seconds``; return how many."""
+        return _cleanup_temp_dir(self._spool, older_than_seconds)
+
+
+def make_storage(kind: str, **settings: Any) -> Storage:
+    """Build the configured backend: ``"local"`` (``root=``) or ``"s3"`` (:class:`S3Storage` arguments)."""
+    if kind == "local":
+        return LocalStorage(**settings)
+    if kind == "s3":
+        return S3Storage(**settings)
+    raise ValueError(f"Unknown storage kind {kind!r}: expected 'local' or 's3'")
+
+
+def _check_hash(sha256: str) -> None:
+    if not isinstance(sha256, str) or not _HEX.fullmatch(sha256):
+        raise InvalidBlobHash(str(sha256))
+
+
+def _check_range(start: int, end_inclusive: int, size: int) -> int:
+    if start < 0 or end_inclusive < start or start >= size:
+        raise InvalidRange(start, end_inclusive, size)
+    return min(end_inclusive, size - 1)
+
+
+def _iter_file_range(f: BinaryIO, start: int, end_inclusive: int) -> Iterator[bytes]:
+    with f:
+        f.seek(start)
+        remaining = end_inclusive - start + 1
+        while remaining > 0:
+            chunk = f.read(min(CHUNK_SIZE, remaining))
+            if not chunk:
+                return
+            remaining -= len(chunk)
+            yield chunk
+
+
+def _iter_body(body: Any) -> Iterator[bytes]:
+    try:
+        yield from body.iter_chunks(CHUNK_SIZE)
+    finally:
+        body.close()
+
+
+def _sha256_of(stream: Any) -> str:
+    digest = hashlib.sha256()
+    while chunk := stream.read(CHUNK_SIZE):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _is_not_found(exc: ClientError) -> bool:
+    error = exc.response.get("Error", {})
+    return str(error.get("Code")) in {"404", "NoSuchKey", "NotFound"}
+
+
+def _sorted_dirs(path: Path) -> list[Path]:
+    return sorted(
+        (Path(e.path) for e in os.scandir(path) if e.is_dir(follow_symlinks=False) and len(e.name) == 2),
+        key=lambda p: p.name,
+    )
+
+
+def _cleanup_temp_dir(directory: Path, older_than_seconds: float) -> int:
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    for entry in os.scandir(directory):
+        if not (entry.name.startswith(_TEMP_PREFIX) and entry.name.endswith(_TEMP_SUFFIX)):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
+def _makedirs_durable(path: Path) -> None:
+    missing: list[Path] = []
+    while not path.is_dir():
+        missing.append(path)
+        path = path.parent
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # a concurrent writer created it
+            directory.mkdir()
+        _fsync_dir(directory.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _human_size(n: int) -> str:
+    if n >= _MIB and n % _MIB == 0:
+        return f"{n // _MIB} MB"
+    return f"{n:,} byte".replace(",", ".")

@@ -1,0 +1,180 @@
+"""``create_app()``: routers, error handlers, middleware, the SPA and stable operation ids."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.routing import APIRoute
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from api import __version__
+from api.audit.router import router as audit_router
+from api.auth.deps import get_principal
+from api.auth.router import public_router as auth_public_router
+from api.auth.router import router as auth_router
+from api.auth.tokens_router import router as tokens_router
+from api.config import Settings, get_settings
+from api.db import get_engine
+from api.errors import Problem, install_error_handlers, problem_response
+from api.health import router as health_router
+from api.middleware import RequestContextMiddleware
+from api.org_units.router import router as org_units_router
+from api.users.router import router as users_router
+
+API_PREFIX = "/api/v1"
+ROOT = Path(__file__).resolve().parent.parent
+
+PROTECTED_ROUTERS: list[APIRouter] = [
+    auth_router,
+    org_units_router,
+    users_router,
+    tokens_router,
+    audit_router,
+]
+
+
+def _optional_routers() -> list[APIRouter]:
+    """Domain routers registered here as they are built."""
+    routers: list[APIRouter] = []
+    import importlib
+
+    for module in (
+        "api.frameworks.router",
+        "api.plans.router",
+        "api.assignments.router",
+        "api.evidence.router",
+        "api.dashboards.router",
+        "api.reports.router",
+        "api.imports.router",
+    ):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name and module.startswith(exc.name):
+                continue
+            raise
+        routers.extend(getattr(mod, "routers", [mod.router]))
+    return routers
+
+
+def _operation_id(route: APIRoute) -> str:
+    if route.operation_id:
+        return route.operation_id
+    tag = route.tags[0] if route.tags else "api"
+    return f"{tag}-{route.name}"
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.effective_secret()  # refuse to start with a placeholder secret outside dev/demo
+    app = FastAPI(
+        title="parsipas",
+        summary="Theo dõi kế hoạch nâng cao PAR INDEX và SIPAS / PAR INDEX & SIPAS improvement plans",
+        version=__version__,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        generate_unique_id_function=_operation_id,
+        responses={422: {"model": Problem, "description": "Dữ liệu không hợp lệ"}},
+    )
+    app.state.settings = settings
+    app.state.engine = engine or get_engine(settings.database_url)
+
+    install_error_handlers(app)
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError) -> Response:
+        return problem_response(
+            412,
+            "precondition_failed",
+            "Dữ liệu đã thay đổi",
+            "Bản ghi đã được người khác cập nhật cùng lúc. Hãy tải lại rồi sửa tiếp.",
+            "Concurrent update detected.",
+            instance=request.url.path,
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
+        return problem_response(
+            409,
+            "conflict",
+            "Xung đột dữ liệu",
+            "Dữ liệu trùng hoặc mâu thuẫn với dữ liệu đã có (có thể do gửi hai lần cùng lúc).",
+            "Integrity conflict (duplicate or concurrent request).",
+            instance=request.url.path,
+        )
+
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(health_router)
+    api.include_router(auth_public_router)
+    protected = APIRouter(
+        dependencies=[Depends(get_principal)],
+        responses={
+            401: {"model": Problem, "description": "Chưa đăng nhập"},
+            403: {"model": Problem, "description": "Không có quyền"},
+            404: {"model": Problem, "description": "Không tìm thấy"},
+        },
+    )
+    for r in [*PROTECTED_ROUTERS, *_optional_routers()]:
+        protected.include_router(r)
+    api.include_router(protected)
+    app.include_router(api)
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=False,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "X-Request-ID"],
+        )
+    app.add_middleware(RequestContextMiddleware)
+    _mount_docs_and_spa(app, settings)
+    return app
+
+
+def _mount_docs_and_spa(app: FastAPI, settings: Settings) -> None:
+    dist = settings.frontend_dist or ROOT / "frontend" / "dist"
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="parsipas API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/favicon.svg",
+        )
+
+    @app.get("/{full_path:path}", include_in_schema=False)
+    def spa(full_path: str) -> Any:
+        if full_path.startswith("api/"):
+            return problem_response(
+                404,
+                "http_404",
+                "Không tìm thấy",
+                "Không tìm thấy địa chỉ yêu cầu.",
+                "Not found.",
+                instance="/" + full_path,
+            )
+        root = dist.resolve()
+        candidate = (root / full_path).resolve()
+        if full_path and candidate.is_file() and candidate.is_relative_to(root):
+            cache = "public, max-age=31536000, immutable" if "/assets/" in f"/{full_path}" else "no-cache"
+            return FileResponse(candidate, headers={"Cache-Control": cache})
+        index = root / "index.html"
+        if index.is_file():
+            return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        return HTMLResponse(_PLACEHOLDER, headers={"Cache-Control": "no-cache"})
+
+
+_PLACEHOLDER = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>parsipas</title></head>
+<body><h1>parsipas</h1><p>Giao diện web chưa được xây dựng (chạy <code>make run</code>).
+Tài liệu API: <a href="/api/docs">/api/docs</a>.</p>
+<p lang="en">The web app is not built yet. API reference: <a href="/api/docs">/api/docs</a>.</p></body></html>"""

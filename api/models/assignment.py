@@ -1,0 +1,60 @@
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from api.models.base import Versioned, created_at_field, enum_field, json_field, ts_field
+from api.models.plan import TaskUnitRole
+
+
+class AssignmentStatus(StrEnum):
+    not_started = "not_started"
+    in_progress = "in_progress"
+    submitted = "submitted"
+    approved = "approved"
+    returned = "returned"
+
+
+class Assignment(Versioned, SQLModel, table=True):
+    """One unit's share of a task (per due instance for recurring tasks)."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        sa.UniqueConstraint("task_id", "unit_id", "instance_key"),
+        sa.Index("ix_assignment_unit_status", "unit_id", "status"),
+        sa.Index("ix_assignment_due", "due_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    unit_id: int = Field(foreign_key="org_unit.id", index=True)
+    role: TaskUnitRole = enum_field(TaskUnitRole)
+    instance_key: str = Field(default="", max_length=20)  # "" or "2024-Q1", "2024-03"
+    due_date: date | None = None
+    status: AssignmentStatus = enum_field(AssignmentStatus, default=AssignmentStatus.not_started)
+    progress: int = Field(default=0)
+    result: str | None = Field(default=None, sa_type=sa.Text)
+    completed_date: date | None = None
+    explanation: str | None = Field(default=None, sa_type=sa.Text)
+    return_reason: str | None = Field(default=None, sa_type=sa.Text)
+    submitted_at: datetime | None = ts_field()
+    submitted_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    reviewed_at: datetime | None = ts_field()
+    reviewed_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    version: int = Field(default=1)
+    created_at: datetime = created_at_field()
+    updated_at: datetime | None = ts_field()
+
+
+class AssignmentComment(SQLModel, table=True):
+    __tablename__ = "assignment_comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="user_account.id")
+    body: str = Field(sa_type=sa.Text)
+    mentions: list[Any] = json_field(list)
+    created_at: datetime = created_at_field()

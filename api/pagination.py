@@ -1,0 +1,82 @@
+"""One pagination, sort and filter contract for every list: ``{items, total, limit, offset}``."""
+
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from api.errors import FieldError, Unprocessable
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class PageParams(BaseModel):
+    limit: int = 50
+    offset: int = 0
+    sort: str | None = None
+
+
+def _page_params(
+    limit: Annotated[int, Query(ge=1, le=500, description="Số dòng mỗi trang / page size")] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    sort: Annotated[str | None, Query(max_length=200, description="vd. `-due_date,id`")] = None,
+) -> PageParams:
+    return PageParams(limit=limit, offset=offset, sort=sort)
+
+
+PageDep = Annotated[PageParams, Depends(_page_params)]
+
+
+def apply_sort(stmt: Any, sort: str | None, allowed: dict[str, Any], default: Sequence[Any]) -> Any:
+    """Order by ``sort`` ("field,-other"), only fields in ``allowed``; a stable default tiebreak comes last."""
+    clauses: list[Any] = []
+    if sort:
+        for raw in sort.split(","):
+            name = raw.strip()
+            if not name:
+                continue
+            desc = name.startswith("-")
+            key = name.lstrip("-+")
+            if key not in allowed:
+                raise Unprocessable(
+                    f"Không thể sắp xếp theo '{key}'. Cho phép: {', '.join(sorted(allowed))}.",
+                    f"Cannot sort by '{key}'.",
+                    errors=[
+                        FieldError(
+                            field="sort", code="invalid_sort", message=f"Trường sắp xếp không hợp lệ: {key}"
+                        )
+                    ],
+                )
+            col = allowed[key]
+            clauses.append(col.desc() if desc else col.asc())
+    return stmt.order_by(*clauses, *default)
+
+
+def paginate(
+    session: Session,
+    stmt: Any,
+    params: PageParams,
+    *,
+    sort_fields: dict[str, Any],
+    default_order: Sequence[Any],
+    transform: Callable[[list[Any]], list[Any]] | None = None,
+    scalars: bool = True,
+) -> dict[str, Any]:
+    """Run the count and the page as two statements, whatever the page size."""
+    total = session.exec(select(func.count()).select_from(stmt.order_by(None).subquery())).one()  # type: ignore[call-overload]
+    ordered = (
+        apply_sort(stmt, params.sort, sort_fields, default_order).limit(params.limit).offset(params.offset)
+    )
+    rows = list(session.exec(ordered).all()) if scalars else list(session.execute(ordered).all())
+    items = transform(rows) if transform else rows
+    return {"items": items, "total": int(total), "limit": params.limit, "offset": params.offset}

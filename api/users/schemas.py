@@ -1,0 +1,56 @@
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.models.user import Role
+
+
+class MembershipIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    unit_id: int
+    role: Role
+
+
+class MembershipOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    unit_id: int
+    role: Role
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=3, max_length=80, pattern=r"^[A-Za-z0-9_.\-@]+$")
+    full_name: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=10, max_length=200)
+    email: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    position: str | None = Field(default=None, max_length=200)
+    language: str = Field(default="vi", pattern=r"^(vi|en)$")
+    memberships: list[MembershipIn] = Field(default_factory=list, max_length=50)
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    position: str | None = Field(default=None, max_length=200)
+    language: str | None = Field(default=None, pattern=r"^(vi|en)$")
+    password: str | None = Field(default=None, min_length=10, max_length=200)
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    username: str
+    full_name: str
+    email: str | None
+    phone: str | None
+    position: str | None
+    language: str
+    is_active: bool
+    last_login_at: datetime | None
+    version: int
+    created_at: datetime
+    memberships: list[MembershipOut] = []
