@@ -5,7 +5,16 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-ROOT = Path(__file__).resolve().parent.parent
+
+def _root() -> Path:
+    """The folder holding alembic.ini: the source tree, or the working directory of an installed copy."""
+    for candidate in (Path(__file__).resolve().parent.parent, Path.cwd()):
+        if (candidate / "alembic.ini").is_file():
+            return candidate
+    raise FileNotFoundError("alembic.ini not found next to the code nor in the working directory")
+
+
+ROOT = _root()
 
 
 def alembic_config(database_url: str) -> Config:
