@@ -27,6 +27,9 @@ from api.models import (
     Membership,
     OrgUnit,
     Plan,
+    PortalDelivery,
+    Report,
+    ReportingPeriod,
     Task,
     User,
 )
@@ -291,6 +294,67 @@ def get_evidence(
 ) -> Evidence:
     stmt = visible_evidence(principal, permission, include_deleted).where(Evidence.id == evidence_id)
     return _first_or_404(session, stmt, "Tài liệu kiểm chứng", "Evidence")  # type: ignore[no-any-return]
+
+
+# --- reporting periods, reports, deliveries ------------------------------------------------------------------
+
+
+def visible_periods(
+    principal: Principal, permission: Permission = P.reports_read
+) -> SelectOfScalar[ReportingPeriod]:
+    """Periods defined by an ancestor-or-self of the caller's units, or inside its subtree."""
+    owner = aliased(OrgUnit)
+    return select(ReportingPeriod).where(
+        exists(
+            select(owner.id).where(
+                owner.id == ReportingPeriod.owner_unit_id,
+                or_(
+                    ancestor_condition(principal, permission, owner),
+                    unit_condition(principal, permission, owner),
+                ),
+            )
+        )
+    )
+
+
+def get_period(
+    session: Session, principal: Principal, period_id: int, permission: Permission = P.reports_read
+) -> ReportingPeriod:
+    stmt = visible_periods(principal, permission).where(col(ReportingPeriod.id) == period_id)
+    return _first_or_404(session, stmt, "Kỳ báo cáo", "Reporting period")  # type: ignore[no-any-return]
+
+
+def visible_reports(principal: Principal, permission: Permission = P.reports_read) -> SelectOfScalar[Report]:
+    """Reports of units in reach, joined to ``OrgUnit``."""
+    return (
+        select(Report)
+        .join(OrgUnit, col(OrgUnit.id) == col(Report.unit_id))
+        .where(unit_condition(principal, permission))
+    )
+
+
+def get_report(
+    session: Session, principal: Principal, report_id: int, permission: Permission = P.reports_read
+) -> Report:
+    stmt = visible_reports(principal, permission).where(col(Report.id) == report_id)
+    return _first_or_404(session, stmt, "Báo cáo", "Report")  # type: ignore[no-any-return]
+
+
+def visible_deliveries(
+    principal: Principal, permission: Permission = P.reports_read
+) -> SelectOfScalar[PortalDelivery]:
+    return (
+        select(PortalDelivery)
+        .join(OrgUnit, col(OrgUnit.id) == col(PortalDelivery.unit_id))
+        .where(unit_condition(principal, permission))
+    )
+
+
+def get_delivery(
+    session: Session, principal: Principal, delivery_id: int, permission: Permission = P.reports_read
+) -> PortalDelivery:
+    stmt = visible_deliveries(principal, permission).where(col(PortalDelivery.id) == delivery_id)
+    return _first_or_404(session, stmt, "Lượt gửi báo cáo", "Delivery")  # type: ignore[no-any-return]
 
 
 __all__ = [

@@ -18,9 +18,29 @@ from api.models.plan import (
     TaskUnit,
     TaskUnitRole,
 )
+from api.models.report import (
+    DeliveryAttempt,
+    DeliveryStatus,
+    PeriodKind,
+    PortalDelivery,
+    Report,
+    ReportingPeriod,
+    ReportLevel,
+    ReportStatus,
+    ReportTemplate,
+)
 from api.models.user import ApiToken, AuthSession, LoginThrottle, Membership, RefreshToken, Role, User
 
 __all__ = [
+    "DeliveryAttempt",
+    "DeliveryStatus",
+    "PeriodKind",
+    "PortalDelivery",
+    "Report",
+    "ReportLevel",
+    "ReportStatus",
+    "ReportTemplate",
+    "ReportingPeriod",
     "ApiToken",
     "Assignment",
     "AssignmentComment",

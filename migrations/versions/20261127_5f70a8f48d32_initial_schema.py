@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 69893995f9d3
+Revision ID: 5f70a8f48d32
 Revises: 
-Create Date: 2026-11-27 03:39:59.049941
+Create Date: 2026-11-27 03:45:01.788973
 """
 from collections.abc import Sequence
 
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '69893995f9d3'
+revision: str = '5f70a8f48d32'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -224,6 +224,43 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_plan_issuing_unit_id'), ['issuing_unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_plan_year'), ['year'], unique=False)
 
+    op.create_table('report_template',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('owner_unit_id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['owner_unit_id'], ['org_unit.id'], ),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('owner_unit_id', 'name')
+    )
+    with op.batch_alter_table('report_template', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_template_owner_unit_id'), ['owner_unit_id'], unique=False)
+
+    op.create_table('reporting_period',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('owner_unit_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('q1', 'h1', 'q3', 'year', name='periodkind', native_enum=False), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('data_from', sa.Date(), nullable=False),
+    sa.Column('data_to', sa.Date(), nullable=False),
+    sa.Column('due_unit', sa.Date(), nullable=False),
+    sa.Column('due_district', sa.Date(), nullable=False),
+    sa.Column('due_province', sa.Date(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['owner_unit_id'], ['org_unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('owner_unit_id', 'year', 'kind')
+    )
+    with op.batch_alter_table('reporting_period', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reporting_period_owner_unit_id'), ['owner_unit_id'], unique=False)
+
     op.create_table('unit_succession',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('from_unit_id', sa.Integer(), nullable=False),
@@ -334,6 +371,65 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_refresh_token_session_id'), ['session_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_refresh_token_token_hash'), ['token_hash'], unique=True)
 
+    op.create_table('report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('level', sa.Enum('unit', 'district', name='reportlevel', native_enum=False), nullable=False),
+    sa.Column('status', sa.Enum('draft', 'submitted', 'returned', 'accepted', 'approved', name='reportstatus', native_enum=False), nullable=False),
+    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+    sa.Column('signer', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('signer_title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('narrative', sa.JSON(), nullable=False),
+    sa.Column('figures', sa.JSON(), nullable=True),
+    sa.Column('task_table', sa.JSON(), nullable=True),
+    sa.Column('frozen_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('is_late', sa.Boolean(), nullable=False),
+    sa.Column('submitted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('submitted_by_id', sa.Integer(), nullable=True),
+    sa.Column('reviewed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('return_reason', sa.Text(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['period_id'], ['reporting_period.id'], ),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['user_account.id'], ),
+    sa.ForeignKeyConstraint(['submitted_by_id'], ['user_account.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('period_id', 'unit_id', 'level')
+    )
+    with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_period_id'), ['period_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('portal_delivery',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('adapter', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'sending', 'delivered', 'failed', name='deliverystatus', native_enum=False), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('locked_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('locked_by', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('remote_reference', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('delivered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['report_id'], ['report.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['org_unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('idempotency_key')
+    )
+    with op.batch_alter_table('portal_delivery', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_portal_delivery_report_id'), ['report_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_portal_delivery_unit_id'), ['unit_id'], unique=False)
+
     op.create_table('task',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
@@ -405,6 +501,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_assignment_unit_id'), ['unit_id'], unique=False)
         batch_op.create_index('ix_assignment_unit_status', ['unit_id', 'status'], unique=False)
 
+    op.create_table('delivery_attempt',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('delivery_id', sa.Integer(), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('duration_ms', sa.Integer(), nullable=True),
+    sa.Column('worker', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=True),
+    sa.ForeignKeyConstraint(['delivery_id'], ['portal_delivery.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('delivery_attempt', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_delivery_attempt_delivery_id'), ['delivery_id'], unique=False)
+
     op.create_table('task_node',
     sa.Column('task_id', sa.Integer(), nullable=False),
     sa.Column('node_id', sa.Integer(), nullable=False),
@@ -457,6 +567,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_task_node_node_id'))
 
     op.drop_table('task_node')
+    with op.batch_alter_table('delivery_attempt', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_delivery_attempt_delivery_id'))
+
+    op.drop_table('delivery_attempt')
     with op.batch_alter_table('assignment', schema=None) as batch_op:
         batch_op.drop_index('ix_assignment_unit_status')
         batch_op.drop_index(batch_op.f('ix_assignment_unit_id'))
@@ -471,6 +585,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_task_lead_unit_id'))
 
     op.drop_table('task')
+    with op.batch_alter_table('portal_delivery', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_portal_delivery_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_portal_delivery_report_id'))
+
+    op.drop_table('portal_delivery')
+    with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_report_period_id'))
+
+    op.drop_table('report')
     with op.batch_alter_table('refresh_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_refresh_token_token_hash'))
         batch_op.drop_index(batch_op.f('ix_refresh_token_session_id'))
@@ -499,6 +623,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_unit_succession_from_unit_id'))
 
     op.drop_table('unit_succession')
+    with op.batch_alter_table('reporting_period', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reporting_period_owner_unit_id'))
+
+    op.drop_table('reporting_period')
+    with op.batch_alter_table('report_template', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_template_owner_unit_id'))
+
+    op.drop_table('report_template')
     with op.batch_alter_table('plan', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_plan_year'))
         batch_op.drop_index(batch_op.f('ix_plan_issuing_unit_id'))
