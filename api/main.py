@@ -152,7 +152,7 @@ def _mount_docs_and_spa(app: FastAPI, settings: Settings) -> None:
             swagger_favicon_url="/favicon.svg",
         )
 
-    @app.get("/{full_path:path}", include_in_schema=False)
+    @app.api_route("/{full_path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def spa(full_path: str) -> Any:
         if full_path.startswith("api/"):
             return problem_response(
