@@ -2,7 +2,7 @@
 
 import sys
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -69,12 +69,16 @@ def serve(
     n = workers or settings.workers
     h, p = host or settings.host, port or settings.port
     typer.echo(f"parsipas: http://{h}:{p}/  (API: http://{h}:{p}/api/docs)")
+    from api.portal.worker import start_background_worker
+
+    stop_portal_worker = start_background_worker(settings)  # only when PARSIPAS_PORTAL_URL is set
     if n > 1:
         uvicorn.run("api.asgi:app", host=h, port=p, workers=n, proxy_headers=True, log_level="info")
     else:
         from api.asgi import app as asgi_app
 
         uvicorn.run(asgi_app, host=h, port=p, proxy_headers=True, log_level="info")
+    stop_portal_worker()
 
 
 @app.command("create-user")
@@ -84,10 +88,17 @@ def create_user(
     role: Annotated[str, typer.Option(help="admin|district_admin|leader|unit_head|unit_officer|observer")],
     unit: Annotated[str | None, typer.Option(help="unit code")] = None,
     full_name: Annotated[str | None, typer.Option()] = None,
+    unit_name: Annotated[
+        str | None, typer.Option(help="admin on a fresh database: create the root unit --unit with this name")
+    ] = None,
 ) -> None:
-    """Create a user with one role in one unit (operator command, no scope checks)."""
+    """Create a user with one role in one unit (operator command, no scope checks).
+
+    An admin without --unit is made admin of every root unit (province); on an empty database pass
+    --unit CODE --unit-name NAME to create the province first.
+    """
     from pydantic import ValidationError
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from api.db import write_session
     from api.errors import AppError
@@ -95,21 +106,32 @@ def create_user(
     from api.users.schemas import MembershipIn, UserCreate
     from api.users.service import create_user as svc_create
 
-    try:
-        role_value = Role(role)
-    except ValueError:
-        _fail(f"Vai trò không hợp lệ: {role}. Chọn một trong: {', '.join(r.value for r in Role)}")
+    roles = [r.value for r in Role if r != Role.integration]  # integration is for API tokens only
+    if role not in roles:
+        _fail(f"Vai trò không hợp lệ: {role}. Chọn một trong: {', '.join(roles)}")
         return
+    role_value = Role(role)
     with write_session() as session:
         memberships = []
         if unit:
             u = session.exec(select(OrgUnit).where(OrgUnit.code == unit)).first()
+            if u is None and unit_name and role_value == Role.admin:
+                u = _create_root_unit(session, unit, unit_name)
             if u is None:
                 _fail(f"Không tìm thấy đơn vị mã {unit}.")
                 return
             memberships.append(MembershipIn(unit_id=u.id or 0, role=role_value))
         elif role_value != Role.admin:
             _fail("Cần --unit cho vai trò này / --unit is required for this role.")
+        else:
+            # A membership is what grants rights: an admin with none could do nothing at all.
+            roots = session.exec(select(OrgUnit).where(col(OrgUnit.parent_id).is_(None))).all()
+            if not roots:
+                _fail(
+                    "Chưa có đơn vị nào: dùng --unit MÃ --unit-name 'Tên tỉnh' để tạo đơn vị gốc "
+                    "(hoặc parsipas seed-demo). / No unit yet: pass --unit CODE --unit-name NAME."
+                )
+            memberships = [MembershipIn(unit_id=r.id or 0, role=role_value) for r in roots]
         try:
             data = UserCreate(
                 username=username, password=password, full_name=full_name or username, memberships=memberships
@@ -128,6 +150,21 @@ def create_user(
         typer.echo(f"Đã tạo người dùng {user.username} (id {user.id}).")
 
 
+def _create_root_unit(session: Any, code: str, name: str) -> Any:
+    from api.audit.service import record_create
+    from api.models import OrgUnit, UnitKind, UnitLevel
+
+    unit = OrgUnit(code=code, name=name, level=UnitLevel.province, kind=UnitKind.people_committee)
+    session.add(unit)
+    session.flush()
+    unit.path = f"/{unit.id}/"
+    session.add(unit)
+    session.flush()
+    record_create(session, None, "org_unit", unit, unit.id)
+    typer.echo(f"Đã tạo đơn vị gốc {code} / root unit created.")
+    return unit
+
+
 @app.command("create-token")
 def create_token(
     name: Annotated[str, typer.Option()],
@@ -140,6 +177,7 @@ def create_token(
     """Create an API token for a script or integration; the token is printed once."""
     from sqlmodel import select
 
+    from api.audit.service import record
     from api.auth import security, service
     from api.authz.permissions import Permission
     from api.db import write_session
@@ -158,15 +196,25 @@ def create_token(
         if refused:
             _fail(f"Không thể cấp {', '.join(refused)} cho đơn vị cấp {u.level.value}.")
         plain = security.new_opaque_token(service.TOKEN_PREFIX)
-        session.add(
-            ApiToken(
-                name=name,
-                prefix=plain[:10],
-                token_hash=security.sha256_hex(plain),
-                unit_id=u.id or 0,
-                permissions=sorted(permission),
-                expires_at=datetime.now(UTC) + timedelta(days=days) if days else None,
-            )
+        token = ApiToken(
+            name=name,
+            prefix=plain[:10],
+            token_hash=security.sha256_hex(plain),
+            unit_id=u.id or 0,
+            permissions=sorted(set(permission)),
+            expires_at=datetime.now(UTC) + timedelta(days=days) if days else None,
+        )
+        session.add(token)
+        session.flush()
+        record(
+            session,
+            None,
+            "create",
+            "api_token",
+            token.id,
+            u.id,
+            {"name": {"from": None, "to": name}, "permissions": {"from": None, "to": token.permissions}},
+            "parsipas create-token",
         )
         session.commit()
     typer.echo(plain)
@@ -178,3 +226,18 @@ def main() -> None:  # pragma: no cover
     except SettingsError as exc:
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         sys.exit(2)
+
+
+from api.evidence.cli import register as _register_evidence  # noqa: E402
+
+_register_evidence(app)
+
+
+from api.portal.cli import register as _register_portal  # noqa: E402
+
+_register_portal(app)
+
+
+from api.imports.client import register as _register_import  # noqa: E402
+
+_register_import(app)

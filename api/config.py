@@ -53,6 +53,14 @@ class Settings(BaseSettings):
     portal_url: str | None = None
     portal_token: str | None = None
     portal_hmac_secret: str | None = None
+    # Delivery to the provincial portal (api/portal): adapter "name" or "module:Class", retry tuning.
+    portal_adapter: str = "parsipas-v1"
+    portal_links_base_url: str | None = None  # public base of this server, for links in the exchange document
+    portal_timeout_seconds: float = 30.0
+    portal_max_attempts: int = 12
+    portal_backoff_base_seconds: float = 2.0
+    portal_backoff_cap_seconds: float = 3600.0
+    portal_poll_seconds: float = 5.0
     frontend_dist: Path | None = None
     workers: int = 1
 

@@ -1,5 +1,6 @@
 """``create_app()``: routers, error handlers, middleware, the SPA and stable operation ids."""
 
+import mimetypes
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from api.config import Settings, get_settings
 from api.db import get_engine
 from api.errors import Problem, install_error_handlers, problem_response
 from api.health import router as health_router
-from api.middleware import RequestContextMiddleware
+from api.middleware import CSP, RequestContextMiddleware
 from api.org_units.router import router as org_units_router
 from api.users.router import router as users_router
 
@@ -50,6 +51,7 @@ def _optional_routers() -> list[APIRouter]:
         "api.evidence.router",
         "api.dashboards.router",
         "api.reports.router",
+        "api.portal.router",
         "api.imports.router",
     ):
         try:
@@ -144,16 +146,21 @@ def _mount_docs_and_spa(app: FastAPI, settings: Settings) -> None:
 
     @app.get("/api/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=f"{API_PREFIX}/openapi.json",
             title="parsipas API",
             swagger_js_url="/docs-assets/swagger-ui-bundle.js",
             swagger_css_url="/docs-assets/swagger-ui.css",
             swagger_favicon_url="/favicon.svg",
         )
+        # Swagger UI starts from one inline script: allow inline scripts on this page only.
+        page.headers["Content-Security-Policy"] = CSP.replace(
+            "script-src 'self'", "script-src 'self' 'unsafe-inline'"
+        )
+        return page
 
     @app.api_route("/{full_path:path}", methods=["GET", "HEAD"], include_in_schema=False)
-    def spa(full_path: str) -> Any:
+    def spa(full_path: str, request: Request) -> Any:
         if full_path.startswith("api/"):
             return problem_response(
                 404,
@@ -167,11 +174,21 @@ def _mount_docs_and_spa(app: FastAPI, settings: Settings) -> None:
         candidate = (root / full_path).resolve()
         if full_path and candidate.is_file() and candidate.is_relative_to(root):
             cache = "public, max-age=31536000, immutable" if "/assets/" in f"/{full_path}" else "no-cache"
-            return FileResponse(candidate, headers={"Cache-Control": cache})
+            return _static(request, candidate, cache)
         index = root / "index.html"
         if index.is_file():
-            return FileResponse(index, headers={"Cache-Control": "no-cache"})
+            return _static(request, index, "no-cache")
         return HTMLResponse(_PLACEHOLDER, headers={"Cache-Control": "no-cache"})
+
+
+def _static(request: Request, path: Path, cache: str) -> FileResponse:
+    """Serve a built file, or its pre-compressed ``.gz`` sibling (made at build time) when the client accepts gzip."""
+    headers = {"Cache-Control": cache, "Vary": "Accept-Encoding"}
+    gz = path.with_name(path.name + ".gz")
+    if "gzip" in request.headers.get("accept-encoding", "") and gz.is_file():
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return FileResponse(gz, media_type=media_type, headers={**headers, "Content-Encoding": "gzip"})
+    return FileResponse(path, headers=headers)
 
 
 _PLACEHOLDER = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>parsipas</title></head>

@@ -73,7 +73,7 @@ def paginate(
     scalars: bool = True,
 ) -> dict[str, Any]:
     """Run the count and the page as two statements, whatever the page size."""
-    total = session.exec(select(func.count()).select_from(stmt.order_by(None).subquery())).one()  # type: ignore[call-overload]
+    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     ordered = (
         apply_sort(stmt, params.sort, sort_fields, default_order).limit(params.limit).offset(params.offset)
     )

@@ -1,7 +1,6 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
-from sqlmodel import col, select
 
 from api.auth import schemas, service
 from api.auth.deps import CurrentPrincipal
@@ -10,7 +9,7 @@ from api.authz.permissions import Permission
 from api.config import Settings, get_settings
 from api.db import SessionDep
 from api.errors import FieldError, NotFound, Unprocessable
-from api.models import Membership, OrgUnit, User
+from api.models import User
 
 public_router = APIRouter(prefix="/auth", tags=["auth"])
 router = APIRouter(tags=["auth"])
@@ -104,12 +103,7 @@ def me(session: SessionDep, principal: CurrentPrincipal) -> schemas.MeRead:
     user = session.get(User, principal.user_id) if principal.user_id is not None else None
     memberships: list[schemas.MembershipRead] = []
     if user is not None:
-        rows = session.exec(
-            select(Membership, OrgUnit)
-            .join(OrgUnit, col(OrgUnit.id) == Membership.unit_id)
-            .where(Membership.user_id == user.id)
-            .order_by(col(Membership.id))
-        ).all()
+        rows = service.own_memberships(session, user.id or 0)
         memberships = [
             schemas.MembershipRead(
                 unit_id=u.id or 0, unit_code=u.code, unit_name=u.name, unit_level=u.level.value, role=m.role

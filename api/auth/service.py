@@ -188,12 +188,20 @@ def logout(session: Session, principal: Principal, refresh_token: str | None) ->
 # --- principals -------------------------------------------------------------------------------------------
 
 
+def own_memberships(session: Session, user_id: int) -> list[tuple[Membership, OrgUnit]]:
+    """The caller's own memberships with their units (what its credentials grant; read before any scope)."""
+    return list(
+        session.exec(
+            select(Membership, OrgUnit)
+            .join(OrgUnit, col(OrgUnit.id) == Membership.unit_id)
+            .where(Membership.user_id == user_id)
+            .order_by(col(Membership.id))
+        ).all()
+    )
+
+
 def principal_for_user(session: Session, user: User, session_id: int | None = None) -> Principal:
-    rows = session.exec(
-        select(Membership, OrgUnit)
-        .join(OrgUnit, col(OrgUnit.id) == Membership.unit_id)
-        .where(Membership.user_id == user.id)
-    ).all()
+    rows = own_memberships(session, user.id or 0)
     grants = tuple(grant_for_role(unit.id or 0, unit.path, m.role) for m, unit in rows)
     return Principal(
         user_id=user.id, token_id=None, name=user.full_name, grants=grants, session_id=session_id

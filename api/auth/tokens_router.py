@@ -51,11 +51,17 @@ def create_token(
         return replayed
     unit = scope.get_unit(session, principal, body.unit_id, P.tokens_manage)
     grant = service.token_grant(unit, [p.value for p in body.permissions])
-    refused = sorted({p.value for p in body.permissions} - {p.value for p in grant.permissions})
+    # Within the ceiling of the unit's level, and never more than the creator itself holds there.
+    refused = sorted(
+        p.value
+        for p in set(body.permissions)
+        if p not in grant.permissions or not principal.covers(p, unit.id or 0, unit.path)
+    )
     if refused:
         raise Unprocessable(
-            f"Không thể cấp các quyền {', '.join(refused)} cho mã truy cập của đơn vị cấp {unit.level.value}.",
-            "These permissions exceed what a token for this unit may hold.",
+            f"Không thể cấp các quyền {', '.join(refused)} cho mã truy cập của đơn vị {unit.code} "
+            f"(vượt quá quyền của đơn vị cấp {unit.level.value} hoặc quyền của chính bạn tại đơn vị này).",
+            "These permissions exceed what a token for this unit may hold, or what you hold there.",
             code="permission_not_grantable",
             errors=[FieldError(field="permissions", code="not_grantable", message=p) for p in refused],
         )

@@ -49,7 +49,7 @@ _READ_BUSINESS = {
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    # System set-up only: units, users, tokens, the audit trail; frameworks are readable.
+    # System set-up: units, users, tokens, the audit trail, and the index frameworks (import, publish, clone).
     Role.admin: frozenset(
         {
             P.units_read,
@@ -59,6 +59,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.tokens_manage,
             P.audit_read,
             P.frameworks_read,
+            P.frameworks_manage,
         }
     ),
     # Phòng Nội vụ: runs the plan for its unit's whole subtree.
@@ -106,4 +107,7 @@ ASSIGNABLE_ROLES: dict[Role, frozenset[Role]] = {
     Role.district_admin: frozenset(
         {Role.district_admin, Role.leader, Role.unit_head, Role.unit_officer, Role.observer}
     ),
+    # A token holding users:manage (only province/district tokens can, see TOKEN_CEILING) syncs staff the way
+    # a district admin does.
+    Role.integration: frozenset({Role.district_admin, Role.leader, Role.unit_head, Role.unit_officer, Role.observer}),
 }

@@ -19,6 +19,7 @@ from api.models import (
     ApiToken,
     Assignment,
     AuditEvent,
+    DeliveryAttempt,
     Evidence,
     EvidenceOwner,
     Framework,
@@ -364,3 +365,226 @@ __all__ = [
     or n
     in ("unit_condition", "ancestor_condition", "unit_ids_subquery", "assignment_scope_condition", "Select")
 ]
+
+
+# --- plans, tasks, assignments: helpers for callers that already passed a scoped get ----------------------
+# (appended by the plans/assignments domain)
+
+
+def task_assignments(task_ids: Any) -> SelectOfScalar[Assignment]:
+    """Every assignment of the given tasks, whatever the unit.
+
+    Only for keeping a plan's appendix consistent after the caller reached the task or plan with
+    ``plans:manage`` (``get_task``/``get_plan``): a coordinator outside the manager's reach still gets its row.
+    """
+    return select(Assignment).where(col(Assignment.task_id).in_(task_ids))
+
+
+def assignment_evidence_counts(assignment_ids: Any) -> Any:
+    """``(assignment_id, n)`` of live evidence attached to the given (already reached) assignments."""
+    from sqlalchemy import func
+
+    return (
+        select(col(Evidence.owner_id), func.count(col(Evidence.id)))
+        .where(
+            col(Evidence.owner_type) == EvidenceOwner.assignment,
+            col(Evidence.owner_id).in_(assignment_ids),
+            col(Evidence.deleted_at).is_(None),
+        )
+        .group_by(col(Evidence.owner_id))
+    )
+
+
+def units_by_ids(unit_ids: Any) -> SelectOfScalar[OrgUnit]:
+    """Units named by a task the caller already reached (codes and names of lead/coordinators are public)."""
+    return select(OrgUnit).where(col(OrgUnit.id).in_(unit_ids))
+
+
+def active_units_under(parent_id: int) -> SelectOfScalar[OrgUnit]:
+    """Direct children of a unit (demo seeding and the ALL_DEPARTMENTS / ALL_COMMUNES aliases)."""
+    return select(OrgUnit).where(col(OrgUnit.parent_id) == parent_id)
+
+
+def mentionable_users(unit_ids: Any) -> Any:
+    """``(user_id, username)`` of active users with a membership in the units involved in an assignment."""
+    return (
+        select(col(User.id), col(User.username))
+        .join(Membership, col(Membership.user_id) == col(User.id))
+        .where(col(Membership.unit_id).in_(unit_ids), col(User.is_active).is_(True))
+        .distinct()
+    )
+
+
+def assignment_history(session: Session, principal: Principal, assignment_id: int) -> SelectOfScalar[AuditEvent]:
+    """Audit events of one assignment, for whoever may read the assignment (404 otherwise)."""
+    get_assignment(session, principal, assignment_id)
+    return select(AuditEvent).where(
+        col(AuditEvent.entity_type) == "assignment", col(AuditEvent.entity_id) == str(assignment_id)
+    )
+
+
+# --- portal deliveries (appended by the portal domain) ---------------------------------------------------
+
+
+def visible_delivery_attempts(
+    principal: Principal, permission: Permission = P.reports_read
+) -> SelectOfScalar[DeliveryAttempt]:
+    """Attempts of deliveries in reach (a delivery's unit decides), joined to ``PortalDelivery``."""
+    return (
+        select(DeliveryAttempt)
+        .join(PortalDelivery, col(PortalDelivery.id) == col(DeliveryAttempt.delivery_id))
+        .join(OrgUnit, col(OrgUnit.id) == col(PortalDelivery.unit_id))
+        .where(unit_condition(principal, permission))
+    )
+
+
+# --- imports: natural keys (appended by the imports domain) -------------------------------------------------
+
+
+def import_units(principal: Principal, permission: Permission) -> SelectOfScalar[OrgUnit]:
+    """Units an import may write into: reached with ``imports:run`` and with the kind's own permission."""
+    return select(OrgUnit).where(
+        unit_condition(principal, P.imports_run), unit_condition(principal, permission)
+    )
+
+
+def units_by_codes(codes: Any) -> Any:
+    """``(id, code, path, level, name)`` of units with these codes, wherever they are.
+
+    Codes are global natural keys: an import must tell "no such unit" from "outside your scope" and must not
+    create a second unit with a code used elsewhere. Callers only reveal that a code exists, never its data.
+    """
+    cols = (col(OrgUnit.id), col(OrgUnit.code), col(OrgUnit.path), col(OrgUnit.level), col(OrgUnit.name))
+    return select(*cols).where(col(OrgUnit.code).in_(codes))  # type: ignore[call-overload]
+
+
+def usernames_taken(usernames: Any) -> Any:
+    """Which of these usernames exist at all (usernames are global natural keys)."""
+    return select(col(User.username)).where(col(User.username).in_(usernames))
+
+
+# --- reports: what a report covers, and report templates (appended by the reports domain) -------------------
+
+
+def report_assignments(unit: OrgUnit, year: int, *, subtree: bool) -> SelectOfScalar[Assignment]:
+    """Assignments a report covers: the unit's own (unit report) or its whole subtree's (district report), in
+    the non-draft plans of the period's year. Joined to ``OrgUnit`` (the assignment's unit) and ``Plan``.
+
+    Only for callers that already reached the report (``get_report``) or its unit with the report permission:
+    the figures belong to the report, not to whoever looks at it, so they must not depend on the viewer.
+    """
+    from api.models import PlanStatus
+
+    stmt = (
+        select(Assignment)
+        .join(OrgUnit, col(OrgUnit.id) == col(Assignment.unit_id))
+        .join(Plan, col(Plan.id) == col(Assignment.plan_id))
+        .where(col(Plan.year) == year, col(Plan.status) != PlanStatus.draft)
+    )
+    if subtree:
+        return stmt.where(col(OrgUnit.path).startswith(unit.path))
+    return stmt.where(col(Assignment.unit_id) == unit.id)
+
+
+def report_evidence(assignment_ids: Any) -> SelectOfScalar[Evidence]:
+    """Live evidence (latest live version of each series) attached to assignments a report already covers."""
+    newer = aliased(Evidence)
+    return select(Evidence).where(
+        col(Evidence.owner_type) == EvidenceOwner.assignment,
+        col(Evidence.owner_id).in_(assignment_ids),
+        col(Evidence.deleted_at).is_(None),
+        ~exists(
+            select(newer.id).where(
+                newer.series_id == Evidence.series_id,
+                newer.version_no > Evidence.version_no,
+                col(newer.deleted_at).is_(None),
+            )
+        ),
+    )
+
+
+def period_unit_reports(period_id: int, district: OrgUnit) -> SelectOfScalar[Report]:
+    """Unit-level reports of one period inside a district's subtree (the district report aggregates them).
+
+    Only after the caller reached the district report with ``get_report``.
+    """
+    return (
+        select(Report)
+        .join(OrgUnit, col(OrgUnit.id) == col(Report.unit_id))
+        .where(
+            col(Report.period_id) == period_id,
+            col(Report.level) == "unit",
+            col(OrgUnit.path).startswith(district.path),
+            col(OrgUnit.id) != district.id,
+        )
+    )
+
+
+def visible_report_templates(principal: Principal, permission: Permission = P.reports_read) -> Any:
+    """Report templates owned by an ancestor-or-self of the caller's units, or inside its subtree (like periods).
+
+    With ``reports:review`` (replace, delete) only templates of units the caller reaches with that permission.
+    """
+    from api.models import ReportTemplate
+
+    owner = aliased(OrgUnit)
+    reach = (
+        unit_condition(principal, permission, owner)
+        if permission != P.reports_read
+        else or_(ancestor_condition(principal, permission, owner), unit_condition(principal, permission, owner))
+    )
+    return select(ReportTemplate).where(
+        exists(select(owner.id).where(owner.id == ReportTemplate.owner_unit_id, reach))
+    )
+
+
+def get_report_template(
+    session: Session, principal: Principal, template_id: int, permission: Permission = P.reports_read
+) -> Any:
+    from api.models import ReportTemplate
+
+    stmt = visible_report_templates(principal, permission).where(col(ReportTemplate.id) == template_id)
+    return _first_or_404(session, stmt, "Mẫu báo cáo", "Report template")
+
+
+def report_templates_of(owner_unit_id: int, name: str) -> Any:
+    """The template a report's export uses (owned by the period's owner unit), for a caller that reached the report."""
+    from api.models import ReportTemplate
+
+    return select(ReportTemplate).where(
+        col(ReportTemplate.owner_unit_id) == owner_unit_id, col(ReportTemplate.name) == name
+    )
+
+
+# --- user accounts (appended by the foundation) ---------------------------------------------------------
+
+
+def is_top_level(principal: Principal, permission: Permission) -> bool:
+    """Does the principal hold ``permission`` at a root unit (a province, path ``/<id>/``)?"""
+    return any(g.unit_path.count("/") == 2 for g in principal.grants_for(permission))
+
+
+def visible_accounts(principal: Principal, permission: Permission = P.users_read) -> SelectOfScalar[User]:
+    """Users with a membership in a unit the principal reaches with ``permission``.
+
+    A user with no membership belongs to no unit, hence to no district: only a top-level holder of
+    ``users:manage`` sees it (otherwise any district admin could take over an account between posts).
+    Use this rather than ``visible_users``, which shows such users to every holder of ``users:manage``.
+    """
+    unit = aliased(OrgUnit)
+    in_scope = exists(
+        select(Membership.id)
+        .join(unit, col(unit.id) == col(Membership.unit_id))
+        .where(Membership.user_id == User.id, unit_condition(principal, permission, unit))
+    )
+    cond: ColumnElement[bool] = in_scope
+    if principal.has(permission) and is_top_level(principal, P.users_manage):
+        cond = or_(in_scope, ~exists(select(Membership.id).where(Membership.user_id == User.id)))
+    return select(User).where(cond)
+
+
+def get_account(
+    session: Session, principal: Principal, user_id: int, permission: Permission = P.users_read
+) -> User:
+    stmt = visible_accounts(principal, permission).where(User.id == user_id)
+    return _first_or_404(session, stmt, "Người dùng", "User")  # type: ignore[no-any-return]

@@ -22,14 +22,16 @@ class OrgUnitCreate(BaseModel):
 
 
 class OrgUnitUpdate(BaseModel):
+    """Fields left out stay as they are; ``null`` is refused where the field cannot be empty."""
+
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(default=None, min_length=1, max_length=255)
+    name: str = Field(default=None, min_length=1, max_length=255)  # type: ignore[assignment]
     short_name: str | None = Field(default=None, max_length=120)
-    kind: UnitKind | None = None
+    kind: UnitKind = Field(default=None)  # type: ignore[assignment]
     parent_id: int | None = None
     valid_from: date | None = None
     valid_to: date | None = None
-    verified: bool | None = None
+    verified: bool = Field(default=None)  # type: ignore[assignment]
     source_note: str | None = Field(default=None, max_length=4000)
 
 

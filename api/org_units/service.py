@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from api.audit.service import diff, record, record_create, snapshot
@@ -135,17 +136,27 @@ def deactivate_unit(
     return unit
 
 
+def _has_history_error() -> Conflict:
+    return Conflict(
+        "Đơn vị đã có dữ liệu (người dùng, kế hoạch, nhiệm vụ, đơn vị con hoặc nhật ký) nên không thể xóa; "
+        "hãy dùng chức năng ngừng hoạt động.",
+        "The unit has history; deactivate it instead of deleting.",
+        code="unit_has_history",
+    )
+
+
 def delete_unit(session: Session, principal: Principal, *, unit: OrgUnit) -> None:
     if has_history(session, unit.id or 0):
-        raise Conflict(
-            "Đơn vị đã có dữ liệu (người dùng, kế hoạch, nhiệm vụ hoặc đơn vị con) nên không thể xóa; "
-            "hãy dùng chức năng ngừng hoạt động.",
-            "The unit has history; deactivate it instead of deleting.",
-            code="unit_has_history",
-        )
+        raise _has_history_error()
     record(session, principal, "delete", "org_unit", unit.id, unit.parent_id, diff(snapshot(unit), {}))
-    session.delete(unit)
-    session.flush()
+    # Any other row still pointing at the unit (audit events, tokens, evidence, reports…) is history too: the
+    # database refuses the delete, and a savepoint keeps the request's transaction usable to say so.
+    try:
+        with session.begin_nested():
+            session.delete(unit)
+            session.flush()
+    except IntegrityError:
+        raise _has_history_error() from None
 
 
 def add_succession(

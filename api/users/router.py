@@ -51,7 +51,7 @@ def list_users(
     role: Role | None = None,
     active: bool | None = None,
 ) -> dict[str, object]:
-    stmt = scope.visible_users(principal)
+    stmt = scope.visible_accounts(principal)
     if q:
         stmt = stmt.where(or_(col(User.username).icontains(q), col(User.full_name).icontains(q)))
     if unit_id is not None or role is not None:
@@ -93,7 +93,7 @@ def create_user(
     "/{user_id}", response_model=UserRead, operation_id="users-get", dependencies=[require(P.users_read)]
 )
 def get_user(user_id: int, session: SessionDep, principal: CurrentPrincipal, response: Response) -> UserRead:
-    user = scope.get_user(session, principal, user_id)
+    user = scope.get_account(session, principal, user_id)
     set_etag(response, _etag(user))
     return _read(session, [user])[0]
 
@@ -109,7 +109,7 @@ def update_user(
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> UserRead:
-    user = scope.get_user(session, principal, user_id, P.users_manage)
+    user = scope.get_account(session, principal, user_id, P.users_manage)
     require_if_match(request, _etag(user))
     user = service.update_user(session, principal, user=user, data=body)
     set_etag(response, _etag(user))
@@ -130,7 +130,7 @@ def deactivate_user(
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> UserRead:
-    user = scope.get_user(session, principal, user_id, P.users_manage)
+    user = scope.get_account(session, principal, user_id, P.users_manage)
     require_if_match(request, _etag(user))
     user = service.set_active(session, principal, user=user, active=False, reason=body.reason)
     set_etag(response, _etag(user))
@@ -151,7 +151,7 @@ def activate_user(
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> UserRead:
-    user = scope.get_user(session, principal, user_id, P.users_manage)
+    user = scope.get_account(session, principal, user_id, P.users_manage)
     require_if_match(request, _etag(user))
     user = service.set_active(session, principal, user=user, active=True, reason=body.reason)
     set_etag(response, _etag(user))
@@ -170,7 +170,7 @@ def add_membership(
 ) -> Response:
     if (replayed := idem.replay(session, principal.key)) is not None:
         return replayed
-    user = scope.get_user(session, principal, user_id, P.users_manage)
+    user = scope.get_account(session, principal, user_id, P.users_manage)
     m = service.add_membership(session, principal, user=user, data=body)
     return idem.respond(session, principal.key, MembershipOut.model_validate(m), 201)
 
@@ -184,7 +184,7 @@ def add_membership(
 def remove_membership(
     user_id: int, membership_id: int, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
-    user = scope.get_user(session, principal, user_id, P.users_manage)
+    user = scope.get_account(session, principal, user_id, P.users_manage)
     m = session.exec(
         scope.visible_memberships(principal, P.users_manage).where(
             Membership.id == membership_id, Membership.user_id == user.id

@@ -31,13 +31,15 @@ class UserCreate(BaseModel):
 
 
 class UserUpdate(BaseModel):
+    """Fields left out stay as they are; ``null`` is refused where the field cannot be empty."""
+
     model_config = ConfigDict(extra="forbid")
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    full_name: str = Field(default=None, min_length=1, max_length=200)  # type: ignore[assignment]
     email: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
     position: str | None = Field(default=None, max_length=200)
-    language: str | None = Field(default=None, pattern=r"^(vi|en)$")
-    password: str | None = Field(default=None, min_length=10, max_length=200)
+    language: str = Field(default=None, pattern=r"^(vi|en)$")  # type: ignore[assignment]
+    password: str = Field(default=None, min_length=10, max_length=200)  # type: ignore[assignment]
 
 
 class UserRead(BaseModel):

@@ -44,6 +44,12 @@ def create_user(session: Session, principal: Principal | None, *, data: UserCrea
             errors=[FieldError(field="username", message="Đã tồn tại")],
         )
     if principal is not None:
+        if not data.memberships and not scope.is_top_level(principal, P.users_manage):
+            raise Forbidden(
+                "Người dùng mới phải có ít nhất một vai trò tại một đơn vị bạn quản lý.",
+                "A new user needs at least one membership in a unit you manage.",
+                code="membership_required",
+            )
         for m in data.memberships:
             _check_assignable(session, principal, m)
     user = User(

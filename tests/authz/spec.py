@@ -67,4 +67,6 @@ class Case:
     list_foreign_ids: Callable[[Any], set[Any]] | None = None  # list routes: ids never to appear in ``items``
     ok: tuple[int, ...] = (200, 201, 202, 204, 206)
     public: bool = False  # no authentication required (health, login, refresh)
-    note: str = ""
+    note: str = ""  # why a non-public row has neither ``foreign`` nor ``list_foreign_ids``, or other remarks
+    # Optional. List rows: the actor that does list ``list_foreign_ids`` (proves they are real rows); None = skip.
+    foreign_listed_by: str | None = "foreign_admin"

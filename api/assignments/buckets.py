@@ -1,0 +1,110 @@
+"""The four deadline buckets, defined once in SQL. Every list, filter, dashboard and report uses these.
+
+- ``done_on_time`` (hoàn thành đúng hạn): approved by Phòng Nội vụ and ``completed_date <= due_date`` (or no due
+  date, or no completed date recorded);
+- ``done_late`` (hoàn thành quá hạn): approved and ``completed_date > due_date``;
+- ``overdue`` (quá hạn, with ``days_overdue = today − due_date``): not approved and ``due_date < today``;
+- ``in_progress_on_time`` (đang thực hiện trong hạn): not approved and ``due_date >= today`` or no due date.
+
+"Completed" means approved by the reviewer, but the completion date is ``completed_date`` — the date the unit
+reported the work done (set at submission when empty), so the reviewer's own delay never makes a unit late.
+A submitted-but-not-yet-approved assignment past its due date is overdue. ``due_soon`` (sắp đến hạn) flags
+assignments not approved with ``0 <= due_date − today <= N`` days (``settings.due_soon_days``).
+"""
+
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlmodel import col
+
+from api.models import Assignment, AssignmentStatus
+
+
+class Bucket(StrEnum):
+    done_on_time = "done_on_time"
+    done_late = "done_late"
+    overdue = "overdue"
+    in_progress_on_time = "in_progress_on_time"
+
+
+BUCKET_LABELS_VI = {
+    Bucket.done_on_time: "Hoàn thành đúng hạn",
+    Bucket.done_late: "Hoàn thành quá hạn",
+    Bucket.overdue: "Quá hạn",
+    Bucket.in_progress_on_time: "Đang thực hiện trong hạn",
+}
+
+
+class days_between(FunctionElement[int]):
+    """``end − start`` in whole days, portable: julianday on SQLite, date subtraction on PostgreSQL."""
+
+    type = sa.Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between)
+def _days_between_default(element: Any, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return f"({compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    start, end = list(element.clauses)
+    return (
+        f"CAST(julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}) "
+        "AS INTEGER)"
+    )
+
+
+def _today(today: date) -> Any:
+    return sa.literal(today, sa.Date())
+
+
+def approved() -> Any:
+    return col(Assignment.status) == AssignmentStatus.approved.value
+
+
+def bucket_expr(today: date) -> Any:
+    """CASE expression giving the bucket name of an ``Assignment`` row."""
+    due = col(Assignment.due_date)
+    done = col(Assignment.completed_date)
+    return sa.case(
+        (
+            sa.and_(approved(), sa.or_(due.is_(None), done.is_(None), done <= due)),
+            Bucket.done_on_time.value,
+        ),
+        (approved(), Bucket.done_late.value),
+        (due < _today(today), Bucket.overdue.value),
+        else_=Bucket.in_progress_on_time.value,
+    )
+
+
+def overdue_cond(today: date) -> Any:
+    return sa.and_(~approved(), col(Assignment.due_date) < _today(today))
+
+
+def days_overdue_expr(today: date) -> Any:
+    """Days past the due date for overdue assignments, NULL otherwise."""
+    return sa.case(
+        (overdue_cond(today), days_between(col(Assignment.due_date), _today(today))), else_=sa.null()
+    )
+
+
+def due_soon_expr(today: date, days: int) -> Any:
+    due = col(Assignment.due_date)
+    return sa.and_(~approved(), due >= _today(today), due <= _today(today + timedelta(days=days)))
+
+
+def bucket_cond(bucket: Bucket, today: date) -> Any:
+    """WHERE form of one bucket (same definition as :func:`bucket_expr`)."""
+    return bucket_expr(today) == bucket.value
+
+
+def count_bucket(bucket: Bucket, today: date) -> Any:
+    return sa.func.sum(sa.case((bucket_expr(today) == bucket.value, 1), else_=0))

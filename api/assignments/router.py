@@ -1,0 +1,281 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from sqlmodel import col
+
+from api.assignments import service
+from api.assignments.buckets import Bucket
+from api.assignments.schemas import (
+    AssignmentRead,
+    AssignmentUpdate,
+    BulkResult,
+    BulkReview,
+    CommentCreate,
+    CommentRead,
+    HistoryEvent,
+    ReasonRequest,
+    SubmitRequest,
+)
+from api.auth.deps import CurrentPrincipal, require
+from api.authz import scope
+from api.authz.permissions import Permission
+from api.authz.principal import Principal
+from api.config import get_settings
+from api.db import SessionDep
+from api.etag import make_etag, require_if_match, set_etag
+from api.idempotency import IdempotencyDep
+from api.models import Assignment, AssignmentStatus, AuditEvent, OrgUnit, Task, TaskUnitRole
+from api.pagination import Page, PageDep, paginate
+
+router = APIRouter(prefix="/assignments", tags=["assignments"])
+P = Permission
+SORT = {
+    "due_date": col(Assignment.due_date),
+    "status": col(Assignment.status),
+    "progress": col(Assignment.progress),
+    "unit": col(OrgUnit.code),
+    "label": col(Task.label),
+    "updated_at": col(Assignment.updated_at),
+    "id": col(Assignment.id),
+}
+
+
+def _etag(a: Assignment) -> str:
+    return make_etag("assignment", a.id, a.version)
+
+
+def _read(session: SessionDep, principal: Principal, a: Assignment, response: Response) -> AssignmentRead:
+    s = get_settings()
+    set_etag(response, _etag(a))
+    return service.read_one(session, principal, a.id or 0, today=s.today(), soon_days=s.due_soon_days)
+
+
+@router.get(
+    "",
+    response_model=Page[AssignmentRead],
+    operation_id="assignments-list",
+    dependencies=[require(P.assignments_read)],
+)
+def list_assignments(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    unit_id: int | None = None,
+    plan_id: int | None = None,
+    status: AssignmentStatus | None = None,
+    bucket: Bucket | None = None,
+    node_id: Annotated[int | None, Query(description="Tiêu chí (gồm tiêu chí con)")] = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    role: TaskUnitRole | None = None,
+    mine: bool = False,
+    due_soon: bool | None = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+) -> dict[str, object]:
+    """Work queue: scoped assignments with task, unit and bucket columns (two statements for any page size)."""
+    s = get_settings()
+    today = s.today()
+    stmt = service.row_select(principal, today=today, soon_days=s.due_soon_days)
+    stmt = service.apply_filters(
+        session,
+        principal,
+        stmt,
+        today=today,
+        unit_id=unit_id,
+        plan_id=plan_id,
+        status=status,
+        bucket=bucket,
+        node_id=node_id,
+        due_from=due_from,
+        due_to=due_to,
+        role=role,
+        mine=mine,
+        q=q,
+        due_soon=due_soon,
+        soon_days=s.due_soon_days,
+    )
+    return paginate(
+        session,
+        stmt,
+        page,
+        sort_fields=SORT,
+        default_order=[col(Assignment.due_date), col(Assignment.id)],
+        transform=service.to_reads,
+        scalars=False,
+    )
+
+
+@router.post(
+    "/bulk-review",
+    response_model=BulkResult,
+    operation_id="assignments-bulk_review",
+    dependencies=[require(P.assignments_review)],
+)
+def bulk_review(
+    body: BulkReview, session: SessionDep, principal: CurrentPrincipal, idem: IdempotencyDep
+) -> Response:
+    """Duyệt / trả lại nhiều kết quả cùng lúc: all or nothing."""
+    if (replayed := idem.replay(session, principal.key)) is not None:
+        return replayed
+    ids = service.bulk_review(session, principal, ids=body.ids, action=body.action, reason=body.reason)
+    s = get_settings()
+    rows = session.execute(
+        service.row_select(principal, today=s.today(), soon_days=s.due_soon_days)
+        .where(col(Assignment.id).in_(ids))
+        .order_by(col(Assignment.id))
+    ).all()
+    return idem.respond(session, principal.key, BulkResult(items=service.to_reads(list(rows))), 200)
+
+
+@router.get(
+    "/{assignment_id}",
+    response_model=AssignmentRead,
+    operation_id="assignments-get",
+    dependencies=[require(P.assignments_read)],
+)
+def get_assignment(
+    assignment_id: int, session: SessionDep, principal: CurrentPrincipal, response: Response
+) -> AssignmentRead:
+    a = scope.get_assignment(session, principal, assignment_id)
+    return _read(session, principal, a, response)
+
+
+@router.patch(
+    "/{assignment_id}",
+    response_model=AssignmentRead,
+    operation_id="assignments-update",
+    dependencies=[require(P.assignments_edit)],
+)
+def update_assignment(
+    assignment_id: int,
+    body: AssignmentUpdate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> AssignmentRead:
+    a = scope.get_assignment(session, principal, assignment_id, P.assignments_edit)
+    require_if_match(request, _etag(a))
+    a = service.update(session, principal, assignment=a, data=body)
+    return _read(session, principal, a, response)
+
+
+@router.post(
+    "/{assignment_id}/submit",
+    response_model=AssignmentRead,
+    operation_id="assignments-submit",
+    dependencies=[require(P.assignments_submit)],
+)
+def submit_assignment(
+    assignment_id: int,
+    body: SubmitRequest,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> AssignmentRead:
+    """Thủ trưởng gửi kết quả (giải trình bắt buộc khi chưa có tài liệu kiểm chứng)."""
+    a = scope.get_assignment(session, principal, assignment_id, P.assignments_submit)
+    require_if_match(request, _etag(a))
+    a = service.submit(session, principal, assignment=a, data=body, today=get_settings().today())
+    return _read(session, principal, a, response)
+
+
+@router.post(
+    "/{assignment_id}/approve",
+    response_model=AssignmentRead,
+    operation_id="assignments-approve",
+    dependencies=[require(P.assignments_review)],
+)
+def approve_assignment(
+    assignment_id: int, request: Request, response: Response, session: SessionDep, principal: CurrentPrincipal
+) -> AssignmentRead:
+    a = scope.get_assignment(session, principal, assignment_id, P.assignments_review)
+    require_if_match(request, _etag(a))
+    a = service.approve(session, principal, assignment=a)
+    return _read(session, principal, a, response)
+
+
+@router.post(
+    "/{assignment_id}/return",
+    response_model=AssignmentRead,
+    operation_id="assignments-return",
+    dependencies=[require(P.assignments_review)],
+)
+def return_assignment(
+    assignment_id: int,
+    body: ReasonRequest,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> AssignmentRead:
+    a = scope.get_assignment(session, principal, assignment_id, P.assignments_review)
+    require_if_match(request, _etag(a))
+    a = service.return_(session, principal, assignment=a, reason=body.reason)
+    return _read(session, principal, a, response)
+
+
+@router.post(
+    "/{assignment_id}/reopen",
+    response_model=AssignmentRead,
+    operation_id="assignments-reopen",
+    dependencies=[require(P.assignments_review)],
+)
+def reopen_assignment(
+    assignment_id: int,
+    body: ReasonRequest,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> AssignmentRead:
+    a = scope.get_assignment(session, principal, assignment_id, P.assignments_review)
+    require_if_match(request, _etag(a))
+    a = service.reopen(session, principal, assignment=a, reason=body.reason)
+    return _read(session, principal, a, response)
+
+
+@router.get(
+    "/{assignment_id}/comments",
+    response_model=list[CommentRead],
+    operation_id="assignments-comments",
+    dependencies=[require(P.assignments_read)],
+)
+def list_comments(assignment_id: int, session: SessionDep, principal: CurrentPrincipal) -> list[CommentRead]:
+    a = scope.get_assignment(session, principal, assignment_id)
+    return service.comments(session, a)
+
+
+@router.post(
+    "/{assignment_id}/comments",
+    status_code=201,
+    response_model=CommentRead,
+    operation_id="assignments-comment",
+    dependencies=[require(P.comments_write)],
+)
+def add_comment(
+    assignment_id: int,
+    body: CommentCreate,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    idem: IdempotencyDep,
+) -> Response:
+    if (replayed := idem.replay(session, principal.key)) is not None:
+        return replayed
+    a = scope.get_assignment(session, principal, assignment_id)
+    c = service.add_comment(session, principal, assignment=a, data=body)
+    return idem.respond(session, principal.key, c, 201)
+
+
+@router.get(
+    "/{assignment_id}/history",
+    response_model=list[HistoryEvent],
+    operation_id="assignments-history",
+    dependencies=[require(P.assignments_read)],
+)
+def history(assignment_id: int, session: SessionDep, principal: CurrentPrincipal) -> list[AuditEvent]:
+    """Every step of the workflow (audit events of the assignment), oldest first."""
+    stmt = scope.assignment_history(session, principal, assignment_id)
+    return list(session.exec(stmt.order_by(col(AuditEvent.at), col(AuditEvent.id))).all())

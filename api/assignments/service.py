@@ -1,0 +1,389 @@
+"""Nhiệm vụ được giao: the unit's share of a task, its workflow (edit → submit → approve / return → reopen),
+comments, and the scoped queries every screen uses (with the bucket columns of ``buckets.py``)."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import exists, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from api.assignments import buckets
+from api.assignments.schemas import (
+    AssignmentRead,
+    AssignmentUpdate,
+    CommentCreate,
+    CommentRead,
+    SubmitRequest,
+)
+from api.audit.service import diff, record, snapshot
+from api.authz import scope
+from api.authz.permissions import Permission
+from api.authz.principal import Principal
+from api.errors import Conflict, FieldError, NotFound, Unprocessable
+from api.models import (
+    Assignment,
+    AssignmentComment,
+    AssignmentStatus,
+    FrameworkNode,
+    OrgUnit,
+    Plan,
+    PlanStatus,
+    Task,
+    TaskNode,
+    TaskUnitRole,
+    User,
+)
+
+P = Permission
+S = AssignmentStatus
+EDIT_FIELDS = ["status", "progress", "result", "completed_date", "explanation", "return_reason"]
+ROW_COLUMNS = (
+    "task_label",
+    "task_title",
+    "product",
+    "deadline_text",
+    "unit_code",
+    "unit_name",
+    "bucket",
+    "days_overdue",
+    "due_soon",
+)
+
+
+# --- queries ------------------------------------------------------------------------------------------------
+
+
+def row_select(
+    principal: Principal, *, today: date, soon_days: int, permission: Permission = P.assignments_read
+) -> Any:
+    """Scoped assignments joined to task and unit, with the bucket columns: one statement for any page."""
+    return (
+        scope.visible_assignments(principal, permission)
+        .join(Task, col(Task.id) == col(Assignment.task_id))
+        .add_columns(
+            col(Task.label),
+            col(Task.title),
+            col(Task.product),
+            col(Task.deadline_text),
+            col(OrgUnit.code),
+            col(OrgUnit.name),
+            buckets.bucket_expr(today).label("bucket"),
+            buckets.days_overdue_expr(today).label("days_overdue"),
+            buckets.due_soon_expr(today, soon_days).label("due_soon"),
+        )
+    )
+
+
+def to_reads(rows: list[Any]) -> list[AssignmentRead]:
+    out = []
+    for row in rows:
+        a, *extra = row
+        r = AssignmentRead.model_validate(a)
+        for name, value in zip(ROW_COLUMNS, extra, strict=True):
+            setattr(r, name, value)
+        r.due_soon = bool(r.due_soon)
+        out.append(r)
+    return out
+
+
+def node_subtree_condition(session: Session, principal: Principal, node_id: int) -> Any:
+    """Tasks linked to the node or any descendant (FrameworkNode.path holds the ancestors' ids)."""
+    node = session.exec(scope.visible_nodes(principal).where(FrameworkNode.id == node_id)).first()
+    if node is None:
+        raise NotFound("Tiêu chí", "Framework node")
+    linked = aliased(FrameworkNode)
+    return exists(
+        select(TaskNode.task_id)
+        .join(linked, col(linked.id) == col(TaskNode.node_id))
+        .where(
+            col(TaskNode.task_id) == col(Assignment.task_id),
+            or_(col(linked.id) == node_id, col(linked.path).contains(f"/{node_id}/")),
+        )
+    )
+
+
+def apply_filters(
+    session: Session,
+    principal: Principal,
+    stmt: Any,
+    *,
+    today: date,
+    unit_id: int | None = None,
+    plan_id: int | None = None,
+    status: S | None = None,
+    bucket: buckets.Bucket | None = None,
+    node_id: int | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    role: TaskUnitRole | None = None,
+    mine: bool = False,
+    q: str | None = None,
+    due_soon: bool | None = None,
+    soon_days: int = 7,
+) -> Any:
+    if unit_id is not None:
+        stmt = stmt.where(col(Assignment.unit_id) == unit_id)
+    if plan_id is not None:
+        stmt = stmt.where(col(Assignment.plan_id) == plan_id)
+    if status is not None:
+        stmt = stmt.where(col(Assignment.status) == status)
+    if bucket is not None:
+        stmt = stmt.where(buckets.bucket_cond(bucket, today))
+    if node_id is not None:
+        stmt = stmt.where(node_subtree_condition(session, principal, node_id))
+    if due_from is not None:
+        stmt = stmt.where(col(Assignment.due_date) >= due_from)
+    if due_to is not None:
+        stmt = stmt.where(col(Assignment.due_date) <= due_to)
+    if role is not None:
+        stmt = stmt.where(col(Assignment.role) == role)
+    if mine:
+        stmt = stmt.where(col(Assignment.unit_id).in_({g.unit_id for g in principal.grants}))
+    if due_soon:
+        stmt = stmt.where(buckets.due_soon_expr(today, soon_days))
+    if q:
+        task = aliased(Task)
+        stmt = stmt.where(
+            exists(
+                select(task.id).where(
+                    task.id == Assignment.task_id,
+                    or_(col(task.title).icontains(q), col(task.label).icontains(q)),
+                )
+            )
+        )
+    return stmt
+
+
+def read_one(
+    session: Session, principal: Principal, assignment_id: int, *, today: date, soon_days: int
+) -> AssignmentRead:
+    rows = session.execute(
+        row_select(principal, today=today, soon_days=soon_days).where(col(Assignment.id) == assignment_id)
+    ).all()
+    if not rows:
+        raise NotFound("Nhiệm vụ được giao", "Assignment")
+    return to_reads(list(rows))[0]
+
+
+# --- workflow -----------------------------------------------------------------------------------------------
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ensure_open(session: Session, a: Assignment) -> None:
+    plan = session.get(Plan, a.plan_id)
+    if plan is not None and plan.status == PlanStatus.closed:
+        raise Conflict("Kế hoạch đã kết thúc.", "The plan is closed.", code="plan_closed")
+
+
+def _refuse(a: Assignment, action_vi: str, action_en: str) -> Conflict:
+    return Conflict(
+        f"Không thể {action_vi} khi nhiệm vụ đang ở trạng thái '{a.status}'.",
+        f"Cannot {action_en} an assignment in status {a.status}.",
+        code="invalid_transition",
+    )
+
+
+def _audit(
+    session: Session,
+    principal: Principal,
+    action: str,
+    a: Assignment,
+    before: dict[str, Any],
+    note: str | None = None,
+) -> None:
+    record(
+        session,
+        principal,
+        action,
+        "assignment",
+        a.id,
+        a.unit_id,
+        diff(before, snapshot(a, EDIT_FIELDS)),
+        note,
+    )
+
+
+def update(
+    session: Session, principal: Principal, *, assignment: Assignment, data: AssignmentUpdate
+) -> Assignment:
+    """Cán bộ cập nhật tiến độ: not started / returned move to in progress; submitted and approved are locked."""
+    a = assignment
+    if a.status in (S.approved, S.submitted):
+        raise _refuse(a, "sửa", "edit")
+    _ensure_open(session, a)
+    before = snapshot(a, EDIT_FIELDS)
+    for k, v in data.model_dump(exclude_unset=True).items():
+        setattr(a, k, v)
+    if a.status in (S.not_started, S.returned):
+        a.status = S.in_progress
+    session.add(a)
+    session.flush()
+    _audit(session, principal, "update", a, before)
+    return a
+
+
+def submit(
+    session: Session, principal: Principal, *, assignment: Assignment, data: SubmitRequest, today: date
+) -> Assignment:
+    """Thủ trưởng gửi kết quả. Without evidence a written explanation (giải trình) is required.
+
+    ``completed_date`` defaults to the submission day: it is the date the unit finished, which decides on-time.
+    """
+    a = assignment
+    if a.status not in (S.not_started, S.in_progress, S.returned):
+        raise _refuse(a, "gửi duyệt", "submit")
+    _ensure_open(session, a)
+    explanation = data.explanation if data.explanation is not None else a.explanation
+    evidence = dict(session.exec(scope.assignment_evidence_counts([a.id])).all()).get(a.id, 0)
+    if evidence == 0 and not (explanation or "").strip():
+        msg = "Chưa có tài liệu kiểm chứng: cần nhập giải trình trước khi gửi."
+        raise Unprocessable(
+            msg,
+            "An explanation is required when no evidence is attached.",
+            code="explanation_required",
+            errors=[FieldError(field="explanation", code="required", message=msg)],
+        )
+    before = snapshot(a, EDIT_FIELDS)
+    a.explanation = explanation
+    a.completed_date = data.completed_date or a.completed_date or today
+    a.status = S.submitted
+    a.submitted_at, a.submitted_by_id = _now(), principal.user_id
+    session.add(a)
+    session.flush()
+    _audit(session, principal, "submit", a, before)
+    return a
+
+
+def approve(session: Session, principal: Principal, *, assignment: Assignment) -> Assignment:
+    """Phòng Nội vụ chấp nhận kết quả: the assignment counts as completed (progress 100 %)."""
+    a = assignment
+    if a.status != S.submitted:
+        raise _refuse(a, "duyệt", "approve")
+    before = snapshot(a, EDIT_FIELDS)
+    a.status, a.progress, a.return_reason = S.approved, 100, None
+    a.reviewed_at, a.reviewed_by_id = _now(), principal.user_id
+    session.add(a)
+    session.flush()
+    _audit(session, principal, "approve", a, before)
+    return a
+
+
+def return_(session: Session, principal: Principal, *, assignment: Assignment, reason: str) -> Assignment:
+    """Trả lại with a reason; the next edit moves it back to in progress."""
+    a = assignment
+    if a.status != S.submitted:
+        raise _refuse(a, "trả lại", "return")
+    before = snapshot(a, EDIT_FIELDS)
+    a.status, a.return_reason = S.returned, reason
+    a.reviewed_at, a.reviewed_by_id = _now(), principal.user_id
+    session.add(a)
+    session.flush()
+    _audit(session, principal, "return", a, before, note=reason)
+    return a
+
+
+def reopen(session: Session, principal: Principal, *, assignment: Assignment, reason: str) -> Assignment:
+    """Mở lại an approved assignment (district admin, with a reason): back to in progress."""
+    a = assignment
+    if a.status != S.approved:
+        raise _refuse(a, "mở lại", "reopen")
+    _ensure_open(session, a)
+    before = snapshot(a, EDIT_FIELDS)
+    a.status, a.return_reason = S.in_progress, reason
+    a.reviewed_at, a.reviewed_by_id = _now(), principal.user_id
+    session.add(a)
+    session.flush()
+    _audit(session, principal, "reopen", a, before, note=reason)
+    return a
+
+
+def bulk_review(
+    session: Session, principal: Principal, *, ids: list[int], action: str, reason: str | None
+) -> list[int]:
+    """Approve or return many submitted assignments; all or nothing (any refusal rolls the request back)."""
+    if action == "return" and not (reason or "").strip():
+        msg = "Cần nêu lý do trả lại."
+        raise Unprocessable(
+            msg,
+            "A reason is required to return.",
+            errors=[FieldError(field="reason", code="required", message=msg)],
+        )
+    ids = list(dict.fromkeys(ids))
+    found = {
+        a.id: a
+        for a in session.exec(
+            scope.visible_assignments(principal, P.assignments_review).where(col(Assignment.id).in_(ids))
+        ).all()
+    }
+    if missing := [i for i in ids if i not in found]:
+        raise NotFound(f"Nhiệm vụ được giao {missing}", f"Assignments {missing}")
+    for i in ids:
+        if action == "approve":
+            approve(session, principal, assignment=found[i])
+        else:
+            return_(session, principal, assignment=found[i], reason=reason or "")
+    return ids
+
+
+# --- comments -----------------------------------------------------------------------------------------------
+
+
+def comments(session: Session, assignment: Assignment) -> list[CommentRead]:
+    rows = session.execute(
+        select(AssignmentComment, col(User.full_name))
+        .outerjoin(User, col(User.id) == col(AssignmentComment.author_id))
+        .where(AssignmentComment.assignment_id == assignment.id)
+        .order_by(col(AssignmentComment.created_at), col(AssignmentComment.id))
+    ).all()
+    out = []
+    for c, name in rows:
+        r = CommentRead.model_validate(c)
+        r.author_name = name
+        out.append(r)
+    return out
+
+
+def add_comment(
+    session: Session, principal: Principal, *, assignment: Assignment, data: CommentCreate
+) -> CommentRead:
+    """Mentions name users with a membership in a unit involved: the assignment's, the lead's, the issuer's."""
+    a = assignment
+    mentions = list(dict.fromkeys(m.strip().lstrip("@") for m in data.mentions if m.strip()))
+    if mentions:
+        task = session.get(Task, a.task_id)
+        plan = session.get(Plan, a.plan_id)
+        units = {
+            a.unit_id,
+            task.lead_unit_id if task else a.unit_id,
+            plan.issuing_unit_id if plan else a.unit_id,
+        }
+        known = {u for _, u in session.execute(scope.mentionable_users(units)).all()}
+        if unknown := [m for m in mentions if m not in known]:
+            msg = f"Không thể nhắc tên người dùng ngoài các đơn vị liên quan: {', '.join(unknown)}"
+            raise Unprocessable(
+                msg,
+                f"Unknown mentions: {unknown}",
+                code="unknown_mention",
+                errors=[FieldError(field="mentions", code="unknown_mention", message=msg)],
+            )
+    c = AssignmentComment(
+        assignment_id=a.id or 0, author_id=principal.user_id, body=data.body, mentions=mentions
+    )
+    session.add(c)
+    session.flush()
+    record(
+        session,
+        principal,
+        "comment",
+        "assignment",
+        a.id,
+        a.unit_id,
+        {"comment_id": {"to": c.id}, "mentions": {"to": mentions}},
+    )
+    r = CommentRead.model_validate(c)
+    r.author_name = principal.name
+    return r

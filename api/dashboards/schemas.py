@@ -1,0 +1,64 @@
+from datetime import date
+
+from pydantic import BaseModel
+
+from api.assignments.schemas import AssignmentRead
+
+
+class BucketCounts(BaseModel):
+    done_on_time: int = 0
+    done_late: int = 0
+    overdue: int = 0
+    in_progress_on_time: int = 0
+
+
+class UnitStat(BaseModel):
+    unit_id: int
+    code: str
+    name: str
+    total: int
+    avg_progress: float
+    buckets: BucketCounts
+    on_time_rate: float | None  # % done on time among assignments that came due or are done
+
+
+class PlanStat(BaseModel):
+    plan_id: int
+    label: str
+    year: int
+    title: str
+    total: int
+    avg_progress: float
+    buckets: BucketCounts
+
+
+class AreaStat(BaseModel):
+    node_id: int
+    code: str
+    title: str
+    framework_code: str
+    total: int
+    avg_progress: float
+    buckets: BucketCounts
+
+
+class CriterionOverdue(BaseModel):
+    node_id: int
+    code: str
+    title: str
+    framework_code: str
+    overdue: int
+
+
+class Summary(BaseModel):
+    as_of: date
+    due_soon_days: int
+    total: int
+    avg_progress: float
+    buckets: BucketCounts
+    by_unit: list[UnitStat]
+    lagging_units: list[UnitStat]
+    by_plan: list[PlanStat]
+    by_area: list[AreaStat]
+    criteria_most_overdue: list[CriterionOverdue]
+    due_soon: list[AssignmentRead]

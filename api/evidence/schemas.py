@@ -1,0 +1,74 @@
+"""Evidence (tài liệu kiểm chứng) request and response bodies."""
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from api.models.evidence import EvidenceOwner
+
+
+class EvidenceMeta(BaseModel):
+    """Metadata of a document: what it is and which period it proves (separate from the upload time)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    title: str = Field(min_length=1, max_length=500)
+    doc_number: str | None = Field(default=None, max_length=120)  # số/ký hiệu
+    issue_date: date | None = None
+    issuing_body: str | None = Field(default=None, max_length=300)
+    effective_from: date | None = None
+    effective_to: date | None = None
+    description: str | None = Field(default=None, max_length=10_000)
+
+    @model_validator(mode="after")
+    def _period(self) -> "EvidenceMeta":
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            raise ValueError("effective_to must not be before effective_from")
+        return self
+
+
+class EvidenceCreate(EvidenceMeta):
+    """Multipart fields next to the ``file`` part; ``series_id`` uploads a new version of that series."""
+
+    series_id: str | None = Field(default=None, min_length=1, max_length=36)
+
+
+class EvidenceUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    title: str | None = Field(default=None, min_length=1, max_length=500)
+    doc_number: str | None = Field(default=None, max_length=120)
+    issue_date: date | None = None
+    issuing_body: str | None = Field(default=None, max_length=300)
+    effective_from: date | None = None
+    effective_to: date | None = None
+    description: str | None = Field(default=None, max_length=10_000)
+
+
+class EvidenceRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    series_id: str
+    version_no: int
+    owner_type: EvidenceOwner
+    owner_id: int
+    unit_id: int
+    title: str
+    doc_number: str | None
+    issue_date: date | None
+    issuing_body: str | None
+    effective_from: date | None
+    effective_to: date | None
+    description: str | None
+    filename: str
+    mime: str
+    size: int
+    sha256: str
+    uploaded_by_id: int | None
+    uploaded_at: datetime
+    deleted_at: datetime | None
+    deleted_by_id: int | None
+
+
+class EvidenceDetail(EvidenceRead):
+    """One document plus every version of its series (newest first)."""
+
+    versions: list[EvidenceRead] = []

@@ -1,0 +1,307 @@
+"""Evidence rules: who may attach a document where, versions of a series, soft delete and restore.
+
+Every query starts from ``api.authz.scope``. Services flush, never commit. The blob itself is written by the
+router through :mod:`api.evidence.upload` (streamed) and committed to storage only after these checks.
+"""
+
+import hashlib
+import json
+import re
+import unicodedata
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col
+from sqlmodel.sql.expression import SelectOfScalar
+
+from api.audit.service import record, snapshot
+from api.authz import scope
+from api.authz.permissions import Permission
+from api.authz.principal import Principal
+from api.config import Settings
+from api.errors import Conflict, FieldError, NotFound, Unprocessable, UnsupportedMediaType
+from api.evidence.schemas import EvidenceCreate, EvidenceUpdate
+from api.evidence.sniff import DetectedType
+from api.evidence.storage import Storage, StoredBlob, make_storage
+from api.models import Assignment, AssignmentStatus, Evidence, EvidenceOwner
+
+P = Permission
+META_FIELDS = [
+    "title",
+    "doc_number",
+    "issue_date",
+    "issuing_body",
+    "effective_from",
+    "effective_to",
+    "description",
+]
+_EXTENSIONS: dict[str, set[str]] = {
+    "pdf": {"pdf"},
+    "jpg": {"jpg", "jpeg", "jpe"},
+    "png": {"png"},
+    "docx": {"docx"},
+    "xlsx": {"xlsx"},
+    "odt": {"odt"},
+    "ods": {"ods"},
+    "zip": {"zip"},
+}
+
+
+def storage_from_settings(settings: Settings) -> Storage:
+    """The configured evidence store (local: ``<data_dir>/evidence``; s3: the ``s3_*`` settings)."""
+    if settings.storage_backend == "s3":
+        return make_storage(
+            "s3",
+            bucket=settings.s3_bucket,
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            access_key=settings.s3_access_key,
+            secret_key=settings.s3_secret_key,
+            prefix=settings.s3_prefix,
+            spool_dir=Path(settings.data_dir) / "evidence-spool",
+        )
+    return make_storage("local", root=Path(settings.data_dir) / "evidence")
+
+
+def etag(ev: Evidence) -> str:
+    """Evidence rows carry no version column: the ETag is a digest of the editable state."""
+    state = json.dumps(
+        [snapshot(ev, META_FIELDS), ev.deleted_at.isoformat() if ev.deleted_at else None], sort_keys=True
+    )
+    return f'"evidence-{ev.id}-{hashlib.sha256(state.encode()).hexdigest()[:16]}"'
+
+
+# --- owners ---------------------------------------------------------------------------------------------
+
+
+def _read_only() -> Conflict:
+    return Conflict(
+        "Nhiệm vụ đã được duyệt nên tài liệu kiểm chứng chỉ được xem, không được thay đổi.",
+        "The assignment is approved: its evidence is read-only.",
+        code="assignment_read_only",
+    )
+
+
+def authorize_upload(
+    session: Session, principal: Principal, *, owner_type: EvidenceOwner, owner_id: int
+) -> int:
+    """Check the caller may attach evidence to this owner; return the owner's unit id (404/409 otherwise)."""
+    if owner_type == EvidenceOwner.assignment:
+        a = scope.get_assignment(session, principal, owner_id, P.evidence_upload)
+        if a.status == AssignmentStatus.approved:
+            raise _read_only()
+        return a.unit_id
+    if owner_type == EvidenceOwner.plan:
+        plan = scope.get_plan(session, principal, owner_id, P.plans_manage)
+        return plan.issuing_unit_id
+    raise NotFound("Đối tượng", "Owner")
+
+
+def ensure_editable(session: Session, ev: Evidence) -> None:
+    """Documents of an approved assignment are frozen (the approval was given on them)."""
+    if ev.owner_type == EvidenceOwner.assignment:
+        a = session.get(Assignment, ev.owner_id)  # the evidence itself was already scoped
+        if a is not None and a.status == AssignmentStatus.approved:
+            raise _read_only()
+
+
+def owner_list(
+    principal: Principal,
+    *,
+    owner_type: EvidenceOwner,
+    owner_id: int,
+    all_versions: bool = False,
+    include_deleted: bool = False,
+) -> SelectOfScalar[Evidence]:
+    """Documents of one owner, by default only the latest (live) version of each series."""
+    base = scope.visible_evidence(principal, include_deleted=include_deleted).where(
+        col(Evidence.owner_type) == owner_type, col(Evidence.owner_id) == owner_id
+    )
+    if all_versions:
+        return base
+    latest = (
+        scope.visible_evidence(principal, include_deleted=include_deleted)
+        .where(col(Evidence.owner_type) == owner_type, col(Evidence.owner_id) == owner_id)
+        .with_only_columns(func.max(col(Evidence.id)))
+        .group_by(col(Evidence.series_id))
+    )
+    return base.where(col(Evidence.id).in_(latest))
+
+
+def versions(session: Session, principal: Principal, ev: Evidence) -> list[Evidence]:
+    """Every version of ``ev``'s series the caller may see, newest first (deleted ones for restorers)."""
+    stmt = scope.visible_evidence(principal, include_deleted=principal.has(P.evidence_restore)).where(
+        col(Evidence.series_id) == ev.series_id
+    )
+    return list(session.exec(stmt.order_by(col(Evidence.version_no).desc())).all())
+
+
+# --- create ---------------------------------------------------------------------------------------------
+
+
+def clean_filename(name: str | None, detected: DetectedType) -> str:
+    """Base name only, no control characters, NFC; its extension must match the content (else 415)."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C")
+    base = base.strip().strip(".").strip()
+    stem, dot, ext = base.rpartition(".")
+    if not dot or not stem:
+        stem, ext = base, ""
+    ext_l = ext.lower()
+    allowed = _EXTENSIONS.get(detected.extension, {detected.extension})
+    if ext_l and ext_l not in allowed:
+        raise UnsupportedMediaType(
+            f"Tên tệp có đuôi .{ext_l} nhưng nội dung là {detected.label}. Hãy kiểm tra lại tệp.",
+            f"The file name ends in .{ext_l} but the content is {detected.mime}.",
+            code="evidence_type_mismatch",
+        )
+    stem = (stem or "tai-lieu")[:200]
+    return f"{stem}.{ext_l or detected.extension}"
+
+
+def _series_owner_check(
+    session: Session, principal: Principal, series_id: str, owner_type: EvidenceOwner, owner_id: int
+) -> int:
+    """Next version number of ``series_id``, which must belong to the same owner."""
+    stmt = scope.visible_evidence(principal, include_deleted=True).where(col(Evidence.series_id) == series_id)
+    rows = list(session.exec(stmt).all())
+    if not rows or any(r.owner_type != owner_type or r.owner_id != owner_id for r in rows):
+        raise Unprocessable(
+            "Không tìm thấy bộ tài liệu (series_id) để thêm phiên bản mới cho đối tượng này.",
+            "Unknown series_id for this owner.",
+            errors=[
+                FieldError(
+                    field="series_id",
+                    code="unknown_series",
+                    message="Bộ tài liệu không tồn tại",
+                    message_en="Unknown series",
+                )
+            ],
+        )
+    return max(r.version_no for r in rows) + 1
+
+
+def check_series(
+    session: Session, principal: Principal, data: EvidenceCreate, owner_type: EvidenceOwner, owner_id: int
+) -> None:
+    if data.series_id:
+        _series_owner_check(session, principal, data.series_id, owner_type, owner_id)
+
+
+def create(
+    session: Session,
+    principal: Principal,
+    *,
+    owner_type: EvidenceOwner,
+    owner_id: int,
+    unit_id: int,
+    data: EvidenceCreate,
+    filename: str,
+    mime: str,
+    blob: StoredBlob,
+) -> Evidence:
+    """Insert one version (a new series unless ``data.series_id``) and its audit event, then flush."""
+    if data.series_id:
+        series_id = data.series_id
+        version_no = _series_owner_check(session, principal, series_id, owner_type, owner_id)
+    else:
+        series_id, version_no = str(uuid.uuid4()), 1
+    ev = Evidence(
+        series_id=series_id,
+        version_no=version_no,
+        owner_type=owner_type,
+        owner_id=owner_id,
+        unit_id=unit_id,
+        filename=filename,
+        mime=mime,
+        size=blob.size,
+        sha256=blob.sha256,
+        uploaded_by_id=principal.user_id,
+        **data.model_dump(include=set(META_FIELDS)),
+    )
+    session.add(ev)
+    session.flush()
+    record(
+        session,
+        principal,
+        "evidence.upload",
+        "evidence",
+        ev.id,
+        unit_id,
+        changes={
+            k: {"from": None, "to": v}
+            for k, v in snapshot(
+                ev,
+                ["series_id", "version_no", "owner_type", "owner_id", "filename", "mime", "size", "sha256"],
+            ).items()
+        },
+    )
+    session.flush()
+    return ev
+
+
+# --- edit, delete, restore ------------------------------------------------------------------------------
+
+
+def update(session: Session, principal: Principal, ev: Evidence, data: EvidenceUpdate) -> Evidence:
+    ensure_editable(session, ev)
+    changes = data.model_dump(exclude_unset=True)
+    if "title" in changes and not changes["title"]:
+        raise Unprocessable("Tiêu đề không được để trống.", "Title must not be empty.")
+    before = snapshot(ev, META_FIELDS)
+    for key, value in changes.items():
+        setattr(ev, key, value)
+    if ev.effective_from and ev.effective_to and ev.effective_to < ev.effective_from:
+        raise Unprocessable(
+            "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.",
+            "effective_to must not be before effective_from.",
+            errors=[FieldError(field="effective_to", code="invalid_period", message="Khoảng thời gian sai")],
+        )
+    after = snapshot(ev, META_FIELDS)
+    delta: dict[str, Any] = {
+        k: {"from": before[k], "to": after[k]} for k in META_FIELDS if before[k] != after[k]
+    }
+    if delta:
+        record(session, principal, "evidence.update", "evidence", ev.id, ev.unit_id, changes=delta)
+    session.flush()
+    return ev
+
+
+def soft_delete(session: Session, principal: Principal, ev: Evidence, note: str | None = None) -> None:
+    ensure_editable(session, ev)
+    ev.deleted_at = datetime.now(UTC)
+    ev.deleted_by_id = principal.user_id
+    record(
+        session,
+        principal,
+        "evidence.delete",
+        "evidence",
+        ev.id,
+        ev.unit_id,
+        changes={"deleted_at": {"from": None, "to": ev.deleted_at.isoformat()}},
+        note=note,
+    )
+    session.flush()
+
+
+def restore(session: Session, principal: Principal, ev: Evidence) -> Evidence:
+    if ev.deleted_at is None:
+        raise Conflict("Tài liệu này chưa bị xóa.", "The evidence is not deleted.", code="not_deleted")
+    ensure_editable(session, ev)
+    was = ev.deleted_at.isoformat()
+    ev.deleted_at = None
+    ev.deleted_by_id = None
+    record(
+        session,
+        principal,
+        "evidence.restore",
+        "evidence",
+        ev.id,
+        ev.unit_id,
+        changes={"deleted_at": {"from": was, "to": None}},
+    )
+    session.flush()
+    return ev

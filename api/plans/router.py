@@ -1,0 +1,250 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from sqlmodel import col, or_
+
+from api.auth.deps import CurrentPrincipal, require
+from api.authz import scope
+from api.authz.permissions import Permission
+from api.config import get_settings
+from api.db import SessionDep
+from api.etag import make_etag, require_if_match, set_etag
+from api.idempotency import IdempotencyDep
+from api.models import Plan, PlanStatus, Task
+from api.pagination import Page, PageDep, paginate
+from api.plans import service, tasks
+from api.plans.schemas import (
+    Appendix,
+    PlanClone,
+    PlanCreate,
+    PlanRead,
+    PlanUpdate,
+    TaskCreate,
+    TaskRead,
+    TaskUpdate,
+)
+
+router = APIRouter(prefix="/plans", tags=["plans"])
+tasks_router = APIRouter(prefix="/tasks", tags=["tasks"])
+routers = [router, tasks_router]
+P = Permission
+SORT = {"year": Plan.year, "number": Plan.number, "issue_date": Plan.issue_date, "id": Plan.id}
+
+
+def _etag(plan: Plan) -> str:
+    return make_etag("plan", plan.id, plan.version)
+
+
+def _task_etag(task: Task) -> str:
+    return make_etag("task", task.id, task.version)
+
+
+def _one(session: SessionDep, plan: Plan) -> PlanRead:
+    return service.plan_reads(session, [plan])[0]
+
+
+@router.get(
+    "", response_model=Page[PlanRead], operation_id="plans-list", dependencies=[require(P.plans_read)]
+)
+def list_plans(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    year: int | None = None,
+    status: PlanStatus | None = None,
+    issuing_unit_id: int | None = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+) -> dict[str, object]:
+    stmt = scope.visible_plans(principal)
+    if year is not None:
+        stmt = stmt.where(Plan.year == year)
+    if status is not None:
+        stmt = stmt.where(Plan.status == status)
+    if issuing_unit_id is not None:
+        stmt = stmt.where(Plan.issuing_unit_id == issuing_unit_id)
+    if q:
+        stmt = stmt.where(or_(col(Plan.title).icontains(q), col(Plan.number).icontains(q)))
+    return paginate(
+        session,
+        stmt,
+        page,
+        sort_fields=SORT,
+        default_order=[col(Plan.year).desc(), col(Plan.id)],
+        transform=lambda rows: service.plan_reads(session, rows),
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=PlanRead,
+    operation_id="plans-create",
+    dependencies=[require(P.plans_manage)],
+)
+def create_plan(
+    body: PlanCreate, session: SessionDep, principal: CurrentPrincipal, idem: IdempotencyDep
+) -> Response:
+    if (replayed := idem.replay(session, principal.key)) is not None:
+        return replayed
+    plan = service.create_plan(session, principal, data=body)
+    return idem.respond(session, principal.key, _one(session, plan), 201, {"ETag": _etag(plan)})
+
+
+@router.get(
+    "/{plan_id}", response_model=PlanRead, operation_id="plans-get", dependencies=[require(P.plans_read)]
+)
+def get_plan(plan_id: int, session: SessionDep, principal: CurrentPrincipal, response: Response) -> PlanRead:
+    plan = scope.get_plan(session, principal, plan_id)
+    set_etag(response, _etag(plan))
+    return _one(session, plan)
+
+
+@router.patch(
+    "/{plan_id}", response_model=PlanRead, operation_id="plans-update", dependencies=[require(P.plans_manage)]
+)
+def update_plan(
+    plan_id: int,
+    body: PlanUpdate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> PlanRead:
+    plan = scope.get_plan(session, principal, plan_id, P.plans_manage)
+    require_if_match(request, _etag(plan))
+    plan = service.update_plan(session, principal, plan=plan, data=body)
+    set_etag(response, _etag(plan))
+    return _one(session, plan)
+
+
+def _transition(
+    action: str,
+    plan_id: int,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> PlanRead:
+    plan = scope.get_plan(session, principal, plan_id, P.plans_manage)
+    require_if_match(request, _etag(plan))
+    plan = service.transition(session, principal, plan=plan, action=action)
+    set_etag(response, _etag(plan))
+    return _one(session, plan)
+
+
+@router.post(
+    "/{plan_id}/issue",
+    response_model=PlanRead,
+    operation_id="plans-issue",
+    dependencies=[require(P.plans_manage)],
+)
+def issue_plan(
+    plan_id: int, request: Request, response: Response, session: SessionDep, principal: CurrentPrincipal
+) -> PlanRead:
+    """Ban hành: draft → issued."""
+    return _transition("issue", plan_id, request, response, session, principal)
+
+
+@router.post(
+    "/{plan_id}/close",
+    response_model=PlanRead,
+    operation_id="plans-close",
+    dependencies=[require(P.plans_manage)],
+)
+def close_plan(
+    plan_id: int, request: Request, response: Response, session: SessionDep, principal: CurrentPrincipal
+) -> PlanRead:
+    """Kết thúc: issued → closed (the appendix becomes read-only)."""
+    return _transition("close", plan_id, request, response, session, principal)
+
+
+@router.post(
+    "/{plan_id}/clone",
+    status_code=201,
+    response_model=PlanRead,
+    operation_id="plans-clone",
+    dependencies=[require(P.plans_manage)],
+)
+def clone_plan(
+    plan_id: int, body: PlanClone, session: SessionDep, principal: CurrentPrincipal, idem: IdempotencyDep
+) -> Response:
+    """Next year's plan from this one: deadlines shifted, statuses reset, criteria links kept or mapped."""
+    if (replayed := idem.replay(session, principal.key)) is not None:
+        return replayed
+    plan = scope.get_plan(session, principal, plan_id, P.plans_manage)
+    new = service.clone_plan(session, principal, plan=plan, data=body)
+    return idem.respond(session, principal.key, _one(session, new), 201, {"ETag": _etag(new)})
+
+
+@router.get(
+    "/{plan_id}/tasks",
+    response_model=Appendix,
+    operation_id="plans-appendix",
+    dependencies=[require(P.plans_read)],
+)
+def plan_appendix(plan_id: int, session: SessionDep, principal: CurrentPrincipal) -> Appendix:
+    """Phụ lục: sections and tasks with lead, coordinators, criteria and each unit's status."""
+    plan = scope.get_plan(session, principal, plan_id)
+    return service.appendix(session, principal, plan=plan, today=get_settings().today())
+
+
+@router.post(
+    "/{plan_id}/tasks",
+    status_code=201,
+    response_model=TaskRead,
+    operation_id="tasks-create",
+    dependencies=[require(P.plans_manage)],
+)
+def create_task(
+    plan_id: int, body: TaskCreate, session: SessionDep, principal: CurrentPrincipal, idem: IdempotencyDep
+) -> Response:
+    if (replayed := idem.replay(session, principal.key)) is not None:
+        return replayed
+    plan = scope.get_plan(session, principal, plan_id, P.plans_manage)
+    task = tasks.create_task(session, principal, plan=plan, data=body)
+    read = service.task_reads(session, principal, [task], today=get_settings().today(), with_units=True)[0]
+    return idem.respond(session, principal.key, read, 201, {"ETag": _task_etag(task)})
+
+
+@tasks_router.get(
+    "/{task_id}", response_model=TaskRead, operation_id="tasks-get", dependencies=[require(P.plans_read)]
+)
+def get_task(task_id: int, session: SessionDep, principal: CurrentPrincipal, response: Response) -> TaskRead:
+    task = scope.get_task(session, principal, task_id)
+    set_etag(response, _task_etag(task))
+    return service.task_reads(session, principal, [task], today=get_settings().today(), with_units=True)[0]
+
+
+@tasks_router.patch(
+    "/{task_id}", response_model=TaskRead, operation_id="tasks-update", dependencies=[require(P.plans_manage)]
+)
+def update_task(
+    task_id: int,
+    body: TaskUpdate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> TaskRead:
+    """Edit a row; lead/coordinating units and the deadline update the assignments (409 if work would be lost)."""
+    task = scope.get_task(session, principal, task_id, P.plans_manage)
+    require_if_match(request, _task_etag(task))
+    plan = scope.get_plan(session, principal, task.plan_id, P.plans_manage)
+    task = tasks.update_task(session, principal, task=task, plan=plan, data=body)
+    set_etag(response, _task_etag(task))
+    return service.task_reads(session, principal, [task], today=get_settings().today(), with_units=True)[0]
+
+
+@tasks_router.delete(
+    "/{task_id}",
+    status_code=204,
+    response_model=None,
+    operation_id="tasks-delete",
+    dependencies=[require(P.plans_manage)],
+)
+def delete_task(task_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    task = scope.get_task(session, principal, task_id, P.plans_manage)
+    require_if_match(request, _task_etag(task))
+    plan = scope.get_plan(session, principal, task.plan_id, P.plans_manage)
+    tasks.delete_task(session, principal, task=task, plan=plan)
+    return Response(status_code=204)

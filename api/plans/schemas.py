@@ -1,0 +1,174 @@
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from api.models.plan import DeadlineKind, PlanStatus, Priority, Recurrence, TaskUnitRole
+from api.plans.deadlines import PERIOD_CODES
+
+
+class PlanBase(BaseModel):
+    number: str = Field(min_length=1, max_length=40)
+    symbol: str = Field(default="KH-UBND", min_length=1, max_length=60)
+    title: str = Field(min_length=1, max_length=2000)
+    issue_date: date | None = None
+    signer: str | None = Field(default=None, max_length=200)
+    signer_title: str | None = Field(default=None, max_length=200)
+    year: int = Field(ge=2000, le=2100)
+    parent_plan_id: int | None = None
+    parent_plan_text: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=10000)
+
+
+class PlanCreate(PlanBase):
+    issuing_unit_id: int
+    framework_ids: list[int] = Field(default_factory=list, max_length=20)
+
+
+class PlanUpdate(BaseModel):
+    number: str | None = Field(default=None, min_length=1, max_length=40)
+    symbol: str | None = Field(default=None, min_length=1, max_length=60)
+    title: str | None = Field(default=None, min_length=1, max_length=2000)
+    issue_date: date | None = None
+    signer: str | None = Field(default=None, max_length=200)
+    signer_title: str | None = Field(default=None, max_length=200)
+    parent_plan_id: int | None = None
+    parent_plan_text: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=10000)
+    framework_ids: list[int] | None = Field(default=None, max_length=20)
+
+
+class PlanRead(PlanBase):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    issuing_unit_id: int
+    status: PlanStatus
+    cloned_from_id: int | None
+    version: int
+    created_at: datetime
+    updated_at: datetime | None
+    framework_ids: list[int] = []
+    display_number: str = ""
+
+
+class PlanClone(BaseModel):
+    """Next year from last year: ``target_framework_ids`` maps node links through ``cloned_from_id``."""
+
+    year: int | None = Field(default=None, ge=2000, le=2100)
+    number: str | None = Field(default=None, min_length=1, max_length=40)
+    title: str | None = Field(default=None, min_length=1, max_length=2000)
+    target_framework_ids: list[int] | None = Field(default=None, max_length=20)
+
+
+class SectionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    parent_id: int | None
+    label: str
+    title: str
+    order: int
+
+
+class TaskFields(BaseModel):
+    section_id: int | None = None
+    label: str | None = Field(default=None, min_length=1, max_length=40)
+    order: int | None = None
+    title: str | None = Field(default=None, min_length=1, max_length=4000)
+    description: str | None = Field(default=None, max_length=10000)
+    product: str | None = Field(default=None, max_length=4000)
+    deadline_kind: DeadlineKind | None = None
+    due_date: date | None = None
+    period_code: str | None = Field(default=None, max_length=4)
+    period_year: int | None = Field(default=None, ge=2000, le=2100)
+    recurrence: Recurrence | None = None
+    report_rhythm: Recurrence | None = None
+    deadline_text: str | None = Field(default=None, max_length=200)
+    lead_unit_id: int | None = None
+    coordinating_unit_ids: list[int] | None = Field(default=None, max_length=500)
+    node_ids: list[int] | None = Field(default=None, max_length=50)
+    priority: Priority | None = None
+    target: str | None = Field(default=None, max_length=4000)
+
+    @model_validator(mode="after")
+    def _period(self) -> "TaskFields":
+        if self.period_code is not None and self.period_code.upper() not in PERIOD_CODES:
+            raise ValueError(f"period_code phải là một trong {', '.join(PERIOD_CODES)}")
+        return self
+
+
+class TaskCreate(TaskFields):
+    label: str = Field(min_length=1, max_length=40)
+    title: str = Field(min_length=1, max_length=4000)
+    deadline_kind: DeadlineKind = DeadlineKind.date
+    lead_unit_id: int
+    coordinating_unit_ids: list[int] = Field(default_factory=list, max_length=500)
+    node_ids: list[int] = Field(default_factory=list, max_length=50)
+    priority: Priority = Priority.normal
+
+
+class TaskUpdate(TaskFields):
+    pass
+
+
+class UnitRef(BaseModel):
+    id: int
+    code: str
+    name: str
+
+
+class NodeRef(BaseModel):
+    id: int
+    code: str
+    title: str
+    framework_id: int
+    framework_code: str
+
+
+class UnitStatus(BaseModel):
+    assignment_id: int
+    unit_id: int
+    unit_code: str
+    role: TaskUnitRole
+    instance_key: str
+    due_date: date | None
+    status: str
+    progress: int
+    bucket: str
+
+
+class TaskRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    plan_id: int
+    section_id: int | None
+    label: str
+    order: int
+    title: str
+    description: str | None
+    product: str | None
+    deadline_kind: DeadlineKind
+    due_date: date | None
+    period_code: str | None
+    period_year: int | None
+    recurrence: Recurrence | None
+    report_rhythm: Recurrence | None
+    deadline_text: str | None
+    lead_unit_id: int
+    priority: Priority
+    target: str | None
+    cloned_from_id: int | None
+    version: int
+    lead_unit: UnitRef | None = None
+    coordinating_units: list[UnitRef] = []
+    nodes: list[NodeRef] = []
+    units: list[UnitStatus] = []
+
+
+class Appendix(BaseModel):
+    """Phụ lục: the plan's sections and tasks, with each unit's status."""
+
+    plan: PlanRead
+    sections: list[SectionRead]
+    tasks: list[TaskRead]

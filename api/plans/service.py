@@ -1,0 +1,411 @@
+"""Kế hoạch: plans, their appendix (Phụ lục) and next year's plan cloned from this year's."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, delete, select
+
+from api.assignments import buckets
+from api.audit.service import diff, record, record_create, snapshot
+from api.authz import scope
+from api.authz.permissions import Permission
+from api.authz.principal import Principal
+from api.errors import Conflict, FieldError, Unprocessable
+from api.models import (
+    Assignment,
+    Framework,
+    FrameworkNode,
+    OrgUnit,
+    Plan,
+    PlanFramework,
+    PlanSection,
+    PlanStatus,
+    Task,
+    TaskNode,
+    TaskUnit,
+    TaskUnitRole,
+)
+from api.plans.deadlines import shift_year
+from api.plans.schemas import (
+    Appendix,
+    NodeRef,
+    PlanClone,
+    PlanCreate,
+    PlanRead,
+    PlanUpdate,
+    SectionRead,
+    TaskRead,
+    UnitRef,
+    UnitStatus,
+)
+from api.plans.tasks import TASK_FIELDS, ensure_plan_editable, sync_task
+
+P = Permission
+PLAN_FIELDS = [
+    "number",
+    "symbol",
+    "title",
+    "issuing_unit_id",
+    "issue_date",
+    "signer",
+    "signer_title",
+    "year",
+    "status",
+    "parent_plan_id",
+    "parent_plan_text",
+    "note",
+]
+
+
+def _bad(field: str, message: str, message_en: str) -> Unprocessable:
+    return Unprocessable(
+        message, message_en, errors=[FieldError(field=field, code="invalid", message=message)]
+    )
+
+
+def plan_reads(session: Session, plans: Sequence[Plan]) -> list[PlanRead]:
+    """PlanRead with framework ids, in one extra statement for the whole page."""
+    ids = [p.id for p in plans]
+    fw: dict[int, list[int]] = defaultdict(list)
+    if ids:
+        for link in session.exec(select(PlanFramework).where(col(PlanFramework.plan_id).in_(ids))).all():
+            fw[link.plan_id].append(link.framework_id)
+    out = []
+    for p in plans:
+        r = PlanRead.model_validate(p)
+        r.framework_ids = sorted(fw.get(p.id or 0, []))
+        r.display_number = f"{p.number}/{p.symbol}"
+        out.append(r)
+    return out
+
+
+def _check_frameworks(session: Session, principal: Principal, ids: list[int]) -> None:
+    if not ids:
+        return
+    found = set(
+        session.execute(
+            scope.visible_frameworks(principal)
+            .where(col(Framework.id).in_(ids))
+            .with_only_columns(col(Framework.id))
+        )
+        .scalars()
+        .all()
+    )  # type: ignore[call-overload]
+    if missing := sorted(set(ids) - found):
+        raise _bad("framework_ids", f"Bộ chỉ số không tồn tại: {missing}", f"Unknown frameworks {missing}")
+
+
+def _set_frameworks(session: Session, plan_id: int, ids: list[int]) -> None:
+    session.exec(delete(PlanFramework).where(col(PlanFramework.plan_id) == plan_id))  # type: ignore[call-overload]
+    for fid in dict.fromkeys(ids):
+        session.add(PlanFramework(plan_id=plan_id, framework_id=fid))
+
+
+def _check_unique(
+    session: Session,
+    principal: Principal,
+    unit_id: int,
+    year: int,
+    number: str,
+    symbol: str,
+    exclude: int | None = None,
+) -> None:
+    stmt = scope.visible_plans(principal, P.plans_manage).where(
+        Plan.issuing_unit_id == unit_id, Plan.year == year, Plan.number == number, Plan.symbol == symbol
+    )
+    if exclude is not None:
+        stmt = stmt.where(Plan.id != exclude)
+    if session.exec(stmt).first() is not None:
+        raise _bad("number", f"Đã có kế hoạch số {number}/{symbol} năm {year}.", "Duplicate plan number")
+
+
+def create_plan(session: Session, principal: Principal, *, data: PlanCreate) -> Plan:
+    """A draft plan of a unit the caller manages plans for."""
+    unit = session.exec(
+        scope.visible_units(principal, P.plans_manage).where(OrgUnit.id == data.issuing_unit_id)
+    ).first()
+    if unit is None:
+        raise _bad("issuing_unit_id", "Đơn vị ban hành không hợp lệ.", "Issuing unit not in your reach")
+    _check_frameworks(session, principal, data.framework_ids)
+    if data.parent_plan_id is not None:
+        scope.get_plan(session, principal, data.parent_plan_id)
+    _check_unique(session, principal, unit.id or 0, data.year, data.number, data.symbol)
+    plan = Plan(**data.model_dump(exclude={"framework_ids"}))
+    session.add(plan)
+    session.flush()
+    _set_frameworks(session, plan.id or 0, data.framework_ids)
+    record_create(session, principal, "plan", plan, plan.issuing_unit_id, PLAN_FIELDS)
+    session.flush()
+    return plan
+
+
+def update_plan(session: Session, principal: Principal, *, plan: Plan, data: PlanUpdate) -> Plan:
+    ensure_plan_editable(plan)
+    values = data.model_dump(exclude_unset=True)
+    fw_ids = values.pop("framework_ids", None)
+    if fw_ids is not None:
+        _check_frameworks(session, principal, fw_ids)
+    if values.get("parent_plan_id") is not None:
+        if values["parent_plan_id"] == plan.id:
+            raise _bad(
+                "parent_plan_id", "Kế hoạch không thể thực hiện chính nó.", "Plan cannot be its own parent"
+            )
+        scope.get_plan(session, principal, values["parent_plan_id"])
+    before = snapshot(plan, PLAN_FIELDS)
+    for k, v in values.items():
+        setattr(plan, k, v)
+    if "number" in values or "symbol" in values:
+        _check_unique(session, principal, plan.issuing_unit_id, plan.year, plan.number, plan.symbol, plan.id)
+    session.add(plan)
+    if fw_ids is not None:
+        _set_frameworks(session, plan.id or 0, fw_ids)
+    session.flush()
+    changes = diff(before, snapshot(plan, PLAN_FIELDS))
+    if fw_ids is not None:
+        changes["framework_ids"] = {"to": fw_ids}
+    record(session, principal, "update", "plan", plan.id, plan.issuing_unit_id, changes)
+    return plan
+
+
+_TRANSITIONS = {
+    "issue": (PlanStatus.draft, PlanStatus.issued),
+    "close": (PlanStatus.issued, PlanStatus.closed),
+}
+
+
+def transition(session: Session, principal: Principal, *, plan: Plan, action: str) -> Plan:
+    """Ban hành (draft → issued) or kết thúc (issued → closed)."""
+    src, dst = _TRANSITIONS[action]
+    if plan.status != src:
+        raise Conflict(
+            f"Không thể chuyển kế hoạch từ trạng thái '{plan.status}' sang '{dst}'.",
+            f"Cannot {action} a plan in status {plan.status}.",
+            code="invalid_transition",
+        )
+    plan.status = dst
+    if action == "issue" and plan.issue_date is None:
+        plan.issue_date = date.today()
+    session.add(plan)
+    session.flush()
+    record(
+        session,
+        principal,
+        action,
+        "plan",
+        plan.id,
+        plan.issuing_unit_id,
+        {"status": {"from": src, "to": dst}},
+    )
+    return plan
+
+
+# --- reading tasks ------------------------------------------------------------------------------------------
+
+
+def task_reads(
+    session: Session, principal: Principal, tasks: Sequence[Task], *, today: date, with_units: bool
+) -> list[TaskRead]:
+    """Tasks with lead, coordinators, nodes and (optionally) per-unit statuses: four statements in all."""
+    ids = [t.id for t in tasks]
+    if not ids:
+        return []
+    links = session.exec(select(TaskUnit).where(col(TaskUnit.task_id).in_(ids))).all()
+    units = {
+        u.id: u
+        for u in session.exec(
+            scope.units_by_ids({tu.unit_id for tu in links} | {t.lead_unit_id for t in tasks})
+        ).all()
+    }
+    node_rows = session.execute(
+        select(col(TaskNode.task_id), FrameworkNode, col(Framework.code))
+        .join(FrameworkNode, col(FrameworkNode.id) == col(TaskNode.node_id))
+        .join(Framework, col(Framework.id) == col(FrameworkNode.framework_id))
+        .where(col(TaskNode.task_id).in_(ids))
+        .order_by(col(FrameworkNode.path))
+    ).all()
+    status_rows: list[Any] = []
+    if with_units:
+        stmt = (
+            scope.visible_assignments(principal)
+            .where(col(Assignment.task_id).in_(ids))
+            .with_only_columns(
+                col(Assignment.id),
+                col(Assignment.task_id),
+                col(Assignment.unit_id),
+                col(OrgUnit.code),
+                col(Assignment.role),
+                col(Assignment.instance_key),
+                col(Assignment.due_date),
+                col(Assignment.status),
+                col(Assignment.progress),
+                buckets.bucket_expr(today),
+            )
+            .order_by(col(OrgUnit.code), col(Assignment.instance_key))
+        )
+        status_rows = list(session.execute(stmt).all())
+
+    def ref(uid: int) -> UnitRef | None:
+        u = units.get(uid)
+        return UnitRef(id=uid, code=u.code, name=u.name) if u else None
+
+    coords: dict[int, list[UnitRef]] = defaultdict(list)
+    for tu in sorted(links, key=lambda x: units[x.unit_id].code if x.unit_id in units else ""):
+        if tu.role == TaskUnitRole.coordinating and (r := ref(tu.unit_id)):
+            coords[tu.task_id].append(r)
+    nodes: dict[int, list[NodeRef]] = defaultdict(list)
+    for task_id, node, fw_code in node_rows:
+        nodes[task_id].append(
+            NodeRef(
+                id=node.id,
+                code=node.code,
+                title=node.title,
+                framework_id=node.framework_id,
+                framework_code=fw_code,
+            )
+        )
+    statuses: dict[int, list[UnitStatus]] = defaultdict(list)
+    for aid, task_id, uid, ucode, role, key, due, status, progress, bucket in status_rows:
+        statuses[task_id].append(
+            UnitStatus(
+                assignment_id=aid,
+                unit_id=uid,
+                unit_code=ucode,
+                role=role,
+                instance_key=key,
+                due_date=due,
+                status=status,
+                progress=progress,
+                bucket=bucket,
+            )
+        )
+    out = []
+    for t in tasks:
+        tr = TaskRead.model_validate(t)
+        tr.lead_unit = ref(t.lead_unit_id)
+        tr.coordinating_units = coords.get(t.id or 0, [])
+        tr.nodes = nodes.get(t.id or 0, [])
+        tr.units = statuses.get(t.id or 0, [])
+        out.append(tr)
+    return out
+
+
+def appendix(session: Session, principal: Principal, *, plan: Plan, today: date) -> Appendix:
+    """Phụ lục: sections and the tasks the caller may see, each with its units' statuses (bounded statements)."""
+    sections = session.exec(
+        select(PlanSection)
+        .where(PlanSection.plan_id == plan.id)
+        .order_by(col(PlanSection.order), col(PlanSection.label))
+    ).all()
+    tasks = session.exec(
+        scope.visible_tasks(principal).where(Task.plan_id == plan.id).order_by(col(Task.order), col(Task.id))
+    ).all()
+    return Appendix(
+        plan=plan_reads(session, [plan])[0],
+        sections=[SectionRead.model_validate(s) for s in sections],
+        tasks=task_reads(session, principal, tasks, today=today, with_units=True),
+    )
+
+
+# --- next year ----------------------------------------------------------------------------------------------
+
+
+def clone_plan(session: Session, principal: Principal, *, plan: Plan, data: PlanClone) -> Plan:
+    """Next year's plan from this one: sections, tasks (deadlines + 1 year), units; statuses start afresh.
+
+    With ``target_framework_ids`` each node link follows ``FrameworkNode.cloned_from_id`` into those frameworks
+    (links without a counterpart are kept as they were); without it the links are kept.
+    """
+    years = (data.year or plan.year + 1) - plan.year
+    new_year = plan.year + years
+    number = data.number or plan.number
+    _check_unique(session, principal, plan.issuing_unit_id, new_year, number, plan.symbol)
+    old_fw = [
+        pf.framework_id
+        for pf in session.exec(select(PlanFramework).where(PlanFramework.plan_id == plan.id)).all()
+    ]
+    target_fw = data.target_framework_ids
+    if target_fw is not None:
+        _check_frameworks(session, principal, target_fw)
+    new = Plan(
+        number=number,
+        symbol=plan.symbol,
+        title=data.title or plan.title.replace(str(plan.year), str(new_year)),
+        issuing_unit_id=plan.issuing_unit_id,
+        year=new_year,
+        status=PlanStatus.draft,
+        parent_plan_id=None,
+        parent_plan_text=plan.parent_plan_text,
+        note=plan.note,
+        signer=plan.signer,
+        signer_title=plan.signer_title,
+        cloned_from_id=plan.id,
+    )
+    session.add(new)
+    session.flush()
+    _set_frameworks(session, new.id or 0, target_fw if target_fw is not None else old_fw)
+    sec_map: dict[int, int] = {}
+    for s in session.exec(
+        select(PlanSection).where(PlanSection.plan_id == plan.id).order_by(col(PlanSection.id))
+    ).all():
+        ns = PlanSection(
+            plan_id=new.id or 0,
+            parent_id=sec_map.get(s.parent_id or 0),
+            label=s.label,
+            title=s.title,
+            order=s.order,
+        )
+        session.add(ns)
+        session.flush()
+        sec_map[s.id or 0] = ns.id or 0
+    tasks = session.exec(
+        scope.visible_tasks(principal, P.plans_manage).where(Task.plan_id == plan.id).order_by(col(Task.id))
+    ).all()
+    ids = [t.id for t in tasks]
+    coords: dict[int, list[int]] = defaultdict(list)
+    for tu in session.exec(select(TaskUnit).where(col(TaskUnit.task_id).in_(ids))).all():
+        if tu.role == TaskUnitRole.coordinating:
+            coords[tu.task_id].append(tu.unit_id)
+    links: dict[int, list[int]] = defaultdict(list)
+    for tn in session.exec(select(TaskNode).where(col(TaskNode.task_id).in_(ids))).all():
+        links[tn.task_id].append(tn.node_id)
+    node_map: dict[int, int] = {}
+    if target_fw:
+        old_nodes = {n for ns in links.values() for n in ns}
+        for n in session.exec(
+            select(FrameworkNode).where(
+                col(FrameworkNode.framework_id).in_(target_fw),
+                col(FrameworkNode.cloned_from_id).in_(old_nodes),
+            )
+        ).all():
+            node_map[n.cloned_from_id or 0] = n.id or 0
+    for t in tasks:
+        values = {k: getattr(t, k) for k in TASK_FIELDS}
+        values["section_id"] = sec_map.get(t.section_id or 0)
+        values["due_date"] = shift_year(t.due_date, years)
+        if t.period_year is not None:
+            values["period_year"] = t.period_year + years
+        if t.deadline_text:
+            values["deadline_text"] = t.deadline_text.replace(str(plan.year), str(new_year))
+        nt = Task(plan_id=new.id or 0, cloned_from_id=t.id, **values)
+        session.add(nt)
+        session.flush()
+        sync_task(
+            session,
+            None,
+            task=nt,
+            plan=new,
+            coordinating_unit_ids=coords.get(t.id or 0, []),
+            node_ids=[node_map.get(n, n) for n in links.get(t.id or 0, [])],
+        )
+    record(
+        session,
+        principal,
+        "clone",
+        "plan",
+        new.id,
+        new.issuing_unit_id,
+        {"cloned_from_id": {"to": plan.id}, "year": {"to": new_year}, "tasks": {"to": len(tasks)}},
+    )
+    return new

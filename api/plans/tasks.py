@@ -1,0 +1,306 @@
+"""Tasks of a plan's appendix and the assignments they create: one per (task, unit[, due instance])."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlmodel import Session, col, delete, select
+
+from api.audit.service import diff, record, record_create, snapshot
+from api.authz import scope
+from api.authz.permissions import Permission
+from api.authz.principal import Principal
+from api.errors import Conflict, FieldError, Unprocessable
+from api.models import (
+    Assignment,
+    AssignmentComment,
+    AssignmentStatus,
+    FrameworkNode,
+    OrgUnit,
+    Plan,
+    PlanSection,
+    PlanStatus,
+    Task,
+    TaskNode,
+    TaskUnit,
+    TaskUnitRole,
+)
+from api.plans.deadlines import due_instances
+from api.plans.schemas import TaskCreate, TaskUpdate
+
+P = Permission
+TASK_FIELDS = [
+    "section_id",
+    "label",
+    "order",
+    "title",
+    "description",
+    "product",
+    "deadline_kind",
+    "due_date",
+    "period_code",
+    "period_year",
+    "recurrence",
+    "report_rhythm",
+    "deadline_text",
+    "lead_unit_id",
+    "priority",
+    "target",
+]
+
+
+def _bad(field: str, message: str, message_en: str) -> Unprocessable:
+    return Unprocessable(
+        message, message_en, errors=[FieldError(field=field, code="invalid", message=message)]
+    )
+
+
+def ensure_plan_editable(plan: Plan) -> None:
+    if plan.status == PlanStatus.closed:
+        raise Conflict(
+            "Kế hoạch đã kết thúc, không thể sửa phụ lục.", "The plan is closed.", code="plan_closed"
+        )
+
+
+def work_started(a: Assignment, evidence: int = 0) -> bool:
+    return a.status != AssignmentStatus.not_started or a.progress > 0 or bool(a.result) or evidence > 0
+
+
+def sync_task(
+    session: Session,
+    principal: Principal | None,
+    *,
+    task: Task,
+    plan: Plan,
+    coordinating_unit_ids: Sequence[int] | None,
+    node_ids: Sequence[int] | None,
+) -> None:
+    """Bring task units, node links and assignments in line with the task (lead, coordinators, deadline).
+
+    A unit or due instance whose assignment already has work (status, progress, result or evidence) cannot be
+    removed (409); untouched ones are deleted.
+    """
+    assert task.id is not None
+    current_units = session.exec(select(TaskUnit).where(TaskUnit.task_id == task.id)).all()
+    if coordinating_unit_ids is None:
+        coordinating_unit_ids = [u.unit_id for u in current_units if u.role == TaskUnitRole.coordinating]
+    roles: dict[int, TaskUnitRole] = {uid: TaskUnitRole.coordinating for uid in coordinating_unit_ids}
+    roles[task.lead_unit_id] = TaskUnitRole.lead  # the lead is never also a coordinator
+
+    have_units = {u.unit_id: u for u in current_units}
+    for uid, tu in have_units.items():
+        if uid not in roles:
+            session.delete(tu)
+        elif tu.role != roles[uid]:
+            tu.role = roles[uid]
+            session.add(tu)
+    for uid, role in roles.items():
+        if uid not in have_units:
+            session.add(TaskUnit(task_id=task.id, unit_id=uid, role=role))
+
+    if node_ids is not None:
+        session.exec(delete(TaskNode).where(col(TaskNode.task_id) == task.id))  # type: ignore[call-overload]
+        for nid in dict.fromkeys(node_ids):
+            session.add(TaskNode(task_id=task.id, node_id=nid))
+
+    instances = due_instances(
+        kind=task.deadline_kind,
+        year=plan.year,
+        due_date=task.due_date,
+        period_code=task.period_code,
+        period_year=task.period_year,
+        recurrence=task.recurrence,
+        report_rhythm=task.report_rhythm,
+    )
+    desired = {(uid, inst.key): (role, inst.due_date) for uid, role in roles.items() for inst in instances}
+    existing = session.exec(scope.task_assignments([task.id])).all()
+    stale = [a for a in existing if (a.unit_id, a.instance_key) not in desired]
+    if stale:
+        counts = dict(session.exec(scope.assignment_evidence_counts([a.id for a in stale])).all())
+        busy = [a for a in stale if work_started(a, counts.get(a.id, 0))]
+        if busy:
+            raise Conflict(
+                f"Không thể bỏ {len(busy)} nhiệm vụ được giao đã có kết quả thực hiện (đơn vị id "
+                f"{', '.join(str(a.unit_id) for a in busy[:10])}).",
+                "Cannot remove assignments on which work has started.",
+                code="assignment_in_progress",
+            )
+        stale_ids = [a.id for a in stale]
+        session.exec(delete(AssignmentComment).where(col(AssignmentComment.assignment_id).in_(stale_ids)))  # type: ignore[call-overload]
+        for a in stale:
+            session.delete(a)
+    for a in existing:
+        key = (a.unit_id, a.instance_key)
+        if key in desired:
+            role, due = desired[key]
+            if a.role != role or (a.due_date != due and a.status != AssignmentStatus.approved):
+                a.role, a.due_date = role, due
+                session.add(a)
+    have = {(a.unit_id, a.instance_key) for a in existing}
+    for (uid, ikey), (role, due) in desired.items():
+        if (uid, ikey) not in have:
+            session.add(
+                Assignment(
+                    task_id=task.id,
+                    plan_id=plan.id or 0,
+                    unit_id=uid,
+                    role=role,
+                    instance_key=ikey,
+                    due_date=due,
+                )
+            )
+    session.flush()
+    if principal is not None and stale:
+        record(
+            session,
+            principal,
+            "remove_assignments",
+            "task",
+            task.id,
+            plan.issuing_unit_id,
+            {"assignments": [a.id for a in stale]},
+        )
+
+
+def _validate(
+    session: Session, principal: Principal, plan: Plan, data: dict[str, Any], merged: dict[str, Any]
+) -> None:
+    """Field checks that need the database; nothing is written when one fails (422)."""
+    if merged.get("deadline_kind") == "date" and merged.get("due_date") is None:
+        raise _bad("due_date", "Nhiệm vụ có thời hạn là ngày phải có ngày hết hạn.", "due_date required")
+    if merged.get("deadline_kind") == "period" and not merged.get("period_code"):
+        raise _bad("period_code", "Thời hạn theo kỳ cần mã kỳ (Q1..Q4, H1, H2, Y).", "period_code required")
+    if merged.get("deadline_kind") == "recurring" and not (
+        merged.get("recurrence") or merged.get("report_rhythm")
+    ):
+        raise _bad("recurrence", "Nhiệm vụ định kỳ cần nhịp lặp lại.", "recurrence required")
+    unit_ids: set[int] = set()
+    if "lead_unit_id" in data:
+        unit_ids.add(data["lead_unit_id"])
+    unit_ids.update(data.get("coordinating_unit_ids") or [])
+    if unit_ids:
+        found = set(
+            session.execute(
+                scope.visible_units(principal)
+                .where(col(OrgUnit.id).in_(unit_ids))
+                .with_only_columns(col(OrgUnit.id))
+            )
+            .scalars()
+            .all()
+        )
+        if missing := sorted(unit_ids - found):
+            raise _bad(
+                "coordinating_unit_ids", f"Đơn vị không tồn tại: {missing}", f"Unknown units {missing}"
+            )
+    if node_ids := data.get("node_ids"):
+        found = set(
+            session.execute(
+                scope.visible_nodes(principal)
+                .where(col(FrameworkNode.id).in_(node_ids))
+                .with_only_columns(col(FrameworkNode.id))
+            )
+            .scalars()
+            .all()
+        )
+        if missing := sorted(set(node_ids) - found):
+            raise _bad("node_ids", f"Tiêu chí không tồn tại: {missing}", f"Unknown framework nodes {missing}")
+    if data.get("section_id") is not None:
+        sec = session.get(PlanSection, data["section_id"])
+        if sec is None or sec.plan_id != plan.id:
+            raise _bad("section_id", "Mục không thuộc kế hoạch này.", "Section is not in this plan")
+
+
+def _normalise(values: dict[str, Any]) -> None:
+    if values.get("period_code"):
+        values["period_code"] = values["period_code"].upper()
+
+
+def create_task(session: Session, principal: Principal, *, plan: Plan, data: TaskCreate) -> Task:
+    """Add a row to the appendix and create its assignments."""
+    ensure_plan_editable(plan)
+    raw = data.model_dump()
+    _normalise(raw)
+    _validate(session, principal, plan, raw, raw)
+    if session.exec(
+        scope.visible_tasks(principal, P.plans_manage).where(
+            Task.plan_id == plan.id, Task.label == data.label
+        )
+    ).first():
+        raise _bad("label", f"Số thứ tự {data.label} đã có trong phụ lục.", "Duplicate task label")
+    task = Task(plan_id=plan.id or 0, **{k: raw[k] for k in TASK_FIELDS if raw.get(k) is not None})
+    session.add(task)
+    session.flush()
+    sync_task(
+        session,
+        principal,
+        task=task,
+        plan=plan,
+        coordinating_unit_ids=data.coordinating_unit_ids,
+        node_ids=data.node_ids,
+    )
+    record_create(session, principal, "task", task, plan.issuing_unit_id, TASK_FIELDS)
+    return task
+
+
+def update_task(session: Session, principal: Principal, *, task: Task, plan: Plan, data: TaskUpdate) -> Task:
+    ensure_plan_editable(plan)
+    values = data.model_dump(exclude_unset=True)
+    _normalise(values)
+    before = snapshot(task, TASK_FIELDS)
+    merged = {**before, **{k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}}
+    _validate(session, principal, plan, values, merged)
+    for k in TASK_FIELDS:
+        if k in values:
+            setattr(task, k, values[k])
+    session.add(task)
+    session.flush()
+    sync_task(
+        session,
+        principal,
+        task=task,
+        plan=plan,
+        coordinating_unit_ids=values.get("coordinating_unit_ids"),
+        node_ids=values.get("node_ids"),
+    )
+    changes = diff(before, snapshot(task, TASK_FIELDS))
+    for k in ("coordinating_unit_ids", "node_ids"):
+        if k in values:
+            changes[k] = {"to": values[k]}
+    record(session, principal, "update", "task", task.id, plan.issuing_unit_id, changes)
+    return task
+
+
+def delete_task(session: Session, principal: Principal, *, task: Task, plan: Plan) -> None:
+    ensure_plan_editable(plan)
+    existing = session.exec(scope.task_assignments([task.id])).all()
+    counts = (
+        dict(session.exec(scope.assignment_evidence_counts([a.id for a in existing])).all())
+        if existing
+        else {}
+    )
+    if any(work_started(a, counts.get(a.id, 0)) for a in existing):
+        raise Conflict(
+            "Nhiệm vụ đã có đơn vị thực hiện, không thể xóa.",
+            "Work has started on this task.",
+            code="assignment_in_progress",
+        )
+    ids = [a.id for a in existing]
+    if ids:
+        session.exec(delete(AssignmentComment).where(col(AssignmentComment.assignment_id).in_(ids)))  # type: ignore[call-overload]
+        session.exec(delete(Assignment).where(col(Assignment.id).in_(ids)))  # type: ignore[call-overload]
+    session.exec(delete(TaskUnit).where(col(TaskUnit.task_id) == task.id))  # type: ignore[call-overload]
+    session.exec(delete(TaskNode).where(col(TaskNode.task_id) == task.id))  # type: ignore[call-overload]
+    record(
+        session,
+        principal,
+        "delete",
+        "task",
+        task.id,
+        plan.issuing_unit_id,
+        diff(snapshot(task, TASK_FIELDS), {}),
+    )
+    session.delete(task)
+    session.flush()
+
+
+def unit_ids_of(values: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(values))

@@ -1,0 +1,1 @@
+"""Delivery of approved reports to the provincial portal: exchange document, adapters, outbox and worker."""

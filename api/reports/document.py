@@ -1,0 +1,150 @@
+"""The report as a document: header texts, figures, task table and narrative, shared by the DOCX, XLSX and JSON
+exports (so the three always show the same data)."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from api import __version__
+from api.authz import scope
+from api.authz.principal import Principal
+from api.config import Settings
+from api.models import OrgUnit, PeriodKind, Report, ReportLevel
+from api.reports import service, vn
+from api.reports.schemas import NARRATIVE_SECTIONS
+
+DOCUMENT_VERSION = "parsipas.report.v1"  # the exchange document of api/portal/schema.json
+_PERIOD_PHRASE = {
+    PeriodKind.q1: "Quý I năm {y}",
+    PeriodKind.h1: "6 tháng đầu năm {y}",
+    PeriodKind.q3: "Quý III năm {y}",
+    PeriodKind.year: "năm {y}",
+}
+
+
+@dataclass
+class ReportDocument:
+    ctx: service.Context
+    owner: OrgUnit
+    live: bool
+    figures: dict[str, Any]
+    task_table: list[dict[str, Any]]
+    issued_on: date
+    links_base: str | None = None
+    texts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def report(self) -> Report:
+        return self.ctx.report
+
+    @property
+    def is_district(self) -> bool:
+        return self.report.level == ReportLevel.district
+
+    @property
+    def unit(self) -> OrgUnit:
+        return self.ctx.unit
+
+
+def period_phrase(kind: PeriodKind, year: int) -> str:
+    return _PERIOD_PHRASE[PeriodKind(kind)].format(y=year)
+
+
+def recipients(doc: ReportDocument) -> list[str]:
+    """Nơi nhận, the last entry "Lưu: VT, <drafting unit>." (NV = Phòng Nội vụ drafts the district report)."""
+    owner_short = vn.place_name(doc.owner)
+    if doc.is_district:
+        province = doc.ctx.parent
+        receiver = f"Sở Nội vụ tỉnh {vn.place_name(province)}" if province is not None else "Sở Nội vụ"
+        return [
+            f"{receiver};",
+            "Thường trực Huyện ủy;",
+            "Thường trực HĐND huyện;",
+            "Chủ tịch, các Phó Chủ tịch UBND huyện;",
+            "Lưu: VT, NV.",
+        ]
+    return [f"UBND huyện {owner_short} (qua Phòng Nội vụ);", "Lưu: VT."]
+
+
+def build(session: Session, principal: Principal, report: Report, *, settings: Settings) -> ReportDocument:
+    """Gather everything an export shows (one report, its live or frozen figures)."""
+    ctx = service.context(session, principal, report)
+    live, figures, table = service.figures_of(session, ctx, today=settings.today())
+    owner = ctx.unit if ctx.unit.id == ctx.period.owner_unit_id else None
+    if owner is None:
+        owner = session.exec(scope.units_by_ids([ctx.period.owner_unit_id])).one()
+    # The date line is the submission day; a configured as-of date (demo, tests) is the clock lateness uses too.
+    when = report.submitted_at
+    if when is None or settings.as_of_date is not None:
+        issued = settings.today()
+    else:
+        issued = when.astimezone(ZoneInfo(settings.timezone)).date()
+    doc = ReportDocument(ctx, owner, live, figures, table, issued, settings.portal_links_base_url)
+    governing, issuing = vn.issuing_lines(ctx.unit, ctx.parent)
+    sym = vn.symbol(ctx.unit)
+    period = ctx.period
+    phrase = period_phrase(period.kind, period.year)
+    doc.texts = {
+        "co_quan_chu_quan": governing,
+        "ten_co_quan": "\n".join(issuing),
+        "ten_don_vi": ctx.unit.name,
+        "ky_hieu": sym,
+        "so_bao_cao": vn.document_number(report.number, sym),
+        "dia_danh": vn.place_name(ctx.unit, ctx.parent),
+        "ngay": vn.long_date(issued),
+        "ngay_ngan": vn.short_date(issued),
+        "nam": str(period.year),
+        "ten_loai": "BÁO CÁO",
+        "ky_bao_cao": phrase,
+        "trich_yeu": report.title or f"Kết quả thực hiện công tác cải cách hành chính {phrase}",
+        "tu_ngay": vn.short_date(period.data_from),
+        "den_ngay": vn.short_date(period.data_to),
+        "quyen_han": "\n".join(vn.signature_lines(ctx.unit, report.signer_title)),
+        "nguoi_ky": report.signer or "",
+        "chuc_vu": report.signer_title or "",
+    }
+    return doc
+
+
+def citation(plan: dict[str, Any]) -> str:
+    """``Kế hoạch số 85/KH-UBND ngày 14/6/2024 của UBND huyện Bình Gia``."""
+    issued = plan.get("issue_date")
+    when = f" ngày {vn.short_date(date.fromisoformat(issued))}" if issued else ""
+    return f"Kế hoạch số {plan.get('number')}/{plan.get('symbol')}{when} của {plan.get('issuing_unit')}"
+
+
+def exchange_document(doc: ReportDocument) -> dict[str, Any]:
+    """The JSON export: the ``parsipas.report.v1`` document (same shape the portal receives)."""
+    r, period, unit = doc.report, doc.ctx.period, doc.unit
+    base = (doc.links_base or "").rstrip("/")
+    link = f"{base}/api/v1/reports/{r.id}/export?format="
+    approved_at = r.reviewed_at if r.status in service.FROZEN else None
+    return {
+        "document_version": DOCUMENT_VERSION,
+        "generated_at": datetime.now(UTC).isoformat(),
+        "source": {"system": "parsipas", "version": __version__, "instance": doc.links_base or None},
+        "unit": {"code": unit.code, "name": unit.name, "level": str(unit.level)},
+        "period": {
+            "year": period.year,
+            "kind": str(period.kind),
+            "name": period.name,
+            "data_from": period.data_from.isoformat(),
+            "data_to": period.data_to.isoformat(),
+        },
+        "report": {
+            "id": r.id,
+            "level": str(r.level),
+            "number": r.number,
+            "title": r.title or doc.texts["trich_yeu"],
+            "status": str(r.status),
+            "approved_at": approved_at.isoformat() if approved_at else None,
+            "signer": {"name": r.signer, "title": r.signer_title},
+        },
+        "figures": doc.figures,
+        "task_table": doc.task_table,
+        "narrative": {k: (r.narrative or {}).get(k) for k in NARRATIVE_SECTIONS},
+        "links": {"docx": link + "docx", "xlsx": link + "xlsx", "json": link + "json"},
+    }

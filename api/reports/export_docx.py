@@ -1,0 +1,432 @@
+"""DOCX export in the administrative format of Nghị định 30/2020/NĐ-CP (domain reference §6).
+
+The shipped layout is a template built in code (:func:`skeleton`): A4 portrait, margins 20/20/30/15 mm, Times New
+Roman 14, the two-column header block (issuing body and "Số: …" left; quốc hiệu, tiêu ngữ and the italic place
+and date line right), "BÁO CÁO" and the trích yếu, ``{{NOI_DUNG}}`` where the body goes, then nơi nhận and the
+signature block; page numbers centred in the header from page 2. A district admin may upload a replacement
+(``unit_report.docx`` / ``district_report.docx``) using the same ``{{placeholders}}`` and anchors; the body and the
+appendix are generated the same way into either.
+"""
+
+from datetime import date
+from io import BytesIO
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Mm
+
+from api.reports import docx_kit as K
+from api.reports import vn
+from api.reports.document import ReportDocument, citation, recipients
+from api.reports.schemas import NARRATIVE_SECTIONS
+
+C, J, L = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
+BODY_SIZE, TABLE_SIZE = 14, 12
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+RULE = "―――――――"
+BUCKET_ROWS = [
+    ("done_on_time", "Hoàn thành đúng hạn"),
+    ("done_late", "Hoàn thành quá hạn"),
+    ("in_progress_on_time", "Đang thực hiện trong hạn"),
+    ("overdue", "Quá hạn"),
+]
+APPENDIX_COLUMNS = [
+    "STT",
+    "Nhiệm vụ, giải pháp",
+    "Sản phẩm",
+    "Tiến độ",
+    "Chủ trì/Phối hợp",
+    "Kết quả",
+    "Tài liệu kiểm chứng",
+]
+APPENDIX_WIDTHS_MM = [14, 62, 38, 26, 34, 50, 43]
+
+
+def _page_setup(section: Any) -> None:
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.header_distance = Mm(10)
+
+
+def _cell_lines(cell: Any, lines: list[tuple[str, dict[str, Any]]]) -> None:
+    first = True
+    for text, fmt in lines:
+        p = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        K.write(p, text, align=fmt.pop("align", C), **fmt)
+        K.spacing(p)
+
+
+def skeleton() -> DocumentObject:
+    """The shipped ND 30 template, with ``{{placeholders}}`` (downloadable, and the default of every export)."""
+    doc = Document()
+    K.set_default_font(doc, BODY_SIZE)
+    section = doc.sections[0]
+    _page_setup(section)
+    section.different_first_page_header_footer = True
+    K.add_page_field(section.header.paragraphs[0], 13)
+    header = doc.add_table(rows=1, cols=2)
+    K.set_borders(header, on=False)
+    header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = header.rows[0].cells
+    left.width, right.width = Mm(62), Mm(103)
+    _cell_lines(
+        left,
+        [
+            ("{{co_quan_chu_quan}}", {"size": 13}),
+            ("{{ten_co_quan}}", {"size": 13, "bold": True}),
+            (RULE, {"size": 8}),
+            ("Số: {{so_bao_cao}}", {"size": 13}),
+        ],
+    )
+    _cell_lines(
+        right,
+        [
+            (QUOC_HIEU, {"size": 12, "bold": True}),
+            (TIEU_NGU, {"size": 13, "bold": True}),
+            (RULE, {"size": 8}),
+            ("{{dia_danh}}, {{ngay}}", {"size": 14, "italic": True}),
+        ],
+    )
+    p = doc.add_paragraph()
+    K.spacing(p, before=18)
+    K.write(p, "{{ten_loai}}", size=14, bold=True, align=C)
+    p = doc.add_paragraph()
+    K.write(p, "{{trich_yeu}}", size=14, bold=True, align=C)
+    p = doc.add_paragraph()
+    K.write(p, RULE, size=8, align=C)
+    K.spacing(p, after=12)
+    K.write(doc.add_paragraph(), "{{NOI_DUNG}}")
+    sign = doc.add_table(rows=1, cols=2)
+    K.set_borders(sign, on=False)
+    left, right = sign.rows[0].cells
+    left.width, right.width = Mm(80), Mm(85)
+    _cell_lines(
+        left,
+        [
+            ("Nơi nhận:", {"size": 12, "bold": True, "italic": True, "align": L}),
+            ("{{NOI_NHAN}}", {"size": 11, "align": L}),
+        ],
+    )
+    _cell_lines(
+        right,
+        [
+            ("{{quyen_han}}", {"size": 14, "bold": True}),
+            ("\n\n\n", {"size": 14}),
+            ("{{nguoi_ky}}", {"size": 14, "bold": True}),
+        ],
+    )
+    return doc
+
+
+def skeleton_bytes() -> bytes:
+    out = BytesIO()
+    skeleton().save(out)
+    return out.getvalue()
+
+
+# --- the body ---------------------------------------------------------------------------------------------------
+
+
+class Body:
+    def __init__(self, writer: Any) -> None:
+        self.w = writer
+
+    def para(
+        self,
+        text: str,
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        indent: bool = True,
+        align: Any = J,
+        size: float = BODY_SIZE,
+    ) -> None:
+        p = self.w.paragraph()
+        K.write(p, text, size=size, bold=bold, italic=italic, align=align)
+        K.spacing(p, after=6, line=1.15)
+        if indent:
+            p.paragraph_format.first_line_indent = Cm(1.27)
+
+    def heading(self, text: str, level: int) -> None:
+        self.para(text, bold=level < 3, italic=level == 3, indent=level > 1)
+
+    def text(self, value: Any) -> None:
+        lines = [ln.strip() for ln in str(value or "").splitlines() if ln.strip()]
+        for ln in lines or ["…"]:
+            self.para(ln)
+
+    def table(
+        self,
+        header: list[str],
+        rows: list[list[Any]],
+        widths_mm: list[int] | None = None,
+        size: float = TABLE_SIZE,
+    ) -> Any:
+        t = self.w.table(rows=1, cols=len(header))
+        K.set_borders(t, on=True)
+        t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        K.repeat_header(t.rows[0])
+        for c, text in zip(t.rows[0].cells, header, strict=True):
+            K.write(c.paragraphs[0], text, size=size, bold=True, align=C)
+        for row in rows:
+            cells = t.add_row().cells
+            for i, (c, value) in enumerate(zip(cells, row, strict=True)):
+                align = L if i > 0 and isinstance(value, str) and len(value) > 12 else C
+                K.write(c.paragraphs[0], vn.cell(value), size=size, align=align)
+        if widths_mm:  # the grid and the header row carry the widths (Word and LibreOffice both honour them)
+            t.autofit = False
+            for col, c, w in zip(t.columns, t.rows[0].cells, widths_mm, strict=True):
+                col.width = Mm(w)
+                c.width = Mm(w)
+        self.para("", indent=False, size=6)
+        return t
+
+
+def _count_rows(counts: dict[str, int], total: int) -> list[list[Any]]:
+    rows = [
+        [label, vn.number(counts.get(key, 0)), vn.percent(counts.get(key, 0), total)]
+        for key, label in BUCKET_ROWS
+    ]
+    return [*rows, ["Tổng số", vn.number(total), "100%" if total else "0%"]]
+
+
+def _figures_section(b: Body, doc: ReportDocument) -> None:
+    f, t = doc.figures, doc.texts
+    counts, total = f.get("buckets", {}), int(f.get("total", 0))
+    b.heading("I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH", 1)
+    b.heading("1. Tình hình thực hiện Kế hoạch", 2)
+    parts = [
+        f"{label.lower()} {vn.number(counts.get(k, 0))} ({vn.percent(counts.get(k, 0), total)})"
+        for k, label in BUCKET_ROWS
+    ]
+    b.para(
+        f"Tổng số nhiệm vụ được giao: {vn.number(total)}; trong đó: {'; '.join(parts)} "
+        f"(số liệu tính đến ngày {vn.short_date(date.fromisoformat(f['as_of']))}). Trong kỳ báo cáo đã hoàn thành "
+        f"{vn.number(f.get('completed_in_window', 0))} nhiệm vụ; có {vn.number(f.get('evidence_in_window', 0))} "
+        f"tài liệu kiểm chứng có hiệu lực trong kỳ."
+    )
+    b.table(["Tình trạng", "Số nhiệm vụ", "Tỷ lệ"], _count_rows(counts, total), [90, 35, 35])
+    b.heading("2. Kết quả theo lĩnh vực", 2)
+    rows = []
+    for i, r in enumerate(f.get("by_field", []), 1):
+        c = r.get("buckets", {})
+        rows.append(
+            [str(i), r.get("name") or "", vn.number(r.get("total", 0))]
+            + [vn.number(c.get(k, 0)) for k, _ in BUCKET_ROWS]
+        )
+    if rows:
+        b.table(
+            ["STT", "Lĩnh vực", "Tổng số", "Đúng hạn", "Hoàn thành quá hạn", "Đang thực hiện", "Quá hạn"],
+            rows,
+            [12, 55, 18, 20, 20, 20, 20],
+        )
+    else:
+        b.para("Chưa có nhiệm vụ gắn với lĩnh vực của Bộ chỉ số.")
+    b.heading("3. Nhiệm vụ hoàn thành trong kỳ", 2)
+    done = f.get("completed_tasks", [])
+    if doc.is_district:
+        _completed_by_task(b, done)
+    for item in [] if doc.is_district else done:
+        when = vn.short_date(date.fromisoformat(item["completed_date"])) if item.get("completed_date") else ""
+        b.para(f"- {item.get('label')}. {item.get('task')} (hoàn thành ngày {when}).")
+    if not done:
+        b.para(
+            f"Trong kỳ (từ ngày {t['tu_ngay']} đến ngày {t['den_ngay']}) chưa có nhiệm vụ được công nhận hoàn thành."
+        )
+    b.heading("4. Tài liệu kiểm chứng trong kỳ", 2)
+    evidence = f.get("evidence", [])
+    if doc.is_district:
+        _evidence_by_unit(b, evidence)
+    for ev in [] if doc.is_district else evidence:
+        when = vn.short_date(date.fromisoformat(ev["issue_date"])) if ev.get("issue_date") else ""
+        number = f", số {ev['doc_number']}" if ev.get("doc_number") else ""
+        b.para(f"- {ev.get('title')}{number}{f', ngày {when}' if when else ''}.")
+    if not evidence:
+        b.para("Không có tài liệu kiểm chứng có hiệu lực trong kỳ.")
+    b.heading("5. Kết quả nổi bật", 2)
+    b.text((doc.report.narrative or {}).get("ket_qua"))
+    if doc.is_district:
+        _units_section(b, doc)
+
+
+def _completed_by_task(b: Body, done: list[dict[str, Any]]) -> None:
+    """District report: one line per task (how many units completed it in the window), not per assignment."""
+    by_task: dict[tuple[str, str], int] = {}
+    for item in done:
+        key = (str(item.get("label") or ""), str(item.get("task") or ""))
+        by_task[key] = by_task.get(key, 0) + 1
+    if done:
+        b.para(f"Trong kỳ có {vn.number(len(done))} lượt nhiệm vụ được công nhận hoàn thành, cụ thể:")
+    for (label, task), n in by_task.items():
+        b.para(f"- {label}. {task}: {vn.number(n)} cơ quan, đơn vị hoàn thành.")
+
+
+def _evidence_by_unit(b: Body, evidence: list[dict[str, Any]]) -> None:
+    """District report: the number of documents per unit (the list itself is in the XLSX export)."""
+    by_unit: dict[str, int] = {}
+    for ev in evidence:
+        by_unit[str(ev.get("unit") or "")] = by_unit.get(str(ev.get("unit") or ""), 0) + 1
+    if evidence:
+        b.para(
+            f"Trong kỳ có {vn.number(len(evidence))} tài liệu kiểm chứng có hiệu lực (danh mục chi tiết tại tệp "
+            "số liệu kèm theo), gồm:"
+        )
+    for unit, n in sorted(by_unit.items()):
+        b.para(f"- {unit}: {vn.number(n)} tài liệu.")
+
+
+def _units_section(b: Body, doc: ReportDocument) -> None:
+    f = doc.figures
+    b.heading("6. Tình hình báo cáo của các cơ quan, đơn vị", 2)
+    b.para(
+        f"Phòng Nội vụ đã tiếp nhận {vn.number(f.get('accepted_reports', 0))}/{vn.number(f.get('units_expected', 0))} "
+        f"báo cáo của các cơ quan, đơn vị."
+    )
+    rows = []
+    for i, u in enumerate(f.get("units", []), 1):
+        src = u.get("reported") or u.get("live") or {}
+        c = src.get("buckets", {})
+        status = (
+            "Đã tiếp nhận"
+            if u.get("accepted")
+            else ("Chưa báo cáo" if not u.get("report_status") else "Chưa tiếp nhận")
+        )
+        if u.get("is_late"):
+            status += " (nộp muộn)"
+        rows.append(
+            [
+                str(i),
+                u.get("name") or "",
+                status,
+                vn.number(src.get("total", 0)),
+                vn.number(c.get("done_on_time", 0) + c.get("done_late", 0)),
+                vn.number(c.get("overdue", 0)),
+            ]
+        )
+    if rows:
+        b.table(
+            ["STT", "Cơ quan, đơn vị", "Báo cáo", "Tổng số nhiệm vụ", "Đã hoàn thành", "Quá hạn"],
+            rows,
+            [12, 62, 34, 20, 20, 17],
+        )
+    missing = [u.get("name") or "" for u in f.get("not_reported", [])]
+    if missing:
+        b.para("Các cơ quan, đơn vị chưa có báo cáo được tiếp nhận: " + "; ".join(missing) + ".")
+
+
+def _body(writer: Any, doc: ReportDocument) -> None:
+    b = Body(writer)
+    t, narrative = doc.texts, doc.report.narrative or {}
+    plans = [citation(p) for p in doc.figures.get("plans", [])]
+    basis = f"Thực hiện {'; '.join(plans)}, " if plans else ""
+    b.para(
+        f"{basis}{t['ten_don_vi']} báo cáo kết quả thực hiện công tác cải cách hành chính {t['ky_bao_cao']} "
+        f"(số liệu tính từ ngày {t['tu_ngay']} đến ngày {t['den_ngay']}) như sau:"
+    )
+    _figures_section(b, doc)
+    b.heading("II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", 1)
+    b.heading(f"1. {NARRATIVE_SECTIONS['ton_tai_han_che']}", 2)
+    b.text(narrative.get("ton_tai_han_che"))
+    b.heading(f"2. {NARRATIVE_SECTIONS['nguyen_nhan']}", 2)
+    b.text(narrative.get("nguyen_nhan"))
+    b.heading("III. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI", 1)
+    b.text(narrative.get("phuong_huong"))
+    b.heading("IV. ĐỀ XUẤT, KIẾN NGHỊ", 1)
+    b.text(narrative.get("de_xuat_kien_nghi"))
+    b.para(
+        f"Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {t['ky_bao_cao']} của "
+        f"{t['ten_don_vi']}./."
+    )
+
+
+def _appendix_row(doc: ReportDocument, row: dict[str, Any]) -> list[Any]:
+    deadline = row.get("deadline_text") or (
+        vn.short_date(date.fromisoformat(row["due_date"])) if row.get("due_date") else ""
+    )
+    evidence = "\n".join(
+        f"{e.get('title')}"
+        + (f" (số {e['doc_number']}" if e.get("doc_number") else "")
+        + (f", ngày {vn.short_date(date.fromisoformat(e['issue_date']))}" if e.get("issue_date") else "")
+        + (")" if e.get("doc_number") else "")
+        for e in row.get("evidence", [])
+    )
+    if doc.is_district:
+        units = f"Chủ trì: {row.get('lead_unit') or ''}" + (
+            f"\nPhối hợp: {row['coordinating_units']}" if row.get("coordinating_units") else ""
+        )
+        result = "; ".join(x for x in [row.get("summary"), row.get("result")] if x)
+    else:
+        units = row.get("role_label") or ""
+        if row.get("role") == "coordinating" and row.get("lead_unit"):
+            units += f" (chủ trì: {row['lead_unit']})"
+        result = f"{row.get('status_label')} ({row.get('progress') or 0}%)" + (
+            f": {row['result']}" if row.get("result") else ""
+        )
+    return [
+        row.get("label") or "",
+        row.get("task") or "",
+        row.get("product") or "",
+        deadline,
+        units,
+        result,
+        evidence,
+    ]
+
+
+def _appendix(writer: Any, doc: ReportDocument) -> None:
+    b = Body(writer)
+    t = doc.texts
+    b.para("PHỤ LỤC", bold=True, indent=False, align=C)
+    b.para("KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ, GIẢI PHÁP CẢI CÁCH HÀNH CHÍNH", bold=True, indent=False, align=C)
+    b.para(
+        f"(Kèm theo Báo cáo số {t['so_bao_cao'].strip()} ngày {t['ngay_ngan']} của {t['ten_don_vi']})",
+        italic=True,
+        indent=False,
+        align=C,
+    )
+    rows = [_appendix_row(doc, r) for r in doc.task_table]
+    if rows:
+        b.table(APPENDIX_COLUMNS, rows, APPENDIX_WIDTHS_MM, size=11)
+    else:
+        b.para("Không có nhiệm vụ trong kỳ báo cáo.", indent=False, align=C)
+
+
+def render(doc: ReportDocument, template: bytes | None = None) -> bytes:
+    """The report as DOCX, from an uploaded template or the shipped one."""
+    d = Document(BytesIO(template)) if template else skeleton()
+    K.replace_placeholders(d, doc.texts)
+    anchors = K.find_anchors(d)
+    body_anchor = anchors.get(K.BODY_ANCHOR)
+    writer = K.AnchorWriter(d, body_anchor) if body_anchor is not None else K.EndWriter(d)
+    _body(writer, doc)
+    writer.close()
+    recipients_anchor = anchors.get(K.RECIPIENTS_ANCHOR)
+    if recipients_anchor is not None:
+        rw = K.AnchorWriter(d, recipients_anchor)
+        for line in recipients(doc):
+            K.spacing(K.write(rw.paragraph(), f"- {line}", size=11, align=L))
+        rw.close()
+    appendix_anchor = anchors.get(K.APPENDIX_ANCHOR)
+    if appendix_anchor is not None:
+        aw: Any = K.AnchorWriter(d, appendix_anchor)
+    else:
+        section = d.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.left_margin, section.right_margin = Mm(20), Mm(15)
+        section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+        section.different_first_page_header_footer = False
+        aw = K.EndWriter(d)
+    _appendix(aw, doc)
+    aw.close()
+    out = BytesIO()
+    d.save(out)
+    return out.getvalue()

@@ -1,0 +1,222 @@
+"""XLSX export: the figures and the task table, headers in Vietnamese, safe against formula injection."""
+
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from api.reports.document import ReportDocument
+from api.reports.export_docx import BUCKET_ROWS
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def safe(value: Any) -> Any:
+    """A text cell never starts a formula (CSV/XLSX injection): ``'=1+1`` stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _row(ws: Worksheet, values: list[Any], bold: bool = False) -> None:
+    ws.append([safe(v) for v in values])
+    if bold:
+        for c in ws[ws.max_row]:
+            c.font = BOLD
+
+
+def _widths(ws: Worksheet, widths: list[int]) -> None:
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+
+
+def _figures_sheet(ws: Worksheet, doc: ReportDocument) -> None:
+    f, t, r = doc.figures, doc.texts, doc.report
+    ws.title = "Số liệu"
+    _row(ws, [f"Báo cáo kết quả thực hiện công tác cải cách hành chính {t['ky_bao_cao']}"], bold=True)
+    for label, value in [
+        ("Đơn vị", doc.unit.name),
+        ("Số báo cáo", t["so_bao_cao"].strip()),
+        ("Kỳ báo cáo", doc.ctx.period.name),
+        ("Số liệu từ ngày", t["tu_ngay"]),
+        ("Đến ngày", t["den_ngay"]),
+        ("Tính đến ngày", f.get("as_of")),
+        ("Trạng thái", str(r.status)),
+        ("Số liệu", "Tính trực tiếp (chưa chốt)" if doc.live else "Đã chốt"),
+    ]:
+        _row(ws, [label, value])
+    _row(ws, [])
+    _row(ws, ["Tình trạng", "Số nhiệm vụ", "Tỷ lệ"], bold=True)
+    total = int(f.get("total", 0))
+    for key, label in BUCKET_ROWS:
+        n = int(f.get("buckets", {}).get(key, 0))
+        _row(ws, [label, n, (n / total) if total else 0])
+        ws.cell(ws.max_row, 3).number_format = "0.0%"
+    _row(ws, ["Tổng số", total, 1 if total else 0], bold=True)
+    ws.cell(ws.max_row, 3).number_format = "0.0%"
+    _row(ws, ["Hoàn thành trong kỳ", int(f.get("completed_in_window", 0))])
+    _row(ws, ["Tài liệu kiểm chứng trong kỳ", int(f.get("evidence_in_window", 0))])
+    _row(ws, [])
+    _row(ws, ["Lĩnh vực", "Tổng số", *[label for _, label in BUCKET_ROWS]], bold=True)
+    for item in f.get("by_field", []):
+        c = item.get("buckets", {})
+        _row(ws, [item.get("name"), int(item.get("total", 0)), *[int(c.get(k, 0)) for k, _ in BUCKET_ROWS]])
+    _widths(ws, [48, 16, 16, 16, 18, 12])
+
+
+def _units_sheet(ws: Worksheet, doc: ReportDocument) -> None:
+    ws.title = "Đơn vị"
+    _row(
+        ws,
+        [
+            "STT",
+            "Mã đơn vị",
+            "Cơ quan, đơn vị",
+            "Trạng thái báo cáo",
+            "Nộp muộn",
+            "Đã tiếp nhận",
+            "Tổng số",
+            *[label for _, label in BUCKET_ROWS],
+        ],
+        bold=True,
+    )
+    for i, u in enumerate(doc.figures.get("units", []), 1):
+        src = u.get("reported") or u.get("live") or {}
+        c = src.get("buckets", {})
+        _row(
+            ws,
+            [
+                i,
+                u.get("code"),
+                u.get("name"),
+                u.get("report_status") or "chưa có",
+                "Có" if u.get("is_late") else "",
+                "Có" if u.get("accepted") else "Không",
+                int(src.get("total", 0)),
+                *[int(c.get(k, 0)) for k, _ in BUCKET_ROWS],
+            ],
+        )
+    _widths(ws, [6, 22, 48, 20, 10, 12, 10, 16, 16, 16, 12])
+
+
+def _tasks_sheet(ws: Worksheet, doc: ReportDocument) -> None:
+    ws.title = "Nhiệm vụ"
+    if doc.is_district:
+        header = [
+            "STT",
+            "Nhiệm vụ, giải pháp",
+            "Sản phẩm",
+            "Tiến độ",
+            "Chủ trì",
+            "Phối hợp",
+            "Tổng số lượt",
+            "Đã hoàn thành",
+            "Quá hạn",
+            "Kết quả (đơn vị chủ trì)",
+            "Tài liệu kiểm chứng",
+        ]
+    else:
+        header = [
+            "STT",
+            "Nhiệm vụ, giải pháp",
+            "Sản phẩm",
+            "Tiến độ",
+            "Vai trò",
+            "Trạng thái",
+            "Phân loại thời hạn",
+            "Tiến độ (%)",
+            "Ngày hoàn thành",
+            "Kết quả",
+            "Tài liệu kiểm chứng",
+        ]
+    _row(ws, header, bold=True)
+    for r in doc.task_table:
+        evidence = "\n".join(
+            " – ".join(x for x in (e.get("doc_number"), e.get("issue_date"), e.get("title")) if x)
+            for e in r.get("evidence", [])
+        )
+        deadline = r.get("deadline_text") or r.get("due_date")
+        if doc.is_district:
+            c = r.get("counts", {})
+            values = [
+                r.get("label"),
+                r.get("task"),
+                r.get("product"),
+                deadline,
+                r.get("lead_unit"),
+                r.get("coordinating_units"),
+                int(r.get("total") or 0),
+                int(r.get("done") or 0),
+                int(c.get("overdue", 0)),
+                r.get("result"),
+                evidence,
+            ]
+        else:
+            values = [
+                r.get("label"),
+                r.get("task"),
+                r.get("product"),
+                deadline,
+                r.get("role_label"),
+                r.get("status_label"),
+                r.get("bucket_label"),
+                r.get("progress"),
+                r.get("completed_date"),
+                r.get("result"),
+                evidence,
+            ]
+        _row(ws, values)
+        for c in ws[ws.max_row]:
+            c.alignment = WRAP
+    ws.freeze_panes = "A2"
+    _widths(ws, [8, 60, 36, 20, 24, 24, 16, 12, 14, 50, 50])
+
+
+def _evidence_sheet(ws: Worksheet, doc: ReportDocument) -> None:
+    ws.title = "Tài liệu kiểm chứng"
+    _row(
+        ws,
+        [
+            "Số, ký hiệu",
+            "Ngày ban hành",
+            "Trích yếu",
+            "Cơ quan ban hành",
+            "Hiệu lực từ",
+            "Hiệu lực đến",
+            "Nhiệm vụ",
+            "Đơn vị",
+        ],
+        bold=True,
+    )
+    for e in doc.figures.get("evidence", []):
+        _row(
+            ws,
+            [
+                e.get("doc_number"),
+                e.get("issue_date"),
+                e.get("title"),
+                e.get("issuing_body"),
+                e.get("effective_from"),
+                e.get("effective_to"),
+                e.get("task_label"),
+                e.get("unit"),
+            ],
+        )
+    _widths(ws, [20, 14, 60, 30, 14, 14, 10, 40])
+
+
+def render(doc: ReportDocument) -> bytes:
+    wb = Workbook()
+    _figures_sheet(wb.active, doc)  # type: ignore[arg-type]
+    if doc.is_district:
+        _units_sheet(wb.create_sheet(), doc)
+    _tasks_sheet(wb.create_sheet(), doc)
+    _evidence_sheet(wb.create_sheet(), doc)
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()

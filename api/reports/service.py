@@ -1,0 +1,361 @@
+"""Báo cáo CCHC định kỳ: unit reports and the district report, their workflow and their frozen figures.
+
+Unit report: draft → submitted (unit head, ``reports:submit``; late when after ``period.due_unit``) → accepted
+(district admin, ``reports:review``; figures and task table frozen) or returned (with a reason) → submitted …
+District report (``level = district``, unit = the period's owner unit): draft → submitted (district admin) →
+approved (leader, ``reports:approve``; frozen, then handed to the portal outbox) or returned by the leader.
+Until frozen, figures are computed live as of the cut-off on every read.
+"""
+
+import importlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlmodel import Session, col
+
+from api.audit.service import diff, record, record_create, snapshot
+from api.authz import scope
+from api.authz.permissions import Permission
+from api.authz.principal import Principal
+from api.errors import Conflict, FieldError, Forbidden, Unprocessable
+from api.etag import make_etag
+from api.models import OrgUnit, Report, ReportingPeriod, ReportLevel, ReportStatus
+from api.reports import district as district_figures
+from api.reports import figures as unit_figures
+from api.reports.schemas import NARRATIVE_SECTIONS, ReportCreate, ReportDetail, ReportRead, ReportUpdate
+
+P = Permission
+S = ReportStatus
+AUDIT_FIELDS = [
+    "period_id",
+    "unit_id",
+    "level",
+    "status",
+    "number",
+    "title",
+    "signer",
+    "signer_title",
+    "narrative",
+    "is_late",
+    "return_reason",
+    "frozen_at",
+]
+EDITABLE = (S.draft, S.returned)
+FROZEN = (S.accepted, S.approved)
+
+
+def etag(report: Report) -> str:
+    return make_etag("report", report.id, report.version)
+
+
+@dataclass
+class Context:
+    """A report with what every view of it needs: its period, unit and the unit's parent (for headers)."""
+
+    report: Report
+    period: ReportingPeriod
+    unit: OrgUnit
+    parent: OrgUnit | None
+
+
+def context(session: Session, principal: Principal, report: Report) -> Context:
+    period = scope.get_period(session, principal, report.period_id)
+    ids = [report.unit_id]
+    units = {u.id: u for u in session.exec(scope.units_by_ids(ids)).all()}
+    unit = units[report.unit_id]
+    parent = None
+    if unit.parent_id is not None:
+        parent = session.exec(scope.units_by_ids([unit.parent_id])).first()
+    return Context(report, period, unit, parent)
+
+
+def compute(session: Session, ctx: Context, *, today: date) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Live figures and task table of the report (as of the period's cut-off)."""
+    if ctx.report.level == ReportLevel.district:
+        return district_figures.district_figures(session, district=ctx.unit, period=ctx.period, today=today)
+    return unit_figures.unit_figures(session, unit=ctx.unit, period=ctx.period, today=today)
+
+
+def figures_of(
+    session: Session, ctx: Context, *, today: date
+) -> tuple[bool, dict[str, Any], list[dict[str, Any]]]:
+    """(live, figures, task table): the frozen copy once accepted/approved, else computed now."""
+    r = ctx.report
+    if r.status in FROZEN and r.figures is not None:
+        return False, r.figures, list(r.task_table or [])
+    figures, table = compute(session, ctx, today=today)
+    return True, figures, table
+
+
+def read(report: Report, unit: OrgUnit | None = None, period: ReportingPeriod | None = None) -> ReportRead:
+    out = ReportRead.model_validate(report)
+    if unit is not None:
+        out.unit_code, out.unit_name = unit.code, unit.name
+    if period is not None:
+        out.period_name = period.name
+    return out
+
+
+def detail(session: Session, principal: Principal, report: Report, *, today: date) -> ReportDetail:
+    ctx = context(session, principal, report)
+    live, figures, table = figures_of(session, ctx, today=today)
+    base = read(report, ctx.unit, ctx.period).model_dump()
+    as_of = figures.get("as_of")
+    return ReportDetail(
+        **base,
+        live=live,
+        as_of=date.fromisoformat(as_of) if as_of else None,
+        figures=figures,
+        task_table=table,
+    )
+
+
+def list_query(
+    principal: Principal,
+    *,
+    period_id: int | None,
+    unit_id: int | None,
+    status: ReportStatus | None,
+    level: ReportLevel | None,
+) -> Any:
+    """Reports the caller reads, with the unit's code/name and the period's name (one statement per page)."""
+    stmt = (
+        scope.visible_reports(principal)
+        .join(ReportingPeriod, col(ReportingPeriod.id) == col(Report.period_id))
+        .add_columns(col(OrgUnit.code), col(OrgUnit.name), col(ReportingPeriod.name))
+    )
+    if period_id is not None:
+        stmt = stmt.where(col(Report.period_id) == period_id)
+    if unit_id is not None:
+        stmt = stmt.where(col(Report.unit_id) == unit_id)
+    if status is not None:
+        stmt = stmt.where(col(Report.status) == status)
+    if level is not None:
+        stmt = stmt.where(col(Report.level) == level)
+    return stmt
+
+
+def list_rows(rows: list[Any]) -> list[ReportRead]:
+    out = []
+    for report, code, name, period_name in rows:
+        r = read(report)
+        r.unit_code, r.unit_name, r.period_name = code, name, period_name
+        out.append(r)
+    return out
+
+
+# --- create and edit ------------------------------------------------------------------------------------------
+
+
+def _invalid(field: str, message: str, message_en: str, code: str = "invalid") -> Unprocessable:
+    return Unprocessable(
+        message,
+        message_en,
+        code=code,
+        errors=[FieldError(field=field, code=code, message=message, message_en=message_en)],
+    )
+
+
+def create(session: Session, principal: Principal, *, data: ReportCreate) -> Report:
+    """Mở báo cáo of a unit for a period (one per period, unit and level)."""
+    period = scope.get_period(session, principal, data.period_id)
+    if data.unit_id == period.owner_unit_id:
+        level, unit = ReportLevel.district, scope.get_unit(session, principal, data.unit_id, P.reports_review)
+    else:
+        level, unit = ReportLevel.unit, scope.get_unit(session, principal, data.unit_id, P.reports_edit)
+        owner = session.exec(scope.units_by_ids([period.owner_unit_id])).one()
+        if not unit.path.startswith(owner.path):
+            raise _invalid(
+                "unit_id",
+                "Đơn vị không thuộc phạm vi của kỳ báo cáo này.",
+                "The unit is not under the period's owner unit.",
+                "unit_outside_period",
+            )
+    if (unit.valid_to and unit.valid_to < period.data_from) or (
+        unit.valid_from and unit.valid_from > period.data_to
+    ):
+        raise _invalid(
+            "unit_id",
+            "Đơn vị không hoạt động trong kỳ báo cáo.",
+            "The unit was not active in the period.",
+            "unit_inactive",
+        )
+    existing = session.exec(
+        scope.visible_reports(principal).where(
+            col(Report.period_id) == period.id, col(Report.unit_id) == unit.id, col(Report.level) == level
+        )
+    ).first()
+    if existing is not None:
+        raise Conflict(
+            f"Đơn vị đã có báo cáo cho kỳ này (mã {existing.id}).",
+            f"A report already exists for this unit and period (id {existing.id}).",
+            code="report_exists",
+        )
+    report = Report(
+        period_id=period.id or 0,
+        unit_id=unit.id or 0,
+        level=level,
+        number=data.number,
+        title=data.title,
+        signer=data.signer,
+        signer_title=data.signer_title,
+        narrative=dict.fromkeys(NARRATIVE_SECTIONS),
+    )
+    session.add(report)
+    session.flush()
+    record_create(session, principal, "report", report, report.unit_id, AUDIT_FIELDS)
+    return report
+
+
+def _refuse(report: Report, action_vi: str, action_en: str) -> Conflict:
+    return Conflict(
+        f"Không thể {action_vi} báo cáo đang ở trạng thái '{report.status}'.",
+        f"Cannot {action_en} a report in status {report.status}.",
+        code="invalid_transition",
+    )
+
+
+def _audit(
+    session: Session,
+    principal: Principal,
+    action: str,
+    report: Report,
+    before: dict[str, Any],
+    note: str | None = None,
+) -> None:
+    record(
+        session,
+        principal,
+        action,
+        "report",
+        report.id,
+        report.unit_id,
+        diff(before, snapshot(report, AUDIT_FIELDS)),
+        note,
+    )
+
+
+def update(session: Session, principal: Principal, *, report: Report, data: ReportUpdate) -> Report:
+    """Sửa nội dung (narrative sections, number, signer) while the report is a draft or returned."""
+    if report.status not in EDITABLE:
+        raise _refuse(report, "sửa", "edit")
+    before = snapshot(report, AUDIT_FIELDS)
+    values = data.model_dump(exclude_unset=True)
+    if data.narrative is not None:
+        narrative = dict(report.narrative or {})
+        for key in data.narrative.model_fields_set:
+            narrative[key] = getattr(data.narrative, key)
+        report.narrative = narrative  # a new dict: JSON columns do not track in-place changes
+    values.pop("narrative", None)
+    for key, value in values.items():
+        setattr(report, key, value)
+    report.updated_at = datetime.now(UTC)
+    session.add(report)
+    session.flush()
+    _audit(session, principal, "update", report, before)
+    return report
+
+
+# --- workflow -------------------------------------------------------------------------------------------------
+
+
+def _check_level(report: Report, level: ReportLevel, action_vi: str) -> None:
+    if report.level != level:
+        which = "báo cáo của đơn vị" if level == ReportLevel.unit else "báo cáo tổng hợp của huyện"
+        raise Conflict(
+            f"Chỉ {action_vi} {which}.",
+            f"Only a {level.value} report can be {action_vi}.",
+            code="wrong_report_level",
+        )
+
+
+def submit(session: Session, principal: Principal, *, report: Report, today: date) -> Report:
+    """Gửi báo cáo: late when the first submission comes after the level's due date."""
+    if report.status not in EDITABLE:
+        raise _refuse(report, "gửi", "submit")
+    period = scope.get_period(session, principal, report.period_id)
+    before = snapshot(report, AUDIT_FIELDS)
+    due = period.due_unit if report.level == ReportLevel.unit else period.due_district
+    if report.submitted_at is None:  # a return by the reviewer never makes a unit late
+        report.is_late = today > due
+    report.status = S.submitted
+    report.submitted_at, report.submitted_by_id = datetime.now(UTC), principal.user_id
+    session.add(report)
+    session.flush()
+    _audit(session, principal, "submit", report, before, note="Nộp muộn" if report.is_late else None)
+    return report
+
+
+def _freeze(session: Session, principal: Principal, report: Report, today: date) -> None:
+    figures, table = compute(session, context(session, principal, report), today=today)
+    report.figures, report.task_table, report.frozen_at = figures, table, datetime.now(UTC)
+
+
+def accept(session: Session, principal: Principal, *, report: Report, today: date) -> Report:
+    """Phòng Nội vụ tiếp nhận báo cáo của đơn vị: figures and task table are frozen."""
+    _check_level(report, ReportLevel.unit, "tiếp nhận")
+    if report.status != S.submitted:
+        raise _refuse(report, "tiếp nhận", "accept")
+    before = snapshot(report, AUDIT_FIELDS)
+    _freeze(session, principal, report, today)
+    report.status, report.return_reason = S.accepted, None
+    report.reviewed_at, report.reviewed_by_id = datetime.now(UTC), principal.user_id
+    session.add(report)
+    session.flush()
+    _audit(session, principal, "accept", report, before)
+    return report
+
+
+def check_can_return(principal: Principal, *, report: Report, unit: OrgUnit) -> None:
+    """A unit report is returned by whoever reviews it (reports:review), the district report by a leader."""
+    needed = P.reports_review if report.level == ReportLevel.unit else P.reports_approve
+    if not principal.covers(needed, unit.id or 0, unit.path):
+        raise Forbidden(
+            "Bạn không có quyền trả lại báo cáo này.",
+            f"Missing permission {needed.value}.",
+            code="missing_permission",
+        )
+
+
+def return_(session: Session, principal: Principal, *, report: Report, unit: OrgUnit, reason: str) -> Report:
+    """Trả lại with a reason: a unit report by the district admin, the district report by a leader."""
+    check_can_return(principal, report=report, unit=unit)
+    if report.status != S.submitted:
+        raise _refuse(report, "trả lại", "return")
+    before = snapshot(report, AUDIT_FIELDS)
+    report.status, report.return_reason = S.returned, reason
+    report.reviewed_at, report.reviewed_by_id = datetime.now(UTC), principal.user_id
+    session.add(report)
+    session.flush()
+    _audit(session, principal, "return", report, before, note=reason)
+    return report
+
+
+def approve(session: Session, principal: Principal, *, report: Report, today: date) -> Report:
+    """Lãnh đạo phê duyệt báo cáo tổng hợp: frozen, then queued for the provincial portal (same transaction)."""
+    _check_level(report, ReportLevel.district, "phê duyệt")
+    if report.status != S.submitted:
+        raise _refuse(report, "phê duyệt", "approve")
+    before = snapshot(report, AUDIT_FIELDS)
+    _freeze(session, principal, report, today)
+    report.status, report.return_reason = S.approved, None
+    report.reviewed_at, report.reviewed_by_id = datetime.now(UTC), principal.user_id
+    session.add(report)
+    session.flush()
+    _audit(session, principal, "approve", report, before)
+    portal = _portal_service()
+    if portal is not None:
+        portal.enqueue_delivery(session, report=report, principal=principal)
+    return report
+
+
+def _portal_service() -> Any:
+    """``api.portal.service`` when that package is installed (it is optional for the reports domain)."""
+    try:
+        module = importlib.import_module("api.portal.service")
+    except ModuleNotFoundError as exc:
+        if exc.name and "api.portal.service".startswith(exc.name):
+            return None
+        raise
+    return module if hasattr(module, "enqueue_delivery") else None

@@ -1,0 +1,329 @@
+"""Benchmark: 3,300 communes × 60 assignments (198,000 rows) on SQLite and PostgreSQL.
+
+Prints statements per request for ``GET /assignments`` (limit 20 vs 200) and ``GET /dashboards/summary``
+(whole district vs one commune), and the time of the dashboard aggregate. Data is generated with SQLAlchemy
+Core bulk inserts into a fresh SQLite file and a fresh PostgreSQL database (created and dropped here).
+
+    .venv/bin/python bench/bench_assignments.py [--communes 3300] [--tasks 60] [--skip-pg]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+os.environ.setdefault("PARSIPAS_ENV", "test")
+os.environ.setdefault("PARSIPAS_SECRET_KEY", "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ["PARSIPAS_AS_OF_DATE"] = "2024-10-15"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import sqlalchemy as sa
+
+PG_BASE = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+TODAY = date(2024, 10, 15)
+PASSWORD = "Bench@2024-pass"
+
+
+def generate(engine: sa.Engine, communes: int, tasks: int) -> None:
+    from api.auth.security import hash_password
+    from api.db import metadata
+
+    t = metadata.tables
+    now = datetime.now(UTC)
+    with engine.begin() as c:
+        c.execute(
+            t["org_unit"].insert(),
+            [
+                {
+                    "id": 1,
+                    "code": "BP",
+                    "name": "Tỉnh bench",
+                    "level": "province",
+                    "kind": "people_committee",
+                    "path": "/1/",
+                    "is_active": True,
+                    "verified": True,
+                    "version": 1,
+                    "created_at": now,
+                },
+                {
+                    "id": 2,
+                    "code": "BP.D",
+                    "name": "Huyện bench",
+                    "level": "district",
+                    "kind": "people_committee",
+                    "parent_id": 1,
+                    "path": "/1/2/",
+                    "is_active": True,
+                    "verified": True,
+                    "version": 1,
+                    "created_at": now,
+                },
+            ],
+        )
+        c.execute(
+            t["org_unit"].insert(),
+            [
+                {
+                    "id": 10 + i,
+                    "code": f"BP.D.X{i:04d}",
+                    "name": f"Xã {i}",
+                    "level": "commune",
+                    "kind": "people_committee",
+                    "parent_id": 2,
+                    "path": f"/1/2/{10 + i}/",
+                    "is_active": True,
+                    "verified": True,
+                    "version": 1,
+                    "created_at": now,
+                }
+                for i in range(communes)
+            ],
+        )
+        c.execute(
+            t["user_account"].insert(),
+            [
+                {
+                    "id": 1,
+                    "username": "bench.admin",
+                    "full_name": "Bench",
+                    "password_hash": hash_password(PASSWORD),
+                    "is_active": True,
+                    "language": "vi",
+                    "version": 1,
+                    "created_at": now,
+                }
+            ],
+        )
+        c.execute(
+            t["membership"].insert(),
+            [{"user_id": 1, "unit_id": 2, "role": "district_admin", "created_at": now}],
+        )
+        c.execute(
+            t["framework"].insert(),
+            [
+                {
+                    "id": 1,
+                    "code": "BENCH_FW",
+                    "name": "Bench",
+                    "kind": "par_index",
+                    "valid_from_year": 2024,
+                    "status": "published",
+                    "scale": 100,
+                    "root_sum_equals_scale": False,
+                    "ranking_bands": [],
+                    "version": 1,
+                    "created_at": now,
+                }
+            ],
+        )
+        nodes = [
+            {
+                "id": a,
+                "framework_id": 1,
+                "parent_id": None,
+                "path": f"/{a}/",
+                "depth": 0,
+                "code": str(a),
+                "title": f"Lĩnh vực {a}",
+                "title_folded": "",
+                "order": a,
+            }
+            for a in range(1, 9)
+        ]
+        nodes += [
+            {
+                "id": 100 + a * 10 + b,
+                "framework_id": 1,
+                "parent_id": a,
+                "path": f"/{a}/{100 + a * 10 + b}/",
+                "depth": 1,
+                "code": f"{a}.{b}",
+                "title": f"Tiêu chí {a}.{b}",
+                "title_folded": "",
+                "order": b,
+            }
+            for a in range(1, 9)
+            for b in range(1, 4)
+        ]
+        c.execute(t["framework_node"].insert(), nodes)
+        c.execute(
+            t["plan"].insert(),
+            [
+                {
+                    "id": 1,
+                    "number": "1",
+                    "symbol": "KH-UBND",
+                    "title": "Bench",
+                    "issuing_unit_id": 2,
+                    "year": 2024,
+                    "status": "issued",
+                    "version": 1,
+                    "created_at": now,
+                }
+            ],
+        )
+        c.execute(
+            t["task"].insert(),
+            [
+                {
+                    "id": k + 1,
+                    "plan_id": 1,
+                    "label": f"{k + 1}",
+                    "order": k,
+                    "title": f"Nhiệm vụ {k + 1}",
+                    "deadline_kind": "date",
+                    "due_date": date(2024, 1 + k % 12, 28),
+                    "lead_unit_id": 10,
+                    "priority": "normal",
+                    "version": 1,
+                    "created_at": now,
+                }
+                for k in range(tasks)
+            ],
+        )
+        c.execute(
+            t["task_node"].insert(),
+            [{"task_id": k + 1, "node_id": 100 + (1 + k % 8) * 10 + 1 + k % 3} for k in range(tasks)],
+        )
+        rows = []
+        for u in range(communes):
+            for k in range(tasks):
+                due = date(2024, 1 + k % 12, 28)
+                m = (u * 7 + k * 3) % 10
+                status = (
+                    "approved",
+                    "approved",
+                    "approved",
+                    "submitted",
+                    "in_progress",
+                    "in_progress",
+                    "returned",
+                    "not_started",
+                    "in_progress",
+                    "approved",
+                )[m]
+                done = (
+                    due - timedelta(days=2)
+                    if m in (0, 1, 2)
+                    else (due + timedelta(days=5) if m == 9 else None)
+                )
+                rows.append(
+                    {
+                        "task_id": k + 1,
+                        "plan_id": 1,
+                        "unit_id": 10 + u,
+                        "role": "lead" if u == 0 else "coordinating",
+                        "instance_key": "",
+                        "due_date": due,
+                        "status": status,
+                        "progress": 10 * m,
+                        "completed_date": done,
+                        "version": 1,
+                        "created_at": now,
+                    }
+                )
+                if len(rows) >= 20_000:
+                    c.execute(t["assignment"].insert(), rows)
+                    rows = []
+        if rows:
+            c.execute(t["assignment"].insert(), rows)
+        if engine.dialect.name == "postgresql":
+            for name in ("org_unit", "user_account", "framework", "framework_node", "plan", "task"):
+                c.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
+                )
+            c.exec_driver_sql("ANALYZE")
+        else:
+            c.exec_driver_sql("ANALYZE")
+
+
+def measure(url: str, label: str, communes: int, tasks: int) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.config import get_settings
+    from api.db import get_engine
+    from api.main import create_app
+    from api.migrate import upgrade
+
+    os.environ["PARSIPAS_DATABASE_URL"] = url
+    get_settings.cache_clear()
+    upgrade(url)
+    engine = get_engine(url)
+    t0 = time.perf_counter()
+    generate(engine, communes, tasks)
+    print(
+        f"[{label}] generated {communes} communes × {tasks} = {communes * tasks:,} assignments in {time.perf_counter() - t0:.1f}s"
+    )
+    seen: list[str] = []
+
+    def _on(conn, cursor, statement, *a):  # type: ignore[no-untyped-def]
+        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK")):
+            seen.append(statement)
+
+    app = create_app(get_settings(), engine)
+    with TestClient(app) as client:
+        r = client.post("/api/v1/auth/login", json={"username": "bench.admin", "password": PASSWORD})
+        h = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        sa.event.listen(engine, "before_cursor_execute", _on)
+
+        def run(path: str, **params: object) -> tuple[int, float, object]:
+            seen.clear()
+            t = time.perf_counter()
+            resp = client.get(path, headers=h, params=params)
+            assert resp.status_code == 200, resp.text
+            return len(seen), time.perf_counter() - t, resp.json()
+
+        for limit in (20, 200):
+            n, dt, body = run("/api/v1/assignments", limit=limit)
+            print(
+                f"[{label}] GET /assignments limit={limit}: {n} statements, {dt * 1000:.0f} ms, total={body['total']:,}"
+            )  # type: ignore[index]
+        n, dt, _ = run("/api/v1/assignments", limit=200, bucket="overdue", sort="-due_date")
+        print(f"[{label}] GET /assignments bucket=overdue limit=200: {n} statements, {dt * 1000:.0f} ms")
+        n1, _, _ = run("/api/v1/dashboards/summary", unit_id=10)
+        times, n2 = [], 0
+        for _ in range(3):
+            n2, dt, body = run("/api/v1/dashboards/summary", limit=5000)
+            times.append(dt)
+        print(
+            f"[{label}] GET /dashboards/summary: {n1} statements for one commune, {n2} for {communes} communes "
+            f"(by_unit rows {len(body['by_unit'])}); time median {statistics.median(times) * 1000:.0f} ms "
+            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})"
+        )  # type: ignore[index]
+        sa.event.remove(engine, "before_cursor_execute", _on)
+    from api.db import dispose_engines
+
+    dispose_engines()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--communes", type=int, default=3300)
+    ap.add_argument("--tasks", type=int, default=60)
+    ap.add_argument("--skip-pg", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        os.environ["PARSIPAS_DATA_DIR"] = d
+        measure(f"sqlite:///{d}/bench.db", "sqlite", args.communes, args.tasks)
+    if args.skip_pg:
+        return
+    name = f"parsipas_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        measure(PG_BASE.rsplit("/", 1)[0] + f"/{name}", "postgresql", args.communes, args.tasks)
+    finally:
+        with admin.connect() as c:
+            c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

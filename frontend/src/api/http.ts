@@ -1,0 +1,194 @@
+// Auth-aware fetch: access token in memory, refresh token in sessionStorage, one transparent refresh on 401.
+import { client } from '../client/client.gen';
+
+const REFRESH_KEY = 'parsipas.refresh';
+let accessToken: string | null = null;
+let refreshing: Promise<boolean> | null = null;
+const listeners = new Set<() => void>();
+
+export interface FieldErr {
+  field?: string | null;
+  row?: number | null;
+  message: string;
+  message_en?: string | null;
+}
+export interface Problem {
+  title?: string;
+  status?: number;
+  detail?: string;
+  detail_en?: string | null;
+  code?: string;
+  errors?: FieldErr[];
+}
+
+export class ApiError extends Error {
+  status: number;
+  problem: Problem;
+  constructor(status: number, problem: Problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+}
+
+export function setTokens(pair: TokenPair | null): void {
+  accessToken = pair?.access_token ?? null;
+  if (pair) sessionStorage.setItem(REFRESH_KEY, pair.refresh_token);
+  else sessionStorage.removeItem(REFRESH_KEY);
+}
+export const hasRefreshToken = (): boolean => !!sessionStorage.getItem(REFRESH_KEY);
+export const getRefreshToken = (): string | null => sessionStorage.getItem(REFRESH_KEY);
+export const hasAccessToken = (): boolean => !!accessToken;
+/** Called when the session is definitely gone (refresh failed). */
+export function onSessionLost(fn: () => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+const nativeFetch: typeof fetch = (...args) => globalThis.fetch(...args);
+
+/** Exchange the stored refresh token for a new pair; concurrent callers share one request. */
+export function refreshSession(): Promise<boolean> {
+  const token = getRefreshToken();
+  if (!token) return Promise.resolve(false);
+  refreshing ??= (async () => {
+    try {
+      const r = await nativeFetch('/api/v1/auth/refresh', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ refresh_token: token }),
+      });
+      if (!r.ok) {
+        setTokens(null);
+        listeners.forEach((l) => l());
+        return false;
+      }
+      setTokens((await r.json()) as TokenPair);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+function withAuth(input: Request): Request {
+  const req = input.clone();
+  if (accessToken) req.headers.set('Authorization', `Bearer ${accessToken}`);
+  return req;
+}
+
+/** fetch() with the bearer token; on 401 refreshes once and replays the same request (form data is kept). */
+export const authFetch: typeof fetch = async (input, init) => {
+  const target = typeof input === 'string' ? new URL(input, globalThis.location?.href) : input;
+  const base = target instanceof Request && !init ? target : new Request(target, init);
+  const spare = base.clone();
+  let res = await nativeFetch(withAuth(base));
+  if (res.status === 401 && !base.url.includes('/auth/') && (await refreshSession())) {
+    res = await nativeFetch(withAuth(spare));
+  }
+  return res;
+};
+
+client.setConfig({ baseUrl: '', fetch: authFetch });
+
+async function problemOf(res: Response): Promise<Problem> {
+  try {
+    return (await res.json()) as Problem;
+  } catch {
+    return { status: res.status, title: res.statusText };
+  }
+}
+
+export interface ApiResult<T> {
+  data: T;
+  etag: string | null;
+}
+
+/** JSON request to /api/v1; throws ApiError with the problem+json body. */
+export async function api<T>(
+  path: string,
+  opts: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...(opts.headers ?? {}) };
+  let body: BodyInit | undefined;
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  const res = await authFetch(`/api/v1${path}`, { method: opts.method ?? 'GET', headers, body });
+  if (!res.ok) throw new ApiError(res.status, await problemOf(res));
+  const data = res.status === 204 ? (undefined as T) : ((await res.json()) as T);
+  return { data, etag: res.headers.get('ETag') };
+}
+
+export const apiGet = async <T>(path: string): Promise<T> => (await api<T>(path)).data;
+
+/** Multipart upload with real progress (XMLHttpRequest upload.onprogress). */
+export function uploadWithProgress<T>(
+  path: string,
+  form: FormData,
+  onProgress: (percent: number) => void,
+  retried = false,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/v1${path}`);
+    if (accessToken) xhr.setRequestHeader('Authorization', `Bearer ${accessToken}`);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
+    };
+    xhr.onerror = () => reject(new ApiError(0, { detail: 'Mất kết nối mạng', detail_en: 'Network error' }));
+    xhr.onload = async () => {
+      let payload: unknown = null;
+      try {
+        payload = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        payload = null;
+      }
+      if (xhr.status === 401 && !retried && (await refreshSession())) {
+        uploadWithProgress<T>(path, form, onProgress, true).then(resolve, reject);
+        return;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        onProgress(100);
+        resolve(payload as T);
+      } else reject(new ApiError(xhr.status, (payload as Problem) ?? { status: xhr.status }));
+    };
+    xhr.send(form);
+  });
+}
+
+/** Download a protected file (bearer header) and hand it to the browser. */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const res = await authFetch(`/api/v1${path}`);
+  if (!res.ok) throw new ApiError(res.status, await problemOf(res));
+  const blob = await res.blob();
+  const cd = res.headers.get('Content-Disposition') ?? '';
+  const m = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+  const name = m ? decodeURIComponent(m[1]) : fallbackName;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 5000);
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}

@@ -1,0 +1,92 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { authLogin, authLogout, authMe } from './client/sdk.gen';
+import type { MeRead } from './client/types.gen';
+import {
+  ApiError,
+  getRefreshToken,
+  hasAccessToken,
+  hasRefreshToken,
+  onSessionLost,
+  refreshSession,
+  setTokens,
+  type Problem,
+  type TokenPair,
+} from './api/http';
+
+interface AuthState {
+  me: MeRead | null;
+  ready: boolean;
+  login: (username: string, password: string) => Promise<void>;
+  logout: () => Promise<void>;
+  can: (perm: string) => boolean;
+}
+
+const AuthContext = createContext<AuthState | null>(null);
+
+async function loadMe(): Promise<MeRead> {
+  const r = await authMe();
+  if (r.error || !r.data) throw new ApiError(r.response?.status ?? 0, (r.error ?? {}) as Problem);
+  return r.data;
+}
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<MeRead | null>(null);
+  const [ready, setReady] = useState(false);
+
+  useEffect(() => {
+    // Reload keeps the session: the refresh token lives in sessionStorage, the access token only in memory.
+    let alive = true;
+    (async () => {
+      if (!hasAccessToken() && hasRefreshToken()) {
+        if (await refreshSession()) {
+          try {
+            const m = await loadMe();
+            if (alive) setMe(m);
+          } catch {
+            /* fall through to login */
+          }
+        }
+      }
+      if (alive) setReady(true);
+    })();
+    const off = onSessionLost(() => setMe(null));
+    return () => {
+      alive = false;
+      off();
+    };
+  }, []);
+
+  const login = useCallback(async (username: string, password: string) => {
+    const r = await authLogin({ body: { username, password } });
+    if (r.error || !r.data) throw new ApiError(r.response?.status ?? 0, (r.error ?? {}) as Problem);
+    setTokens(r.data as TokenPair);
+    setMe(await loadMe());
+  }, []);
+
+  const logout = useCallback(async () => {
+    try {
+      await authLogout({ body: { refresh_token: getRefreshToken() } });
+    } finally {
+      setTokens(null);
+      setMe(null);
+    }
+  }, []);
+
+  const value = useMemo<AuthState>(
+    () => ({
+      me,
+      ready,
+      login,
+      logout,
+      can: (perm) => !!me?.permissions.includes(perm as MeRead['permissions'][number]),
+    }),
+    [me, ready, login, logout],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthState {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error('AuthProvider missing');
+  return ctx;
+}

@@ -1,0 +1,261 @@
+import { App, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, List, Modal, Space, Tag, Timeline, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api, apiGet } from '../api/http';
+import { itemsOf, taskLabel, taskTitle, type AssignmentRead, type CommentRead, type HistoryEvent } from '../api/types';
+import { useAuth } from '../auth';
+import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
+import EvidencePanel from '../components/EvidencePanel';
+import { useI18n } from '../i18n';
+
+interface Edit {
+  progress: number;
+  result?: string;
+  completed_date?: Dayjs | null;
+  explanation?: string;
+}
+
+export default function AssignmentDetail() {
+  const { id = '' } = useParams();
+  const { t, label, date, dateTime } = useI18n();
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const [etag, setEtag] = useState<string | null>(null);
+  const load = useLoad(async () => {
+    const r = await api<AssignmentRead>(`/assignments/${id}`);
+    setEtag(r.etag);
+    return r.data;
+  }, [id]);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [returning, setReturning] = useState(false);
+  const [reason, setReason] = useState('');
+  const [historyTick, setHistoryTick] = useState(0);
+
+  const a = load.data;
+  const editable = !!a && can('assignments:edit') && ['not_started', 'in_progress', 'returned'].includes(a.status);
+
+  const act = async (path: string, body: unknown, okMsg: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api<AssignmentRead>(`/assignments/${id}${path}`, {
+        method: path ? 'POST' : 'PATCH',
+        body,
+        headers: etag ? { 'If-Match': etag } : {},
+      });
+      load.setData(r.data);
+      setEtag(r.etag);
+      setHistoryTick((x) => x + 1);
+      message.success(okMsg);
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const save = (v: Edit) =>
+    act(
+      '',
+      {
+        progress: v.progress,
+        result: v.result || null,
+        completed_date: v.completed_date ? v.completed_date.format('YYYY-MM-DD') : null,
+        explanation: v.explanation || null,
+      },
+      t('saved'),
+    );
+
+  return (
+    <Guard loading={load.loading && !a} error={load.error} item>
+      {() =>
+        a && (
+          <>
+            <Link to="/my-work">← {t('back')}</Link>
+            <Typography.Title level={2} className="page-title" style={{ marginTop: 8 }}>
+              {taskLabel(a) ? `${taskLabel(a)}. ` : ''}
+              {taskTitle(a)}
+            </Typography.Title>
+            <Space wrap style={{ marginBottom: 12 }}>
+              <Tag data-testid="status-tag">{label(a.status)}</Tag>
+              <BucketTag value={a.bucket} days={a.days_overdue} />
+              {a.role && <Tag>{label(a.role)}</Tag>}
+            </Space>
+            <Descriptions bordered size="small" column={{ xs: 1, sm: 2 }} style={{ background: '#fff', marginBottom: 16 }}>
+              <Descriptions.Item label={t('unit')}>{a.unit_name ?? a.unit_id}</Descriptions.Item>
+              <Descriptions.Item label={t('due')}>{date(a.due_date) || a.deadline_text}</Descriptions.Item>
+              {a.product && <Descriptions.Item label={t('product')}>{a.product}</Descriptions.Item>}
+              <Descriptions.Item label={t('progress')}>
+                <span data-testid="progress-value">{a.progress}%</span>
+              </Descriptions.Item>
+              {a.return_reason && (
+                <Descriptions.Item label={t('returnReason')}>
+                  <span data-testid="return-reason">{a.return_reason}</span>
+                </Descriptions.Item>
+              )}
+            </Descriptions>
+            <ProblemAlert error={error} />
+            <Card title={t('progress')} size="small" style={{ marginBottom: 16 }}>
+              <Form<Edit>
+                key={`${a.id}-${a.version ?? ''}-${a.status}`}
+                layout="vertical"
+                disabled={!editable}
+                initialValues={{
+                  progress: a.progress,
+                  result: a.result ?? '',
+                  completed_date: a.completed_date ? dayjs(a.completed_date) : null,
+                  explanation: a.explanation ?? '',
+                }}
+                onFinish={save}
+              >
+                <Form.Item label={`${t('progress')} (%)`} name="progress" rules={[{ required: true }]}>
+                  <InputNumber min={0} max={100} style={{ width: 120 }} />
+                </Form.Item>
+                <Form.Item label={t('result')} name="result">
+                  <Input.TextArea rows={3} />
+                </Form.Item>
+                <Form.Item label={t('completedDate')} name="completed_date">
+                  <DatePicker format="DD/MM/YYYY" />
+                </Form.Item>
+                <Form.Item label={t('explanation')} name="explanation">
+                  <Input.TextArea rows={2} />
+                </Form.Item>
+                {editable && (
+                  <Button type="primary" htmlType="submit" loading={busy}>
+                    {t('save')}
+                  </Button>
+                )}
+              </Form>
+              <Space wrap style={{ marginTop: 12 }}>
+                {can('assignments:submit') && ['not_started', 'in_progress', 'returned'].includes(a.status) && (
+                  <Button onClick={() => act('/submit', { explanation: a.explanation || null, completed_date: a.completed_date ?? null }, t('submittedMsg'))} loading={busy}>
+                    {t('submit')}
+                  </Button>
+                )}
+                {can('assignments:review') && a.status === 'submitted' && (
+                  <>
+                    <Button type="primary" onClick={() => act('/approve', undefined, t('approvedMsg'))} loading={busy}>
+                      {t('approve')}
+                    </Button>
+                    <Button danger onClick={() => setReturning(true)}>
+                      {t('return')}
+                    </Button>
+                  </>
+                )}
+              </Space>
+            </Card>
+            <Modal
+              open={returning}
+              title={t('return')}
+              okText={t('return')}
+              okButtonProps={{ danger: true, disabled: !reason.trim() }}
+              onCancel={() => setReturning(false)}
+              onOk={async () => {
+                if (await act('/return', { reason }, t('returnedMsg'))) {
+                  setReturning(false);
+                  setReason('');
+                }
+              }}
+            >
+              <label htmlFor="return-reason">{t('returnReason')}</label>
+              <Input.TextArea id="return-reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
+            </Modal>
+            <Card size="small" style={{ marginBottom: 16 }}>
+              <EvidencePanel
+                assignmentId={id}
+                canUpload={can('evidence:upload') && a.status !== 'approved'}
+                onChange={() => setHistoryTick((x) => x + 1)}
+              />
+            </Card>
+            <Card size="small" style={{ marginBottom: 16 }}>
+              <Comments id={id} canWrite={can('comments:write')} />
+            </Card>
+            <Card size="small">
+              <History id={id} tick={historyTick} dateTime={dateTime} />
+            </Card>
+          </>
+        )
+      }
+    </Guard>
+  );
+}
+
+function Comments({ id, canWrite }: { id: string; canWrite: boolean }) {
+  const { t, dateTime } = useI18n();
+  const list = useLoad(() => apiGet<unknown>(`/assignments/${id}/comments`), [id]);
+  const [body, setBody] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const post = async () => {
+    setError(null);
+    try {
+      await api(`/assignments/${id}/comments`, { method: 'POST', body: { body } });
+      setBody('');
+      list.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <section aria-labelledby="cm-title">
+      <h3 id="cm-title">{t('comments')}</h3>
+      <Guard loading={list.loading} error={list.error}>
+        {() => (
+          <List
+            size="small"
+            dataSource={itemsOf<CommentRead>(list.data)}
+            locale={{ emptyText: t('empty') }}
+            renderItem={(c) => (
+              <List.Item key={c.id}>
+                <div>
+                  <strong>{c.author_name ?? ''}</strong> <span style={{ color: '#555' }}>{dateTime(c.created_at)}</span>
+                  <div style={{ whiteSpace: 'pre-wrap' }}>{c.body}</div>
+                </div>
+              </List.Item>
+            )}
+          />
+        )}
+      </Guard>
+      {canWrite && (
+        <>
+          <ProblemAlert error={error} />
+          <label htmlFor="new-comment" className="sr-only" style={{ display: 'block', marginTop: 8 }}>
+            {t('addComment')}
+          </label>
+          <Input.TextArea id="new-comment" rows={2} value={body} onChange={(e) => setBody(e.target.value)} />
+          <Button style={{ marginTop: 8 }} onClick={post} disabled={!body.trim()}>
+            {t('addComment')}
+          </Button>
+        </>
+      )}
+    </section>
+  );
+}
+
+function History({ id, tick, dateTime }: { id: string; tick: number; dateTime: (v?: string | null) => string }) {
+  const { t, label } = useI18n();
+  const list = useLoad(() => apiGet<unknown>(`/assignments/${id}/history`), [id, tick]);
+  return (
+    <section aria-labelledby="hs-title">
+      <h3 id="hs-title">{t('history')}</h3>
+      <Guard loading={list.loading} error={list.error}>
+        {() => (
+          <Timeline
+            items={itemsOf<HistoryEvent>(list.data).map((h) => ({
+              key: h.id,
+              content: (
+                <span>
+                  {dateTime(h.at)} — <strong>{h.actor_name ?? ''}</strong> {label(h.action)}
+                  {h.note ? `: ${h.note}` : ''}
+                </span>
+              ),
+            }))}
+          />
+        )}
+      </Guard>
+    </section>
+  );
+}

@@ -1,0 +1,123 @@
+import { App, Button, Input, Modal, Space, Table, Typography } from 'antd';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { api, apiGet } from '../api/http';
+import { itemsOf, taskLabel, taskTitle, type AssignmentRead } from '../api/types';
+import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
+import { useI18n } from '../i18n';
+
+/** Review queue (Phòng Nội vụ): submitted assignments, approve or return with a reason, in bulk. */
+export default function Review() {
+  const { t, date } = useI18n();
+  const { message } = App.useApp();
+  const list = useLoad(() => apiGet<unknown>('/assignments?status=submitted&limit=200'), []);
+  const [selected, setSelected] = useState<number[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [returning, setReturning] = useState<number[] | null>(null);
+  const [reason, setReason] = useState('');
+
+  /** One item: its own route with If-Match; several: the all-or-nothing bulk route (Idempotency-Key). */
+  const run = async (ids: number[], action: 'approve' | 'return', reason: string | null, ok: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      if (ids.length === 1) {
+        const cur = await api<AssignmentRead>(`/assignments/${ids[0]}`);
+        await api(`/assignments/${ids[0]}/${action}`, {
+          method: 'POST',
+          body: action === 'return' ? { reason } : undefined,
+          headers: cur.etag ? { 'If-Match': cur.etag } : {},
+        });
+      } else {
+        await api('/assignments/bulk-review', {
+          method: 'POST',
+          body: { ids, action, reason },
+          headers: { 'Idempotency-Key': `review-${Date.now()}-${Math.random().toString(36).slice(2)}` },
+        });
+      }
+      message.success(`${ok}: ${ids.length}`);
+      setSelected([]);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+      list.reload();
+    }
+  };
+
+  return (
+    <>
+      <Typography.Title level={2} className="page-title">
+        {t('review')}
+      </Typography.Title>
+      <ProblemAlert error={error} />
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Button type="primary" disabled={!selected.length} loading={busy} onClick={() => run(selected, 'approve', null, t('approvedMsg'))}>
+          {t('bulkApprove')} ({selected.length})
+        </Button>
+        <Button danger disabled={!selected.length} onClick={() => setReturning(selected)}>
+          {t('return')} ({selected.length})
+        </Button>
+      </Space>
+      <Guard loading={list.loading} error={list.error}>
+        {() => (
+          <Table<AssignmentRead>
+            rowKey="id"
+            size="small"
+            scroll={{ x: true }}
+            dataSource={itemsOf<AssignmentRead>(list.data)}
+            locale={{ emptyText: t('empty') }}
+            rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as number[]) }}
+            columns={[
+              {
+                title: t('task'),
+                key: 'task',
+                render: (_, a) => (
+                  <Link to={`/assignments/${a.id}`}>
+                    {taskLabel(a) ? `${taskLabel(a)}. ` : ''}
+                    {taskTitle(a)}
+                  </Link>
+                ),
+              },
+              { title: t('unit'), dataIndex: 'unit_name' },
+              { title: t('due'), dataIndex: 'due_date', render: (v) => date(v) },
+              { title: t('progress'), dataIndex: 'progress', render: (v: number) => `${v}%` },
+              { title: t('status'), key: 'b', render: (_, a) => <BucketTag value={a.bucket} days={a.days_overdue} /> },
+              {
+                title: t('action'),
+                key: 'act',
+                render: (_, a) => (
+                  <Space>
+                    <Button size="small" type="primary" onClick={() => run([a.id], 'approve', null, t('approvedMsg'))}>
+                      {t('approve')}
+                    </Button>
+                    <Button size="small" danger onClick={() => setReturning([a.id])}>
+                      {t('return')}
+                    </Button>
+                  </Space>
+                ),
+              },
+            ]}
+          />
+        )}
+      </Guard>
+      <Modal
+        open={!!returning}
+        title={t('return')}
+        okText={t('return')}
+        okButtonProps={{ danger: true, disabled: !reason.trim() }}
+        onCancel={() => setReturning(null)}
+        onOk={async () => {
+          const ids = returning ?? [];
+          setReturning(null);
+          await run(ids, 'return', reason, t('returnedMsg'));
+          setReason('');
+        }}
+      >
+        <label htmlFor="bulk-reason">{t('returnReason')}</label>
+        <Input.TextArea id="bulk-reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </Modal>
+    </>
+  );
+}

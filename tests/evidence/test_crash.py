@@ -1,0 +1,91 @@
+"""A server killed (SIGKILL) in the middle of an upload leaves no evidence row and no file under a final name."""
+
+import os
+import signal
+import socket
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from api.evidence.storage import LocalStorage
+from tests.conftest import DEMO_PASSWORD
+from tests.evidence.helpers import free_port, prepare_site, server_login, start_server
+
+
+@pytest.fixture
+def fast_demo_hash(monkeypatch: pytest.MonkeyPatch, _demo_hash: str) -> None:
+    import api.auth.security as security
+
+    monkeypatch.setattr(
+        security,
+        "hash_password",
+        lambda _pw, _h=_demo_hash: _h if _pw == DEMO_PASSWORD else security._hasher.hash(_pw),
+    )
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_kill_9_during_upload_leaves_no_row_and_no_final_file(tmp_path: Path, fast_demo_hash: None) -> None:
+    root = tmp_path / "site"
+    env, assignment_id = prepare_site(root)
+    port = free_port()
+    proc = start_server(env, port)
+    try:
+        headers = server_login(port)
+        boundary = uuid.uuid4().hex
+        total = 20 * 1024 * 1024
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nBáo cáo\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="lon.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        tail = f"\r\n--{boundary}--\r\n".encode()
+        request = (
+            f"POST /api/v1/assignments/{assignment_id}/evidence HTTP/1.1\r\n"
+            f"Host: 127.0.0.1:{port}\r\n"
+            f"Authorization: {headers['Authorization']}\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+            f"Content-Length: {len(head) + total + len(tail)}\r\n\r\n"
+        ).encode()
+        tmp_dir = root / "evidence" / "tmp"
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(request + head + b"%PDF-1.4\n")
+            sent, chunk = 9, os.urandom(256 * 1024)
+            deadline = time.monotonic() + 20
+            # Send slowly until the server has written a good part of the file to its temp file.
+            while time.monotonic() < deadline:
+                sock.sendall(chunk)
+                sent += len(chunk)
+                time.sleep(0.01)
+                temps = _files(tmp_dir)
+                if temps and temps[0].stat().st_size >= 2 * 1024 * 1024:
+                    break
+            assert _files(tmp_dir), "the upload never reached the server's temp file"
+            assert sent < total
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    engine = sa.create_engine(env["PARSIPAS_DATABASE_URL"])
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM evidence").scalar() == 0
+        assert (
+            conn.exec_driver_sql("SELECT count(*) FROM audit_event WHERE action LIKE 'evidence%'").scalar()
+            == 0
+        )
+    engine.dispose()
+    store = LocalStorage(root / "evidence")
+    assert _files(root / "evidence" / "sha256") == []  # nothing under a final (content-addressed) name
+    assert list(store.iter_hashes()) == []
+    leftovers = _files(tmp_dir)
+    assert all(p.name.startswith("upload-") and p.name.endswith(".part") for p in leftovers)
+    assert store.cleanup_stale_temp(0) == len(leftovers)
+    assert _files(tmp_dir) == []
