@@ -20,6 +20,8 @@ TEST_AS_OF = date(2024, 10, 15)
 os.environ.setdefault("PARSIPAS_ENV", "test")
 os.environ["PARSIPAS_SECRET_KEY"] = "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 os.environ["PARSIPAS_AS_OF_DATE"] = TEST_AS_OF.isoformat()
+# Long-lived access tokens: the authorization matrix reuses logins across a long run.
+os.environ.setdefault("PARSIPAS_ACCESS_TOKEN_MINUTES", "720")
 
 import sqlalchemy as sa  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402

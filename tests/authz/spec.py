@@ -30,6 +30,18 @@ The world (built fresh for every row × actor):
 - ``w.client`` is the TestClient; ``w.headers[actor]`` the auth headers; ``w.etag(path, actor)`` GETs ``path``
   as ``actor`` (default ``district_admin``, or ``foreign_admin`` for foreign paths) and returns its ETag, for
   ``If-Match`` on edits; ``w.session`` is a SQLModel session on the test database for direct setup.
+- also: ``w.units`` (code → id, demo tree and XX), ``w.users`` (username → id), ``w.login(username)`` → headers,
+  ``w.ids["token_id"]`` (the ``token`` actor), ``w.ids["foreign_admin_user"]``.
+
+How the runner (``tests/authz/test_matrix.py``, world in ``tests/authz/world.py``) reads a row:
+- the row's own module ``setup`` runs first; another module's ``setup`` runs when a missing ``w.ids`` key is read
+  (or call ``w.run_setup("plans")``). Each setup runs at most once per world, and its transaction is committed.
+- a row's request must reach its operation (method and path template are checked against the OpenAPI document).
+- foreign request: 404 for actors in ``allowed`` (they hold the permission, the object is out of scope), 403/404
+  for the others, 401 for anonymous (on non-public routes).
+- a non-public row without ``foreign`` and without ``list_foreign_ids`` needs a ``note`` saying why.
+- list rows: ``foreign_listed_by`` (default ``foreign_admin``) must see at least one of ``list_foreign_ids`` with
+  the same request, so the ids are real rows; set it to None (with a note) when nobody there can list them.
 """
 
 from collections.abc import Callable

@@ -43,9 +43,60 @@ LIST_ROWS = [
 ]
 
 
+_APPS: dict[str, FastAPI] = {}
+
+
 @pytest.fixture
-def world(app: FastAPI, client: Any, session: Any) -> World:
-    return build_world(app, client, session, MODULES)
+def app(db: Any) -> FastAPI:
+    """One app for the whole matrix (it holds no data, only the engine); the data is fresh per test."""
+    from api.config import get_settings
+    from api.main import create_app
+
+    key = str(db.url)
+    if key not in _APPS:
+        _APPS[key] = create_app(get_settings(), db)
+    return _APPS[key]
+
+
+@pytest.fixture
+def world(app: FastAPI, client: Any, session: Any, db: Any) -> World:
+    """The world is built once per database (all setups run, every actor logged in), snapshotted, and restored
+    for each test: every test still starts from the same rows, in a fraction of the time a build takes."""
+    from tests.authz.world import WORLD_CACHE as _WORLD_CACHE
+    from tests.conftest import _take_snapshot
+
+    key = str(db.url)
+    cached = _WORLD_CACHE.get(key)
+    if cached is None:
+        w = build_world(app, client, session, MODULES)
+        for name in w.pending_setups():
+            w.run_setup(name)
+        for actor in (*ACTORS, "foreign_admin"):
+            _ = w.headers[actor]  # log in now: the sessions are part of the snapshot
+        session.commit()
+        _WORLD_CACHE[key] = {
+            "rows": _take_snapshot(db),
+            "ids": dict(w.ids),
+            "headers": dict(w.headers),
+            "token": w.token_plain,
+            "units": dict(w.units),
+            "users": dict(w.users),
+        }
+        return w
+    # tests/authz/conftest.py's ``db`` already restored the world's rows for this test.
+    w = World(
+        app=app,
+        client=client,
+        session=session,
+        modules={m.name: m for m in MODULES},
+        token_plain=cached["token"],
+        units=dict(cached["units"]),
+        users=dict(cached["users"]),
+    )
+    w.ids.update(cached["ids"])
+    w.headers.update(cached["headers"])
+    w._setups_done.update(w.modules)
+    return w
 
 
 def _operations(app: FastAPI) -> dict[str, tuple[str, str]]:
@@ -147,8 +198,9 @@ def test_matrix(world: World, module: str, case: Case, actor: str) -> None:
     _check_hits_route(w.app, case, own)
     if foreign is not None:
         _check_hits_route(w.app, case, foreign)
-    w.session.commit()  # release anything the row's lambdas read through the session (SQLite write lock)
     allowed = actor in case.allowed
+    foreign_ids = case.list_foreign_ids(w) if allowed and case.list_foreign_ids is not None else None
+    w.session.commit()  # release anything the row's lambdas read through the session (SQLite write lock)
     needs_auth = actor == "anonymous" and not case.public
 
     # Foreign first: the own request may end the actor's session (logout) or change the world.
@@ -176,8 +228,7 @@ def test_matrix(world: World, module: str, case: Case, actor: str) -> None:
     else:
         assert r.status_code in (403, 404), text
 
-    if allowed and case.list_foreign_ids is not None:
-        foreign_ids = case.list_foreign_ids(w)
+    if foreign_ids is not None:
         items, ids = _item_ids(r.json())
         leaked = sorted(set(ids) & foreign_ids, key=str)
         assert not leaked, f"{case.op} as {actor}: foreign rows listed {leaked}"

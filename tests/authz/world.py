@@ -36,6 +36,8 @@ ACTOR_USERS = {
     "foreign_admin": "foreign.admin",
 }
 OWN_UNIT = "LS.BG.X.HOATHAM"
+# database url → the world's rows, ids and logins, filled by the first matrix test (see test_matrix.world)
+WORLD_CACHE: dict[str, dict[str, Any]] = {}
 FOREIGN_CODES = ("XX", "XX.D", "XX.D.C")
 
 

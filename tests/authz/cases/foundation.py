@@ -79,9 +79,12 @@ def _refresh_token(w: Any) -> str:
 
 
 def _etagged(method: str, path: str, body: Any = None) -> Any:
+    """A request carrying the current ETag of its resource (the path without a trailing action)."""
+
     def make(w: Any, _actor: str) -> Req:
         full = V1 + path.format_map(w.ids)
-        return Req(method, full, json=body, headers={"If-Match": w.etag(full)})
+        resource = full.removesuffix("/deactivate").removesuffix("/activate")
+        return Req(method, full, json=body, headers={"If-Match": w.etag(resource)})
 
     return make
 
