@@ -60,6 +60,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.audit_read,
             P.frameworks_read,
             P.frameworks_manage,
+            P.imports_run,  # set-up imports: units, users, frameworks (each kind also needs its manage right)
         }
     ),
     # Phòng Nội vụ: runs the plan for its unit's whole subtree.
@@ -109,5 +110,7 @@ ASSIGNABLE_ROLES: dict[Role, frozenset[Role]] = {
     ),
     # A token holding users:manage (only province/district tokens can, see TOKEN_CEILING) syncs staff the way
     # a district admin does.
-    Role.integration: frozenset({Role.district_admin, Role.leader, Role.unit_head, Role.unit_officer, Role.observer}),
+    Role.integration: frozenset(
+        {Role.district_admin, Role.leader, Role.unit_head, Role.unit_officer, Role.observer}
+    ),
 }

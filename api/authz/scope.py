@@ -165,9 +165,19 @@ def visible_frameworks(
         )
     )
     reach = or_(Framework.owner_unit_id.is_(None), owned_ok)  # type: ignore[union-attr]
-    if permission == P.frameworks_read and principal.has(P.frameworks_manage):
-        return select(Framework).where(reach)
     if permission == P.frameworks_manage:
+        # Managing: frameworks owned inside the caller's subtree; the shared (national) ones only from a root unit
+        # (a province), never from a district — a district admin cannot rewrite the national PAR INDEX.
+        managed = exists(
+            select(owner.id).where(
+                owner.id == Framework.owner_unit_id, unit_condition(principal, permission, owner)
+            )
+        )
+        at_root = any(g.unit_path.count("/") == 2 for g in principal.grants_for(permission))
+        return select(Framework).where(
+            or_(Framework.owner_unit_id.is_(None), managed) if at_root else managed
+        )  # type: ignore[union-attr]
+    if permission == P.frameworks_read and principal.has(P.frameworks_manage):
         return select(Framework).where(reach)
     return select(Framework).where(reach, Framework.status != FrameworkStatus.draft)
 
@@ -415,7 +425,9 @@ def mentionable_users(unit_ids: Any) -> Any:
     )
 
 
-def assignment_history(session: Session, principal: Principal, assignment_id: int) -> SelectOfScalar[AuditEvent]:
+def assignment_history(
+    session: Session, principal: Principal, assignment_id: int
+) -> SelectOfScalar[AuditEvent]:
     """Audit events of one assignment, for whoever may read the assignment (404 otherwise)."""
     get_assignment(session, principal, assignment_id)
     return select(AuditEvent).where(
@@ -531,7 +543,9 @@ def visible_report_templates(principal: Principal, permission: Permission = P.re
     reach = (
         unit_condition(principal, permission, owner)
         if permission != P.reports_read
-        else or_(ancestor_condition(principal, permission, owner), unit_condition(principal, permission, owner))
+        else or_(
+            ancestor_condition(principal, permission, owner), unit_condition(principal, permission, owner)
+        )
     )
     return select(ReportTemplate).where(
         exists(select(owner.id).where(owner.id == ReportTemplate.owner_unit_id, reach))
@@ -588,3 +602,46 @@ def get_account(
 ) -> User:
     stmt = visible_accounts(principal, permission).where(User.id == user_id)
     return _first_or_404(session, stmt, "Người dùng", "User")  # type: ignore[no-any-return]
+
+
+# --- assignments: the same scope as an IN filter, for aggregates and counts (appended by the dashboards domain) --
+
+
+def assignments_in_reach(
+    principal: Principal, permission: Permission = P.assignments_read
+) -> SelectOfScalar[Assignment]:
+    """The rows of :func:`visible_assignments`, filtered by ``unit_id IN (units in reach)`` instead of a join.
+
+    Same rows (``assignment.unit_id`` is a NOT NULL foreign key to ``org_unit``). The unit list is computed once,
+    so aggregates and counts read the index on ``assignment(unit_id, …)`` for the units in reach instead of
+    joining and testing ``org_unit`` for every assignment row. Not joined to ``OrgUnit``.
+    """
+    return select(Assignment).where(col(Assignment.unit_id).in_(unit_ids_subquery(principal, permission)))
+
+
+def report_tasks(task_ids: Any) -> Any:
+    """``(Task, plan number, plan symbol)`` of the tasks behind a report's assignments (district appendix)."""
+    return (
+        select(Task, col(Plan.number), col(Plan.symbol))
+        .join(Plan, col(Plan.id) == col(Task.plan_id))
+        .where(col(Task.id).in_(task_ids))
+        .order_by(col(Plan.id), col(Task.order), col(Task.label))
+    )
+
+
+def report_task_units(task_ids: Any) -> Any:
+    """``(task_id, role, unit name)`` of the lead and coordinating units of those tasks (names are public)."""
+    from sqlalchemy import func
+
+    from api.models import TaskUnit
+
+    return (
+        select(
+            col(TaskUnit.task_id),
+            col(TaskUnit.role),
+            func.coalesce(col(OrgUnit.short_name), col(OrgUnit.name)),
+        )
+        .join(OrgUnit, col(OrgUnit.id) == col(TaskUnit.unit_id))
+        .where(col(TaskUnit.task_id).in_(task_ids))
+        .order_by(col(OrgUnit.path))
+    )

@@ -155,7 +155,7 @@ def test_publish_retire_and_edit_need_if_match(client, auth):
 
 
 def test_clone_makes_next_draft_with_node_mapping(client, auth, session):
-    h = auth("noivu")
+    h = auth("admin")  # shared frameworks: managed at the province root
     source = _par(client, h)
     # dropping the unlinked, provisional node 6.1 from the source would be accepted before the clone ...
     small = copy.deepcopy(shipped_documents()[SHIPPED_PAR])
@@ -194,7 +194,7 @@ def test_clone_makes_next_draft_with_node_mapping(client, auth, session):
 
 
 def test_linked_published_framework_is_immutable(client, auth, session):
-    h = auth("noivu")
+    h = auth("admin")  # shared frameworks: managed at the province root
     fw = _par(client, h)
     node3 = node_by_code(session, fw["id"], "3")
     link_task(session, node3.id or 0)
@@ -221,7 +221,7 @@ def test_linked_published_framework_is_immutable(client, auth, session):
 
 def test_official_table_replaces_provisional_values_and_keeps_links(client, auth, session):
     """PAR INDEX ships with unknown points and example sub-criteria; the official table fills them in."""
-    h = auth("noivu")
+    h = auth("admin")  # shared frameworks: managed at the province root
     fw = _par(client, h)
     n3, n32, n33 = (node_by_code(session, fw["id"], c) for c in ("3", "3.2", "3.3"))
     task = link_task(session, n32.id or 0, label="1")
@@ -248,7 +248,7 @@ def test_official_table_replaces_provisional_values_and_keeps_links(client, auth
     session.rollback()
     child = node_by_code(session, fw["id"], "3.2.1")
     assert child.path == f"{new32.path}{child.id}/" and child.depth == 2
-    detail = client.get(f"{V1}/frameworks/{fw['id']}/nodes/{n32.id}", headers=h).json()
+    detail = client.get(f"{V1}/frameworks/{fw['id']}/nodes/{n32.id}", headers=auth("noivu")).json()
     assert [t["id"] for t in detail["tasks"]] == [task.id]
     assert [a["code"] for a in detail["ancestors"]] == ["3"] and [c["code"] for c in detail["children"]] == [
         "3.2.1"

@@ -93,7 +93,7 @@ def test_rows_update_nodes_and_errors_name_rows(client, auth, db) -> None:
 
 
 def test_frameworks_export_round_trips(client, auth, db) -> None:
-    h = auth("noivu")
+    h = auth("admin")  # shared frameworks: managed at the province root
     r = client.get(f"{API}/frameworks/export.csv", headers=h)
     assert r.status_code == 200
     r2 = post_file(client, "frameworks", "fw.csv", r.content, h)
