@@ -167,7 +167,11 @@ def _seed_optional(session: Session, units: dict[str, OrgUnit], settings: Any) -
     """Frameworks and the plan, once their modules exist."""
     import importlib
 
-    for module, func in (("api.frameworks.seed", "seed_frameworks"), ("api.plans.seed", "seed_plan")):
+    for module, func in (
+        ("api.frameworks.seed", "seed_frameworks"),
+        ("api.plans.seed", "seed_plan"),
+        ("api.reports.seed", "seed_periods"),
+    ):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
