@@ -5,6 +5,9 @@ Nothing is written while validating. When any row has an error the import is ref
 request's single transaction (committed by ``SessionDep``), so a failure half-way leaves nothing behind.
 """
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any
 
@@ -69,6 +72,23 @@ def check_allowed(principal: Principal, kind: Kind) -> None:
         )
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while an import builds its rows.
+
+    A 10,000-row import allocates a few hundred thousand small objects that all stay alive until it ends; the
+    collector would traverse them again and again (half the CPU time of validation). Reference counting still
+    frees memory meanwhile; the collector is re-enabled afterwards (by whichever import paused it).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _sorted(errors: list[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: (e.row or 0, e.column or ""))
 
@@ -84,6 +104,22 @@ def run_import(
     params: dict[str, Any] | None = None,
 ) -> ImportResult:
     """Validate ``table`` for ``kind`` and, unless ``dry_run``, write it. Raises :class:`ImportRejected`."""
+    with gc_paused():
+        return _run(
+            session, principal, kind=kind, table=table, settings=settings, dry_run=dry_run, params=params
+        )
+
+
+def _run(
+    session: Session,
+    principal: Principal,
+    *,
+    kind: Kind,
+    table: Table,
+    settings: Settings,
+    dry_run: bool,
+    params: dict[str, Any] | None,
+) -> ImportResult:
     check_allowed(principal, kind)
     ctx = Context(
         session=session,

@@ -90,8 +90,9 @@ def _workbook(ctx: Context, kind: Kind, rows: list[dict[str, str | None]], *, sa
         if c.note:
             cell.comment = Comment(c.note, "parsipas")
         ws.column_dimensions[get_column_letter(j)].width = c.width
-        if c.text:
-            for r in range(2, min(MAX_VALIDATED_ROWS, max(len(rows), 200)) + 2):
+        if c.text:  # empty rows below the data keep what is typed as text ("1.10" must not become 1.1)
+            first = len(rows) + 2
+            for r in range(first, first + 200):
                 ws.cell(row=r, column=j).number_format = "@"
     ws.freeze_panes = "A2"
     data: list[dict[str, str | None]] = [kind.sample_row(ctx)] if sample else rows

@@ -6,11 +6,11 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from api.assignments import buckets
 from api.authz import scope
-from api.models import Assignment, OrgUnit, Plan, ReportingPeriod, ReportStatus, Task, TaskUnit, TaskUnitRole
+from api.models import Assignment, OrgUnit, ReportingPeriod, ReportStatus, TaskUnitRole
 from api.reports import figures as F
 
 MAX_NAMED_COORDINATORS = 6
@@ -96,23 +96,9 @@ def _task_table(
     if not counts:
         return []
     task_ids = base.with_only_columns(col(Assignment.task_id)).distinct()
-    tasks = session.execute(
-        select(Task, col(Plan.number), col(Plan.symbol))
-        .join(Plan, col(Plan.id) == col(Task.plan_id))
-        .where(col(Task.id).in_(task_ids))
-        .order_by(col(Plan.id), col(Task.order), col(Task.label))
-    ).all()
+    tasks = session.execute(scope.report_tasks(task_ids)).all()
     names: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"lead": [], "coordinating": []})
-    for task_id, role, name in session.execute(
-        select(
-            col(TaskUnit.task_id),
-            col(TaskUnit.role),
-            sa.func.coalesce(col(OrgUnit.short_name), col(OrgUnit.name)),
-        )
-        .join(OrgUnit, col(OrgUnit.id) == col(TaskUnit.unit_id))
-        .where(col(TaskUnit.task_id).in_(task_ids))
-        .order_by(col(OrgUnit.path))
-    ).all():
+    for task_id, role, name in session.execute(scope.report_task_units(task_ids)).all():
         names[task_id][str(role)].append(name)
     # The lead's latest covered instance carries the task's result and evidence.
     lead_rows = session.execute(

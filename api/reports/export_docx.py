@@ -203,6 +203,7 @@ def _figures_section(b: Body, doc: ReportDocument) -> None:
     counts, total = f.get("buckets", {}), int(f.get("total", 0))
     b.heading("I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH", 1)
     b.heading("1. Tình hình thực hiện Kế hoạch", 2)
+    b.heading("a) Theo thời hạn hoàn thành", 3)
     parts = [
         f"{label.lower()} {vn.number(counts.get(k, 0))} ({vn.percent(counts.get(k, 0), total)})"
         for k, label in BUCKET_ROWS
@@ -214,7 +215,7 @@ def _figures_section(b: Body, doc: ReportDocument) -> None:
         f"tài liệu kiểm chứng có hiệu lực trong kỳ."
     )
     b.table(["Tình trạng", "Số nhiệm vụ", "Tỷ lệ"], _count_rows(counts, total), [90, 35, 35])
-    b.heading("2. Kết quả theo lĩnh vực", 2)
+    b.heading("b) Theo lĩnh vực", 3)
     rows = []
     for i, r in enumerate(f.get("by_field", []), 1):
         c = r.get("buckets", {})
@@ -230,7 +231,7 @@ def _figures_section(b: Body, doc: ReportDocument) -> None:
         )
     else:
         b.para("Chưa có nhiệm vụ gắn với lĩnh vực của Bộ chỉ số.")
-    b.heading("3. Nhiệm vụ hoàn thành trong kỳ", 2)
+    b.heading("2. Nhiệm vụ hoàn thành trong kỳ", 2)
     done = f.get("completed_tasks", [])
     if doc.is_district:
         _completed_by_task(b, done)
@@ -241,7 +242,7 @@ def _figures_section(b: Body, doc: ReportDocument) -> None:
         b.para(
             f"Trong kỳ (từ ngày {t['tu_ngay']} đến ngày {t['den_ngay']}) chưa có nhiệm vụ được công nhận hoàn thành."
         )
-    b.heading("4. Tài liệu kiểm chứng trong kỳ", 2)
+    b.heading("3. Tài liệu kiểm chứng trong kỳ", 2)
     evidence = f.get("evidence", [])
     if doc.is_district:
         _evidence_by_unit(b, evidence)
@@ -251,7 +252,7 @@ def _figures_section(b: Body, doc: ReportDocument) -> None:
         b.para(f"- {ev.get('title')}{number}{f', ngày {when}' if when else ''}.")
     if not evidence:
         b.para("Không có tài liệu kiểm chứng có hiệu lực trong kỳ.")
-    b.heading("5. Kết quả nổi bật", 2)
+    b.heading("4. Kết quả nổi bật", 2)
     b.text((doc.report.narrative or {}).get("ket_qua"))
     if doc.is_district:
         _units_section(b, doc)
@@ -285,7 +286,7 @@ def _evidence_by_unit(b: Body, evidence: list[dict[str, Any]]) -> None:
 
 def _units_section(b: Body, doc: ReportDocument) -> None:
     f = doc.figures
-    b.heading("6. Tình hình báo cáo của các cơ quan, đơn vị", 2)
+    b.heading("5. Tình hình báo cáo của các cơ quan, đơn vị", 2)
     b.para(
         f"Phòng Nội vụ đã tiếp nhận {vn.number(f.get('accepted_reports', 0))}/{vn.number(f.get('units_expected', 0))} "
         f"báo cáo của các cơ quan, đơn vị."
@@ -371,7 +372,7 @@ def _appendix_row(doc: ReportDocument, row: dict[str, Any]) -> list[Any]:
             f": {row['result']}" if row.get("result") else ""
         )
     return [
-        row.get("label") or "",
+        (row.get("label") or "") + (f"\n({row['instance']})" if row.get("instance") else ""),
         row.get("task") or "",
         row.get("product") or "",
         deadline,

@@ -34,6 +34,7 @@ from api.models import (
     Task,
     TaskNode,
 )
+from api.reports import vn
 
 BUCKETS = [b.value for b in buckets.Bucket]
 STATUS_LABELS = {
@@ -308,6 +309,13 @@ def common(
     return figures, per_assignment
 
 
+def _status_label(a: Assignment, status_then: str) -> str:
+    """The status at the cut-off; work approved but completed after it says so (its result is today's)."""
+    if status_then != a.status and a.completed_date is not None:
+        return f"Chưa hoàn thành tại ngày chốt số liệu (hoàn thành ngày {vn.short_date(a.completed_date)})"
+    return STATUS_LABELS.get(status_then, status_then)
+
+
 def unit_task_table(
     session: Session, base: Any, cutoff: date, evidence: dict[int, list[dict[str, Any]]]
 ) -> list[dict[str, Any]]:
@@ -351,7 +359,7 @@ def unit_task_table(
                 "unit": unit,
                 "lead_unit": lead_name,
                 "status": status,
-                "status_label": STATUS_LABELS.get(status, status),
+                "status_label": _status_label(a, status),
                 "bucket": bucket,
                 "bucket_label": buckets.BUCKET_LABELS_VI[buckets.Bucket(bucket)],
                 "progress": a.progress,

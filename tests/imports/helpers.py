@@ -5,7 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 API = "/api/v1/imports"
 
@@ -55,13 +55,6 @@ def xlsx_bytes(header: list[str], rows: list[list[Any]], title: str = "Sheet1") 
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-def read_xlsx(data: bytes) -> tuple[list[str], list[list[Any]]]:
-    wb = load_workbook(io.BytesIO(data))
-    ws = wb.worksheets[0]
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    return [str(h) for h in rows[0]], [r for r in rows[1:] if any(v is not None for v in r)]
 
 
 UNIT_HEADER = ["Mã đơn vị", "Tên đơn vị", "Cấp", "Loại đơn vị", "Mã đơn vị cấp trên"]

@@ -168,6 +168,16 @@ def test_idempotency_key_replays_and_refuses_another_file(client, auth, db) -> N
     r3 = post_file(client, "org-units", "u.csv", other, h)
     assert r3.status_code == 422 and r3.json()["code"] == "idempotency_key_reused"
     assert count(db, "org_unit", "WHERE code = 'LS.BG.X.I2'") == 0
+    # a JSON body is fingerprinted by its bytes
+    item = [{"code": "LS.BG.X.I3", "name": "Xã I3", "level": "Xã", "kind": "UBND", "parent_code": "LS.BG"}]
+    hj = {**h, "Idempotency-Key": "units-json"}
+    first = post_json(client, "org-units", item, hj)
+    again = post_json(client, "org-units", item, hj)
+    assert (
+        first.json()["created"] == 1
+        and again.json() == first.json()
+        and again.headers["idempotent-replayed"] == "true"
+    )
 
 
 def test_xlsx_helper_file_imports(client, auth, db) -> None:

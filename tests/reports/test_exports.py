@@ -89,9 +89,10 @@ def test_unit_report_docx_follows_nd30(client, auth, accepted) -> None:  # type:
     assert body[i + 1] == "Kết quả thực hiện công tác cải cách hành chính Quý I năm 2023"
     assert _run_with(doc, "BÁO CÁO").bold
     text = "\n".join(body)
-    for heading in ("I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH", "1. Tình hình thực hiện Kế hoạch",
+    for heading in ("I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH", "1. Tình hình thực hiện Kế hoạch", "a) Theo thời hạn hoàn thành",
                     "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI", "IV. ĐỀ XUẤT, KIẾN NGHỊ"):  # fmt: skip
         assert heading in body, heading
+    assert _run_with(doc, "I. KẾT QUẢ").bold and _run_with(doc, "a) Theo thời hạn").italic
     assert "Tổng số nhiệm vụ được giao: 7" in text and "Xã đã hoàn thành kế hoạch tuyên truyền." in body
     assert "Thực hiện Kế hoạch số 7/KH-UBND ngày 10/1/2023 của UBND huyện Bình Gia" in text
     assert "(số liệu tính từ ngày 15/12/2022 đến ngày 14/3/2023)" in text

@@ -3,7 +3,8 @@
 from sqlmodel import col
 
 from api.authz import scope
-from api.imports.kinds.base import Choice, Context
+from api.imports.kinds.base import Context
+from api.imports.kinds.values import Choice
 from api.models import Framework, FrameworkNode
 
 

@@ -27,19 +27,8 @@ from api.frameworks.library import (
     parse_document,
 )
 from api.frameworks.rows import to_document
-from api.imports.kinds.base import (
-    Choice,
-    Column,
-    Context,
-    Counts,
-    Kind,
-    Row,
-    bool_text,
-    parse_bool,
-    parse_float,
-    parse_int,
-    required,
-)
+from api.imports.kinds.base import Column, Context, Counts, Kind, Row
+from api.imports.kinds.values import Choice, bool_text, parse_bool, parse_float, parse_int, required
 from api.models import Framework, FrameworkNode, ScoringMethod
 
 P = Permission

@@ -15,13 +15,9 @@ from sqlmodel import col
 from api.audit.service import diff, snapshot
 from api.authz import scope
 from api.authz.permissions import Permission
-from api.imports.kinds.base import (
+from api.imports.kinds.base import Column, Context, Counts, Kind, Row
+from api.imports.kinds.values import (
     Choice,
-    Column,
-    Context,
-    Counts,
-    Kind,
-    Row,
     bool_text,
     now_utc,
     parse_bool,

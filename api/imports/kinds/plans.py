@@ -13,20 +13,11 @@ from sqlmodel import col
 
 from api.authz import scope
 from api.authz.permissions import Permission
-from api.imports.kinds.base import (
-    Column,
-    Context,
-    Counts,
-    Kind,
-    Row,
-    parse_date,
-    parse_int,
-    required,
-    schema_errors,
-)
+from api.imports.kinds.base import Column, Context, Counts, Kind, Row
 from api.imports.kinds.task_rows import TASK_COLUMNS, parse_task_row
 from api.imports.kinds.task_sync import PlanWork, Prepared, TaskSync
 from api.imports.kinds.tasks import closed_error, export_plan_tasks, update_plan_links
+from api.imports.kinds.values import parse_date, parse_int, required, schema_errors
 from api.imports.kinds.writes import changes_of
 from api.models import Plan, PlanStatus
 from api.plans import service as plans_service

@@ -13,12 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.frameworks.library import fold_accents
-from api.imports.kinds.base import (
+from api.imports.kinds.base import Column, Context, Row, UnitInfo
+from api.imports.kinds.values import (
     Choice,
-    Column,
-    Context,
-    Row,
-    UnitInfo,
     check_lengths,
     max_lengths,
     parse_date_text,

@@ -11,26 +11,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlalchemy as sa
 from sqlmodel import col, select
 
 from api.authz import scope
 from api.authz.permissions import Permission
-from api.imports.kinds.base import Context, Counts, batched, now_utc
+from api.imports.kinds.base import Context, Counts
 from api.imports.kinds.task_rows import COMPARED, TaskItem
+from api.imports.kinds.values import batched
 from api.imports.kinds.writes import (
-    audit_many,
     changes_of,
-    db_value,
-    insert_returning_ids,
-    insert_rows,
     plain,
-    table_of,
-    update_rows,
 )
 from api.models import (
     Assignment,
-    AssignmentComment,
     AssignmentStatus,
     Framework,
     FrameworkNode,
@@ -91,7 +84,7 @@ class Prepared:
     add_assignments: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _instances(values: dict[str, Any], year: int) -> list[Any]:
+def due_instances_of(values: dict[str, Any], year: int) -> list[Any]:
     return due_instances(
         kind=values["deadline_kind"],
         year=year,
@@ -346,7 +339,7 @@ class TaskSync:
         stale: list[tuple[Assignment, TaskItem]] = []
         for task_id, (w, it) in touched.items():
             roles = out.desired[id(it)].roles
-            inst = _instances(it.fields, w.year)
+            inst = due_instances_of(it.fields, w.year)
             want = {(uid, i.key): (role, i.due_date) for uid, role in roles.items() for i in inst}
             have = {(a.unit_id, a.instance_key) for a in by_task[task_id]}
             for a in by_task[task_id]:
@@ -390,144 +383,8 @@ class TaskSync:
                 else:
                     out.drop_assignments.append(a.id or 0)
 
-    # -- writing ----------------------------------------------------------------------------------------------
     def apply(self, prep: Prepared, create_plan: Any, update_plan: Any) -> None:
-        now, session, ctx = now_utc(), self.session, self.ctx
-        for w in prep.works:
-            if w.plan is None:
-                w.plan = create_plan(w)
-            elif w.plan_changes or not w.framework_ids <= w.linked_frameworks:
-                update_plan(w)
-            self._write_sections(w)
-        task_rows, items, works_of = [], [], []
-        for w in prep.works:
-            for it in w.new_tasks:
-                section_id = w.section_ids.get(it.section) if it.section else None
-                task_rows.append(
-                    {
-                        "plan_id": w.plan_id,
-                        "section_id": section_id,
-                        "label": it.label,
-                        "order": it.fields.get("order", w.max_order + it.position),
-                        "priority": "normal",
-                        **{k: db_value(v) for k, v in it.fields.items()},
-                        "version": 1,
-                        "created_at": now,
-                    }
-                )
-                items.append(it)
-                works_of.append(w)
-        ids = insert_returning_ids(session, Task, task_rows, ("plan_id", "label"))
-        units, links, assignments, audits = [], [], [], []
-        for it, w, task_id, row in zip(items, works_of, ids, task_rows, strict=True):
-            d = prep.desired[id(it)]
-            units += [{"task_id": task_id, "unit_id": u, "role": r.value} for u, r in d.roles.items()]
-            links += [{"task_id": task_id, "node_id": n} for n in d.nodes or []]
-            for i in _instances(it.fields, w.year):
-                assignments += [
-                    {
-                        "task_id": task_id,
-                        "plan_id": w.plan_id,
-                        "unit_id": u,
-                        "role": r.value,
-                        "instance_key": i.key,
-                        "due_date": i.due_date,
-                        "status": "not_started",
-                        "progress": 0,
-                        "version": 1,
-                        "created_at": now,
-                    }
-                    for u, r in d.roles.items()
-                ]
-            ch = changes_of(
-                None, {k: v for k, v in row.items() if k not in ("version", "created_at", "plan_id")}
-            )
-            ch["units"] = {"from": None, "to": {str(u): r.value for u, r in d.roles.items()}}
-            audits.append((task_id, w.issuing_unit_id, ch))
-        self._write_updates(prep, now)
-        insert_rows(session, TaskUnit, units)
-        insert_rows(session, TaskNode, links)
-        insert_rows(session, Assignment, assignments)
-        audit_many(session, ctx.principal, "create", "task", audits, NOTE)
+        """Write what :meth:`prepare` decided (``task_write.py``)."""
+        from api.imports.kinds.task_write import write
 
-    def _write_sections(self, w: PlanWork) -> None:
-        pending = sorted(w.new_sections, key=lambda label: (label.count("."), label))
-        for depth in sorted({label.count(".") for label in pending}):
-            level = [label for label in pending if label.count(".") == depth]
-            rows = [
-                {
-                    "plan_id": w.plan_id,
-                    "label": label,
-                    "title": w.new_sections[label],
-                    "parent_id": w.section_ids.get(label.rpartition(".")[0]) if "." in label else None,
-                    "order": i,
-                }
-                for i, label in enumerate(level, start=len(w.section_ids))
-            ]
-            for label, sid in zip(
-                level,
-                insert_returning_ids(self.session, PlanSection, rows, ("plan_id", "label")),
-                strict=True,
-            ):
-                w.section_ids[label] = sid
-        update_rows(
-            self.session,
-            PlanSection,
-            [{"id": k, "title": v} for k, v in w.section_titles.items()],
-            bump_version=False,
-        )
-
-    def _write_updates(self, prep: Prepared, now: Any) -> None:
-        session, rows, audits = self.session, [], []
-        for w in prep.works:
-            for it in w.updated:
-                t = it.existing
-                assert t is not None
-                values = {k: db_value(it.fields[k]) for k in COMPARED if k in it.fields and k in it.changes}
-                if "section_id" in it.changes and it.section:
-                    values["section_id"] = w.section_ids[it.section]
-                    it.changes["section_id"]["to"] = values["section_id"]
-                rows.append({"id": t.id, **values, "updated_at": now})
-                audits.append((t.id, w.issuing_unit_id, it.changes))
-        update_rows(session, Task, rows)
-        by_id = {it.existing.id: it for w in prep.works for it in w.updated if it.existing}
-        if prep.unit_changed:
-            self._delete(TaskUnit, "task_id", list(prep.unit_changed))
-            insert_rows(
-                session,
-                TaskUnit,
-                [
-                    {"task_id": tid, "unit_id": u, "role": r.value}
-                    for tid in prep.unit_changed
-                    for u, r in prep.desired[id(by_id[tid])].roles.items()
-                ],
-            )
-        if prep.node_changed:
-            self._delete(TaskNode, "task_id", list(prep.node_changed))
-            insert_rows(
-                session,
-                TaskNode,
-                [
-                    {"task_id": tid, "node_id": n}
-                    for tid in prep.node_changed
-                    for n in prep.desired[id(by_id[tid])].nodes or []
-                ],
-            )
-        if prep.drop_assignments:
-            self._delete(AssignmentComment, "assignment_id", prep.drop_assignments)
-            self._delete(Assignment, "id", prep.drop_assignments)
-        update_rows(session, Assignment, [{**a, "updated_at": now} for a in prep.change_assignments])
-        insert_rows(
-            session,
-            Assignment,
-            [
-                {**a, "status": "not_started", "progress": 0, "version": 1, "created_at": now}
-                for a in prep.add_assignments
-            ],
-        )
-        audit_many(session, self.ctx.principal, "update", "task", audits, NOTE)
-
-    def _delete(self, model: Any, column: str, ids: list[int]) -> None:
-        table = table_of(model)
-        for chunk in batched(ids, 1000):
-            self.session.execute(sa.delete(table).where(table.c[column].in_(list(chunk))))
+        write(self.ctx, prep, create_plan=create_plan, update_plan=update_plan)

@@ -16,20 +16,8 @@ from sqlmodel import col
 from api.auth import security
 from api.authz import scope
 from api.authz.permissions import ASSIGNABLE_ROLES, Permission
-from api.imports.kinds.base import (
-    Choice,
-    Column,
-    Context,
-    Counts,
-    Kind,
-    Row,
-    UnitInfo,
-    bool_text,
-    now_utc,
-    parse_bool,
-    required,
-    schema_errors,
-)
+from api.imports.kinds.base import Column, Context, Counts, Kind, Row, UnitInfo
+from api.imports.kinds.values import Choice, bool_text, now_utc, parse_bool, required, schema_errors
 from api.imports.kinds.writes import audit_many, changes_of, insert_returning_ids, insert_rows, update_rows
 from api.models import Membership, OrgUnit, Role, User
 from api.users import service as users_service

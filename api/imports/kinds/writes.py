@@ -14,7 +14,7 @@ from sqlmodel import Session
 from api.audit.service import _plain
 from api.authz.principal import Principal
 from api.context import request_id_var
-from api.imports.kinds.base import batched, now_utc
+from api.imports.kinds.values import batched, now_utc
 from api.models import AuditEvent
 
 CHUNK = 2000
