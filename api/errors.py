@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM = "application/problem+json"
@@ -231,6 +232,21 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(
             exc.status_code, f"http_{exc.status_code}", vi, vi, en, headers=headers, instance=request.url.path
         )
+
+    async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
+        # e.g. an id beyond 64 bits in the path: the driver cannot even bind it (SQLite OverflowError,
+        # PostgreSQL "integer out of range"). That is bad input, not a server fault.
+        return problem_response(
+            422,
+            "value_out_of_range",
+            "Dữ liệu không hợp lệ",
+            "Có giá trị vượt quá giới hạn cho phép (ví dụ mã số quá lớn).",
+            "A value is out of the range the database accepts.",
+            instance=request.url.path,
+        )
+
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(DataError, _out_of_range)
 
     @app.exception_handler(Exception)
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - safety net

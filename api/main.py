@@ -138,7 +138,61 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         )
     app.add_middleware(RequestContextMiddleware)
     _mount_docs_and_spa(app, settings)
+    _document_errors(app)
     return app
+
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_WRITE_ERRORS = {
+    "409": "Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict",
+    "412": "Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update",
+}
+_IF_MATCH_ERROR = {"428": "Thiếu If-Match / If-Match required"}
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Make the OpenAPI document say what the error handlers do: every 4xx/5xx is ``application/problem+json``
+    with the ``Problem`` schema; a request body may be unreadable (400), an upload too large or of a refused type
+    (413/415); writes may answer 409 (integrity) and 412 (stale version, raised for any versioned row); edits and
+    state transitions (PATCH/PUT/DELETE, POST on an object) may answer 428."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        for path, item in schema.get("paths", {}).items():
+            for method, op in item.items():
+                if not isinstance(op, dict) or "responses" not in op:
+                    continue
+                responses: dict[str, Any] = op["responses"]
+                body_types = op.get("requestBody", {}).get("content", {})
+                if body_types:
+                    responses.setdefault(
+                        "400", {"description": "Không đọc được nội dung gửi lên / unreadable body"}
+                    )
+                if "multipart/form-data" in body_types:
+                    responses.setdefault("413", {"description": "Tệp quá lớn / payload too large"})
+                    responses.setdefault(
+                        "415", {"description": "Loại tệp không được phép / unsupported type"}
+                    )
+                if method in ("post", "put", "patch", "delete") and "401" in responses:
+                    for code, text in _WRITE_ERRORS.items():
+                        responses.setdefault(code, {"description": text})
+                    if method != "post" or "{" in path:
+                        for code, text in _IF_MATCH_ERROR.items():
+                            responses.setdefault(code, {"description": text})
+                for code, resp in responses.items():
+                    if not code.isdigit() or int(code) < 400:
+                        continue
+                    content = resp.get("content") or {}
+                    body = content.get("application/json", {}).get("schema")
+                    if not content or body == _PROBLEM_REF or "HTTPValidationError" in str(body):
+                        resp["content"] = {"application/problem+json": {"schema": dict(_PROBLEM_REF)}}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _mount_docs_and_spa(app: FastAPI, settings: Settings) -> None:

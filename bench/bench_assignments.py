@@ -4,7 +4,10 @@ Prints statements per request for ``GET /assignments`` (limit 20 vs 200) and ``G
 (whole district vs one commune), and the time of the dashboard aggregate. Data is generated with SQLAlchemy
 Core bulk inserts into a fresh SQLite file and a fresh PostgreSQL database (created and dropped here).
 
-    .venv/bin/python bench/bench_assignments.py [--communes 3300] [--tasks 60] [--skip-pg]
+Times are the median of ``--repeat`` requests after one warm-up request (the first request of a process pays
+for FastAPI/SQLAlchemy start-up, not for the query), with the load average of the machine when measured.
+
+    .venv/bin/python bench/bench_assignments.py [--communes 3300] [--tasks 60] [--repeat 3] [--skip-pg]
 """
 
 import argparse
@@ -16,6 +19,7 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("PARSIPAS_ENV", "test")
 os.environ.setdefault("PARSIPAS_SECRET_KEY", "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
@@ -243,7 +247,7 @@ def generate(engine: sa.Engine, communes: int, tasks: int) -> None:
             c.exec_driver_sql("ANALYZE")
 
 
-def measure(url: str, label: str, communes: int, tasks: int) -> None:
+def measure(url: str, label: str, communes: int, tasks: int, repeat: int) -> None:
     from fastapi.testclient import TestClient
 
     from api.config import get_settings
@@ -272,30 +276,31 @@ def measure(url: str, label: str, communes: int, tasks: int) -> None:
         h = {"Authorization": f"Bearer {r.json()['access_token']}"}
         sa.event.listen(engine, "before_cursor_execute", _on)
 
-        def run(path: str, **params: object) -> tuple[int, float, object]:
-            seen.clear()
-            t = time.perf_counter()
-            resp = client.get(path, headers=h, params=params)
-            assert resp.status_code == 200, resp.text
-            return len(seen), time.perf_counter() - t, resp.json()
+        def run(path: str, **params: object) -> tuple[int, str, Any]:
+            """Statements per request, "median ms" over ``repeat`` requests, last response body."""
+            client.get(path, headers=h, params=params)  # warm-up
+            times, body = [], None
+            for _ in range(repeat):
+                seen.clear()
+                t = time.perf_counter()
+                resp = client.get(path, headers=h, params=params)
+                times.append(time.perf_counter() - t)
+                assert resp.status_code == 200, resp.text
+                body = resp.json()
+            return len(seen), f"{statistics.median(times) * 1000:.0f} ms", body
 
         for limit in (20, 200):
-            n, dt, body = run("/api/v1/assignments", limit=limit)
-            print(
-                f"[{label}] GET /assignments limit={limit}: {n} statements, {dt * 1000:.0f} ms, total={body['total']:,}"
-            )  # type: ignore[index]
-        n, dt, _ = run("/api/v1/assignments", limit=200, bucket="overdue", sort="-due_date")
-        print(f"[{label}] GET /assignments bucket=overdue limit=200: {n} statements, {dt * 1000:.0f} ms")
-        n1, _, _ = run("/api/v1/dashboards/summary", unit_id=10)
-        times, n2 = [], 0
-        for _ in range(3):
-            n2, dt, body = run("/api/v1/dashboards/summary", limit=5000)
-            times.append(dt)
+            n, ms, body = run("/api/v1/assignments", limit=limit)
+            print(f"[{label}] GET /assignments limit={limit}: {n} statements, {ms}, total={body['total']:,}")
+        n, ms, _ = run("/api/v1/assignments", limit=200, bucket="overdue", sort="-due_date")
+        print(f"[{label}] GET /assignments bucket=overdue limit=200: {n} statements, {ms}")
+        n1, ms1, _ = run("/api/v1/dashboards/summary", unit_id=10)
+        n2, ms2, body = run("/api/v1/dashboards/summary", limit=5000)
         print(
-            f"[{label}] GET /dashboards/summary: {n1} statements for one commune, {n2} for {communes} communes "
-            f"(by_unit rows {len(body['by_unit'])}); time median {statistics.median(times) * 1000:.0f} ms "
-            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})"
-        )  # type: ignore[index]
+            f"[{label}] GET /dashboards/summary: {n1} statements for one commune ({ms1}), {n2} for {communes} "
+            f"communes (by_unit rows {len(body['by_unit'])}); time median {ms2} of {repeat} "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+        )
         sa.event.remove(engine, "before_cursor_execute", _on)
     from api.db import dispose_engines
 
@@ -306,11 +311,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--communes", type=int, default=3300)
     ap.add_argument("--tasks", type=int, default=60)
+    ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-pg", action="store_true")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         os.environ["PARSIPAS_DATA_DIR"] = d
-        measure(f"sqlite:///{d}/bench.db", "sqlite", args.communes, args.tasks)
+        measure(f"sqlite:///{d}/bench.db", "sqlite", args.communes, args.tasks, args.repeat)
     if args.skip_pg:
         return
     name = f"parsipas_bench_{uuid.uuid4().hex[:8]}"
@@ -318,7 +324,7 @@ def main() -> None:
     with admin.connect() as c:
         c.exec_driver_sql(f'CREATE DATABASE "{name}"')
     try:
-        measure(PG_BASE.rsplit("/", 1)[0] + f"/{name}", "postgresql", args.communes, args.tasks)
+        measure(PG_BASE.rsplit("/", 1)[0] + f"/{name}", "postgresql", args.communes, args.tasks, args.repeat)
     finally:
         with admin.connect() as c:
             c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -42,7 +42,7 @@ def test_login_with_json(client: TestClient) -> None:
     assert r.status_code == 200, r.text
     body = r.json()
     assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in"}
-    assert body["token_type"] == "bearer" and body["expires_in"] == 15 * 60
+    assert body["token_type"] == "bearer" and body["expires_in"] == get_settings().access_token_minutes * 60
     me = client.get(f"{V1}/me", headers={"Authorization": f"Bearer {body['access_token']}"}).json()
     assert me["username"] == "noivu"
 
@@ -290,3 +290,21 @@ def test_a_token_cannot_revoke_another_units_token(client: TestClient, session: 
     district_admin = _headers(client, "noivu")
     r = client.post(f"{V1}/api-tokens/{other['id']}/revoke", headers=district_admin)
     assert r.status_code == 404
+
+
+def test_a_token_never_holds_more_than_its_creator(client: TestClient, session: Session) -> None:
+    """The system admin sets up units, users and tokens but has no plan rights: it cannot mint a token that
+    has them (nor can anyone grant a permission they do not hold at that unit)."""
+    province_admin = _headers(client, "admin")
+    bg = _unit_id(session, "LS.BG")
+    r = _create_token(client, province_admin, bg, ["plans:manage", "units:read"])
+    assert r.status_code == 422, r.text
+    assert [e["message"] for e in r.json()["errors"]] == ["plans:manage"]
+    assert _create_token(client, province_admin, bg, ["units:read", "users:read"]).status_code == 201
+    # A token that may manage tokens hands on at most what it holds.
+    district = _headers(client, "noivu")
+    minter = _create_token(client, district, bg, ["tokens:manage", "plans:read"]).json()
+    as_token = {"Authorization": f"Bearer {minter['token']}"}
+    assert _create_token(client, as_token, bg, ["plans:read"]).status_code == 201
+    r = _create_token(client, as_token, bg, ["plans:manage"])
+    assert r.status_code == 422, r.text

@@ -60,8 +60,8 @@ def test_district_admin_crud_within_its_subtree(client: TestClient, h: Any, unit
     r = _create(client, admin, "LS.BG.TEST", bg["id"], valid_from="2024-01-01", short_name="Thử")
     assert r.status_code == 201, r.text
     unit = r.json()
-    assert unit["path"] == f"{bg['path']}{unit['id']}/" and unit["is_active"] and unit["version"] == 1
-    assert r.headers["etag"]
+    assert unit["path"] == f"{bg['path']}{unit['id']}/" and unit["is_active"]
+    assert r.headers["etag"] == f'"org_unit-{unit["id"]}-v{unit["version"]}"'
     got = client.get(f"{V1}/org-units/{unit['id']}", headers=admin)
     assert got.status_code == 200 and got.json() == unit
     r = _patch(client, admin, unit["id"], {"name": "Tổ thử nghiệm", "valid_to": "2030-12-31"})
@@ -75,15 +75,35 @@ def test_district_admin_crud_within_its_subtree(client: TestClient, h: Any, unit
     assert all(u["parent_id"] == bg["id"] for u in children["items"])
     found = client.get(f"{V1}/org-units", params={"q": "thử nghiệm"}, headers=admin).json()
     assert [u["id"] for u in found["items"]] == [unit["id"]]
-    r = client.delete(
-        f"{V1}/org-units/{unit['id']}",
-        headers={
-            **admin,
-            "If-Match": client.get(f"{V1}/org-units/{unit['id']}", headers=admin).headers["etag"],
-        },
-    )
+    # Its creation is in the audit trail, which is never rewritten: the unit can only be deactivated.
+    etag = client.get(f"{V1}/org-units/{unit['id']}", headers=admin).headers["etag"]
+    r = client.delete(f"{V1}/org-units/{unit['id']}", headers={**admin, "If-Match": etag})
+    assert r.status_code == 409 and r.json()["code"] == "unit_has_history", r.text
+    assert client.get(f"{V1}/org-units/{unit['id']}", headers=admin).status_code == 200
+
+
+def test_a_unit_without_any_history_can_be_deleted(
+    client: TestClient, h: Any, units: dict[str, Any], session: Session
+) -> None:
+    from api.models import OrgUnit
+
+    parent = session.get(OrgUnit, units["LS.BG"]["id"])
+    assert parent is not None
+    leaf = OrgUnit(code="LS.BG.NHAP", name="Nhập nhầm", level="commune", kind="office", parent_id=parent.id)
+    session.add(leaf)
+    session.flush()
+    leaf.path = f"{parent.path}{leaf.id}/"
+    session.commit()
+    admin = h("noivu")
+    path = f"{V1}/org-units/{leaf.id}"
+    r = client.delete(path, headers={**admin, "If-Match": client.get(path, headers=admin).headers["etag"]})
     assert r.status_code == 204, r.text
-    assert client.get(f"{V1}/org-units/{unit['id']}", headers=admin).status_code == 404
+    assert client.get(path, headers=admin).status_code == 404
+    events = client.get(
+        f"{V1}/audit-events", params={"entity_type": "org_unit", "entity_id": str(leaf.id)}, headers=admin
+    ).json()["items"]
+    assert [e["action"] for e in events] == ["delete"] and events[0]["unit_id"] == parent.id
+    assert events[0]["changes"]["code"] == {"from": "LS.BG.NHAP", "to": None}
 
 
 def test_district_admin_cannot_reach_outside_its_subtree(

@@ -56,7 +56,7 @@ def _user_id(client: TestClient, headers: dict[str, str], username: str) -> int:
 
 
 def _edit(client: TestClient, headers: dict[str, str], method: str, path: str, body: Any) -> Any:
-    uid = path.split("/")[3]
+    uid = path.split("/")[2]
     etag = client.get(f"{V1}/users/{uid}", headers=headers).headers["etag"]
     return client.request(method, f"{V1}{path}", json=body, headers={**headers, "If-Match": etag})
 
@@ -65,11 +65,11 @@ def test_district_admin_manages_users_in_its_subtree(
     client: TestClient, h: Any, units: dict[str, int]
 ) -> None:
     admin = h("noivu")
-    r = _new_user(
+    created = _new_user(
         client, admin, "canbo2.hoatham", [{"unit_id": units["LS.BG.X.HOATHAM"], "role": "unit_officer"}]
     )
-    assert r.status_code == 201, r.text
-    user = r.json()
+    assert created.status_code == 201, created.text
+    user = created.json()
     assert "password" not in user and "password_hash" not in user
     assert [(m["unit_id"], m["role"]) for m in user["memberships"]] == [
         (units["LS.BG.X.HOATHAM"], "unit_officer")
@@ -77,10 +77,14 @@ def test_district_admin_manages_users_in_its_subtree(
     # The new account works and reaches its commune.
     me = client.post(f"{V1}/auth/login", json={"username": "canbo2.hoatham", "password": DEMO_PASSWORD})
     assert me.status_code == 200
-    r = _edit(
-        client, admin, "PATCH", f"/users/{user['id']}", {"full_name": "Nông Văn Hai", "position": "Công chức"}
+    # Logging in does not bump the version: the ETag taken at creation, before the login, is still good.
+    r = client.patch(
+        f"{V1}/users/{user['id']}",
+        json={"full_name": "Nông Văn Hai", "position": "Công chức"},
+        headers={**admin, "If-Match": created.headers["etag"]},
     )
-    assert r.status_code == 200 and r.json()["full_name"] == "Nông Văn Hai" and r.json()["version"] == 2
+    assert r.status_code == 200 and r.json()["full_name"] == "Nông Văn Hai", r.text
+    assert r.json()["version"] == user["version"] + 1 and r.json()["last_login_at"] is not None
     listed = client.get(f"{V1}/users", params={"unit_id": units["LS.BG.X.HOATHAM"]}, headers=admin).json()
     assert {"canbo2.hoatham", "canbo.hoatham", "chutich.hoatham"} == {u["username"] for u in listed["items"]}
     heads = client.get(f"{V1}/users", params={"role": "unit_head", "limit": 500}, headers=admin).json()

@@ -4,7 +4,7 @@ comments, and the scoped queries every screen uses (with the bucket columns of `
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import exists, or_
+from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -32,7 +32,6 @@ from api.models import (
     Task,
     TaskNode,
     TaskUnitRole,
-    User,
 )
 
 P = Permission
@@ -57,10 +56,17 @@ ROW_COLUMNS = (
 def row_select(
     principal: Principal, *, today: date, soon_days: int, permission: Permission = P.assignments_read
 ) -> Any:
-    """Scoped assignments joined to task and unit, with the bucket columns: one statement for any page."""
+    """Scoped assignments joined to task and unit, with the bucket columns: one statement for any page.
+
+    The unit is joined by the scope (``visible_assignments``): with that join both databases read
+    ``ix_assignment_due`` in order for the default ``ORDER BY due_date, id LIMIT n`` and stop after n rows (an
+    ``IN (units in reach)`` filter makes SQLite sort every row in reach instead). The task is an outer join on a
+    NOT NULL foreign key (same rows as an inner join) only for its labels, so PostgreSQL drops it from the
+    pagination count.
+    """
     return (
         scope.visible_assignments(principal, permission)
-        .join(Task, col(Task.id) == col(Assignment.task_id))
+        .outerjoin(Task, col(Task.id) == col(Assignment.task_id))
         .add_columns(
             col(Task.label),
             col(Task.title),
@@ -93,13 +99,11 @@ def node_subtree_condition(session: Session, principal: Principal, node_id: int)
     if node is None:
         raise NotFound("Tiêu chí", "Framework node")
     linked = aliased(FrameworkNode)
-    return exists(
+    # An uncorrelated IN: the (few) task ids are computed once, not an EXISTS probe per assignment row.
+    return col(Assignment.task_id).in_(
         select(TaskNode.task_id)
         .join(linked, col(linked.id) == col(TaskNode.node_id))
-        .where(
-            col(TaskNode.task_id) == col(Assignment.task_id),
-            or_(col(linked.id) == node_id, col(linked.path).contains(f"/{node_id}/")),
-        )
+        .where(or_(col(linked.id) == node_id, col(linked.path).contains(f"/{node_id}/")))
     )
 
 
@@ -145,11 +149,8 @@ def apply_filters(
     if q:
         task = aliased(Task)
         stmt = stmt.where(
-            exists(
-                select(task.id).where(
-                    task.id == Assignment.task_id,
-                    or_(col(task.title).icontains(q), col(task.label).icontains(q)),
-                )
+            col(Assignment.task_id).in_(
+                select(task.id).where(or_(col(task.title).icontains(q), col(task.label).icontains(q)))
             )
         )
     return stmt
@@ -333,12 +334,7 @@ def bulk_review(
 
 
 def comments(session: Session, assignment: Assignment) -> list[CommentRead]:
-    rows = session.execute(
-        select(AssignmentComment, col(User.full_name))
-        .outerjoin(User, col(User.id) == col(AssignmentComment.author_id))
-        .where(AssignmentComment.assignment_id == assignment.id)
-        .order_by(col(AssignmentComment.created_at), col(AssignmentComment.id))
-    ).all()
+    rows = session.execute(scope.assignment_comment_rows(assignment.id or 0)).all()
     out = []
     for c, name in rows:
         r = CommentRead.model_validate(c)

@@ -105,8 +105,8 @@ def login(
         user_agent=(user_agent or "")[:300],
     )
     session.add(auth_session)
-    user.last_login_at = _now()
-    session.add(user)
+    # A Core UPDATE: logging in must not bump the row version (an admin's ETag for the user stays valid).
+    session.execute(update(User).where(col(User.id) == user.id).values(last_login_at=_now()))
     session.flush()
     pair = _issue(session, settings, user, auth_session)
     record(session, None, "login", "user", user.id, None, note=f"{user.username} đăng nhập")

@@ -90,28 +90,6 @@ def get_unit_by_code(
     return _first_or_404(session, stmt, f"Đơn vị mã {code}", f"Unit {code}")  # type: ignore[no-any-return]
 
 
-def visible_users(principal: Principal, permission: Permission = P.users_read) -> SelectOfScalar[User]:
-    """Users with a membership in a unit the principal reaches (admins also see users without any)."""
-    unit = aliased(OrgUnit)
-    in_scope = exists(
-        select(Membership.id)
-        .join(unit, col(unit.id) == col(Membership.unit_id))
-        .where(Membership.user_id == User.id, unit_condition(principal, permission, unit))
-    )
-    cond: ColumnElement[bool] = in_scope
-    if principal.has(P.users_manage):
-        no_membership = ~exists(select(Membership.id).where(Membership.user_id == User.id))
-        cond = or_(in_scope, no_membership)
-    return select(User).where(cond)
-
-
-def get_user(
-    session: Session, principal: Principal, user_id: int, permission: Permission = P.users_read
-) -> User:
-    stmt = visible_users(principal, permission).where(User.id == user_id)
-    return _first_or_404(session, stmt, "Người dùng", "User")  # type: ignore[no-any-return]
-
-
 def visible_memberships(
     principal: Principal, permission: Permission = P.users_read
 ) -> SelectOfScalar[Membership]:
@@ -174,9 +152,8 @@ def visible_frameworks(
             )
         )
         at_root = any(g.unit_path.count("/") == 2 for g in principal.grants_for(permission))
-        return select(Framework).where(
-            or_(Framework.owner_unit_id.is_(None), managed) if at_root else managed
-        )  # type: ignore[union-attr]
+        shared = col(Framework.owner_unit_id).is_(None)
+        return select(Framework).where(or_(shared, managed) if at_root else managed)
     if permission == P.frameworks_read and principal.has(P.frameworks_manage):
         return select(Framework).where(reach)
     return select(Framework).where(reach, Framework.status != FrameworkStatus.draft)
@@ -583,7 +560,6 @@ def visible_accounts(principal: Principal, permission: Permission = P.users_read
 
     A user with no membership belongs to no unit, hence to no district: only a top-level holder of
     ``users:manage`` sees it (otherwise any district admin could take over an account between posts).
-    Use this rather than ``visible_users``, which shows such users to every holder of ``users:manage``.
     """
     unit = aliased(OrgUnit)
     in_scope = exists(
@@ -645,3 +621,44 @@ def report_task_units(task_ids: Any) -> Any:
         .where(col(TaskUnit.task_id).in_(task_ids))
         .order_by(col(OrgUnit.path))
     )
+
+
+# --- rows reached only through an object already fetched through this module ---------------------------------
+
+
+def assignment_comment_rows(assignment_id: int) -> Any:
+    """Comments of an assignment the caller already holds (``get_assignment``), with their authors' names."""
+    from api.models import AssignmentComment
+
+    return (
+        select(AssignmentComment, col(User.full_name))
+        .outerjoin(User, col(User.id) == col(AssignmentComment.author_id))
+        .where(col(AssignmentComment.assignment_id) == assignment_id)
+        .order_by(col(AssignmentComment.created_at), col(AssignmentComment.id))
+    )
+
+
+def task_node_rows(task_ids: list[int]) -> Any:
+    """Criteria linked to tasks the caller already sees (``visible_tasks``): (task id, node, framework code)."""
+    from api.models import TaskNode
+
+    return (
+        select(col(TaskNode.task_id), FrameworkNode, col(Framework.code))
+        .join(FrameworkNode, col(FrameworkNode.id) == col(TaskNode.node_id))
+        .join(Framework, col(Framework.id) == col(FrameworkNode.framework_id))
+        .where(col(TaskNode.task_id).in_(task_ids))
+        .order_by(col(FrameworkNode.path))
+    )
+
+
+def nodes_cloned_from(node_ids: set[int] | list[int], framework_ids: list[int] | None = None) -> Any:
+    """Nodes whose ``cloned_from_id`` is one of ``node_ids`` (integrity checks and year-to-year mapping)."""
+    stmt = select(FrameworkNode).where(col(FrameworkNode.cloned_from_id).in_(list(node_ids)))
+    if framework_ids is not None:
+        stmt = stmt.where(col(FrameworkNode.framework_id).in_(framework_ids))
+    return stmt
+
+
+# The user queries of this module; older names kept for callers.
+visible_users = visible_accounts
+get_user = get_account

@@ -82,8 +82,9 @@ def cloned_node_ids(session: Session, node_ids: list[int]) -> set[int]:
     """Nodes that a later version (clone) points back to; integrity check, ids only, deliberately unscoped."""
     if not node_ids:
         return set()
-    stmt = select(col(FrameworkNode.cloned_from_id)).where(col(FrameworkNode.cloned_from_id).in_(node_ids))
-    return {i for i in session.exec(stmt).all() if i is not None}
+    return {
+        n.cloned_from_id for n in session.exec(scope.nodes_cloned_from(node_ids)).all() if n.cloned_from_id
+    }
 
 
 def is_locked(framework: Framework, linked: set[int]) -> bool:

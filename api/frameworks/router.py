@@ -99,6 +99,7 @@ def list_frameworks(
 @router.get(
     "/schema.json",
     response_model=dict[str, Any],
+    responses={200: {"content": {"application/schema+json": {"schema": {"type": "object"}}}}},
     operation_id="frameworks-schema",
     dependencies=[require(P.frameworks_read)],
 )

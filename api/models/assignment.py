@@ -23,8 +23,20 @@ class Assignment(Versioned, SQLModel, table=True):
     __tablename__ = "assignment"
     __table_args__ = (
         sa.UniqueConstraint("task_id", "unit_id", "instance_key"),
-        sa.Index("ix_assignment_unit_status", "unit_id", "status"),
-        sa.Index("ix_assignment_due", "due_date"),
+        # Scope (unit_id IN units in reach) + every input of the bucket and of the dashboard groupings: the
+        # aggregates read this index only, in unit order, never the wide rows (also serves unit + status).
+        sa.Index(
+            "ix_assignment_unit_cover",
+            "unit_id",
+            "status",
+            "due_date",
+            "completed_date",
+            "progress",
+            "task_id",
+            "plan_id",
+        ),
+        # The default list order (due_date, id): ORDER BY … LIMIT reads the index in order, no sort.
+        sa.Index("ix_assignment_due", "due_date", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -16,7 +16,6 @@ from api.errors import Conflict, FieldError, Unprocessable
 from api.models import (
     Assignment,
     Framework,
-    FrameworkNode,
     OrgUnit,
     Plan,
     PlanFramework,
@@ -218,13 +217,7 @@ def task_reads(
             scope.units_by_ids({tu.unit_id for tu in links} | {t.lead_unit_id for t in tasks})
         ).all()
     }
-    node_rows = session.execute(
-        select(col(TaskNode.task_id), FrameworkNode, col(Framework.code))
-        .join(FrameworkNode, col(FrameworkNode.id) == col(TaskNode.node_id))
-        .join(Framework, col(Framework.id) == col(FrameworkNode.framework_id))
-        .where(col(TaskNode.task_id).in_(ids))
-        .order_by(col(FrameworkNode.path))
-    ).all()
+    node_rows = session.execute(scope.task_node_rows([i for i in ids if i is not None])).all()
     status_rows: list[Any] = []
     if with_units:
         stmt = (
@@ -373,12 +366,7 @@ def clone_plan(session: Session, principal: Principal, *, plan: Plan, data: Plan
     node_map: dict[int, int] = {}
     if target_fw:
         old_nodes = {n for ns in links.values() for n in ns}
-        for n in session.exec(
-            select(FrameworkNode).where(
-                col(FrameworkNode.framework_id).in_(target_fw),
-                col(FrameworkNode.cloned_from_id).in_(old_nodes),
-            )
-        ).all():
+        for n in session.exec(scope.nodes_cloned_from(old_nodes, list(target_fw))).all():
             node_map[n.cloned_from_id or 0] = n.id or 0
     for t in tasks:
         values = {k: getattr(t, k) for k in TASK_FIELDS}

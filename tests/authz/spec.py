@@ -29,7 +29,7 @@ The world (built fresh for every row × actor):
   the permission), and list rows must never include ``list_foreign_ids``.
 - ``w.client`` is the TestClient; ``w.headers[actor]`` the auth headers; ``w.etag(path, actor)`` GETs ``path``
   as ``actor`` (default ``district_admin``, or ``foreign_admin`` for foreign paths) and returns its ETag, for
-  ``If-Match`` on edits; ``w.session`` is a SQLModel session on the test database for direct setup.
+  ``If-Match`` on edits (an action path such as ``/plans/3/issue`` gives the ETag of ``/plans/3``); ``w.session`` is a SQLModel session on the test database for direct setup.
 - also: ``w.units`` (code → id, demo tree and XX), ``w.users`` (username → id), ``w.login(username)`` → headers,
   ``w.ids["token_id"]`` (the ``token`` actor), ``w.ids["foreign_admin_user"]``.
 

@@ -143,14 +143,18 @@ class World:
 
     def etag(self, path: str, actor: str | None = None) -> str:
         """GET ``path`` as ``actor`` (default ``district_admin``, falling back to ``foreign_admin`` for
-        foreign objects) and return its ETag."""
+        foreign objects) and return its ETag. An action path (``/plans/3/issue``) gives its object's ETag."""
         tried = [actor] if actor else ["district_admin", "foreign_admin"]
         answers = []
-        for who in tried:
-            r = self.client.get(path, headers=self.headers[who])
-            if r.status_code == 200 and r.headers.get("etag"):
-                return r.headers["etag"]
-            answers.append(f"{who}: {r.status_code}")
+        candidates = [path]
+        if path.rstrip("/").rsplit("/", 1)[-1].isidentifier():  # …/{id}/verb → …/{id}
+            candidates.append(path.rstrip("/").rsplit("/", 1)[0])
+        for candidate in candidates:
+            for who in tried:
+                r = self.client.get(candidate, headers=self.headers[who])
+                if r.status_code == 200 and r.headers.get("etag"):
+                    return r.headers["etag"]
+                answers.append(f"{candidate} as {who}: {r.status_code}")
         raise AssertionError(f"no ETag for {path} ({', '.join(answers)})")
 
     # -- setups --------------------------------------------------------------------------------------------

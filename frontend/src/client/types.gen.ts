@@ -3793,6 +3793,10 @@ export type ApiTokensCreateData = {
 
 export type ApiTokensCreateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -3804,6 +3808,14 @@ export type ApiTokensCreateErrors = {
      * Không tìm thấy
      */
     404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
     /**
      * Dữ liệu không hợp lệ
      */
@@ -3847,9 +3859,21 @@ export type ApiTokensRevokeErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type ApiTokensRevokeError = ApiTokensRevokeErrors[keyof ApiTokensRevokeErrors];
@@ -3972,6 +3996,10 @@ export type AssignmentsBulkReviewData = {
 
 export type AssignmentsBulkReviewErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -3983,6 +4011,14 @@ export type AssignmentsBulkReviewErrors = {
      * Không tìm thấy
      */
     404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
     /**
      * Dữ liệu không hợp lệ
      */
@@ -4056,6 +4092,10 @@ export type AssignmentsUpdateData = {
 
 export type AssignmentsUpdateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -4068,9 +4108,21 @@ export type AssignmentsUpdateErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type AssignmentsUpdateError = AssignmentsUpdateErrors[keyof AssignmentsUpdateErrors];
@@ -4110,9 +4162,21 @@ export type AssignmentsApproveErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type AssignmentsApproveError = AssignmentsApproveErrors[keyof AssignmentsApproveErrors];
@@ -4184,6 +4248,10 @@ export type AssignmentsCommentData = {
 
 export type AssignmentsCommentErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -4196,9 +4264,21 @@ export type AssignmentsCommentErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type AssignmentsCommentError = AssignmentsCommentErrors[keyof AssignmentsCommentErrors];
@@ -4305,6 +4385,10 @@ export type EvidenceUploadAssignmentData = {
 
 export type EvidenceUploadAssignmentErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -4321,6 +4405,10 @@ export type EvidenceUploadAssignmentErrors = {
      */
     409: Problem;
     /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Tệp quá lớn
      */
     413: Problem;
@@ -4332,6 +4420,10 @@ export type EvidenceUploadAssignmentErrors = {
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type EvidenceUploadAssignmentError = EvidenceUploadAssignmentErrors[keyof EvidenceUploadAssignmentErrors];
@@ -4403,6 +4495,10 @@ export type AssignmentsReopenData = {
 
 export type AssignmentsReopenErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -4415,9 +4511,21 @@ export type AssignmentsReopenErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type AssignmentsReopenError = AssignmentsReopenErrors[keyof AssignmentsReopenErrors];
@@ -4445,6 +4553,10 @@ export type AssignmentsReturnData = {
 
 export type AssignmentsReturnErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -4457,9 +4569,21 @@ export type AssignmentsReturnErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type AssignmentsReturnError = AssignmentsReturnErrors[keyof AssignmentsReturnErrors];
@@ -4487,6 +4611,10 @@ export type AssignmentsSubmitData = {
 
 export type AssignmentsSubmitErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -4499,9 +4627,21 @@ export type AssignmentsSubmitErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type AssignmentsSubmitError = AssignmentsSubmitErrors[keyof AssignmentsSubmitErrors];
@@ -4618,9 +4758,21 @@ export type AuthLoginData = {
 
 export type AuthLoginErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Sai thông tin đăng nhập
      */
-    401: unknown;
+    401: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
     /**
      * Dữ liệu không hợp lệ
      */
@@ -4628,7 +4780,7 @@ export type AuthLoginErrors = {
     /**
      * Đăng nhập sai quá nhiều lần
      */
-    429: unknown;
+    429: Problem;
 };
 
 export type AuthLoginError = AuthLoginErrors[keyof AuthLoginErrors];
@@ -4651,6 +4803,10 @@ export type AuthLogoutData = {
 
 export type AuthLogoutErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -4662,6 +4818,14 @@ export type AuthLogoutErrors = {
      * Không tìm thấy
      */
     404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
     /**
      * Dữ liệu không hợp lệ
      */
@@ -4688,9 +4852,21 @@ export type AuthRefreshData = {
 
 export type AuthRefreshErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Mã làm mới không hợp lệ
      */
-    401: unknown;
+    401: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
     /**
      * Dữ liệu không hợp lệ
      */
@@ -4786,9 +4962,21 @@ export type EvidenceDeleteErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type EvidenceDeleteError = EvidenceDeleteErrors[keyof EvidenceDeleteErrors];
@@ -4858,6 +5046,10 @@ export type EvidenceUpdateData = {
 
 export type EvidenceUpdateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -4870,9 +5062,21 @@ export type EvidenceUpdateErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type EvidenceUpdateError = EvidenceUpdateErrors[keyof EvidenceUpdateErrors];
@@ -4962,9 +5166,21 @@ export type EvidenceRestoreErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type EvidenceRestoreError = EvidenceRestoreErrors[keyof EvidenceRestoreErrors];
@@ -5071,6 +5287,10 @@ export type FrameworksImportData = {
 
 export type FrameworksImportErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -5082,6 +5302,22 @@ export type FrameworksImportErrors = {
      * Không tìm thấy
      */
     404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Tệp quá lớn / payload too large
+     */
+    413: Problem;
+    /**
+     * Loại tệp không được phép / unsupported type
+     */
+    415: Problem;
     /**
      * Dữ liệu không hợp lệ
      */
@@ -5268,6 +5504,10 @@ export type FrameworksUpdateData = {
 
 export type FrameworksUpdateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -5280,9 +5520,21 @@ export type FrameworksUpdateErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type FrameworksUpdateError = FrameworksUpdateErrors[keyof FrameworksUpdateErrors];
@@ -5310,6 +5562,10 @@ export type FrameworksCloneData = {
 
 export type FrameworksCloneErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -5322,9 +5578,21 @@ export type FrameworksCloneErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type FrameworksCloneError = FrameworksCloneErrors[keyof FrameworksCloneErrors];
@@ -5510,9 +5778,21 @@ export type FrameworksPublishErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type FrameworksPublishError = FrameworksPublishErrors[keyof FrameworksPublishErrors];
@@ -5552,9 +5832,21 @@ export type FrameworksRetireErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type FrameworksRetireError = FrameworksRetireErrors[keyof FrameworksRetireErrors];
@@ -5635,6 +5927,10 @@ export type ImportsRunData = {
 
 export type ImportsRunErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -5647,13 +5943,29 @@ export type ImportsRunErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Tệp quá lớn / file too large
      */
     413: Problem;
     /**
+     * Loại tệp không được phép / unsupported type
+     */
+    415: Problem;
+    /**
      * Lỗi theo dòng, không ghi gì / row errors, nothing written
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type ImportsRunError = ImportsRunErrors[keyof ImportsRunErrors];
@@ -5834,6 +6146,10 @@ export type AuthChangePasswordData = {
 
 export type AuthChangePasswordErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -5845,6 +6161,14 @@ export type AuthChangePasswordErrors = {
      * Không tìm thấy
      */
     404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
     /**
      * Dữ liệu không hợp lệ
      */
@@ -5943,6 +6267,10 @@ export type OrgUnitsCreateData = {
 
 export type OrgUnitsCreateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -5954,6 +6282,14 @@ export type OrgUnitsCreateErrors = {
      * Không tìm thấy
      */
     404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
     /**
      * Dữ liệu không hợp lệ
      */
@@ -5997,9 +6333,21 @@ export type OrgUnitsDeleteErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type OrgUnitsDeleteError = OrgUnitsDeleteErrors[keyof OrgUnitsDeleteErrors];
@@ -6069,6 +6417,10 @@ export type OrgUnitsUpdateData = {
 
 export type OrgUnitsUpdateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -6081,9 +6433,21 @@ export type OrgUnitsUpdateErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type OrgUnitsUpdateError = OrgUnitsUpdateErrors[keyof OrgUnitsUpdateErrors];
@@ -6111,6 +6475,10 @@ export type OrgUnitsDeactivateData = {
 
 export type OrgUnitsDeactivateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -6123,9 +6491,21 @@ export type OrgUnitsDeactivateErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type OrgUnitsDeactivateError = OrgUnitsDeactivateErrors[keyof OrgUnitsDeactivateErrors];
@@ -6197,6 +6577,10 @@ export type OrgUnitsAddSuccessionData = {
 
 export type OrgUnitsAddSuccessionErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -6209,9 +6593,21 @@ export type OrgUnitsAddSuccessionErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type OrgUnitsAddSuccessionError = OrgUnitsAddSuccessionErrors[keyof OrgUnitsAddSuccessionErrors];
@@ -6304,6 +6700,10 @@ export type PlansCreateData = {
 
 export type PlansCreateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -6315,6 +6715,14 @@ export type PlansCreateErrors = {
      * Không tìm thấy
      */
     404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
     /**
      * Dữ liệu không hợp lệ
      */
@@ -6388,6 +6796,10 @@ export type PlansUpdateData = {
 
 export type PlansUpdateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -6400,9 +6812,21 @@ export type PlansUpdateErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type PlansUpdateError = PlansUpdateErrors[keyof PlansUpdateErrors];
@@ -6430,6 +6854,10 @@ export type PlansCloneData = {
 
 export type PlansCloneErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -6442,9 +6870,21 @@ export type PlansCloneErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type PlansCloneError = PlansCloneErrors[keyof PlansCloneErrors];
@@ -6484,9 +6924,21 @@ export type PlansCloseErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type PlansCloseError = PlansCloseErrors[keyof PlansCloseErrors];
@@ -6593,6 +7045,10 @@ export type EvidenceUploadPlanData = {
 
 export type EvidenceUploadPlanErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -6609,6 +7065,10 @@ export type EvidenceUploadPlanErrors = {
      */
     409: Problem;
     /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Tệp quá lớn
      */
     413: Problem;
@@ -6620,6 +7080,10 @@ export type EvidenceUploadPlanErrors = {
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type EvidenceUploadPlanError = EvidenceUploadPlanErrors[keyof EvidenceUploadPlanErrors];
@@ -6659,9 +7123,21 @@ export type PlansIssueErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type PlansIssueError = PlansIssueErrors[keyof PlansIssueErrors];
@@ -6731,6 +7207,10 @@ export type TasksCreateData = {
 
 export type TasksCreateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -6743,9 +7223,21 @@ export type TasksCreateErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type TasksCreateError = TasksCreateErrors[keyof TasksCreateErrors];
@@ -6893,9 +7385,21 @@ export type PortalRetryErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type PortalRetryError = PortalRetryErrors[keyof PortalRetryErrors];
@@ -6984,6 +7488,10 @@ export type ReportPeriodsGenerateData = {
 
 export type ReportPeriodsGenerateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -6995,6 +7503,14 @@ export type ReportPeriodsGenerateErrors = {
      * Không tìm thấy
      */
     404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
     /**
      * Dữ liệu không hợp lệ
      */
@@ -7070,6 +7586,10 @@ export type ReportPeriodsUpdateData = {
 
 export type ReportPeriodsUpdateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -7082,9 +7602,21 @@ export type ReportPeriodsUpdateErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type ReportPeriodsUpdateError = ReportPeriodsUpdateErrors[keyof ReportPeriodsUpdateErrors];
@@ -7165,6 +7697,10 @@ export type ReportTemplatesUploadData = {
 
 export type ReportTemplatesUploadErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -7176,6 +7712,22 @@ export type ReportTemplatesUploadErrors = {
      * Không tìm thấy
      */
     404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Tệp quá lớn / payload too large
+     */
+    413: Problem;
+    /**
+     * Loại tệp không được phép / unsupported type
+     */
+    415: Problem;
     /**
      * Dữ liệu không hợp lệ
      */
@@ -7297,9 +7849,21 @@ export type ReportTemplatesDeleteErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type ReportTemplatesDeleteError = ReportTemplatesDeleteErrors[keyof ReportTemplatesDeleteErrors];
@@ -7474,6 +8038,10 @@ export type ReportsCreateData = {
 
 export type ReportsCreateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -7485,6 +8053,14 @@ export type ReportsCreateErrors = {
      * Không tìm thấy
      */
     404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
     /**
      * Dữ liệu không hợp lệ
      */
@@ -7558,6 +8134,10 @@ export type ReportsUpdateData = {
 
 export type ReportsUpdateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -7570,9 +8150,21 @@ export type ReportsUpdateErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type ReportsUpdateError = ReportsUpdateErrors[keyof ReportsUpdateErrors];
@@ -7612,9 +8204,21 @@ export type ReportsAcceptErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type ReportsAcceptError = ReportsAcceptErrors[keyof ReportsAcceptErrors];
@@ -7654,9 +8258,21 @@ export type ReportsApproveErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type ReportsApproveError = ReportsApproveErrors[keyof ReportsApproveErrors];
@@ -7731,6 +8347,10 @@ export type ReportsReturnData = {
 
 export type ReportsReturnErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -7743,9 +8363,21 @@ export type ReportsReturnErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type ReportsReturnError = ReportsReturnErrors[keyof ReportsReturnErrors];
@@ -7785,9 +8417,21 @@ export type ReportsSubmitErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type ReportsSubmitError = ReportsSubmitErrors[keyof ReportsSubmitErrors];
@@ -7827,9 +8471,21 @@ export type TasksDeleteErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type TasksDeleteError = TasksDeleteErrors[keyof TasksDeleteErrors];
@@ -7899,6 +8555,10 @@ export type TasksUpdateData = {
 
 export type TasksUpdateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -7911,9 +8571,21 @@ export type TasksUpdateErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type TasksUpdateError = TasksUpdateErrors[keyof TasksUpdateErrors];
@@ -8006,6 +8678,10 @@ export type UsersCreateData = {
 
 export type UsersCreateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -8017,6 +8693,14 @@ export type UsersCreateErrors = {
      * Không tìm thấy
      */
     404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
     /**
      * Dữ liệu không hợp lệ
      */
@@ -8090,6 +8774,10 @@ export type UsersUpdateData = {
 
 export type UsersUpdateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -8102,9 +8790,21 @@ export type UsersUpdateErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type UsersUpdateError = UsersUpdateErrors[keyof UsersUpdateErrors];
@@ -8132,6 +8832,10 @@ export type UsersActivateData = {
 
 export type UsersActivateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -8144,9 +8848,21 @@ export type UsersActivateErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type UsersActivateError = UsersActivateErrors[keyof UsersActivateErrors];
@@ -8174,6 +8890,10 @@ export type UsersDeactivateData = {
 
 export type UsersDeactivateErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -8186,9 +8906,21 @@ export type UsersDeactivateErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type UsersDeactivateError = UsersDeactivateErrors[keyof UsersDeactivateErrors];
@@ -8216,6 +8948,10 @@ export type UsersAddMembershipData = {
 
 export type UsersAddMembershipErrors = {
     /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
      * Chưa đăng nhập
      */
     401: Problem;
@@ -8228,9 +8964,21 @@ export type UsersAddMembershipErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type UsersAddMembershipError = UsersAddMembershipErrors[keyof UsersAddMembershipErrors];
@@ -8274,9 +9022,21 @@ export type UsersRemoveMembershipErrors = {
      */
     404: Problem;
     /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
      * Dữ liệu không hợp lệ
      */
     422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
 };
 
 export type UsersRemoveMembershipError = UsersRemoveMembershipErrors[keyof UsersRemoveMembershipErrors];

@@ -4,6 +4,7 @@ rows use: an own plan issued by LS.BG with work for Hoa Thám, and a foreign pla
 and Q2 instance submitted (for review rows). Readers: plans:read; managers: plans:manage (district_admin, token).
 """
 
+from datetime import date
 from typing import Any
 
 from tests.authz.spec import DISTRICT_ADMINS, READERS, Case, Req
@@ -64,6 +65,29 @@ def setup(w: Any) -> None:
         w.ids[f"{side}_plan_draft"] = draft_id
         w.ids[f"{side}_assignment_approved"] = a["2024-Q1"]
         w.ids[f"{side}_assignment_submitted"] = a["2024-Q2"]
+        w.ids[f"{side}_task_deletable"] = _deletable_task(w, plan_id, unit)
+
+
+def _deletable_task(w: Any, plan_id: int, unit: int) -> int:
+    """A task nobody has worked on (other setups attach evidence to the first task's assignment)."""
+    from api.models import Plan, Task
+    from api.plans.tasks import sync_task
+
+    s = w.session
+    plan = s.get(Plan, plan_id)
+    task = Task(
+        plan_id=plan_id,
+        label="9",
+        title="Nhiệm vụ sẽ xóa",
+        deadline_kind="date",
+        due_date=date(2024, 12, 31),
+        lead_unit_id=unit,
+    )
+    s.add(task)
+    s.flush()
+    sync_task(s, None, task=task, plan=plan, coordinating_unit_ids=[], node_ids=[])
+    s.commit()
+    return task.id  # type: ignore[return-value]
 
 
 def _im(w: Any, path: str) -> dict[str, str]:
@@ -165,8 +189,8 @@ CASES = [
     ),
     Case(
         "tasks-delete",
-        own=_edit("DELETE", lambda w: f"/tasks/{w.ids['own_task']}"),
-        foreign=_edit("DELETE", lambda w: f"/tasks/{w.ids['foreign_task']}"),
+        own=_edit("DELETE", lambda w: f"/tasks/{w.ids['own_task_deletable']}"),
+        foreign=_edit("DELETE", lambda w: f"/tasks/{w.ids['foreign_task_deletable']}"),
         allowed=DISTRICT_ADMINS,
     ),
 ]

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 5f70a8f48d32
+Revision ID: d37f50a0c135
 Revises: 
-Create Date: 2026-11-27 03:45:01.788973
+Create Date: 2026-11-27 04:41:36.345121
 """
 from collections.abc import Sequence
 
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '5f70a8f48d32'
+revision: str = 'd37f50a0c135'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -495,11 +495,11 @@ def upgrade() -> None:
     sa.UniqueConstraint('task_id', 'unit_id', 'instance_key')
     )
     with op.batch_alter_table('assignment', schema=None) as batch_op:
-        batch_op.create_index('ix_assignment_due', ['due_date'], unique=False)
+        batch_op.create_index('ix_assignment_due', ['due_date', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignment_plan_id'), ['plan_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignment_task_id'), ['task_id'], unique=False)
+        batch_op.create_index('ix_assignment_unit_cover', ['unit_id', 'status', 'due_date', 'completed_date', 'progress', 'task_id', 'plan_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignment_unit_id'), ['unit_id'], unique=False)
-        batch_op.create_index('ix_assignment_unit_status', ['unit_id', 'status'], unique=False)
 
     op.create_table('delivery_attempt',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -572,8 +572,8 @@ def downgrade() -> None:
 
     op.drop_table('delivery_attempt')
     with op.batch_alter_table('assignment', schema=None) as batch_op:
-        batch_op.drop_index('ix_assignment_unit_status')
         batch_op.drop_index(batch_op.f('ix_assignment_unit_id'))
+        batch_op.drop_index('ix_assignment_unit_cover')
         batch_op.drop_index(batch_op.f('ix_assignment_task_id'))
         batch_op.drop_index(batch_op.f('ix_assignment_plan_id'))
         batch_op.drop_index('ix_assignment_due')
