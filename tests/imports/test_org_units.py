@@ -217,7 +217,11 @@ def test_commune_token_and_non_admins_cannot_import(client, auth, db) -> None:
         }
     ]
     commune_token = make_token(db, "LS.BG.X.HOATHAM", ["imports:run", "units:manage", "plans:manage"])
-    actors = (commune_token, auth("chutich.hoatham"), auth("chutich"))  # the system admin may import set-up data (units, users, frameworks)
+    actors = (
+        commune_token,
+        auth("chutich.hoatham"),
+        auth("chutich"),
+    )  # the system admin may import set-up data (units, users, frameworks)
     before = counts(db, TABLES)
     for headers in actors:
         r = post_json(client, "org-units", items, headers)
