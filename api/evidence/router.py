@@ -123,10 +123,7 @@ def _finish_upload(
     data = _metadata(received.fields)
     temp = writer.temp_path()
     assert temp is not None
-    with temp.open("rb") as f:
-        import hashlib
-
-        digest = hashlib.file_digest(f, "sha256").hexdigest()
+    digest = writer.sha256
     idem = Idempotency(request, request.headers.get(IDEMPOTENCY_HEADER), "")
     idem.add_fingerprint(
         json.dumps(

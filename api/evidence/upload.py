@@ -4,12 +4,14 @@
 arrives with ``python_multipart.MultipartParser`` and the ``file`` part's bytes go straight into a
 :class:`~api.evidence.storage.BlobWriter` (hashing, size cap, temp file). Memory stays bounded by
 ``FEED_BYTES`` plus the small text fields, whatever the file size. The parser and the writer run in a worker
-thread (``anyio.to_thread``), never on the event loop.
+thread, never on the event loop.
 
 The caller owns the returned :class:`ReceivedUpload` and must :meth:`~ReceivedUpload.abort` it (a no-op after
 commit), so a refused upload never leaves a temporary file behind.
 """
 
+import asyncio
+import concurrent.futures
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -27,7 +29,7 @@ MAX_FIELDS = 16
 MAX_HEADER_BYTES = 8 * 1024  # headers of one part
 # Multipart framing and text fields allowed on top of the file itself when checking Content-Length.
 OVERHEAD_BYTES = MAX_FIELDS * FIELD_MAX_BYTES + 64 * 1024
-FEED_BYTES = 1 * MIB  # bytes gathered on the event loop before one hop to the worker thread
+FEED_BYTES = 2 * MIB  # bytes gathered on the event loop before one hop to the worker thread
 
 
 def too_large(max_bytes: int) -> PayloadTooLarge:
@@ -185,28 +187,53 @@ class _Sink:
         self.ended = True
 
 
+_FEEDERS = concurrent.futures.ThreadPoolExecutor(max_workers=16, thread_name_prefix="upload-feed")
+
+
+def _abort_when_done(job: "concurrent.futures.Future[None]", result: ReceivedUpload) -> None:
+    if not job.cancelled():
+        job.exception()  # retrieved: the caller already reports the failure that stopped the upload
+    result.abort()
+
+
 async def receive(request: Request, *, storage: Storage, max_bytes: int) -> ReceivedUpload:
-    """Read the whole multipart body into ``storage``'s temp area; raise 413/415/422 (nothing kept)."""
+    """Read the whole multipart body into ``storage``'s temp area; raise 413/415/422 (nothing kept).
+
+    Double-buffered: while a worker thread parses, hashes and writes one ``FEED_BYTES`` batch, the event loop
+    keeps receiving the next one, so the network transfer and the disk/hash work overlap. At most two batches
+    are held at once, so memory stays bounded.
+    """
     sink = _Sink(boundary_of(request), storage, max_bytes, ReceivedUpload())
     limit = max_bytes + OVERHEAD_BYTES
     received = 0
-    buffer = bytearray()
+    batch: list[bytes] = []
+    batch_bytes = 0
+    job: concurrent.futures.Future[None] | None = None
     try:
         async for chunk in request.stream():
             received += len(chunk)
             if received > limit:
                 raise too_large(max_bytes)
-            buffer += chunk
-            if len(buffer) >= FEED_BYTES:
-                data, buffer = bytes(buffer), bytearray()
-                await anyio.to_thread.run_sync(sink.feed, data)
-        if buffer:
-            await anyio.to_thread.run_sync(sink.feed, bytes(buffer))
+            batch.append(chunk)
+            batch_bytes += len(chunk)
+            if batch_bytes >= FEED_BYTES:
+                if job is not None:
+                    await asyncio.wrap_future(job)
+                job = _FEEDERS.submit(sink.feed, b"".join(batch))
+                batch, batch_bytes = [], 0
+        if job is not None:
+            await asyncio.wrap_future(job)
+        if batch:
+            await anyio.to_thread.run_sync(sink.feed, b"".join(batch))
         await anyio.to_thread.run_sync(sink.finish)
-    except BlobTooLarge:
-        sink.result.abort()
-        raise too_large(max_bytes) from None
-    except BaseException:
-        sink.result.abort()
+    except BaseException as exc:
+        if job is not None:
+            # A worker thread may still hold the writer (e.g. the client went away mid-batch): discard the
+            # upload as soon as it lets go — at once if it already has.
+            job.add_done_callback(lambda done: _abort_when_done(done, sink.result))
+        else:
+            sink.result.abort()
+        if isinstance(exc, BlobTooLarge):
+            raise too_large(max_bytes) from None
         raise
     return sink.result

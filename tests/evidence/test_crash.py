@@ -89,3 +89,63 @@ def test_kill_9_during_upload_leaves_no_row_and_no_final_file(tmp_path: Path, fa
     assert all(p.name.startswith("upload-") and p.name.endswith(".part") for p in leftovers)
     assert store.cleanup_stale_temp(0) == len(leftovers)
     assert _files(tmp_dir) == []
+
+
+def test_client_gone_mid_upload_leaves_nothing_and_server_keeps_serving(
+    tmp_path: Path, fast_demo_hash: None
+) -> None:
+    """The client closes its connection while the server is between batches (one batch in the worker thread,
+    the next being received): the temp file is discarded, no row is written, the server answers the next upload."""
+    root = tmp_path / "site"
+    env, assignment_id = prepare_site(root)
+    port = free_port()
+    proc = start_server(env, port)
+    try:
+        headers = server_login(port)
+        boundary = uuid.uuid4().hex
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="dang-do.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        request = (
+            f"POST /api/v1/assignments/{assignment_id}/evidence HTTP/1.1\r\n"
+            f"Host: 127.0.0.1:{port}\r\nAuthorization: {headers['Authorization']}\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+            f"Content-Length: {len(head) + 30 * 1024 * 1024}\r\n\r\n"
+        ).encode()
+        tmp_dir = root / "evidence" / "tmp"
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(request + head + b"%PDF-1.4\n" + os.urandom(9 * 1024 * 1024))
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not _files(tmp_dir):
+                time.sleep(0.01)
+            assert _files(tmp_dir), "the upload never reached the server's temp file"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and _files(tmp_dir):
+            time.sleep(0.05)
+        assert _files(tmp_dir) == []
+        assert _files(root / "evidence" / "sha256") == []
+
+        import httpx
+
+        r = httpx.post(
+            f"http://127.0.0.1:{port}/api/v1/assignments/{assignment_id}/evidence",
+            headers=headers,
+            files={
+                "file": (
+                    "sau.pdf",
+                    b"%PDF-1.4\n" + os.urandom(3 * 1024 * 1024) + b"%%EOF\n",
+                    "application/pdf",
+                )
+            },
+            data={"title": "Sau khi mất kết nối"},
+            timeout=30,
+        )
+        assert r.status_code == 201, r.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    engine = sa.create_engine(env["PARSIPAS_DATABASE_URL"])
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM evidence").scalar() == 1
+    engine.dispose()

@@ -47,6 +47,7 @@ def test_round_trip_multi_mb_in_odd_chunks(backend: "Backend") -> None:
             writer.write(data[pos : pos + step])
             pos += step
         assert writer.head == data[:HEAD_SIZE]
+        assert writer.sha256 == hashlib.sha256(data).hexdigest()  # the streaming hash, nothing re-read
         temp = writer.temp_path()
         assert temp is not None and temp.read_bytes() == data
         with writer.reader() as r:
