@@ -14,17 +14,16 @@ import inspect
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from api import __version__
 from api.config import Settings
 from api.models import OrgUnit, Report, ReportingPeriod
+from api.reports import exchange
+from api.reports.exchange import ReportLinks
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
-DOCUMENT_VERSION = "parsipas.report.v1"
 DEFAULT_ADAPTER = "parsipas-v1"
 
 
@@ -33,21 +32,6 @@ def load_schema() -> dict[str, Any]:
     """The published JSON Schema (draft 2020-12) of the ``parsipas.report.v1`` document."""
     data: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     return data
-
-
-@dataclass(frozen=True)
-class ReportLinks:
-    """Where the exported files of the report can be fetched (relative unless a public base URL is set)."""
-
-    docx: str
-    xlsx: str
-    json: str
-
-    @classmethod
-    def for_report(cls, report_id: int, base_url: str | None = None) -> "ReportLinks":
-        base = (base_url or "").rstrip("/")
-        path = f"{base}/api/v1/reports/{report_id}/export?format="
-        return cls(docx=path + "docx", xlsx=path + "xlsx", json=path + "json")
 
 
 @dataclass(frozen=True)
@@ -73,29 +57,6 @@ class PortalAdapter(Protocol):
         ...
 
 
-def _iso(value: date | datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.isoformat()
-
-
-def _enum(value: Any) -> Any:
-    return getattr(value, "value", value)
-
-
-def _section(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _plain_json(value: Any) -> Any:
-    """Frozen figures/table through a JSON round trip, so dates and decimals become plain JSON values."""
-    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
-
-
 class ParsipasV1Adapter:
     """``parsipas.report.v1``: the published JSON document, POSTed to the portal URL as is."""
 
@@ -107,36 +68,16 @@ class ParsipasV1Adapter:
     def build_payload(
         self, report: Report, period: ReportingPeriod, unit: OrgUnit, links: ReportLinks
     ) -> dict[str, Any]:
-        return {
-            "document_version": DOCUMENT_VERSION,
-            "generated_at": datetime.now(UTC).isoformat(),
-            "source": {
-                "system": "parsipas",
-                "version": __version__,
-                "instance": (self.settings.portal_links_base_url if self.settings else None) or None,
-            },
-            "unit": {"code": unit.code, "name": unit.name, "level": _enum(unit.level)},
-            "period": {
-                "year": period.year,
-                "kind": _enum(period.kind),
-                "name": period.name,
-                "data_from": _iso(period.data_from),
-                "data_to": _iso(period.data_to),
-            },
-            "report": {
-                "id": report.id,
-                "level": _enum(report.level),
-                "number": report.number,
-                "title": report.title,
-                "status": _enum(report.status),
-                "approved_at": _iso(report.reviewed_at or report.frozen_at),
-                "signer": {"name": report.signer, "title": report.signer_title},
-            },
-            "figures": _plain_json(report.figures or {}),
-            "task_table": _plain_json(report.task_table or []),
-            "narrative": {str(k): _section(v) for k, v in (report.narrative or {}).items()},
-            "links": {"docx": links.docx, "xlsx": links.xlsx, "json": links.json},
-        }
+        return exchange.build(
+            report,
+            period,
+            unit,
+            figures=report.figures or {},
+            task_table=report.task_table or [],
+            approved_at=report.reviewed_at or report.frozen_at,
+            links=links,
+            instance=self.settings.portal_links_base_url if self.settings else None,
+        )
 
     def request(self, payload: dict[str, Any], idempotency_key: str) -> PortalRequest:
         body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()

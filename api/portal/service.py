@@ -26,7 +26,8 @@ from api.models import (
     ReportingPeriod,
     ReportStatus,
 )
-from api.portal.adapters import ReportLinks, configured_adapter
+from api.portal.adapters import configured_adapter
+from api.reports.exchange import ReportLinks
 
 P = Permission
 AUDIT_FIELDS = ["report_id", "unit_id", "adapter", "idempotency_key", "status", "attempts", "next_attempt_at"]

@@ -2,27 +2,18 @@
 exports (so the three always show the same data)."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from api import __version__
 from api.authz import scope
 from api.authz.principal import Principal
 from api.config import Settings
-from api.models import OrgUnit, PeriodKind, Report, ReportLevel
-from api.reports import service, vn
-from api.reports.schemas import NARRATIVE_SECTIONS
-
-DOCUMENT_VERSION = "parsipas.report.v1"  # the exchange document of api/portal/schema.json
-_PERIOD_PHRASE = {
-    PeriodKind.q1: "Quý I năm {y}",
-    PeriodKind.h1: "6 tháng đầu năm {y}",
-    PeriodKind.q3: "Quý III năm {y}",
-    PeriodKind.year: "năm {y}",
-}
+from api.models import OrgUnit, Report, ReportLevel
+from api.reports import exchange, service, vn
+from api.reports.exchange import period_phrase
 
 
 @dataclass
@@ -47,10 +38,6 @@ class ReportDocument:
     @property
     def unit(self) -> OrgUnit:
         return self.ctx.unit
-
-
-def period_phrase(kind: PeriodKind, year: int) -> str:
-    return _PERIOD_PHRASE[PeriodKind(kind)].format(y=year)
 
 
 def recipients(doc: ReportDocument) -> list[str]:
@@ -117,34 +104,15 @@ def citation(plan: dict[str, Any]) -> str:
 
 
 def exchange_document(doc: ReportDocument) -> dict[str, Any]:
-    """The JSON export: the ``parsipas.report.v1`` document (same shape the portal receives)."""
-    r, period, unit = doc.report, doc.ctx.period, doc.unit
-    base = (doc.links_base or "").rstrip("/")
-    link = f"{base}/api/v1/reports/{r.id}/export?format="
-    approved_at = r.reviewed_at if r.status in service.FROZEN else None
-    return {
-        "document_version": DOCUMENT_VERSION,
-        "generated_at": datetime.now(UTC).isoformat(),
-        "source": {"system": "parsipas", "version": __version__, "instance": doc.links_base or None},
-        "unit": {"code": unit.code, "name": unit.name, "level": str(unit.level)},
-        "period": {
-            "year": period.year,
-            "kind": str(period.kind),
-            "name": period.name,
-            "data_from": period.data_from.isoformat(),
-            "data_to": period.data_to.isoformat(),
-        },
-        "report": {
-            "id": r.id,
-            "level": str(r.level),
-            "number": r.number,
-            "title": r.title or doc.texts["trich_yeu"],
-            "status": str(r.status),
-            "approved_at": approved_at.isoformat() if approved_at else None,
-            "signer": {"name": r.signer, "title": r.signer_title},
-        },
-        "figures": doc.figures,
-        "task_table": doc.task_table,
-        "narrative": {k: (r.narrative or {}).get(k) for k in NARRATIVE_SECTIONS},
-        "links": {"docx": link + "docx", "xlsx": link + "xlsx", "json": link + "json"},
-    }
+    """The JSON export: the ``parsipas.report.v1`` document (same builder as the portal's)."""
+    r = doc.report
+    return exchange.build(
+        r,
+        doc.ctx.period,
+        doc.unit,
+        figures=doc.figures,
+        task_table=doc.task_table,
+        approved_at=(r.reviewed_at or r.frozen_at) if r.status in service.FROZEN else None,
+        links=exchange.ReportLinks.for_report(r.id or 0, doc.links_base),
+        instance=doc.links_base,
+    )

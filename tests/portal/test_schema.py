@@ -7,8 +7,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from api.models import ReportingPeriod
-from api.portal.adapters import DOCUMENT_VERSION, ParsipasV1Adapter, ReportLinks, load_schema
+from api.portal.adapters import ParsipasV1Adapter, load_schema
 from api.portal.service import enqueue_delivery
+from api.reports.exchange import DOCUMENT_VERSION, ReportLinks
 from tests.portal.factories import FIGURES, approved_report, unit_by_code
 
 
@@ -37,7 +38,9 @@ def test_built_payload_is_valid(validator, document, session):
     assert document["period"]["kind"] == "q1" and document["period"]["data_to"] == "2024-03-14"
     assert document["figures"] == FIGURES
     assert document["report"]["signer"] == {"name": "Nguyễn Mạnh Tuấn", "title": "Chủ tịch"}
-    assert document["narrative"]["de_xuat"] is None
+    assert document["narrative"]["de_xuat_kien_nghi"] is None
+    assert document["narrative"]["ton_tai_han_che"] == "Còn chậm."
+    assert document["narrative"]["nguyen_nhan"] is None  # every section present, empty ones as null
     assert set(document["links"]) == {"docx", "xlsx", "json"}
 
 

@@ -178,6 +178,25 @@ def test_json_export_is_valid_against_the_exchange_schema(client, auth, accepted
     assert doc["links"]["docx"].endswith(f"/reports/{accepted}/export?format=docx")
 
 
+def test_json_export_is_the_document_the_portal_receives(client, auth, accepted, db) -> None:  # type: ignore[no-untyped-def]
+    """One builder: the export of an accepted report equals the portal adapter's payload for it."""
+    from sqlmodel import Session
+
+    from api.models import OrgUnit, Report, ReportingPeriod
+    from api.portal.adapters import ParsipasV1Adapter
+    from api.reports.exchange import ReportLinks
+
+    exported = json.loads(_export(client, auth("canbo.hoatham"), accepted, "json").content)
+    with Session(db) as s:
+        report = s.get(Report, accepted)
+        assert report is not None
+        period, unit = s.get(ReportingPeriod, report.period_id), s.get(OrgUnit, report.unit_id)
+        assert period is not None and unit is not None
+        sent = ParsipasV1Adapter().build_payload(report, period, unit, ReportLinks.for_report(accepted))
+    exported.pop("generated_at"), sent.pop("generated_at")
+    assert exported == sent
+
+
 def test_exports_are_scoped(client, auth, accepted) -> None:  # type: ignore[no-untyped-def]
     r = client.get(f"{V1}/reports/{accepted}/export", params={"format": "xlsx"}, headers=auth("canbo.tanvan"))
     assert r.status_code == 404
