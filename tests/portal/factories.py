@@ -87,7 +87,11 @@ def approved_report(
             title=f"Báo cáo kết quả công tác cải cách hành chính {kind.value} năm {year}",
             signer="Nguyễn Mạnh Tuấn",
             signer_title="Chủ tịch",
-            narrative={"ket_qua": "Đạt kết quả tích cực.", "ton_tai_han_che": "Còn chậm.", "de_xuat_kien_nghi": None},
+            narrative={
+                "ket_qua": "Đạt kết quả tích cực.",
+                "ton_tai_han_che": "Còn chậm.",
+                "de_xuat_kien_nghi": None,
+            },
             figures=FIGURES,
             task_table=TASK_TABLE,
             frozen_at=now,
