@@ -10,7 +10,8 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from api.evidence.storage import LocalStorage, S3Storage, Storage
+from api.evidence.s3 import S3Storage
+from api.evidence.storage import LocalStorage, Storage
 
 BUCKET = "parsipas-evidence-test"
 CREDENTIALS = {"region": "us-east-1", "access_key": "testing", "secret_key": "testing"}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from api.evidence.s3 import S3Storage
 from api.evidence.storage import (
     CHUNK_SIZE,
     HEAD_SIZE,
@@ -16,7 +17,6 @@ from api.evidence.storage import (
     InvalidBlobHash,
     InvalidRange,
     LocalStorage,
-    S3Storage,
     Storage,
     make_storage,
 )
