@@ -51,6 +51,15 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def make_file(path: Path, size: int) -> None:
     with path.open("wb") as f:
         f.write(b"%PDF-1.4\n")
@@ -186,7 +195,7 @@ def main() -> int:
             sampler.start()
             # Copies and uploads alternate, so both meet the machine in the same state (on a VM, the cost of
             # fresh page-cache pages can change several-fold over a run).
-            times, copy_times, durable_times = [], [], []
+            times, copy_times, durable_times, cpu = [], [], [], []
             for run in range(args.runs):
                 vary(source, run + 1)
                 copy_times.append(median_time(lambda: shutil.copyfile(source, copy), 1))
@@ -194,9 +203,11 @@ def main() -> int:
                 durable_times.append(median_time(lambda: durable_copy(source, copy), 1))
                 copy.unlink()
                 os.sync()
+                c0 = cpu_seconds(proc.pid)
                 t0 = time.perf_counter()
                 status, body = raw_post(port, target, headers, source, uuid.uuid4().hex)
                 times.append(time.perf_counter() - t0)
+                cpu.append(cpu_seconds(proc.pid) - c0)
                 if status != 201:
                     break
             stop.set()
@@ -224,6 +235,7 @@ def main() -> int:
             f"(target < 32 MB) {'OK' if growth < 32 else 'FAIL'}"
         )
         print(f"upload:          {rate(upload_s)}  [runs: {', '.join(f'{t:.3f}' for t in times)}]")
+        print(f"server CPU per upload (user+sys): {statistics.median(cpu):.2f} s on {os.cpu_count()} cores")
         print(
             f"durable copy:    {rate(durable_s)}  ratio {ratio:.2f} (target >= 0.5) {'OK' if ratio >= 0.5 else 'FAIL'}"
             f"  [runs: {', '.join(f'{t:.3f}' for t in durable_times)}]"

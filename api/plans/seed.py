@@ -191,7 +191,7 @@ def _progress_mix(session: Session, plan: Plan, units: dict[str, OrgUnit], today
             if k <= 1:
                 a.status = S.not_started
             elif k <= 5 or k == 9:
-                a.status, a.progress = S.in_progress, 15 * k
+                a.status, a.progress = S.in_progress, min(15 * k, 90)
             elif k == 6:
                 a.status, a.progress, a.completed_date = S.submitted, 100, min(today, due) - timedelta(days=3)
             elif k == 7:
