@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -6,7 +7,9 @@ from api.auth.deps import CurrentPrincipal, require
 from api.authz.permissions import Permission
 from api.config import get_settings
 from api.dashboards import service
-from api.dashboards.schemas import Summary
+from api.dashboards import trend as trend_service
+from api.dashboards.schemas import Summary, Trend
+from api.dashboards.trend import Granularity
 from api.db import SessionDep
 
 router = APIRouter(prefix="/dashboards", tags=["dashboards"])
@@ -37,4 +40,36 @@ def summary(
         plan_id=plan_id,
         unit_id=unit_id,
         limit=limit,
+    )
+
+
+@router.get(
+    "/trend",
+    response_model=Trend,
+    operation_id="dashboards-trend",
+    dependencies=[require(Permission.dashboards_read)],
+)
+def trend(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    plan_id: int | None = None,
+    unit_id: int | None = None,
+    node_id: Annotated[int | None, Query(description="Lĩnh vực / tiêu chí (gồm tiêu chí con)")] = None,
+    granularity: Annotated[
+        Granularity, Query(description="Theo tháng hoặc theo tuần (thứ Hai – Chủ nhật)")
+    ] = "month",
+    date_from: Annotated[
+        date | None, Query(description="Từ ngày (mặc định: 01/01 của năm tham chiếu); tối đa 156 điểm")
+    ] = None,
+) -> dict[str, Any]:
+    """Xu hướng: đến hạn, hoàn thành đúng hạn, hoàn thành quá hạn, quá hạn chưa xong tại cuối mỗi kỳ đến ngày tham chiếu."""
+    return trend_service.trend(
+        session,
+        principal,
+        today=get_settings().today(),
+        granularity=granularity,
+        date_from=date_from,
+        plan_id=plan_id,
+        unit_id=unit_id,
+        node_id=node_id,
     )

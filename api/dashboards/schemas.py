@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -62,3 +63,21 @@ class Summary(BaseModel):
     by_area: list[AreaStat]
     criteria_most_overdue: list[CriterionOverdue]
     due_soon: list[AssignmentRead]
+
+
+class TrendPoint(BaseModel):
+    """The figures at the end of one period (the last point ends at the as-of date)."""
+
+    period_start: date
+    period_end: date
+    due: int  # came due by period_end
+    done_on_time: int
+    done_late: int
+    overdue: int  # past due and not done at period_end
+
+
+class Trend(BaseModel):
+    as_of: date
+    granularity: Literal["month", "week"]
+    date_from: date
+    points: list[TrendPoint]

@@ -14,6 +14,7 @@ from api.audit.service import diff, record, record_create, snapshot
 from api.authz import scope
 from api.authz.permissions import Permission
 from api.authz.principal import Principal
+from api.config import get_settings
 from api.errors import Conflict, FieldError, Forbidden, Unprocessable
 from api.models import Assignment, Membership, OrgUnit, Plan, UnitSuccession
 from api.org_units.schemas import DeactivateRequest, OrgUnitCreate, OrgUnitUpdate, SuccessionCreate
@@ -119,7 +120,7 @@ def deactivate_unit(
 ) -> OrgUnit:
     before = snapshot(unit)
     unit.is_active = False
-    unit.valid_to = data.valid_to or unit.valid_to or datetime.now(UTC).date()
+    unit.valid_to = data.valid_to or unit.valid_to or get_settings().today()
     unit.updated_at = datetime.now(UTC)
     session.add(unit)
     session.flush()

@@ -3509,6 +3509,60 @@ export type TokenPair = {
 };
 
 /**
+ * Trend
+ */
+export type Trend = {
+    /**
+     * As Of
+     */
+    as_of: string;
+    /**
+     * Date From
+     */
+    date_from: string;
+    /**
+     * Granularity
+     */
+    granularity: 'month' | 'week';
+    /**
+     * Points
+     */
+    points: Array<TrendPoint>;
+};
+
+/**
+ * TrendPoint
+ *
+ * The figures at the end of one period (the last point ends at the as-of date).
+ */
+export type TrendPoint = {
+    /**
+     * Done Late
+     */
+    done_late: number;
+    /**
+     * Done On Time
+     */
+    done_on_time: number;
+    /**
+     * Due
+     */
+    due: number;
+    /**
+     * Overdue
+     */
+    overdue: number;
+    /**
+     * Period End
+     */
+    period_end: string;
+    /**
+     * Period Start
+     */
+    period_start: string;
+};
+
+/**
  * UnitKind
  */
 export type UnitKind = 'people_committee' | 'department' | 'public_service_unit' | 'office' | 'other';
@@ -4935,6 +4989,70 @@ export type DashboardsSummaryResponses = {
 };
 
 export type DashboardsSummaryResponse = DashboardsSummaryResponses[keyof DashboardsSummaryResponses];
+
+export type DashboardsTrendData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Plan Id
+         */
+        plan_id?: number | null;
+        /**
+         * Unit Id
+         */
+        unit_id?: number | null;
+        /**
+         * Node Id
+         *
+         * Lĩnh vực / tiêu chí (gồm tiêu chí con)
+         */
+        node_id?: number | null;
+        /**
+         * Granularity
+         *
+         * Theo tháng hoặc theo tuần (thứ Hai – Chủ nhật)
+         */
+        granularity?: 'month' | 'week';
+        /**
+         * Date From
+         *
+         * Từ ngày (mặc định: 01/01 của năm tham chiếu); tối đa 156 điểm
+         */
+        date_from?: string | null;
+    };
+    url: '/api/v1/dashboards/trend';
+};
+
+export type DashboardsTrendErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type DashboardsTrendError = DashboardsTrendErrors[keyof DashboardsTrendErrors];
+
+export type DashboardsTrendResponses = {
+    /**
+     * Successful Response
+     */
+    200: Trend;
+};
+
+export type DashboardsTrendResponse = DashboardsTrendResponses[keyof DashboardsTrendResponses];
 
 export type EvidenceDeleteData = {
     body?: never;
