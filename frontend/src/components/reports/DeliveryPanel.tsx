@@ -1,0 +1,125 @@
+import { App, Button, Empty, Table, Typography } from 'antd';
+import { useState } from 'react';
+import { api, apiGet, type Page } from '../../api/http';
+import type { DeliveryAttemptRead, PortalDeliveryDetail, PortalDeliveryRead, ReportStatus } from '../../client/types.gen';
+import { useAuth } from '../../auth';
+import { useI18n } from '../../i18n';
+import { Guard, ProblemAlert, useLoad } from '../common';
+import { DeliveryStatusTag } from './ReportTags';
+import ScrollRegion from './ScrollRegion';
+
+function AttemptLog({ deliveryId }: { deliveryId: number }) {
+  const { t, dateTime, num } = useI18n();
+  const load = useLoad(() => apiGet<PortalDeliveryDetail>(`/portal-deliveries/${deliveryId}`), [deliveryId]);
+  return (
+    <Guard loading={load.loading} error={load.error}>
+      {() => (
+        <ScrollRegion label={t('rpAttemptLog')}>
+          <Table<DeliveryAttemptRead>
+            size="small"
+            rowKey="id"
+            pagination={false}
+            dataSource={load.data?.attempt_log ?? []}
+            locale={{ emptyText: t('rpNoAttempts') }}
+            title={() => t('rpAttemptLog')}
+            columns={[
+              { title: t('when'), dataIndex: 'at', render: (v: string) => dateTime(v) },
+              { title: t('rpHttpStatus'), dataIndex: 'status_code', render: (v: number | null) => v ?? '—' },
+              { title: t('rpError'), dataIndex: 'error', render: (v: string | null) => <div style={{ maxWidth: 360, whiteSpace: 'pre-wrap' }}>{v ?? ''}</div> },
+              { title: t('rpDuration'), dataIndex: 'duration_ms', render: (v: number | null) => (v == null ? '' : `${num(v, 0)} ms`) },
+            ]}
+          />
+        </ScrollRegion>
+      )}
+    </Guard>
+  );
+}
+
+/**
+ * Gửi cổng tỉnh: the outbox rows of an approved district report (api/portal), their attempts, and "send now / send
+ * again" for whoever holds portal:manage (pending → due now; failed → pending with a fresh attempt budget).
+ */
+export default function DeliveryPanel({ reportId, reportStatus }: { reportId: number; reportStatus: ReportStatus }) {
+  const { t, dateTime, num } = useI18n();
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const list = useLoad(() => apiGet<Page<PortalDeliveryRead>>(`/portal-deliveries?report_id=${reportId}&limit=50`), [reportId]);
+  const [busy, setBusy] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [tick, setTick] = useState(0);
+
+  const retry = async (d: PortalDeliveryRead) => {
+    setBusy(d.id);
+    setError(null);
+    try {
+      await api<PortalDeliveryRead>(`/portal-deliveries/${d.id}/retry`, { method: 'POST' });
+      message.success(t('rpRetryQueued'));
+      list.reload();
+      setTick((x) => x + 1);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <section aria-labelledby="delivery-title" style={{ marginBottom: 16 }}>
+      <Typography.Title level={3} id="delivery-title" style={{ fontSize: 18 }}>
+        {t('rpDelivery')}
+      </Typography.Title>
+      <p style={{ color: 'rgba(0,0,0,0.72)', marginTop: 0 }}>{t('rpDeliveryHelp')}</p>
+      <ProblemAlert error={error} />
+      <div style={{ marginBottom: 8 }}>
+        <Button size="small" onClick={() => { list.reload(); setTick((x) => x + 1); }}>
+          {t('rpRefresh')}
+        </Button>
+      </div>
+      <Guard loading={list.loading && !list.data} error={list.error}>
+        {() => {
+          const items = list.data?.items ?? [];
+          if (!items.length)
+            return <Empty description={reportStatus === 'approved' ? t('rpNoDelivery') : t('rpDeliveryAfterApproval')} />;
+          return (
+            <ScrollRegion label={t('rpDelivery')}>
+              <Table<PortalDeliveryRead>
+                size="small"
+                rowKey="id"
+                pagination={false}
+                dataSource={items}
+                expandable={{
+                  expandedRowRender: (d) => <AttemptLog key={`${d.id}-${tick}`} deliveryId={d.id} />,
+                  rowExpandable: () => true,
+                }}
+                columns={[
+                  { title: '#', dataIndex: 'id' },
+                  { title: t('status'), dataIndex: 'status', render: (_, d) => <DeliveryStatusTag status={d.status} /> },
+                  { title: t('rpAttempts'), dataIndex: 'attempts', align: 'right', render: (v: number) => <span data-testid="delivery-attempts">{num(v, 0)}</span> },
+                  {
+                    title: t('rpNextAttempt'),
+                    dataIndex: 'next_attempt_at',
+                    render: (v: string, d) => (d.status === 'pending' || d.status === 'sending' ? dateTime(v) : '—'),
+                  },
+                  { title: t('rpLastError'), dataIndex: 'last_error', render: (v: string | null) => <div style={{ maxWidth: 320, whiteSpace: 'pre-wrap' }}>{v ?? ''}</div> },
+                  { title: t('rpDeliveredAt'), dataIndex: 'delivered_at', render: (v: string | null) => dateTime(v) },
+                  { title: t('rpRemoteRef'), dataIndex: 'remote_reference', render: (v: string | null) => v ?? '' },
+                  { title: t('rpAdapter'), dataIndex: 'adapter' },
+                  {
+                    title: t('action'),
+                    key: 'act',
+                    render: (_, d) =>
+                      can('portal:manage') && (d.status === 'pending' || d.status === 'failed') ? (
+                        <Button size="small" type={d.status === 'failed' ? 'primary' : 'default'} loading={busy === d.id} onClick={() => retry(d)}>
+                          {d.status === 'failed' ? t('rpRetry') : t('rpSendNow')}
+                        </Button>
+                      ) : null,
+                  },
+                ]}
+              />
+            </ScrollRegion>
+          );
+        }}
+      </Guard>
+    </section>
+  );
+}
