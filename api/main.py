@@ -215,7 +215,12 @@ def _mount_docs_and_spa(app: FastAPI, settings: Settings) -> None:
 
     @app.api_route("/{full_path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def spa(full_path: str, request: Request) -> Any:
-        if full_path.startswith("api/"):
+        root = dist.resolve()
+        candidate = (root / full_path).resolve()
+        found = bool(full_path) and candidate.is_file() and candidate.is_relative_to(root)
+        # /api/…: a JSON 404; a missing /assets/… file (a hashed chunk of an older build, after a deployment): a 404
+        # too, not the HTML shell under a script's URL (the page reloads itself, see frontend/src/main.tsx)
+        if full_path.startswith("api/") or (full_path.startswith("assets/") and not found):
             return problem_response(
                 404,
                 "http_404",
@@ -224,9 +229,7 @@ def _mount_docs_and_spa(app: FastAPI, settings: Settings) -> None:
                 "Not found.",
                 instance="/" + full_path,
             )
-        root = dist.resolve()
-        candidate = (root / full_path).resolve()
-        if full_path and candidate.is_file() and candidate.is_relative_to(root):
+        if found:
             cache = "public, max-age=31536000, immutable" if "/assets/" in f"/{full_path}" else "no-cache"
             return _static(request, candidate, cache)
         index = root / "index.html"
@@ -235,14 +238,37 @@ def _mount_docs_and_spa(app: FastAPI, settings: Settings) -> None:
         return HTMLResponse(_PLACEHOLDER, headers={"Cache-Control": "no-cache"})
 
 
-def _static(request: Request, path: Path, cache: str) -> FileResponse:
-    """Serve a built file, or its pre-compressed ``.gz`` sibling (made at build time) when the client accepts gzip."""
+def _accepts(request: Request, coding: str) -> bool:
+    """Whether ``Accept-Encoding`` allows ``coding`` (by name, else by ``*``) with a non-zero ``q``."""
+    weights: dict[str, float] = {}
+    for part in request.headers.get("accept-encoding", "").lower().split(","):
+        name, _, params = part.strip().partition(";")
+        try:
+            q = float(params.strip()[2:]) if params.strip().startswith("q=") else 1.0
+        except ValueError:
+            q = 0.0
+        weights[name.strip()] = q
+    return weights.get(coding, weights.get("*", 0.0)) > 0
+
+
+def _static(request: Request, path: Path, cache: str) -> Response:
+    """Serve a built file, or its pre-compressed sibling (made at build time by ``frontend/scripts/compress.mjs``):
+    ``.br`` when the client accepts brotli, else ``.gz`` when it accepts gzip. Answers 304 to a matching
+    ``If-None-Match`` (index.html is ``no-cache``: revalidated on every load, re-sent only when a build changed it)."""
     headers = {"Cache-Control": cache, "Vary": "Accept-Encoding"}
-    gz = path.with_name(path.name + ".gz")
-    if "gzip" in request.headers.get("accept-encoding", "") and gz.is_file():
-        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return FileResponse(gz, media_type=media_type, headers={**headers, "Content-Encoding": "gzip"})
-    return FileResponse(path, headers=headers)
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    chosen = path
+    for coding, suffix in (("br", ".br"), ("gzip", ".gz")):
+        packed = path.with_name(path.name + suffix)
+        if packed.is_file() and _accepts(request, coding):
+            chosen, headers["Content-Encoding"] = packed, coding
+            break
+    response = FileResponse(chosen, media_type=media_type, headers=headers, stat_result=chosen.stat())
+    etag = response.headers["etag"]
+    if etag in {t.strip().removeprefix("W/") for t in request.headers.get("if-none-match", "").split(",")}:
+        keep = {"etag": etag, "cache-control": cache, "vary": "Accept-Encoding"}
+        return Response(status_code=304, headers=keep)
+    return response
 
 
 _PLACEHOLDER = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>parsipas</title></head>

@@ -1,25 +1,19 @@
-import { App as AntApp, ConfigProvider } from 'antd';
+import { ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import viVN from 'antd/locale/vi_VN';
-import dayjs from 'dayjs';
-import 'dayjs/locale/vi';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import { hasRefreshToken } from './api/http';
 import { AuthProvider, useAuth } from './auth';
 import { Loading } from './components/Loading';
 import { I18nContext, makeI18n, type Lang } from './i18n';
-import Login from './pages/Login';
 
-const loadShell = () => import('./pages/Shell');
-const loadMyWork = () => import('./pages/MyWork');
-const Shell = lazy(loadShell);
-const MyWork = lazy(loadMyWork);
-// A returning user (refresh token in this tab): fetch the shell and the work queue while the session refreshes.
-if (hasRefreshToken()) {
-  void loadShell();
-  void loadMyWork();
-}
+// Every page is its own chunk; main.tsx starts fetching the landing page's chunk before this module runs.
+const Login = lazy(() => import('./pages/Login'));
+const Shell = lazy(() => import('./pages/Shell'));
+const MyWork = lazy(() => import('./pages/MyWork'));
+// antd's App (App.useApp(): message, notification, modal) and dayjs's locale wrap every page except the work queue
+// (see antApp.tsx): a page using App.useApp() or a date picker must go inside <WithAntApp />.
+const WithAntApp = lazy(() => import('./antApp'));
 const AssignmentDetail = lazy(() => import('./pages/AssignmentDetail'));
 const Review = lazy(() => import('./pages/Review'));
 const Dashboard = lazy(() => import('./pages/Dashboard'));
@@ -29,6 +23,7 @@ const Admin = lazy(() => import('./pages/Admin'));
 const Account = lazy(() => import('./pages/Account'));
 const NotYet = lazy(() => import('./pages/NotYet'));
 const Reports = lazy(() => import('./pages/Reports'));
+const ReportEditor = lazy(() => import('./pages/reports/ReportEditor'));
 const Imports = lazy(() => import('./pages/Imports'));
 
 function Protected() {
@@ -53,25 +48,23 @@ export default function App() {
       makeI18n(lang, (l) => {
         localStorage.setItem('parsipas.lang', l);
         document.documentElement.lang = l;
-        dayjs.locale(l === 'vi' ? 'vi' : 'en');
         setLangState(l);
       }),
     [lang],
   );
-  dayjs.locale(lang === 'vi' ? 'vi' : 'en');
   return (
     <I18nContext.Provider value={i18n}>
-      <ConfigProvider locale={lang === 'vi' ? viVN : enUS} theme={{ token: { colorPrimary: '#0b5cab', colorLink: '#0b5cab', colorInfo: '#0b5cab', colorTextDescription: 'rgba(0,0,0,0.68)', colorTextTertiary: 'rgba(0,0,0,0.68)', colorTextSecondary: 'rgba(0,0,0,0.72)', colorTextPlaceholder: 'rgba(0,0,0,0.6)' } }}>
-        <AntApp>
-          <AuthProvider>
-            <BrowserRouter>
-              <Suspense fallback={<Loading />}>
-                <Routes>
-                  <Route path="/login" element={<Login />} />
-                  <Route element={<Protected />}>
-                    <Route index element={<Home />} />
-                    <Route path="my-work" element={<MyWork />} />
-                    <Route path="assignments" element={<MyWork all />} />
+      <ConfigProvider locale={lang === 'vi' ? viVN : enUS} theme={{ token: { colorPrimary: '#0b5cab', colorLink: '#0b5cab', colorInfo: '#0b5cab', colorError: '#b3261e', colorTextDescription: 'rgba(0,0,0,0.68)', colorTextTertiary: 'rgba(0,0,0,0.68)', colorTextSecondary: 'rgba(0,0,0,0.72)', colorTextPlaceholder: 'rgba(0,0,0,0.6)' } }}>
+        <AuthProvider>
+          <BrowserRouter>
+            <Suspense fallback={<Loading />}>
+              <Routes>
+                <Route path="/login" element={<Login />} />
+                <Route element={<Protected />}>
+                  <Route index element={<Home />} />
+                  <Route path="my-work" element={<MyWork />} />
+                  <Route path="assignments" element={<MyWork all />} />
+                  <Route element={<WithAntApp />}>
                     <Route path="assignments/:id" element={<AssignmentDetail />} />
                     <Route path="review" element={<Review />} />
                     <Route path="dashboard" element={<Dashboard />} />
@@ -82,14 +75,15 @@ export default function App() {
                     <Route path="admin/:tab?" element={<Admin />} />
                     <Route path="account" element={<Account />} />
                     <Route path="reports" element={<Reports />} />
+                    <Route path="reports/:id" element={<ReportEditor />} />
                     <Route path="imports" element={<Imports />} />
                     <Route path="*" element={<NotYet />} />
                   </Route>
-                </Routes>
-              </Suspense>
-            </BrowserRouter>
-          </AuthProvider>
-        </AntApp>
+                </Route>
+              </Routes>
+            </Suspense>
+          </BrowserRouter>
+        </AuthProvider>
       </ConfigProvider>
     </I18nContext.Provider>
   );

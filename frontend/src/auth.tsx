@@ -1,17 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { authLogin, authLogout, authMe } from './client/sdk.gen';
 import type { MeRead } from './client/types.gen';
-import {
-  ApiError,
-  getRefreshToken,
-  hasAccessToken,
-  hasRefreshToken,
-  onSessionLost,
-  refreshSession,
-  setTokens,
-  type Problem,
-  type TokenPair,
-} from './api/http';
+import { ApiError, getRefreshToken, onSessionLost, restoreSession, setTokens, type Problem, type TokenPair } from './api/http';
 
 interface AuthState {
   me: MeRead | null;
@@ -34,21 +24,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [ready, setReady] = useState(false);
 
   useEffect(() => {
-    // Reload keeps the session: the refresh token lives in sessionStorage, the access token only in memory.
+    // Reload keeps the session: the refresh token lives in sessionStorage, the access token only in memory. The entry
+    // script (main.tsx) already started the refresh and /me while this code was downloading; this waits for them.
     let alive = true;
-    (async () => {
-      if (!hasAccessToken() && hasRefreshToken()) {
-        if (await refreshSession()) {
-          try {
-            const m = await loadMe();
-            if (alive) setMe(m);
-          } catch {
-            /* fall through to login */
-          }
-        }
-      }
-      if (alive) setReady(true);
-    })();
+    void restoreSession().then((m) => {
+      if (!alive) return;
+      if (m) setMe(m);
+      setReady(true);
+    });
     const off = onSessionLost(() => setMe(null));
     return () => {
       alive = false;
@@ -57,6 +40,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const login = useCallback(async (username: string, password: string) => {
+    void import('./pages/Shell'); // fetched while the credentials are checked
     const r = await authLogin({ body: { username, password } });
     if (r.error || !r.data) throw new ApiError(r.response?.status ?? 0, (r.error ?? {}) as Problem);
     setTokens(r.data as TokenPair);

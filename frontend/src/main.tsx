@@ -1,10 +1,31 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import App from './App';
+// Entry script: tiny and free of React/antd, so it runs as soon as it arrives. On a reload with a session it starts
+// the token refresh, /me and the work-queue request at once and asks for the code of the page it will show, all in
+// parallel with the app itself (whose chunks index.html preloads: see vite.config.ts).
+import { hasRefreshToken, prefetch, restoreSession } from './api/session';
+import { workQueuePath } from './pages/myWorkQuery';
 import './styles.css';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+// After a deployment the previous build's hashed chunks are gone (the server answers 404): a page opened before it
+// fails to load its next lazy chunk. Reload once (index.html is never cached stale) instead of breaking.
+const RELOADED = 'parsipas.reloadedAt';
+window.addEventListener('vite:preloadError', (event) => {
+  if (Date.now() - Number(sessionStorage.getItem(RELOADED) ?? 0) < 10_000) return; // just reloaded: let it fail
+  sessionStorage.setItem(RELOADED, String(Date.now()));
+  event.preventDefault();
+  location.reload();
+});
+
+const first = location.pathname.split('/')[1] ?? '';
+if (hasRefreshToken()) {
+  void restoreSession();
+  void import('./pages/Shell');
+  if (first === 'my-work') {
+    prefetch(workQueuePath(new URLSearchParams(location.search), false));
+    void import('./pages/MyWork');
+  } else if (first !== '' && first !== 'login') {
+    void import('./antApp'); // every other page sits inside antd's App (see App.tsx)
+    if (first === 'dashboard') void import('./pages/Dashboard');
+  }
+}
+if (!hasRefreshToken() || first === 'login') void import('./pages/Login');
+void import('./root');

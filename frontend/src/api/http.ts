@@ -1,10 +1,19 @@
-// Auth-aware fetch: access token in memory, refresh token in sessionStorage, one transparent refresh on 401.
+// API helpers over the auth-aware fetch of ./session (access token in memory, refresh token in sessionStorage, one
+// transparent refresh on 401); the session functions are re-exported here for the pages.
 import { client } from '../client/client.gen';
+import { authFetch, getAccessToken, refreshSession, takePrefetched } from './session';
 
-const REFRESH_KEY = 'parsipas.refresh';
-let accessToken: string | null = null;
-let refreshing: Promise<boolean> | null = null;
-const listeners = new Set<() => void>();
+export {
+  authFetch,
+  getRefreshToken,
+  hasAccessToken,
+  hasRefreshToken,
+  onSessionLost,
+  refreshSession,
+  restoreSession,
+  setTokens,
+  type TokenPair,
+} from './session';
 
 export interface FieldErr {
   field?: string | null;
@@ -30,73 +39,6 @@ export class ApiError extends Error {
     this.problem = problem;
   }
 }
-
-export interface TokenPair {
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
-}
-
-export function setTokens(pair: TokenPair | null): void {
-  accessToken = pair?.access_token ?? null;
-  if (pair) sessionStorage.setItem(REFRESH_KEY, pair.refresh_token);
-  else sessionStorage.removeItem(REFRESH_KEY);
-}
-export const hasRefreshToken = (): boolean => !!sessionStorage.getItem(REFRESH_KEY);
-export const getRefreshToken = (): string | null => sessionStorage.getItem(REFRESH_KEY);
-export const hasAccessToken = (): boolean => !!accessToken;
-/** Called when the session is definitely gone (refresh failed). */
-export function onSessionLost(fn: () => void): () => void {
-  listeners.add(fn);
-  return () => listeners.delete(fn);
-}
-
-const nativeFetch: typeof fetch = (...args) => globalThis.fetch(...args);
-
-/** Exchange the stored refresh token for a new pair; concurrent callers share one request. */
-export function refreshSession(): Promise<boolean> {
-  const token = getRefreshToken();
-  if (!token) return Promise.resolve(false);
-  refreshing ??= (async () => {
-    try {
-      const r = await nativeFetch('/api/v1/auth/refresh', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ refresh_token: token }),
-      });
-      if (!r.ok) {
-        setTokens(null);
-        listeners.forEach((l) => l());
-        return false;
-      }
-      setTokens((await r.json()) as TokenPair);
-      return true;
-    } catch {
-      return false;
-    } finally {
-      refreshing = null;
-    }
-  })();
-  return refreshing;
-}
-
-function withAuth(input: Request): Request {
-  const req = input.clone();
-  if (accessToken) req.headers.set('Authorization', `Bearer ${accessToken}`);
-  return req;
-}
-
-/** fetch() with the bearer token; on 401 refreshes once and replays the same request (form data is kept). */
-export const authFetch: typeof fetch = async (input, init) => {
-  const target = typeof input === 'string' ? new URL(input, globalThis.location?.href) : input;
-  const base = target instanceof Request && !init ? target : new Request(target, init);
-  const spare = base.clone();
-  let res = await nativeFetch(withAuth(base));
-  if (res.status === 401 && !base.url.includes('/auth/') && (await refreshSession())) {
-    res = await nativeFetch(withAuth(spare));
-  }
-  return res;
-};
 
 client.setConfig({ baseUrl: '', fetch: authFetch });
 
@@ -124,7 +66,12 @@ export async function api<T>(
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
-  const res = await authFetch(`/api/v1${path}`, { method: opts.method ?? 'GET', headers, body });
+  const url = `/api/v1${path}`;
+  const method = opts.method ?? 'GET';
+  // A plain GET the boot script already started (the landing page's list) is not sent twice.
+  const early = method === 'GET' && !opts.headers ? takePrefetched(url) : null;
+  const send = () => authFetch(url, { method, headers, body });
+  const res = early ? await early.catch(send) : await send();
   if (!res.ok) throw new ApiError(res.status, await problemOf(res));
   const data = res.status === 204 ? (undefined as T) : ((await res.json()) as T);
   return { data, etag: res.headers.get('ETag') };
@@ -142,6 +89,7 @@ export function uploadWithProgress<T>(
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/v1${path}`);
+    const accessToken = getAccessToken();
     if (accessToken) xhr.setRequestHeader('Authorization', `Bearer ${accessToken}`);
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.onprogress = (e) => {

@@ -8,7 +8,7 @@ export default function Account() {
   if (!me) return null;
   return (
     <>
-      <Typography.Title level={2} className="page-title">
+      <Typography.Title level={1} className="page-title">
         {t('account')}
       </Typography.Title>
       <Descriptions bordered column={1} size="small">

@@ -76,7 +76,7 @@ export default function AssignmentDetail() {
         a && (
           <>
             <Link to="/my-work">← {t('back')}</Link>
-            <Typography.Title level={2} className="page-title" style={{ marginTop: 8 }}>
+            <Typography.Title level={1} className="page-title" style={{ marginTop: 8 }}>
               {taskLabel(a) ? `${taskLabel(a)}. ` : ''}
               {taskTitle(a)}
             </Typography.Title>

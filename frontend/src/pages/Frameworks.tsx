@@ -16,7 +16,7 @@ export default function Frameworks() {
   const fid = id ?? (list[0] ? String(list[0].id) : undefined);
   return (
     <>
-      <Typography.Title level={2} className="page-title">
+      <Typography.Title level={1} className="page-title">
         {t('frameworks')}
       </Typography.Title>
       <Guard loading={fw.loading} error={fw.error}>

@@ -34,7 +34,7 @@ export default function Imports() {
 
   return (
     <>
-      <Typography.Title level={2} className="page-title">
+      <Typography.Title level={1} className="page-title">
         {t('imports')}
       </Typography.Title>
       <div className="filters">

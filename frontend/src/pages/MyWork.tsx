@@ -1,36 +1,40 @@
 import { Tag } from 'antd';
 import { Link, useSearchParams } from 'react-router';
-import { apiGet } from '../api/http';
-import { itemsOf, taskLabel, taskTitle, type AssignmentRead } from '../api/types';
+import { apiGet, type Page } from '../api/http';
+import { taskLabel, taskTitle, type AssignmentRead } from '../api/types';
 import { BucketTag, Guard, useLoad } from '../components/common';
 import { useI18n } from '../i18n';
+import { PAGE_SIZES, pageOf, workQueuePath } from './myWorkQuery';
 
 const BUCKETS = ['overdue', 'in_progress_on_time', 'done_on_time', 'done_late'];
 const STATUSES = ['not_started', 'in_progress', 'submitted', 'returned', 'approved'];
 
-/** "Việc của tôi" (mine=true) or the filtered list behind a dashboard number (all). */
+/** "Việc của tôi" (mine=true) or the filtered list behind a dashboard number (all): filters, search and pages are
+ *  done by the API (`bucket`, `status`, `q`, `limit`/`offset`) and kept in the URL. */
 export default function MyWork({ all = false }: { all?: boolean }) {
   const { t, label, date } = useI18n();
   const [params, setParams] = useSearchParams();
-  const q = new URLSearchParams(params);
-  if (!all) q.set('mine', 'true');
-  if (!q.has('limit')) q.set('limit', '200');
-  const qs = q.toString();
-  const { data, error, loading } = useLoad(() => apiGet<unknown>(`/assignments?${qs}`), [qs]);
+  const path = workQueuePath(params, all);
+  const { data, error, loading } = useLoad(() => apiGet<Page<AssignmentRead>>(path), [path]);
+  const { page, size } = pageOf(params);
+  /** Change one URL parameter; any filter change goes back to the first page. */
   const set = (k: string, v: string | undefined) => {
     const p = new URLSearchParams(params);
     if (v) p.set(k, v);
     else p.delete(k);
-    setParams(p, { replace: true });
+    if (k !== 'page') p.delete('page');
+    setParams(p, { replace: k !== 'page' });
+    if (k === 'page') window.scrollTo({ top: 0 });
   };
   const search = params.get('q') ?? '';
-  const items = itemsOf<AssignmentRead>(data).filter(
-    (a) => !search || taskTitle(a).toLowerCase().includes(search.toLowerCase()),
-  );
+  const items = data?.items ?? [];
+  const total = data?.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / size));
+  const first = (page - 1) * size;
 
   return (
     <>
-      <h2 className="page-h2">{all ? t('total') : t('myWork')}</h2>
+      <h1 className="page-h2">{all ? t('total') : t('myWork')}</h1>
       <form
         className="filters"
         role="search"
@@ -64,7 +68,7 @@ export default function MyWork({ all = false }: { all?: boolean }) {
         </label>
         <label>
           <span>{t('search')}</span>
-          <input type="search" name="q" defaultValue={search} />
+          <input type="search" name="q" defaultValue={search} key={search} maxLength={100} />
         </label>
         <button type="submit" className="btn">
           {t('search')}
@@ -74,7 +78,8 @@ export default function MyWork({ all = false }: { all?: boolean }) {
         {() => (
           <>
             <p className="count">
-              {t('total')}: {items.length}
+              {t('total')}: {total}
+              {pages > 1 && items.length > 0 ? ` · ${first + 1}–${first + items.length}` : ''}
             </p>
             {items.length === 0 ? (
               <p className="empty">{t('empty')}</p>
@@ -103,6 +108,29 @@ export default function MyWork({ all = false }: { all?: boolean }) {
                   </li>
                 ))}
               </ul>
+            )}
+            {total > 0 && (
+              <nav className="pager" aria-label={t('pagination')}>
+                <button type="button" className="btn btn-light" disabled={page <= 1} onClick={() => set('page', String(page - 1))}>
+                  ‹ {t('prevPage')}
+                </button>
+                <span className="pager-pos">
+                  {t('page')} {page}/{pages}
+                </span>
+                <button type="button" className="btn btn-light" disabled={page >= pages} onClick={() => set('page', String(page + 1))}>
+                  {t('nextPage')} ›
+                </button>
+                <label>
+                  <span>{t('pageSize')}</span>
+                  <select value={size} onChange={(e) => set('size', e.target.value)}>
+                    {PAGE_SIZES.map((n) => (
+                      <option key={n} value={n}>
+                        {n}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              </nav>
             )}
           </>
         )}

@@ -1,7 +1,8 @@
-import { Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { apiGet } from '../api/http';
+import { ApiError, apiGet, download } from '../api/http';
+import { useAuth } from '../auth';
 import { itemsOf, type Appendix, type PlanRead, type TaskRead } from '../api/types';
 import { Guard, useLoad } from '../components/common';
 import { useI18n } from '../i18n';
@@ -37,7 +38,7 @@ export default function Plans() {
   const planId = id ?? (list[0] ? String(list[0].id) : undefined);
   return (
     <>
-      <Typography.Title level={2} className="page-title">
+      <Typography.Title level={1} className="page-title">
         {t('plans')}
       </Typography.Title>
       <Guard loading={plans.loading} error={plans.error}>
@@ -63,6 +64,8 @@ export default function Plans() {
 }
 
 function Tasks({ planId }: { planId: string }) {
+  const { can } = useAuth();
+  const { message } = App.useApp();
   const { t, label, date } = useI18n();
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<string | undefined>();
@@ -120,6 +123,17 @@ function Tasks({ planId }: { planId: string }) {
               >
                 {t('exportCsv')}
               </Button>
+              {can('imports:run') && (
+                <Button
+                  onClick={() =>
+                    download(`/imports/tasks/export.xlsx?plan_id=${planId}`, `nhiem-vu-${planId}.xlsx`).catch((e: unknown) =>
+                      message.error(e instanceof ApiError ? e.message : String(e)),
+                    )
+                  }
+                >
+                  {t('exportXlsxTemplate')}
+                </Button>
+              )}
             </Space>
             <Table<RowT>
               size="small"

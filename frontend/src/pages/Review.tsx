@@ -48,7 +48,7 @@ export default function Review() {
 
   return (
     <>
-      <Typography.Title level={2} className="page-title">
+      <Typography.Title level={1} className="page-title">
         {t('review')}
       </Typography.Title>
       <ProblemAlert error={error} />

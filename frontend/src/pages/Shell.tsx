@@ -1,4 +1,4 @@
-import { Button, Layout, Menu } from 'antd';
+import { Layout } from 'antd';
 import { Suspense, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../auth';
@@ -29,10 +29,9 @@ export default function Shell() {
   const loc = useLocation();
   const nav = useNavigate();
   const [collapsed, setCollapsed] = useState(typeof window !== 'undefined' && window.innerWidth < 768);
-  const items = ITEMS.filter((i) => !i.perm || can(i.perm)).map((i) => ({
-    key: i.key,
-    label: <Link to={i.key}>{t(i.label)}</Link>,
-  }));
+  // Plain links and buttons: antd's Menu and Button would add ~35 KB gzipped (menu, overflow, popups, button effects)
+  // to what every signed-in page downloads before it can show anything.
+  const items = ITEMS.filter((i) => !i.perm || can(i.perm));
   const selected = ITEMS.map((i) => i.key).filter((k) => loc.pathname.startsWith(k.split('/').slice(0, 2).join('/')));
 
   return (
@@ -41,38 +40,40 @@ export default function Shell() {
         {t('skipToContent')}
       </a>
       <Layout.Header className="app-header">
-        <Button
-          type="text"
+        <button
+          type="button"
+          className="hdr-btn hdr-menu"
           aria-label={t('menu')}
           aria-expanded={!collapsed}
           onClick={() => setCollapsed((c) => !c)}
-          style={{ color: '#fff' }}
         >
           ☰
-        </Button>
+        </button>
         <Link to="/" className="brand">
           parsipas <span className="hide-narrow">· {t('app')}</span>
         </Link>
-        <Button
-          size="small"
+        <button
+          type="button"
+          className="hdr-btn"
           aria-label={lang === 'vi' ? 'EN (English)' : 'VI (Tiếng Việt)'}
           title={t('language')}
           onClick={() => setLang((lang === 'vi' ? 'en' : 'vi') as Lang)}
         >
           {lang === 'vi' ? 'EN' : 'VI'}
-        </Button>
+        </button>
         <span className="hide-narrow" style={{ color: '#fff' }}>
           {me?.full_name}
         </span>
-        <Button
-          size="small"
+        <button
+          type="button"
+          className="hdr-btn"
           onClick={async () => {
             await logout();
             nav('/login', { replace: true });
           }}
         >
           {t('logout')}
-        </Button>
+        </button>
       </Layout.Header>
       <Layout>
         <Layout.Sider
@@ -83,13 +84,20 @@ export default function Shell() {
           theme="light"
           aria-label={t('menu')}
         >
-          <nav aria-label={t('menu')}>
-            <Menu
-              mode="inline"
-              selectedKeys={selected}
-              items={items}
-              onClick={() => window.innerWidth < 768 && setCollapsed(true)}
-            />
+          <nav aria-label={t('menu')} className="side-nav" hidden={collapsed}>
+            <ul>
+              {items.map((i) => (
+                <li key={i.key}>
+                  <Link
+                    to={i.key}
+                    aria-current={selected.includes(i.key) ? 'page' : undefined}
+                    onClick={() => window.innerWidth < 768 && setCollapsed(true)}
+                  >
+                    {t(i.label)}
+                  </Link>
+                </li>
+              ))}
+            </ul>
           </nav>
         </Layout.Sider>
         <Layout.Content>
