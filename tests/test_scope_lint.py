@@ -21,12 +21,19 @@ SCOPED = {
     "ApiToken",
     "Framework",
     "FrameworkNode",
+    # index scoring
+    "AssessmentRound",
+    "AssessmentSheet",
+    "Score",
+    "ScoreEvidence",
+    "OfficialResult",
 }
 
 # Modules that may select scoped tables: the scoping module, writers of setup data, and credential checks
 # (which run before there is a principal to scope by).
 ALLOWED_MODULES = {
     "api/authz/scope.py",
+    "api/authz/scope_scoring.py",  # the scoring part of the scoping module, re-exported by scope.py
     "api/cli.py",
     "api/auth/service.py",
     "api/migrate.py",

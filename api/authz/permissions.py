@@ -34,6 +34,16 @@ class Permission(StrEnum):
     portal_manage = "portal:manage"
     imports_run = "imports:run"
     dashboards_read = "dashboards:read"
+    # Index scoring (chấm điểm chỉ số CCHC)
+    assessments_read = (
+        "assessments:read"  # a unit's sheets and scores (before publication: unit + those above)
+    )
+    assessments_edit = "assessments:edit"  # fill the unit's self-assessment
+    assessments_submit = "assessments:submit"  # the unit head submits the sheet
+    assessments_appraise = "assessments:appraise"  # tổ thẩm định: accept / adjust / return (above the unit)
+    assessments_approve = "assessments:approve"  # the leader approves the appraised results
+    assessments_manage = "assessments:manage"  # open rounds, publish, reopen, import official results
+    results_read = "results:read"  # published results and rankings (also for integration tokens)
 
 
 P = Permission
@@ -46,6 +56,8 @@ _READ_BUSINESS = {
     P.evidence_read,
     P.reports_read,
     P.dashboards_read,
+    P.assessments_read,
+    P.results_read,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -64,9 +76,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     # Phòng Nội vụ: runs the plan for its unit's whole subtree.
-    Role.district_admin: frozenset(set(Permission) - {P.reports_approve}),
-    # Chủ tịch / Phó Chủ tịch: reads the subtree, approves the district report.
-    Role.leader: frozenset(_READ_BUSINESS | {P.users_read, P.reports_approve, P.comments_write}),
+    Role.district_admin: frozenset(set(Permission) - {P.reports_approve, P.assessments_approve}),
+    # Chủ tịch / Phó Chủ tịch: reads the subtree, approves the district report and the appraised index results.
+    Role.leader: frozenset(
+        _READ_BUSINESS | {P.users_read, P.reports_approve, P.assessments_approve, P.comments_write}
+    ),
     # Thủ trưởng / Chủ tịch UBND xã: everything of its own unit, submits for it.
     Role.unit_head: frozenset(
         _READ_BUSINESS
@@ -79,11 +93,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.evidence_delete,
             P.reports_edit,
             P.reports_submit,
+            P.assessments_edit,
+            P.assessments_submit,
         }
     ),
     # Công chức: works its unit's assignments, evidence and report drafts; cannot submit.
     Role.unit_officer: frozenset(
-        _READ_BUSINESS | {P.assignments_edit, P.comments_write, P.evidence_upload, P.reports_edit}
+        _READ_BUSINESS
+        | {P.assignments_edit, P.comments_write, P.evidence_upload, P.reports_edit, P.assessments_edit}
     ),
     # Thường trực Huyện ủy, HĐND, MTTQ: read-only.
     Role.observer: frozenset(_READ_BUSINESS),

@@ -662,3 +662,21 @@ def nodes_cloned_from(node_ids: set[int] | list[int], framework_ids: list[int] |
 # The user queries of this module; older names kept for callers.
 visible_users = visible_accounts
 get_user = get_account
+
+
+# Index scoring lives in its own file of this module (rounds, sheets, scores, official results).
+from api.authz.scope_scoring import (  # noqa: E402, F401
+    candidate_units,
+    get_round,
+    get_round_readable,
+    get_sheet,
+    round_nodes,
+    round_sheets,
+    score_evidence_links,
+    score_evidence_rows,
+    sheet_scores,
+    strictly_below_condition,
+    visible_official_results,
+    visible_rounds,
+    visible_sheets,
+)

@@ -59,6 +59,59 @@ class FormulaSpec(BaseModel):
     thresholds: Annotated[list[Threshold], Field(min_length=1)]
 
 
+class ScoringOption(BaseModel):
+    """One choice of an "options" rule: label → points (negative points are deductions, điểm trừ)."""
+
+    model_config = _STRICT
+
+    label: Text
+    label_en: Text | None = None
+    points: float
+
+
+class ScoringThreshold(BaseModel):
+    """One step of a "thresholds" rule: a measured value ≥ ``min_value`` (inclusive) earns ``points``."""
+
+    model_config = _STRICT
+
+    min_value: float
+    points: float
+
+
+class ScoringSpec(BaseModel):
+    """The scoring rule as data (cách chấm điểm), applied by ``api.scoring.rules``.
+
+    - ``options``: the unit picks one option, its points are the score;
+    - ``thresholds``: the unit enters a measured value (e.g. a % of records on time), the highest step whose
+      ``min_value`` it reaches gives the points; below every step → ``min_points``;
+    - ``deduction``: ``start_points`` minus ``per_unit`` for each counted item (e.g. each late report), never
+      below ``min_points``;
+    - ``manual``: points typed by the unit within ``[min_points, max_points]``.
+    """
+
+    model_config = _STRICT
+
+    kind: Literal["options", "thresholds", "deduction", "manual"]
+    options: Annotated[list[ScoringOption], Field(min_length=1)] | None = None
+    thresholds: Annotated[list[ScoringThreshold], Field(min_length=1)] | None = None
+    value_label: Text | None = None  # what is measured, e.g. "Tỷ lệ hồ sơ giải quyết đúng hạn"
+    value_unit: Annotated[str, Field(max_length=20)] | None = None  # e.g. "%"
+    start_points: float | None = None
+    per_unit: Annotated[float, Field(gt=0)] | None = None
+    min_points: float = 0
+
+
+class Applicability(BaseModel):
+    """Which units a framework version scores: levels and kinds (an empty list = any)."""
+
+    model_config = _STRICT
+
+    levels: list[Literal["province", "district", "commune"]] = Field(default_factory=list)
+    kinds: list[Literal["people_committee", "department", "public_service_unit", "office", "other"]] = Field(
+        default_factory=list
+    )
+
+
 class RankingBand(BaseModel):
     """Nhóm xếp loại. ``min_percent`` is inclusive, ``max_percent`` exclusive; ``None`` = open end."""
 
@@ -88,6 +141,7 @@ class FrameworkMeta(BaseModel):
     scale: Annotated[float, Field(gt=0)]
     root_sum_equals_scale: bool = False
     ranking_bands: list[RankingBand] = Field(default_factory=list)
+    applicability: Applicability | None = None
     provenance: Text
 
 
@@ -106,6 +160,7 @@ class NodeDoc(BaseModel):
     scoring_method: ScoringMethod
     scoring_rule: Text | None = None
     formula: FormulaSpec | None = None
+    scoring: ScoringSpec | None = None
     expected_evidence: Text | None = None  # tài liệu kiểm chứng
     children_sum: bool = True
     verified: bool

@@ -83,6 +83,14 @@ def dump_document(doc: FrameworkDoc) -> dict[str, Any]:
     meta = _prune(doc.framework.model_dump(mode="json"), _KEEP_NULL_META)
     meta["ranking_bands"] = [_prune(b, _KEEP_NULL_BAND) for b in meta["ranking_bands"]]
     nodes = [_prune(n.model_dump(mode="json"), _KEEP_NULL_NODE) for n in tree_order(doc.nodes)]
+    for n in nodes:
+        if n.get("scoring"):
+            rule = _prune(n["scoring"], set())
+            if rule.get("options"):
+                rule["options"] = [_prune(o, set()) for o in rule["options"]]
+            n["scoring"] = rule
+    if meta.get("applicability") is None:
+        meta.pop("applicability", None)
     return {"format_version": doc.format_version, "framework": meta, "nodes": nodes}
 
 

@@ -27,6 +27,7 @@ META_FIELDS = (
     "scale",
     "root_sum_equals_scale",
     "ranking_bands",
+    "applicability",
     "provenance",
 )
 NODE_FIELDS = (
@@ -38,6 +39,7 @@ NODE_FIELDS = (
     "scoring_method",
     "scoring_rule",
     "formula",
+    "scoring",
     "expected_evidence",
     "children_sum",
     "verified",
@@ -58,6 +60,7 @@ def meta_values(meta: FrameworkMeta) -> dict[str, Any]:
         "scale": meta.scale,
         "root_sum_equals_scale": meta.root_sum_equals_scale,
         "ranking_bands": [b.model_dump(mode="json") for b in meta.ranking_bands],
+        "applicability": meta.applicability.model_dump(mode="json") if meta.applicability else {},
         "provenance": meta.provenance,
     }
 
@@ -73,6 +76,7 @@ def node_values(node: NodeDoc) -> dict[str, Any]:
         "scoring_method": ScoringMethod(node.scoring_method),
         "scoring_rule": node.scoring_rule,
         "formula": node.formula.model_dump(mode="json") if node.formula else None,
+        "scoring": node.scoring.model_dump(mode="json", exclude_none=True) if node.scoring else None,
         "expected_evidence": node.expected_evidence,
         "children_sum": node.children_sum,
         "verified": node.verified,
@@ -133,11 +137,14 @@ def refresh_paths(nodes: Sequence[FrameworkNode]) -> None:
 def to_document(framework: Framework, nodes: Sequence[FrameworkNode]) -> FrameworkDoc:
     """The file-format document of a stored framework (validated again on the way out)."""
     code_of = {n.id: n.code for n in nodes}
+    meta = {f: _plain(getattr(framework, f)) for f in META_FIELDS}
+    if not meta.get("applicability"):
+        meta["applicability"] = None  # stored as {} when the file says nothing
     data = {
         "format_version": 1,
         "framework": {
             "code": framework.code,
-            **{f: _plain(getattr(framework, f)) for f in META_FIELDS},
+            **meta,
         },
         "nodes": [
             {

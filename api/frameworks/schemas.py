@@ -41,6 +41,10 @@ class FrameworkRead(BaseModel):
     scale: float
     root_sum_equals_scale: bool
     ranking_bands: list[RankingBandRead]
+    applicability: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Đơn vị áp dụng: {levels, kinds} (rỗng = mọi đơn vị) / which unit levels and kinds it scores",
+    )
     provenance: str | None
     owner_unit_id: int | None
     cloned_from_id: int | None
@@ -79,6 +83,9 @@ class FrameworkNodeRead(BaseModel):
     scoring_method: ScoringMethod
     scoring_rule: str | None
     formula: dict[str, Any] | None
+    scoring: dict[str, Any] | None = Field(
+        default=None, description="Cách chấm điểm dạng dữ liệu / the scoring rule as data (api.scoring.rules)"
+    )
     expected_evidence: str | None
     children_sum: bool
     verified: bool

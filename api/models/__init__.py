@@ -29,10 +29,23 @@ from api.models.report import (
     ReportStatus,
     ReportTemplate,
 )
+from api.models.scoring import (
+    AppraisalState,
+    AssessmentRound,
+    AssessmentSheet,
+    OfficialResult,
+    RoundStatus,
+    Score,
+    ScoreEvidence,
+    SheetStatus,
+)
 from api.models.user import ApiToken, AuthSession, LoginThrottle, Membership, RefreshToken, Role, User
 
 __all__ = [
     "ApiToken",
+    "AppraisalState",
+    "AssessmentRound",
+    "AssessmentSheet",
     "Assignment",
     "AssignmentComment",
     "AssignmentStatus",
@@ -50,6 +63,7 @@ __all__ = [
     "IdempotencyRecord",
     "LoginThrottle",
     "Membership",
+    "OfficialResult",
     "OrgUnit",
     "PeriodKind",
     "Plan",
@@ -66,7 +80,11 @@ __all__ = [
     "ReportTemplate",
     "ReportingPeriod",
     "Role",
+    "RoundStatus",
+    "Score",
+    "ScoreEvidence",
     "ScoringMethod",
+    "SheetStatus",
     "SuccessionKind",
     "Task",
     "TaskNode",

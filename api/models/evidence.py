@@ -11,6 +11,7 @@ class EvidenceOwner(StrEnum):
     assignment = "assignment"
     plan = "plan"
     report = "report"
+    sheet = "sheet"  # phiếu tự đánh giá (assessment sheet)
 
 
 class Evidence(SQLModel, table=True):

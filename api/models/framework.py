@@ -43,6 +43,9 @@ class Framework(Versioned, SQLModel, table=True):
     scale: float = Field(default=100)
     root_sum_equals_scale: bool = Field(default=False)
     ranking_bands: list[dict[str, Any]] = json_field(list)
+    # Which units this version scores: {"levels": [...], "kinds": [...]} (empty list = any); years are
+    # valid_from_year..valid_to_year.
+    applicability: dict[str, Any] = json_field(dict)
     provenance: str | None = Field(default=None, sa_type=sa.Text)
     owner_unit_id: int | None = Field(default=None, foreign_key="org_unit.id", index=True)
     cloned_from_id: int | None = Field(default=None, foreign_key="framework.id")
@@ -72,6 +75,8 @@ class FrameworkNode(SQLModel, table=True):
     scoring_method: ScoringMethod = enum_field(ScoringMethod, default=ScoringMethod.self_assessed)
     scoring_rule: str | None = Field(default=None, sa_type=sa.Text)
     formula: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    # The scoring rule as data the UI applies (options / thresholds / deduction / manual): api.scoring.rules.
+    scoring: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     expected_evidence: str | None = Field(default=None, sa_type=sa.Text)
     children_sum: bool = Field(default=True)
     verified: bool = Field(default=False)
