@@ -182,7 +182,57 @@ def _check_node(entry: _Entry, node: NodeDoc) -> list[NodeError]:
                             location=f"{loc}.formula.thresholds[{i}].points",
                         )
                     )
+    if node.scoring is not None:
+        errors.extend(_check_scoring(node, loc))
     return errors
+
+
+def _check_scoring(node: NodeDoc, loc: str) -> list[NodeError]:
+    """The scoring rule must be usable and stay within ``[min_points, max_points]`` (never clamped later)."""
+    from api.scoring.points import PointsError
+    from api.scoring.rules import check_rule, rule_of
+
+    assert node.scoring is not None
+    spec = node.scoring
+    needs = {"options": spec.options, "thresholds": spec.thresholds}
+    if spec.kind in needs and not needs[spec.kind]:
+        return [
+            node_error(
+                "bad_scoring",
+                f"Mục {node.code}: cách chấm “{spec.kind}” cần danh sách “{spec.kind}”.",
+                f"Node {node.code}: a '{spec.kind}' rule needs its '{spec.kind}' list.",
+                node_code=node.code,
+                field=f"scoring.{spec.kind}",
+                location=f"{loc}.scoring.{spec.kind}",
+            )
+        ]
+    if node.scoring_method == "survey":
+        return [
+            node_error(
+                "bad_scoring",
+                f"Mục {node.code} chấm qua điều tra xã hội học nên không có cách tự chấm điểm.",
+                f"Node {node.code} is survey-scored: it cannot have a self-scoring rule.",
+                node_code=node.code,
+                field="scoring",
+                location=f"{loc}.scoring",
+            )
+        ]
+    try:
+        problems = check_rule(rule_of(spec.model_dump(mode="json"), None, node.max_points))
+    except PointsError:
+        problems = ["điểm có quá ba chữ số thập phân / more than three decimals"]
+    return [
+        node_error(
+            "bad_scoring",
+            f"Mục {node.code}: cách chấm điểm không hợp lệ ({p}); điểm phải nằm trong khoảng từ điểm tối thiểu "
+            "đến điểm tối đa của mục.",
+            f"Node {node.code}: invalid scoring rule ({p}); points must lie between min_points and max_points.",
+            node_code=node.code,
+            field="scoring",
+            location=f"{loc}.scoring",
+        )
+        for p in problems
+    ]
 
 
 def _noun(level_names: Iterable[str], fallback: str) -> str:
