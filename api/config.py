@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     as_of_date: date | None = None
     timezone: str = "Asia/Ho_Chi_Minh"
     max_upload_mb: int = 50
+    # Request bodies of every non-upload route (api/edge.py); /api/v1/auth/… gets the small one.
+    max_body_kb: int = Field(default=1024, ge=1)
+    auth_max_body_kb: int = Field(default=16, ge=1)
     storage_backend: Literal["local", "s3"] = "local"
     s3_bucket: str = ""
     s3_endpoint_url: str | None = None

@@ -21,6 +21,7 @@ from api.auth.router import router as auth_router
 from api.auth.tokens_router import router as tokens_router
 from api.config import Settings, get_settings
 from api.db import get_engine
+from api.edge import EdgeMiddleware, upload_matcher
 from api.errors import Problem, install_error_handlers, problem_response
 from api.health import router as health_router
 from api.middleware import CSP, RequestContextMiddleware
@@ -28,6 +29,17 @@ from api.org_units.router import router as org_units_router
 from api.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
+API_DESCRIPTION = """
+**Văn bản / text.** Mọi chuỗi gửi lên (JSON, tham số truy vấn, ô của tệp nhập) được chuẩn hóa Unicode NFC. Chuỗi có
+ký tự điều khiển C0/C1 (trừ tab, xuống dòng, CR), ký tự không hợp lệ trong XML (U+FFFE, U+FFFF, surrogate lẻ) hoặc
+ký tự điều khiển chiều văn bản (U+202A–U+202E, U+2066–U+2069) bị **từ chối** (422, lỗi theo trường `invalid_text`),
+không bị xóa âm thầm. Every string sent (JSON, query parameters, import cells) is normalised to NFC; a string holding
+a C0/C1 control other than tab/LF/CR, a non-XML character or a bidi override/isolate is refused with a field error
+(422 `invalid_text`), never silently stripped. Exports drop such characters from older rows.
+
+**Kích thước / sizes.** JSON bodies: `PARSIPAS_MAX_BODY_KB` (default 1024 KB), `/auth/…`: `PARSIPAS_AUTH_MAX_BODY_KB`
+(16 KB), nesting ≤ 64 levels; larger → 413 problem+json. Uploads (multipart): their own caps.
+"""
 ROOT = Path(__file__).resolve().parent.parent
 
 PROTECTED_ROUTERS: list[APIRouter] = [
@@ -77,6 +89,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app = FastAPI(
         title="parsipas",
         summary="Theo dõi kế hoạch nâng cao PAR INDEX và SIPAS / PAR INDEX & SIPAS improvement plans",
+        description=API_DESCRIPTION,
         version=__version__,
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,
@@ -127,6 +140,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     api.include_router(protected)
     app.include_router(api)
 
+    app.add_middleware(
+        EdgeMiddleware,
+        max_body=settings.max_body_kb * 1024,
+        auth_max_body=settings.auth_max_body_kb * 1024,
+        is_upload=upload_matcher(app),
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

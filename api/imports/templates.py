@@ -28,6 +28,7 @@ from api.authz.principal import Principal
 from api.config import get_settings
 from api.imports.kinds.base import Column, Context, Kind
 from api.imports.parsing import NEUTRALISED
+from api.text import for_document
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INJECTION_START = NEUTRALISED
@@ -39,7 +40,9 @@ MAX_VALIDATED_ROWS = 5000
 
 
 def neutralise(value: str | None) -> str | None:
-    """CSV export: ``=SUM(A1)`` → ``'=SUM(A1)`` so a spreadsheet shows it as text."""
+    """CSV export: ``=SUM(A1)`` → ``'=SUM(A1)`` so a spreadsheet shows it as text; characters no document may
+    hold are dropped."""
+    value = for_document(value) if value else value
     if value and value.startswith(INJECTION_START):
         return "'" + value
     return value
@@ -65,7 +68,7 @@ def _context(
 def _string_cell(ws: Any, row: int, column: int, value: str | None) -> Cell:
     cell: Cell = ws.cell(row=row, column=column)
     if value is not None:
-        cell.value = value
+        cell.value = for_document(value)
         cell.data_type = "s"  # never a formula, even when the text starts with "="
     return cell
 

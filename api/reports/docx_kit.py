@@ -12,6 +12,8 @@ from docx.shared import Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from api.text import for_document
+
 FONT = "Times New Roman"
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 BODY_ANCHOR = "NOI_DUNG"
@@ -54,8 +56,8 @@ def write(
     italic: bool | None = None,
     align: Any = None,
 ) -> Paragraph:
-    """Add ``text`` as one run (newlines become line breaks)."""
-    run = paragraph.add_run(text)
+    """Add ``text`` as one run (newlines become line breaks); characters no document may hold are dropped."""
+    run = paragraph.add_run(for_document(text))
     set_run_font(run, size, bold, italic)
     if align is not None:
         paragraph.alignment = align
@@ -167,7 +169,7 @@ def replace_placeholders(doc: DocumentObject, values: dict[str, str]) -> None:
         runs = p.runs
         if not runs:
             continue
-        runs[0].text = new
+        runs[0].text = for_document(new)
         for r in runs[1:]:
             r.text = ""
         parent = p._p.getparent()

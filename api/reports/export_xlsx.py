@@ -10,6 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from api.reports.document import ReportDocument
 from api.reports.export_docx import BUCKET_ROWS
+from api.text import for_document
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
@@ -17,9 +18,12 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def safe(value: Any) -> Any:
-    """A text cell never starts a formula (CSV/XLSX injection): ``'=1+1`` stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """A text cell never starts a formula (CSV/XLSX injection): ``'=1+1`` stays text; characters no workbook may
+    hold are dropped (a row stored before the text policy must not break the export)."""
+    if isinstance(value, str):
+        value = for_document(value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 
