@@ -164,13 +164,14 @@ def seed(session: Session | None = None) -> bool:
 
 
 def _seed_optional(session: Session, units: dict[str, OrgUnit], settings: Any) -> None:
-    """Frameworks and the plan, once their modules exist."""
+    """Frameworks, the plan, reporting periods and the index round, once their modules exist."""
     import importlib
 
     for module, func in (
         ("api.frameworks.seed", "seed_frameworks"),
         ("api.plans.seed", "seed_plan"),
         ("api.reports.seed", "seed_periods"),
+        ("api.scoring.seed", "seed_round"),
     ):
         try:
             mod = importlib.import_module(module)

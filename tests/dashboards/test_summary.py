@@ -93,7 +93,12 @@ def test_summary_matches_database(client: TestClient, session: Session, auth) ->
     assert all(v > 0 for v in s["buckets"].values())
     assert sum(u["total"] for u in s["by_unit"]) == total
     assert sum(p["total"] for p in s["by_plan"]) == total
-    assert {a["framework_code"] for a in s["by_area"]} == {"PAR_INDEX_TINH_876", "SIPAS_QD1001"}
+    assert {a["framework_code"] for a in s["by_area"]} == {
+        "PAR_INDEX_TINH_876",
+        "SIPAS_QD1001",
+        "VD_CHI_SO_CCHC_XA",
+        "VD_CHI_SO_CCHC_HUYEN",
+    }
     assert (
         s["lagging_units"] and s["lagging_units"][0]["on_time_rate"] <= s["lagging_units"][-1]["on_time_rate"]
     )

@@ -1,4 +1,5 @@
-"""Consistency checks for the demo YAML data (api/demo/data): units tree and the Bình Gia 2024 plan."""
+"""Consistency checks for the demo data: units tree, the Bình Gia 2024 plan (YAML) and the 2024 commune index round
+(seeded into the test database)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,26 @@ LEVELS = {"province", "district", "commune"}
 KINDS = {"people_committee", "department", "public_service_unit", "office", "other"}
 SUCCESSION_KINDS = {"merged_into", "split_from", "renamed_to"}
 ALIASES = {"ALL_DEPARTMENTS", "ALL_COMMUNES"}
-FRAMEWORKS = {"PAR_INDEX_TINH_876", "SIPAS_QD1001"}
+FRAMEWORK_DIR = Path(__file__).resolve().parents[2] / "api" / "frameworks" / "data"
+EXAMPLES = {
+    "VD_CHI_SO_CCHC_XA": "local_index_commune_example.yaml",
+    "VD_CHI_SO_CCHC_HUYEN": "local_index_district_example.yaml",
+}
+FRAMEWORKS = {"PAR_INDEX_TINH_876", "SIPAS_QD1001", *EXAMPLES}
 PAR_FIELDS = [str(i) for i in range(1, 9)]
+
+
+def _leaf_codes(file_name: str) -> set[str]:
+    nodes = yaml.safe_load((FRAMEWORK_DIR / file_name).read_text(encoding="utf-8"))["nodes"]
+    parents = {n["parent"] for n in nodes}
+    return {n["code"] for n in nodes if n["code"] not in parents}
+
+
 ALLOWED_NODES = {
     "PAR_INDEX_TINH_876": {*PAR_FIELDS, "3.1", "7.1"},
     "SIPAS_QD1001": {"A", *(f"A.{i}" for i in range(1, 6)), "B", *(f"B.{i}" for i in range(1, 10))},
+    # the example frameworks score leaves, so tasks link to leaves (points at risk counts their points)
+    **{code: _leaf_codes(name) for code, name in EXAMPLES.items()},
 }
 SIPAS_FACTORS = {f"A.{i}" for i in range(1, 6)}
 PERIODS = {"Q1", "Q2", "Q3", "Q4", "H1", "H2", "Y"}
@@ -292,6 +308,23 @@ def test_criteria_nodes_allowed(plan_doc: dict) -> None:
             assert c["node"] in ALLOWED_NODES[c["framework"]], f"{t['label']}: node {c['node']!r}"
 
 
+def test_commune_framework_links(plan_doc: dict, units: dict[str, dict]) -> None:
+    """Tasks link to commune-framework leaves only where communes work on them; some leaves stay uncovered."""
+    covered: set[str] = set()
+    for t in plan_doc["tasks"]:
+        nodes = _nodes(t, "VD_CHI_SO_CCHC_XA")
+        if nodes:
+            coord = t.get("coordinating", [])
+            assert "ALL_COMMUNES" in coord or units[t["lead"]]["level"] == "commune", t["label"]
+            covered |= nodes
+        if _nodes(
+            t, "VD_CHI_SO_CCHC_HUYEN"
+        ):  # the district example scores departments (a draft: no commune task)
+            assert "ALL_COMMUNES" not in t.get("coordinating", []), t["label"]
+    leaves = ALLOWED_NODES["VD_CHI_SO_CCHC_XA"]
+    assert 20 <= len(covered) < len(leaves)  # covered, and a few "not covered" for points at risk
+
+
 def test_every_par_field_has_two_tasks(plan_doc: dict) -> None:
     per_field = Counter()
     for t in plan_doc["tasks"]:
@@ -334,3 +367,154 @@ def test_deadlines(plan_doc: dict) -> None:
             pytest.fail(f"{t['label']}: unknown deadline kind {d['kind']!r}")
     assert set(kinds) == {"date", "period", "recurring"}
     assert rhythms == RHYTHMS
+
+
+# ---------------------------------------------------------------------------------------------- index round 2024
+
+
+def _round_rows(session):  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    from api.models import AssessmentRound, AssessmentSheet, OrgUnit
+
+    rnd = session.exec(
+        select(AssessmentRound).where(AssessmentRound.name == "Đánh giá Chỉ số CCHC cấp xã năm 2024")
+    ).one()
+    sheets = session.exec(
+        select(AssessmentSheet, OrgUnit)
+        .join(OrgUnit, OrgUnit.id == AssessmentSheet.unit_id)
+        .where(AssessmentSheet.round_id == rnd.id)
+    ).all()
+    return rnd, {u.code: sh for sh, u in sheets}
+
+
+def test_round_2024_covers_the_communes_in_every_state(session, units: dict[str, dict]) -> None:  # type: ignore[no-untyped-def]
+    from api.models import Framework, OrgUnit, RoundStatus, SheetStatus
+
+    rnd, sheets = _round_rows(session)
+    fw = session.get(Framework, rnd.framework_id)
+    owner = session.get(OrgUnit, rnd.owner_unit_id)
+    assert (fw.code, owner.code, rnd.year, rnd.status) == (
+        "VD_CHI_SO_CCHC_XA",
+        "LS.BG",
+        2024,
+        RoundStatus.open,
+    )
+    assert (rnd.self_start_date, rnd.self_end_date) == (dt.date(2024, 9, 16), dt.date(2024, 10, 31))
+    assert (rnd.appraisal_start_date, rnd.appraisal_end_date) == (dt.date(2024, 9, 16), dt.date(2024, 11, 30))
+    communes = {
+        c for c, u in units.items()
+        if u["level"] == "commune" and u.get("parent") == "LS.BG" and _valid_during(u, YEAR_START, YEAR_END)
+    }  # fmt: skip
+    assert set(sheets) == communes and len(communes) == 19
+    states = Counter(sh.status for sh in sheets.values())
+    assert set(states) == set(SheetStatus) - {SheetStatus.published}, states
+    for later in (
+        SheetStatus.submitted,
+        SheetStatus.under_appraisal,
+        SheetStatus.appraised,
+        SheetStatus.approved,
+    ):
+        assert states[later] >= 2, later  # enough for a meaningful ranking
+    assert sheets["LS.BG.X.HOATHAM"].status == SheetStatus.in_progress
+    assert sheets["LS.BG.X.TANVAN"].status == SheetStatus.submitted
+    returned = [sh for sh in sheets.values() if sh.status == SheetStatus.returned]
+    assert all(sh.return_reason for sh in returned)
+    for sh in sheets.values():
+        if sh.status in (SheetStatus.appraised, SheetStatus.approved):
+            assert sh.appraised_at and sh.appraised_by_id
+        if sh.status == SheetStatus.approved:
+            assert sh.approved_at and sh.approved_by_id
+
+
+def test_round_2024_scores_follow_the_rules_and_add_up_exactly(session) -> None:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from sqlmodel import func, select
+
+    from api.models import AppraisalState, FrameworkNode, Score, SheetStatus
+    from api.scoring.points import from_milli
+    from api.scoring.rules import evaluate, rule_of
+
+    rnd, sheets = _round_rows(session)
+    nodes = {
+        n.id: n
+        for n in session.exec(
+            select(FrameworkNode).where(FrameworkNode.framework_id == rnd.framework_id)
+        ).all()
+    }
+    parents = {n.parent_id for n in nodes.values()}
+    leaves = {i for i in nodes if i not in parents}
+    by_sheet: dict[int, list] = {}
+    for sc in session.exec(select(Score).where(Score.sheet_id.in_([s.id for s in sheets.values()]))).all():  # type: ignore[union-attr]
+        by_sheet.setdefault(sc.sheet_id, []).append(sc)
+    for code, sh in sheets.items():
+        scores = by_sheet.get(sh.id, [])
+        if sh.status == SheetStatus.not_started:
+            assert scores == [], code
+            continue
+        assert {s.node_id for s in scores} <= leaves
+        complete = {s.node_id for s in scores} == leaves
+        assert complete == (code not in ("LS.BG.X.HOATHAM", "LS.BG.X.HOABINH")), code  # partly scored ones
+        for s in scores:
+            n = nodes[s.node_id]
+            rule = rule_of(n.scoring, n.formula, n.max_points)
+            manual = None if not s.manual else str(from_milli(s.self_points_milli))
+            assert evaluate(rule, option_index=s.option_index, measured_value=s.measured_value,
+                            manual_points=manual) == (s.self_points_milli, not s.manual), (code, n.code)  # fmt: skip
+            assert s.explanation  # no evidence files in the demo ⇒ giải trình
+            if s.appraisal_state == AppraisalState.adjusted:
+                assert s.appraisal_reason and s.appraised_points_milli < s.self_points_milli
+            if s.appraisal_state == AppraisalState.accepted:
+                assert s.appraised_points_milli == s.self_points_milli
+        states = Counter(s.appraisal_state for s in scores)
+        if sh.status == SheetStatus.under_appraisal:
+            assert states[AppraisalState.adjusted] and states[AppraisalState.pending], code
+        if sh.status in (SheetStatus.appraised, SheetStatus.approved):
+            assert states[AppraisalState.pending] == 0 and states[AppraisalState.adjusted], code
+        if sh.status == SheetStatus.returned:
+            assert states[AppraisalState.returned] >= 1 and all(
+                s.appraisal_reason for s in scores if s.appraisal_state == AppraisalState.returned
+            )
+        # the SQL total equals the exact Decimal sum, and stays within the 100-point scale
+        sql_self, sql_appraised = session.exec(
+            select(func.sum(Score.self_points_milli), func.sum(Score.appraised_points_milli)).where(
+                Score.sheet_id == sh.id
+            )
+        ).one()
+        assert from_milli(sql_self) == sum((from_milli(s.self_points_milli) for s in scores), Decimal(0))
+        assert Decimal(0) < from_milli(sql_self) <= Decimal(100)
+        if sh.status == SheetStatus.approved:
+            assert from_milli(sql_appraised) == sum(
+                (from_milli(s.appraised_points_milli) for s in scores), Decimal(0)
+            )
+    # pinned so that a change to the demo's answers or the framework's points is a visible decision
+    hvt = by_sheet[sheets["LS.BG.X.HOANGVANTHU"].id]
+    assert sum(s.self_points_milli for s in hvt) == 97_000
+    assert sum(s.appraised_points_milli for s in hvt) == 90_750
+
+
+def test_round_2024_links_tasks_to_commune_leaves_and_seed_is_idempotent(session) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import func, select
+
+    from api.config import get_settings
+    from api.demo import seed as demo_seed
+    from api.models import Assignment, Framework, FrameworkNode, OrgUnit, Score, TaskNode
+    from api.scoring.seed import link_example_criteria
+
+    linked = session.exec(
+        select(func.count(func.distinct(Assignment.id)))
+        .join(TaskNode, TaskNode.task_id == Assignment.task_id)
+        .join(FrameworkNode, FrameworkNode.id == TaskNode.node_id)
+        .join(Framework, Framework.id == FrameworkNode.framework_id)
+        .join(OrgUnit, OrgUnit.id == Assignment.unit_id)
+        .where(Framework.code == "VD_CHI_SO_CCHC_XA", OrgUnit.code == "LS.BG.X.HOATHAM")
+    ).one()
+    assert linked >= 20  # Hoa Thám's own assignments carry commune-framework points
+    counts = [session.exec(select(func.count()).select_from(t)).one() for t in (Score, TaskNode)]
+    assert link_example_criteria(session) == 0
+    demo_seed._seed_optional(
+        session, {u.code: u for u in session.exec(select(OrgUnit)).all()}, get_settings()
+    )
+    assert [session.exec(select(func.count()).select_from(t)).one() for t in (Score, TaskNode)] == counts
+    session.rollback()

@@ -91,8 +91,9 @@ def test_schema_is_valid_draft_2020_12() -> None:
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
 
 
-def test_three_shipped_files() -> None:
+def test_four_shipped_files() -> None:
     assert shipped_ids() == [
+        "local_index_commune_example.yaml",
         "local_index_district_example.yaml",
         "par_index_province_qd876.yaml",
         "sipas_qd1001.yaml",
@@ -164,6 +165,47 @@ def test_local_example_is_a_draft_and_unverified() -> None:
     assert not any(b.verified for b in meta.ranking_bands)
     roots = [n for n in doc.nodes if n.parent is None]
     assert len(roots) == 8 and sum(n.max_points or 0 for n in roots) == pytest.approx(100)
+    assert meta.applicability is not None and meta.applicability.levels == ["district"]
+    assert "department" in meta.applicability.kinds and "people_committee" not in meta.applicability.kinds
+
+
+def test_commune_example_scores_every_leaf_by_a_rule() -> None:
+    """Published (communes read it), unverified, 100 points in exact sums, a scoring rule on every leaf."""
+    from api.scoring.points import to_milli
+    from api.scoring.rules import check_rule, evaluate, rule_of
+
+    doc = load_file(Path(SCHEMA_PATH.parent, "data", "local_index_commune_example.yaml"))
+    meta = doc.framework
+    assert (meta.code, meta.kind, meta.status) == ("VD_CHI_SO_CCHC_XA", "local_index", "published")
+    assert "Ví dụ" in meta.name and meta.root_sum_equals_scale and meta.scale == 100
+    assert meta.applicability is not None and meta.applicability.levels == ["commune"]
+    assert not any(n.verified for n in doc.nodes) and all(
+        "minh họa" in (n.source_note or "") for n in doc.nodes
+    )
+    roots = [n for n in doc.nodes if n.parent is None]
+    assert len(roots) == 7 and sum(to_milli(n.max_points) for n in roots) == 100_000
+    parents = {n.parent for n in doc.nodes}
+    leaves = [n for n in doc.nodes if n.code not in parents]
+    assert 40 <= len(leaves) <= 50
+    for n in doc.nodes:  # children add up exactly (in milli-points, no float tolerance)
+        kids = [c for c in doc.nodes if c.parent == n.code]
+        if kids:
+            assert sum(to_milli(c.max_points) for c in kids) == to_milli(n.max_points), n.code
+    kinds = {n.scoring.kind for n in leaves if n.scoring}
+    assert all(n.scoring and n.scoring_rule for n in leaves)
+    assert kinds == {"options", "thresholds", "deduction", "manual"}
+    for n in leaves:
+        assert n.scoring is not None
+        rule = rule_of(n.scoring.model_dump(mode="json"), None, n.max_points)
+        assert check_rule(rule) == [], n.code
+    by_code = {n.code: n for n in leaves}
+    on_time = rule_of(by_code["6.3.1"].scoring.model_dump(mode="json"), None, 1)  # type: ignore[union-attr]
+    assert [evaluate(on_time, measured_value=v)[0] for v in ("98", "97.9", "90", "89.99")] == [
+        1000,
+        500,
+        500,
+        0,
+    ]
 
 
 # --- round trip ---
