@@ -22,10 +22,11 @@ frontend:
 	  cd frontend && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build; \
 	else echo "frontend: chưa có SPA (placeholder page)"; fi
 
-# Serve the API and the SPA on http://127.0.0.1:8000 with the Bình Gia demo data (PARSIPAS_* variables honoured).
+# Serve the API and the SPA on http://127.0.0.1:8000 with the Bình Gia demo data (PARSIPAS_* variables honoured;
+# PARSIPAS_DEMO=langson-2026 serves the two-tier province of 2026 instead, as of 15/10/2026).
 run: venv frontend
 	PARSIPAS_DEMO=$${PARSIPAS_DEMO:-1} \
-	PARSIPAS_AS_OF_DATE=$${PARSIPAS_AS_OF_DATE-$$( [ "$${PARSIPAS_DEMO:-1}" = "1" ] && echo 2024-10-15 )} \
+	PARSIPAS_AS_OF_DATE=$${PARSIPAS_AS_OF_DATE-$$(case "$${PARSIPAS_DEMO:-1}" in 1|binhgia-2024) echo 2024-10-15;; langson-2026) echo 2026-10-15;; esac)} \
 	$(BIN)/parsipas serve
 
 migrate: venv

@@ -33,13 +33,24 @@ def migrate() -> None:
 @app.command("seed-demo")
 def seed_demo(
     force_print: Annotated[bool, typer.Option(help="print the demo accounts again")] = False,
+    demo: Annotated[
+        str | None,
+        typer.Option(
+            help="binhgia-2024 | langson-2026 (comma-separated for both); default: PARSIPAS_DEMO or 1"
+        ),
+    ] = None,
 ) -> None:
-    """Load the Bình Gia demo data (idempotent)."""
-    from api.demo.seed import print_accounts, seed
+    """Load demo data (idempotent): the Bình Gia 2024 demo by default, or the one(s) named."""
+    from api.demo import catalog
 
-    created = seed()
+    try:
+        names = catalog.parse(demo or get_settings().demo) or [catalog.DEFAULT]
+    except ValueError as exc:
+        _fail(str(exc))
+        return
+    created = catalog.seed(names)
     if created or force_print:
-        print_accounts()
+        catalog.print_accounts(names if force_print else created)
     else:
         typer.echo("Dữ liệu mẫu đã có sẵn / demo data already present.")
 
@@ -61,11 +72,10 @@ def serve(
     except SettingsError as exc:
         _fail(str(exc))
     upgrade(settings.database_url)
-    if settings.demo:
-        from api.demo.seed import print_accounts, seed
+    if settings.demos:
+        from api.demo import catalog
 
-        if seed():
-            print_accounts()
+        catalog.print_accounts(catalog.seed(settings.demos))
     n = workers or settings.workers
     h, p = host or settings.host, port or settings.port
     typer.echo(f"parsipas: http://{h}:{p}/  (API: http://{h}:{p}/api/docs)")

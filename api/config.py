@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev", "dev-secret", "placeholder"}
@@ -21,7 +21,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PARSIPAS_", env_file=".env", extra="ignore")
 
     env: Literal["dev", "demo", "test", "production"] = "dev"
-    demo: bool = False
+    # Demo data to load at start: "0" (none), "1" = "binhgia-2024", "langson-2026", or several comma-separated
+    # (api/demo/catalog.py).
+    demo: str = "0"
     database_url: str = ""
     data_dir: Path = Path("data")
     host: str = "127.0.0.1"
@@ -67,6 +69,22 @@ class Settings(BaseSettings):
     frontend_dist: Path | None = None
     workers: int = 1
 
+    @field_validator("demo", mode="before")
+    @classmethod
+    def _demo_names(cls, value: object) -> str:
+        from api.demo.catalog import parse
+
+        text = ("1" if value else "0") if isinstance(value, bool) else str(value or "0")
+        parse(text)  # unknown names refuse to start
+        return text
+
+    @property
+    def demos(self) -> list[str]:
+        """The demo data sets named by ``demo`` (empty when off)."""
+        from api.demo.catalog import parse
+
+        return parse(self.demo)
+
     @model_validator(mode="after")
     def _defaults(self) -> "Settings":
         if not self.database_url:
@@ -75,7 +93,7 @@ class Settings(BaseSettings):
 
     @property
     def is_dev_like(self) -> bool:
-        return self.demo or self.env in ("dev", "demo", "test")
+        return bool(self.demos) or self.env in ("dev", "demo", "test")
 
     def effective_secret(self) -> str:
         """The signing key; outside dev/demo/test a missing or placeholder secret refuses to start."""

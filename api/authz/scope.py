@@ -456,8 +456,11 @@ def usernames_taken(usernames: Any) -> Any:
 
 
 def report_assignments(unit: OrgUnit, year: int, *, subtree: bool) -> SelectOfScalar[Assignment]:
-    """Assignments a report covers: the unit's own (unit report) or its whole subtree's (district report), in
-    the non-draft plans of the period's year. Joined to ``OrgUnit`` (the assignment's unit) and ``Plan``.
+    """Assignments a report covers: the unit's own (unit report) or its whole subtree's (aggregated report of the
+    unit owning the period: province, district or commune), in the non-draft plans of the period's year. The
+    aggregate counts only plans that reach the subtree through the owner (issued by the owner or above it): a
+    commune's own plan to its offices rolls up into the commune's report, not into the province's.
+    Joined to ``OrgUnit`` (the assignment's unit) and ``Plan``.
 
     Only for callers that already reached the report (``get_report``) or its unit with the report permission:
     the figures belong to the report, not to whoever looks at it, so they must not depend on the viewer.
@@ -471,7 +474,8 @@ def report_assignments(unit: OrgUnit, year: int, *, subtree: bool) -> SelectOfSc
         .where(col(Plan.year) == year, col(Plan.status) != PlanStatus.draft)
     )
     if subtree:
-        return stmt.where(col(OrgUnit.path).startswith(unit.path))
+        owners = [int(i) for i in unit.path.strip("/").split("/") if i] or [unit.id or 0]
+        return stmt.where(col(OrgUnit.path).startswith(unit.path), col(Plan.issuing_unit_id).in_(owners))
     return stmt.where(col(Assignment.unit_id) == unit.id)
 
 
@@ -493,9 +497,8 @@ def report_evidence(assignment_ids: Any) -> SelectOfScalar[Evidence]:
 
 
 def period_unit_reports(period_id: int, district: OrgUnit) -> SelectOfScalar[Report]:
-    """Unit-level reports of one period inside a district's subtree (the district report aggregates them).
-
-    Only after the caller reached the district report with ``get_report``.
+    """Unit-level reports of one period inside the owner's subtree (the aggregated report of the owner, at any
+    level, rolls them up). Only after the caller reached the aggregated report with ``get_report``.
     """
     return (
         select(Report)

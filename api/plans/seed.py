@@ -19,6 +19,7 @@ from api.models import (
     PlanSection,
     PlanStatus,
     Task,
+    UnitKind,
     UnitLevel,
 )
 from api.plans.deadlines import period_end
@@ -28,21 +29,27 @@ S = AssignmentStatus
 FILE = "plan_binh_gia_2024.yaml"
 
 
-def _expand(codes: list[str], units: dict[str, OrgUnit], district: OrgUnit, year: int) -> list[int]:
+def _expand(codes: list[str], units: dict[str, OrgUnit], issuer: OrgUnit, year: int) -> list[int]:
+    """Aliases relative to the issuing unit, at any level: ALL_DEPARTMENTS = its children that are not people's
+    committees (phòng, sở, a commune's offices), ALL_COMMUNES = the communes directly under it, active that year."""
     start = date(year, 1, 1)
     children = [
         u
         for u in units.values()
-        if u.parent_id == district.id
+        if u.parent_id == issuer.id
         and (u.valid_to is None or u.valid_to >= start)
         and (u.valid_from is None or u.valid_from <= date(year, 12, 31))
     ]
     out: list[int] = []
     for code in codes:
         if code == "ALL_DEPARTMENTS":
-            out += [u.id or 0 for u in children if u.level == UnitLevel.district]
+            out += [u.id or 0 for u in children if u.kind != UnitKind.people_committee]
         elif code == "ALL_COMMUNES":
-            out += [u.id or 0 for u in children if u.level == UnitLevel.commune]
+            out += [
+                u.id or 0
+                for u in children
+                if u.level == UnitLevel.commune and u.kind == UnitKind.people_committee
+            ]
         elif code in units:
             out.append(units[code].id or 0)
     return list(dict.fromkeys(out))
@@ -61,9 +68,17 @@ def _deadline(d: dict[str, Any], year: int) -> dict[str, Any]:
     return out
 
 
-def seed_plan(session: Session, *, units: dict[str, OrgUnit], settings: Any) -> Plan | None:
-    """Create the 2024 plan once (idempotent); node links are skipped when their framework is not loaded."""
-    data = load_yaml(FILE)
+def seed_plan(
+    session: Session,
+    *,
+    units: dict[str, OrgUnit],
+    settings: Any,
+    file: str = FILE,
+    today: date | None = None,
+) -> Plan | None:
+    """Create a demo plan once (idempotent; the 2024 plan by default); node links are skipped when their
+    framework is not loaded. ``today`` (default ``settings.today()``) is the day the progress mix is drawn at."""
+    data = load_yaml(file)
     p = data["plan"]
     issuer = units.get(p["issuing_unit"])
     if issuer is None:
@@ -143,7 +158,7 @@ def seed_plan(session: Session, *, units: dict[str, OrgUnit], settings: Any) -> 
             if (c["framework"], str(c["node"])) in nodes
         ]
         sync_task(session, None, task=task, plan=plan, coordinating_unit_ids=coords, node_ids=links)
-    _progress_mix(session, plan, units, settings.today())
+    _progress_mix(session, plan, units, today or settings.today())
     session.flush()
     return plan
 

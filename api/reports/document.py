@@ -12,6 +12,7 @@ from api.authz import scope
 from api.authz.principal import Principal
 from api.config import Settings
 from api.models import OrgUnit, Report, ReportLevel
+from api.org_units import levels
 from api.reports import exchange, service, vn
 from api.reports.exchange import period_phrase
 
@@ -41,19 +42,27 @@ class ReportDocument:
 
 
 def recipients(doc: ReportDocument) -> list[str]:
-    """Nơi nhận, the last entry "Lưu: VT, <drafting unit>." (NV = Phòng Nội vụ drafts the district report)."""
+    """Nơi nhận, in the words of the owner's level: an aggregated report goes to the Sở Nội vụ above it (the Bộ
+    Nội vụ for a province), a unit report to the owner's people's committee through its home-affairs body."""
     owner_short = vn.place_name(doc.owner)
+    own = levels.terms(doc.owner)
     if doc.is_district:
         province = doc.ctx.parent
-        receiver = f"Sở Nội vụ tỉnh {vn.place_name(province)}" if province is not None else "Sở Nội vụ"
+        if province is None:
+            receiver = "Bộ Nội vụ"
+        else:
+            above = levels.terms(province)
+            receiver = (
+                f"{above.home_affairs} {above.committee.removeprefix('UBND ')} {vn.place_name(province)}"
+            )
         return [
             f"{receiver};",
-            "Thường trực Huyện ủy;",
-            "Thường trực HĐND huyện;",
-            "Chủ tịch, các Phó Chủ tịch UBND huyện;",
-            "Lưu: VT, NV.",
+            f"{own.party};",
+            f"{own.council};",
+            f"Chủ tịch, các Phó Chủ tịch {own.committee};",
+            f"Lưu: VT, {own.home_affairs_code}.",
         ]
-    return [f"UBND huyện {owner_short} (qua Phòng Nội vụ);", "Lưu: VT."]
+    return [f"{own.committee} {owner_short} (qua {own.home_affairs});", "Lưu: VT."]
 
 
 def build(session: Session, principal: Principal, report: Report, *, settings: Settings) -> ReportDocument:

@@ -19,6 +19,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Mm
 
+from api.org_units import levels
 from api.reports import docx_kit as K
 from api.reports import vn
 from api.reports.document import ReportDocument, citation, recipients
@@ -288,7 +289,8 @@ def _units_section(b: Body, doc: ReportDocument) -> None:
     f = doc.figures
     b.heading("5. Tình hình báo cáo của các cơ quan, đơn vị", 2)
     b.para(
-        f"Phòng Nội vụ đã tiếp nhận {vn.number(f.get('accepted_reports', 0))}/{vn.number(f.get('units_expected', 0))} "
+        f"{levels.terms(doc.owner).home_affairs} đã tiếp nhận {vn.number(f.get('accepted_reports', 0))}/"
+        f"{vn.number(f.get('units_expected', 0))} "
         f"báo cáo của các cơ quan, đơn vị."
     )
     rows = []

@@ -18,7 +18,7 @@ from api.authz import scope
 from api.authz.permissions import Permission
 from api.authz.principal import Principal
 from api.errors import FieldError, Unprocessable
-from api.models import OrgUnit, PeriodKind, ReportingPeriod, UnitLevel
+from api.models import OrgUnit, PeriodKind, ReportingPeriod, UnitKind
 from api.reports.schemas import PeriodUpdate
 
 P = Permission
@@ -76,7 +76,8 @@ def has_default_due_dates(period: ReportingPeriod) -> bool:
 
 
 def owner_unit_for(session: Session, principal: Principal, owner_unit_id: int | None) -> OrgUnit:
-    """The unit that defines periods: the given one, or the caller's only district/province unit."""
+    """The unit that defines periods: the given one, or the caller's only reviewing unit; at any level, as long as
+    it is a people's committee (a province runs its plan straight to its communes since 01/7/2025)."""
     if owner_unit_id is not None:
         unit = scope.get_unit(session, principal, owner_unit_id, P.reports_review)
     else:
@@ -90,11 +91,11 @@ def owner_unit_for(session: Session, principal: Principal, owner_unit_id: int | 
                 errors=[FieldError(field="owner_unit_id", code="required", message=msg)],
             )
         unit = scope.get_unit(session, principal, ids[0], P.reports_review)
-    if unit.level not in (UnitLevel.district, UnitLevel.province):
-        msg = "Chỉ UBND cấp huyện (hoặc tỉnh) định nghĩa kỳ báo cáo."
+    if unit.kind != UnitKind.people_committee:
+        msg = "Chỉ UBND (tỉnh, xã; huyện trước 01/7/2025) định nghĩa kỳ báo cáo."
         raise Unprocessable(
             msg,
-            "Only a district or province defines reporting periods.",
+            "Only a people's committee (province, commune, or a district of the past) defines reporting periods.",
             code="not_a_district",
             errors=[FieldError(field="owner_unit_id", code="not_a_district", message=msg)],
         )
@@ -150,7 +151,7 @@ def _check(period: ReportingPeriod) -> None:
             FieldError(
                 field="due_district",
                 code="order",
-                message="Hạn của huyện phải sau hạn của đơn vị",
+                message="Hạn gửi báo cáo tổng hợp phải sau hạn của đơn vị",
                 message_en="due_district must not be before due_unit",
             )
         )
@@ -159,7 +160,7 @@ def _check(period: ReportingPeriod) -> None:
             FieldError(
                 field="due_province",
                 code="order",
-                message="Hạn của tỉnh phải sau hạn của huyện",
+                message="Hạn gửi cấp trên phải sau hạn gửi báo cáo tổng hợp",
                 message_en="due_province must not be before due_district",
             )
         )

@@ -2,7 +2,9 @@
 
 Unit report: draft → submitted (unit head, ``reports:submit``; late when after ``period.due_unit``) → accepted
 (district admin, ``reports:review``; figures and task table frozen) or returned (with a reason) → submitted …
-District report (``level = district``, unit = the period's owner unit): draft → submitted (district admin) →
+Aggregated report (``level = district``: the stored value keeps its first name, but the owner unit of the period
+may be a province, a district of the past or a commune; the words shown come from ``api.org_units.levels``):
+draft → submitted (district admin) →
 approved (leader, ``reports:approve``; frozen, then handed to the portal outbox) or returned by the leader.
 Until frozen, figures are computed live as of the cut-off on every read.
 """
@@ -262,7 +264,7 @@ def update(session: Session, principal: Principal, *, report: Report, data: Repo
 
 def _check_level(report: Report, level: ReportLevel, action_vi: str) -> None:
     if report.level != level:
-        which = "báo cáo của đơn vị" if level == ReportLevel.unit else "báo cáo tổng hợp của huyện"
+        which = "báo cáo của đơn vị" if level == ReportLevel.unit else "báo cáo tổng hợp"
         raise Conflict(
             f"Chỉ {action_vi} {which}.",
             f"Only a {level.value} report can be {action_vi}.",
@@ -293,7 +295,8 @@ def _freeze(session: Session, principal: Principal, report: Report, today: date)
 
 
 def accept(session: Session, principal: Principal, *, report: Report, today: date) -> Report:
-    """Phòng Nội vụ tiếp nhận báo cáo của đơn vị: figures and task table are frozen."""
+    """Tiếp nhận báo cáo của đơn vị (Sở Nội vụ, Phòng Nội vụ… of the period's owner): figures and task table are
+    frozen."""
     _check_level(report, ReportLevel.unit, "tiếp nhận")
     if report.status != S.submitted:
         raise _refuse(report, "tiếp nhận", "accept")
