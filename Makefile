@@ -42,12 +42,14 @@ typecheck: venv
 	$(BIN)/mypy api
 
 test-sqlite: venv
-	PARSIPAS_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e" $(PYTEST_ARGS)
+	@start=$$(date +%s); PARSIPAS_TEST_DB=sqlite $(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e" --durations=20 $(PYTEST_ARGS); rc=$$?; \
+	  echo "test-sqlite: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 test-postgres: venv
 	@$(BIN)/python -c "import sqlalchemy as sa; sa.create_engine('$(PG_URL)').connect().close()" 2>/dev/null || \
 	  { echo "PostgreSQL không truy cập được tại $(PG_URL) — start it (see README) / PostgreSQL is required"; exit 1; }
-	PARSIPAS_TEST_DB=postgresql PARSIPAS_TEST_PG_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e" $(PYTEST_ARGS)
+	@start=$$(date +%s); PARSIPAS_TEST_DB=postgresql PARSIPAS_TEST_PG_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:cacheprovider -m "not e2e" --durations=20 $(PYTEST_ARGS); rc=$$?; \
+	  echo "test-postgres: $$(( $$(date +%s) - start )) s"; exit $$rc
 
 test-frontend:
 	@if [ -f frontend/package.json ]; then cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run check; fi

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,12 +125,104 @@ def _has_sqlite_sequence(conn: sa.Connection) -> bool:
     )
 
 
-_SNAPSHOTS: dict[str, dict[str, list[dict[str, object]]]] = {}
+_SNAPSHOTS: dict[str, Any] = {}
 
 
-def _take_snapshot(engine: sa.Engine) -> dict[str, list[dict[str, object]]]:
-    from api.db import metadata
+class SqliteSnapshot:
+    """A whole SQLite database copied into memory with the backup API; restoring copies it back (a few ms)."""
 
+    def __init__(self, engine: sa.Engine) -> None:
+        import sqlite3
+
+        self.memory = sqlite3.connect(":memory:", check_same_thread=False)
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.backup(self.memory)  # type: ignore[union-attr]
+        finally:
+            raw.close()
+
+    def restore(self, engine: sa.Engine) -> None:
+        raw = engine.raw_connection()
+        try:
+            self.memory.backup(raw.driver_connection)  # type: ignore[arg-type]
+        finally:
+            raw.close()
+
+
+class PgSnapshot:
+    """Rows of every table; a reset puts back only the rows changed since the last reset.
+
+    A row changed when its ``xmin`` (the transaction that wrote this row version) is newer than the newest one
+    seen at the last reset; a row was deleted when its key is gone. Changed rows are deleted and the snapshot's
+    rows for changed or missing keys inserted again, with foreign-key triggers off for that transaction
+    (``session_replication_role = replica``: the end state is the snapshot, which is consistent). Tables whose
+    ``(count(*), max(xmin))`` did not move are not touched; every id sequence is set back, so ids come out as
+    after a full restore.
+    """
+
+    def __init__(self, engine: sa.Engine) -> None:
+        from api.db import metadata
+
+        self.tables = list(metadata.sorted_tables)
+        self.rows = _rows_of(engine, self.tables)
+        self.pk = {t.name: list(t.primary_key.columns) for t in self.tables}
+        self.by_key = {
+            t.name: {tuple(r[c.name] for c in self.pk[t.name]): r for r in self.rows[t.name]}
+            for t in self.tables
+        }
+        with engine.connect() as conn:
+            self.baseline = self._signature(conn)
+
+    def _signature(self, conn: sa.Connection) -> dict[str, tuple[int, int]]:
+        parts = [
+            f"SELECT '{t.name}', count(*), coalesce(max(xmin::text::bigint), 0) FROM \"{t.name}\""
+            for t in self.tables
+        ]
+        return {r[0]: (r[1], r[2]) for r in conn.exec_driver_sql(" UNION ALL ".join(parts))}
+
+    def _reset_table(self, conn: sa.Connection, table: sa.Table) -> None:
+        pk = self.pk[table.name]
+        since = self.baseline.get(table.name, (0, 0))[1]
+        changed = {
+            tuple(r)
+            for r in conn.execute(sa.select(*pk).where(sa.text(f"xmin::text::bigint > {since}"))).all()
+        }
+        present = {tuple(r) for r in conn.execute(sa.select(*pk)).all()}
+        snapshot = self.by_key[table.name]
+        keys = list(changed)
+        for start in range(0, len(keys), 1000):
+            conn.execute(table.delete().where(sa.tuple_(*pk).in_(keys[start : start + 1000])))
+        again = [row for key, row in snapshot.items() if key in changed or key not in present]
+        for start in range(0, len(again), 2000):
+            conn.execute(table.insert(), again[start : start + 2000])
+
+    def restore(self, engine: sa.Engine) -> None:
+        with engine.begin() as conn:
+            now = self._signature(conn)
+            dirty = [t for t in self.tables if now[t.name] != self.baseline.get(t.name)]
+            if dirty:
+                conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+                for table in dirty:
+                    self._reset_table(conn, table)
+            sequences = [
+                f"setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), "
+                f"{max((int(r['id']) for r in self.rows[t.name]), default=1)}, {bool(self.rows[t.name])})"
+                for t in self.tables
+                if _has_sequence(t)
+            ]
+            if sequences:
+                conn.exec_driver_sql("SELECT " + ", ".join(sequences))
+            self.baseline = self._signature(conn)
+
+
+def _has_sequence(table: sa.Table) -> bool:
+    if "id" not in table.c:
+        return False
+    col = table.c.id
+    return bool(col.primary_key and isinstance(col.type, sa.Integer) and len(table.primary_key.columns) == 1)
+
+
+def _rows_of(engine: sa.Engine, tables: list[sa.Table]) -> dict[str, list[dict[str, object]]]:
     def order(table: sa.Table) -> list[sa.ColumnElement[object]]:
         # Parents before children for self-referencing trees (org units, framework nodes).
         if "path" in table.c:
@@ -138,27 +231,29 @@ def _take_snapshot(engine: sa.Engine) -> dict[str, list[dict[str, object]]]:
 
     with engine.connect() as conn:
         return {
-            t.name: [dict(r._mapping) for r in conn.execute(t.select().order_by(*order(t)))]
-            for t in metadata.sorted_tables
+            t.name: [dict(r._mapping) for r in conn.execute(t.select().order_by(*order(t)))] for t in tables
         }
 
 
-def _restore_snapshot(engine: sa.Engine, snapshot: dict[str, list[dict[str, object]]]) -> None:
-    """Bulk-insert the seeded rows again (ids kept) — much faster than running the seed per test."""
-    from api.db import metadata
+def _insert_rows(
+    conn: sa.Connection, tables: list[sa.Table], rows: dict[str, list[dict[str, object]]]
+) -> None:
+    for table in tables:
+        batch = rows.get(table.name) or []
+        for start in range(0, len(batch), 2000):
+            conn.execute(table.insert(), batch[start : start + 2000])
 
-    with engine.begin() as conn:
-        for table in metadata.sorted_tables:
-            rows = snapshot.get(table.name) or []
-            for start in range(0, len(rows), 2000):
-                conn.execute(table.insert(), rows[start : start + 2000])
-        if engine.dialect.name == "postgresql":
-            for table in metadata.sorted_tables:
-                if "id" in table.c and snapshot.get(table.name) and table.c.id.autoincrement:
-                    conn.exec_driver_sql(
-                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                        f'(SELECT max(id) FROM "{table.name}"))'
-                    )
+
+def _take_snapshot(engine: sa.Engine) -> Any:
+    """The database's rows, to put back before each test: a byte copy on SQLite, rows on PostgreSQL."""
+    if engine.dialect.name == "sqlite":
+        return SqliteSnapshot(engine)
+    return PgSnapshot(engine)
+
+
+def reset_to_snapshot(engine: sa.Engine, snapshot: Any) -> None:
+    """Bring the database back to ``snapshot`` (see :func:`_take_snapshot`)."""
+    snapshot.restore(engine)
 
 
 @pytest.fixture
@@ -170,7 +265,6 @@ def db(engine: sa.Engine, _demo_hash: str, monkeypatch: pytest.MonkeyPatch) -> s
     import api.auth.security as security
     from api.demo import seed as demo_seed
 
-    truncate_all(engine)
     monkeypatch.setattr(
         security,
         "hash_password",
@@ -178,8 +272,9 @@ def db(engine: sa.Engine, _demo_hash: str, monkeypatch: pytest.MonkeyPatch) -> s
     )
     key = str(engine.url)
     if key in _SNAPSHOTS:
-        _restore_snapshot(engine, _SNAPSHOTS[key])
+        reset_to_snapshot(engine, _SNAPSHOTS[key])
     else:
+        truncate_all(engine)
         with Session(engine) as s:
             demo_seed.seed(s)
             s.commit()
@@ -193,12 +288,29 @@ def session(db: sa.Engine) -> Iterator[Session]:
         yield s
 
 
+_APPS: dict[str, tuple[object, object, dict[str, object]]] = {}
+
+
 @pytest.fixture
 def app(db: sa.Engine):  # type: ignore[no-untyped-def]
+    """The app, built once per database and settings object (building it analyses every route: ≈ 0.5 s).
+
+    Each test gets it back with its ``state`` as built and no dependency overrides, so a test that swaps
+    ``app.state.settings`` or the evidence storage leaves nothing behind.
+    """
     from api.config import get_settings
     from api.main import create_app
 
-    return create_app(get_settings(), db)
+    settings = get_settings()
+    cached = _APPS.get(str(db.url))
+    if cached is None or cached[1] is not settings:
+        application = create_app(settings, db)
+        cached = _APPS[str(db.url)] = (application, settings, dict(application.state._state))
+    application, _settings, state = cached
+    application.state._state.clear()  # type: ignore[attr-defined]
+    application.state._state.update(state)  # type: ignore[attr-defined]
+    application.dependency_overrides.clear()  # type: ignore[attr-defined]
+    return application
 
 
 @pytest.fixture

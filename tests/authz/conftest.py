@@ -19,6 +19,5 @@ def db(engine: sa.Engine, _demo_hash: str, monkeypatch: pytest.MonkeyPatch) -> s
     import api.auth.security as security
 
     monkeypatch.setattr(security, "hash_password", lambda _pw, _h=_demo_hash: _h)
-    base.truncate_all(engine)
-    base._restore_snapshot(engine, cached["rows"])
+    base.reset_to_snapshot(engine, cached["rows"])
     return engine
