@@ -65,6 +65,7 @@ def _optional_routers() -> list[APIRouter]:
         "api.reports.router",
         "api.portal.router",
         "api.imports.router",
+        "api.scoring.results_router",
     ):
         try:
             mod = importlib.import_module(module)

@@ -13,7 +13,7 @@ Re-exported by :mod:`api.authz.scope`; callers write ``scope.visible_sheets(...)
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -24,6 +24,8 @@ from api.models import (
     AssessmentRound,
     AssessmentSheet,
     Evidence,
+    EvidenceOwner,
+    Framework,
     FrameworkNode,
     OfficialResult,
     OrgUnit,
@@ -190,4 +192,190 @@ def visible_official_results(
         select(OfficialResult)
         .join(OrgUnit, col(OrgUnit.id) == col(OfficialResult.unit_id))
         .where(_scope().unit_condition(principal, permission))
+    )
+
+
+# --- results, ranking, official results, points at risk (api/scoring/results.py, official.py, risk.py) ----------
+
+
+def results_public(principal: Principal, round_id: int) -> Any:
+    """``SELECT 1`` when the round is published and the caller reads its ranking as a user under its owner."""
+    return (
+        visible_rounds(principal, P.results_read)
+        .with_only_columns(col(AssessmentRound.id))
+        .where(col(AssessmentRound.id) == round_id)
+    )
+
+
+def result_sheets(principal: Principal, round_id: int, *, everyone: bool) -> Any:
+    """``(id, unit_id, status, unit_code, unit_name, in_round)`` of the sheets of a round reached already.
+
+    ``everyone``: the round is published and the caller reads its ranking (:func:`results_public`): every unit.
+    Otherwise only the sheets of units in the caller's reach (``assessments:read``): before publication a
+    commune sees its own totals, never another's. ``in_round`` counts every sheet of the round (a number, no
+    unit), so the caller knows whether the list is the whole round (ranks are only given for the whole round).
+    """
+    in_round = (
+        select(func.count(col(AssessmentSheet.id)))
+        .where(AssessmentSheet.round_id == round_id)
+        .scalar_subquery()
+    )
+    base = (
+        round_sheets(round_id)
+        if everyone
+        else visible_sheets(principal).where(col(AssessmentSheet.round_id) == round_id)
+    )
+    return base.with_only_columns(
+        col(AssessmentSheet.id).label("id"),
+        col(AssessmentSheet.unit_id).label("unit_id"),
+        col(AssessmentSheet.status).label("status"),
+        col(OrgUnit.code).label("unit_code"),
+        col(OrgUnit.name).label("unit_name"),
+        in_round.label("in_round"),
+    ).order_by(None)
+
+
+def framework_of(framework_id: int) -> SelectOfScalar[Framework]:
+    """The framework of a round or of a framework already reached (a round makes its framework readable)."""
+    return select(Framework).where(Framework.id == framework_id)
+
+
+def nodes_of_frameworks(framework_ids: list[int]) -> SelectOfScalar[FrameworkNode]:
+    """Nodes of frameworks already reached (a sheet's round and the previous year's)."""
+    return select(FrameworkNode).where(col(FrameworkNode.framework_id).in_(framework_ids))
+
+
+def previous_sheets(principal: Principal, unit_id: int, year: int, framework_ids: list[int]) -> Any:
+    """``(AssessmentSheet, AssessmentRound)`` of the unit in rounds of ``year`` on one of ``framework_ids``;
+    the unit is already reached (its current sheet), the scope applies again."""
+    return (
+        visible_sheets(principal)
+        .join(AssessmentRound, col(AssessmentRound.id) == col(AssessmentSheet.round_id))
+        .where(
+            AssessmentSheet.unit_id == unit_id,
+            AssessmentRound.year == year,
+            col(AssessmentRound.framework_id).in_(framework_ids),
+        )
+        .add_columns(AssessmentRound)
+    )
+
+
+def official_results_of(unit_id: int, framework_ids: list[int], year: int) -> SelectOfScalar[OfficialResult]:
+    """Official results of a unit already reached (its sheet), for the round's year and framework."""
+    return select(OfficialResult).where(
+        OfficialResult.unit_id == unit_id,
+        col(OfficialResult.framework_id).in_(framework_ids),
+        OfficialResult.year == year,
+    )
+
+
+def official_results_by_keys(principal: Principal, unit_ids: list[int], framework_ids: list[int]) -> Any:
+    """Existing rows an import may update: units in the caller's ``assessments:manage`` reach."""
+    return visible_official_results(principal, P.assessments_manage).where(
+        col(OfficialResult.unit_id).in_(unit_ids), col(OfficialResult.framework_id).in_(framework_ids)
+    )
+
+
+def frameworks_by_codes(principal: Principal, codes: list[str]) -> SelectOfScalar[Framework]:
+    """Readable frameworks named by code in an import."""
+    return _scope().visible_frameworks(principal).where(col(Framework.code).in_(codes))
+
+
+def official_result_rows(principal: Principal) -> Any:
+    """``(OfficialResult, unit code, unit name, framework code, framework name, node title)`` in reach."""
+    node: Any = aliased(FrameworkNode)
+    return (
+        visible_official_results(principal)
+        .join(Framework, col(Framework.id) == col(OfficialResult.framework_id))
+        .outerjoin(node, node.id == OfficialResult.node_id)
+        .add_columns(
+            col(OrgUnit.code), col(OrgUnit.name), col(Framework.code), col(Framework.name), node.title
+        )
+    )
+
+
+def risk_units(principal: Principal, permission: Permission) -> SelectOfScalar[OrgUnit]:
+    """Active units in reach whose points at risk are computed (the service narrows by applicability)."""
+    return select(OrgUnit).where(
+        _scope().unit_condition(principal, permission), col(OrgUnit.is_active).is_(True)
+    )
+
+
+def risk_links(framework_id: int) -> Any:
+    """``(leaf_id, task_id)``: a task linked (``TaskNode``) to a leaf of the framework or to one of its
+    ancestors covers that leaf (a task meant to raise a lĩnh vực covers its tiêu chí). Framework data only."""
+    from api.models import TaskNode
+
+    leaf: Any = aliased(FrameworkNode)
+    linked: Any = aliased(FrameworkNode)
+    child: Any = aliased(FrameworkNode)
+    return (
+        select(leaf.id.label("leaf_id"), col(TaskNode.task_id).label("task_id"))
+        .join(linked, linked.framework_id == leaf.framework_id)
+        .join(TaskNode, col(TaskNode.node_id) == linked.id)
+        .where(
+            leaf.framework_id == framework_id,
+            leaf.path.startswith(linked.path),
+            ~exists(select(child.id).where(child.parent_id == leaf.id)),
+        )
+        .distinct()
+    )
+
+
+def risk_assignments(unit_ids: Any, year: int) -> Any:
+    """Assignments of units already in reach (:func:`risk_units`) on plans of ``year``."""
+    from api.models import Assignment, Plan
+
+    return select(Assignment).where(
+        col(Assignment.unit_id).in_(unit_ids),
+        col(Assignment.plan_id).in_(select(Plan.id).where(Plan.year == year)),
+    )
+
+
+def assignment_has_evidence() -> Any:
+    """EXISTS: live evidence attached to the ``Assignment`` row of the enclosing query."""
+    from api.models import Assignment
+
+    return exists(
+        select(Evidence.id).where(
+            col(Evidence.owner_type) == EvidenceOwner.assignment,
+            col(Evidence.owner_id) == col(Assignment.id),
+            col(Evidence.deleted_at).is_(None),
+        )
+    )
+
+
+def risk_assignment_rows(principal: Principal, permission: Permission) -> Any:
+    """``(Assignment, Task, OrgUnit)`` of units in reach, for the points-at-risk drill-down."""
+    from api.models import Assignment, Task
+
+    return (
+        select(Assignment, Task, OrgUnit)
+        .join(Task, col(Task.id) == col(Assignment.task_id))
+        .join(OrgUnit, col(OrgUnit.id) == col(Assignment.unit_id))
+        .where(_scope().unit_condition(principal, permission), col(OrgUnit.is_active).is_(True))
+    )
+
+
+def linked_frameworks(principal: Principal, permission: Permission, year: int) -> Any:
+    """``(framework_id, links)`` of readable frameworks linked to tasks on which units in reach work in ``year``,
+    most linked first (the default framework of the points at risk)."""
+    from api.models import Assignment, Plan, TaskNode
+
+    sc = _scope()
+    tasks = (
+        select(Assignment.task_id)
+        .where(
+            col(Assignment.unit_id).in_(sc.unit_ids_subquery(principal, permission)),
+            col(Assignment.plan_id).in_(select(Plan.id).where(Plan.year == year)),
+        )
+        .distinct()
+    )
+    readable = sc.visible_frameworks(principal).with_only_columns(col(Framework.id))
+    return (
+        select(col(FrameworkNode.framework_id), func.count())
+        .join(TaskNode, col(TaskNode.node_id) == col(FrameworkNode.id))
+        .where(col(TaskNode.task_id).in_(tasks), col(FrameworkNode.framework_id).in_(readable))
+        .group_by(col(FrameworkNode.framework_id))
+        .order_by(func.count().desc(), col(FrameworkNode.framework_id))
     )

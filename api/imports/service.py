@@ -32,6 +32,7 @@ class ImportKindName(StrEnum):
     plans = "plans"
     tasks = "tasks"
     frameworks = "frameworks"
+    official_results = "official-results"
 
 
 class ImportResult(BaseModel):
