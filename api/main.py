@@ -66,6 +66,7 @@ def _optional_routers() -> list[APIRouter]:
         "api.portal.router",
         "api.imports.router",
         "api.scoring.results_router",
+        "api.scoring.router",
     ):
         try:
             mod = importlib.import_module(module)

@@ -13,7 +13,7 @@ Re-exported by :mod:`api.authz.scope`; callers write ``scope.visible_sheets(...)
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, or_
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -192,6 +192,75 @@ def visible_official_results(
         select(OfficialResult)
         .join(OrgUnit, col(OrgUnit.id) == col(OfficialResult.unit_id))
         .where(_scope().unit_condition(principal, permission))
+    )
+
+
+# --- self-assessment, appraisal and approval workflow (api/scoring/service.py, workflow.py, appraisal.py) -------
+
+
+def reaches_unit(principal: Principal, permission: Permission, unit: OrgUnit) -> bool:
+    """In Python, what :func:`visible_sheets` decides in SQL for one unit already loaded (``allowed_actions``)."""
+    if permission in (P.assessments_appraise, P.assessments_approve):
+        return any(
+            g.subtree and unit.path.startswith(g.unit_path) and unit.id != g.unit_id
+            for g in principal.grants_for(permission)
+        )
+    return principal.covers(permission, unit.id or 0, unit.path)
+
+
+def sheet_round(round_id: int) -> SelectOfScalar[AssessmentRound]:
+    """The round of a sheet already reached (``get_sheet``): reaching a sheet makes its round readable."""
+    return select(AssessmentRound).where(AssessmentRound.id == round_id)
+
+
+def round_frameworks(framework_ids: Any) -> SelectOfScalar[Framework]:
+    """Frameworks of rounds already reached (a round makes its framework readable to whoever it scores)."""
+    return select(Framework).where(col(Framework.id).in_(framework_ids))
+
+
+def sheet_evidence_candidates(
+    principal: Principal, sheet: AssessmentSheet, node_ids: Any
+) -> SelectOfScalar[Evidence]:
+    """Evidence a sheet's score may cite, newest version of each series, readable by the caller and belonging to the
+    sheet's unit: documents of the unit's assignments whose task is linked to one of ``node_ids``, then the sheet's
+    own uploads. Ordered assignments first."""
+    from api.models import Assignment, TaskNode
+
+    sc = _scope()
+    linked_assignment = exists(
+        select(Assignment.id)
+        .join(TaskNode, col(TaskNode.task_id) == col(Assignment.task_id))
+        .where(
+            Assignment.id == Evidence.owner_id,
+            Assignment.unit_id == sheet.unit_id,
+            col(TaskNode.node_id).in_(node_ids),
+        )
+    )
+    from_assignments = and_(col(Evidence.owner_type) == EvidenceOwner.assignment, linked_assignment)
+    from_sheet = and_(col(Evidence.owner_type) == EvidenceOwner.sheet, col(Evidence.owner_id) == sheet.id)
+    latest = (
+        sc.visible_evidence(principal)
+        .where(col(Evidence.unit_id) == sheet.unit_id)
+        .with_only_columns(func.max(col(Evidence.id)))
+        .group_by(col(Evidence.series_id))
+    )
+    return (
+        sc.visible_evidence(principal)
+        .where(
+            col(Evidence.unit_id) == sheet.unit_id,
+            or_(from_assignments, from_sheet),
+            col(Evidence.id).in_(latest),
+        )
+        .order_by(case((col(Evidence.owner_type) == EvidenceOwner.sheet, 1), else_=0), col(Evidence.id).desc())
+    )
+
+
+def linkable_evidence(principal: Principal, unit_id: int, evidence_ids: list[int]) -> SelectOfScalar[Evidence]:
+    """Live evidence the caller can read AND that belongs to ``unit_id`` (what a score of that unit may cite)."""
+    return (
+        _scope()
+        .visible_evidence(principal)
+        .where(col(Evidence.unit_id) == unit_id, col(Evidence.id).in_(evidence_ids))
     )
 
 

@@ -212,6 +212,23 @@ async def upload_plan(
     return await _upload(request, session, principal, EvidenceOwner.plan, plan_id)
 
 
+@router.post(
+    "/assessment-sheets/{sheet_id}/evidence",
+    status_code=201,
+    response_model=EvidenceRead,
+    operation_id="evidence-upload_sheet",
+    dependencies=[require(P.evidence_upload), require(P.assessments_edit)],
+    responses=_UPLOAD_RESPONSES,
+    openapi_extra=_UPLOAD_BODY,
+)
+async def upload_sheet(
+    sheet_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> Response:
+    """Upload a document to an assessment sheet (tài liệu kiểm chứng of the self-assessment, while the unit may
+    still edit its sheet); cite it from a score with ``evidence_ids``."""
+    return await _upload(request, session, principal, EvidenceOwner.sheet, sheet_id)
+
+
 # --- lists and metadata ---------------------------------------------------------------------------------
 
 

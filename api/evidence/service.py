@@ -97,15 +97,31 @@ def authorize_upload(
     if owner_type == EvidenceOwner.plan:
         plan = scope.get_plan(session, principal, owner_id, P.plans_manage)
         return plan.issuing_unit_id
+    if owner_type == EvidenceOwner.sheet:
+        from api.scoring.workflow import sheet_upload_unit
+
+        return sheet_upload_unit(session, principal, owner_id)
     raise NotFound("Đối tượng", "Owner")
 
 
 def ensure_editable(session: Session, ev: Evidence) -> None:
-    """Documents of an approved assignment are frozen (the approval was given on them)."""
+    """Documents of an approved assignment, or of a submitted assessment sheet, are frozen (the review was given
+    on them)."""
     if ev.owner_type == EvidenceOwner.assignment:
         a = session.get(Assignment, ev.owner_id)  # the evidence itself was already scoped
         if a is not None and a.status == AssignmentStatus.approved:
             raise _read_only()
+    if ev.owner_type == EvidenceOwner.sheet:
+        from api.models import AssessmentSheet
+        from api.scoring.service import SELF_EDITABLE
+
+        sheet = session.get(AssessmentSheet, ev.owner_id)  # the evidence itself was already scoped
+        if sheet is not None and sheet.status not in SELF_EDITABLE:
+            raise Conflict(
+                "Phiếu chấm điểm đã nộp nên tài liệu kiểm chứng của phiếu chỉ được xem, không được thay đổi.",
+                "The assessment sheet is submitted: its evidence is read-only.",
+                code="sheet_read_only",
+            )
 
 
 def owner_list(
