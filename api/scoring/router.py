@@ -22,7 +22,7 @@ from api.etag import require_if_match, set_etag
 from api.idempotency import IdempotencyDep
 from api.models import AssessmentRound, AssessmentSheet, RoundStatus, SheetStatus
 from api.pagination import Page, PageDep, paginate
-from api.scoring import appraisal, service, workflow
+from api.scoring import appraisal, rounds, service, workflow
 from api.scoring.schemas import (
     AppraisalWrite,
     BulkAccept,
@@ -60,7 +60,7 @@ class Ctx:
 
     def round(self, rnd: AssessmentRound) -> RoundDetail:
         set_etag(self.response, service.round_etag(rnd))
-        return service.round_detail(self.session, self.principal, rnd)
+        return rounds.round_detail(self.session, self.principal, rnd)
 
 
 def _ctx(request: Request, response: Response, session: SessionDep, principal: CurrentPrincipal) -> Ctx:
@@ -127,8 +127,8 @@ def create_round(body: RoundCreate, ctx: CtxDep, idem: IdempotencyDep) -> Respon
     """Mở đợt đánh giá: bộ chỉ số đã ban hành + năm + đơn vị được đánh giá, thời gian tự chấm và thẩm định."""
     if (replayed := idem.replay(ctx.session, ctx.principal.key)) is not None:
         return replayed
-    rnd = service.create_round(ctx.session, ctx.principal, data=body)
-    detail = service.round_detail(ctx.session, ctx.principal, rnd)
+    rnd = rounds.create_round(ctx.session, ctx.principal, data=body)
+    detail = rounds.round_detail(ctx.session, ctx.principal, rnd)
     return idem.respond(ctx.session, ctx.principal.key, detail, 201, {"ETag": service.round_etag(rnd)})
 
 
@@ -141,7 +141,7 @@ def create_round(body: RoundCreate, ctx: CtxDep, idem: IdempotencyDep) -> Respon
 def list_rounds(
     ctx: CtxDep, page: PageDep, year: int | None = None, status: RoundStatus | None = None
 ) -> dict[str, object]:
-    stmt = service.round_list(ctx.principal, year=year, status=status)
+    stmt = rounds.round_list(ctx.principal, year=year, status=status)
     return paginate(
         ctx.session,
         stmt,
@@ -171,7 +171,7 @@ def get_round(rnd: ReadableRound, ctx: CtxDep) -> RoundDetail:
 )
 def update_round(rnd: ManagedRound, body: RoundUpdate, ctx: CtxDep) -> RoundDetail:
     """Sửa tên, thời gian tự chấm và thẩm định (trước khi công bố)."""
-    service.update_round(ctx.session, ctx.principal, rnd=rnd, data=body)
+    rounds.update_round(ctx.session, ctx.principal, rnd=rnd, data=body)
     return ctx.round(rnd)
 
 
@@ -183,7 +183,7 @@ def update_round(rnd: ManagedRound, body: RoundUpdate, ctx: CtxDep) -> RoundDeta
 )
 def publish_round(rnd: ManagedRound, ctx: CtxDep, body: RoundPublish | None = None) -> RoundDetail:
     """Công bố kết quả: mọi phiếu đã nộp phải được phê duyệt; sau đó mọi phiếu bị khóa."""
-    service.publish_round(
+    rounds.publish_round(
         ctx.session, ctx.principal, rnd=rnd, decision_ref=body.decision_ref if body else None
     )
     return ctx.round(rnd)
