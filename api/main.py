@@ -67,7 +67,6 @@ def _optional_routers() -> list[APIRouter]:
         "api.imports.router",
         "api.scoring.results_router",
         "api.scoring.router",
-        "api.scoring.router",
     ):
         try:
             mod = importlib.import_module(module)
