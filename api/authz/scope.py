@@ -512,6 +512,88 @@ def period_unit_reports(period_id: int, district: OrgUnit) -> SelectOfScalar[Rep
     )
 
 
+# --- carrying work across a reorganisation (api/org_units/transfer.py) -------------------------------------
+
+
+def unit_successors(unit_id: int) -> Any:
+    """Units that succeed this one: it merged into / was renamed to them, or they split from it. Only after the
+    caller reached the unit with ``units:manage``; the successors themselves are checked the same way."""
+    from api.models import SuccessionKind, UnitSuccession
+
+    forward = select(col(UnitSuccession.to_unit_id)).where(
+        col(UnitSuccession.from_unit_id) == unit_id,
+        col(UnitSuccession.kind).in_([SuccessionKind.merged_into, SuccessionKind.renamed_to]),
+    )
+    split = select(col(UnitSuccession.from_unit_id)).where(
+        col(UnitSuccession.to_unit_id) == unit_id, col(UnitSuccession.kind) == SuccessionKind.split_from
+    )
+    return select(OrgUnit).where(or_(col(OrgUnit.id).in_(forward), col(OrgUnit.id).in_(split)))
+
+
+def transferable_assignments(unit_id: int) -> SelectOfScalar[Assignment]:
+    """A unit's assignments that are still open (not approved): what a transfer may move. Approved work is
+    closed history and stays with the unit. Only after the caller reached the unit with ``units:manage``."""
+    from api.models import AssignmentStatus
+
+    return (
+        select(Assignment)
+        .where(col(Assignment.unit_id) == unit_id, col(Assignment.status) != AssignmentStatus.approved)
+        .order_by(col(Assignment.id))
+    )
+
+
+def assignment_keys_of(unit_id: int, task_ids: Any) -> Any:
+    """``(task_id, instance_key)`` of a unit's assignments of these tasks (to find what a successor already has)."""
+    return select(col(Assignment.task_id), col(Assignment.instance_key)).where(
+        col(Assignment.unit_id) == unit_id, col(Assignment.task_id).in_(task_ids)
+    )
+
+
+def task_units_of(task_ids: Any) -> Any:
+    """Task-unit rows (chủ trì / phối hợp) of these tasks, and the tasks themselves, for a transfer."""
+    from api.models import TaskUnit
+
+    return select(TaskUnit).where(col(TaskUnit.task_id).in_(task_ids))
+
+
+def tasks_by_ids(task_ids: Any) -> Any:
+    return select(Task).where(col(Task.id).in_(task_ids))
+
+
+def assignment_evidence(assignment_ids: Any) -> SelectOfScalar[Evidence]:
+    """Every evidence row (all versions, deleted ones too) attached to these assignments."""
+    return select(Evidence).where(
+        col(Evidence.owner_type) == EvidenceOwner.assignment, col(Evidence.owner_id).in_(assignment_ids)
+    )
+
+
+def transferable_reports(unit_id: int) -> SelectOfScalar[Report]:
+    """A unit's own reports that are not yet accepted (draft, submitted, returned): a transfer may move them."""
+    from api.models import ReportStatus
+
+    return select(Report).where(
+        col(Report.unit_id) == unit_id,
+        col(Report.level) == "unit",
+        col(Report.status).in_([ReportStatus.draft, ReportStatus.submitted, ReportStatus.returned]),
+    )
+
+
+def reports_of_unit_in_periods(unit_id: int, period_ids: Any) -> Any:
+    """``period_id`` of a unit's unit-level reports in these periods (a successor's own report blocks a move)."""
+    return select(col(Report.period_id)).where(
+        col(Report.unit_id) == unit_id, col(Report.level) == "unit", col(Report.period_id).in_(period_ids)
+    )
+
+
+def period_owners(period_ids: Any) -> Any:
+    """``(period id, owner unit path)`` of these periods."""
+    return (
+        select(col(ReportingPeriod.id), col(OrgUnit.path))
+        .join(OrgUnit, col(OrgUnit.id) == col(ReportingPeriod.owner_unit_id))
+        .where(col(ReportingPeriod.id).in_(period_ids))
+    )
+
+
 def visible_report_templates(principal: Principal, permission: Permission = P.reports_read) -> Any:
     """Report templates owned by an ancestor-or-self of the caller's units, or inside its subtree (like periods).
 

@@ -10,7 +10,7 @@ from api.db import SessionDep
 from api.etag import make_etag, require_if_match, set_etag
 from api.idempotency import IdempotencyDep
 from api.models import OrgUnit, UnitLevel, UnitSuccession
-from api.org_units import service
+from api.org_units import service, transfer
 from api.org_units.schemas import (
     DeactivateRequest,
     OrgUnitCreate,
@@ -18,6 +18,8 @@ from api.org_units.schemas import (
     OrgUnitUpdate,
     SuccessionCreate,
     SuccessionRead,
+    TransferRead,
+    TransferRequest,
 )
 from api.pagination import Page, PageDep, paginate
 
@@ -169,3 +171,34 @@ def add_succession(
     unit = scope.get_unit(session, principal, unit_id, P.units_manage)
     row = service.add_succession(session, principal, unit=unit, data=body)
     return idem.respond(session, principal.key, SuccessionRead.model_validate(row), 201)
+
+
+@router.post(
+    "/{unit_id}/transfer",
+    response_model=TransferRead,
+    operation_id="org_units-transfer",
+    dependencies=[require(P.units_manage)],
+)
+def transfer_work(
+    unit_id: int,
+    body: TransferRequest,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    idem: IdempotencyDep,
+    dry_run: Annotated[bool, Query(description="Chạy thử: trả lời như thật, không ghi gì")] = False,
+) -> Response:
+    """Chuyển giao công việc đang mở (nhiệm vụ chưa duyệt, tài liệu kiểm chứng, báo cáo chưa tiếp nhận) của đơn vị
+    đã sáp nhập, giải thể sang đơn vị kế thừa; việc đã duyệt, báo cáo đã tiếp nhận ở lại với đơn vị cũ."""
+    if (replayed := idem.replay(session, principal.key)) is not None:
+        return replayed
+    unit = scope.get_unit(session, principal, unit_id, P.units_manage)
+    out = transfer.transfer(session, principal, unit=unit, to_unit_id=body.to_unit_id, dry_run=dry_run)
+    read = TransferRead.model_validate(
+        {
+            **{k: getattr(out, k) for k in TransferRead.model_fields if k not in ("from_unit", "to_unit")},
+            "from_unit": out.from_unit,
+            "to_unit": out.to_unit,
+        },
+        from_attributes=True,
+    )
+    return idem.respond(session, principal.key, read, 200)

@@ -80,3 +80,40 @@ class SuccessionRead(BaseModel):
     legal_basis: str | None
     verified: bool
     note: str | None
+
+
+class TransferRequest(BaseModel):
+    """Chuyển giao công việc: to the only successor by default, or to the unit chosen here."""
+
+    model_config = ConfigDict(extra="forbid")
+    to_unit_id: int | None = Field(default=None, description="Đơn vị nhận; mặc định: đơn vị kế thừa duy nhất")
+
+
+class TransferSkip(BaseModel):
+    id: int
+    reason: str  # successor_has_task | successor_has_report | outside_period_owner
+    task_id: int | None = None
+    instance: str | None = None
+    period_id: int | None = None
+
+
+class TransferUnit(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    code: str
+    name: str
+
+
+class TransferRead(BaseModel):
+    """What a transfer moved (or, on a dry run, would move) and what it left with the old unit, and why."""
+
+    dry_run: bool
+    from_unit: TransferUnit
+    to_unit: TransferUnit
+    successors: list[TransferUnit]
+    assignments: list[int]
+    assignments_skipped: list[TransferSkip]
+    evidence: list[int]
+    reports: list[int]
+    reports_skipped: list[TransferSkip]
+    tasks_lead_changed: list[int]

@@ -136,7 +136,14 @@ def sync_task(
                 a.role, a.due_date = role, due
                 session.add(a)
     have = {(a.unit_id, a.instance_key) for a in existing}
+    # A unit gets no new work for an instance falling due outside its life (a commune merged on 01/7/2025 gets
+    # no Quý III instance; its successor, created that day, no Quý I one): after a transfer, editing the task
+    # must not hand the moved work back to the old unit.
+    span = {u.id: (u.valid_from, u.valid_to) for u in session.exec(scope.units_by_ids(list(roles))).all()}
     for (uid, ikey), (role, due) in desired.items():
+        start, end = span.get(uid, (None, None))
+        if due is not None and ((start is not None and due < start) or (end is not None and due > end)):
+            continue
         if (uid, ikey) not in have:
             session.add(
                 Assignment(
