@@ -67,6 +67,7 @@ def _optional_routers() -> list[APIRouter]:
         "api.imports.router",
         "api.scoring.results_router",
         "api.scoring.router",
+        "api.scoring.exports_router",
     ):
         try:
             mod = importlib.import_module(module)
