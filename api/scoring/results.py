@@ -15,12 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col
 
 from api.authz import scope, scope_scoring
 from api.authz.principal import Principal
 from api.models import (
-    AppraisalState,
     AssessmentRound,
     AssessmentSheet,
     Framework,
@@ -29,7 +30,7 @@ from api.models import (
     RoundStatus,
     SheetStatus,
 )
-from api.scoring.points import from_milli, percent, to_decimal, to_milli
+from api.scoring.points import MILLI, percent, to_decimal, to_milli
 
 # Statuses that take part in the ranking (đã nộp and after); the others are listed after the ranked units.
 RANKED = frozenset(
@@ -44,12 +45,38 @@ RANKED = frozenset(
 WEAKEST = 5
 
 
+class top_node_id(FunctionElement[int]):
+    """The id of the lĩnh vực (top-level node) of a node, read from its path ``/<top>/<…>/``: the first segment.
+
+    Computed from the node's own row, so grouping scores by lĩnh vực needs no join on a path prefix (which
+    SQLite would evaluate for every score row)."""
+
+    type = sa.Integer()
+    inherit_cache = True
+    name = "top_node_id"
+
+
+@compiles(top_node_id)
+def _top_node_id_pg(element: Any, compiler: Any, **kw: Any) -> str:
+    (path,) = list(element.clauses)
+    return f"CAST(split_part({compiler.process(path, **kw)}, '/', 2) AS INTEGER)"
+
+
+@compiles(top_node_id, "sqlite")
+def _top_node_id_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    (path,) = list(element.clauses)
+    p = compiler.process(path, **kw)
+    return f"CAST(substr({p}, 2, instr(substr({p}, 2), '/') - 1) AS INTEGER)"
+
+
 def pts(milli: int | None) -> Decimal | None:
     """Milli-points → exact ``Decimal`` without exponent notation (10, not ``1E+1``, in JSON)."""
-    d = from_milli(milli)
-    if d is None:
+    if milli is None:
         return None
-    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
+    milli = int(milli)
+    if milli % 1000 == 0:
+        return Decimal(milli // 1000)
+    return (Decimal(milli) / MILLI).normalize()
 
 
 def milli_of(max_points: float | None) -> int | None:
@@ -107,39 +134,51 @@ def competition_ranks(values: list[int]) -> list[int]:
 
 
 def _round_aggregate(
-    session: Session, principal: Principal, rnd: AssessmentRound, everyone: bool
+    session: Session, principal: Principal, rnd: AssessmentRound, everyone: bool, top_ids: list[int]
 ) -> list[Any]:
-    """One row per (sheet in view × lĩnh vực with scores), and one per sheet without scores."""
-    fw_id = rnd.framework_id
+    """One row per sheet in view: totals, and per lĩnh vực (``s<i>``/``f<i>`` for ``top_ids[i]``) as columns.
+
+    Scores are grouped by sheet; the lĩnh vực of a score's node is the first segment of the node's path, so the
+    per-lĩnh vực sums are conditional sums of the same single pass (one row per unit comes back, not one per
+    unit and lĩnh vực)."""
     sheets = scope_scoring.result_sheets(principal, rnd.id or 0, everyone=everyone).subquery("s")
-    nodes = scope.round_nodes(fw_id).subquery("n")
-    tops = scope.round_nodes(fw_id).where(col(FrameworkNode.parent_id).is_(None)).subquery("t")
-    node_top = (
-        sa.select(nodes.c.id.label("node_id"), tops.c.id.label("top_id"))
-        .join_from(nodes, tops, nodes.c.path.startswith(tops.c.path))
-        .subquery("nt")
-    )
+    nodes = scope.round_nodes(rnd.framework_id).subquery("n")
     sc = scope.sheet_scores(sa.select(sheets.c.id)).subquery("sc")
     final = sa.func.coalesce(sc.c.appraised_points_milli, sc.c.self_points_milli)
-    appraised = sc.c.appraisal_state.in_([AppraisalState.accepted.value, AppraisalState.adjusted.value])
-    per_area = (
+    tops = scope.round_nodes(rnd.framework_id).where(col(FrameworkNode.parent_id).is_(None)).subquery("t")
+    top = tops.c.id
+    per_area: list[Any] = []
+    for i, tid in enumerate(top_ids):
+        per_area.append(sa.func.sum(sa.case((top == tid, sc.c.self_points_milli))).label(f"s{i}"))
+        per_area.append(sa.func.sum(sa.case((top == tid, final))).label(f"f{i}"))
+    per_sheet = (
         sa.select(
             sc.c.sheet_id,
-            node_top.c.top_id,
             sa.func.sum(sc.c.self_points_milli).label("self_milli"),
             sa.func.sum(final).label("final_milli"),
             sa.func.count(final).label("scored"),
-            sa.func.sum(sa.case((appraised, 1), else_=0)).label("appraised"),
+            *per_area,
         )
-        .join_from(sc, node_top, node_top.c.node_id == sc.c.node_id)
-        .group_by(sc.c.sheet_id, node_top.c.top_id)
-        .subquery("pa")
+        .join_from(sc, nodes, nodes.c.id == sc.c.node_id)
+        .join(tops, tops.c.id == top_node_id(nodes.c.path))
+        .group_by(sc.c.sheet_id)
+        .subquery("ps")
     )
     stmt = sa.select(
         *sheets.c["id", "unit_id", "status", "unit_code", "unit_name", "in_round"],
-        *per_area.c["top_id", "self_milli", "final_milli", "scored"],
-    ).outerjoin_from(sheets, per_area, per_area.c.sheet_id == sheets.c.id)
+        *[c for c in per_sheet.c if c.key != "sheet_id"],
+    ).outerjoin_from(sheets, per_sheet, per_sheet.c.sheet_id == sheets.c.id)
     return list(session.execute(stmt).all())
+
+
+def _area(node_id: int, sums: tuple[int | None, int | None] | None, max_milli: int | None) -> dict[str, Any]:
+    self_m, final_m = sums or (None, None)
+    return {
+        "node_id": node_id,
+        "self_points": pts(self_m),
+        "appraised_points": pts(final_m),
+        "percent": percent(final_m, max_milli),
+    }
 
 
 def round_results(session: Session, principal: Principal, *, round_id: int) -> dict[str, Any]:
@@ -148,37 +187,33 @@ def round_results(session: Session, principal: Principal, *, round_id: int) -> d
     fw = session.exec(scope_scoring.framework_of(rnd.framework_id)).one()
     nodes = list(session.exec(scope.round_nodes(rnd.framework_id)).all())
     tops = sorted((n for n in nodes if n.parent_id is None), key=lambda n: (n.order, n.code))
+    leaves = leaves_of(nodes)
     everyone = rnd.status == RoundStatus.published and (
         session.execute(scope_scoring.results_public(principal, round_id).limit(1)).first() is not None
     )
-    rows = _round_aggregate(session, principal, rnd, everyone)
+    top_ids = [t.id or 0 for t in tops]
+    rows = _round_aggregate(session, principal, rnd, everyone, top_ids)
 
     max_milli = framework_max(fw, tops)
     bands = bands_of(fw)
     top_max = {t.id: milli_of(t.max_points) for t in tops}
+    n_tops = len(top_ids)
     per_sheet: dict[int, dict[str, Any]] = {}
     in_round = 0
     for r in rows:
         in_round = r.in_round
-        u = per_sheet.setdefault(
-            r.id,
-            {
-                "sheet_id": r.id,
-                "unit_id": r.unit_id,
-                "unit_code": r.unit_code,
-                "unit_name": r.unit_name,
-                "status": SheetStatus(r.status),
-                "self": 0,
-                "final": 0,
-                "scored": 0,
-                "areas": {},
-            },
-        )
-        if r.top_id is not None:
-            u["self"] += r.self_milli or 0
-            u["final"] += r.final_milli or 0
-            u["scored"] += r.scored or 0
-            u["areas"][r.top_id] = (r.self_milli, r.final_milli)
+        area_cols = r[9:]
+        per_sheet[r.id] = {
+            "sheet_id": r.id,
+            "unit_id": r.unit_id,
+            "unit_code": r.unit_code,
+            "unit_name": r.unit_name,
+            "status": SheetStatus(r.status),
+            "self": r.self_milli or 0,
+            "final": r.final_milli or 0,
+            "scored": r.scored or 0,
+            "areas": {top_ids[i]: (area_cols[2 * i], area_cols[2 * i + 1]) for i in range(n_tops)},
+        }
 
     complete = len(per_sheet) == in_round
     units = list(per_sheet.values())
@@ -203,15 +238,7 @@ def round_results(session: Session, principal: Principal, *, round_id: int) -> d
                 "percent": percent(u["final"], max_milli),
                 "band": band_for(bands, u["final"], max_milli) if is_ranked else None,
                 "scored": u["scored"],
-                "areas": [
-                    {
-                        "node_id": t.id,
-                        "self_points": pts(u["areas"].get(t.id, (None, None))[0]),
-                        "appraised_points": pts(u["areas"].get(t.id, (None, None))[1]),
-                        "percent": percent(u["areas"].get(t.id, (None, None))[1], top_max[t.id]),
-                    }
-                    for t in tops
-                ],
+                "areas": [_area(t.id or 0, u["areas"].get(t.id), top_max[t.id]) for t in tops],
             }
         )
     return {
@@ -226,7 +253,7 @@ def round_results(session: Session, principal: Principal, *, round_id: int) -> d
         "complete": complete,
         "units_in_round": in_round,
         "max_points": pts(max_milli),
-        "scorable": sum(1 for n in nodes if n.id in leaves_of(nodes) and n.scoring_method != "survey"),
+        "scorable": sum(1 for n in nodes if n.id in leaves and n.scoring_method != "survey"),
         "bands": bands,
         "areas": [
             {
