@@ -10,6 +10,7 @@ from api.config import Settings, get_settings
 from api.db import SessionDep
 from api.errors import FieldError, NotFound, Unprocessable
 from api.models import User
+from api.org_units.levels import role_label
 
 public_router = APIRouter(prefix="/auth", tags=["auth"])
 router = APIRouter(tags=["auth"])
@@ -106,7 +107,12 @@ def me(session: SessionDep, principal: CurrentPrincipal) -> schemas.MeRead:
         rows = service.own_memberships(session, user.id or 0)
         memberships = [
             schemas.MembershipRead(
-                unit_id=u.id or 0, unit_code=u.code, unit_name=u.name, unit_level=u.level.value, role=m.role
+                unit_id=u.id or 0,
+                unit_code=u.code,
+                unit_name=u.name,
+                unit_level=u.level.value,
+                role=m.role,
+                role_label=role_label(m.role, u),
             )
             for m, u in rows
         ]

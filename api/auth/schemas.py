@@ -32,6 +32,9 @@ class MembershipRead(BaseModel):
     unit_name: str
     unit_level: str
     role: Role
+    role_label: str = Field(
+        default="", description="Tên vai trò theo cấp của đơn vị (vd. district_admin ở tỉnh: Sở Nội vụ)"
+    )
 
 
 class MeRead(BaseModel):

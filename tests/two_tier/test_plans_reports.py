@@ -144,3 +144,14 @@ def test_role_names_follow_the_level(ls: LS) -> None:
     assert role_label(Role.leader, ls.unit("LS")) == "Chủ tịch UBND tỉnh"
     assert role_label(Role.leader, ls.unit("LS.BG")) == "Chủ tịch UBND huyện"
     assert role_label(Role.unit_head, ls.unit("LS.P.TAMTHANH")) == "Chủ tịch UBND phường"
+
+
+def test_me_names_roles_by_level(ls: LS) -> None:
+    so = ls.get("/me", "sonoivu").json()["memberships"]
+    assert [(m["role"], m["role_label"]) for m in so] == [
+        ("district_admin", "Sở Nội vụ (quản lý kế hoạch, báo cáo)")
+    ]
+    leader = ls.get("/me", "chutich.tinh").json()["memberships"][0]
+    assert (leader["role"], leader["role_label"]) == ("leader", "Chủ tịch UBND tỉnh")
+    old = ls.get("/me", "noivu").json()["memberships"][0]
+    assert (old["role"], old["role_label"]) == ("district_admin", "Phòng Nội vụ (quản lý kế hoạch, báo cáo)")
