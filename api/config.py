@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     s3_prefix: str = ""
     import_max_mb: int = 20
     import_max_rows: int = 50_000
+    import_max_cells: int = 150_000  # non-blank cells read from one XLSX sheet (api/imports/parsing.py)
     portal_url: str | None = None
     portal_token: str | None = None
     portal_hmac_secret: str | None = None

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import yaml
+
 _CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 _XML_INVALID = "\ud800-\udfff\ufffe\uffff"
 _BIDI = "\u202a-\u202e\u2066-\u2069"
@@ -61,3 +63,41 @@ def normalise(value: str) -> str:
 def for_document(value: str) -> str:
     """A stored string made safe for an XML document or a spreadsheet cell: forbidden characters dropped."""
     return FORBIDDEN.sub("", value) if FORBIDDEN.search(value) else value
+
+
+MAX_DOCUMENT_DEPTH = 64
+MAX_DOCUMENT_NODES = 500_000
+# libyaml's parser: linear in the input and refuses nesting past 1,000 levels (the pure-Python scanner is
+# quadratic in the flow nesting depth: a 200 KB "[[[[…" takes minutes).
+YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(source: str) -> object:
+    """``yaml.safe_load`` through libyaml when available (same safe constructors, bounded nesting)."""
+    return yaml.load(source, Loader=YAML_LOADER)  # noqa: S506 - a SafeLoader (C or Python), never the full one
+
+
+def document_problem(data: object, *, strings: bool = True) -> TextProblem | None:
+    """A parsed JSON/YAML document checked as a whole: nesting ≤ ``MAX_DOCUMENT_DEPTH``, at most
+    ``MAX_DOCUMENT_NODES`` values visited (a YAML alias bomb is small as text and huge as a tree), and every string
+    (keys too) within the policy. Iterative: a deep document cannot exhaust the stack here."""
+    stack: list[tuple[object, int]] = [(data, 0)]
+    visited = 0
+    while stack:
+        value, depth = stack.pop()
+        visited += 1
+        if depth > MAX_DOCUMENT_DEPTH or visited > MAX_DOCUMENT_NODES:
+            return TextProblem(
+                "document_too_deep",
+                f"Tệp lồng nhau quá sâu hoặc có quá nhiều phần tử (tối đa {MAX_DOCUMENT_DEPTH} cấp).",
+                f"The document nests deeper than {MAX_DOCUMENT_DEPTH} levels or holds too many values.",
+            )
+        if isinstance(value, str):
+            if strings and (found := problem(value)) is not None:
+                return found
+        elif isinstance(value, dict):
+            stack.extend((k, depth + 1) for k in value)
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return None

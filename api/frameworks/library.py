@@ -35,6 +35,7 @@ from api.frameworks.document import (
 )
 from api.frameworks.errors import FrameworkValidationError, NodeError, node_error
 from api.frameworks.validation import parse_document
+from api.text import document_problem, load_yaml
 
 __all__ = [
     "DATA_DIR",
@@ -111,11 +112,15 @@ def _read_error(vi: str, en: str) -> FrameworkValidationError:
 def parse_text(text: str, fmt: Literal["yaml", "json"]) -> FrameworkDoc:
     """Parse YAML or JSON text (e.g. an uploaded file) and validate it with :func:`parse_document`."""
     try:
-        data = json.loads(text) if fmt == "json" else yaml.safe_load(text)
+        data = json.loads(text) if fmt == "json" else load_yaml(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise _read_error(
             f"Không đọc được nội dung {fmt.upper()}: {exc}", f"Cannot read {fmt.upper()} text: {exc}"
         ) from exc
+    except RecursionError as exc:  # nesting deeper than the interpreter's stack
+        raise _read_error("Tệp lồng nhau quá sâu.", "The document nests too deeply.") from exc
+    if (problem := document_problem(data)) is not None:
+        raise _read_error(problem.message, problem.message_en)
     return parse_document(data)
 
 

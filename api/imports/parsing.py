@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -20,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from api import text
 from api.errors import FieldError, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -95,7 +97,51 @@ def _append(table: Table, number: int, record: dict[str, str | None], limit: int
         return
     if len(table.rows) >= limit:
         raise too_many_rows(len(table.rows) + 1, limit)
-    table.rows.append((number, record))
+    table.rows.append((number, _policed(number, record)))
+
+
+def _policed(number: int, record: dict[str, str | None]) -> dict[str, str | None]:
+    """The text policy (api/text.py) on one row: NFC, or a 422 naming the row and column."""
+    errors = []
+    clean: dict[str, str | None] = {}
+    for key, value in record.items():
+        for part in (key, value):
+            if part is not None and (problem := text.problem(part)) is not None:
+                errors.append(
+                    FieldError(
+                        field=key,
+                        row=number,
+                        code=problem.code,
+                        message=problem.message,
+                        message_en=problem.message_en,
+                    )
+                )
+                break
+        clean[text.normalise(key)] = text.normalise(value) if value is not None else None
+    if errors:
+        raise Unprocessable(
+            f"Dòng {number} có giá trị chứa ký tự không được phép; không có dữ liệu nào được ghi.",
+            f"Row {number} holds a character that is not allowed; nothing was written.",
+            code="invalid_text",
+            errors=errors,
+        )
+    return clean
+
+
+def _check_document(data: Any) -> None:
+    """Depth and size of any document; its strings too when it is a framework document (rows of a table are
+    checked one by one in :func:`_append`, with their row number)."""
+    is_document = isinstance(data, dict) and "format_version" in data
+    if (problem := text.document_problem(data, strings=is_document)) is not None:
+        raise file_error(problem.message, problem.message_en, code=problem.code)
+
+
+def _too_deep() -> Unprocessable:
+    return file_error(
+        f"Tệp lồng nhau quá sâu (tối đa {text.MAX_DOCUMENT_DEPTH} cấp).",
+        f"The document nests deeper than {text.MAX_DOCUMENT_DEPTH} levels.",
+        code="document_too_deep",
+    )
 
 
 # --- JSON ------------------------------------------------------------------------------------------------
@@ -136,17 +182,23 @@ def read_json(raw: bytes, *, max_rows: int) -> Table:
         raise file_error(
             f"Không đọc được nội dung JSON: {exc}", f"Invalid JSON: {exc}", code="invalid_json"
         ) from exc
+    except RecursionError as exc:
+        raise _too_deep() from exc
+    _check_document(data)
     return read_json_value(data, max_rows=max_rows)
 
 
 def read_yaml_document(raw: bytes) -> Table:
     """A framework library file in YAML (``format_version``, ``framework``, ``nodes``)."""
     try:
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
+        data = text.load_yaml(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise file_error(
             f"Không đọc được tệp YAML: {exc}", f"Invalid YAML: {exc}", code="invalid_yaml"
         ) from exc
+    except RecursionError as exc:
+        raise _too_deep() from exc
+    _check_document(data)
     if not isinstance(data, dict) or "format_version" not in data:
         raise file_error(
             "Tệp YAML phải là tệp bộ chỉ số (có format_version, framework, nodes).",
@@ -212,21 +264,125 @@ def _zip_row(headers: list[str], values: list[Any] | tuple[Any, ...]) -> dict[st
 
 
 # --- XLSX ------------------------------------------------------------------------------------------------
+# A workbook is a ZIP of XML parts: its cost is set by what it unpacks to, not by its size. The members are
+# checked from the ZIP directory before anything is unpacked (Python's zipfile never inflates a member past its
+# declared size), then the sheet is streamed with the cells read capped whatever its <dimension> claims.
+
+XLSX_MAX_MEMBERS = 500
+XLSX_MAX_PART_BYTES = 16 * 1024 * 1024  # any one member, uncompressed (150,000 cells fit)
+XLSX_MAX_TOTAL_BYTES = 48 * 1024 * 1024  # all members, uncompressed
+XLSX_MAX_RATIO = 100  # uncompressed : compressed, for members over XLSX_RATIO_FLOOR
+XLSX_RATIO_FLOOR = 1024 * 1024
+XLSX_MAX_SHARED_STRINGS = 200_000
+XLSX_MAX_COLUMNS = 100  # cells right of this column are never read
+# openpyxl spends ~13 µs per cell: 150,000 cells ≈ 2 s of CPU (bench/bench_hostile_imports.py), e.g. 10,000
+# rows of 15 columns. Settings.import_max_cells overrides it.
+XLSX_MAX_CELLS = 150_000
+SHARED_STRINGS = "xl/sharedStrings.xml"
 
 
-def read_xlsx(raw: bytes, *, sheet: str | None, max_rows: int) -> Table:
-    """First sheet, or the sheet named ``sheet``; formulas are read as their cached values, never evaluated."""
+def _xlsx_limit(vi: str, en: str) -> Unprocessable:
+    return file_error(
+        f"Tệp Excel vượt giới hạn an toàn: {vi} Hãy lưu lại tệp từ Excel (chỉ giữ vùng dữ liệu) hoặc chia nhỏ.",
+        f"The workbook exceeds a safety limit: {en}",
+        code="xlsx_limit",
+    )
+
+
+def _check_zip(raw: bytes) -> None:
+    """Refuse a workbook whose parts would unpack to too much, before any of them is opened."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            members = zf.infolist()
+            if len(members) > XLSX_MAX_MEMBERS:
+                raise _xlsx_limit(
+                    f"có {len(members)} thành phần (tối đa {XLSX_MAX_MEMBERS}).",
+                    f"{len(members)} ZIP members (limit {XLSX_MAX_MEMBERS}).",
+                )
+            total = 0
+            for m in members:
+                total += m.file_size
+                mb = m.file_size / 1024 / 1024
+                if m.file_size > XLSX_MAX_PART_BYTES:
+                    raise _xlsx_limit(
+                        f"phần “{m.filename}” giải nén ra {mb:.0f} MB (tối đa {XLSX_MAX_PART_BYTES >> 20} MB).",
+                        f"part {m.filename} unpacks to {mb:.0f} MB (limit {XLSX_MAX_PART_BYTES >> 20} MB).",
+                    )
+                if m.file_size > XLSX_RATIO_FLOOR and m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1):
+                    raise _xlsx_limit(
+                        f"phần “{m.filename}” nén quá mức ({m.file_size // max(m.compress_size, 1)}:1, tối đa "
+                        f"{XLSX_MAX_RATIO}:1).",
+                        f"part {m.filename} has a compression ratio above {XLSX_MAX_RATIO}:1.",
+                    )
+            if total > XLSX_MAX_TOTAL_BYTES:
+                raise _xlsx_limit(
+                    f"giải nén ra {total >> 20} MB (tối đa {XLSX_MAX_TOTAL_BYTES >> 20} MB).",
+                    f"unpacks to {total >> 20} MB (limit {XLSX_MAX_TOTAL_BYTES >> 20} MB).",
+                )
+            if SHARED_STRINGS in zf.namelist():
+                count = 0
+                with zf.open(SHARED_STRINGS) as src:
+                    tail = b""
+                    while chunk := src.read(1 << 20):
+                        data = tail + chunk
+                        count += data.count(b"<si>") + data.count(b"<si ")
+                        tail = data[-3:]  # a tag split across chunks; too short to hold a whole one
+                if count > XLSX_MAX_SHARED_STRINGS:
+                    raise _xlsx_limit(
+                        f"bảng chuỗi dùng chung có {count:,} chuỗi (tối đa {XLSX_MAX_SHARED_STRINGS:,}).".replace(
+                            ",", "."
+                        ),
+                        f"{count} shared strings (limit {XLSX_MAX_SHARED_STRINGS}).",
+                    )
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError) as exc:
+        raise _broken_xlsx(exc) from exc
+
+
+def _broken_xlsx(exc: BaseException) -> Unprocessable:
+    return file_error(
+        "Không mở được tệp Excel (.xlsx). Tệp có thể bị hỏng hoặc không phải định dạng .xlsx "
+        "(tệp .xls cũ cần lưu lại thành .xlsx).",
+        f"Cannot open the .xlsx workbook: {exc!r}",
+        code="invalid_xlsx",
+    )
+
+
+# What a malformed part raises while openpyxl reads it: broken XML, a cell pointing at a shared string that
+# does not exist, a value of the wrong type, a truncated member.
+_XLSX_READ_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    OSError,
+    SyntaxError,  # xml.etree.ElementTree.ParseError and lxml's XMLSyntaxError derive from it
+)
+
+
+def _skip_size_scan(worksheet: Any) -> None:
+    """Replaces ``ReadOnlyWorksheet._get_size``: a sheet without ``<dimension>`` would be parsed from end to end
+    just to size it, when the sheet is opened — before any cap applies. The size is reset and never used here
+    (``read_xlsx`` is the only reader of read-only workbooks in the application)."""
+
+
+def read_xlsx(raw: bytes, *, sheet: str | None, max_rows: int, max_cells: int = XLSX_MAX_CELLS) -> Table:
+    """First sheet, or the sheet named ``sheet``; formulas are read as their cached values, never evaluated.
+
+    At most ``XLSX_MAX_COLUMNS`` columns and ``max_cells`` non-blank cells are read, and at most ``2 × max_rows``
+    physical rows (blank ones included) are scanned; the declared ``<dimension>`` is ignored."""
     from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+    ReadOnlyWorksheet._get_size = _skip_size_scan  # type: ignore[method-assign]
+    _check_zip(raw)
     try:
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise file_error(
-            "Không mở được tệp Excel (.xlsx). Tệp có thể bị hỏng hoặc không phải định dạng .xlsx "
-            "(tệp .xls cũ cần lưu lại thành .xlsx).",
-            f"Cannot open the .xlsx workbook: {exc}",
-            code="invalid_xlsx",
-        ) from exc
+    except _XLSX_READ_ERRORS as exc:
+        raise _broken_xlsx(exc) from exc
     try:
         if sheet:
             if sheet not in wb.sheetnames:
@@ -238,30 +394,70 @@ def read_xlsx(raw: bytes, *, sheet: str | None, max_rows: int) -> Table:
             ws = wb[sheet]
         else:
             ws = wb.worksheets[0]
-        table = Table(source="xlsx")
-        rows = ws.iter_rows(values_only=True)
-        header_row = next(rows, None)
-        if header_row is None:
-            raise file_error("Trang tính trống.", "The sheet is empty.", code="empty_file")
-        table.headers = [cell_text(h) or "" for h in header_row]
-        for number, values in enumerate(rows, start=2):
-            _append(table, number, _zip_row(table.headers, values), max_rows)
-        while table.headers and not table.headers[-1]:
-            table.headers.pop()
-        return table
+        ws.reset_dimensions()  # type: ignore[union-attr]
+        return _sheet_table(ws, max_rows, max_cells)
+    except _XLSX_READ_ERRORS as exc:
+        raise _broken_xlsx(exc) from exc
     finally:
         wb.close()
+
+
+def _too_tall(scan_limit: int) -> Unprocessable:
+    return file_error(
+        f"Trang tính có hơn {scan_limit:,} dòng (kể cả dòng trống). Hãy xóa các dòng trống thừa hoặc "
+        "chia tệp thành nhiều phần nhỏ.".replace(",", "."),
+        f"The sheet has more than {scan_limit} rows, blank ones included.",
+        code="too_many_rows",
+    )
+
+
+def _sheet_table(ws: Any, max_rows: int, max_cells: int) -> Table:
+    table = Table(source="xlsx")
+    rows = ws.iter_rows(min_row=1, min_col=1, max_col=XLSX_MAX_COLUMNS, values_only=True)
+    header_row = next(rows, None)
+    if header_row is None:
+        raise file_error("Trang tính trống.", "The sheet is empty.", code="empty_file")
+    table.headers = [cell_text(h) or "" for h in header_row]
+    scan_limit = 2 * max_rows
+    width = len(header_row)
+    cells = width - header_row.count(None)
+    for number, values in enumerate(rows, start=2):
+        if number - 1 > scan_limit:
+            raise _too_tall(scan_limit)
+        blank = values.count(None)
+        if blank == width:
+            continue  # blank rows are frequent (and free to skip) in a padded sheet
+        cells += width - blank
+        if cells > max_cells:
+            raise file_error(
+                f"Trang tính có hơn {max_cells:,} ô dữ liệu. Hãy chia tệp thành nhiều phần nhỏ rồi nhập lần "
+                "lượt.".replace(",", "."),
+                f"The sheet holds more than {max_cells} non-blank cells. Split it into smaller files.",
+                code="too_many_cells",
+            )
+        _append(table, number, _zip_row(table.headers, values), max_rows)
+    while table.headers and not table.headers[-1]:
+        table.headers.pop()
+    return table
 
 
 # --- dispatch --------------------------------------------------------------------------------------------
 
 
-def read_upload(filename: str, content_type: str, raw: bytes, *, sheet: str | None, max_rows: int) -> Table:
+def read_upload(
+    filename: str,
+    content_type: str,
+    raw: bytes,
+    *,
+    sheet: str | None,
+    max_rows: int,
+    max_cells: int = XLSX_MAX_CELLS,
+) -> Table:
     """Pick the reader from the content (XLSX starts with a ZIP header), then the file name and type."""
     name = (filename or "").lower()
     ctype = (content_type or "").lower()
     if raw.startswith(XLSX_MAGIC):
-        return read_xlsx(raw, sheet=sheet, max_rows=max_rows)
+        return read_xlsx(raw, sheet=sheet, max_rows=max_rows, max_cells=max_cells)
     if name.endswith(".xls") or raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnsupportedMediaType(
             "Tệp .xls (Excel 97-2003) không được hỗ trợ; hãy lưu lại thành .xlsx hoặc CSV UTF-8.",

@@ -96,20 +96,20 @@ async def _read_table(request: Request, settings: Settings, sheet: str | None) -
             name, utype = upload.filename or "", upload.content_type or ""
         finally:
             await form.close()
-        table = await run_in_threadpool(_parse, name, utype, raw, sheet, max_rows)
+        table = await run_in_threadpool(_parse, name, utype, raw, sheet, max_rows, settings.import_max_cells)
         return table, hashlib.sha256(raw).hexdigest()
     if len(body) > settings.import_max_mb * 1024 * 1024:
         raise too_large(len(body) / 1024 / 1024, settings.import_max_mb)
     if "json" in ctype or not ctype:
         ctype = "application/json"
-    return await run_in_threadpool(_parse, "", ctype, body, sheet, max_rows), None
+    return await run_in_threadpool(_parse, "", ctype, body, sheet, max_rows, settings.import_max_cells), None
 
 
-def _parse(name: str, ctype: str, raw: bytes, sheet: str | None, max_rows: int) -> Table:
+def _parse(name: str, ctype: str, raw: bytes, sheet: str | None, max_rows: int, max_cells: int) -> Table:
     with service.gc_paused():
         if ctype == "application/json":
             return read_json(raw, max_rows=max_rows)
-        return read_upload(name, ctype, raw, sheet=sheet, max_rows=max_rows)
+        return read_upload(name, ctype, raw, sheet=sheet, max_rows=max_rows, max_cells=max_cells)
 
 
 def _rejected(result: service.ImportResult, instance: str) -> JSONResponse:
