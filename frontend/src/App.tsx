@@ -25,6 +25,8 @@ const NotYet = lazy(() => import('./pages/NotYet'));
 const Reports = lazy(() => import('./pages/Reports'));
 const ReportEditor = lazy(() => import('./pages/reports/ReportEditor'));
 const Imports = lazy(() => import('./pages/Imports'));
+const ScoringRounds = lazy(() => import('./features/scoring/Rounds'));
+const ScoringSheet = lazy(() => import('./features/scoring/SheetPage'));
 
 function Protected() {
   const { me, ready } = useAuth();
@@ -77,6 +79,8 @@ export default function App() {
                     <Route path="reports" element={<Reports />} />
                     <Route path="reports/:id" element={<ReportEditor />} />
                     <Route path="imports" element={<Imports />} />
+                    <Route path="scoring" element={<ScoringRounds />} />
+                    <Route path="scoring/sheets/:id" element={<ScoringSheet />} />
                     <Route path="*" element={<NotYet />} />
                   </Route>
                 </Route>

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { ApiTokensCreateData, ApiTokensCreateErrors, ApiTokensCreateResponses, ApiTokensListData, ApiTokensListErrors, ApiTokensListResponses, ApiTokensRevokeData, ApiTokensRevokeErrors, ApiTokensRevokeResponses, AssignmentsApproveData, AssignmentsApproveErrors, AssignmentsApproveResponses, AssignmentsBulkReviewData, AssignmentsBulkReviewErrors, AssignmentsBulkReviewResponses, AssignmentsCommentData, AssignmentsCommentErrors, AssignmentsCommentResponses, AssignmentsCommentsData, AssignmentsCommentsErrors, AssignmentsCommentsResponses, AssignmentsGetData, AssignmentsGetErrors, AssignmentsGetResponses, AssignmentsHistoryData, AssignmentsHistoryErrors, AssignmentsHistoryResponses, AssignmentsListData, AssignmentsListErrors, AssignmentsListResponses, AssignmentsReopenData, AssignmentsReopenErrors, AssignmentsReopenResponses, AssignmentsReturnData, AssignmentsReturnErrors, AssignmentsReturnResponses, AssignmentsSubmitData, AssignmentsSubmitErrors, AssignmentsSubmitResponses, AssignmentsUpdateData, AssignmentsUpdateErrors, AssignmentsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, DashboardsSummaryData, DashboardsSummaryErrors, DashboardsSummaryResponses, DashboardsTrendData, DashboardsTrendErrors, DashboardsTrendResponses, EvidenceDeleteData, EvidenceDeleteErrors, EvidenceDeleteResponses, EvidenceDownloadData, EvidenceDownloadErrors, EvidenceDownloadResponses, EvidenceGetData, EvidenceGetErrors, EvidenceGetResponses, EvidenceListAssignmentData, EvidenceListAssignmentErrors, EvidenceListAssignmentResponses, EvidenceListPlanData, EvidenceListPlanErrors, EvidenceListPlanResponses, EvidenceRestoreData, EvidenceRestoreErrors, EvidenceRestoreResponses, EvidenceUpdateData, EvidenceUpdateErrors, EvidenceUpdateResponses, EvidenceUploadAssignmentData, EvidenceUploadAssignmentErrors, EvidenceUploadAssignmentResponses, EvidenceUploadPlanData, EvidenceUploadPlanErrors, EvidenceUploadPlanResponses, FrameworksCloneData, FrameworksCloneErrors, FrameworksCloneResponses, FrameworksExportData, FrameworksExportErrors, FrameworksExportResponses, FrameworksGetData, FrameworksGetErrors, FrameworksGetResponses, FrameworksImportData, FrameworksImportErrors, FrameworksImportResponses, FrameworksListData, FrameworksListErrors, FrameworksListResponses, FrameworksNodeData, FrameworksNodeErrors, FrameworksNodeResponses, FrameworksPublishData, FrameworksPublishErrors, FrameworksPublishResponses, FrameworksRetireData, FrameworksRetireErrors, FrameworksRetireResponses, FrameworksSchemaData, FrameworksSchemaErrors, FrameworksSchemaResponses, FrameworksSearchData, FrameworksSearchErrors, FrameworksSearchResponses, FrameworksTreeData, FrameworksTreeErrors, FrameworksTreeResponses, FrameworksUpdateData, FrameworksUpdateErrors, FrameworksUpdateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, ImportsExportCsvData, ImportsExportCsvErrors, ImportsExportCsvResponses, ImportsExportXlsxData, ImportsExportXlsxErrors, ImportsExportXlsxResponses, ImportsRunData, ImportsRunErrors, ImportsRunResponses, ImportsTemplateData, ImportsTemplateErrors, ImportsTemplateResponses, OrgUnitsAddSuccessionData, OrgUnitsAddSuccessionErrors, OrgUnitsAddSuccessionResponses, OrgUnitsCreateData, OrgUnitsCreateErrors, OrgUnitsCreateResponses, OrgUnitsDeactivateData, OrgUnitsDeactivateErrors, OrgUnitsDeactivateResponses, OrgUnitsDeleteData, OrgUnitsDeleteErrors, OrgUnitsDeleteResponses, OrgUnitsGetData, OrgUnitsGetErrors, OrgUnitsGetResponses, OrgUnitsListData, OrgUnitsListErrors, OrgUnitsListResponses, OrgUnitsSuccessionsData, OrgUnitsSuccessionsErrors, OrgUnitsSuccessionsResponses, OrgUnitsUpdateData, OrgUnitsUpdateErrors, OrgUnitsUpdateResponses, PlansAppendixData, PlansAppendixErrors, PlansAppendixResponses, PlansCloneData, PlansCloneErrors, PlansCloneResponses, PlansCloseData, PlansCloseErrors, PlansCloseResponses, PlansCreateData, PlansCreateErrors, PlansCreateResponses, PlansGetData, PlansGetErrors, PlansGetResponses, PlansIssueData, PlansIssueErrors, PlansIssueResponses, PlansListData, PlansListErrors, PlansListResponses, PlansUpdateData, PlansUpdateErrors, PlansUpdateResponses, PortalGetData, PortalGetErrors, PortalGetResponses, PortalListData, PortalListErrors, PortalListResponses, PortalRetryData, PortalRetryErrors, PortalRetryResponses, ReportPeriodsGenerateData, ReportPeriodsGenerateErrors, ReportPeriodsGenerateResponses, ReportPeriodsGetData, ReportPeriodsGetErrors, ReportPeriodsGetResponses, ReportPeriodsListData, ReportPeriodsListErrors, ReportPeriodsListResponses, ReportPeriodsUpdateData, ReportPeriodsUpdateErrors, ReportPeriodsUpdateResponses, ReportsAcceptData, ReportsAcceptErrors, ReportsAcceptResponses, ReportsApproveData, ReportsApproveErrors, ReportsApproveResponses, ReportsCreateData, ReportsCreateErrors, ReportsCreateResponses, ReportsExportData, ReportsExportErrors, ReportsExportResponses, ReportsGetData, ReportsGetErrors, ReportsGetResponses, ReportsListData, ReportsListErrors, ReportsListResponses, ReportsReturnData, ReportsReturnErrors, ReportsReturnResponses, ReportsSubmitData, ReportsSubmitErrors, ReportsSubmitResponses, ReportsUpdateData, ReportsUpdateErrors, ReportsUpdateResponses, ReportTemplatesDefaultData, ReportTemplatesDefaultErrors, ReportTemplatesDefaultResponses, ReportTemplatesDeleteData, ReportTemplatesDeleteErrors, ReportTemplatesDeleteResponses, ReportTemplatesDownloadData, ReportTemplatesDownloadErrors, ReportTemplatesDownloadResponses, ReportTemplatesGetData, ReportTemplatesGetErrors, ReportTemplatesGetResponses, ReportTemplatesListData, ReportTemplatesListErrors, ReportTemplatesListResponses, ReportTemplatesPlaceholdersData, ReportTemplatesPlaceholdersErrors, ReportTemplatesPlaceholdersResponses, ReportTemplatesUploadData, ReportTemplatesUploadErrors, ReportTemplatesUploadResponses, TasksCreateData, TasksCreateErrors, TasksCreateResponses, TasksDeleteData, TasksDeleteErrors, TasksDeleteResponses, TasksGetData, TasksGetErrors, TasksGetResponses, TasksUpdateData, TasksUpdateErrors, TasksUpdateResponses, UsersActivateData, UsersActivateErrors, UsersActivateResponses, UsersAddMembershipData, UsersAddMembershipErrors, UsersAddMembershipResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersDeactivateData, UsersDeactivateErrors, UsersDeactivateResponses, UsersGetData, UsersGetErrors, UsersGetResponses, UsersListData, UsersListErrors, UsersListResponses, UsersRemoveMembershipData, UsersRemoveMembershipErrors, UsersRemoveMembershipResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
+import type { ApiTokensCreateData, ApiTokensCreateErrors, ApiTokensCreateResponses, ApiTokensListData, ApiTokensListErrors, ApiTokensListResponses, ApiTokensRevokeData, ApiTokensRevokeErrors, ApiTokensRevokeResponses, AssessmentRoundsCreateData, AssessmentRoundsCreateErrors, AssessmentRoundsCreateResponses, AssessmentRoundsGetData, AssessmentRoundsGetErrors, AssessmentRoundsGetResponses, AssessmentRoundsListData, AssessmentRoundsListErrors, AssessmentRoundsListResponses, AssessmentRoundsPublishData, AssessmentRoundsPublishErrors, AssessmentRoundsPublishResponses, AssessmentRoundsUpdateData, AssessmentRoundsUpdateErrors, AssessmentRoundsUpdateResponses, AssessmentSheetsAcceptManyData, AssessmentSheetsAcceptManyErrors, AssessmentSheetsAcceptManyResponses, AssessmentSheetsAppraiseNodeData, AssessmentSheetsAppraiseNodeErrors, AssessmentSheetsAppraiseNodeResponses, AssessmentSheetsApproveData, AssessmentSheetsApproveErrors, AssessmentSheetsApproveResponses, AssessmentSheetsEvidenceCandidatesData, AssessmentSheetsEvidenceCandidatesErrors, AssessmentSheetsEvidenceCandidatesResponses, AssessmentSheetsFinishAppraisalData, AssessmentSheetsFinishAppraisalErrors, AssessmentSheetsFinishAppraisalResponses, AssessmentSheetsGetData, AssessmentSheetsGetErrors, AssessmentSheetsGetResponses, AssessmentSheetsListData, AssessmentSheetsListErrors, AssessmentSheetsListResponses, AssessmentSheetsReopenData, AssessmentSheetsReopenErrors, AssessmentSheetsReopenResponses, AssessmentSheetsReturnData, AssessmentSheetsReturnErrors, AssessmentSheetsReturnResponses, AssessmentSheetsScoreData, AssessmentSheetsScoreErrors, AssessmentSheetsScoreResponses, AssessmentSheetsSubmitData, AssessmentSheetsSubmitErrors, AssessmentSheetsSubmitResponses, AssessmentSheetsUpdateData, AssessmentSheetsUpdateErrors, AssessmentSheetsUpdateResponses, AssignmentsApproveData, AssignmentsApproveErrors, AssignmentsApproveResponses, AssignmentsBulkReviewData, AssignmentsBulkReviewErrors, AssignmentsBulkReviewResponses, AssignmentsCommentData, AssignmentsCommentErrors, AssignmentsCommentResponses, AssignmentsCommentsData, AssignmentsCommentsErrors, AssignmentsCommentsResponses, AssignmentsGetData, AssignmentsGetErrors, AssignmentsGetResponses, AssignmentsHistoryData, AssignmentsHistoryErrors, AssignmentsHistoryResponses, AssignmentsListData, AssignmentsListErrors, AssignmentsListResponses, AssignmentsReopenData, AssignmentsReopenErrors, AssignmentsReopenResponses, AssignmentsReturnData, AssignmentsReturnErrors, AssignmentsReturnResponses, AssignmentsSubmitData, AssignmentsSubmitErrors, AssignmentsSubmitResponses, AssignmentsUpdateData, AssignmentsUpdateErrors, AssignmentsUpdateResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, DashboardsSummaryData, DashboardsSummaryErrors, DashboardsSummaryResponses, DashboardsTrendData, DashboardsTrendErrors, DashboardsTrendResponses, EvidenceDeleteData, EvidenceDeleteErrors, EvidenceDeleteResponses, EvidenceDownloadData, EvidenceDownloadErrors, EvidenceDownloadResponses, EvidenceGetData, EvidenceGetErrors, EvidenceGetResponses, EvidenceListAssignmentData, EvidenceListAssignmentErrors, EvidenceListAssignmentResponses, EvidenceListPlanData, EvidenceListPlanErrors, EvidenceListPlanResponses, EvidenceRestoreData, EvidenceRestoreErrors, EvidenceRestoreResponses, EvidenceUpdateData, EvidenceUpdateErrors, EvidenceUpdateResponses, EvidenceUploadAssignmentData, EvidenceUploadAssignmentErrors, EvidenceUploadAssignmentResponses, EvidenceUploadPlanData, EvidenceUploadPlanErrors, EvidenceUploadPlanResponses, EvidenceUploadSheetData, EvidenceUploadSheetErrors, EvidenceUploadSheetResponses, FrameworksCloneData, FrameworksCloneErrors, FrameworksCloneResponses, FrameworksExportData, FrameworksExportErrors, FrameworksExportResponses, FrameworksGetData, FrameworksGetErrors, FrameworksGetResponses, FrameworksImportData, FrameworksImportErrors, FrameworksImportResponses, FrameworksListData, FrameworksListErrors, FrameworksListResponses, FrameworksNodeData, FrameworksNodeErrors, FrameworksNodeResponses, FrameworksPublishData, FrameworksPublishErrors, FrameworksPublishResponses, FrameworksRetireData, FrameworksRetireErrors, FrameworksRetireResponses, FrameworksSchemaData, FrameworksSchemaErrors, FrameworksSchemaResponses, FrameworksSearchData, FrameworksSearchErrors, FrameworksSearchResponses, FrameworksTreeData, FrameworksTreeErrors, FrameworksTreeResponses, FrameworksUpdateData, FrameworksUpdateErrors, FrameworksUpdateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, ImportsExportCsvData, ImportsExportCsvErrors, ImportsExportCsvResponses, ImportsExportXlsxData, ImportsExportXlsxErrors, ImportsExportXlsxResponses, ImportsRunData, ImportsRunErrors, ImportsRunResponses, ImportsTemplateData, ImportsTemplateErrors, ImportsTemplateResponses, OrgUnitsAddSuccessionData, OrgUnitsAddSuccessionErrors, OrgUnitsAddSuccessionResponses, OrgUnitsCreateData, OrgUnitsCreateErrors, OrgUnitsCreateResponses, OrgUnitsDeactivateData, OrgUnitsDeactivateErrors, OrgUnitsDeactivateResponses, OrgUnitsDeleteData, OrgUnitsDeleteErrors, OrgUnitsDeleteResponses, OrgUnitsGetData, OrgUnitsGetErrors, OrgUnitsGetResponses, OrgUnitsListData, OrgUnitsListErrors, OrgUnitsListResponses, OrgUnitsSuccessionsData, OrgUnitsSuccessionsErrors, OrgUnitsSuccessionsResponses, OrgUnitsTransferData, OrgUnitsTransferErrors, OrgUnitsTransferResponses, OrgUnitsUpdateData, OrgUnitsUpdateErrors, OrgUnitsUpdateResponses, PlansAppendixData, PlansAppendixErrors, PlansAppendixResponses, PlansCloneData, PlansCloneErrors, PlansCloneResponses, PlansCloseData, PlansCloseErrors, PlansCloseResponses, PlansCreateData, PlansCreateErrors, PlansCreateResponses, PlansGetData, PlansGetErrors, PlansGetResponses, PlansIssueData, PlansIssueErrors, PlansIssueResponses, PlansListData, PlansListErrors, PlansListResponses, PlansUpdateData, PlansUpdateErrors, PlansUpdateResponses, PortalGetData, PortalGetErrors, PortalGetResponses, PortalListData, PortalListErrors, PortalListResponses, PortalRetryData, PortalRetryErrors, PortalRetryResponses, ReportPeriodsGenerateData, ReportPeriodsGenerateErrors, ReportPeriodsGenerateResponses, ReportPeriodsGetData, ReportPeriodsGetErrors, ReportPeriodsGetResponses, ReportPeriodsListData, ReportPeriodsListErrors, ReportPeriodsListResponses, ReportPeriodsUpdateData, ReportPeriodsUpdateErrors, ReportPeriodsUpdateResponses, ReportsAcceptData, ReportsAcceptErrors, ReportsAcceptResponses, ReportsApproveData, ReportsApproveErrors, ReportsApproveResponses, ReportsCreateData, ReportsCreateErrors, ReportsCreateResponses, ReportsExportData, ReportsExportErrors, ReportsExportResponses, ReportsGetData, ReportsGetErrors, ReportsGetResponses, ReportsListData, ReportsListErrors, ReportsListResponses, ReportsReturnData, ReportsReturnErrors, ReportsReturnResponses, ReportsSubmitData, ReportsSubmitErrors, ReportsSubmitResponses, ReportsUpdateData, ReportsUpdateErrors, ReportsUpdateResponses, ReportTemplatesDefaultData, ReportTemplatesDefaultErrors, ReportTemplatesDefaultResponses, ReportTemplatesDeleteData, ReportTemplatesDeleteErrors, ReportTemplatesDeleteResponses, ReportTemplatesDownloadData, ReportTemplatesDownloadErrors, ReportTemplatesDownloadResponses, ReportTemplatesGetData, ReportTemplatesGetErrors, ReportTemplatesGetResponses, ReportTemplatesListData, ReportTemplatesListErrors, ReportTemplatesListResponses, ReportTemplatesPlaceholdersData, ReportTemplatesPlaceholdersErrors, ReportTemplatesPlaceholdersResponses, ReportTemplatesUploadData, ReportTemplatesUploadErrors, ReportTemplatesUploadResponses, ScoringExportsResultsData, ScoringExportsResultsErrors, ScoringExportsResultsResponses, ScoringExportsSheetData, ScoringExportsSheetErrors, ScoringExportsSheetResponses, ScoringResultsOfficialListData, ScoringResultsOfficialListErrors, ScoringResultsOfficialListResponses, ScoringResultsPointsAtRiskAssignmentsData, ScoringResultsPointsAtRiskAssignmentsErrors, ScoringResultsPointsAtRiskAssignmentsResponses, ScoringResultsPointsAtRiskData, ScoringResultsPointsAtRiskErrors, ScoringResultsPointsAtRiskResponses, ScoringResultsRoundData, ScoringResultsRoundErrors, ScoringResultsRoundResponses, ScoringResultsSheetData, ScoringResultsSheetErrors, ScoringResultsSheetResponses, TasksCreateData, TasksCreateErrors, TasksCreateResponses, TasksDeleteData, TasksDeleteErrors, TasksDeleteResponses, TasksGetData, TasksGetErrors, TasksGetResponses, TasksUpdateData, TasksUpdateErrors, TasksUpdateResponses, UsersActivateData, UsersActivateErrors, UsersActivateResponses, UsersAddMembershipData, UsersAddMembershipErrors, UsersAddMembershipResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersDeactivateData, UsersDeactivateErrors, UsersDeactivateResponses, UsersGetData, UsersGetErrors, UsersGetResponses, UsersListData, UsersListErrors, UsersListResponses, UsersRemoveMembershipData, UsersRemoveMembershipErrors, UsersRemoveMembershipResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -46,6 +46,293 @@ export const apiTokensCreate = <ThrowOnError extends boolean = false>(options: O
 export const apiTokensRevoke = <ThrowOnError extends boolean = false>(options: Options<ApiTokensRevokeData, ThrowOnError>) => (options.client ?? client).post<ApiTokensRevokeResponses, ApiTokensRevokeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/api-tokens/{token_id}/revoke',
+    ...options
+});
+
+/**
+ * List Rounds
+ */
+export const assessmentRoundsList = <ThrowOnError extends boolean = false>(options?: Options<AssessmentRoundsListData, ThrowOnError>) => (options?.client ?? client).get<AssessmentRoundsListResponses, AssessmentRoundsListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-rounds',
+    ...options
+});
+
+/**
+ * Create Round
+ *
+ * Mở đợt đánh giá: bộ chỉ số đã ban hành + năm + đơn vị được đánh giá, thời gian tự chấm và thẩm định.
+ */
+export const assessmentRoundsCreate = <ThrowOnError extends boolean = false>(options: Options<AssessmentRoundsCreateData, ThrowOnError>) => (options.client ?? client).post<AssessmentRoundsCreateResponses, AssessmentRoundsCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-rounds',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Round
+ *
+ * Đợt đánh giá với số phiếu theo trạng thái.
+ */
+export const assessmentRoundsGet = <ThrowOnError extends boolean = false>(options: Options<AssessmentRoundsGetData, ThrowOnError>) => (options.client ?? client).get<AssessmentRoundsGetResponses, AssessmentRoundsGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-rounds/{round_id}',
+    ...options
+});
+
+/**
+ * Update Round
+ *
+ * Sửa tên, thời gian tự chấm và thẩm định (trước khi công bố).
+ */
+export const assessmentRoundsUpdate = <ThrowOnError extends boolean = false>(options: Options<AssessmentRoundsUpdateData, ThrowOnError>) => (options.client ?? client).patch<AssessmentRoundsUpdateResponses, AssessmentRoundsUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-rounds/{round_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Publish Round
+ *
+ * Công bố kết quả: mọi phiếu đã nộp phải được phê duyệt; sau đó mọi phiếu bị khóa.
+ */
+export const assessmentRoundsPublish = <ThrowOnError extends boolean = false>(options: Options<AssessmentRoundsPublishData, ThrowOnError>) => (options.client ?? client).post<AssessmentRoundsPublishResponses, AssessmentRoundsPublishErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-rounds/{round_id}/publish',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Round Results
+ *
+ * Kết quả và xếp hạng của đợt: tổng điểm tự chấm và sau thẩm định, tỷ lệ %, xếp loại, hạng (bằng điểm cùng
+ * hạng, hạng sau bỏ qua), theo lĩnh vực; đơn vị chưa nộp ở cuối. Trước khi công bố: chỉ các đơn vị trong phạm
+ * vi của bạn (và không xếp hạng nếu không đủ cả đợt); sau khi công bố: mọi người dùng thuộc đơn vị tổ chức.
+ */
+export const scoringResultsRound = <ThrowOnError extends boolean = false>(options: Options<ScoringResultsRoundData, ThrowOnError>) => (options.client ?? client).get<ScoringResultsRoundResponses, ScoringResultsRoundErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-rounds/{round_id}/results',
+    ...options
+});
+
+/**
+ * Export Results
+ *
+ * Bảng kết quả, xếp hạng của đợt đánh giá (DOCX, XLSX). Trước khi công bố: chỉ các đơn vị trong phạm vi của
+ * bạn (không xếp hạng nếu không đủ cả đợt); sau khi công bố: mọi người dùng thuộc đơn vị tổ chức.
+ */
+export const scoringExportsResults = <ThrowOnError extends boolean = false>(options: Options<ScoringExportsResultsData, ThrowOnError>) => (options.client ?? client).get<ScoringExportsResultsResponses, ScoringExportsResultsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-rounds/{round_id}/results/export',
+    ...options
+});
+
+/**
+ * List Sheets
+ */
+export const assessmentSheetsList = <ThrowOnError extends boolean = false>(options?: Options<AssessmentSheetsListData, ThrowOnError>) => (options?.client ?? client).get<AssessmentSheetsListResponses, AssessmentSheetsListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets',
+    ...options
+});
+
+/**
+ * Get Sheet
+ *
+ * Phiếu chấm điểm: cây tiêu chí theo thứ tự, cách chấm, điểm tự chấm và thẩm định, tổng con, tiến độ và
+ * các thao tác người gọi được làm (``allowed_actions``).
+ */
+export const assessmentSheetsGet = <ThrowOnError extends boolean = false>(options: Options<AssessmentSheetsGetData, ThrowOnError>) => (options.client ?? client).get<AssessmentSheetsGetResponses, AssessmentSheetsGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets/{sheet_id}',
+    ...options
+});
+
+/**
+ * Update Sheet
+ *
+ * Khó khăn, vướng mắc; kiến nghị, đề xuất; người ký.
+ */
+export const assessmentSheetsUpdate = <ThrowOnError extends boolean = false>(options: Options<AssessmentSheetsUpdateData, ThrowOnError>) => (options.client ?? client).patch<AssessmentSheetsUpdateResponses, AssessmentSheetsUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets/{sheet_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Accept Many
+ *
+ * Công nhận hàng loạt: các tiêu chí được chọn, hoặc mọi tiêu chí chưa thẩm định.
+ */
+export const assessmentSheetsAcceptMany = <ThrowOnError extends boolean = false>(options: Options<AssessmentSheetsAcceptManyData, ThrowOnError>) => (options.client ?? client).post<AssessmentSheetsAcceptManyResponses, AssessmentSheetsAcceptManyErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets/{sheet_id}/appraisals/accept',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Appraise Node
+ *
+ * Thẩm định một tiêu chí: công nhận, điều chỉnh (kèm lý do) hoặc trả lại (kèm lý do).
+ */
+export const assessmentSheetsAppraiseNode = <ThrowOnError extends boolean = false>(options: Options<AssessmentSheetsAppraiseNodeData, ThrowOnError>) => (options.client ?? client).put<AssessmentSheetsAppraiseNodeResponses, AssessmentSheetsAppraiseNodeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets/{sheet_id}/appraisals/{node_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Finish Appraisal
+ *
+ * Kết thúc thẩm định: mọi tiêu chí đã được công nhận hoặc điều chỉnh.
+ */
+export const assessmentSheetsFinishAppraisal = <ThrowOnError extends boolean = false>(options: Options<AssessmentSheetsFinishAppraisalData, ThrowOnError>) => (options.client ?? client).post<AssessmentSheetsFinishAppraisalResponses, AssessmentSheetsFinishAppraisalErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets/{sheet_id}/appraise',
+    ...options
+});
+
+/**
+ * Approve Sheet
+ *
+ * Phê duyệt kết quả thẩm định (lãnh đạo cấp trên); phiếu bị khóa.
+ */
+export const assessmentSheetsApprove = <ThrowOnError extends boolean = false>(options: Options<AssessmentSheetsApproveData, ThrowOnError>) => (options.client ?? client).post<AssessmentSheetsApproveResponses, AssessmentSheetsApproveErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets/{sheet_id}/approve',
+    ...options
+});
+
+/**
+ * Upload Sheet
+ *
+ * Upload a document to an assessment sheet (tài liệu kiểm chứng of the self-assessment, while the unit may
+ * still edit its sheet); cite it from a score with ``evidence_ids``.
+ */
+export const evidenceUploadSheet = <ThrowOnError extends boolean = false>(options: Options<EvidenceUploadSheetData, ThrowOnError>) => (options.client ?? client).post<EvidenceUploadSheetResponses, EvidenceUploadSheetErrors, ThrowOnError>({
+    ...formDataBodySerializer,
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets/{sheet_id}/evidence',
+    ...options,
+    headers: {
+        'Content-Type': null,
+        ...options.headers
+    }
+});
+
+/**
+ * Evidence Candidates
+ *
+ * Tài liệu kiểm chứng gợi ý: trước hết tài liệu của các nhiệm vụ của đơn vị gắn với tiêu chí, sau đó tài liệu
+ * đã tải lên phiếu.
+ */
+export const assessmentSheetsEvidenceCandidates = <ThrowOnError extends boolean = false>(options: Options<AssessmentSheetsEvidenceCandidatesData, ThrowOnError>) => (options.client ?? client).get<AssessmentSheetsEvidenceCandidatesResponses, AssessmentSheetsEvidenceCandidatesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets/{sheet_id}/evidence-candidates',
+    ...options
+});
+
+/**
+ * Export Sheet
+ *
+ * Báo cáo kết quả tự đánh giá, chấm điểm (DOCX theo thể thức Nghị định 30: bảng tổng hợp, giải trình các
+ * tiêu chí không có tài liệu kiểm chứng, khó khăn, kiến nghị) hoặc bảng chấm điểm (XLSX).
+ */
+export const scoringExportsSheet = <ThrowOnError extends boolean = false>(options: Options<ScoringExportsSheetData, ThrowOnError>) => (options.client ?? client).get<ScoringExportsSheetResponses, ScoringExportsSheetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets/{sheet_id}/export',
+    ...options
+});
+
+/**
+ * Reopen Sheet
+ *
+ * Mở lại phiếu đã thẩm định/phê duyệt (tổ thẩm định hoặc đơn vị tổ chức), kèm lý do; không được sau công bố.
+ */
+export const assessmentSheetsReopen = <ThrowOnError extends boolean = false>(options: Options<AssessmentSheetsReopenData, ThrowOnError>) => (options.client ?? client).post<AssessmentSheetsReopenResponses, AssessmentSheetsReopenErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets/{sheet_id}/reopen',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Sheet Results
+ *
+ * Kết quả của phiếu theo từng cấp: tự chấm, sau thẩm định, tối đa, %; kết quả chính thức (nếu đã nhập) và
+ * chênh lệch; thay đổi so với năm trước (qua ánh xạ tiêu chí khi nhân bản bộ chỉ số); tiêu chí yếu nhất.
+ */
+export const scoringResultsSheet = <ThrowOnError extends boolean = false>(options: Options<ScoringResultsSheetData, ThrowOnError>) => (options.client ?? client).get<ScoringResultsSheetResponses, ScoringResultsSheetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets/{sheet_id}/results',
+    ...options
+});
+
+/**
+ * Return Sheet
+ *
+ * Trả lại phiếu cho đơn vị chấm lại (cần lý do, hoặc tiêu chí đã được trả lại).
+ */
+export const assessmentSheetsReturn = <ThrowOnError extends boolean = false>(options: Options<AssessmentSheetsReturnData, ThrowOnError>) => (options.client ?? client).post<AssessmentSheetsReturnResponses, AssessmentSheetsReturnErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets/{sheet_id}/return',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Put Score
+ *
+ * Tự chấm một tiêu chí thành phần (If-Match: ETag của phiếu). Điểm do cách chấm tính, không bao giờ bị cắt.
+ */
+export const assessmentSheetsScore = <ThrowOnError extends boolean = false>(options: Options<AssessmentSheetsScoreData, ThrowOnError>) => (options.client ?? client).put<AssessmentSheetsScoreResponses, AssessmentSheetsScoreErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets/{sheet_id}/scores/{node_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Submit Sheet
+ *
+ * Nộp phiếu (thủ trưởng đơn vị): mọi tiêu chí đã chấm; tiêu chí không có tài liệu phải có giải trình.
+ */
+export const assessmentSheetsSubmit = <ThrowOnError extends boolean = false>(options: Options<AssessmentSheetsSubmitData, ThrowOnError>) => (options.client ?? client).post<AssessmentSheetsSubmitResponses, AssessmentSheetsSubmitErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/assessment-sheets/{sheet_id}/submit',
     ...options
 });
 
@@ -549,6 +836,17 @@ export const authChangePassword = <ThrowOnError extends boolean = false>(options
 });
 
 /**
+ * List Official
+ *
+ * Kết quả chính thức đã nhập (``/imports/official-results``) của các đơn vị trong phạm vi của bạn.
+ */
+export const scoringResultsOfficialList = <ThrowOnError extends boolean = false>(options?: Options<ScoringResultsOfficialListData, ThrowOnError>) => (options?.client ?? client).get<ScoringResultsOfficialListResponses, ScoringResultsOfficialListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/official-results',
+    ...options
+});
+
+/**
  * List Units
  */
 export const orgUnitsList = <ThrowOnError extends boolean = false>(options?: Options<OrgUnitsListData, ThrowOnError>) => (options?.client ?? client).get<OrgUnitsListResponses, OrgUnitsListErrors, ThrowOnError>({
@@ -629,6 +927,22 @@ export const orgUnitsSuccessions = <ThrowOnError extends boolean = false>(option
 export const orgUnitsAddSuccession = <ThrowOnError extends boolean = false>(options: Options<OrgUnitsAddSuccessionData, ThrowOnError>) => (options.client ?? client).post<OrgUnitsAddSuccessionResponses, OrgUnitsAddSuccessionErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/org-units/{unit_id}/successions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Transfer Work
+ *
+ * Chuyển giao công việc đang mở (nhiệm vụ chưa duyệt, tài liệu kiểm chứng, báo cáo chưa tiếp nhận) của đơn vị
+ * đã sáp nhập, giải thể sang đơn vị kế thừa; việc đã duyệt, báo cáo đã tiếp nhận ở lại với đơn vị cũ.
+ */
+export const orgUnitsTransfer = <ThrowOnError extends boolean = false>(options: Options<OrgUnitsTransferData, ThrowOnError>) => (options.client ?? client).post<OrgUnitsTransferResponses, OrgUnitsTransferErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/org-units/{unit_id}/transfer',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -764,6 +1078,30 @@ export const tasksCreate = <ThrowOnError extends boolean = false>(options: Optio
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Points At Risk
+ *
+ * Điểm chắc chắn / có nguy cơ / đang thực hiện / chưa có nhiệm vụ theo tiêu chí, lĩnh vực, đơn vị và toàn
+ * bộ; chỉ số dự kiến nếu không thay đổi và nếu mọi nhiệm vụ đang mở hoàn thành. ``measure = criteria`` khi
+ * điểm tối đa chưa rõ: đếm số tiêu chí thay cho điểm. Quyền: dashboards:read (xem công việc, không lộ điểm).
+ */
+export const scoringResultsPointsAtRisk = <ThrowOnError extends boolean = false>(options?: Options<ScoringResultsPointsAtRiskData, ThrowOnError>) => (options?.client ?? client).get<ScoringResultsPointsAtRiskResponses, ScoringResultsPointsAtRiskErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/points-at-risk',
+    ...options
+});
+
+/**
+ * Points At Risk Assignments
+ *
+ * Nhiệm vụ được giao gắn với tiêu chí (hoặc lĩnh vực): nhóm thời hạn, có tài liệu kiểm chứng, đóng góp.
+ */
+export const scoringResultsPointsAtRiskAssignments = <ThrowOnError extends boolean = false>(options: Options<ScoringResultsPointsAtRiskAssignmentsData, ThrowOnError>) => (options.client ?? client).get<ScoringResultsPointsAtRiskAssignmentsResponses, ScoringResultsPointsAtRiskAssignmentsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/points-at-risk/assignments',
+    ...options
 });
 
 /**

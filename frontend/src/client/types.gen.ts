@@ -142,6 +142,83 @@ export type Appendix = {
 };
 
 /**
+ * AppraisalState
+ */
+export type AppraisalState = 'pending' | 'accepted' | 'adjusted' | 'returned';
+
+/**
+ * AppraisalWrite
+ */
+export type AppraisalWrite = {
+    /**
+     * Points
+     *
+     * Điểm thẩm định (khi điều chỉnh)
+     */
+    points?: number | string | null;
+    /**
+     * Reason
+     */
+    reason?: string | null;
+    /**
+     * State
+     */
+    state: 'accepted' | 'adjusted' | 'returned';
+};
+
+/**
+ * AreaHeader
+ *
+ * A lĩnh vực (top-level node) of the round's framework: a column of the ranking.
+ */
+export type AreaHeader = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Max Points
+     */
+    max_points?: string | null;
+    /**
+     * Node Id
+     */
+    node_id: number;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Title En
+     */
+    title_en?: string | null;
+};
+
+/**
+ * AreaPoints
+ */
+export type AreaPoints = {
+    /**
+     * Appraised Points
+     *
+     * Điểm sau thẩm định (điểm tự chấm nơi chưa thẩm định)
+     */
+    appraised_points?: string | null;
+    /**
+     * Node Id
+     */
+    node_id: number;
+    /**
+     * Percent
+     */
+    percent?: string | null;
+    /**
+     * Self Points
+     */
+    self_points?: string | null;
+};
+
+/**
  * AreaStat
  */
 export type AreaStat = {
@@ -374,6 +451,34 @@ export type AuditEventRead = {
 };
 
 /**
+ * BandRead
+ *
+ * Nhóm xếp loại of the framework: ``min_percent`` inclusive, ``max_percent`` exclusive.
+ */
+export type BandRead = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Max Percent
+     */
+    max_percent?: string | null;
+    /**
+     * Min Percent
+     */
+    min_percent?: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Verified
+     */
+    verified: boolean;
+};
+
+/**
  * Body_report_templates-upload
  */
 export type BodyReportTemplatesUpload = {
@@ -420,6 +525,18 @@ export type BucketCounts = {
      * Overdue
      */
     overdue?: number;
+};
+
+/**
+ * BulkAccept
+ */
+export type BulkAccept = {
+    /**
+     * Node Ids
+     *
+     * Bỏ trống: mọi tiêu chí chưa thẩm định
+     */
+    node_ids?: Array<number> | null;
 };
 
 /**
@@ -579,6 +696,80 @@ export type DeliveryAttemptRead = {
 export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed';
 
 /**
+ * EvidenceBrief
+ */
+export type EvidenceBrief = {
+    /**
+     * Doc Number
+     */
+    doc_number?: string | null;
+    /**
+     * Filename
+     */
+    filename: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Issue Date
+     */
+    issue_date?: string | null;
+    /**
+     * Owner Id
+     */
+    owner_id: number;
+    owner_type: EvidenceOwner;
+    /**
+     * Title
+     */
+    title: string;
+};
+
+/**
+ * EvidenceCandidate
+ */
+export type EvidenceCandidate = {
+    /**
+     * Doc Number
+     */
+    doc_number?: string | null;
+    /**
+     * Filename
+     */
+    filename: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Issue Date
+     */
+    issue_date?: string | null;
+    /**
+     * Issuing Body
+     */
+    issuing_body?: string | null;
+    /**
+     * Owner Id
+     */
+    owner_id: number;
+    owner_type: EvidenceOwner;
+    /**
+     * Source
+     */
+    source: 'assignment' | 'sheet';
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Uploaded At
+     */
+    uploaded_at?: string | null;
+};
+
+/**
  * EvidenceDetail
  *
  * One document plus every version of its series (newest first).
@@ -674,7 +865,7 @@ export type EvidenceDetail = {
 /**
  * EvidenceOwner
  */
-export type EvidenceOwner = 'assignment' | 'plan' | 'report';
+export type EvidenceOwner = 'assignment' | 'plan' | 'report' | 'sheet';
 
 /**
  * EvidenceRead
@@ -821,6 +1012,28 @@ export type FieldError = {
      * Row
      */
     row?: number | null;
+};
+
+/**
+ * FrameworkBrief
+ */
+export type FrameworkBrief = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Scale
+     */
+    scale?: string | null;
 };
 
 /**
@@ -999,6 +1212,14 @@ export type FrameworkNodeDetail = {
      * Path
      */
     path: string;
+    /**
+     * Scoring
+     *
+     * Cách chấm điểm dạng dữ liệu / the scoring rule as data (api.scoring.rules)
+     */
+    scoring?: {
+        [key: string]: unknown;
+    } | null;
     scoring_method: ScoringMethod;
     /**
      * Scoring Rule
@@ -1090,6 +1311,14 @@ export type FrameworkNodeRead = {
      * Path
      */
     path: string;
+    /**
+     * Scoring
+     *
+     * Cách chấm điểm dạng dữ liệu / the scoring rule as data (api.scoring.rules)
+     */
+    scoring?: {
+        [key: string]: unknown;
+    } | null;
     scoring_method: ScoringMethod;
     /**
      * Scoring Rule
@@ -1117,6 +1346,14 @@ export type FrameworkNodeRead = {
  * FrameworkRead
  */
 export type FrameworkRead = {
+    /**
+     * Applicability
+     *
+     * Đơn vị áp dụng: {levels, kinds} (rỗng = mọi đơn vị) / which unit levels and kinds it scores
+     */
+    applicability?: {
+        [key: string]: unknown;
+    };
     /**
      * Cloned From Id
      */
@@ -1324,7 +1561,7 @@ export type HistoryEvent = {
 /**
  * ImportKindName
  */
-export type ImportKindName = 'org-units' | 'users' | 'plans' | 'tasks' | 'frameworks';
+export type ImportKindName = 'org-units' | 'users' | 'plans' | 'tasks' | 'frameworks' | 'official-results';
 
 /**
  * ImportResult
@@ -1494,6 +1731,12 @@ export type MembershipOut = {
 export type MembershipRead = {
     role: Role;
     /**
+     * Role Label
+     *
+     * Tên vai trò theo cấp của đơn vị (vd. district_admin ở tỉnh: Sở Nội vụ)
+     */
+    role_label?: string;
+    /**
      * Unit Code
      */
     unit_code: string;
@@ -1610,6 +1853,64 @@ export type NodeRef = {
 };
 
 /**
+ * NodeResult
+ */
+export type NodeResult = {
+    /**
+     * Appraised Points
+     */
+    appraised_points?: string | null;
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Depth
+     */
+    depth: number;
+    /**
+     * Leaf
+     */
+    leaf: boolean;
+    /**
+     * Level Name
+     */
+    level_name?: string | null;
+    /**
+     * Max Points
+     */
+    max_points?: string | null;
+    /**
+     * Node Id
+     *
+     * None: toàn bộ chỉ số / the whole index
+     */
+    node_id: number | null;
+    official?: OfficialPoints | null;
+    /**
+     * Parent Id
+     */
+    parent_id?: number | null;
+    /**
+     * Percent
+     */
+    percent?: string | null;
+    previous?: PreviousPoints | null;
+    /**
+     * Self Points
+     */
+    self_points?: string | null;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Title En
+     */
+    title_en?: string | null;
+};
+
+/**
  * NodeSearchHit
  */
 export type NodeSearchHit = {
@@ -1679,6 +1980,14 @@ export type NodeSearchHit = {
      * Path
      */
     path: string;
+    /**
+     * Scoring
+     *
+     * Cách chấm điểm dạng dữ liệu / the scoring rule as data (api.scoring.rules)
+     */
+    scoring?: {
+        [key: string]: unknown;
+    } | null;
     scoring_method: ScoringMethod;
     /**
      * Scoring Rule
@@ -1700,6 +2009,106 @@ export type NodeSearchHit = {
      * Verified
      */
     verified: boolean;
+};
+
+/**
+ * OfficialPoints
+ */
+export type OfficialPoints = {
+    /**
+     * Gap
+     *
+     * Điểm chính thức − điểm sau thẩm định
+     */
+    gap?: string | null;
+    /**
+     * Percent
+     */
+    percent?: string | null;
+    /**
+     * Points
+     */
+    points?: string | null;
+    /**
+     * Rank
+     */
+    rank?: number | null;
+    /**
+     * Source
+     */
+    source?: string | null;
+};
+
+/**
+ * OfficialResultRead
+ */
+export type OfficialResultRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Framework Code
+     */
+    framework_code: string;
+    /**
+     * Framework Id
+     */
+    framework_id: number;
+    /**
+     * Framework Name
+     */
+    framework_name: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Node Code
+     *
+     * '' = toàn bộ chỉ số / the whole index
+     */
+    node_code: string;
+    /**
+     * Node Id
+     */
+    node_id?: number | null;
+    /**
+     * Node Title
+     */
+    node_title?: string | null;
+    /**
+     * Percent
+     */
+    percent?: string | null;
+    /**
+     * Points
+     */
+    points?: string | null;
+    /**
+     * Rank
+     */
+    rank?: number | null;
+    /**
+     * Source
+     */
+    source?: string | null;
+    /**
+     * Unit Code
+     */
+    unit_code: string;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+    /**
+     * Year
+     */
+    year: number;
 };
 
 /**
@@ -1906,6 +2315,28 @@ export type PageAuditEventRead = {
 };
 
 /**
+ * Page[EvidenceCandidate]
+ */
+export type PageEvidenceCandidate = {
+    /**
+     * Items
+     */
+    items: Array<EvidenceCandidate>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[EvidenceRead]
  */
 export type PageEvidenceRead = {
@@ -1957,6 +2388,28 @@ export type PageNodeSearchHit = {
      * Items
      */
     items: Array<NodeSearchHit>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[OfficialResultRead]
+ */
+export type PageOfficialResultRead = {
+    /**
+     * Items
+     */
+    items: Array<OfficialResultRead>;
     /**
      * Limit
      */
@@ -2067,6 +2520,72 @@ export type PageReportRead = {
      * Items
      */
     items: Array<ReportRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[RiskAssignment]
+ */
+export type PageRiskAssignment = {
+    /**
+     * Items
+     */
+    items: Array<RiskAssignment>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[RoundRead]
+ */
+export type PageRoundRead = {
+    /**
+     * Items
+     */
+    items: Array<RoundRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[SheetRead]
+ */
+export type PageSheetRead = {
+    /**
+     * Items
+     */
+    items: Array<SheetRead>;
     /**
      * Limit
      */
@@ -2260,7 +2779,7 @@ export type PeriodUpdate = {
 /**
  * Permission
  */
-export type Permission = 'units:read' | 'units:manage' | 'users:read' | 'users:manage' | 'tokens:manage' | 'audit:read' | 'frameworks:read' | 'frameworks:manage' | 'plans:read' | 'plans:manage' | 'assignments:read' | 'assignments:edit' | 'assignments:submit' | 'assignments:review' | 'comments:write' | 'evidence:read' | 'evidence:upload' | 'evidence:delete' | 'evidence:restore' | 'reports:read' | 'reports:edit' | 'reports:submit' | 'reports:review' | 'reports:approve' | 'portal:manage' | 'imports:run' | 'dashboards:read';
+export type Permission = 'units:read' | 'units:manage' | 'users:read' | 'users:manage' | 'tokens:manage' | 'audit:read' | 'frameworks:read' | 'frameworks:manage' | 'plans:read' | 'plans:manage' | 'assignments:read' | 'assignments:edit' | 'assignments:submit' | 'assignments:review' | 'comments:write' | 'evidence:read' | 'evidence:upload' | 'evidence:delete' | 'evidence:restore' | 'reports:read' | 'reports:edit' | 'reports:submit' | 'reports:review' | 'reports:approve' | 'portal:manage' | 'imports:run' | 'dashboards:read' | 'assessments:read' | 'assessments:edit' | 'assessments:submit' | 'assessments:appraise' | 'assessments:approve' | 'assessments:manage' | 'results:read';
 
 /**
  * PlanClone
@@ -2502,6 +3021,61 @@ export type PlanUpdate = {
 };
 
 /**
+ * PointsAtRisk
+ *
+ * Điểm chắc chắn / có nguy cơ / chưa có nhiệm vụ theo tiêu chí, lĩnh vực và toàn bộ, tại ngày tham chiếu.
+ */
+export type PointsAtRisk = {
+    /**
+     * Areas
+     */
+    areas: Array<RiskNode>;
+    /**
+     * As Of
+     */
+    as_of: string;
+    /**
+     * Framework Code
+     */
+    framework_code: string;
+    /**
+     * Framework Id
+     */
+    framework_id: number;
+    /**
+     * Framework Name
+     */
+    framework_name: string;
+    /**
+     * Measure
+     *
+     * 'criteria': điểm tối đa chưa rõ, đếm số tiêu chí thay cho điểm / max points unknown
+     */
+    measure: 'points' | 'criteria';
+    /**
+     * Nodes
+     */
+    nodes: Array<RiskNode>;
+    total: RiskFigures;
+    /**
+     * Unit Id
+     */
+    unit_id?: number | null;
+    /**
+     * Units
+     */
+    units: Array<RiskUnit>;
+    /**
+     * Units Count
+     */
+    units_count: number;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
  * PortalDeliveryDetail
  */
 export type PortalDeliveryDetail = {
@@ -2627,6 +3201,62 @@ export type PortalDeliveryRead = {
      * Unit Id
      */
     unit_id: number;
+};
+
+/**
+ * PreviousPoints
+ */
+export type PreviousPoints = {
+    /**
+     * Change
+     *
+     * Điểm năm nay − năm trước
+     */
+    change?: string | null;
+    /**
+     * Node Id
+     */
+    node_id?: number | null;
+    /**
+     * Percent
+     */
+    percent?: string | null;
+    /**
+     * Percent Change
+     *
+     * Điểm phần trăm thay đổi
+     */
+    percent_change?: string | null;
+    /**
+     * Points
+     */
+    points?: string | null;
+};
+
+/**
+ * PreviousSheet
+ */
+export type PreviousSheet = {
+    /**
+     * Framework Id
+     */
+    framework_id: number;
+    /**
+     * Round Id
+     */
+    round_id: number;
+    /**
+     * Round Name
+     */
+    round_name: string;
+    /**
+     * Sheet Id
+     */
+    sheet_id: number;
+    /**
+     * Year
+     */
+    year: number;
 };
 
 /**
@@ -2761,6 +3391,20 @@ export type RefreshRequest = {
      * Refresh Token
      */
     refresh_token: string;
+};
+
+/**
+ * ReopenSheet
+ */
+export type ReopenSheet = {
+    /**
+     * Reason
+     */
+    reason: string;
+    /**
+     * To
+     */
+    to?: 'under_appraisal' | 'in_progress';
 };
 
 /**
@@ -3033,9 +3677,530 @@ export type ReturnRequest = {
 };
 
 /**
+ * ReturnSheet
+ */
+export type ReturnSheet = {
+    /**
+     * Reason
+     */
+    reason?: string | null;
+};
+
+/**
+ * RiskAssignment
+ */
+export type RiskAssignment = {
+    /**
+     * Assignment Id
+     */
+    assignment_id: number;
+    /**
+     * Bucket
+     */
+    bucket: string;
+    /**
+     * Completed Date
+     */
+    completed_date?: string | null;
+    /**
+     * Due Date
+     */
+    due_date?: string | null;
+    /**
+     * Evidence
+     */
+    evidence: boolean;
+    /**
+     * Plan Id
+     */
+    plan_id: number;
+    /**
+     * Risk
+     *
+     * Đóng góp của nhiệm vụ: secured / at_risk / in_progress
+     */
+    risk: 'secured' | 'at_risk' | 'in_progress' | 'not_covered';
+    /**
+     * Status
+     */
+    status: string;
+    /**
+     * Task Id
+     */
+    task_id: number;
+    /**
+     * Task Label
+     */
+    task_label: string;
+    /**
+     * Task Title
+     */
+    task_title: string;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+};
+
+/**
+ * RiskFigures
+ *
+ * Điểm (hoặc số tiêu chí) theo nhóm: chắc chắn / có nguy cơ / đang thực hiện trong hạn / chưa có nhiệm vụ.
+ */
+export type RiskFigures = {
+    /**
+     * At Risk
+     */
+    at_risk: string;
+    /**
+     * In Progress
+     */
+    in_progress: string;
+    /**
+     * Max
+     */
+    max: string;
+    /**
+     * Not Covered
+     */
+    not_covered: string;
+    /**
+     * Projected If Done
+     *
+     * % nếu mọi nhiệm vụ đang mở hoàn thành (chắc chắn + nguy cơ + đang thực hiện)
+     */
+    projected_if_done?: string | null;
+    /**
+     * Projected Now
+     *
+     * % nếu không có gì thay đổi (chỉ điểm chắc chắn)
+     */
+    projected_now?: string | null;
+    /**
+     * Secured
+     */
+    secured: string;
+};
+
+/**
+ * RiskNode
+ */
+export type RiskNode = {
+    /**
+     * Code
+     */
+    code: string;
+    figures: RiskFigures;
+    /**
+     * Leaf
+     */
+    leaf: boolean;
+    /**
+     * Max Points
+     */
+    max_points?: string | null;
+    /**
+     * Node Id
+     */
+    node_id: number;
+    /**
+     * Parent Id
+     */
+    parent_id?: number | null;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Title En
+     */
+    title_en?: string | null;
+    /**
+     * Top Id
+     */
+    top_id: number;
+    /**
+     * Units
+     *
+     * Số đơn vị theo nhóm (tiêu chí lá) / units per class (leaves)
+     */
+    units: {
+        [key: string]: number;
+    };
+};
+
+/**
+ * RiskUnit
+ */
+export type RiskUnit = {
+    figures: RiskFigures;
+    /**
+     * Unit Code
+     */
+    unit_code: string;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+};
+
+/**
  * Role
  */
 export type Role = 'admin' | 'district_admin' | 'leader' | 'unit_head' | 'unit_officer' | 'observer' | 'integration';
+
+/**
+ * RoundCreate
+ */
+export type RoundCreate = {
+    /**
+     * Appraisal End Date
+     */
+    appraisal_end_date: string;
+    /**
+     * Appraisal Start Date
+     */
+    appraisal_start_date: string;
+    /**
+     * Framework Id
+     */
+    framework_id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Note
+     */
+    note?: string | null;
+    /**
+     * Owner Unit Id
+     *
+     * Đơn vị tổ chức đánh giá (cần assessments:manage tại đó)
+     */
+    owner_unit_id: number;
+    /**
+     * Self End Date
+     */
+    self_end_date: string;
+    /**
+     * Self Start Date
+     */
+    self_start_date: string;
+    /**
+     * Unit Ids
+     *
+     * Đơn vị được đánh giá; mặc định: các đơn vị đang hoạt động dưới đơn vị tổ chức, đúng cấp/loại mà bộ chỉ số áp dụng
+     */
+    unit_ids?: Array<number> | null;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
+ * RoundDetail
+ */
+export type RoundDetail = {
+    /**
+     * Allowed Actions
+     *
+     * update, publish
+     */
+    allowed_actions?: Array<string>;
+    /**
+     * Appraisal End Date
+     */
+    appraisal_end_date: string;
+    /**
+     * Appraisal Start Date
+     */
+    appraisal_start_date: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Decision Ref
+     */
+    decision_ref?: string | null;
+    /**
+     * Framework Code
+     */
+    framework_code?: string | null;
+    /**
+     * Framework Id
+     */
+    framework_id: number;
+    /**
+     * Framework Name
+     */
+    framework_name?: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Note
+     */
+    note?: string | null;
+    /**
+     * Owner Unit Id
+     */
+    owner_unit_id: number;
+    /**
+     * Owner Unit Name
+     */
+    owner_unit_name?: string | null;
+    /**
+     * Published At
+     */
+    published_at?: string | null;
+    /**
+     * Self End Date
+     */
+    self_end_date: string;
+    /**
+     * Self Start Date
+     */
+    self_start_date: string;
+    /**
+     * Sheet Counts
+     *
+     * Số phiếu theo trạng thái (trong phạm vi người gọi)
+     */
+    sheet_counts?: {
+        [key in SheetStatus]?: number;
+    };
+    /**
+     * Sheet Total
+     */
+    sheet_total?: number;
+    status: RoundStatus;
+    /**
+     * Updated At
+     */
+    updated_at?: string | null;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
+ * RoundPublish
+ */
+export type RoundPublish = {
+    /**
+     * Decision Ref
+     *
+     * Số quyết định công bố
+     */
+    decision_ref?: string | null;
+};
+
+/**
+ * RoundRead
+ */
+export type RoundRead = {
+    /**
+     * Appraisal End Date
+     */
+    appraisal_end_date: string;
+    /**
+     * Appraisal Start Date
+     */
+    appraisal_start_date: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Decision Ref
+     */
+    decision_ref?: string | null;
+    /**
+     * Framework Code
+     */
+    framework_code?: string | null;
+    /**
+     * Framework Id
+     */
+    framework_id: number;
+    /**
+     * Framework Name
+     */
+    framework_name?: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Note
+     */
+    note?: string | null;
+    /**
+     * Owner Unit Id
+     */
+    owner_unit_id: number;
+    /**
+     * Owner Unit Name
+     */
+    owner_unit_name?: string | null;
+    /**
+     * Published At
+     */
+    published_at?: string | null;
+    /**
+     * Self End Date
+     */
+    self_end_date: string;
+    /**
+     * Self Start Date
+     */
+    self_start_date: string;
+    status: RoundStatus;
+    /**
+     * Updated At
+     */
+    updated_at?: string | null;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
+ * RoundResults
+ *
+ * Kết quả và xếp hạng của một đợt đánh giá.
+ */
+export type RoundResults = {
+    /**
+     * Areas
+     */
+    areas: Array<AreaHeader>;
+    /**
+     * Bands
+     */
+    bands: Array<BandRead>;
+    /**
+     * Complete
+     *
+     * Danh sách gồm mọi đơn vị của đợt; nếu không, không xếp hạng / every unit of the round listed
+     */
+    complete: boolean;
+    /**
+     * Framework Code
+     */
+    framework_code: string;
+    /**
+     * Framework Id
+     */
+    framework_id: number;
+    /**
+     * Framework Name
+     */
+    framework_name: string;
+    /**
+     * Max Points
+     */
+    max_points?: string | null;
+    /**
+     * Published
+     */
+    published: boolean;
+    /**
+     * Round Id
+     */
+    round_id: number;
+    /**
+     * Round Name
+     */
+    round_name: string;
+    /**
+     * Round Status
+     */
+    round_status: string;
+    /**
+     * Scorable
+     *
+     * Số tiêu chí chấm điểm của bộ chỉ số / scorable criteria
+     */
+    scorable: number;
+    /**
+     * Units
+     */
+    units: Array<UnitResult>;
+    /**
+     * Units In Round
+     */
+    units_in_round: number;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
+ * RoundStatus
+ */
+export type RoundStatus = 'open' | 'published';
+
+/**
+ * RoundUpdate
+ */
+export type RoundUpdate = {
+    /**
+     * Appraisal End Date
+     */
+    appraisal_end_date?: string | null;
+    /**
+     * Appraisal Start Date
+     */
+    appraisal_start_date?: string | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Note
+     */
+    note?: string | null;
+    /**
+     * Self End Date
+     */
+    self_end_date?: string | null;
+    /**
+     * Self Start Date
+     */
+    self_start_date?: string | null;
+};
 
 /**
  * RowError
@@ -3070,6 +4235,95 @@ export type RowError = {
 };
 
 /**
+ * ScoreRead
+ */
+export type ScoreRead = {
+    /**
+     * Appraisal Reason
+     */
+    appraisal_reason?: string | null;
+    appraisal_state: AppraisalState;
+    /**
+     * Appraised Points
+     */
+    appraised_points?: string | null;
+    /**
+     * Comment
+     */
+    comment?: string | null;
+    /**
+     * Evidence
+     */
+    evidence?: Array<EvidenceBrief>;
+    /**
+     * Explanation
+     *
+     * Giải trình
+     */
+    explanation?: string | null;
+    /**
+     * Manual
+     */
+    manual?: boolean;
+    /**
+     * Measured Value
+     */
+    measured_value?: string | null;
+    /**
+     * Option Index
+     */
+    option_index?: number | null;
+    /**
+     * Self Points
+     */
+    self_points?: string | null;
+    /**
+     * Updated At
+     */
+    updated_at?: string | null;
+};
+
+/**
+ * ScoreWrite
+ *
+ * Tự chấm một tiêu chí thành phần: the answer the rule turns into points (or manual points with a comment).
+ */
+export type ScoreWrite = {
+    /**
+     * Comment
+     */
+    comment?: string | null;
+    /**
+     * Evidence Ids
+     *
+     * Tài liệu kiểm chứng (thay toàn bộ); bỏ trống = giữ nguyên
+     */
+    evidence_ids?: Array<number> | null;
+    /**
+     * Explanation
+     *
+     * Giải trình
+     */
+    explanation?: string | null;
+    /**
+     * Manual Points
+     *
+     * Điểm nhập tay (cần ghi chú lý do)
+     */
+    manual_points?: number | string | null;
+    /**
+     * Measured Value
+     *
+     * Giá trị đo được (ngưỡng, số lần trừ)
+     */
+    measured_value?: number | string | null;
+    /**
+     * Option Index
+     */
+    option_index?: number | null;
+};
+
+/**
  * ScoringMethod
  */
 export type ScoringMethod = 'self_assessed' | 'survey' | 'formula';
@@ -3098,6 +4352,390 @@ export type SectionRead = {
      * Title
      */
     title: string;
+};
+
+/**
+ * SheetDetail
+ */
+export type SheetDetail = {
+    /**
+     * Allowed Actions
+     *
+     * edit, upload_evidence, submit, appraise, return, finish_appraisal, approve, reopen
+     */
+    allowed_actions?: Array<string>;
+    /**
+     * Appraised At
+     */
+    appraised_at?: string | null;
+    /**
+     * Appraised Total
+     */
+    appraised_total?: string | null;
+    /**
+     * Approved At
+     */
+    approved_at?: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Difficulties
+     */
+    difficulties?: string | null;
+    framework: FrameworkBrief;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Max Total
+     */
+    max_total?: string | null;
+    /**
+     * Nodes
+     */
+    nodes: Array<SheetNode>;
+    /**
+     * Progress Scorable
+     */
+    progress_scorable: number;
+    /**
+     * Progress Scored
+     */
+    progress_scored: number;
+    /**
+     * Recommendations
+     */
+    recommendations?: string | null;
+    /**
+     * Reopen Reason
+     */
+    reopen_reason?: string | null;
+    /**
+     * Return Reason
+     */
+    return_reason?: string | null;
+    round: RoundRead;
+    /**
+     * Round Id
+     */
+    round_id: number;
+    /**
+     * Round Name
+     */
+    round_name?: string | null;
+    /**
+     * Scored
+     *
+     * Số tiêu chí đã tự chấm
+     */
+    scored?: number | null;
+    /**
+     * Self Total
+     */
+    self_total?: string | null;
+    /**
+     * Signer Name
+     */
+    signer_name?: string | null;
+    /**
+     * Signer Title
+     */
+    signer_title?: string | null;
+    status: SheetStatus;
+    /**
+     * Submitted At
+     */
+    submitted_at?: string | null;
+    /**
+     * Unit Code
+     */
+    unit_code?: string | null;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name?: string | null;
+    /**
+     * Updated At
+     */
+    updated_at?: string | null;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Year
+     */
+    year?: number | null;
+};
+
+/**
+ * SheetNode
+ *
+ * One node of the framework tree in tree order, with its rule (scorable leaves) or subtotals (parents).
+ */
+export type SheetNode = {
+    /**
+     * Appraised Subtotal
+     *
+     * Tổng điểm thẩm định
+     */
+    appraised_subtotal?: string | null;
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Depth
+     */
+    depth: number;
+    /**
+     * Expected Evidence
+     */
+    expected_evidence?: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Level Name
+     */
+    level_name?: string | null;
+    /**
+     * Max Points
+     */
+    max_points?: string | null;
+    /**
+     * Parent Id
+     */
+    parent_id: number | null;
+    /**
+     * Rule
+     */
+    rule?: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Scorable
+     */
+    scorable: boolean;
+    /**
+     * Scorable Count
+     */
+    scorable_count?: number;
+    score?: ScoreRead | null;
+    /**
+     * Scored
+     */
+    scored?: number;
+    /**
+     * Scoring Method
+     */
+    scoring_method: string;
+    /**
+     * Self Subtotal
+     *
+     * Tổng điểm tự chấm của các tiêu chí con
+     */
+    self_subtotal?: string | null;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Verified
+     */
+    verified?: boolean;
+};
+
+/**
+ * SheetRead
+ */
+export type SheetRead = {
+    /**
+     * Appraised At
+     */
+    appraised_at?: string | null;
+    /**
+     * Appraised Total
+     */
+    appraised_total?: string | null;
+    /**
+     * Approved At
+     */
+    approved_at?: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Difficulties
+     */
+    difficulties?: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Recommendations
+     */
+    recommendations?: string | null;
+    /**
+     * Reopen Reason
+     */
+    reopen_reason?: string | null;
+    /**
+     * Return Reason
+     */
+    return_reason?: string | null;
+    /**
+     * Round Id
+     */
+    round_id: number;
+    /**
+     * Round Name
+     */
+    round_name?: string | null;
+    /**
+     * Scored
+     *
+     * Số tiêu chí đã tự chấm
+     */
+    scored?: number | null;
+    /**
+     * Self Total
+     */
+    self_total?: string | null;
+    /**
+     * Signer Name
+     */
+    signer_name?: string | null;
+    /**
+     * Signer Title
+     */
+    signer_title?: string | null;
+    status: SheetStatus;
+    /**
+     * Submitted At
+     */
+    submitted_at?: string | null;
+    /**
+     * Unit Code
+     */
+    unit_code?: string | null;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name?: string | null;
+    /**
+     * Updated At
+     */
+    updated_at?: string | null;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Year
+     */
+    year?: number | null;
+};
+
+/**
+ * SheetResults
+ *
+ * Kết quả của một phiếu: theo từng cấp, so với kết quả chính thức và năm trước.
+ */
+export type SheetResults = {
+    band?: BandRead | null;
+    /**
+     * Framework Id
+     */
+    framework_id: number;
+    /**
+     * Framework Name
+     */
+    framework_name: string;
+    /**
+     * Nodes
+     */
+    nodes: Array<NodeResult>;
+    previous_sheet?: PreviousSheet | null;
+    /**
+     * Round Id
+     */
+    round_id: number;
+    /**
+     * Round Name
+     */
+    round_name: string;
+    /**
+     * Sheet Id
+     */
+    sheet_id: number;
+    status: SheetStatus;
+    total: NodeResult;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+    /**
+     * Weakest
+     *
+     * Tiêu chí có tỷ lệ điểm thấp nhất: ưu tiên năm sau
+     */
+    weakest: Array<NodeResult>;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
+ * SheetStatus
+ *
+ * Trạng thái phiếu chấm điểm của một đơn vị trong một đợt đánh giá.
+ */
+export type SheetStatus = 'not_started' | 'in_progress' | 'returned' | 'submitted' | 'under_appraisal' | 'appraised' | 'approved' | 'published';
+
+/**
+ * SheetUpdate
+ */
+export type SheetUpdate = {
+    /**
+     * Difficulties
+     *
+     * Khó khăn, vướng mắc
+     */
+    difficulties?: string | null;
+    /**
+     * Recommendations
+     *
+     * Kiến nghị, đề xuất
+     */
+    recommendations?: string | null;
+    /**
+     * Signer Name
+     */
+    signer_name?: string | null;
+    /**
+     * Signer Title
+     */
+    signer_title?: string | null;
 };
 
 /**
@@ -3509,6 +5147,106 @@ export type TokenPair = {
 };
 
 /**
+ * TransferRead
+ *
+ * What a transfer moved (or, on a dry run, would move) and what it left with the old unit, and why.
+ */
+export type TransferRead = {
+    /**
+     * Assignments
+     */
+    assignments: Array<number>;
+    /**
+     * Assignments Skipped
+     */
+    assignments_skipped: Array<TransferSkip>;
+    /**
+     * Dry Run
+     */
+    dry_run: boolean;
+    /**
+     * Evidence
+     */
+    evidence: Array<number>;
+    from_unit: TransferUnit;
+    /**
+     * Reports
+     */
+    reports: Array<number>;
+    /**
+     * Reports Skipped
+     */
+    reports_skipped: Array<TransferSkip>;
+    /**
+     * Successors
+     */
+    successors: Array<TransferUnit>;
+    /**
+     * Tasks Lead Changed
+     */
+    tasks_lead_changed: Array<number>;
+    to_unit: TransferUnit;
+};
+
+/**
+ * TransferRequest
+ *
+ * Chuyển giao công việc: to the only successor by default, or to the unit chosen here.
+ */
+export type TransferRequest = {
+    /**
+     * To Unit Id
+     *
+     * Đơn vị nhận; mặc định: đơn vị kế thừa duy nhất
+     */
+    to_unit_id?: number | null;
+};
+
+/**
+ * TransferSkip
+ */
+export type TransferSkip = {
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Instance
+     */
+    instance?: string | null;
+    /**
+     * Period Id
+     */
+    period_id?: number | null;
+    /**
+     * Reason
+     */
+    reason: string;
+    /**
+     * Task Id
+     */
+    task_id?: number | null;
+};
+
+/**
+ * TransferUnit
+ */
+export type TransferUnit = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Name
+     */
+    name: string;
+};
+
+/**
  * Trend
  */
 export type Trend = {
@@ -3588,6 +5326,68 @@ export type UnitRef = {
      * Name
      */
     name: string;
+};
+
+/**
+ * UnitResult
+ */
+export type UnitResult = {
+    /**
+     * Appraised Points
+     */
+    appraised_points: string;
+    /**
+     * Areas
+     */
+    areas: Array<AreaPoints>;
+    band?: BandRead | null;
+    /**
+     * Max Points
+     */
+    max_points?: string | null;
+    /**
+     * Percent
+     */
+    percent?: string | null;
+    /**
+     * Rank
+     *
+     * Bằng điểm cùng hạng, hạng sau bỏ qua (1, 1, 3)
+     */
+    rank?: number | null;
+    /**
+     * Ranked
+     *
+     * Đã nộp trở lên: được xếp hạng / submitted or later
+     */
+    ranked: boolean;
+    /**
+     * Scored
+     *
+     * Số tiêu chí đã chấm / criteria scored
+     */
+    scored: number;
+    /**
+     * Self Points
+     */
+    self_points: string;
+    /**
+     * Sheet Id
+     */
+    sheet_id: number;
+    status: SheetStatus;
+    /**
+     * Unit Code
+     */
+    unit_code: string;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
 };
 
 /**
@@ -3940,6 +5740,1229 @@ export type ApiTokensRevokeResponses = {
 };
 
 export type ApiTokensRevokeResponse = ApiTokensRevokeResponses[keyof ApiTokensRevokeResponses];
+
+export type AssessmentRoundsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Year
+         */
+        year?: number | null;
+        /**
+         * Status
+         */
+        status?: RoundStatus | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/assessment-rounds';
+};
+
+export type AssessmentRoundsListErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type AssessmentRoundsListError = AssessmentRoundsListErrors[keyof AssessmentRoundsListErrors];
+
+export type AssessmentRoundsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageRoundRead;
+};
+
+export type AssessmentRoundsListResponse = AssessmentRoundsListResponses[keyof AssessmentRoundsListResponses];
+
+export type AssessmentRoundsCreateData = {
+    body: RoundCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/assessment-rounds';
+};
+
+export type AssessmentRoundsCreateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type AssessmentRoundsCreateError = AssessmentRoundsCreateErrors[keyof AssessmentRoundsCreateErrors];
+
+export type AssessmentRoundsCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: RoundDetail;
+};
+
+export type AssessmentRoundsCreateResponse = AssessmentRoundsCreateResponses[keyof AssessmentRoundsCreateResponses];
+
+export type AssessmentRoundsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Round Id
+         */
+        round_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-rounds/{round_id}';
+};
+
+export type AssessmentRoundsGetErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type AssessmentRoundsGetError = AssessmentRoundsGetErrors[keyof AssessmentRoundsGetErrors];
+
+export type AssessmentRoundsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: RoundDetail;
+};
+
+export type AssessmentRoundsGetResponse = AssessmentRoundsGetResponses[keyof AssessmentRoundsGetResponses];
+
+export type AssessmentRoundsUpdateData = {
+    body: RoundUpdate;
+    path: {
+        /**
+         * Round Id
+         */
+        round_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-rounds/{round_id}';
+};
+
+export type AssessmentRoundsUpdateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type AssessmentRoundsUpdateError = AssessmentRoundsUpdateErrors[keyof AssessmentRoundsUpdateErrors];
+
+export type AssessmentRoundsUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: RoundDetail;
+};
+
+export type AssessmentRoundsUpdateResponse = AssessmentRoundsUpdateResponses[keyof AssessmentRoundsUpdateResponses];
+
+export type AssessmentRoundsPublishData = {
+    /**
+     * Body
+     */
+    body?: RoundPublish | null;
+    path: {
+        /**
+         * Round Id
+         */
+        round_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-rounds/{round_id}/publish';
+};
+
+export type AssessmentRoundsPublishErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type AssessmentRoundsPublishError = AssessmentRoundsPublishErrors[keyof AssessmentRoundsPublishErrors];
+
+export type AssessmentRoundsPublishResponses = {
+    /**
+     * Successful Response
+     */
+    200: RoundDetail;
+};
+
+export type AssessmentRoundsPublishResponse = AssessmentRoundsPublishResponses[keyof AssessmentRoundsPublishResponses];
+
+export type ScoringResultsRoundData = {
+    body?: never;
+    path: {
+        /**
+         * Round Id
+         */
+        round_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-rounds/{round_id}/results';
+};
+
+export type ScoringResultsRoundErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ScoringResultsRoundError = ScoringResultsRoundErrors[keyof ScoringResultsRoundErrors];
+
+export type ScoringResultsRoundResponses = {
+    /**
+     * Successful Response
+     */
+    200: RoundResults;
+};
+
+export type ScoringResultsRoundResponse = ScoringResultsRoundResponses[keyof ScoringResultsRoundResponses];
+
+export type ScoringExportsResultsData = {
+    body?: never;
+    path: {
+        /**
+         * Round Id
+         */
+        round_id: number;
+    };
+    query?: {
+        /**
+         * Format
+         *
+         * docx | xlsx
+         */
+        format?: 'docx' | 'xlsx';
+    };
+    url: '/api/v1/assessment-rounds/{round_id}/results/export';
+};
+
+export type ScoringExportsResultsErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ScoringExportsResultsError = ScoringExportsResultsErrors[keyof ScoringExportsResultsErrors];
+
+export type ScoringExportsResultsResponses = {
+    /**
+     * Tệp DOCX hoặc XLSX / DOCX or XLSX file
+     */
+    200: unknown;
+};
+
+export type AssessmentSheetsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Round Id
+         */
+        round_id?: number | null;
+        /**
+         * Unit Id
+         */
+        unit_id?: number | null;
+        /**
+         * Status
+         */
+        status?: SheetStatus | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/assessment-sheets';
+};
+
+export type AssessmentSheetsListErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type AssessmentSheetsListError = AssessmentSheetsListErrors[keyof AssessmentSheetsListErrors];
+
+export type AssessmentSheetsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageSheetRead;
+};
+
+export type AssessmentSheetsListResponse = AssessmentSheetsListResponses[keyof AssessmentSheetsListResponses];
+
+export type AssessmentSheetsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Sheet Id
+         */
+        sheet_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-sheets/{sheet_id}';
+};
+
+export type AssessmentSheetsGetErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type AssessmentSheetsGetError = AssessmentSheetsGetErrors[keyof AssessmentSheetsGetErrors];
+
+export type AssessmentSheetsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: SheetDetail;
+};
+
+export type AssessmentSheetsGetResponse = AssessmentSheetsGetResponses[keyof AssessmentSheetsGetResponses];
+
+export type AssessmentSheetsUpdateData = {
+    body: SheetUpdate;
+    path: {
+        /**
+         * Sheet Id
+         */
+        sheet_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-sheets/{sheet_id}';
+};
+
+export type AssessmentSheetsUpdateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type AssessmentSheetsUpdateError = AssessmentSheetsUpdateErrors[keyof AssessmentSheetsUpdateErrors];
+
+export type AssessmentSheetsUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: SheetDetail;
+};
+
+export type AssessmentSheetsUpdateResponse = AssessmentSheetsUpdateResponses[keyof AssessmentSheetsUpdateResponses];
+
+export type AssessmentSheetsAcceptManyData = {
+    /**
+     * Body
+     */
+    body?: BulkAccept | null;
+    path: {
+        /**
+         * Sheet Id
+         */
+        sheet_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-sheets/{sheet_id}/appraisals/accept';
+};
+
+export type AssessmentSheetsAcceptManyErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type AssessmentSheetsAcceptManyError = AssessmentSheetsAcceptManyErrors[keyof AssessmentSheetsAcceptManyErrors];
+
+export type AssessmentSheetsAcceptManyResponses = {
+    /**
+     * Successful Response
+     */
+    200: SheetDetail;
+};
+
+export type AssessmentSheetsAcceptManyResponse = AssessmentSheetsAcceptManyResponses[keyof AssessmentSheetsAcceptManyResponses];
+
+export type AssessmentSheetsAppraiseNodeData = {
+    body: AppraisalWrite;
+    path: {
+        /**
+         * Node Id
+         */
+        node_id: number;
+        /**
+         * Sheet Id
+         */
+        sheet_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-sheets/{sheet_id}/appraisals/{node_id}';
+};
+
+export type AssessmentSheetsAppraiseNodeErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type AssessmentSheetsAppraiseNodeError = AssessmentSheetsAppraiseNodeErrors[keyof AssessmentSheetsAppraiseNodeErrors];
+
+export type AssessmentSheetsAppraiseNodeResponses = {
+    /**
+     * Successful Response
+     */
+    200: SheetDetail;
+};
+
+export type AssessmentSheetsAppraiseNodeResponse = AssessmentSheetsAppraiseNodeResponses[keyof AssessmentSheetsAppraiseNodeResponses];
+
+export type AssessmentSheetsFinishAppraisalData = {
+    body?: never;
+    path: {
+        /**
+         * Sheet Id
+         */
+        sheet_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-sheets/{sheet_id}/appraise';
+};
+
+export type AssessmentSheetsFinishAppraisalErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type AssessmentSheetsFinishAppraisalError = AssessmentSheetsFinishAppraisalErrors[keyof AssessmentSheetsFinishAppraisalErrors];
+
+export type AssessmentSheetsFinishAppraisalResponses = {
+    /**
+     * Successful Response
+     */
+    200: SheetDetail;
+};
+
+export type AssessmentSheetsFinishAppraisalResponse = AssessmentSheetsFinishAppraisalResponses[keyof AssessmentSheetsFinishAppraisalResponses];
+
+export type AssessmentSheetsApproveData = {
+    body?: never;
+    path: {
+        /**
+         * Sheet Id
+         */
+        sheet_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-sheets/{sheet_id}/approve';
+};
+
+export type AssessmentSheetsApproveErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type AssessmentSheetsApproveError = AssessmentSheetsApproveErrors[keyof AssessmentSheetsApproveErrors];
+
+export type AssessmentSheetsApproveResponses = {
+    /**
+     * Successful Response
+     */
+    200: SheetDetail;
+};
+
+export type AssessmentSheetsApproveResponse = AssessmentSheetsApproveResponses[keyof AssessmentSheetsApproveResponses];
+
+export type EvidenceUploadSheetData = {
+    body: {
+        description?: string;
+        doc_number?: string;
+        effective_from?: string;
+        effective_to?: string;
+        file: Blob | File;
+        issue_date?: string;
+        issuing_body?: string;
+        series_id?: string;
+        title: string;
+    };
+    path: {
+        /**
+         * Sheet Id
+         */
+        sheet_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-sheets/{sheet_id}/evidence';
+};
+
+export type EvidenceUploadSheetErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Nhiệm vụ đã duyệt (chỉ đọc)
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Tệp quá lớn
+     */
+    413: Problem;
+    /**
+     * Loại tệp không được phép
+     */
+    415: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type EvidenceUploadSheetError = EvidenceUploadSheetErrors[keyof EvidenceUploadSheetErrors];
+
+export type EvidenceUploadSheetResponses = {
+    /**
+     * Successful Response
+     */
+    201: EvidenceRead;
+};
+
+export type EvidenceUploadSheetResponse = EvidenceUploadSheetResponses[keyof EvidenceUploadSheetResponses];
+
+export type AssessmentSheetsEvidenceCandidatesData = {
+    body?: never;
+    path: {
+        /**
+         * Sheet Id
+         */
+        sheet_id: number;
+    };
+    query?: {
+        /**
+         * Node Id
+         *
+         * Tiêu chí; bỏ trống = mọi tiêu chí của bộ chỉ số
+         */
+        node_id?: number | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/assessment-sheets/{sheet_id}/evidence-candidates';
+};
+
+export type AssessmentSheetsEvidenceCandidatesErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type AssessmentSheetsEvidenceCandidatesError = AssessmentSheetsEvidenceCandidatesErrors[keyof AssessmentSheetsEvidenceCandidatesErrors];
+
+export type AssessmentSheetsEvidenceCandidatesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageEvidenceCandidate;
+};
+
+export type AssessmentSheetsEvidenceCandidatesResponse = AssessmentSheetsEvidenceCandidatesResponses[keyof AssessmentSheetsEvidenceCandidatesResponses];
+
+export type ScoringExportsSheetData = {
+    body?: never;
+    path: {
+        /**
+         * Sheet Id
+         */
+        sheet_id: number;
+    };
+    query?: {
+        /**
+         * Format
+         *
+         * docx | xlsx
+         */
+        format?: 'docx' | 'xlsx';
+    };
+    url: '/api/v1/assessment-sheets/{sheet_id}/export';
+};
+
+export type ScoringExportsSheetErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ScoringExportsSheetError = ScoringExportsSheetErrors[keyof ScoringExportsSheetErrors];
+
+export type ScoringExportsSheetResponses = {
+    /**
+     * Tệp DOCX hoặc XLSX / DOCX or XLSX file
+     */
+    200: unknown;
+};
+
+export type AssessmentSheetsReopenData = {
+    body: ReopenSheet;
+    path: {
+        /**
+         * Sheet Id
+         */
+        sheet_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-sheets/{sheet_id}/reopen';
+};
+
+export type AssessmentSheetsReopenErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type AssessmentSheetsReopenError = AssessmentSheetsReopenErrors[keyof AssessmentSheetsReopenErrors];
+
+export type AssessmentSheetsReopenResponses = {
+    /**
+     * Successful Response
+     */
+    200: SheetDetail;
+};
+
+export type AssessmentSheetsReopenResponse = AssessmentSheetsReopenResponses[keyof AssessmentSheetsReopenResponses];
+
+export type ScoringResultsSheetData = {
+    body?: never;
+    path: {
+        /**
+         * Sheet Id
+         */
+        sheet_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-sheets/{sheet_id}/results';
+};
+
+export type ScoringResultsSheetErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ScoringResultsSheetError = ScoringResultsSheetErrors[keyof ScoringResultsSheetErrors];
+
+export type ScoringResultsSheetResponses = {
+    /**
+     * Successful Response
+     */
+    200: SheetResults;
+};
+
+export type ScoringResultsSheetResponse = ScoringResultsSheetResponses[keyof ScoringResultsSheetResponses];
+
+export type AssessmentSheetsReturnData = {
+    /**
+     * Body
+     */
+    body?: ReturnSheet | null;
+    path: {
+        /**
+         * Sheet Id
+         */
+        sheet_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-sheets/{sheet_id}/return';
+};
+
+export type AssessmentSheetsReturnErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type AssessmentSheetsReturnError = AssessmentSheetsReturnErrors[keyof AssessmentSheetsReturnErrors];
+
+export type AssessmentSheetsReturnResponses = {
+    /**
+     * Successful Response
+     */
+    200: SheetDetail;
+};
+
+export type AssessmentSheetsReturnResponse = AssessmentSheetsReturnResponses[keyof AssessmentSheetsReturnResponses];
+
+export type AssessmentSheetsScoreData = {
+    body: ScoreWrite;
+    path: {
+        /**
+         * Node Id
+         */
+        node_id: number;
+        /**
+         * Sheet Id
+         */
+        sheet_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-sheets/{sheet_id}/scores/{node_id}';
+};
+
+export type AssessmentSheetsScoreErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type AssessmentSheetsScoreError = AssessmentSheetsScoreErrors[keyof AssessmentSheetsScoreErrors];
+
+export type AssessmentSheetsScoreResponses = {
+    /**
+     * Successful Response
+     */
+    200: SheetDetail;
+};
+
+export type AssessmentSheetsScoreResponse = AssessmentSheetsScoreResponses[keyof AssessmentSheetsScoreResponses];
+
+export type AssessmentSheetsSubmitData = {
+    body?: never;
+    path: {
+        /**
+         * Sheet Id
+         */
+        sheet_id: number;
+    };
+    query?: never;
+    url: '/api/v1/assessment-sheets/{sheet_id}/submit';
+};
+
+export type AssessmentSheetsSubmitErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type AssessmentSheetsSubmitError = AssessmentSheetsSubmitErrors[keyof AssessmentSheetsSubmitErrors];
+
+export type AssessmentSheetsSubmitResponses = {
+    /**
+     * Successful Response
+     */
+    200: SheetDetail;
+};
+
+export type AssessmentSheetsSubmitResponse = AssessmentSheetsSubmitResponses[keyof AssessmentSheetsSubmitResponses];
 
 export type AssignmentsListData = {
     body?: never;
@@ -6304,6 +9327,72 @@ export type AuthChangePasswordResponses = {
 
 export type AuthChangePasswordResponse = AuthChangePasswordResponses[keyof AuthChangePasswordResponses];
 
+export type ScoringResultsOfficialListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Unit Id
+         */
+        unit_id?: number | null;
+        /**
+         * Framework Id
+         */
+        framework_id?: number | null;
+        /**
+         * Year
+         */
+        year?: number | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/official-results';
+};
+
+export type ScoringResultsOfficialListErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ScoringResultsOfficialListError = ScoringResultsOfficialListErrors[keyof ScoringResultsOfficialListErrors];
+
+export type ScoringResultsOfficialListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageOfficialResultRead;
+};
+
+export type ScoringResultsOfficialListResponse = ScoringResultsOfficialListResponses[keyof ScoringResultsOfficialListResponses];
+
 export type OrgUnitsListData = {
     body?: never;
     path?: never;
@@ -6738,6 +9827,71 @@ export type OrgUnitsAddSuccessionResponses = {
 };
 
 export type OrgUnitsAddSuccessionResponse = OrgUnitsAddSuccessionResponses[keyof OrgUnitsAddSuccessionResponses];
+
+export type OrgUnitsTransferData = {
+    body: TransferRequest;
+    path: {
+        /**
+         * Unit Id
+         */
+        unit_id: number;
+    };
+    query?: {
+        /**
+         * Dry Run
+         *
+         * Chạy thử: trả lời như thật, không ghi gì
+         */
+        dry_run?: boolean;
+    };
+    url: '/api/v1/org-units/{unit_id}/transfer';
+};
+
+export type OrgUnitsTransferErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type OrgUnitsTransferError = OrgUnitsTransferErrors[keyof OrgUnitsTransferErrors];
+
+export type OrgUnitsTransferResponses = {
+    /**
+     * Successful Response
+     */
+    200: TransferRead;
+};
+
+export type OrgUnitsTransferResponse = OrgUnitsTransferResponses[keyof OrgUnitsTransferResponses];
 
 export type PlansListData = {
     body?: never;
@@ -7368,6 +10522,146 @@ export type TasksCreateResponses = {
 };
 
 export type TasksCreateResponse = TasksCreateResponses[keyof TasksCreateResponses];
+
+export type ScoringResultsPointsAtRiskData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Framework Id
+         *
+         * Bộ chỉ số (mặc định: bộ được gắn với nhiều nhiệm vụ nhất)
+         */
+        framework_id?: number | null;
+        /**
+         * Unit Id
+         *
+         * Một đơn vị (mặc định: mọi đơn vị áp dụng)
+         */
+        unit_id?: number | null;
+        /**
+         * As Of
+         *
+         * Ngày tham chiếu (mặc định: hôm nay) / reference date
+         */
+        as_of?: string | null;
+        /**
+         * Year
+         *
+         * Năm kế hoạch (mặc định: năm của ngày tham chiếu)
+         */
+        year?: number | null;
+    };
+    url: '/api/v1/points-at-risk';
+};
+
+export type ScoringResultsPointsAtRiskErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ScoringResultsPointsAtRiskError = ScoringResultsPointsAtRiskErrors[keyof ScoringResultsPointsAtRiskErrors];
+
+export type ScoringResultsPointsAtRiskResponses = {
+    /**
+     * Successful Response
+     */
+    200: PointsAtRisk;
+};
+
+export type ScoringResultsPointsAtRiskResponse = ScoringResultsPointsAtRiskResponses[keyof ScoringResultsPointsAtRiskResponses];
+
+export type ScoringResultsPointsAtRiskAssignmentsData = {
+    body?: never;
+    path?: never;
+    query: {
+        /**
+         * Framework Id
+         */
+        framework_id: number;
+        /**
+         * Node Id
+         */
+        node_id: number;
+        /**
+         * Unit Id
+         */
+        unit_id?: number | null;
+        /**
+         * As Of
+         *
+         * Ngày tham chiếu (mặc định: hôm nay) / reference date
+         */
+        as_of?: string | null;
+        /**
+         * Year
+         *
+         * Năm kế hoạch (mặc định: năm của ngày tham chiếu)
+         */
+        year?: number | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/points-at-risk/assignments';
+};
+
+export type ScoringResultsPointsAtRiskAssignmentsErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ScoringResultsPointsAtRiskAssignmentsError = ScoringResultsPointsAtRiskAssignmentsErrors[keyof ScoringResultsPointsAtRiskAssignmentsErrors];
+
+export type ScoringResultsPointsAtRiskAssignmentsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageRiskAssignment;
+};
+
+export type ScoringResultsPointsAtRiskAssignmentsResponse = ScoringResultsPointsAtRiskAssignmentsResponses[keyof ScoringResultsPointsAtRiskAssignmentsResponses];
 
 export type PortalListData = {
     body?: never;

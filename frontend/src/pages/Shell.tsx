@@ -18,6 +18,7 @@ const ITEMS: Item[] = [
   { key: '/plans', label: 'plans', perm: 'plans:read' },
   { key: '/frameworks', label: 'frameworks', perm: 'frameworks:read' },
   { key: '/reports', label: 'reports', perm: 'reports:read' },
+  { key: '/scoring', label: 'scTitle', perm: 'assessments:read' },
   { key: '/imports', label: 'imports', perm: 'imports:run' },
   { key: '/admin/units', label: 'admin', perm: 'units:read' },
   { key: '/account', label: 'account' },
