@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.auth import schemas, service
 from api.auth.deps import CurrentPrincipal
+from api.auth.passwords import check_password
 from api.auth.security import hash_password, verify_password
 from api.authz.permissions import Permission
 from api.config import Settings, get_settings
@@ -141,6 +142,13 @@ def change_password(
             "Current password is wrong.",
             errors=[FieldError(field="current_password", message="Không đúng")],
         )
+    check_password(
+        body.new_password,
+        settings=get_settings(),
+        username=user.username,
+        unit_codes=[u.code for _, u in service.own_memberships(session, user.id or 0)],
+        field="new_password",
+    )
     user.password_hash = hash_password(body.new_password)
     session.add(user)
     service.revoke_user_sessions(session, user.id or 0, "password_changed")

@@ -6,13 +6,15 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from api.audit.service import diff, record, snapshot
+from api.auth.passwords import check_password
 from api.auth.security import hash_password
 from api.auth.service import revoke_user_sessions
 from api.authz import scope
 from api.authz.permissions import ASSIGNABLE_ROLES, Permission
 from api.authz.principal import Principal
+from api.config import get_settings
 from api.errors import Conflict, FieldError, Forbidden
-from api.models import Membership, Role, User
+from api.models import Membership, OrgUnit, Role, User
 from api.users.schemas import MembershipIn, UserCreate, UserUpdate
 
 P = Permission
@@ -33,8 +35,20 @@ def _check_assignable(session: Session, principal: Principal, m: MembershipIn) -
         )
 
 
+def _unit_codes(session: Session, unit_ids: list[int]) -> list[str]:
+    if not unit_ids:
+        return []
+    return list(session.exec(select(OrgUnit.code).where(col(OrgUnit.id).in_(unit_ids))).all())
+
+
 def create_user(session: Session, principal: Principal | None, *, data: UserCreate) -> User:
     """Create a user. ``principal=None`` is the operator CLI (no scope checks)."""
+    check_password(
+        data.password,
+        settings=get_settings(),
+        username=data.username,
+        unit_codes=_unit_codes(session, [m.unit_id for m in data.memberships]),
+    )
     exists = session.exec(select(func.count()).select_from(User).where(User.username == data.username)).one()
     if exists:
         raise Conflict(
@@ -102,6 +116,11 @@ def update_user(session: Session, principal: Principal, *, user: User, data: Use
     before = snapshot(user, USER_FIELDS)
     changes = data.model_dump(exclude_unset=True)
     password = changes.pop("password", None)
+    if password:
+        units = [m.unit_id for m in memberships_of(session, [user.id or 0])[user.id or 0]]
+        check_password(
+            password, settings=get_settings(), username=user.username, unit_codes=_unit_codes(session, units)
+        )
     for k, v in changes.items():
         setattr(user, k, v)
     if password:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlmodel import col
 
 from api.auth import security
+from api.auth.passwords import password_problem
 from api.authz import scope
 from api.authz.permissions import ASSIGNABLE_ROLES, Permission
 from api.imports.kinds.base import Column, Context, Counts, Kind, Row, UnitInfo
@@ -116,6 +117,12 @@ class UsersKind(Kind):
                     {k: k for k in ("username", "password", *PERSONAL)},
                 )
                 if checked is None:
+                    continue
+                weak = pw and password_problem(
+                    pw, settings=ctx.settings, username=username, unit_codes=[unit_code]
+                )
+                if weak:
+                    ctx.error(row.number, "password", "weak_password", weak[1], weak[2])
                     continue
                 item.values = {k: v for k, v in data.items() if k in ctx.headers}
                 item.active, item.password = active, pw
