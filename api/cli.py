@@ -55,6 +55,11 @@ def seed_demo(
         typer.echo("Dữ liệu mẫu đã có sẵn / demo data already present.")
 
 
+# uvicorn would believe X-Forwarded-For from 127.0.0.1 and announce itself in a Server header: the application
+# decides which proxies to believe (PARSIPAS_TRUSTED_PROXIES, api/middleware.py) and names no server.
+_UVICORN_SAFE: dict[str, Any] = {"proxy_headers": False, "server_header": False}
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option()] = None,
@@ -83,11 +88,11 @@ def serve(
 
     stop_portal_worker = start_background_worker(settings)  # only when PARSIPAS_PORTAL_URL is set
     if n > 1:
-        uvicorn.run("api.asgi:app", host=h, port=p, workers=n, proxy_headers=True, log_level="info")
+        uvicorn.run("api.asgi:app", host=h, port=p, workers=n, log_level="info", **_UVICORN_SAFE)
     else:
         from api.asgi import app as asgi_app
 
-        uvicorn.run(asgi_app, host=h, port=p, proxy_headers=True, log_level="info")
+        uvicorn.run(asgi_app, host=h, port=p, log_level="info", **_UVICORN_SAFE)
     stop_portal_worker()
 
 

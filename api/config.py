@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     login_max_failures_per_user: int = 5
     login_max_failures_per_ip: int = 30
     login_window_seconds: int = 900
+    # Addresses/networks of the reverse proxies whose X-Forwarded-For is believed (JSON list). Empty: none is.
+    trusted_proxies: list[str] = Field(default_factory=list)
     password_min_length: int = Field(default=10, ge=10)  # NIST SP 800-63B; api/auth/passwords.py
     cors_origins: list[str] = Field(default_factory=list)
     due_soon_days: int = 7

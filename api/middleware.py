@@ -1,6 +1,8 @@
-"""Pure ASGI middleware: request ids and security headers on every response."""
+"""Pure ASGI middleware: request ids, the client address (behind trusted proxies only) and security headers."""
 
+import ipaddress
 import uuid
+from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,9 +23,41 @@ SECURITY_HEADERS = [
 ]
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(values: Iterable[str]) -> tuple[Network, ...]:
+    """``PARSIPAS_TRUSTED_PROXIES`` entries: addresses or networks (``10.0.0.5``, ``10.0.0.0/8``, ``::1``)."""
+    return tuple(ipaddress.ip_network(v.strip(), strict=False) for v in values if v.strip())
+
+
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in n for n in networks)
+
+
+def client_address(peer: str | None, forwarded_for: str | None, networks: tuple[Network, ...]) -> str | None:
+    """The client: the TCP peer, unless the peer is a trusted proxy; then the right-most ``X-Forwarded-For`` entry
+    that is not itself a trusted proxy (entries left of it were written by the client and prove nothing)."""
+    if not peer or not networks or not forwarded_for or not _trusted(peer, networks):
+        return peer
+    hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, networks):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer  # a garbled header from a trusted proxy: fall back to the proxy itself
+    return hops[0] if hops else peer
+
+
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, trusted_proxies: Iterable[str] = ()) -> None:
         self.app = app
+        self.networks = parse_networks(trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -35,7 +69,14 @@ class RequestContextMiddleware:
         )
         token = request_id_var.set(rid)
         client = scope.get("client")
-        ip_token = client_ip_var.set(client[0] if client else None)
+        peer = client[0] if client else None
+        if self.networks and peer:
+            forwarded = b",".join(v for k, v in scope.get("headers") or [] if k == b"x-forwarded-for")
+            address = client_address(peer, forwarded.decode("latin-1"), self.networks)
+            if address != peer:
+                scope = {**scope, "client": (address, client[1] if client else 0)}
+            peer = address
+        ip_token = client_ip_var.set(peer)
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":

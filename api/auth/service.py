@@ -26,16 +26,44 @@ def _now() -> datetime:
 # --- throttling -------------------------------------------------------------------------------------------
 
 
+# Three counters per failed login: the (account, address) pair, the account from any address (both locked after
+# PARSIPAS_LOGIN_MAX_FAILURES_PER_USER) and the address for any account (PARSIPAS_LOGIN_MAX_FAILURES_PER_IP).
+# A locked pair is refused always; a locked account or address is refused except to an (account, address) pair
+# that logged in successfully before (within a refresh-token lifetime). So an attacker sharing an office address
+# locks out only the accounts it guessed at from there, an attacker elsewhere cannot lock a user out of their
+# usual address, and the attacker itself still gets 429 with Retry-After.
+
+
+def _norm(username: str) -> str:
+    return username.strip().lower()
+
+
 def _throttle_keys(username: str, client_ip: str | None) -> list[tuple[str, str]]:
-    keys = [("user", f"user:{username.strip().lower()}")]
+    user = _norm(username)
+    keys = [("user", f"user:{user}")]
     if client_ip:
-        keys.append(("ip", f"ip:{client_ip}"))
+        keys += [("pair", f"pair:{user}@{client_ip}"), ("ip", f"ip:{client_ip}")]
     return keys
 
 
-def _check_throttle(session: Session, settings: Settings, keys: list[tuple[str, str]]) -> None:
+def _known_key(username: str, client_ip: str | None) -> str | None:
+    return f"ok:{_norm(username)}@{client_ip}" if client_ip else None
+
+
+def _is_known(session: Session, settings: Settings, username: str, client_ip: str | None) -> bool:
+    """The account logged in successfully from this address within a refresh-token lifetime."""
+    key = _known_key(username, client_ip)
+    row = session.get(LoginThrottle, key) if key else None
+    return row is not None and row.window_start + timedelta(days=settings.refresh_token_days) > _now()
+
+
+def _check_throttle(
+    session: Session, settings: Settings, keys: list[tuple[str, str]], *, known: bool = False
+) -> None:
     now = _now()
-    for _kind, key in keys:
+    for kind, key in keys:
+        if known and kind != "pair":
+            continue
         row = session.get(LoginThrottle, key)
         if row and row.locked_until and row.locked_until > now:
             retry = max(1, math.ceil((row.locked_until - now).total_seconds()))
@@ -50,7 +78,7 @@ def _record_failure(session: Session, settings: Settings, keys: list[tuple[str, 
     now = _now()
     window = timedelta(seconds=settings.login_window_seconds)
     for kind, key in keys:
-        limit = settings.login_max_failures_per_user if kind == "user" else settings.login_max_failures_per_ip
+        limit = settings.login_max_failures_per_ip if kind == "ip" else settings.login_max_failures_per_user
         row = session.get(LoginThrottle, key)
         if row is None or row.window_start + window < now:
             row = row or LoginThrottle(key=key, window_start=now)
@@ -61,10 +89,17 @@ def _record_failure(session: Session, settings: Settings, keys: list[tuple[str, 
         session.add(row)
 
 
-def _clear_user_throttle(session: Session, username: str) -> None:
-    row = session.get(LoginThrottle, f"user:{username.strip().lower()}")
-    if row is not None:
-        session.delete(row)
+def _clear_user_throttle(session: Session, username: str, client_ip: str | None) -> None:
+    """After a successful login: the account's counters go, and the (account, address) pair becomes known."""
+    for key in (f"user:{_norm(username)}", f"pair:{_norm(username)}@{client_ip}" if client_ip else None):
+        row = session.get(LoginThrottle, key) if key else None
+        if row is not None:
+            session.delete(row)
+    known = _known_key(username, client_ip)
+    if known:
+        row = session.get(LoginThrottle, known) or LoginThrottle(key=known, window_start=_now())
+        row.window_start = _now()
+        session.add(row)
 
 
 # --- login / refresh / logout -----------------------------------------------------------------------------
@@ -90,14 +125,14 @@ def login(
 ) -> dict[str, object]:
     """Verify credentials and open a session. Commits itself: failures must be counted even when refused."""
     keys = _throttle_keys(username, client_ip)
-    _check_throttle(session, settings, keys)
+    _check_throttle(session, settings, keys, known=_is_known(session, settings, username, client_ip))
     user = session.exec(select(User).where(User.username == username.strip())).first()
     ok = security.verify_password(password, user.password_hash if user else None)
     if not ok or user is None or not user.is_active:
         _record_failure(session, settings, keys)
         session.commit()
         raise Unauthorized(*BAD_LOGIN, code="invalid_credentials")
-    _clear_user_throttle(session, username)
+    _clear_user_throttle(session, username, client_ip)
     auth_session = AuthSession(
         user_id=user.id or 0,
         expires_at=_now() + timedelta(days=settings.refresh_token_days),
