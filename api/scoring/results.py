@@ -171,14 +171,14 @@ def _round_aggregate(
     return list(session.execute(stmt).all())
 
 
-def _area(node_id: int, sums: tuple[int | None, int | None] | None, max_milli: int | None) -> dict[str, Any]:
-    self_m, final_m = sums or (None, None)
-    return {
-        "node_id": node_id,
-        "self_points": pts(self_m),
-        "appraised_points": pts(final_m),
-        "percent": percent(final_m, max_milli),
-    }
+def fast_percent(points_milli: int | None, max_milli: int | None) -> Decimal | None:
+    """:func:`api.scoring.points.percent` (two decimals, half up) in integer arithmetic: it runs per unit and
+    lĩnh vực of a ranking."""
+    if points_milli is None or not max_milli:
+        return None
+    num = abs(points_milli) * 10_000 * 2 + max_milli
+    hundredths = num // (2 * max_milli)
+    return Decimal(-hundredths if points_milli < 0 else hundredths).scaleb(-2)
 
 
 def round_results(session: Session, principal: Principal, *, round_id: int) -> dict[str, Any]:
@@ -223,6 +223,7 @@ def round_results(session: Session, principal: Principal, *, round_id: int) -> d
     out_units = []
     for i, u in enumerate([*ranked, *others]):
         is_ranked = i < len(ranked)
+        area_points = [pts(u["areas"][tid][1]) for tid in top_ids]
         out_units.append(
             {
                 "sheet_id": u["sheet_id"],
@@ -235,10 +236,16 @@ def round_results(session: Session, principal: Principal, *, round_id: int) -> d
                 "self_points": pts(u["self"]),
                 "appraised_points": pts(u["final"]),
                 "max_points": pts(max_milli),
-                "percent": percent(u["final"], max_milli),
+                "percent": fast_percent(u["final"], max_milli),
                 "band": band_for(bands, u["final"], max_milli) if is_ranked else None,
                 "scored": u["scored"],
-                "areas": [_area(t.id or 0, u["areas"].get(t.id), top_max[t.id]) for t in tops],
+                "area_points": area_points,
+                "area_percent": [fast_percent(u["areas"][tid][1], top_max[tid]) for tid in top_ids],
+                # the same points keyed by lĩnh vực, for the results exports (not part of the API shape)
+                "areas": [
+                    {"node_id": tid, "appraised_points": p}
+                    for tid, p in zip(top_ids, area_points, strict=True)
+                ],
             }
         )
     return {

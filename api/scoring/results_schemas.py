@@ -32,15 +32,6 @@ class AreaHeader(BaseModel):
     max_points: Decimal | None = None
 
 
-class AreaPoints(BaseModel):
-    node_id: int
-    self_points: Decimal | None = None
-    appraised_points: Decimal | None = Field(
-        default=None, description="Điểm sau thẩm định (điểm tự chấm nơi chưa thẩm định)"
-    )
-    percent: Decimal | None = None
-
-
 class UnitResult(BaseModel):
     sheet_id: int
     unit_id: int
@@ -55,7 +46,10 @@ class UnitResult(BaseModel):
     percent: Decimal | None = None
     band: BandRead | None = None
     scored: int = Field(description="Số tiêu chí đã chấm / criteria scored")
-    areas: list[AreaPoints]
+    area_points: list[Decimal | None] = Field(
+        description="Điểm sau thẩm định theo lĩnh vực, cùng thứ tự với ``areas`` của đợt / per lĩnh vực"
+    )
+    area_percent: list[Decimal | None] = Field(description="Tỷ lệ % theo lĩnh vực, cùng thứ tự với ``areas``")
 
 
 class RoundResults(BaseModel):

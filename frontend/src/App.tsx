@@ -25,6 +25,8 @@ const NotYet = lazy(() => import('./pages/NotYet'));
 const Reports = lazy(() => import('./pages/Reports'));
 const ReportEditor = lazy(() => import('./pages/reports/ReportEditor'));
 const Imports = lazy(() => import('./pages/Imports'));
+const ResultsRound = lazy(() => import('./features/scoring/ResultsRound'));
+const ResultsSheet = lazy(() => import('./features/scoring/ResultsSheet'));
 const ScoringRounds = lazy(() => import('./features/scoring/Rounds'));
 const ScoringSheet = lazy(() => import('./features/scoring/SheetPage'));
 
@@ -79,6 +81,8 @@ export default function App() {
                     <Route path="reports" element={<Reports />} />
                     <Route path="reports/:id" element={<ReportEditor />} />
                     <Route path="imports" element={<Imports />} />
+                    <Route path="scoring/rounds/:id/results" element={<ResultsRound />} />
+                    <Route path="scoring/sheets/:id/results" element={<ResultsSheet />} />
                     <Route path="scoring" element={<ScoringRounds />} />
                     <Route path="scoring/sheets/:id" element={<ScoringSheet />} />
                     <Route path="*" element={<NotYet />} />

@@ -57,13 +57,11 @@ def test_ranking_ties_totals_and_not_submitted(client: TestClient, session: Sess
     assert hoatham["percent"] == "62.50"
     assert hoatham["band"]["code"] == "C" and hoatham["band"]["verified"] is True
     assert hoatham["scored"] == 3
-    areas = {a["node_id"]: a for a in hoatham["areas"]}
     assert [a["code"] for a in body["areas"]] == ["1", "2"]
-    one, two = body["areas"][0]["node_id"], body["areas"][1]["node_id"]
-    assert areas[one]["self_points"] == "0.75" and areas[one]["percent"] == "18.75"
-    assert areas[two]["appraised_points"] == "5.5" and areas[two]["self_points"] == "6"
+    assert hoatham["area_points"] == ["0.75", "5.5"] and hoatham["area_percent"] == ["18.75", "91.67"]
+    assert "areas" not in hoatham  # the exports' keyed copy stays inside the service
     mongan = body["units"][-1]
-    assert mongan["ranked"] is False and mongan["band"] is None and mongan["areas"][0]["self_points"] is None
+    assert mongan["ranked"] is False and mongan["band"] is None and mongan["area_points"] == [None, None]
 
 
 def test_competition_ranks_and_band_edges() -> None:

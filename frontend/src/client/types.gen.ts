@@ -195,30 +195,6 @@ export type AreaHeader = {
 };
 
 /**
- * AreaPoints
- */
-export type AreaPoints = {
-    /**
-     * Appraised Points
-     *
-     * Điểm sau thẩm định (điểm tự chấm nơi chưa thẩm định)
-     */
-    appraised_points?: string | null;
-    /**
-     * Node Id
-     */
-    node_id: number;
-    /**
-     * Percent
-     */
-    percent?: string | null;
-    /**
-     * Self Points
-     */
-    self_points?: string | null;
-};
-
-/**
  * AreaStat
  */
 export type AreaStat = {
@@ -5337,9 +5313,17 @@ export type UnitResult = {
      */
     appraised_points: string;
     /**
-     * Areas
+     * Area Percent
+     *
+     * Tỷ lệ % theo lĩnh vực, cùng thứ tự với ``areas``
      */
-    areas: Array<AreaPoints>;
+    area_percent: Array<string | null>;
+    /**
+     * Area Points
+     *
+     * Điểm sau thẩm định theo lĩnh vực, cùng thứ tự với ``areas`` của đợt / per lĩnh vực
+     */
+    area_points: Array<string | null>;
     band?: BandRead | null;
     /**
      * Max Points

@@ -7,6 +7,7 @@ import type { OrgUnitRead, Trend, TrendPoint, UnitStat } from '../client/types.g
 import { BucketTag, Guard, Loading, useLoad } from '../components/common';
 import { listLink, SERIES, trendLink, trendTick, weeksBefore, type Filters, type Series } from '../components/trend';
 import { formatDate, useI18n } from '../i18n';
+import RiskIndex from '../features/scoring/RiskIndex';
 
 const ProgressChart = lazy(() => import('../components/ProgressChart'));
 const TrendChart = lazy(() => import('../components/TrendChart'));
@@ -41,6 +42,7 @@ export default function Dashboard() {
       <Typography.Title level={1} className="page-title">
         {t('dashboard')}
       </Typography.Title>
+      <RiskIndex unitId={filters.unit_id} />
       <div className="filters" role="search" aria-label={t('dashDashboardFilters')}>
         <label>
           <span>{t('plans')}</span>

@@ -5,7 +5,7 @@ import type { ImportResult, RowError } from '../client/types.gen';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { useI18n } from '../i18n';
 
-const KINDS = ['org-units', 'users', 'plans', 'tasks', 'frameworks'] as const;
+const KINDS = ['org-units', 'users', 'plans', 'tasks', 'frameworks', 'official-results'] as const;
 
 /** Imports: choose kind, download template, upload → dry-run table with row errors → confirm. */
 export default function Imports() {
