@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from api.config import SettingsError, get_settings
+from api.config import Settings, SettingsError, get_settings
 
 app = typer.Typer(
     help="parsipas — theo dõi kế hoạch nâng cao PAR INDEX và SIPAS",
@@ -55,6 +55,20 @@ def seed_demo(
         typer.echo("Dữ liệu mẫu đã có sẵn / demo data already present.")
 
 
+def sweep_stale_uploads(settings: Settings) -> int:
+    """Remove upload temp files older than a day (left by a server killed mid-upload); run once at start."""
+    from api.evidence.service import storage_from_settings
+
+    try:
+        removed = storage_from_settings(settings).cleanup_stale_temp(older_than_seconds=86_400)
+    except OSError as exc:  # a read-only or missing store must not stop the server
+        typer.echo(f"parsipas: không dọn được tệp tạm / temp sweep failed: {exc}", err=True)
+        return 0
+    if removed:
+        typer.echo(f"parsipas: đã xóa {removed} tệp tạm cũ / removed {removed} stale upload temp files")
+    return removed
+
+
 # uvicorn would believe X-Forwarded-For from 127.0.0.1 and announce itself in a Server header: the application
 # decides which proxies to believe (PARSIPAS_TRUSTED_PROXIES, api/middleware.py) and names no server.
 _UVICORN_SAFE: dict[str, Any] = {"proxy_headers": False, "server_header": False}
@@ -81,6 +95,7 @@ def serve(
         from api.demo import catalog
 
         catalog.print_accounts(catalog.seed(settings.demos))
+    sweep_stale_uploads(settings)
     n = workers or settings.workers
     h, p = host or settings.host, port or settings.port
     typer.echo(f"parsipas: http://{h}:{p}/  (API: http://{h}:{p}/api/docs)")

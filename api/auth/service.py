@@ -249,6 +249,10 @@ def principal_from_jwt(session: Session, settings: Settings, token: str) -> Prin
         user_id, session_id = int(claims["sub"]), int(claims["sid"])
     except (jwt.InvalidTokenError, ValueError, TypeError, KeyError) as exc:
         raise Unauthorized() from exc
+    if not (
+        0 < user_id < 2**63 and 0 < session_id < 2**63
+    ):  # the database could not even bind it: still a 401
+        raise Unauthorized()
     row = session.exec(
         select(User, AuthSession)
         .join(AuthSession, col(AuthSession.user_id) == User.id)
