@@ -49,7 +49,9 @@ def from_milli(milli: int | None) -> Decimal | None:
     if milli is None:
         return None
     d = (Decimal(int(milli)) / MILLI).quantize(STEP, rounding=ROUND_HALF_UP)
-    return d.normalize() if d != 0 else Decimal(0)
+    if d == d.to_integral_value():
+        return d.quantize(Decimal(1))  # 100, never 1E+2 (normalize() would write whole tens with an exponent)
+    return d.normalize()
 
 
 def percent(points_milli: int | None, max_milli: int | None) -> Decimal | None:

@@ -39,6 +39,7 @@ def test_points_are_exact_thousandths():
     assert to_milli("1,25") == 1250  # decimal comma accepted
     assert from_milli(0) == Decimal(0)
     assert str(from_milli(1250)) == "1.25"
+    assert [str(from_milli(m)) for m in (100_000, 10_000, 20_500, -2000)] == ["100", "10", "20.5", "-2"]
     assert percent(62_500, 100_000) == Decimal("62.50")
     assert percent(1, 3) == Decimal("33.33")
     assert percent(10, None) is None and percent(10, 0) is None
