@@ -60,3 +60,26 @@ def test_the_check_can_fail(fresh_url: str) -> None:
         conn.exec_driver_sql("CREATE TABLE stray_table (id INTEGER PRIMARY KEY)")
     diffs = _diffs(fresh_url)
     assert any(d[0] == "remove_table" and d[1].name == "stray_table" for d in diffs)  # type: ignore[index]
+
+
+def test_usernames_differing_only_in_case_stop_the_upgrade_with_a_report(fresh_url: str) -> None:
+    """Migration h15usrcase01 lower-cases usernames, or names the accounts that would collide."""
+    upgrade(fresh_url, "a12c0r1ng001")
+    insert = (
+        "INSERT INTO user_account (username, full_name, password_hash, is_active, language, version, created_at) "
+        "VALUES (:u, :u, 'x', :t, 'vi', 1, CURRENT_TIMESTAMP)"
+    )
+    engine = get_engine(fresh_url)
+    with engine.begin() as conn:
+        for name in ("Abc", "ABC", "Xyz"):
+            conn.execute(sa.text(insert), {"u": name, "t": True})
+    with pytest.raises(RuntimeError, match="differ only in case") as clash:
+        upgrade(fresh_url)
+    assert "'Abc'" in str(clash.value) and "'ABC'" in str(clash.value) and "Xyz" not in str(clash.value)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM user_account WHERE username = 'ABC'")
+    upgrade(fresh_url)
+    with engine.begin() as conn:
+        assert sorted(conn.exec_driver_sql("SELECT username FROM user_account").scalars()) == ["abc", "xyz"]
+        with pytest.raises(sa.exc.IntegrityError):  # the check constraint keeps them lower-case
+            conn.execute(sa.text(insert), {"u": "New", "t": True})

@@ -126,7 +126,7 @@ def login(
     """Verify credentials and open a session. Commits itself: failures must be counted even when refused."""
     keys = _throttle_keys(username, client_ip)
     _check_throttle(session, settings, keys, known=_is_known(session, settings, username, client_ip))
-    user = session.exec(select(User).where(User.username == username.strip())).first()
+    user = session.exec(select(User).where(User.username == _norm(username))).first()
     ok = security.verify_password(password, user.password_hash if user else None)
     if not ok or user is None or not user.is_active:
         _record_failure(session, settings, keys)

@@ -19,6 +19,8 @@ class Role(StrEnum):
 
 class User(Versioned, SQLModel, table=True):
     __tablename__ = "user_account"
+    # Usernames are stored lower-case, so "abc" and "ABC" are one account (the unique index then covers case).
+    __table_args__ = (sa.CheckConstraint("username = lower(username)", name="username_lowercase"),)
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=80, unique=True, index=True)

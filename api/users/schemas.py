@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.models.user import Role
 
@@ -28,6 +28,12 @@ class UserCreate(BaseModel):
     position: str | None = Field(default=None, max_length=200)
     language: str = Field(default="vi", pattern=r"^(vi|en)$")
     memberships: list[MembershipIn] = Field(default_factory=list, max_length=50)
+
+    @field_validator("username")
+    @classmethod
+    def _lower(cls, value: str) -> str:
+        """One account per name whatever the case: stored and compared lower-case."""
+        return value.lower()
 
 
 class UserUpdate(BaseModel):

@@ -97,6 +97,7 @@ class UsersKind(Kind):
         parsed: list[tuple[Row, str, Any, Any]] = []
         for row in rows:
             username = required(ctx, row, "username")
+            username = username.lower() if username else username  # stored lower-case (one account per name)
             unit_code, role_text = required(ctx, row, "unit_code"), required(ctx, row, "role")
             ok_role, role = ROLES.parse(ctx, row, "role") if role_text else (False, None)
             ok_active, active = parse_bool(ctx, row, "is_active")
