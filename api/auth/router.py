@@ -6,12 +6,13 @@ from api.auth import schemas, service
 from api.auth.deps import CurrentPrincipal
 from api.auth.passwords import check_password
 from api.auth.security import hash_password, verify_password
+from api.authz import scope
 from api.authz.permissions import Permission
 from api.config import Settings, get_settings
 from api.db import SessionDep
 from api.errors import FieldError, NotFound, Unprocessable
 from api.models import User
-from api.org_units.levels import role_label
+from api.org_units.levels import owner_unit, path_ids, role_label
 
 public_router = APIRouter(prefix="/auth", tags=["auth"])
 router = APIRouter(tags=["auth"])
@@ -106,17 +107,22 @@ def me(session: SessionDep, principal: CurrentPrincipal) -> schemas.MeRead:
     memberships: list[schemas.MembershipRead] = []
     if user is not None:
         rows = service.own_memberships(session, user.id or 0)
-        memberships = [
-            schemas.MembershipRead(
-                unit_id=u.id or 0,
-                unit_code=u.code,
-                unit_name=u.name,
-                unit_level=u.level.value,
-                role=m.role,
-                role_label=role_label(m.role, u),
+        ids = {i for _, u in rows for i in path_ids(u)}
+        lineage = {a.id or 0: a for a in session.exec(scope.units_by_ids(ids)).all()} if ids else {}
+        for m, u in rows:
+            owner = owner_unit(m.role, u, lineage)
+            memberships.append(
+                schemas.MembershipRead(
+                    unit_id=u.id or 0,
+                    unit_code=u.code,
+                    unit_name=u.name,
+                    unit_level=u.level.value,
+                    role=m.role,
+                    role_label=role_label(m.role, u),
+                    owner_level=owner.level.value,
+                    owner_name=owner.name,
+                )
             )
-            for m, u in rows
-        ]
     perms = sorted({p for g in principal.grants for p in g.permissions}, key=lambda p: p.value)
     return schemas.MeRead(
         id=principal.user_id if user else principal.token_id,

@@ -35,6 +35,12 @@ class MembershipRead(BaseModel):
     role_label: str = Field(
         default="", description="Tên vai trò theo cấp của đơn vị (vd. district_admin ở tỉnh: Sở Nội vụ)"
     )
+    owner_level: str = Field(
+        default="",
+        description="Cấp của UBND có kế hoạch, kỳ báo cáo mà vai trò này làm việc theo (xã năm 2026: tỉnh); "
+        "màn hình dùng từ ngữ theo cấp này (Sở Nội vụ, UBND tỉnh…)",
+    )
+    owner_name: str = Field(default="", description="Tên UBND đó (vd. UBND tỉnh Lạng Sơn)")
 
 
 class MeRead(BaseModel):

@@ -76,3 +76,29 @@ def role_label(role: Role, unit: OrgUnit) -> str:
         Role.integration: "Tích hợp (mã truy cập API)",
     }
     return labels[role]
+
+
+# Roles that work at their own people's committee (they run its plan, review, read its dashboard); the others work
+# under the committee above their unit (a commune head reports to whoever owns the plan: the province since 2025).
+_OWN_COMMITTEE_ROLES = {Role.admin, Role.district_admin, Role.leader, Role.observer, Role.integration}
+
+
+def path_ids(unit: OrgUnit) -> list[int]:
+    """Ids of ``unit`` and its ancestors, nearest first (from the materialised path)."""
+    ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    if unit.id is not None and unit.id not in ids:
+        ids.append(unit.id)
+    return list(reversed(ids))
+
+
+def owner_unit(role: Role, unit: OrgUnit, lineage: dict[int, OrgUnit]) -> OrgUnit:
+    """The people's committee whose plan and report periods a membership works under, so the SPA can word its
+    screens by that committee's level ("Sở Nội vụ" for a commune of 2026, "Phòng Nội vụ" for one of Bình Gia 2024).
+
+    ``lineage`` holds ``unit``'s ancestors by id (missing ones are skipped)."""
+    chain = [lineage[i] for i in path_ids(unit) if i in lineage] or [unit]
+    committees = [u for u in chain if u.kind == UnitKind.people_committee]
+    if role in _OWN_COMMITTEE_ROLES:
+        return committees[0] if committees else unit
+    above = [u for u in committees if u.id != unit.id]
+    return above[0] if above else (committees[0] if committees else unit)

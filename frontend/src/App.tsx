@@ -6,6 +6,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import { AuthProvider, useAuth } from './auth';
 import { Loading } from './components/Loading';
 import { I18nContext, makeI18n, type Lang } from './i18n';
+import { LevelI18n } from './LevelI18n';
 
 // Every page is its own chunk; main.tsx starts fetching the landing page's chunk before this module runs.
 const Login = lazy(() => import('./pages/Login'));
@@ -60,6 +61,7 @@ export default function App() {
     <I18nContext.Provider value={i18n}>
       <ConfigProvider locale={lang === 'vi' ? viVN : enUS} theme={{ token: { colorPrimary: '#0b5cab', colorLink: '#0b5cab', colorInfo: '#0b5cab', colorError: '#b3261e', colorTextDescription: 'rgba(0,0,0,0.68)', colorTextTertiary: 'rgba(0,0,0,0.68)', colorTextSecondary: 'rgba(0,0,0,0.72)', colorTextPlaceholder: 'rgba(0,0,0,0.6)' } }}>
         <AuthProvider>
+          <LevelI18n>
           <BrowserRouter>
             <Suspense fallback={<Loading />}>
               <Routes>
@@ -91,6 +93,7 @@ export default function App() {
               </Routes>
             </Suspense>
           </BrowserRouter>
+          </LevelI18n>
         </AuthProvider>
       </ConfigProvider>
     </I18nContext.Provider>

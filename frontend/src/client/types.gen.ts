@@ -1705,6 +1705,18 @@ export type MembershipOut = {
  * MembershipRead
  */
 export type MembershipRead = {
+    /**
+     * Owner Level
+     *
+     * Cấp của UBND có kế hoạch, kỳ báo cáo mà vai trò này làm việc theo (xã năm 2026: tỉnh); màn hình dùng từ ngữ theo cấp này (Sở Nội vụ, UBND tỉnh…)
+     */
+    owner_level?: string;
+    /**
+     * Owner Name
+     *
+     * Tên UBND đó (vd. UBND tỉnh Lạng Sơn)
+     */
+    owner_name?: string;
     role: Role;
     /**
      * Role Label

@@ -17,7 +17,7 @@ export default function Account() {
         <Descriptions.Item label={t('role')}>
           {me.memberships.map((m) => (
             <div key={m.unit_id + m.role}>
-              {label(m.role)} — {m.unit_name} ({m.unit_code})
+              {m.role_label || label(m.role)} — {m.unit_name} ({m.unit_code})
             </div>
           ))}
         </Descriptions.Item>

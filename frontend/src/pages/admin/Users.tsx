@@ -10,6 +10,7 @@ import { useI18n } from '../../i18n';
 import { ErrorOrConflict } from './common';
 import { useIdempotencyKey, useUnits } from './hooks';
 import { applyFieldErrors, assignableRoles, isConflict, randomPassword, unitName } from './lib';
+import { roleNameAt } from '../../levels';
 
 const ROLES: Role[] = ['admin', 'district_admin', 'leader', 'unit_head', 'unit_officer', 'observer', 'integration'];
 const PROFILE_FIELDS = ['full_name', 'email', 'phone', 'position', 'language'];
@@ -19,7 +20,7 @@ const PAGE = 20;
 type Units = OrgUnitRead[];
 
 export default function Users() {
-  const { t, label, dateTime } = useI18n();
+  const { t, label, dateTime, lang } = useI18n();
   const { can } = useAuth();
   const units = useUnits();
   const [params, setParams] = useSearchParams();
@@ -50,7 +51,7 @@ export default function Users() {
   const membershipTags = (ms: MembershipOut[]) =>
     ms.map((m) => (
       <Tag key={m.id} style={{ marginBottom: 2 }}>
-        {label(m.role)} · {unitName(units.data, m.unit_id)}
+        {roleNameAt(m.role, units.data?.find((u) => u.id === m.unit_id), lang) ?? label(m.role)} · {unitName(units.data, m.unit_id)}
       </Tag>
     ));
 
