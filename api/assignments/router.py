@@ -7,6 +7,7 @@ from sqlmodel import col
 from api.assignments import service
 from api.assignments.buckets import Bucket
 from api.assignments.schemas import (
+    ApproveRequest,
     AssignmentRead,
     AssignmentUpdate,
     BulkResult,
@@ -118,7 +119,14 @@ def bulk_review(
     """Duyệt / trả lại nhiều kết quả cùng lúc: all or nothing."""
     if (replayed := idem.replay(session, principal.key)) is not None:
         return replayed
-    ids = service.bulk_review(session, principal, ids=body.ids, action=body.action, reason=body.reason)
+    ids = service.bulk_review(
+        session,
+        principal,
+        ids=body.ids,
+        action=body.action,
+        reason=body.reason,
+        confirm_complete=body.confirm_complete,
+    )
     s = get_settings()
     rows = session.execute(
         service.row_select(principal, today=s.today(), soon_days=s.due_soon_days)
@@ -157,7 +165,7 @@ def update_assignment(
 ) -> AssignmentRead:
     a = scope.get_assignment(session, principal, assignment_id, P.assignments_edit)
     require_if_match(request, _etag(a))
-    a = service.update(session, principal, assignment=a, data=body)
+    a = service.update(session, principal, assignment=a, data=body, today=get_settings().today())
     return _read(session, principal, a, response)
 
 
@@ -189,11 +197,18 @@ def submit_assignment(
     dependencies=[require(P.assignments_review)],
 )
 def approve_assignment(
-    assignment_id: int, request: Request, response: Response, session: SessionDep, principal: CurrentPrincipal
+    assignment_id: int,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    body: ApproveRequest | None = None,
 ) -> AssignmentRead:
+    """Duyệt: below 100 % only with ``confirm_complete`` (409 otherwise); the unit's dates are kept."""
     a = scope.get_assignment(session, principal, assignment_id, P.assignments_review)
     require_if_match(request, _etag(a))
-    a = service.approve(session, principal, assignment=a)
+    confirm = body.confirm_complete if body is not None else False
+    a = service.approve(session, principal, assignment=a, confirm_complete=confirm)
     return _read(session, principal, a, response)
 
 

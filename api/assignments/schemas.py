@@ -20,6 +20,12 @@ class SubmitRequest(BaseModel):
     completed_date: date | None = None
 
 
+class ApproveRequest(BaseModel):
+    """``confirm_complete``: the reviewer knowingly records an item below 100 % as completed (100 %)."""
+
+    confirm_complete: bool = False
+
+
 class ReasonRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=5000)
 
@@ -28,6 +34,7 @@ class BulkReview(BaseModel):
     ids: list[int] = Field(min_length=1, max_length=500)
     action: Literal["approve", "return"]
     reason: str | None = Field(default=None, max_length=5000)
+    confirm_complete: bool = False
 
 
 class AssignmentRead(BaseModel):

@@ -209,16 +209,32 @@ def _audit(
 
 
 def update(
-    session: Session, principal: Principal, *, assignment: Assignment, data: AssignmentUpdate
+    session: Session,
+    principal: Principal,
+    *,
+    assignment: Assignment,
+    data: AssignmentUpdate,
+    today: date | None = None,
 ) -> Assignment:
-    """Cán bộ cập nhật tiến độ: not started / returned move to in progress; submitted and approved are locked."""
+    """Cán bộ cập nhật tiến độ: not started / returned move to in progress; submitted and approved are locked.
+
+    An edit that changes nothing writes nothing (no history, no status move, same ETag). The completion date is
+    the unit's: when progress reaches 100 % without one, it is the day of that edit (``today``).
+    """
     a = assignment
     if a.status in (S.approved, S.submitted):
         raise _refuse(a, "sửa", "edit")
     _ensure_open(session, a)
+    values = data.model_dump(exclude_unset=True)
+    if not {k: v for k, v in values.items() if getattr(a, k) != v}:
+        return a
     before = snapshot(a, EDIT_FIELDS)
-    for k, v in data.model_dump(exclude_unset=True).items():
+    for k, v in values.items():
         setattr(a, k, v)
+    if a.progress == 100 and a.completed_date is None and before["progress"] != 100:
+        from api.config import get_settings
+
+        a.completed_date = today or get_settings().today()
     if a.status in (S.not_started, S.returned):
         a.status = S.in_progress
     session.add(a)
@@ -227,30 +243,71 @@ def update(
     return a
 
 
+def _explanation_needed(a: Assignment, evidence: int) -> tuple[str, str] | None:
+    """Why a submission needs a giải trình (Vietnamese, English), or None."""
+    if a.progress < 100:
+        return (
+            f"Tiến độ mới đạt {a.progress} %: cần giải trình lý do gửi khi chưa hoàn thành.",
+            f"Progress is {a.progress} %: an explanation is required to submit before completion.",
+        )
+    if not (a.result or "").strip():
+        return (
+            "Chưa nhập kết quả thực hiện: cần giải trình trước khi gửi.",
+            "No result entered: an explanation is required.",
+        )
+    if evidence == 0:
+        return (
+            "Chưa có tài liệu kiểm chứng: cần nhập giải trình trước khi gửi.",
+            "An explanation is required when no evidence is attached.",
+        )
+    return None
+
+
 def submit(
     session: Session, principal: Principal, *, assignment: Assignment, data: SubmitRequest, today: date
 ) -> Assignment:
-    """Thủ trưởng gửi kết quả. Without evidence a written explanation (giải trình) is required.
+    """Thủ trưởng gửi kết quả. Below 100 %, without a result or without evidence a written explanation (giải
+    trình) is required (422 naming ``explanation``). A returned item must have changed since it was returned.
 
-    ``completed_date`` defaults to the submission day: it is the date the unit finished, which decides on-time.
+    ``completed_date`` is the unit's: the one given, else the day progress reached 100 % (kept by :func:`update`);
+    only a 100 % item that never recorded one falls back to the submission day. Below 100 % it stays empty.
     """
     a = assignment
     if a.status not in (S.not_started, S.in_progress, S.returned):
         raise _refuse(a, "gửi duyệt", "submit")
     _ensure_open(session, a)
     explanation = data.explanation if data.explanation is not None else a.explanation
+    if (
+        a.status == S.returned
+        and (explanation or "") == (a.explanation or "")
+        and data.completed_date
+        in (
+            None,
+            a.completed_date,
+        )
+    ):
+        newer = session.exec(scope.assignment_evidence_since(a.id or 0, a.reviewed_at)).first()
+        if newer is None:
+            raise Conflict(
+                "Nhiệm vụ đã bị trả lại và chưa có gì thay đổi: hãy cập nhật tiến độ, kết quả, giải trình hoặc tài "
+                "liệu kiểm chứng theo ý kiến trả lại trước khi gửi lại.",
+                "The returned assignment has not changed since it was returned.",
+                code="unchanged_resubmission",
+            )
     evidence = dict(session.exec(scope.assignment_evidence_counts([a.id])).all()).get(a.id, 0)
-    if evidence == 0 and not (explanation or "").strip():
-        msg = "Chưa có tài liệu kiểm chứng: cần nhập giải trình trước khi gửi."
+    if (why := _explanation_needed(a, evidence)) and not (explanation or "").strip():
         raise Unprocessable(
-            msg,
-            "An explanation is required when no evidence is attached.",
+            why[0],
+            why[1],
             code="explanation_required",
-            errors=[FieldError(field="explanation", code="required", message=msg)],
+            errors=[FieldError(field="explanation", code="required", message=why[0])],
         )
     before = snapshot(a, EDIT_FIELDS)
     a.explanation = explanation
-    a.completed_date = data.completed_date or a.completed_date or today
+    if data.completed_date is not None:
+        a.completed_date = data.completed_date
+    elif a.progress == 100 and a.completed_date is None:
+        a.completed_date = today
     a.status = S.submitted
     a.submitted_at, a.submitted_by_id = _now(), principal.user_id
     session.add(a)
@@ -259,13 +316,43 @@ def submit(
     return a
 
 
-def approve(session: Session, principal: Principal, *, assignment: Assignment) -> Assignment:
-    """Phòng Nội vụ chấp nhận kết quả: the assignment counts as completed (progress 100 %)."""
+def _submission_day(a: Assignment) -> date:
+    """The local day the unit submitted (never after the configured today: the demo runs on a fixed date)."""
+    from zoneinfo import ZoneInfo
+
+    from api.config import get_settings
+
+    settings = get_settings()
+    today = settings.today()
+    if a.submitted_at is None:
+        return today
+    return min(a.submitted_at.astimezone(ZoneInfo(settings.timezone)).date(), today)
+
+
+def approve(
+    session: Session, principal: Principal, *, assignment: Assignment, confirm_complete: bool = False
+) -> Assignment:
+    """Phòng Nội vụ chấp nhận kết quả: the unit's progress and dates stay as the unit entered them.
+
+    Approving an item below 100 % counts it as completed at 100 %: the reviewer must say so
+    (``confirm_complete``), else 409 with the reason; the completion date then defaults to the submission day.
+    """
     a = assignment
     if a.status != S.submitted:
         raise _refuse(a, "duyệt", "approve")
+    if a.progress < 100 and not confirm_complete:
+        raise Conflict(
+            f"Đơn vị báo cáo tiến độ {a.progress} %: duyệt sẽ ghi nhận hoàn thành 100 %. Hãy xác nhận "
+            "(confirm_complete) hoặc trả lại để đơn vị cập nhật.",
+            f"Progress is {a.progress} %: approving records it as 100 %; confirm with confirm_complete.",
+            code="confirm_complete_required",
+        )
     before = snapshot(a, EDIT_FIELDS)
-    a.status, a.progress, a.return_reason = S.approved, 100, None
+    if a.progress < 100:
+        a.progress = 100
+        if a.completed_date is None:
+            a.completed_date = _submission_day(a)
+    a.status, a.return_reason = S.approved, None
     a.reviewed_at, a.reviewed_by_id = _now(), principal.user_id
     session.add(a)
     session.flush()
@@ -303,7 +390,13 @@ def reopen(session: Session, principal: Principal, *, assignment: Assignment, re
 
 
 def bulk_review(
-    session: Session, principal: Principal, *, ids: list[int], action: str, reason: str | None
+    session: Session,
+    principal: Principal,
+    *,
+    ids: list[int],
+    action: str,
+    reason: str | None,
+    confirm_complete: bool = False,
 ) -> list[int]:
     """Approve or return many submitted assignments; all or nothing (any refusal rolls the request back)."""
     if action == "return" and not (reason or "").strip():
@@ -324,7 +417,7 @@ def bulk_review(
         raise NotFound(f"Nhiệm vụ được giao {missing}", f"Assignments {missing}")
     for i in ids:
         if action == "approve":
-            approve(session, principal, assignment=found[i])
+            approve(session, principal, assignment=found[i], confirm_complete=confirm_complete)
         else:
             return_(session, principal, assignment=found[i], reason=reason or "")
     return ids

@@ -176,6 +176,31 @@ def visible_nodes(
 # --- plans, tasks, assignments ----------------------------------------------------------------------------
 
 
+def hidden_draft_plans(principal: Principal) -> SelectOfScalar[int]:
+    """Ids of draft plans (dự thảo) the principal does not see: a draft's tasks and assignments reach the units only
+    once the plan is issued (ban hành). The issuing side (who reaches the issuing unit with ``plans:read`` or
+    ``plans:manage``: Phòng Nội vụ, the leaders, the province above) sees its drafts. Uncorrelated, so a ``NOT IN``
+    on it is computed once per statement, not probed per assignment row.
+    """
+    from api.models import PlanStatus
+
+    issuer = aliased(OrgUnit)
+    issuing_side = or_(
+        unit_condition(principal, P.plans_read, issuer), unit_condition(principal, P.plans_manage, issuer)
+    )
+    stmt: Any = (
+        select(col(Plan.id))
+        .join(issuer, col(issuer.id) == col(Plan.issuing_unit_id))
+        .where(col(Plan.status) == PlanStatus.draft, ~issuing_side)
+    )
+    return stmt  # type: ignore[no-any-return]
+
+
+def plan_released(principal: Principal, plan_id: Any) -> ColumnElement[bool]:
+    """True when the plan ``plan_id`` (a column) is not a draft hidden from the principal."""
+    return col(plan_id).not_in(hidden_draft_plans(principal))  # type: ignore[no-any-return]
+
+
 def _assignment_in_scope(principal: Principal, permission: Permission, *where: Any) -> ColumnElement[bool]:
     unit = aliased(OrgUnit)
     return exists(
@@ -196,7 +221,7 @@ def visible_plans(principal: Principal, permission: Permission = P.plans_read) -
     if permission == P.plans_manage:
         return select(Plan).where(issued_in_scope)
     has_work = _assignment_in_scope(principal, P.assignments_read, Assignment.plan_id == Plan.id)
-    return select(Plan).where(or_(issued_in_scope, has_work))
+    return select(Plan).where(or_(issued_in_scope, and_(has_work, plan_released(principal, Plan.id))))
 
 
 def get_plan(
@@ -217,7 +242,7 @@ def visible_tasks(principal: Principal, permission: Permission = P.plans_read) -
     if permission == P.plans_manage:
         return select(Task).where(plan_in_scope)
     has_work = _assignment_in_scope(principal, P.assignments_read, Assignment.task_id == Task.id)
-    return select(Task).where(or_(plan_in_scope, has_work))
+    return select(Task).where(or_(plan_in_scope, and_(has_work, plan_released(principal, Task.plan_id))))
 
 
 def get_task(
@@ -230,11 +255,12 @@ def get_task(
 def visible_assignments(
     principal: Principal, permission: Permission = P.assignments_read
 ) -> SelectOfScalar[Assignment]:
-    """Assignments of units the caller reaches. Joined to ``OrgUnit`` so filters by unit are free."""
+    """Assignments of units the caller reaches, on plans it may see (a draft plan's work stays with its issuer until
+    ban hành). Joined to ``OrgUnit`` so filters by unit are free."""
     return (
         select(Assignment)
         .join(OrgUnit, col(OrgUnit.id) == col(Assignment.unit_id))
-        .where(unit_condition(principal, permission))
+        .where(unit_condition(principal, permission), plan_released(principal, Assignment.plan_id))
     )
 
 
@@ -248,8 +274,8 @@ def get_assignment(
 def assignment_scope_condition(
     principal: Principal, permission: Permission = P.assignments_read, unit: Any = OrgUnit
 ) -> ColumnElement[bool]:
-    """For aggregates that already join ``OrgUnit`` on the assignment's unit."""
-    return unit_condition(principal, permission, unit)
+    """For aggregates that already join ``OrgUnit`` on the assignment's unit (draft plans hidden as above)."""
+    return and_(unit_condition(principal, permission, unit), plan_released(principal, Assignment.plan_id))
 
 
 # --- evidence -------------------------------------------------------------------------------------------
@@ -260,8 +286,14 @@ def visible_evidence(
 ) -> SelectOfScalar[Evidence]:
     """Evidence of units in reach; a plan's documents also to whoever sees the plan."""
     unit = aliased(OrgUnit)
-    by_unit = exists(
+    in_unit = exists(
         select(unit.id).where(unit.id == Evidence.unit_id, unit_condition(principal, permission, unit))
+    )
+    # Evidence of a draft plan's assignment stays with the issuing side, like the assignment itself.
+    hidden_work = select(col(Assignment.id)).where(col(Assignment.plan_id).in_(hidden_draft_plans(principal)))
+    by_unit = and_(
+        in_unit,
+        or_(col(Evidence.owner_type) != EvidenceOwner.assignment, col(Evidence.owner_id).not_in(hidden_work)),
     )
     conds: list[ColumnElement[bool]] = [by_unit]
     if permission == P.evidence_read:
@@ -350,7 +382,15 @@ __all__ = [
     for n in dir()
     if n.startswith(("visible_", "get_"))
     or n
-    in ("unit_condition", "ancestor_condition", "unit_ids_subquery", "assignment_scope_condition", "Select")
+    in (
+        "unit_condition",
+        "ancestor_condition",
+        "unit_ids_subquery",
+        "assignment_scope_condition",
+        "hidden_draft_plans",
+        "plan_released",
+        "Select",
+    )
 ]
 
 
@@ -380,6 +420,16 @@ def assignment_evidence_counts(assignment_ids: Any) -> Any:
         )
         .group_by(col(Evidence.owner_id))
     )
+
+
+def assignment_evidence_since(assignment_id: int, since: Any) -> SelectOfScalar[Evidence]:
+    """Live evidence attached to an (already reached) assignment after ``since`` (a returned item's review)."""
+    stmt = select(Evidence).where(
+        col(Evidence.owner_type) == EvidenceOwner.assignment,
+        col(Evidence.owner_id) == assignment_id,
+        col(Evidence.deleted_at).is_(None),
+    )
+    return stmt if since is None else stmt.where(col(Evidence.uploaded_at) > since)
 
 
 def units_by_ids(unit_ids: Any) -> SelectOfScalar[OrgUnit]:
@@ -677,7 +727,10 @@ def assignments_in_reach(
     so aggregates and counts read the index on ``assignment(unit_id, …)`` for the units in reach instead of
     joining and testing ``org_unit`` for every assignment row. Not joined to ``OrgUnit``.
     """
-    return select(Assignment).where(col(Assignment.unit_id).in_(unit_ids_subquery(principal, permission)))
+    return select(Assignment).where(
+        col(Assignment.unit_id).in_(unit_ids_subquery(principal, permission)),
+        plan_released(principal, Assignment.plan_id),
+    )
 
 
 def report_tasks(task_ids: Any) -> Any:

@@ -251,11 +251,15 @@ def sheet_evidence_candidates(
             or_(from_assignments, from_sheet),
             col(Evidence.id).in_(latest),
         )
-        .order_by(case((col(Evidence.owner_type) == EvidenceOwner.sheet, 1), else_=0), col(Evidence.id).desc())
+        .order_by(
+            case((col(Evidence.owner_type) == EvidenceOwner.sheet, 1), else_=0), col(Evidence.id).desc()
+        )
     )
 
 
-def linkable_evidence(principal: Principal, unit_id: int, evidence_ids: list[int]) -> SelectOfScalar[Evidence]:
+def linkable_evidence(
+    principal: Principal, unit_id: int, evidence_ids: list[int]
+) -> SelectOfScalar[Evidence]:
     """Live evidence the caller can read AND that belongs to ``unit_id`` (what a score of that unit may cite)."""
     return (
         _scope()
@@ -392,12 +396,15 @@ def risk_links(framework_id: int) -> Any:
 
 
 def risk_assignments(unit_ids: Any, year: int) -> Any:
-    """Assignments of units already in reach (:func:`risk_units`) on plans of ``year``."""
-    from api.models import Assignment, Plan
+    """Assignments of units already in reach (:func:`risk_units`) on issued plans of ``year`` (a draft plan's tasks
+    have not reached the units yet)."""
+    from api.models import Assignment, Plan, PlanStatus
 
     return select(Assignment).where(
         col(Assignment.unit_id).in_(unit_ids),
-        col(Assignment.plan_id).in_(select(Plan.id).where(Plan.year == year)),
+        col(Assignment.plan_id).in_(
+            select(Plan.id).where(Plan.year == year, col(Plan.status) != PlanStatus.draft)
+        ),
     )
 
 
@@ -437,6 +444,7 @@ def linked_frameworks(principal: Principal, permission: Permission, year: int) -
         .where(
             col(Assignment.unit_id).in_(sc.unit_ids_subquery(principal, permission)),
             col(Assignment.plan_id).in_(select(Plan.id).where(Plan.year == year)),
+            sc.plan_released(principal, Assignment.plan_id),
         )
         .distinct()
     )

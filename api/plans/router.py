@@ -15,8 +15,10 @@ from api.pagination import Page, PageDep, paginate
 from api.plans import service, tasks
 from api.plans.schemas import (
     Appendix,
+    PlanAmend,
     PlanClone,
     PlanCreate,
+    PlanIssue,
     PlanRead,
     PlanUpdate,
     TaskCreate,
@@ -139,10 +141,42 @@ def _transition(
     dependencies=[require(P.plans_manage)],
 )
 def issue_plan(
-    plan_id: int, request: Request, response: Response, session: SessionDep, principal: CurrentPrincipal
+    plan_id: int,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    body: PlanIssue | None = None,
 ) -> PlanRead:
-    """Ban hành: draft → issued."""
-    return _transition("issue", plan_id, request, response, session, principal)
+    """Ban hành: draft → issued, with the plan's number, issue date and signed document; only then do its tasks
+    reach the units."""
+    plan = scope.get_plan(session, principal, plan_id, P.plans_manage)
+    require_if_match(request, _etag(plan))
+    plan = service.issue(session, principal, plan=plan, data=body, today=get_settings().today())
+    set_etag(response, _etag(plan))
+    return _one(session, plan)
+
+
+@router.post(
+    "/{plan_id}/amend",
+    response_model=PlanRead,
+    operation_id="plans-amend",
+    dependencies=[require(P.plans_manage)],
+)
+def amend_plan(
+    plan_id: int,
+    body: PlanAmend,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> PlanRead:
+    """Sửa đổi, bổ sung an issued plan with a recorded reason (audited)."""
+    plan = scope.get_plan(session, principal, plan_id, P.plans_manage)
+    require_if_match(request, _etag(plan))
+    plan = service.amend(session, principal, plan=plan, data=body)
+    set_etag(response, _etag(plan))
+    return _one(session, plan)
 
 
 @router.post(

@@ -37,6 +37,25 @@ class PlanUpdate(BaseModel):
     framework_ids: list[int] | None = Field(default=None, max_length=20)
 
 
+class PlanIssue(BaseModel):
+    """Ban hành: the number and date the plan is issued under, and optionally its signed document (an evidence
+    already uploaded to the plan, ``POST /plans/{id}/evidence``). Omitted fields keep the draft's values."""
+
+    number: str | None = Field(default=None, min_length=1, max_length=40)
+    symbol: str | None = Field(default=None, min_length=1, max_length=60)
+    issue_date: date | None = None
+    signer: str | None = Field(default=None, max_length=200)
+    signer_title: str | None = Field(default=None, max_length=200)
+    document_id: int | None = None
+
+
+class PlanAmend(PlanUpdate):
+    """Sửa đổi, bổ sung an issued plan: the header fields to change and the reason, kept in the audit trail."""
+
+    reason: str = Field(min_length=1, max_length=5000)
+    document_id: int | None = None
+
+
 class PlanRead(PlanBase):
     model_config = ConfigDict(from_attributes=True)
 

@@ -15,6 +15,8 @@ from api.authz.principal import Principal
 from api.errors import Conflict, FieldError, Unprocessable
 from api.models import (
     Assignment,
+    Evidence,
+    EvidenceOwner,
     Framework,
     OrgUnit,
     Plan,
@@ -30,8 +32,10 @@ from api.plans.deadlines import shift_year
 from api.plans.schemas import (
     Appendix,
     NodeRef,
+    PlanAmend,
     PlanClone,
     PlanCreate,
+    PlanIssue,
     PlanRead,
     PlanUpdate,
     SectionRead,
@@ -168,14 +172,92 @@ def update_plan(session: Session, principal: Principal, *, plan: Plan, data: Pla
     return plan
 
 
+def _plan_document(session: Session, principal: Principal, plan: Plan, document_id: int | None) -> None:
+    """The signed document must be a live evidence of this very plan."""
+    if document_id is None:
+        return
+    ev = session.exec(
+        scope.visible_evidence(principal).where(
+            col(Evidence.id) == document_id,
+            col(Evidence.owner_type) == EvidenceOwner.plan,
+            col(Evidence.owner_id) == plan.id,
+        )
+    ).first()
+    if ev is None:
+        raise _bad(
+            "document_id",
+            "Văn bản ký ban hành phải là tài liệu đã tải lên cho chính kế hoạch này.",
+            "The signed document must be an evidence of this plan",
+        )
+
+
+def issue(session: Session, principal: Principal, *, plan: Plan, data: PlanIssue | None, today: date) -> Plan:
+    """Ban hành a draft: number, issue date (default today) and signed document. Only then do its tasks and
+    assignments reach the units (``scope.hidden_draft_plans``)."""
+    if plan.status != PlanStatus.draft:
+        raise Conflict(
+            "Chỉ ban hành được kế hoạch đang là dự thảo.",
+            f"Cannot issue a plan in status {plan.status}.",
+            code="invalid_transition",
+        )
+    values = (data or PlanIssue()).model_dump(exclude_unset=True, exclude={"document_id"})
+    _plan_document(session, principal, plan, data.document_id if data else None)
+    before = snapshot(plan, PLAN_FIELDS)
+    for k, v in values.items():
+        if v is not None:
+            setattr(plan, k, v)
+    if "number" in values or "symbol" in values:
+        _check_unique(session, principal, plan.issuing_unit_id, plan.year, plan.number, plan.symbol, plan.id)
+    plan.issue_date = plan.issue_date or today
+    plan.status = PlanStatus.issued
+    session.add(plan)
+    session.flush()
+    changes = diff(before, snapshot(plan, PLAN_FIELDS))
+    if data is not None and data.document_id is not None:
+        changes["document_id"] = {"to": data.document_id}
+    record(session, principal, "issue", "plan", plan.id, plan.issuing_unit_id, changes)
+    return plan
+
+
+def amend(session: Session, principal: Principal, *, plan: Plan, data: PlanAmend) -> Plan:
+    """Sửa đổi, bổ sung an issued plan: the change and its reason are one audit event (``amend``)."""
+    if plan.status != PlanStatus.issued:
+        raise Conflict(
+            "Chỉ sửa đổi, bổ sung được kế hoạch đã ban hành (dự thảo thì sửa trực tiếp).",
+            f"Cannot amend a plan in status {plan.status}.",
+            code="invalid_transition",
+        )
+    _plan_document(session, principal, plan, data.document_id)
+    update = PlanUpdate(**data.model_dump(exclude_unset=True, exclude={"reason", "document_id"}))
+    before = snapshot(plan, PLAN_FIELDS)
+    values = update.model_dump(exclude_unset=True)
+    fw_ids = values.pop("framework_ids", None)
+    if fw_ids is not None:
+        _check_frameworks(session, principal, fw_ids)
+    for k, v in values.items():
+        setattr(plan, k, v)
+    if "number" in values or "symbol" in values:
+        _check_unique(session, principal, plan.issuing_unit_id, plan.year, plan.number, plan.symbol, plan.id)
+    if fw_ids is not None:
+        _set_frameworks(session, plan.id or 0, fw_ids)
+    session.add(plan)
+    session.flush()
+    changes = diff(before, snapshot(plan, PLAN_FIELDS))
+    if fw_ids is not None:
+        changes["framework_ids"] = {"to": fw_ids}
+    if data.document_id is not None:
+        changes["document_id"] = {"to": data.document_id}
+    record(session, principal, "amend", "plan", plan.id, plan.issuing_unit_id, changes, data.reason)
+    return plan
+
+
 _TRANSITIONS = {
-    "issue": (PlanStatus.draft, PlanStatus.issued),
     "close": (PlanStatus.issued, PlanStatus.closed),
 }
 
 
 def transition(session: Session, principal: Principal, *, plan: Plan, action: str) -> Plan:
-    """Ban hành (draft → issued) or kết thúc (issued → closed)."""
+    """Kết thúc (issued → closed): the appendix becomes read-only. Ban hành is :func:`issue`."""
     src, dst = _TRANSITIONS[action]
     if plan.status != src:
         raise Conflict(
@@ -184,8 +266,6 @@ def transition(session: Session, principal: Principal, *, plan: Plan, action: st
             code="invalid_transition",
         )
     plan.status = dst
-    if action == "issue" and plan.issue_date is None:
-        plan.issue_date = date.today()
     session.add(plan)
     session.flush()
     record(

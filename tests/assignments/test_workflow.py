@@ -43,7 +43,7 @@ def test_whole_workflow_per_role(client: TestClient, session: Session, auth) -> 
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "explanation"
     r = act(client, head, aid, "submit", {"explanation": "Tài liệu lưu bản giấy tại UBND xã"})
     assert r.status_code == 200, r.text
-    assert r.json()["status"] == "submitted" and r.json()["completed_date"] == "2024-10-15"
+    assert r.json()["status"] == "submitted" and r.json()["completed_date"] is None  # 50 %: not completed
     assert act(client, officer, aid, "", {"progress": 70}, method="PATCH").status_code == 409
 
     # commune head cannot approve; district admin returns with a reason
@@ -56,8 +56,11 @@ def test_whole_workflow_per_role(client: TestClient, session: Session, auth) -> 
 
     # resubmit, approve; approved is read-only until reopened
     assert act(client, head, aid, "submit", {}).status_code == 200  # stored explanation is reused
-    r = act(client, admin, aid, "approve")
+    r = act(client, admin, aid, "approve")  # 90 %: approving means 100 %, the reviewer must confirm it
+    assert r.status_code == 409 and r.json()["code"] == "confirm_complete_required"
+    r = act(client, admin, aid, "approve", {"confirm_complete": True})
     assert r.status_code == 200 and r.json()["status"] == "approved" and r.json()["progress"] == 100
+    assert r.json()["completed_date"] == "2024-10-15"  # the submission day (demo clock)
     assert r.json()["bucket"] in ("done_on_time", "done_late")
     assert act(client, officer, aid, "", {"progress": 10}, method="PATCH").status_code == 409
     assert act(client, head, aid, "submit", {}).status_code == 409

@@ -100,6 +100,11 @@ def test_task_creates_assignments_and_unit_changes(client: TestClient, session: 
 
     # work on Hoa Thám's March instance, then try to drop Hoa Thám → 409; dropping untouched Tân Văn is fine
     officer = auth("canbo.hoatham")
+    assert (
+        client.get(f"{API}/assignments/{march['assignment_id']}", headers=officer).status_code == 404
+    )  # draft
+    etag = client.get(f"{API}/plans/{p['id']}", headers=h).headers["ETag"]
+    assert client.post(f"{API}/plans/{p['id']}/issue", headers={**h, "If-Match": etag}).status_code == 200
     g = client.get(f"{API}/assignments/{march['assignment_id']}", headers=officer)
     assert (
         client.patch(

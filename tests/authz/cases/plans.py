@@ -163,6 +163,12 @@ CASES = [
         allowed=DISTRICT_ADMINS,
     ),
     Case(
+        "plans-amend",
+        own=_edit("POST", lambda w: f"/plans/{w.ids['own_plan']}/amend", {"reason": "Bổ sung", "note": "x"}),
+        foreign=_edit("POST", lambda w: f"/plans/{w.ids['foreign_plan']}/amend", {"reason": "Bổ sung"}),
+        allowed=DISTRICT_ADMINS,
+    ),
+    Case(
         "plans-close",
         own=_edit("POST", lambda w: f"/plans/{w.ids['own_plan']}/close"),
         foreign=_edit("POST", lambda w: f"/plans/{w.ids['foreign_plan']}/close"),

@@ -1,0 +1,165 @@
+"""A plan's life: a draft's tasks and assignments stay with the issuing side until ban hành (counted against the
+database), issue with number, date and signed document, amend with a recorded reason, close."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, func, select
+
+from api.authz import scope
+from api.models import Assignment, AuditEvent, OrgUnit, Plan, PlanStatus
+from tests.assignments.helpers import API, unit_id
+
+HT = "LS.BG.X.HOATHAM"
+
+
+def _draft_with_task(client: TestClient, h: dict[str, str], session: Session) -> tuple[dict[str, Any], int]:
+    body = {
+        "number": "77",
+        "title": "Kế hoạch dự thảo",
+        "issuing_unit_id": unit_id(session, "LS.BG"),
+        "year": 2024,
+    }
+    r = client.post(f"{API}/plans", headers=h, json=body)
+    assert r.status_code == 201, r.text
+    plan = r.json()
+    task = {
+        "label": "1",
+        "title": "Rà soát thủ tục",
+        "due_date": "2024-11-30",
+        "lead_unit_id": unit_id(session, HT),
+    }
+    r = client.post(f"{API}/plans/{plan['id']}/tasks", headers=h, json=task)
+    assert r.status_code == 201, r.text
+    return plan, r.json()["id"]
+
+
+def _db_count(session: Session, unit: int, *, drafts: bool) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(Assignment)
+        .join(Plan, col(Plan.id) == col(Assignment.plan_id))
+        .where(col(Assignment.unit_id) == unit)
+    )
+    if not drafts:
+        stmt = stmt.where(col(Plan.status) != PlanStatus.draft)
+    n = session.exec(stmt).one()
+    session.commit()
+    return n
+
+
+def _unit_views(client: TestClient, o: dict[str, str]) -> tuple[int, int]:
+    listed = client.get(f"{API}/assignments", headers=o, params={"limit": 1}).json()["total"]
+    dash = client.get(f"{API}/dashboards/summary", headers=o).json()["total"]
+    return listed, dash
+
+
+def test_draft_plan_invisible_to_units_until_issued(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
+    h, officer = auth("noivu"), auth("canbo.hoatham")
+    ht = unit_id(session, HT)
+    plan, task_id = _draft_with_task(client, h, session)
+    aid = client.get(f"{API}/tasks/{task_id}", headers=h).json()["units"][0]["assignment_id"]
+
+    # the database holds the draft's assignment; the unit sees exactly the non-draft ones
+    assert _db_count(session, ht, drafts=True) == _db_count(session, ht, drafts=False) + 1
+    assert _unit_views(client, officer) == (_db_count(session, ht, drafts=False),) * 2
+    for path in (
+        f"/assignments/{aid}",
+        f"/tasks/{task_id}",
+        f"/plans/{plan['id']}",
+        f"/plans/{plan['id']}/tasks",
+    ):
+        assert client.get(API + path, headers=officer).status_code == 404, path
+    plans = client.get(f"{API}/plans", headers=officer, params={"limit": 500}).json()["items"]
+    assert plan["id"] not in {p["id"] for p in plans}
+    trend = client.get(f"{API}/dashboards/trend", headers=officer, params={"year": 2024})
+    assert trend.status_code == 200
+    # the issuing side (Phòng Nội vụ) works on its draft; report figures never count a draft
+    assert client.get(f"{API}/assignments/{aid}", headers=h).status_code == 200
+    unit = session.get(OrgUnit, ht)
+    assert unit is not None
+    covered = {a.id for a in session.exec(scope.report_assignments(unit, 2024, subtree=False)).all()}
+    session.commit()
+    assert aid not in covered and len(covered) == _db_count(session, ht, drafts=False)
+
+    # ban hành: number, date, signer; then the unit sees the work everywhere
+    etag = client.get(f"{API}/plans/{plan['id']}", headers=h).headers["ETag"]
+    body = {"number": "78", "issue_date": "2024-10-10", "signer": "Nguyễn Văn A"}
+    r = client.post(f"{API}/plans/{plan['id']}/issue", headers={**h, "If-Match": etag}, json=body)
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["number"], r.json()["issue_date"]) == ("issued", "78", "2024-10-10")
+    assert _unit_views(client, officer) == (_db_count(session, ht, drafts=True),) * 2
+    assert client.get(f"{API}/assignments/{aid}", headers=officer).status_code == 200
+    assert client.get(f"{API}/tasks/{task_id}", headers=officer).status_code == 200
+    assert client.get(f"{API}/plans/{plan['id']}", headers=officer).status_code == 200
+    again = client.post(f"{API}/plans/{plan['id']}/issue", headers={**h, "If-Match": r.headers["ETag"]})
+    assert again.status_code == 409
+
+
+def test_issue_defaults_and_document(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
+    h = auth("noivu")
+    plan, _ = _draft_with_task(client, h, session)
+    etag = client.get(f"{API}/plans/{plan['id']}", headers=h).headers["ETag"]
+    bad = client.post(
+        f"{API}/plans/{plan['id']}/issue", headers={**h, "If-Match": etag}, json={"document_id": 999999}
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "document_id"
+    up = client.post(
+        f"{API}/plans/{plan['id']}/evidence",
+        headers=h,
+        files={"file": ("kh.pdf", b"%PDF-1.4 signed", "application/pdf")},
+        data={"title": "Kế hoạch ký số"},
+    )
+    assert up.status_code == 201, up.text
+    r = client.post(
+        f"{API}/plans/{plan['id']}/issue",
+        headers={**h, "If-Match": etag},
+        json={"document_id": up.json()["id"]},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["issue_date"] == "2024-10-15"  # the demo's today, not the wall clock
+    ev = session.exec(
+        select(AuditEvent).where(AuditEvent.entity_type == "plan", AuditEvent.entity_id == str(plan["id"]))
+    ).all()
+    session.commit()
+    issued = [e for e in ev if e.action == "issue"]
+    assert issued and issued[0].changes["document_id"] == {"to": up.json()["id"]}
+
+
+def test_amend_issued_plan_with_reason_then_close(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
+    h = auth("noivu")
+    plan, _ = _draft_with_task(client, h, session)
+    url = f"{API}/plans/{plan['id']}"
+    etag = client.get(url, headers=h).headers["ETag"]
+    r = client.post(f"{url}/amend", headers={**h, "If-Match": etag}, json={"reason": "x", "title": "y"})
+    assert r.status_code == 409  # a draft is edited directly
+    etag = client.post(f"{url}/issue", headers={**h, "If-Match": etag}).headers["ETag"]
+    r = client.post(f"{url}/amend", headers={**h, "If-Match": etag}, json={"title": "Kế hoạch (sửa đổi)"})
+    assert r.status_code == 422  # the reason is required
+    r = client.post(
+        f"{url}/amend",
+        headers={**h, "If-Match": etag},
+        json={"title": "Kế hoạch (sửa đổi)", "reason": "Bổ sung theo Công văn 12/UBND"},
+    )
+    assert r.status_code == 200 and r.json()["title"] == "Kế hoạch (sửa đổi)"
+    ev = session.exec(
+        select(AuditEvent).where(
+            AuditEvent.entity_type == "plan",
+            AuditEvent.entity_id == str(plan["id"]),
+            AuditEvent.action == "amend",
+        )
+    ).one()
+    session.commit()
+    assert ev.note == "Bổ sung theo Công văn 12/UBND" and ev.changes["title"]["to"] == "Kế hoạch (sửa đổi)"
+    r = client.post(f"{url}/close", headers={**h, "If-Match": r.headers["ETag"]})
+    assert r.status_code == 200 and r.json()["status"] == "closed"
+    amend = client.post(f"{url}/amend", headers={**h, "If-Match": r.headers["ETag"]}, json={"reason": "z"})
+    assert amend.status_code == 409
+    # a unit can never issue or amend
+    officer = auth("canbo.hoatham")
+    assert client.post(
+        f"{url}/amend", headers={**officer, "If-Match": etag}, json={"reason": "z"}
+    ).status_code in (
+        403,
+        404,
+    )
