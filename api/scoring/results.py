@@ -15,8 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col
 
 from api.authz import scope, scope_scoring
@@ -43,30 +41,6 @@ RANKED = frozenset(
     }
 )
 WEAKEST = 5
-
-
-class top_node_id(FunctionElement[int]):
-    """The id of the lĩnh vực (top-level node) of a node, read from its path ``/<top>/<…>/``: the first segment.
-
-    Computed from the node's own row, so grouping scores by lĩnh vực needs no join on a path prefix (which
-    SQLite would evaluate for every score row)."""
-
-    type = sa.Integer()
-    inherit_cache = True
-    name = "top_node_id"
-
-
-@compiles(top_node_id)
-def _top_node_id_pg(element: Any, compiler: Any, **kw: Any) -> str:
-    (path,) = list(element.clauses)
-    return f"CAST(split_part({compiler.process(path, **kw)}, '/', 2) AS INTEGER)"
-
-
-@compiles(top_node_id, "sqlite")
-def _top_node_id_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
-    (path,) = list(element.clauses)
-    p = compiler.process(path, **kw)
-    return f"CAST(substr({p}, 2, instr(substr({p}, 2), '/') - 1) AS INTEGER)"
 
 
 def pts(milli: int | None) -> Decimal | None:
@@ -134,23 +108,23 @@ def competition_ranks(values: list[int]) -> list[int]:
 
 
 def _round_aggregate(
-    session: Session, principal: Principal, rnd: AssessmentRound, everyone: bool, top_ids: list[int]
+    session: Session, principal: Principal, rnd: AssessmentRound, everyone: bool, areas: list[list[int]]
 ) -> list[Any]:
-    """One row per sheet in view: totals, and per lĩnh vực (``s<i>``/``f<i>`` for ``top_ids[i]``) as columns.
+    """One row per sheet in view: totals, and per lĩnh vực (``s<i>``/``f<i>`` for ``areas[i]``) as columns.
 
-    Scores are grouped by sheet; the lĩnh vực of a score's node is the first segment of the node's path, so the
-    per-lĩnh vực sums are conditional sums of the same single pass (one row per unit comes back, not one per
-    unit and lĩnh vực)."""
+    ``areas[i]`` lists the node ids under the i-th lĩnh vực (by path prefix, from the nodes already loaded), so
+    the per-lĩnh vực sums are conditional sums of one pass over the scores grouped by sheet: no join on node
+    paths, which planners misestimate (PostgreSQL chose a nested loop of sheets × nodes for it). One row per unit
+    comes back, not one per unit and lĩnh vực."""
     sheets = scope_scoring.result_sheets(principal, rnd.id or 0, everyone=everyone).subquery("s")
-    nodes = scope.round_nodes(rnd.framework_id).subquery("n")
     sc = scope.sheet_scores(sa.select(sheets.c.id)).subquery("sc")
     final = sa.func.coalesce(sc.c.appraised_points_milli, sc.c.self_points_milli)
-    tops = scope.round_nodes(rnd.framework_id).where(col(FrameworkNode.parent_id).is_(None)).subquery("t")
-    top = tops.c.id
     per_area: list[Any] = []
-    for i, tid in enumerate(top_ids):
-        per_area.append(sa.func.sum(sa.case((top == tid, sc.c.self_points_milli))).label(f"s{i}"))
-        per_area.append(sa.func.sum(sa.case((top == tid, final))).label(f"f{i}"))
+    for i, ids in enumerate(areas):
+        inside = sc.c.node_id.in_(ids)
+        per_area.append(sa.func.sum(sa.case((inside, sc.c.self_points_milli))).label(f"s{i}"))
+        per_area.append(sa.func.sum(sa.case((inside, final))).label(f"f{i}"))
+    every_node = [n for ids in areas for n in ids]
     per_sheet = (
         sa.select(
             sc.c.sheet_id,
@@ -159,8 +133,7 @@ def _round_aggregate(
             sa.func.count(final).label("scored"),
             *per_area,
         )
-        .join_from(sc, nodes, nodes.c.id == sc.c.node_id)
-        .join(tops, tops.c.id == top_node_id(nodes.c.path))
+        .where(sc.c.node_id.in_(every_node))
         .group_by(sc.c.sheet_id)
         .subquery("ps")
     )
@@ -192,7 +165,8 @@ def round_results(session: Session, principal: Principal, *, round_id: int) -> d
         session.execute(scope_scoring.results_public(principal, round_id).limit(1)).first() is not None
     )
     top_ids = [t.id or 0 for t in tops]
-    rows = _round_aggregate(session, principal, rnd, everyone, top_ids)
+    areas = [[n.id or 0 for n in nodes if n.path.startswith(t.path)] for t in tops]
+    rows = _round_aggregate(session, principal, rnd, everyone, areas)
 
     max_milli = framework_max(fw, tops)
     bands = bands_of(fw)
