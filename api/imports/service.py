@@ -104,7 +104,9 @@ def run_import(
     dry_run: bool,
     params: dict[str, Any] | None = None,
 ) -> ImportResult:
-    """Validate ``table`` for ``kind`` and, unless ``dry_run``, write it. Raises :class:`ImportRejected`."""
+    """Validate ``table`` for ``kind`` and write it; with ``dry_run`` the writes are rolled back (nothing stays
+    written) but the database still sees them, so a dry run is refused exactly when the real run would be.
+    Raises :class:`ImportRejected`."""
     with gc_paused():
         return _run(
             session, principal, kind=kind, table=table, settings=settings, dry_run=dry_run, params=params
@@ -163,7 +165,10 @@ def _run(
     if ctx.errors:
         result.errors = _sorted(ctx.errors)
         raise ImportRejected(result)
-    if not dry_run:
+    # A dry run writes too, inside a savepoint it then rolls back: whatever the database would refuse (a
+    # constraint, a concurrent change) is refused in the dry run as in the real one, so its answer can be trusted.
+    savepoint = session.begin_nested() if dry_run else None
+    try:
         kind.apply(ctx, prepared)
         session.flush()
         grants = principal.grants_for(P.imports_run)
@@ -185,6 +190,9 @@ def _run(
             f"Nhập {kind.title.lower()} từ tệp / bulk import of {kind.title_en}",
         )
         session.flush()
+    finally:
+        if savepoint is not None and savepoint.is_active:
+            savepoint.rollback()
     return result
 
 

@@ -108,3 +108,31 @@ def test_import_cells_follow_the_text_policy(client, auth, db) -> None:  # type:
         auth("noivu"),
     )
     _assert_422(r, "invalid_text")  # the import route reads its own body: the importer applies the policy
+
+
+def test_a_dry_run_is_refused_where_the_real_run_would_be(client, auth, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The dry run writes inside a savepoint it rolls back: a refusal only the database sees (here a duplicate
+    unit code written behind the importer's back, as a concurrent request would) answers the same in both."""
+    import sqlalchemy as sa
+
+    from api.imports.kinds import KINDS
+
+    kind = KINDS["org-units"]
+    original = kind.apply
+
+    def apply_then_clash(ctx, prepared):  # type: ignore[no-untyped-def]
+        original(ctx, prepared)
+        ctx.session.execute(sa.text("UPDATE org_unit SET code = 'LS.BG' WHERE code = 'LS.BG.HOSTILE'"))
+
+    monkeypatch.setattr(kind, "apply", apply_then_clash)
+    header = ["Mã đơn vị", "Tên đơn vị", "Cấp", "Loại đơn vị", "Mã đơn vị cấp trên"]
+    data = csv_bytes(header, [["LS.BG.HOSTILE", "Đơn vị thử", "commune", "people_committee", "LS.BG"]])
+    before = count(db, "org_unit")
+    real = post_file(client, "org-units", "units.csv", data, auth("noivu"))
+    dry = post_file(client, "org-units", "units.csv", data, auth("noivu"), dry_run="true")
+    assert real.status_code == dry.status_code == 409, (real.text, dry.text)
+    assert count(db, "org_unit") == before
+    monkeypatch.setattr(kind, "apply", original)
+    dry = post_file(client, "org-units", "units.csv", data, auth("noivu"), dry_run="true")
+    assert dry.status_code == 200 and dry.json()["created"] == 1, dry.text
+    assert count(db, "org_unit") == before  # the dry run's writes were rolled back
