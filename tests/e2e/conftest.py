@@ -58,16 +58,25 @@ def browser_context_args(browser_context_args: dict) -> dict:  # type: ignore[ty
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start the real server on a free port; yield its base URL; stop it afterwards."""
+    yield from _serve(tmp_path_factory.mktemp("e2e"), demo="1", as_of="2024-10-15")
+
+
+@pytest.fixture(scope="session")
+def server_langson(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second server with the Lạng Sơn 2026 demo only (two-tier government), as of 15/10/2026."""
+    yield from _serve(tmp_path_factory.mktemp("e2e-ls"), demo="langson-2026", as_of="2026-10-15")
+
+
+def _serve(tmp: Path, *, demo: str, as_of: str) -> Iterator[str]:
     if not (ROOT / "frontend" / "dist" / "index.html").exists():
         pytest.fail("frontend/dist is missing: run `make frontend` (npm ci && npm run build) first")
-    tmp = tmp_path_factory.mktemp("e2e")
     port = _free_port()
     env = {
         **os.environ,
         "PARSIPAS_DATABASE_URL": f"sqlite:///{tmp}/e2e.db",
         "PARSIPAS_DATA_DIR": str(tmp),
-        "PARSIPAS_DEMO": "1",
-        "PARSIPAS_AS_OF_DATE": "2024-10-15",
+        "PARSIPAS_DEMO": demo,
+        "PARSIPAS_AS_OF_DATE": as_of,
         "PARSIPAS_ENV": "dev",
     }
     log = (tmp / "server.log").open("wb")
@@ -80,7 +89,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             if proc.poll() is not None:
                 pytest.fail(f"server exited ({proc.returncode}):\n{(tmp / 'server.log').read_text()[-3000:]}")
