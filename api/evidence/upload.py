@@ -19,6 +19,7 @@ import anyio
 from python_multipart.multipart import MultipartParseError, MultipartParser, parse_options_header
 from starlette.requests import Request
 
+from api import text
 from api.errors import FieldError, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from api.evidence.storage import BlobTooLarge, BlobWriter, Storage
 
@@ -163,7 +164,9 @@ class _Sink:
             raise _bad("Chỉ được gửi một tệp mỗi lần.", "Only one file per upload.", FILE_FIELD)
         self._is_file = True
         filename = params.get(b"filename")
-        self.result.filename = unicodedata.normalize("NFC", _decode(filename)) if filename else None
+        self.result.filename = (
+            text.for_document(unicodedata.normalize("NFC", _decode(filename))) if filename else None
+        )
         ctype = self._headers.get("content-type")
         self.result.client_mime = ctype.strip()[:120] if ctype else None
         self.result.writer = self.storage.open_writer(self.max_bytes)
@@ -181,7 +184,22 @@ class _Sink:
         if not self._is_file and self._name is not None:
             if self._name in self.result.fields:
                 raise _bad(f"Trường “{self._name}” bị lặp.", f"Duplicate field '{self._name}'.", self._name)
-            self.result.fields[self._name] = _decode(bytes(self._value))
+            value = _decode(bytes(self._value))
+            if (problem := text.problem(value)) is not None:  # the text policy of api/text.py, as for JSON
+                raise Unprocessable(
+                    problem.message,
+                    problem.message_en,
+                    code="invalid_text",
+                    errors=[
+                        FieldError(
+                            field=self._name,
+                            code=problem.code,
+                            message=problem.message,
+                            message_en=problem.message_en,
+                        )
+                    ],
+                )
+            self.result.fields[self._name] = text.normalise(value)
 
     def _end(self) -> None:
         self.ended = True

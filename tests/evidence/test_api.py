@@ -371,3 +371,16 @@ def test_s3_backend_through_the_api(
         bad = _upload(c, h, ids["own"], b"MZ" + b"\x00" * 100, filename="x.pdf")
         assert bad.status_code == 415
     assert not [p for p in (tmp_path / "evidence-spool").rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x0b", "\x85", "\u202e", "\u2066"])
+def test_upload_fields_follow_the_text_policy(
+    client: TestClient, auth: Any, ids: dict[str, int], store: LocalStorage, db: sa.Engine, bad: str
+) -> None:
+    """Multipart text fields get the same policy as JSON bodies (api/text.py); nothing is kept."""
+    r = _upload(
+        client, auth("canbo.hoatham"), ids["own"], docx_bytes(), filename="bao-cao.docx", title=f"Báo{bad}cáo"
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "invalid_text" and r.json()["errors"][0]["field"] == "title"
+    assert _rows(db) == 0 and not [p for p in _disk(store) if not p.startswith("tmp")]
