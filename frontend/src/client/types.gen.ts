@@ -167,6 +167,18 @@ export type AppraisalWrite = {
 };
 
 /**
+ * ApproveRequest
+ *
+ * ``confirm_complete``: the reviewer knowingly records an item below 100 % as completed (100 %).
+ */
+export type ApproveRequest = {
+    /**
+     * Confirm Complete
+     */
+    confirm_complete?: boolean;
+};
+
+/**
  * AreaHeader
  *
  * A lĩnh vực (top-level node) of the round's framework: a column of the ranking.
@@ -533,6 +545,10 @@ export type BulkReview = {
      * Action
      */
     action: 'approve' | 'return';
+    /**
+     * Confirm Complete
+     */
+    confirm_complete?: boolean;
     /**
      * Ids
      */
@@ -2770,6 +2786,62 @@ export type PeriodUpdate = {
 export type Permission = 'units:read' | 'units:manage' | 'users:read' | 'users:manage' | 'tokens:manage' | 'audit:read' | 'frameworks:read' | 'frameworks:manage' | 'plans:read' | 'plans:manage' | 'assignments:read' | 'assignments:edit' | 'assignments:submit' | 'assignments:review' | 'comments:write' | 'evidence:read' | 'evidence:upload' | 'evidence:delete' | 'evidence:restore' | 'reports:read' | 'reports:edit' | 'reports:submit' | 'reports:review' | 'reports:approve' | 'portal:manage' | 'imports:run' | 'dashboards:read' | 'assessments:read' | 'assessments:edit' | 'assessments:submit' | 'assessments:appraise' | 'assessments:approve' | 'assessments:manage' | 'results:read';
 
 /**
+ * PlanAmend
+ *
+ * Sửa đổi, bổ sung an issued plan: the header fields to change and the reason, kept in the audit trail.
+ */
+export type PlanAmend = {
+    /**
+     * Document Id
+     */
+    document_id?: number | null;
+    /**
+     * Framework Ids
+     */
+    framework_ids?: Array<number> | null;
+    /**
+     * Issue Date
+     */
+    issue_date?: string | null;
+    /**
+     * Note
+     */
+    note?: string | null;
+    /**
+     * Number
+     */
+    number?: string | null;
+    /**
+     * Parent Plan Id
+     */
+    parent_plan_id?: number | null;
+    /**
+     * Parent Plan Text
+     */
+    parent_plan_text?: string | null;
+    /**
+     * Reason
+     */
+    reason: string;
+    /**
+     * Signer
+     */
+    signer?: string | null;
+    /**
+     * Signer Title
+     */
+    signer_title?: string | null;
+    /**
+     * Symbol
+     */
+    symbol?: string | null;
+    /**
+     * Title
+     */
+    title?: string | null;
+};
+
+/**
  * PlanClone
  *
  * Next year from last year: ``target_framework_ids`` maps node links through ``cloned_from_id``.
@@ -2845,6 +2917,39 @@ export type PlanCreate = {
      * Year
      */
     year: number;
+};
+
+/**
+ * PlanIssue
+ *
+ * Ban hành: the number and date the plan is issued under, and optionally its signed document (an evidence
+ * already uploaded to the plan, ``POST /plans/{id}/evidence``). Omitted fields keep the draft's values.
+ */
+export type PlanIssue = {
+    /**
+     * Document Id
+     */
+    document_id?: number | null;
+    /**
+     * Issue Date
+     */
+    issue_date?: string | null;
+    /**
+     * Number
+     */
+    number?: string | null;
+    /**
+     * Signer
+     */
+    signer?: string | null;
+    /**
+     * Signer Title
+     */
+    signer_title?: string | null;
+    /**
+     * Symbol
+     */
+    symbol?: string | null;
 };
 
 /**
@@ -7210,7 +7315,10 @@ export type AssignmentsUpdateResponses = {
 export type AssignmentsUpdateResponse = AssignmentsUpdateResponses[keyof AssignmentsUpdateResponses];
 
 export type AssignmentsApproveData = {
-    body?: never;
+    /**
+     * Body
+     */
+    body?: ApproveRequest | null;
     path: {
         /**
          * Assignment Id
@@ -7222,6 +7330,10 @@ export type AssignmentsApproveData = {
 };
 
 export type AssignmentsApproveErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
     /**
      * Chưa đăng nhập
      */
@@ -10108,6 +10220,64 @@ export type PlansUpdateResponses = {
 
 export type PlansUpdateResponse = PlansUpdateResponses[keyof PlansUpdateResponses];
 
+export type PlansAmendData = {
+    body: PlanAmend;
+    path: {
+        /**
+         * Plan Id
+         */
+        plan_id: number;
+    };
+    query?: never;
+    url: '/api/v1/plans/{plan_id}/amend';
+};
+
+export type PlansAmendErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type PlansAmendError = PlansAmendErrors[keyof PlansAmendErrors];
+
+export type PlansAmendResponses = {
+    /**
+     * Successful Response
+     */
+    200: PlanRead;
+};
+
+export type PlansAmendResponse = PlansAmendResponses[keyof PlansAmendResponses];
+
 export type PlansCloneData = {
     body: PlanClone;
     path: {
@@ -10366,7 +10536,10 @@ export type EvidenceUploadPlanResponses = {
 export type EvidenceUploadPlanResponse = EvidenceUploadPlanResponses[keyof EvidenceUploadPlanResponses];
 
 export type PlansIssueData = {
-    body?: never;
+    /**
+     * Body
+     */
+    body?: PlanIssue | null;
     path: {
         /**
          * Plan Id
@@ -10378,6 +10551,10 @@ export type PlansIssueData = {
 };
 
 export type PlansIssueErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
     /**
      * Chưa đăng nhập
      */

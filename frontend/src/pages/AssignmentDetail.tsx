@@ -1,26 +1,20 @@
-import { App, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, List, Modal, Space, Tag, Timeline, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import { App, Button, Card, Descriptions, Input, List, Modal, Space, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, apiGet } from '../api/http';
 import { itemsOf, taskLabel, taskTitle, type AssignmentRead, type CommentRead, type HistoryEvent } from '../api/types';
 import { useAuth } from '../auth';
+import { ProgressForm, SubmitDialog, type EditBody } from '../components/AssignmentForm';
+import { needsExplanation } from '../components/assignmentRules';
 import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
 import EvidencePanel from '../components/EvidencePanel';
 import { useI18n } from '../i18n';
-
-interface Edit {
-  progress: number;
-  result?: string;
-  completed_date?: Dayjs | null;
-  explanation?: string;
-}
 
 export default function AssignmentDetail() {
   const { id = '' } = useParams();
   const { t, label, date, dateTime } = useI18n();
   const { can } = useAuth();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [etag, setEtag] = useState<string | null>(null);
   const load = useLoad(async () => {
     const r = await api<AssignmentRead>(`/assignments/${id}`);
@@ -30,6 +24,7 @@ export default function AssignmentDetail() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [returning, setReturning] = useState(false);
+  const [submitting, setSubmitting] = useState(false);
   const [reason, setReason] = useState('');
   const [historyTick, setHistoryTick] = useState(0);
 
@@ -58,17 +53,18 @@ export default function AssignmentDetail() {
     }
   };
 
-  const save = (v: Edit) =>
-    act(
-      '',
-      {
-        progress: v.progress,
-        result: v.result || null,
-        completed_date: v.completed_date ? v.completed_date.format('YYYY-MM-DD') : null,
-        explanation: v.explanation || null,
-      },
-      t('saved'),
-    );
+  const save = (body: EditBody) => act('', body, t('saved'));
+
+  // Approving below 100 % records it as completed: the reviewer sees it and confirms (confirm_complete).
+  const approve = () => {
+    if (!a || a.progress >= 100) return act('/approve', {}, t('approvedMsg'));
+    modal.confirm({
+      title: t('approve'),
+      content: t('approveBelowFull').replace('{p}', String(a.progress)),
+      okText: t('approve'),
+      onOk: () => act('/approve', { confirm_complete: true }, t('approvedMsg')),
+    });
+  };
 
   return (
     <Guard loading={load.loading && !a} error={load.error} item>
@@ -100,45 +96,23 @@ export default function AssignmentDetail() {
             </Descriptions>
             <ProblemAlert error={error} />
             <Card title={t('progress')} size="small" style={{ marginBottom: 16 }}>
-              <Form<Edit>
-                key={`${a.id}-${a.version ?? ''}-${a.status}`}
-                layout="vertical"
-                disabled={!editable}
-                initialValues={{
-                  progress: a.progress,
-                  result: a.result ?? '',
-                  completed_date: a.completed_date ? dayjs(a.completed_date) : null,
-                  explanation: a.explanation ?? '',
-                }}
-                onFinish={save}
-              >
-                <Form.Item label={`${t('progress')} (%)`} name="progress" rules={[{ required: true }]}>
-                  <InputNumber min={0} max={100} style={{ width: 120 }} />
-                </Form.Item>
-                <Form.Item label={t('result')} name="result">
-                  <Input.TextArea rows={3} />
-                </Form.Item>
-                <Form.Item label={t('completedDate')} name="completed_date">
-                  <DatePicker format="DD/MM/YYYY" />
-                </Form.Item>
-                <Form.Item label={t('explanation')} name="explanation">
-                  <Input.TextArea rows={2} />
-                </Form.Item>
-                {editable && (
-                  <Button type="primary" htmlType="submit" loading={busy}>
-                    {t('save')}
-                  </Button>
-                )}
-              </Form>
+              <ProgressForm a={a} editable={editable} busy={busy} onSave={save} />
               <Space wrap style={{ marginTop: 12 }}>
                 {can('assignments:submit') && ['not_started', 'in_progress', 'returned'].includes(a.status) && (
-                  <Button onClick={() => act('/submit', { explanation: a.explanation || null, completed_date: a.completed_date ?? null }, t('submittedMsg'))} loading={busy}>
+                  <Button
+                    onClick={() =>
+                      needsExplanation(a)
+                        ? setSubmitting(true)
+                        : act('/submit', { explanation: a.explanation || null, completed_date: a.completed_date ?? null }, t('submittedMsg'))
+                    }
+                    loading={busy}
+                  >
                     {t('submit')}
                   </Button>
                 )}
                 {can('assignments:review') && a.status === 'submitted' && (
                   <>
-                    <Button type="primary" onClick={() => act('/approve', undefined, t('approvedMsg'))} loading={busy}>
+                    <Button type="primary" onClick={approve} loading={busy}>
                       {t('approve')}
                     </Button>
                     <Button danger onClick={() => setReturning(true)}>
@@ -148,6 +122,17 @@ export default function AssignmentDetail() {
                 )}
               </Space>
             </Card>
+            {submitting && (
+              <SubmitDialog
+                a={a}
+                open={submitting}
+                busy={busy}
+                onCancel={() => setSubmitting(false)}
+                onSubmit={async (body) => {
+                  if (await act('/submit', body, t('submittedMsg'))) setSubmitting(false);
+                }}
+              />
+            )}
             <Modal
               open={returning}
               title={t('return')}

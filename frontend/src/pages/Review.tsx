@@ -9,7 +9,7 @@ import { useI18n } from '../i18n';
 /** Review queue (Phòng Nội vụ): submitted assignments, approve or return with a reason, in bulk. */
 export default function Review() {
   const { t, date } = useI18n();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const list = useLoad(() => apiGet<unknown>('/assignments?status=submitted&limit=200'), []);
   const [selected, setSelected] = useState<number[]>([]);
   const [error, setError] = useState<unknown>(null);
@@ -18,7 +18,7 @@ export default function Review() {
   const [reason, setReason] = useState('');
 
   /** One item: its own route with If-Match; several: the all-or-nothing bulk route (Idempotency-Key). */
-  const run = async (ids: number[], action: 'approve' | 'return', reason: string | null, ok: string) => {
+  const run = async (ids: number[], action: 'approve' | 'return', reason: string | null, ok: string, confirm = false) => {
     setBusy(true);
     setError(null);
     try {
@@ -26,13 +26,13 @@ export default function Review() {
         const cur = await api<AssignmentRead>(`/assignments/${ids[0]}`);
         await api(`/assignments/${ids[0]}/${action}`, {
           method: 'POST',
-          body: action === 'return' ? { reason } : undefined,
+          body: action === 'return' ? { reason } : { confirm_complete: confirm },
           headers: cur.etag ? { 'If-Match': cur.etag } : {},
         });
       } else {
         await api('/assignments/bulk-review', {
           method: 'POST',
-          body: { ids, action, reason },
+          body: { ids, action, reason, confirm_complete: confirm },
           headers: { 'Idempotency-Key': `review-${Date.now()}-${Math.random().toString(36).slice(2)}` },
         });
       }
@@ -46,6 +46,18 @@ export default function Review() {
     }
   };
 
+  // Approving an item below 100 % records it as completed: say so and let the reviewer confirm (confirm_complete).
+  const approve = (ids: number[]) => {
+    const below = itemsOf<AssignmentRead>(list.data).filter((a) => ids.includes(a.id) && a.progress < 100);
+    if (!below.length) return run(ids, 'approve', null, t('approvedMsg'));
+    modal.confirm({
+      title: t('approve'),
+      content: t('approveBelowFullMany').replace('{n}', String(below.length)),
+      okText: t('approve'),
+      onOk: () => run(ids, 'approve', null, t('approvedMsg'), true),
+    });
+  };
+
   return (
     <>
       <Typography.Title level={1} className="page-title">
@@ -53,7 +65,7 @@ export default function Review() {
       </Typography.Title>
       <ProblemAlert error={error} />
       <Space wrap style={{ marginBottom: 12 }}>
-        <Button type="primary" disabled={!selected.length} loading={busy} onClick={() => run(selected, 'approve', null, t('approvedMsg'))}>
+        <Button type="primary" disabled={!selected.length} loading={busy} onClick={() => approve(selected)}>
           {t('bulkApprove')} ({selected.length})
         </Button>
         <Button danger disabled={!selected.length} onClick={() => setReturning(selected)}>
@@ -89,7 +101,7 @@ export default function Review() {
                 key: 'act',
                 render: (_, a) => (
                   <Space>
-                    <Button size="small" type="primary" onClick={() => run([a.id], 'approve', null, t('approvedMsg'))}>
+                    <Button size="small" type="primary" onClick={() => approve([a.id])}>
                       {t('approve')}
                     </Button>
                     <Button size="small" danger onClick={() => setReturning([a.id])}>

@@ -1,0 +1,14 @@
+import type { AssignmentRead } from '../api/types';
+
+/** A whole number 0–100 from what was typed, or null when it is not one ("abc", "150", "-5", "12.5"). */
+export function parseProgress(v: unknown): number | null {
+  const s = String(v ?? '').trim();
+  if (!/^\d{1,3}$/.test(s)) return null;
+  const n = Number(s);
+  return n >= 0 && n <= 100 ? n : null;
+}
+
+/** Submitting below 100 % or without a result needs a giải trình (the API refuses it otherwise). */
+export function needsExplanation(a: Pick<AssignmentRead, 'progress' | 'result'>): boolean {
+  return a.progress < 100 || !(a.result ?? '').trim();
+}
