@@ -252,6 +252,9 @@ def seed(session: Session | None = None) -> bool:
         for file in (PLAN_FILE, COMMUNE_PLAN_FILE):
             seed_plan(s, units=units, settings=settings, file=file, today=REFERENCE_DATE)
         seed_periods_and_reports(s, units)
+        from api.demo.langson2026_scoring import seed_round
+
+        seed_round(s, province=units[PROVINCE])
         if own:
             s.commit()
         return created > 0
