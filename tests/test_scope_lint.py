@@ -21,6 +21,12 @@ SCOPED = {
     "ApiToken",
     "Framework",
     "FrameworkNode",
+    # reports and their delivery
+    "Report",
+    "ReportingPeriod",
+    "ReportTemplate",
+    "PortalDelivery",
+    "DeliveryAttempt",
     # index scoring
     "AssessmentRound",
     "AssessmentSheet",
@@ -50,6 +56,14 @@ ALLOWED_CALLS: dict[tuple[str, str], str] = {
     ): "counts rows of a unit the caller already reached (get_unit)",
     ("api/users/service.py", "create_user"): "usernames are globally unique natural keys",
     ("api/frameworks/importer.py", "code_taken"): "framework codes are globally unique natural keys",
+    (
+        "api/users/service.py",
+        "_unit_codes",
+    ): "codes of the units named in the memberships being granted, for the password rule (not shown to anyone)",
+    (
+        "api/portal/worker.py",
+        "claim_next",
+    ): "the delivery outbox worker runs as the system, with no principal; it only claims due deliveries",
 }
 
 
