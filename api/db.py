@@ -16,6 +16,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, create_engine
 
 from api.config import get_settings
+from api.search import register_sqlite
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -41,6 +42,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+        register_sqlite(dbapi_conn)  # vn_fold(): Vietnamese search (api/search.py)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

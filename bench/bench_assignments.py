@@ -294,6 +294,12 @@ def measure(url: str, label: str, communes: int, tasks: int, repeat: int) -> Non
             print(f"[{label}] GET /assignments limit={limit}: {n} statements, {ms}, total={body['total']:,}")
         n, ms, _ = run("/api/v1/assignments", limit=200, bucket="overdue", sort="-due_date")
         print(f"[{label}] GET /assignments bucket=overdue limit=200: {n} statements, {ms}")
+        # Vietnamese search (api/search.py): unit name or task label/title, folded by vn_fold() in SQL.
+        for q in ("XÃ 123", "xa 12", "nhiem vu 7"):
+            n, ms, body = run("/api/v1/assignments", limit=200, q=q)
+            print(
+                f"[{label}] GET /assignments q={q!r} limit=200: {n} statements, {ms}, total={body['total']:,}"
+            )
         n1, ms1, _ = run("/api/v1/dashboards/summary", unit_id=10)
         n2, ms2, body = run("/api/v1/dashboards/summary", limit=5000)
         print(

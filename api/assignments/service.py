@@ -8,6 +8,7 @@ from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from api import search
 from api.assignments import buckets
 from api.assignments.schemas import (
     AssignmentRead,
@@ -146,11 +147,16 @@ def apply_filters(
         stmt = stmt.where(col(Assignment.unit_id).in_({g.unit_id for g in principal.grants}))
     if due_soon:
         stmt = stmt.where(buckets.due_soon_expr(today, soon_days))
-    if q:
-        task = aliased(Task)
+    task, unit = aliased(Task), aliased(OrgUnit)
+    if (task_hit := search.matches(q, task.label, task.title)) is not None:
+        # The task's label and title or the unit's name: uncorrelated IN sub-selects (aliases, so they never
+        # correlate with the list's own task and unit joins) over the small tables: the folding runs once per task
+        # and unit, not per assignment row.
+        unit_hit = search.matches(q, unit.name, unit.short_name, unit.code)
         stmt = stmt.where(
-            col(Assignment.task_id).in_(
-                select(task.id).where(or_(col(task.title).icontains(q), col(task.label).icontains(q)))
+            or_(
+                col(Assignment.task_id).in_(select(task.id).where(task_hit)),
+                col(Assignment.unit_id).in_(select(unit.id).where(unit_hit)),
             )
         )
     return stmt

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from api import search
 from api.auth.deps import CurrentPrincipal, require
 from api.authz import scope
 from api.authz.permissions import Permission
@@ -240,6 +241,7 @@ def _list(
     owner_id: int,
     all_versions: bool,
     include_deleted: bool,
+    q: str | None = None,
 ) -> dict[str, object]:
     stmt = service.owner_list(
         principal,
@@ -248,6 +250,9 @@ def _list(
         all_versions=all_versions,
         include_deleted=include_deleted and principal.has(P.evidence_restore),
     )
+    hit = search.matches(q, col(Evidence.title), col(Evidence.doc_number), col(Evidence.filename))
+    if hit is not None:
+        stmt = stmt.where(hit)
     # Same contract as api.pagination.paginate, whose count currently returns a Row (int(Row) fails);
     # counted here with sqlmodel's scalar select until that is fixed.
     total = session.exec(select(func.count()).select_from(stmt.order_by(None).subquery())).one()
@@ -271,10 +276,13 @@ def list_assignment(
     page: PageDep,
     all_versions: bool = False,
     include_deleted: Annotated[bool, Query(description="also deleted ones (restorers only)")] = False,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Tìm theo tiêu đề, số/ký hiệu, tên tệp")
+    ] = None,
 ) -> dict[str, object]:
     scope.get_assignment(session, principal, assignment_id)
     return _list(
-        session, principal, page, EvidenceOwner.assignment, assignment_id, all_versions, include_deleted
+        session, principal, page, EvidenceOwner.assignment, assignment_id, all_versions, include_deleted, q
     )
 
 
@@ -291,9 +299,12 @@ def list_plan(
     page: PageDep,
     all_versions: bool = False,
     include_deleted: Annotated[bool, Query(description="also deleted ones (restorers only)")] = False,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Tìm theo tiêu đề, số/ký hiệu, tên tệp")
+    ] = None,
 ) -> dict[str, object]:
     scope.get_plan(session, principal, plan_id)
-    return _list(session, principal, page, EvidenceOwner.plan, plan_id, all_versions, include_deleted)
+    return _list(session, principal, page, EvidenceOwner.plan, plan_id, all_versions, include_deleted, q)
 
 
 def _detail(session: Session, principal: Principal, ev: Evidence) -> EvidenceDetail:

@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import col, or_, select
 
+from api import search
 from api.auth.deps import CurrentPrincipal, require
 from api.authz import scope
 from api.authz.permissions import Permission
@@ -45,8 +46,8 @@ def list_units(
     active: bool | None = None,
 ) -> dict[str, object]:
     stmt = scope.visible_units(principal)
-    if q:
-        stmt = stmt.where(or_(col(OrgUnit.code).icontains(q), col(OrgUnit.name).icontains(q)))
+    if (hit := search.matches(q, col(OrgUnit.code), col(OrgUnit.name), col(OrgUnit.short_name))) is not None:
+        stmt = stmt.where(hit)
     if level:
         stmt = stmt.where(OrgUnit.level == level)
     if parent_id is not None:

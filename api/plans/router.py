@@ -1,8 +1,9 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from sqlmodel import col, or_
+from sqlmodel import col
 
+from api import search
 from api.auth.deps import CurrentPrincipal, require
 from api.authz import scope
 from api.authz.permissions import Permission
@@ -64,8 +65,8 @@ def list_plans(
         stmt = stmt.where(Plan.status == status)
     if issuing_unit_id is not None:
         stmt = stmt.where(Plan.issuing_unit_id == issuing_unit_id)
-    if q:
-        stmt = stmt.where(or_(col(Plan.title).icontains(q), col(Plan.number).icontains(q)))
+    if (hit := search.matches(q, col(Plan.title), col(Plan.number))) is not None:
+        stmt = stmt.where(hit)
     return paginate(
         session,
         stmt,

@@ -2,8 +2,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlmodel import Session, col, or_
+from sqlmodel import Session, col
 
+from api import search
 from api.auth.deps import CurrentPrincipal, require
 from api.authz import scope
 from api.authz.permissions import Permission
@@ -52,8 +53,8 @@ def list_users(
     active: bool | None = None,
 ) -> dict[str, object]:
     stmt = scope.visible_accounts(principal)
-    if q:
-        stmt = stmt.where(or_(col(User.username).icontains(q), col(User.full_name).icontains(q)))
+    if (hit := search.matches(q, col(User.username), col(User.full_name))) is not None:
+        stmt = stmt.where(hit)
     if unit_id is not None or role is not None:
         ms = scope.visible_memberships(principal).with_only_columns(col(Membership.user_id))
         if unit_id is not None:

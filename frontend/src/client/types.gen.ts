@@ -7497,6 +7497,12 @@ export type EvidenceListAssignmentData = {
          */
         include_deleted?: boolean;
         /**
+         * Q
+         *
+         * Tìm theo tiêu đề, số/ký hiệu, tên tệp
+         */
+        q?: string | null;
+        /**
          * Limit
          *
          * Số dòng mỗi trang / page size
@@ -10409,6 +10415,12 @@ export type EvidenceListPlanData = {
          * also deleted ones (restorers only)
          */
         include_deleted?: boolean;
+        /**
+         * Q
+         *
+         * Tìm theo tiêu đề, số/ký hiệu, tên tệp
+         */
+        q?: string | null;
         /**
          * Limit
          *
