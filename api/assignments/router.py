@@ -38,6 +38,7 @@ SORT = {
     "unit": col(OrgUnit.code),
     "label": col(Task.label),
     "updated_at": col(Assignment.updated_at),
+    "submitted_at": col(Assignment.submitted_at),
     "id": col(Assignment.id),
 }
 
@@ -73,8 +74,10 @@ def list_assignments(
     mine: bool = False,
     due_soon: bool | None = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
+    submitted_since: Annotated[date | None, Query(description="Gửi duyệt từ ngày (giờ Việt Nam)")] = None,
 ) -> dict[str, object]:
-    """Work queue: scoped assignments with task, unit and bucket columns (two statements for any page size)."""
+    """Work queue and review queue: scoped assignments with task, unit and bucket columns (two statements for any
+    page size); ``q`` searches the task's label and title and the unit's name (accent-insensitive)."""
     s = get_settings()
     today = s.today()
     stmt = service.row_select(principal, today=today, soon_days=s.due_soon_days)
@@ -95,6 +98,7 @@ def list_assignments(
         q=q,
         due_soon=due_soon,
         soon_days=s.due_soon_days,
+        submitted_since=submitted_since,
     )
     return paginate(
         session,

@@ -1,7 +1,7 @@
 """Nhiệm vụ được giao: the unit's share of a task, its workflow (edit → submit → approve / return → reopen),
 comments, and the scoped queries every screen uses (with the bucket columns of ``buckets.py``)."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import or_
@@ -126,6 +126,7 @@ def apply_filters(
     q: str | None = None,
     due_soon: bool | None = None,
     soon_days: int = 7,
+    submitted_since: date | None = None,
 ) -> Any:
     if unit_id is not None:
         stmt = stmt.where(col(Assignment.unit_id) == unit_id)
@@ -147,6 +148,13 @@ def apply_filters(
         stmt = stmt.where(col(Assignment.unit_id).in_({g.unit_id for g in principal.grants}))
     if due_soon:
         stmt = stmt.where(buckets.due_soon_expr(today, soon_days))
+    if submitted_since is not None:
+        from zoneinfo import ZoneInfo
+
+        from api.config import get_settings
+
+        start = datetime.combine(submitted_since, time.min, tzinfo=ZoneInfo(get_settings().timezone))
+        stmt = stmt.where(col(Assignment.submitted_at) >= start)
     task, unit = aliased(Task), aliased(OrgUnit)
     if (task_hit := search.matches(q, task.label, task.title)) is not None:
         # The task's label and title or the unit's name: uncorrelated IN sub-selects (aliases, so they never

@@ -339,7 +339,8 @@ export const assessmentSheetsSubmit = <ThrowOnError extends boolean = false>(opt
 /**
  * List Assignments
  *
- * Work queue: scoped assignments with task, unit and bucket columns (two statements for any page size).
+ * Work queue and review queue: scoped assignments with task, unit and bucket columns (two statements for any
+ * page size); ``q`` searches the task's label and title and the unit's name (accent-insensitive).
  */
 export const assignmentsList = <ThrowOnError extends boolean = false>(options?: Options<AssignmentsListData, ThrowOnError>) => (options?.client ?? client).get<AssignmentsListResponses, AssignmentsListErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

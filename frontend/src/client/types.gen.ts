@@ -7116,6 +7116,12 @@ export type AssignmentsListData = {
          */
         q?: string | null;
         /**
+         * Submitted Since
+         *
+         * Gửi duyệt từ ngày (giờ Việt Nam)
+         */
+        submitted_since?: string | null;
+        /**
          * Limit
          *
          * Số dòng mỗi trang / page size

@@ -1,16 +1,40 @@
 import { App, Button, Input, Modal, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { Link } from 'react-router';
-import { api, apiGet } from '../api/http';
+import { Link, useSearchParams } from 'react-router';
+import { api, apiGet, type Page } from '../api/http';
 import { itemsOf, taskLabel, taskTitle, type AssignmentRead } from '../api/types';
 import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
 import { useI18n } from '../i18n';
+import { REVIEW_SIZES as SIZES, reviewPath } from './reviewQuery';
 
-/** Review queue (Phòng Nội vụ): submitted assignments, approve or return with a reason, in bulk. */
+interface Named {
+  id: number;
+  name?: string;
+  code?: string;
+  title?: string;
+  display_number?: string;
+}
+
+/** Review queue (Phòng Nội vụ): submitted assignments with their total, filters (unit, plan, overdue, submitted
+ *  since) and accent-insensitive search kept in the URL; approve or return with a reason, in bulk. */
 export default function Review() {
   const { t, date } = useI18n();
   const { message, modal } = App.useApp();
-  const list = useLoad(() => apiGet<unknown>('/assignments?status=submitted&limit=200'), []);
+  const [params, setParams] = useSearchParams();
+  const path = reviewPath(params);
+  const list = useLoad(() => apiGet<Page<AssignmentRead>>(path), [path]);
+  const units = useLoad(() => apiGet<Page<Named>>('/org-units?limit=500&active=true'), []);
+  const plans = useLoad(() => apiGet<Page<Named>>('/plans?limit=100&status=issued'), []);
+  const set = (k: string, v: string | undefined) => {
+    const p = new URLSearchParams(params);
+    if (v) p.set(k, v);
+    else p.delete(k);
+    if (k !== 'page' && k !== 'size') p.delete('page');
+    setParams(p, { replace: true });
+  };
+  const size = Number(new URLSearchParams(path.split('?')[1]).get('limit'));
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const search = params.get('q') ?? '';
   const [selected, setSelected] = useState<number[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -63,6 +87,64 @@ export default function Review() {
       <Typography.Title level={1} className="page-title">
         {t('review')}
       </Typography.Title>
+      <form
+        className="filters"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const v = new FormData(e.currentTarget).get('q');
+          set('q', typeof v === 'string' && v.trim() ? v.trim() : undefined);
+        }}
+      >
+        <label>
+          <span>{t('unit')}</span>
+          <select value={params.get('unit_id') ?? ''} onChange={(e) => set('unit_id', e.target.value || undefined)}>
+            <option value="">{t('filterAll')}</option>
+            {itemsOf<Named>(units.data).map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name ?? u.code}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>{t('plans')}</span>
+          <select value={params.get('plan_id') ?? ''} onChange={(e) => set('plan_id', e.target.value || undefined)}>
+            <option value="">{t('filterAll')}</option>
+            {itemsOf<Named>(plans.data).map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.display_number ?? p.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={params.get('bucket') === 'overdue'}
+            onChange={(e) => set('bucket', e.target.checked ? 'overdue' : undefined)}
+          />
+          <span>{t('reviewOverdueOnly')}</span>
+        </label>
+        <label>
+          <span>{t('reviewSubmittedSince')}</span>
+          <input
+            type="date"
+            value={params.get('submitted_since') ?? ''}
+            onChange={(e) => set('submitted_since', e.target.value || undefined)}
+          />
+        </label>
+        <label>
+          <span>{t('search')}</span>
+          <input type="search" name="q" defaultValue={search} key={search} maxLength={100} />
+        </label>
+        <button type="submit" className="btn">
+          {t('search')}
+        </button>
+      </form>
+      <p className="count" data-testid="review-total">
+        {t('reviewTotal').replace('{n}', String(list.data?.total ?? 0))}
+      </p>
       <ProblemAlert error={error} />
       <Space wrap style={{ marginBottom: 12 }}>
         <Button type="primary" disabled={!selected.length} loading={busy} onClick={() => approve(selected)}>
@@ -81,6 +163,20 @@ export default function Review() {
             dataSource={itemsOf<AssignmentRead>(list.data)}
             locale={{ emptyText: t('empty') }}
             rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as number[]) }}
+            pagination={{
+              current: page,
+              pageSize: size,
+              total: list.data?.total ?? 0,
+              pageSizeOptions: SIZES,
+              showSizeChanger: true,
+              onChange: (p, s) => {
+                const next = new URLSearchParams(params);
+                next.set('page', String(s !== size ? 1 : p));
+                next.set('size', String(s));
+                setParams(next);
+                setSelected([]);
+              },
+            }}
             columns={[
               {
                 title: t('task'),
