@@ -63,7 +63,10 @@ def _world(
 ) -> dict[str, Any]:
     f = framework(session, tag, maxes=maxes)
     bg = unit(session, "LS.BG")
-    plan = Plan(number=f"R{tag}", title="Kế hoạch thử", issuing_unit_id=bg.id or 0, year=2024)
+    # issued: a draft plan's tasks have not reached the units and count for no risk (issue 14)
+    plan = Plan(
+        number=f"R{tag}", title="Kế hoạch thử", issuing_unit_id=bg.id or 0, year=2024, status="issued"
+    )
     session.add(plan)
     session.flush()
 
