@@ -164,7 +164,7 @@ def seed(session: Session | None = None) -> bool:
 
 
 def _seed_optional(session: Session, units: dict[str, OrgUnit], settings: Any) -> None:
-    """Frameworks, the plan, reporting periods and the index round, once their modules exist."""
+    """Frameworks, the plan, reporting periods, the index round and the plan's evidence, once their modules exist."""
     import importlib
 
     for module, func in (
@@ -172,6 +172,7 @@ def _seed_optional(session: Session, units: dict[str, OrgUnit], settings: Any) -
         ("api.plans.seed", "seed_plan"),
         ("api.reports.seed", "seed_periods"),
         ("api.scoring.seed", "seed_round"),
+        ("api.evidence.seed", "seed_evidence"),
     ):
         try:
             mod = importlib.import_module(module)

@@ -64,7 +64,19 @@ def assignment_class(as_of: date, has_evidence: Any) -> Any:
 
 
 def default_framework(session: Session, principal: Principal, year: int) -> int:
-    row = session.execute(scope_scoring.linked_frameworks(principal, PERMISSION, year).limit(1)).first()
+    """The most linked framework among those whose criteria all have known max points (the commune example
+    before the provincial PAR INDEX, which ships without verified points), else the most linked one."""
+    linked = scope_scoring.linked_frameworks(principal, PERMISSION, year).subquery("lf")
+    node, child = sa.orm.aliased(FrameworkNode), sa.orm.aliased(FrameworkNode)
+    unknown_points = sa.exists().where(
+        col(node.framework_id) == linked.c.framework_id,
+        col(node.max_points).is_(None),
+        ~sa.exists().where(col(child.parent_id) == col(node.id)),
+    )
+    stmt = sa.select(linked.c.framework_id).order_by(
+        sa.case((unknown_points, 1), else_=0), linked.c[1].desc(), linked.c.framework_id
+    )
+    row = session.execute(stmt.limit(1)).first()
     if row is None:
         raise NotFound("Bộ chỉ số gắn với nhiệm vụ", "Framework linked to tasks")
     return int(row[0])

@@ -506,6 +506,10 @@ const vi = {
   riskNo: 'Không',
   riskClose: 'Đóng',
   riskNone: 'Chưa có nhiệm vụ nào gắn với bộ chỉ số',
+  scExportReport: 'Tải báo cáo tự đánh giá (DOCX)',
+  scExportTable: 'Tải bảng chấm điểm (XLSX)',
+  resExportDocx: 'Tải kết quả, xếp hạng (DOCX)',
+  resExportXlsx: 'Tải kết quả, xếp hạng (XLSX)',
 } as const;
 
 export type Key = keyof typeof vi;
@@ -1011,6 +1015,10 @@ const en: Record<Key, string> = {
   riskNo: 'No',
   riskClose: 'Close',
   riskNone: 'No task is linked to a framework yet',
+  scExportReport: 'Download the self-assessment report (DOCX)',
+  scExportTable: 'Download the scoring table (XLSX)',
+  resExportDocx: 'Download results and ranking (DOCX)',
+  resExportXlsx: 'Download results and ranking (XLSX)',
 };
 
 export const DICTS: Record<Lang, Record<Key, string>> = { vi, en };

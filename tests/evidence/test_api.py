@@ -10,9 +10,10 @@ from urllib.parse import unquote
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from api.config import get_settings
+from api.evidence.seed import demo_hashes
 from api.evidence.storage import LocalStorage
 from api.main import create_app
 from api.models import Assignment, AssignmentStatus, AuditEvent, Evidence
@@ -52,8 +53,13 @@ def _disk(store: LocalStorage) -> list[str]:
 
 
 def _rows(db: sa.Engine) -> int:
+    """Evidence rows besides the demo seed's (whose documents are :func:`api.evidence.seed.demo_hashes`)."""
     with Session(db) as s:
-        return int(s.exec(select(func.count()).select_from(Evidence)).one())
+        return int(
+            s.exec(
+                select(func.count()).select_from(Evidence).where(col(Evidence.sha256).not_in(demo_hashes()))
+            ).one()
+        )
 
 
 def _upload(

@@ -42,7 +42,7 @@ export default function Dashboard() {
       <Typography.Title level={1} className="page-title">
         {t('dashboard')}
       </Typography.Title>
-      <RiskIndex unitId={filters.unit_id} />
+      <RiskIndex unitId={filters.unit_id} planId={filters.plan_id} />
       <div className="filters" role="search" aria-label={t('dashDashboardFilters')}>
         <label>
           <span>{t('plans')}</span>

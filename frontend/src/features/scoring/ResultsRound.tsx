@@ -5,6 +5,7 @@ import { apiGet } from '../../api/http';
 import type { BandRead, RoundResults, UnitResult } from '../../client/types.gen';
 import { Guard, useLoad } from '../../components/common';
 import { useI18n } from '../../i18n';
+import { Downloads } from './Downloads';
 import { pts } from './model';
 import { SheetStatusTag } from './StatusTag';
 
@@ -71,6 +72,16 @@ export default function ResultsRound() {
                 </span>
                 {r.published && <Tag color="#1d6b2f">{t('resPublished')}</Tag>}
               </Space>
+              <div style={{ marginTop: 8 }}>
+                <Downloads
+                  path={`/assessment-rounds/${r.round_id}/results/export`}
+                  fallback={`ket-qua-xep-hang-${r.round_id}`}
+                  items={[
+                    { format: 'docx', label: 'resExportDocx' },
+                    { format: 'xlsx', label: 'resExportXlsx' },
+                  ]}
+                />
+              </div>
             </Card>
             {!r.complete && <Alert type="info" showIcon title={t('resPartial')} style={{ marginBottom: 12 }} />}
             <Table<UnitResult>

@@ -1,9 +1,9 @@
-import { Alert, Button, Card, Col, Modal, Row, Statistic, Table, Typography } from 'antd';
+import { Alert, Button, Card, Col, Modal, Row, Select, Space, Statistic, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { apiGet, type Page } from '../../api/http';
-import type { PointsAtRisk, RiskAssignment, RiskFigures, RiskNode } from '../../client/types.gen';
+import type { FrameworkRead, PlanRead, PointsAtRisk, RiskAssignment, RiskFigures, RiskNode } from '../../client/types.gen';
 import { BucketTag, Guard, useLoad } from '../../components/common';
 import { useI18n, type Key } from '../../i18n';
 import { pts } from './model';
@@ -54,13 +54,45 @@ function Drill({ q, node, onClose }: { q: URLSearchParams; node: RiskNode; onClo
 }
 
 /** Đầu trang tổng quan của lãnh đạo: chỉ số dự kiến, điểm chắc chắn / có nguy cơ / chưa có nhiệm vụ theo lĩnh vực. */
-export default function RiskIndex({ unitId }: { unitId?: string }) {
+export default function RiskIndex({ unitId, planId }: { unitId?: string; planId?: string }) {
   const { t, lang, date } = useI18n();
   const [drill, setDrill] = useState<RiskNode | null>(null);
-  const q = new URLSearchParams(unitId ? { unit_id: unitId } : {});
-  const res = useLoad(() => apiGet<PointsAtRisk>(`/points-at-risk?${q}`), [unitId]);
+  // undefined: the API's default (the most linked framework whose criteria have known max points)
+  const [frameworkId, setFrameworkId] = useState<number | undefined>(undefined);
+  const q = new URLSearchParams({ ...(unitId ? { unit_id: unitId } : {}), ...(frameworkId ? { framework_id: String(frameworkId) } : {}) });
+  const res = useLoad(() => apiGet<PointsAtRisk>(`/points-at-risk?${q}`), [unitId, frameworkId]);
+  // Frameworks linked to the plans' tasks (a failure here only hides the choice).
+  const plans = useLoad(() => apiGet<Page<PlanRead>>('/plans?limit=200'), []);
+  const frameworks = useLoad(() => apiGet<Page<FrameworkRead>>('/frameworks?limit=200'), []);
+  // The last figures loaded keep the choice on screen while another framework loads or fails.
+  const [shown, setShown] = useState<PointsAtRisk | null>(null);
+  if (res.data && res.data !== shown) setShown(res.data);
+  const frameworkOptions = (year: number, current: PointsAtRisk) => {
+    const ids = new Set<number>([current.framework_id]);
+    for (const p of plans.data?.items ?? []) {
+      if (planId ? String(p.id) === planId : p.year === year) p.framework_ids.forEach((f) => ids.add(f));
+    }
+    const byId = new Map((frameworks.data?.items ?? []).map((f) => [f.id, f]));
+    return [...ids]
+      .filter((id) => id === current.framework_id || byId.has(id))
+      .map((id) => ({ value: id, label: id === current.framework_id ? current.framework_name : (byId.get(id)?.name ?? String(id)) }));
+  };
   return (
     <Card size="small" title={t('riskTitle')} style={{ marginBottom: 16 }}>
+      {shown && (
+        <Space wrap style={{ marginBottom: 8 }}>
+          <label htmlFor="risk-framework">{t('riskFramework')}</label>
+          <Select
+            id="risk-framework"
+            data-testid="risk-framework"
+            style={{ minWidth: 280, maxWidth: '100%' }}
+            value={frameworkId ?? shown.framework_id}
+            onChange={(v: number) => setFrameworkId(v)}
+            options={frameworkOptions(Number(shown.as_of.slice(0, 4)), shown)}
+            popupMatchSelectWidth={false}
+          />
+        </Space>
+      )}
       <Guard loading={res.loading} error={res.error}>
         {() => {
           const r = res.data as PointsAtRisk;
@@ -81,7 +113,7 @@ export default function RiskIndex({ unitId }: { unitId?: string }) {
           return (
             <>
               <Typography.Paragraph style={{ marginBottom: 8 }}>
-                {r.framework_name} · {t('riskAsOf')} {date(r.as_of)} · {t('riskUnits')}: {r.units_count}
+                {t('riskAsOf')} {date(r.as_of)} · {t('riskUnits')}: {r.units_count}
               </Typography.Paragraph>
               {r.measure === 'criteria' && <Alert type="warning" showIcon title={t('riskCriteria')} style={{ marginBottom: 8 }} />}
               <Row gutter={[16, 8]} style={{ marginBottom: 8 }}>

@@ -42,6 +42,7 @@ export default function Rounds() {
                 { title: t('scSelfWindow'), render: (_: unknown, r) => `${date(r.self_start_date)} – ${date(r.self_end_date)}` },
                 { title: t('scAppraisalWindow'), render: (_: unknown, r) => `${date(r.appraisal_start_date)} – ${date(r.appraisal_end_date)}` },
                 { title: t('scStatus'), dataIndex: 'status', render: (v: string) => <SheetStatusTag status={v} /> },
+                { title: t('resTitle'), key: 'results', render: (_: unknown, r) => <Link to={`/scoring/rounds/${r.id}/results`}>{t('resOpen')}</Link> },
               ]}
             />
           )}
@@ -81,6 +82,11 @@ export default function Rounds() {
                 { title: t('scSelfPoints'), dataIndex: 'self_total', align: 'right', render: (v: string | null) => pts(v, lang) },
                 { title: t('scAppraisedPoints'), dataIndex: 'appraised_total', align: 'right', render: (v: string | null) => pts(v, lang) },
                 { title: t('scSubmittedAt'), dataIndex: 'submitted_at', render: (v: string | null) => date(v) },
+                {
+                  title: t('resSheetTitle'),
+                  key: 'results',
+                  render: (_: unknown, s) => (s.status === 'not_started' ? null : <Link to={`/scoring/sheets/${s.id}/results`}>{t('resOpen')}</Link>),
+                },
               ]}
             />
           )}

@@ -6,6 +6,7 @@ import { Guard, NotAvailable, ProblemAlert, useLoad } from '../../components/com
 import { useAuth } from '../../auth';
 import { useI18n } from '../../i18n';
 import { AppraisalControls } from './AppraisalControls';
+import { Downloads } from './Downloads';
 import { pts, sheetCall, type Sheet, type SheetNodeT } from './model';
 import { ScoreEditor } from './ScoreEditor';
 import { SheetActions } from './SheetActions';
@@ -97,6 +98,17 @@ export default function SheetPage() {
                 </Descriptions>
                 <ProblemAlert error={failure} />
                 <SheetActions actions={actions} run={run} busy={busy} />
+                <Space wrap style={{ marginTop: 12 }}>
+                  <Link to={`/scoring/sheets/${sheet.id}/results`}>{t('resOpen')}</Link>
+                  <Downloads
+                    path={`/assessment-sheets/${sheet.id}/export`}
+                    fallback={`tu-danh-gia-${sheet.id}`}
+                    items={[
+                      { format: 'docx', label: 'scExportReport' },
+                      { format: 'xlsx', label: 'scExportTable' },
+                    ]}
+                  />
+                </Space>
               </Card>
               <Table<SheetNodeT>
                 rowKey="id"
