@@ -580,6 +580,24 @@ def unit_successors(unit_id: int) -> Any:
     return select(OrgUnit).where(or_(col(OrgUnit.id).in_(forward), col(OrgUnit.id).in_(split)))
 
 
+def unit_and_predecessors(unit_id: int) -> Any:
+    """``SELECT unit_id``: the unit and every unit merged (or renamed) into it, transitively (a recursive CTE over
+    ``unit_succession``; ``UNION`` stops on a cycle). Not a visibility rule: a caller always intersects it with
+    the units in reach (the dashboards use it inside :func:`assignments_in_reach`), so a predecessor the caller
+    does not reach is never counted."""
+    from api.models import SuccessionKind, UnitSuccession
+
+    kinds = [SuccessionKind.merged_into, SuccessionKind.renamed_to]
+    preds = select(literal(unit_id).label("unit_id")).cte("unit_and_predecessors", recursive=True)
+    link = aliased(UnitSuccession)
+    preds = preds.union(
+        select(col(link.from_unit_id)).where(
+            col(link.to_unit_id) == preds.c.unit_id, col(link.kind).in_(kinds)
+        )
+    )
+    return select(preds.c.unit_id)
+
+
 def transferable_assignments(unit_id: int) -> SelectOfScalar[Assignment]:
     """A unit's assignments that are still open (not approved): what a transfer may move. Approved work is
     closed history and stays with the unit. Only after the caller reached the unit with ``units:manage``."""

@@ -12,6 +12,15 @@ from api.dashboards.schemas import Summary, Trend
 from api.dashboards.trend import Granularity
 from api.db import SessionDep
 
+IncludePredecessors = Annotated[
+    bool,
+    Query(
+        description="Với unit_id: cộng cả số liệu của các đơn vị đã sáp nhập (đổi tên) vào đơn vị này, kể cả "
+        "nhiều lần sáp nhập; chỉ những đơn vị người dùng được xem. / With unit_id: also count the units "
+        "merged (or renamed) into it, transitively; only units the caller reaches."
+    ),
+]
+
 router = APIRouter(prefix="/dashboards", tags=["dashboards"])
 
 
@@ -26,6 +35,7 @@ def summary(
     principal: CurrentPrincipal,
     plan_id: int | None = None,
     unit_id: int | None = None,
+    include_predecessors: IncludePredecessors = False,
     limit: Annotated[
         int, Query(ge=1, le=5000, description="Số dòng tối đa theo đơn vị / theo kế hoạch")
     ] = 200,
@@ -39,6 +49,7 @@ def summary(
         soon_days=s.due_soon_days,
         plan_id=plan_id,
         unit_id=unit_id,
+        include_predecessors=include_predecessors,
         limit=limit,
     )
 
@@ -61,6 +72,7 @@ def trend(
     date_from: Annotated[
         date | None, Query(description="Từ ngày (mặc định: 01/01 của năm tham chiếu); tối đa 156 điểm")
     ] = None,
+    include_predecessors: IncludePredecessors = False,
 ) -> dict[str, Any]:
     """Xu hướng: đến hạn, hoàn thành đúng hạn, hoàn thành quá hạn, quá hạn chưa xong tại cuối mỗi kỳ đến ngày tham chiếu."""
     return trend_service.trend(
@@ -72,4 +84,5 @@ def trend(
         plan_id=plan_id,
         unit_id=unit_id,
         node_id=node_id,
+        include_predecessors=include_predecessors,
     )

@@ -43,7 +43,23 @@ DUE_OR_DONE = (Bucket.done_on_time, Bucket.done_late, Bucket.overdue)
 KINDS = ("unit", "plan", "area", "criterion")
 
 
-def _rows(principal: Principal, *, today: date, plan_id: int | None, unit_id: int | None) -> Any:
+def unit_filter(unit_id: int, include_predecessors: bool) -> Any:
+    """``assignment.unit_id`` is the unit, or (``include_predecessors``) the unit or a unit merged / renamed into
+    it, transitively. Always applied on top of the scope (:func:`scope.assignments_in_reach`): a predecessor the
+    caller does not reach (a 2026 commune head and the dissolved district's communes) is not counted."""
+    if include_predecessors:
+        return col(Assignment.unit_id).in_(scope.unit_and_predecessors(unit_id))
+    return col(Assignment.unit_id) == unit_id
+
+
+def _rows(
+    principal: Principal,
+    *,
+    today: date,
+    plan_id: int | None,
+    unit_id: int | None,
+    include_predecessors: bool = False,
+) -> Any:
     """One row per scoped assignment with its bucket: the only input of the aggregates."""
     stmt = scope.assignments_in_reach(principal).with_only_columns(
         col(Assignment.unit_id).label("unit_id"),
@@ -55,7 +71,7 @@ def _rows(principal: Principal, *, today: date, plan_id: int | None, unit_id: in
     if plan_id is not None:
         stmt = stmt.where(col(Assignment.plan_id) == plan_id)
     if unit_id is not None:
-        stmt = stmt.where(col(Assignment.unit_id) == unit_id)
+        stmt = stmt.where(unit_filter(unit_id, include_predecessors))
     return stmt.subquery("r")
 
 
@@ -251,9 +267,13 @@ def summary(
     soon_days: int,
     plan_id: int | None = None,
     unit_id: int | None = None,
+    include_predecessors: bool = False,
     limit: int = 200,
 ) -> dict[str, Any]:
-    agg = _aggregates(session, _rows(principal, today=today, plan_id=plan_id, unit_id=unit_id))
+    rows = _rows(
+        principal, today=today, plan_id=plan_id, unit_id=unit_id, include_predecessors=include_predecessors
+    )
+    agg = _aggregates(session, rows)
     units = [_unit(r) for r in agg["unit"]]
 
     soon_stmt = row_select(principal, today=today, soon_days=soon_days).where(
@@ -262,7 +282,7 @@ def summary(
     if plan_id is not None:
         soon_stmt = soon_stmt.where(col(Assignment.plan_id) == plan_id)
     if unit_id is not None:
-        soon_stmt = soon_stmt.where(col(Assignment.unit_id) == unit_id)
+        soon_stmt = soon_stmt.where(unit_filter(unit_id, include_predecessors))
     due_soon = to_reads(
         list(
             session.execute(

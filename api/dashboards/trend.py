@@ -33,6 +33,7 @@ from api.assignments.buckets import Bucket
 from api.assignments.service import node_subtree_condition
 from api.authz import scope
 from api.authz.principal import Principal
+from api.dashboards.service import unit_filter
 from api.errors import FieldError, Unprocessable
 from api.models import Assignment, AssignmentStatus
 
@@ -112,6 +113,7 @@ def trend(
     plan_id: int | None = None,
     unit_id: int | None = None,
     node_id: int | None = None,
+    include_predecessors: bool = False,
 ) -> dict[str, Any]:
     start = date_from or date(today.year, 1, 1)
     spans = check_range(granularity, start, today)
@@ -120,7 +122,7 @@ def trend(
     if plan_id is not None:
         rows = rows.where(col(Assignment.plan_id) == plan_id)
     if unit_id is not None:
-        rows = rows.where(col(Assignment.unit_id) == unit_id)
+        rows = rows.where(unit_filter(unit_id, include_predecessors))
     if node_id is not None:
         rows = rows.where(node_subtree_condition(session, principal, node_id))
     keys = (col(Assignment.status), col(Assignment.due_date), col(Assignment.completed_date))

@@ -8094,6 +8094,12 @@ export type DashboardsSummaryData = {
          */
         unit_id?: number | null;
         /**
+         * Include Predecessors
+         *
+         * Với unit_id: cộng cả số liệu của các đơn vị đã sáp nhập (đổi tên) vào đơn vị này, kể cả nhiều lần sáp nhập; chỉ những đơn vị người dùng được xem. / With unit_id: also count the units merged (or renamed) into it, transitively; only units the caller reaches.
+         */
+        include_predecessors?: boolean;
+        /**
          * Limit
          *
          * Số dòng tối đa theo đơn vị / theo kế hoạch
@@ -8163,6 +8169,12 @@ export type DashboardsTrendData = {
          * Từ ngày (mặc định: 01/01 của năm tham chiếu); tối đa 156 điểm
          */
         date_from?: string | null;
+        /**
+         * Include Predecessors
+         *
+         * Với unit_id: cộng cả số liệu của các đơn vị đã sáp nhập (đổi tên) vào đơn vị này, kể cả nhiều lần sáp nhập; chỉ những đơn vị người dùng được xem. / With unit_id: also count the units merged (or renamed) into it, transitively; only units the caller reaches.
+         */
+        include_predecessors?: boolean;
     };
     url: '/api/v1/dashboards/trend';
 };
