@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from api.cli import app as cli_app
 from api.config import get_settings
 from api.db import dispose_engines, get_engine
+from api.evidence.seed import demo_hashes
 from api.evidence.storage import LocalStorage
 from api.main import create_app
 from api.migrate import upgrade
@@ -85,7 +86,8 @@ def test_backup_wipe_restore_round_trip(env: Env, tmp_path: Path) -> None:
     r = runner.invoke(cli_app, ["backup", str(dest)])
     assert r.exit_code == 0, r.output
     manifest = json.loads((dest / "manifest.json").read_text())
-    assert set(manifest["blobs"]) == {ev_a["sha256"], ev_b["sha256"]}
+    # the demo's own documents (api/evidence/seed.py) are backed up with the two uploads
+    assert set(manifest["blobs"]) == {ev_a["sha256"], ev_b["sha256"]} | demo_hashes()
     assert manifest["database"]["kind"] == "sqlite"
     assert runner.invoke(cli_app, ["backup", str(dest)]).exit_code == 2  # never into a non-empty directory
 
@@ -122,7 +124,7 @@ def test_verify_storage_reports_missing_corrupt_orphaned(env: Env) -> None:
     r = runner.invoke(cli_app, ["verify-storage", "--json"])
     assert r.exit_code == 1
     report = json.loads(r.output)
-    assert report["ok"] == [good["sha256"]]
+    assert report["ok"] == sorted({str(good["sha256"])} | demo_hashes())
     assert report["corrupt"] == [bad["sha256"]]
     assert report["missing"] == [gone["sha256"]]
     assert report["orphaned"] == [orphan]
