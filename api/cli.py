@@ -121,6 +121,13 @@ def create_user(
     unit_name: Annotated[
         str | None, typer.Option(help="admin on a fresh database: create the root unit --unit with this name")
     ] = None,
+    must_change_password: Annotated[
+        bool,
+        typer.Option(
+            "--must-change-password/--keep-password",
+            help="the user must choose a new password at first login (default; the operator knows this one)",
+        ),
+    ] = True,
 ) -> None:
     """Create a user with one role in one unit (operator command, no scope checks).
 
@@ -166,7 +173,7 @@ def create_user(
             data = UserCreate(
                 username=username, password=password, full_name=full_name or username, memberships=memberships
             )
-            user = svc_create(session, None, data=data)
+            user = svc_create(session, None, data=data, must_change_password=must_change_password)
         except ValidationError as exc:
             _fail(
                 "Dữ liệu không hợp lệ: "

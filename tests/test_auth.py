@@ -41,7 +41,8 @@ def test_login_with_json(client: TestClient) -> None:
     r = client.post(f"{V1}/auth/login", json={"username": "noivu", "password": DEMO_PASSWORD})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in"}
+    assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in", "must_change_password"}
+    assert body["must_change_password"] is False  # a demo account's password is not an administrator's choice
     assert body["token_type"] == "bearer" and body["expires_in"] == get_settings().access_token_minutes * 60
     me = client.get(f"{V1}/me", headers={"Authorization": f"Bearer {body['access_token']}"}).json()
     assert me["username"] == "noivu"

@@ -37,7 +37,25 @@ def get_principal(
     else:
         principal = service.principal_from_jwt(session, settings, token)
     request.state.principal = principal
+    if principal.must_change_password:
+        _refuse_until_password_changed(request)
     return principal
+
+
+# What a user whose password an administrator set may still do (by operation id, so prefixes do not matter);
+# /auth/refresh is public and needs no principal.
+PASSWORD_CHANGE_ALLOWED = frozenset({"auth-me", "auth-change_password", "auth-logout"})
+
+
+def _refuse_until_password_changed(request: Request) -> None:
+    route = request.scope.get("route")
+    if getattr(route, "operation_id", None) in PASSWORD_CHANGE_ALLOWED:
+        return
+    raise Forbidden(
+        "Mật khẩu của bạn do quản trị viên đặt. Vui lòng đổi mật khẩu trước khi tiếp tục.",
+        "Your password was set by an administrator; change it before doing anything else.",
+        code="password_change_required",
+    )
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -130,6 +130,7 @@ def me(session: SessionDep, principal: CurrentPrincipal) -> schemas.MeRead:
         full_name=principal.name,
         kind="user" if user else "token",
         language=user.language if user else "vi",
+        must_change_password=bool(user and user.must_change_password),
         memberships=memberships,
         permissions=perms,
     )
@@ -155,7 +156,14 @@ def change_password(
         unit_codes=[u.code for _, u in service.own_memberships(session, user.id or 0)],
         field="new_password",
     )
+    if body.new_password == body.current_password:
+        raise Unprocessable(
+            "Mật khẩu mới phải khác mật khẩu hiện tại.",
+            "The new password must differ from the current one.",
+            errors=[FieldError(field="new_password", code="unchanged", message="Trùng mật khẩu hiện tại")],
+        )
     user.password_hash = hash_password(body.new_password)
+    user.must_change_password = False
     session.add(user)
     service.revoke_user_sessions(session, user.id or 0, "password_changed")
     from api.audit.service import record

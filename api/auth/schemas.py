@@ -16,6 +16,10 @@ class TokenPair(BaseModel):
     refresh_token: str
     token_type: str = "bearer"
     expires_in: int
+    must_change_password: bool = Field(
+        default=False,
+        description="Mật khẩu do quản trị viên đặt: phải đổi (POST /me/password) trước mọi thao tác khác",
+    )
 
 
 class RefreshRequest(BaseModel):
@@ -49,6 +53,10 @@ class MeRead(BaseModel):
     full_name: str
     kind: str  # "user" | "token"
     language: str = "vi"
+    must_change_password: bool = Field(
+        default=False,
+        description="Mật khẩu do quản trị viên đặt: mọi API khác trả 403 password_change_required cho đến khi đổi",
+    )
     memberships: list[MembershipRead]
     permissions: list[Permission]
 

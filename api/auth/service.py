@@ -111,7 +111,13 @@ def _issue(session: Session, settings: Settings, user: User, auth_session: AuthS
     access, ttl = security.create_access_token(
         settings, user_id=user.id or 0, session_id=auth_session.id or 0
     )
-    return {"access_token": access, "refresh_token": refresh, "token_type": "bearer", "expires_in": ttl}
+    return {
+        "access_token": access,
+        "refresh_token": refresh,
+        "token_type": "bearer",
+        "expires_in": ttl,
+        "must_change_password": user.must_change_password,
+    }
 
 
 def login(
@@ -239,7 +245,12 @@ def principal_for_user(session: Session, user: User, session_id: int | None = No
     rows = own_memberships(session, user.id or 0)
     grants = tuple(grant_for_role(unit.id or 0, unit.path, m.role) for m, unit in rows)
     return Principal(
-        user_id=user.id, token_id=None, name=user.full_name, grants=grants, session_id=session_id
+        user_id=user.id,
+        token_id=None,
+        name=user.full_name,
+        grants=grants,
+        session_id=session_id,
+        must_change_password=user.must_change_password,
     )
 
 

@@ -22,6 +22,8 @@ class Principal:
     name: str
     grants: tuple[Grant, ...] = field(default_factory=tuple)
     session_id: int | None = None
+    # An administrator set the password: only /me, the own password change and logout until it is changed.
+    must_change_password: bool = False
 
     @property
     def key(self) -> str:

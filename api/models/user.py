@@ -30,6 +30,9 @@ class User(Versioned, SQLModel, table=True):
     position: str | None = Field(default=None, max_length=200)
     password_hash: str = Field(max_length=255)
     is_active: bool = Field(default=True)
+    # Set when an administrator chose the password (create, reset, import): the user must pick their own before
+    # anything else is allowed (api/auth/deps.py). Cleared by the user's own change.
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     language: str = Field(default="vi", max_length=5)
     last_login_at: datetime | None = ts_field()
     version: int = Field(default=1)

@@ -58,6 +58,7 @@ class UserRead(BaseModel):
     position: str | None
     language: str
     is_active: bool
+    must_change_password: bool = False
     last_login_at: datetime | None
     version: int
     created_at: datetime

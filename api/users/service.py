@@ -41,8 +41,13 @@ def _unit_codes(session: Session, unit_ids: list[int]) -> list[str]:
     return list(session.exec(select(OrgUnit.code).where(col(OrgUnit.id).in_(unit_ids))).all())
 
 
-def create_user(session: Session, principal: Principal | None, *, data: UserCreate) -> User:
-    """Create a user. ``principal=None`` is the operator CLI (no scope checks)."""
+def create_user(
+    session: Session, principal: Principal | None, *, data: UserCreate, must_change_password: bool = True
+) -> User:
+    """Create a user. ``principal=None`` is the operator CLI (no scope checks).
+
+    The password was chosen by someone else, so by default the user must change it at first login.
+    """
     check_password(
         data.password,
         settings=get_settings(),
@@ -74,6 +79,7 @@ def create_user(session: Session, principal: Principal | None, *, data: UserCrea
         position=data.position,
         language=data.language,
         password_hash=hash_password(data.password),
+        must_change_password=must_change_password,
     )
     session.add(user)
     session.flush()
@@ -125,6 +131,7 @@ def update_user(session: Session, principal: Principal, *, user: User, data: Use
         setattr(user, k, v)
     if password:
         user.password_hash = hash_password(password)
+        user.must_change_password = True
         revoke_user_sessions(session, user.id or 0, "password_reset")
     user.updated_at = datetime.now(UTC)
     session.add(user)

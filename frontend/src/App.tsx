@@ -22,6 +22,7 @@ const Plans = lazy(() => import('./pages/Plans'));
 const Frameworks = lazy(() => import('./pages/Frameworks'));
 const Admin = lazy(() => import('./pages/Admin'));
 const Account = lazy(() => import('./pages/Account'));
+const ForcedPasswordChange = lazy(() => import('./pages/ChangePassword'));
 const NotYet = lazy(() => import('./pages/NotYet'));
 const Reports = lazy(() => import('./pages/Reports'));
 const ReportEditor = lazy(() => import('./pages/reports/ReportEditor'));
@@ -36,6 +37,8 @@ function Protected() {
   const loc = useLocation();
   if (!ready) return <Loading />;
   if (!me) return <Navigate to={`/login?next=${encodeURIComponent(loc.pathname + loc.search)}`} replace />;
+  // An administrator set the password: the API refuses everything else until it is changed (then /me clears it).
+  if (me.must_change_password) return <ForcedPasswordChange />;
   return <Shell />;
 }
 

@@ -267,6 +267,8 @@ class UsersKind(Kind):
                 "password_hash": security.hash_password(it.password)
                 if it.password
                 else f"!{secrets.token_hex(16)}",
+                # an initial password in the file was chosen by an administrator: changed at first login
+                "must_change_password": bool(it.password),
                 "is_active": it.active is not False,
                 "language": "vi",
                 "version": 1,

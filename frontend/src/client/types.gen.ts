@@ -1682,6 +1682,12 @@ export type MeRead = {
      */
     memberships: Array<MembershipRead>;
     /**
+     * Must Change Password
+     *
+     * Mật khẩu do quản trị viên đặt: mọi API khác trả 403 password_change_required cho đến khi đổi
+     */
+    must_change_password?: boolean;
+    /**
      * Permissions
      */
     permissions: Array<Permission>;
@@ -5230,6 +5236,12 @@ export type TokenPair = {
      */
     expires_in: number;
     /**
+     * Must Change Password
+     *
+     * Mật khẩu do quản trị viên đặt: phải đổi (POST /me/password) trước mọi thao tác khác
+     */
+    must_change_password?: boolean;
+    /**
      * Refresh Token
      */
     refresh_token: string;
@@ -5635,6 +5647,10 @@ export type UserRead = {
      * Memberships
      */
     memberships?: Array<MembershipOut>;
+    /**
+     * Must Change Password
+     */
+    must_change_password?: boolean;
     /**
      * Phone
      */

@@ -1,6 +1,7 @@
 import { Descriptions, Tag, Typography } from 'antd';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
+import { PasswordChangeSection } from './ChangePassword';
 
 export default function Account() {
   const { me } = useAuth();
@@ -27,6 +28,7 @@ export default function Account() {
           ))}
         </Descriptions.Item>
       </Descriptions>
+      <PasswordChangeSection />
     </>
   );
 }
