@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from api.evidence.seed import demo_hashes
 from api.evidence.storage import LocalStorage
 from tests.conftest import DEMO_PASSWORD
 from tests.evidence.helpers import free_port, prepare_site, server_login, start_server
@@ -28,6 +29,15 @@ def fast_demo_hash(monkeypatch: pytest.MonkeyPatch, _demo_hash: str) -> None:
 
 def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+DEMO = demo_hashes()  # the demo seed's own documents (api/evidence/seed.py), present in every demo site
+
+
+def _uploaded_rows(conn: sa.Connection) -> int:
+    """Evidence rows other than the demo's own documents."""
+    rows = conn.exec_driver_sql("SELECT sha256 FROM evidence").scalars().all()
+    return sum(1 for sha in rows if sha not in DEMO)
 
 
 def test_kill_9_during_upload_leaves_no_row_and_no_final_file(tmp_path: Path, fast_demo_hash: None) -> None:
@@ -76,15 +86,16 @@ def test_kill_9_during_upload_leaves_no_row_and_no_final_file(tmp_path: Path, fa
 
     engine = sa.create_engine(env["PARSIPAS_DATABASE_URL"])
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM evidence").scalar() == 0
+        assert _uploaded_rows(conn) == 0
         assert (
             conn.exec_driver_sql("SELECT count(*) FROM audit_event WHERE action LIKE 'evidence%'").scalar()
             == 0
         )
     engine.dispose()
     store = LocalStorage(root / "evidence")
-    assert _files(root / "evidence" / "sha256") == []  # nothing under a final (content-addressed) name
-    assert list(store.iter_hashes()) == []
+    # nothing under a final (content-addressed) name but the demo's own documents
+    assert [p for p in _files(root / "evidence" / "sha256") if p.name not in DEMO] == []
+    assert set(store.iter_hashes()) <= DEMO
     leftovers = _files(tmp_dir)
     assert all(p.name.startswith("upload-") and p.name.endswith(".part") for p in leftovers)
     assert store.cleanup_stale_temp(0) == len(leftovers)
@@ -147,5 +158,5 @@ def test_client_gone_mid_upload_leaves_nothing_and_server_keeps_serving(
         proc.wait(timeout=10)
     engine = sa.create_engine(env["PARSIPAS_DATABASE_URL"])
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM evidence").scalar() == 1
+        assert _uploaded_rows(conn) == 1
     engine.dispose()
