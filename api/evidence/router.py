@@ -431,8 +431,15 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | None:
     operation_id="evidence-download",
     dependencies=[require(P.evidence_read)],
     responses={
-        200: {"content": {"application/octet-stream": {}}, "description": "Nội dung tệp"},
-        206: {"description": "Một khoảng byte"},
+        # The stored file's sniffed type (api/evidence/sniff.py), or octet-stream for an unknown older row.
+        200: {
+            "content": {t: {} for t in ("application/octet-stream", *(d.mime for d in sniff.ALLOWED_TYPES))},
+            "description": "Nội dung tệp",
+        },
+        206: {
+            "content": {t: {} for t in ("application/octet-stream", *(d.mime for d in sniff.ALLOWED_TYPES))},
+            "description": "Một khoảng byte",
+        },
         304: {"description": "Không đổi (If-None-Match)"},
         416: {"model": Problem, "description": "Khoảng byte không hợp lệ"},
     },

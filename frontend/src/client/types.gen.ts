@@ -8424,7 +8424,7 @@ export type EvidenceDownloadResponses = {
     /**
      * Một khoảng byte
      */
-    206: unknown;
+    206: Blob | File;
 };
 
 export type EvidenceDownloadResponse = EvidenceDownloadResponses[keyof EvidenceDownloadResponses];
