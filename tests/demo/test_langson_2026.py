@@ -2,8 +2,6 @@
 unverified sở flagged, codes that do not clash with the Bình Gia demo), how ``PARSIPAS_DEMO`` selects it, and
 ``parsipas seed-demo --demo`` loading both demos into one database, idempotently."""
 
-from pathlib import Path
-
 import pytest
 
 from api.demo import catalog
@@ -11,7 +9,6 @@ from api.demo.langson2026 import unit_rows
 from api.demo.seed import load_yaml
 from tests.test_cli import counts, fresh, run, scalar  # noqa: F401 - fixture re-used
 
-REFERENCE = Path("/work/shared/reference/domain.md")
 XA = """Thất Khê, Đoàn Kết, Tân Tiến, Tràng Định, Quốc Khánh, Kháng Chiến, Quốc Việt, Bình Gia, Tân Văn, Hồng Phong,
 Hoa Thám, Quý Hòa, Thiện Hòa, Thiện Thuật, Thiện Long, Bắc Sơn, Hưng Vũ, Vũ Lăng, Nhất Hòa, Vũ Lễ, Tân Tri, Văn Quan,
 Điềm He, Yên Phúc, Tri Lễ, Tân Đoàn, Khánh Khê, Na Sầm, Hoàng Văn Thụ, Thụy Hùng, Văn Lãng, Hội Hoan, Lộc Bình, Mẫu Sơn,
