@@ -14,7 +14,7 @@ Prints, per backend:
 
 A benchmark prints figures; it is not a test.
 
-    .venv/bin/python bench/bench_scoring.py [--communes 3300] [--repeat 3] [--skip-pg]
+    .venv/bin/python bench/bench_scoring.py [--communes 3300] [--repeat 3] [--skip-pg] [--skip-sqlite]
 """
 
 import argparse
@@ -278,10 +278,12 @@ def main() -> None:
     ap.add_argument("--communes", type=int, default=3300)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-pg", action="store_true")
+    ap.add_argument("--skip-sqlite", action="store_true")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as d:
-        os.environ["PARSIPAS_DATA_DIR"] = d
-        measure(f"sqlite:///{d}/bench.db", "sqlite", args.communes, args.repeat)
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as d:
+            os.environ["PARSIPAS_DATA_DIR"] = d
+            measure(f"sqlite:///{d}/bench.db", "sqlite", args.communes, args.repeat)
     if args.skip_pg:
         return
     name = f"parsipas_bench_{uuid.uuid4().hex[:8]}"
