@@ -33,6 +33,10 @@ SCOPED = {
     "Score",
     "ScoreEvidence",
     "OfficialResult",
+    # notifications (a user's own messages and preferences; district settings)
+    "NotificationMessage",
+    "NotificationPreference",
+    "NotificationSetting",
 }
 
 # Modules that may select scoped tables: the scoping module, writers of setup data, and credential checks
@@ -40,6 +44,7 @@ SCOPED = {
 ALLOWED_MODULES = {
     "api/authz/scope.py",
     "api/authz/scope_scoring.py",  # the scoring part of the scoping module, re-exported by scope.py
+    "api/authz/scope_notifications.py",  # recipients and inboxes: the notification part of the scoping module
     "api/cli.py",
     "api/auth/service.py",
     "api/migrate.py",

@@ -4,6 +4,14 @@ from api.models.assignment import Assignment, AssignmentComment, AssignmentStatu
 from api.models.audit import AuditEvent, IdempotencyRecord
 from api.models.evidence import Evidence, EvidenceOwner
 from api.models.framework import Framework, FrameworkKind, FrameworkNode, FrameworkStatus, ScoringMethod
+from api.models.notification import (
+    MessageStatus,
+    NotificationChannel,
+    NotificationKind,
+    NotificationMessage,
+    NotificationPreference,
+    NotificationSetting,
+)
 from api.models.org import OrgUnit, SuccessionKind, UnitKind, UnitLevel, UnitSuccession
 from api.models.plan import (
     DeadlineKind,
@@ -63,6 +71,12 @@ __all__ = [
     "IdempotencyRecord",
     "LoginThrottle",
     "Membership",
+    "MessageStatus",
+    "NotificationChannel",
+    "NotificationKind",
+    "NotificationMessage",
+    "NotificationPreference",
+    "NotificationSetting",
     "OfficialResult",
     "OrgUnit",
     "PeriodKind",
