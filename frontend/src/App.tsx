@@ -7,6 +7,7 @@ import { AuthProvider, useAuth } from './auth';
 import { Loading } from './components/Loading';
 import { I18nContext, makeI18n, type Lang } from './i18n';
 import { LevelI18n } from './LevelI18n';
+import { homePath } from './nav';
 
 // Every page is its own chunk; main.tsx starts fetching the landing page's chunk before this module runs.
 const Login = lazy(() => import('./pages/Login'));
@@ -42,10 +43,10 @@ function Protected() {
   return <Shell />;
 }
 
+/** Each role's own first screen (nav.ts): administration, the dashboard or the work list. */
 function Home() {
   const { can } = useAuth();
-  if (can('assignments:review') || can('dashboards:read') && !can('assignments:edit')) return <Navigate to="/dashboard" replace />;
-  return <Navigate to="/my-work" replace />;
+  return <Navigate to={homePath(can)} replace />;
 }
 
 export default function App() {

@@ -24,7 +24,9 @@ export default function Account() {
         </Descriptions.Item>
         <Descriptions.Item label={t('permissions')}>
           {me.permissions.map((p) => (
-            <Tag key={p}>{p}</Tag>
+            <Tag key={p} style={{ marginBottom: 2 }}>
+              {label(p)}
+            </Tag>
           ))}
         </Descriptions.Item>
       </Descriptions>

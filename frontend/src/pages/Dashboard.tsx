@@ -1,4 +1,4 @@
-import { Card, Col, List, Row, Segmented, Select, Statistic, Table, Typography } from 'antd';
+import { Card, Col, List, Row, Segmented, Select, Table, Typography } from 'antd';
 import { lazy, Suspense } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { apiGet } from '../api/http';
@@ -17,6 +17,25 @@ const BUCKETS = ['done_on_time', 'done_late', 'in_progress_on_time', 'overdue'] 
 export function bucketCounts(s: Pick<Summary, 'buckets'>): Record<string, number> {
   return { ...(s.buckets ?? {}) };
 }
+
+/** The index a framework code belongs to, for people ("PAR_INDEX_TINH_876" → "PAR INDEX"); '' when unknown. */
+export function frameworkShort(code: string): string {
+  if (/^PAR[_ ]?INDEX/i.test(code)) return 'PAR INDEX';
+  if (/^SIPAS/i.test(code)) return 'SIPAS';
+  return '';
+}
+
+/**
+ * A framework node by number and title, never by framework code: "Tiêu chí 3.1 — Tỷ lệ hồ sơ…" for a criterion,
+ * "3. Công tác chỉ đạo…" for a lĩnh vực; the index named only when the list mixes indexes (PAR INDEX and SIPAS).
+ */
+export function nodeName(n: { framework_code: string; code: string; title: string }, criterion: string | null, mixed: boolean): string {
+  const fw = mixed ? frameworkShort(n.framework_code) : '';
+  const base = criterion ? `${criterion.replace('{n}', n.code)} — ${n.title}` : `${n.code}. ${n.title}`;
+  return fw ? `${fw} · ${base}` : base;
+}
+
+const mixedFrameworks = (rows: { framework_code: string }[]) => new Set(rows.map((r) => r.framework_code)).size > 1;
 
 export default function Dashboard() {
   const { t, label, num, date } = useI18n();
@@ -74,7 +93,9 @@ export default function Dashboard() {
         {() => {
           if (!data) return null;
           const counts = bucketCounts(data);
-          const areas = data.by_area.map((r) => ({ name: `${r.code} ${r.title}`.slice(0, 40), progress: r.avg_progress }));
+          const mixed = mixedFrameworks([...data.by_area, ...data.criteria_most_overdue]);
+          const areaName = (r: (typeof data.by_area)[number]) => nodeName(r, null, mixed);
+          const areas = data.by_area.map((r) => ({ name: areaName(r).slice(0, 40), progress: r.avg_progress }));
           const unitLink = (u: UnitStat, bucket?: string) => listLink({ plan_id: filters.plan_id }, { unit_id: String(u.unit_id), bucket });
           return (
             <>
@@ -99,7 +120,7 @@ export default function Dashboard() {
               </nav>
               <Row gutter={[16, 16]}>
                 <Col xs={24}>
-                  <TrendCard filters={filters} asOf={data.as_of} areas={data.by_area.map((a) => ({ id: a.node_id, name: `${a.framework_code} ${a.code} ${a.title}` }))} />
+                  <TrendCard filters={filters} asOf={data.as_of} areas={data.by_area.map((a) => ({ id: a.node_id, name: areaName(a) }))} />
                 </Col>
                 <Col xs={24} lg={12}>
                   <Card title={t('byArea')} size="small">
@@ -115,9 +136,7 @@ export default function Dashboard() {
                       dataSource={data.by_area}
                       renderItem={(r) => (
                         <List.Item>
-                          <Link to={listLink(filters, { node_id: String(r.node_id) })}>
-                            {r.framework_code} {r.code} {r.title}
-                          </Link>
+                          <Link to={listLink(filters, { node_id: String(r.node_id) })}>{areaName(r)}</Link>
                           <span>
                             {num(r.avg_progress)}% · {num(r.total, 0)}
                           </span>
@@ -157,14 +176,16 @@ export default function Dashboard() {
                       renderItem={(r) => (
                         <List.Item>
                           <Link to={unitLink(r, 'overdue')}>{r.name}</Link>
-                          <Statistic value={r.buckets.overdue} valueStyle={{ fontSize: 16 }} />
+                          <span>
+                            {label('overdue')}: <strong>{num(r.buckets.overdue, 0)}</strong>
+                          </span>
                         </List.Item>
                       )}
                     />
                   </Card>
                 </Col>
                 <Col xs={24} lg={8}>
-                  <Card title={`${t('dueSoon')} (${data.due_soon_days})`} size="small">
+                  <Card title={`${t('dueSoonWithin').replace('{n}', String(data.due_soon_days))} (${num(data.due_soon.length, 0)})`} size="small">
                     <List
                       size="small"
                       dataSource={data.due_soon.slice(0, 8)}
@@ -192,7 +213,7 @@ export default function Dashboard() {
                       renderItem={(c) => (
                         <List.Item>
                           <Link to={listLink(filters, { node_id: String(c.node_id), bucket: 'overdue' })}>
-                            {c.framework_code} {c.code} {c.title}
+                            {nodeName(c, t('criterionNo'), mixed)}
                           </Link>
                           <span>{num(c.overdue, 0)}</span>
                         </List.Item>

@@ -1,30 +1,29 @@
 import { Button, Form, Input } from 'antd';
 import { useState } from 'react';
-import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Navigate, useSearchParams } from 'react-router';
 import { useAuth } from '../auth';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { useI18n } from '../i18n';
+import { afterLogin } from '../nav';
 
 /** The first screen: kept light (no Card/Typography/Select) so it loads fast on slow links. */
 export default function Login() {
-  const { login, me } = useAuth();
+  const { login, me, can } = useAuth();
   const { t, lang, setLang } = useI18n();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [params] = useSearchParams();
-  const nav = useNavigate();
-  const next = params.get('next') || '/';
-  if (me) return <Navigate to={next.startsWith('/') ? next : '/'} replace />;
+  // Signed in (now or already): the page asked for, else the role's home, REPLACING /login in the history so Back
+  // does not return to the login form.
+  if (me) return <Navigate to={afterLogin(params.get('next'), can)} replace />;
 
   const onFinish = async (v: { username: string; password: string }) => {
     setBusy(true);
     setError(null);
     try {
-      await login(v.username, v.password);
-      nav(next.startsWith('/') ? next : '/', { replace: true });
+      await login(v.username, v.password); // sets `me`: the render above then leaves for the next page
     } catch (e) {
       setError(e);
-    } finally {
       setBusy(false);
     }
   };

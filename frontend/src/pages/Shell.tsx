@@ -3,26 +3,9 @@ import { Suspense, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../auth';
 import { Loading } from '../components/common';
-import { useI18n, type Key, type Lang } from '../i18n';
-
-interface Item {
-  key: string;
-  label: Key;
-  perm?: string;
-}
-
-const ITEMS: Item[] = [
-  { key: '/dashboard', label: 'dashboard', perm: 'dashboards:read' },
-  { key: '/my-work', label: 'myWork', perm: 'assignments:edit' },
-  { key: '/review', label: 'review', perm: 'assignments:review' },
-  { key: '/plans', label: 'plans', perm: 'plans:read' },
-  { key: '/frameworks', label: 'frameworks', perm: 'frameworks:read' },
-  { key: '/reports', label: 'reports', perm: 'reports:read' },
-  { key: '/scoring', label: 'scTitle', perm: 'assessments:read' },
-  { key: '/imports', label: 'imports', perm: 'imports:run' },
-  { key: '/admin/units', label: 'admin', perm: 'units:read' },
-  { key: '/account', label: 'account' },
-];
+import { useI18n, type Lang } from '../i18n';
+import { mayOpen, menuFor } from '../nav';
+import NotForRole from './NotForRole';
 
 export default function Shell() {
   const { me, logout, can } = useAuth();
@@ -32,8 +15,10 @@ export default function Shell() {
   const [collapsed, setCollapsed] = useState(typeof window !== 'undefined' && window.innerWidth < 768);
   // Plain links and buttons: antd's Menu and Button would add ~35 KB gzipped (menu, overflow, popups, button effects)
   // to what every signed-in page downloads before it can show anything.
-  const items = ITEMS.filter((i) => !i.perm || can(i.perm));
-  const selected = ITEMS.map((i) => i.key).filter((k) => loc.pathname.startsWith(k.split('/').slice(0, 2).join('/')));
+  // Menu and pages from one table (nav.ts): an entry the role may not use is not listed, and its address shows a
+  // plain "not for your role" page instead of a form the API would refuse.
+  const items = menuFor(can);
+  const current = loc.pathname.split('/')[1] ?? '';
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -88,10 +73,10 @@ export default function Shell() {
           <nav aria-label={t('menu')} className="side-nav" hidden={collapsed}>
             <ul>
               {items.map((i) => (
-                <li key={i.key}>
+                <li key={i.path}>
                   <Link
-                    to={i.key}
-                    aria-current={selected.includes(i.key) ? 'page' : undefined}
+                    to={i.to}
+                    aria-current={current === i.path ? 'page' : undefined}
                     onClick={() => window.innerWidth < 768 && setCollapsed(true)}
                   >
                     {t(i.label)}
@@ -104,7 +89,7 @@ export default function Shell() {
         <Layout.Content>
           <div id="main" className="app-content" tabIndex={-1}>
             <Suspense fallback={<Loading />}>
-              <Outlet />
+              {mayOpen(loc.pathname, can) ? <Outlet /> : <NotForRole />}
             </Suspense>
           </div>
         </Layout.Content>

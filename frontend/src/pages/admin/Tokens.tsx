@@ -13,7 +13,7 @@ import { applyFieldErrors, grantablePermissions, tokenState, unitName } from './
 const PAGE = 20;
 
 export default function Tokens() {
-  const { t, dateTime, date } = useI18n();
+  const { t, dateTime, date, label } = useI18n();
   const { message } = App.useApp();
   const units = useUnits();
   const [page, setPage] = useState(1);
@@ -71,7 +71,7 @@ export default function Tokens() {
                     </summary>
                     {v.map((p) => (
                       <Tag key={p} style={{ marginBottom: 2 }}>
-                        {p}
+                        {label(p)}
                       </Tag>
                     ))}
                   </details>
@@ -178,7 +178,7 @@ function TokenCreateModal({ units, onClose, onCreated }: { units: OrgUnitRead[];
           extra={unit ? `${t('admTokenCeiling')} ${label(unit.level)}.` : t('admPickUnitFirst')}
           rules={[{ validator: (_, v?: Permission[]) => (v?.length ? Promise.resolve() : Promise.reject(new Error(t('admPickPermissions')))) }]}
         >
-          <Checkbox.Group role="group" aria-label={t('permissions')} style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(170px, 1fr))', gap: 4 }} options={grantable.map((p) => ({ value: p, label: p }))} />
+          <Checkbox.Group role="group" aria-label={t('permissions')} style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(170px, 1fr))', gap: 4 }} options={grantable.map((p) => ({ value: p, label: label(p) }))} />
         </Form.Item>
         {unit && (
           <Space wrap>

@@ -8,6 +8,7 @@ import { api } from '../../api/http';
 import type { OrgUnitRead, UnitKind, UnitLevel } from '../../client/types.gen';
 import { useAuth } from '../../auth';
 import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import { SourceBadge } from '../../components/SourceBadge';
 import { useI18n } from '../../i18n';
 import { ErrorOrConflict } from './common';
 import { useIdempotencyKey, useUnits } from './hooks';
@@ -258,8 +259,9 @@ function UnitPanel({ id, units, manage, onChanged, onSelect }: { id: number; uni
                   <Descriptions.Item label={t('admValidity')}>
                     {date(u.valid_from) || '…'} – {date(u.valid_to) || '…'}
                   </Descriptions.Item>
-                  <Descriptions.Item label={t('admVerifiedLabel')}>{u.verified ? t('admYes') : <Tag color="#8a4b00">{t('unverified')}</Tag>}</Descriptions.Item>
-                  {u.source_note && <Descriptions.Item label={t('admSourceNote')}>{u.source_note}</Descriptions.Item>}
+                  <Descriptions.Item label={t('admVerifiedLabel')}>
+                    {u.verified && t('admYes')} <SourceBadge verified={u.verified} note={u.source_note} />
+                  </Descriptions.Item>
                 </Descriptions>
                 <Space wrap>
                   {manage && (
