@@ -60,6 +60,7 @@ def _optional_routers() -> list[APIRouter]:
     for module in (
         "api.frameworks.router",
         "api.plans.router",
+        "api.assignments.work_router",  # /assignments/work before /assignments/{id}
         "api.assignments.router",
         "api.evidence.router",
         "api.dashboards.router",

@@ -196,6 +196,14 @@ def hidden_draft_plans(principal: Principal) -> SelectOfScalar[int]:
     return stmt  # type: ignore[no-any-return]
 
 
+def closed_plan_ids() -> SelectOfScalar[int]:
+    """Ids of closed plans (kết thúc): their work is done whoever looks; only ever intersected with a scoped select."""
+    from api.models import PlanStatus
+
+    stmt: Any = select(col(Plan.id)).where(col(Plan.status) == PlanStatus.closed)
+    return stmt  # type: ignore[no-any-return]
+
+
 def plan_released(principal: Principal, plan_id: Any) -> ColumnElement[bool]:
     """True when the plan ``plan_id`` (a column) is not a draft hidden from the principal."""
     return col(plan_id).not_in(hidden_draft_plans(principal))  # type: ignore[no-any-return]

@@ -92,4 +92,31 @@ CASES = [
         allowed=DISTRICT_ADMINS,
     ),
     Case("assignments-bulk_review", own=_bulk("own"), foreign=_bulk("foreign"), allowed=DISTRICT_ADMINS),
+    Case(
+        "assignments-work_list",
+        own=lambda w, a: Req("GET", f"{V1}/assignments/work", params={"limit": 500, "include_done": True}),
+        allowed=READERS,
+        list_foreign_ids=lambda w: {w.ids["foreign_assignment"], w.ids["foreign_assignment_submitted"]},
+    ),
+    Case(
+        "assignments-work_counts",
+        own=lambda w, a: Req("GET", f"{V1}/assignments/work/counts", params={"mine": True}),
+        allowed=READERS,
+        note="aggregate without ids over the work list's scoped select (tests/assignments/test_work_list.py: "
+        "counts equal the list's totals per state)",
+    ),
+    Case(
+        "assignments-bulk_submit",
+        own=lambda w, a: Req(
+            "POST",
+            f"{V1}/assignments/bulk-submit",
+            json={"items": [{"id": w.ids["own_assignment"], "explanation": "Giải trình"}]},
+        ),
+        foreign=lambda w, a: Req(
+            "POST",
+            f"{V1}/assignments/bulk-submit",
+            json={"items": [{"id": w.ids["foreign_assignment"], "explanation": "Giải trình"}]},
+        ),
+        allowed=UNIT_SUBMITTERS,
+    ),
 ]

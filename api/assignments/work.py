@@ -1,0 +1,226 @@
+"""Việc của tôi: what a unit should do next. One SQL definition of the work state (quá hạn, sắp đến hạn, đang
+thực hiện, chưa bắt đầu, chờ duyệt, đã xong) and of "cần trình" (finished but not yet submitted), the work order,
+the counts per state in one aggregate statement, and the head's bulk submission (trình nhiều mục) with a result
+per item under the same rules as a single submission.
+
+States, first match wins (deadline states only for work the unit still has to do):
+
+- ``done`` (đã duyệt / kế hoạch đã kết thúc): approved, or its plan is closed;
+- ``submitted`` (chờ duyệt): sent, waiting for the reviewer — nothing for the unit to do;
+- ``overdue`` (quá hạn): ``due_date < today``;
+- ``due_soon`` (sắp đến hạn): ``today <= due_date <= today + N`` days (``settings.due_soon_days``);
+- ``not_started`` (chưa bắt đầu): status not started;
+- ``in_progress`` (đang thực hiện): everything else (in progress, returned).
+
+``ready`` (cần trình): 100 %, a result entered, not yet submitted, plan not closed — whatever its state.
+"""
+
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, Field
+from sqlmodel import Session, col
+
+from api.assignments import service
+from api.assignments.schemas import AssignmentRead, SubmitRequest
+from api.authz import scope
+from api.authz.permissions import Permission
+from api.authz.principal import Principal
+from api.errors import AppError, NotFound
+from api.models import Assignment, AssignmentStatus
+
+S = AssignmentStatus
+OPEN = (S.not_started.value, S.in_progress.value, S.returned.value)
+
+
+class WorkState(StrEnum):
+    overdue = "overdue"
+    due_soon = "due_soon"
+    in_progress = "in_progress"
+    not_started = "not_started"
+    submitted = "submitted"
+    done = "done"
+
+
+# The work order: what needs doing first (quá hạn → sắp đến hạn → đang thực hiện → chưa bắt đầu), then what waits.
+ORDER = list(WorkState)
+
+
+def _closed() -> Any:
+    return col(Assignment.plan_id).in_(scope.closed_plan_ids())
+
+
+def state_expr(today: date, soon_days: int) -> Any:
+    """CASE giving the :class:`WorkState` of an ``Assignment`` row."""
+    due, status = col(Assignment.due_date), col(Assignment.status)
+    return sa.case(
+        (sa.or_(status == S.approved.value, _closed()), WorkState.done.value),
+        (status == S.submitted.value, WorkState.submitted.value),
+        (due < sa.literal(today, sa.Date()), WorkState.overdue.value),
+        (due <= sa.literal(today + timedelta(days=soon_days), sa.Date()), WorkState.due_soon.value),
+        (status == S.not_started.value, WorkState.not_started.value),
+        else_=WorkState.in_progress.value,
+    )
+
+
+def rank_expr(today: date, soon_days: int) -> Any:
+    """The work order as a number (``sort=work``)."""
+    state = state_expr(today, soon_days)
+    return sa.case(*((state == s.value, i) for i, s in enumerate(ORDER)), else_=len(ORDER))
+
+
+def ready_cond() -> Any:
+    """Cần trình: finished (100 % and a result) but not yet submitted, on a plan still open."""
+    result = col(Assignment.result)
+    return sa.and_(
+        col(Assignment.status).in_(OPEN),
+        col(Assignment.progress) == 100,
+        result.is_not(None),
+        sa.func.trim(result) != "",
+        ~_closed(),
+    )
+
+
+def ready_expr() -> Any:
+    return sa.case((ready_cond(), True), else_=False)
+
+
+def apply_filters(
+    stmt: Any, *, today: date, soon_days: int, state: WorkState | None, ready: bool, hide_done: bool
+) -> Any:
+    if state is not None:
+        stmt = stmt.where(state_expr(today, soon_days) == state.value)
+    if ready:
+        stmt = stmt.where(ready_cond())
+    if hide_done:
+        stmt = stmt.where(state_expr(today, soon_days) != WorkState.done.value)
+    return stmt
+
+
+class WorkItemRead(AssignmentRead):
+    """A row of the work list: the assignment with its work state and whether it is ready to submit (cần trình)."""
+
+    work_state: WorkState = WorkState.in_progress
+    ready: bool = False
+
+
+def to_reads(rows: list[Any]) -> list[WorkItemRead]:
+    """Rows of :func:`service.row_select` with the state and ready columns appended."""
+    base = service.to_reads([row[:-2] for row in rows])
+    return [
+        WorkItemRead(**r.model_dump(), work_state=row[-2], ready=bool(row[-1]))
+        for r, row in zip(base, rows, strict=True)
+    ]
+
+
+class WorkCounts(BaseModel):
+    """Số việc theo trạng thái (the filters of the list, without state, ready and hide_done)."""
+
+    total: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    submitted: int = 0
+    done: int = 0
+    ready: int = 0
+
+
+def counts(session: Session, stmt: Any, *, today: date, soon_days: int) -> WorkCounts:
+    """Counts per state and the "cần trình" count of the filtered rows: one aggregate statement."""
+    sub = (
+        stmt.with_only_columns(state_expr(today, soon_days).label("state"), ready_expr().label("ready"))
+        .order_by(None)
+        .subquery()
+    )
+    one = sa.literal(1)
+    row = session.execute(
+        sa.select(
+            sa.func.count(),
+            *(sa.func.sum(sa.case((sub.c.state == s.value, one), else_=0)) for s in ORDER),
+            sa.func.sum(sa.case((sub.c.ready == sa.true(), one), else_=0)),
+        ).select_from(sub)
+    ).one()
+    total, *per_state, ready = (int(v or 0) for v in row)
+    return WorkCounts(total=total, ready=ready, **{s.value: n for s, n in zip(ORDER, per_state, strict=True)})
+
+
+# --- bulk submission (trình nhiều mục) --------------------------------------------------------------------------
+
+
+class BulkSubmitItem(BaseModel):
+    id: int
+    explanation: str | None = Field(default=None, max_length=20000)
+    version: int | None = Field(
+        default=None, description="Phiên bản đã xem: khác phiên bản hiện tại thì từ chối"
+    )
+
+
+class BulkSubmit(BaseModel):
+    items: list[BulkSubmitItem] = Field(min_length=1, max_length=200)
+
+
+class BulkSubmitOutcome(BaseModel):
+    id: int
+    ok: bool
+    code: str | None = None
+    detail: str | None = None
+    detail_en: str | None = None
+    item: AssignmentRead | None = None
+
+
+class BulkSubmitResult(BaseModel):
+    submitted: int
+    refused: int
+    results: list[BulkSubmitOutcome]
+
+
+def bulk_submit(
+    session: Session, principal: Principal, *, body: BulkSubmit, today: date
+) -> list[BulkSubmitOutcome]:
+    """Submit each item under the single submission's rules (:func:`service.submit`), each in its own savepoint:
+    a refusal (giải trình missing below 100 %, unchanged resubmission, wrong status, closed plan, stale version)
+    is reported for that item and the others go on. Ids out of reach answer 404 for the whole request."""
+    items = list({i.id: i for i in body.items}.values())
+    ids = [i.id for i in items]
+    found = {
+        a.id: a
+        for a in session.exec(
+            scope.visible_assignments(principal, Permission.assignments_submit).where(
+                col(Assignment.id).in_(ids)
+            )
+        ).all()
+    }
+    if missing := [i for i in ids if i not in found]:
+        raise NotFound(f"Nhiệm vụ được giao {missing}", f"Assignments {missing}")
+    out: list[BulkSubmitOutcome] = []
+    for it in items:
+        a = found[it.id]
+        if it.version is not None and it.version != a.version:
+            out.append(
+                BulkSubmitOutcome(
+                    id=it.id,
+                    ok=False,
+                    code="stale",
+                    detail="Nhiệm vụ đã được người khác cập nhật: hãy tải lại danh sách trước khi trình.",
+                    detail_en="The assignment changed since it was listed; reload.",
+                )
+            )
+            continue
+        savepoint = session.begin_nested()
+        try:
+            service.submit(
+                session, principal, assignment=a, data=SubmitRequest(explanation=it.explanation), today=today
+            )
+            savepoint.commit()
+            out.append(BulkSubmitOutcome(id=it.id, ok=True))
+        except AppError as e:
+            savepoint.rollback()
+            session.refresh(a)
+            detail = e.errors[0].message if e.errors else e.detail
+            out.append(
+                BulkSubmitOutcome(id=it.id, ok=False, code=e.code, detail=detail, detail_en=e.detail_en)
+            )
+    return out

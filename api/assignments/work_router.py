@@ -1,0 +1,179 @@
+"""Việc của tôi: the work list in the order of what to do next, its counts per state, and the head's bulk
+submission of the items ready to submit (cần trình)."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+from sqlmodel import col
+
+from api.assignments import service, work
+from api.assignments.buckets import Bucket
+from api.assignments.router import SORT
+from api.auth.deps import CurrentPrincipal, require
+from api.authz.permissions import Permission
+from api.authz.principal import Principal
+from api.config import get_settings
+from api.db import SessionDep
+from api.idempotency import IdempotencyDep
+from api.models import Assignment, AssignmentStatus, TaskUnitRole
+from api.pagination import Page, PageDep, paginate
+
+router = APIRouter(prefix="/assignments", tags=["assignments"])
+P = Permission
+
+
+def _filtered(
+    session: SessionDep,
+    principal: Principal,
+    *,
+    unit_id: int | None,
+    plan_id: int | None,
+    status: AssignmentStatus | None,
+    bucket: Bucket | None,
+    node_id: int | None,
+    due_from: date | None,
+    due_to: date | None,
+    role: TaskUnitRole | None,
+    mine: bool,
+    due_soon: bool | None,
+    q: str | None,
+) -> Any:
+    s = get_settings()
+    today = s.today()
+    stmt = service.row_select(principal, today=today, soon_days=s.due_soon_days)
+    return service.apply_filters(
+        session,
+        principal,
+        stmt,
+        today=today,
+        unit_id=unit_id,
+        plan_id=plan_id,
+        status=status,
+        bucket=bucket,
+        node_id=node_id,
+        due_from=due_from,
+        due_to=due_to,
+        role=role,
+        mine=mine,
+        q=q,
+        due_soon=due_soon,
+        soon_days=s.due_soon_days,
+    )
+
+
+# The list's own filters, shared by the list and its counts.
+class _Filters:
+    def __init__(
+        self,
+        unit_id: int | None = None,
+        plan_id: int | None = None,
+        status: AssignmentStatus | None = None,
+        bucket: Bucket | None = None,
+        node_id: Annotated[int | None, Query(description="Tiêu chí (gồm tiêu chí con)")] = None,
+        due_from: date | None = None,
+        due_to: date | None = None,
+        role: TaskUnitRole | None = None,
+        mine: Annotated[bool, Query(description="Chỉ việc của các đơn vị của tôi")] = False,
+        due_soon: Annotated[bool | None, Query(description="Sắp đến hạn")] = None,
+        q: Annotated[str | None, Query(max_length=100)] = None,
+    ) -> None:
+        self.kw: dict[str, Any] = dict(
+            unit_id=unit_id,
+            plan_id=plan_id,
+            status=status,
+            bucket=bucket,
+            node_id=node_id,
+            due_from=due_from,
+            due_to=due_to,
+            role=role,
+            mine=mine,
+            due_soon=due_soon,
+            q=q,
+        )
+
+
+@router.get(
+    "/work",
+    response_model=Page[work.WorkItemRead],
+    operation_id="assignments-work_list",
+    dependencies=[require(P.assignments_read)],
+)
+def work_list(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    filters: Annotated[_Filters, Depends()],
+    state: Annotated[work.WorkState | None, Query(description="Trạng thái công việc")] = None,
+    ready: Annotated[bool, Query(description="Cần trình: đã xong (100 %, có kết quả), chưa gửi")] = False,
+    include_done: Annotated[bool, Query(description="Gồm cả việc đã duyệt / kế hoạch đã kết thúc")] = False,
+) -> dict[str, object]:
+    """Việc của tôi: by default quá hạn → sắp đến hạn → đang thực hiện → chưa bắt đầu → chờ duyệt (``sort=work``,
+    then due date), approved work and closed plans only with ``include_done``; two statements for any page size."""
+    s = get_settings()
+    today, soon = s.today(), s.due_soon_days
+    stmt = _filtered(session, principal, **filters.kw)
+    stmt = work.apply_filters(
+        stmt.add_columns(work.state_expr(today, soon).label("work_state"), work.ready_expr().label("ready")),
+        today=today,
+        soon_days=soon,
+        state=state,
+        ready=ready,
+        hide_done=not include_done and state != work.WorkState.done,
+    )
+    rank = work.rank_expr(today, soon)
+    return paginate(
+        session,
+        stmt,
+        page,
+        sort_fields={**SORT, "work": rank},
+        default_order=[rank, col(Assignment.due_date), col(Assignment.id)],
+        transform=work.to_reads,
+        scalars=False,
+    )
+
+
+@router.get(
+    "/work/counts",
+    response_model=work.WorkCounts,
+    operation_id="assignments-work_counts",
+    dependencies=[require(P.assignments_read)],
+)
+def work_counts(
+    session: SessionDep, principal: CurrentPrincipal, filters: Annotated[_Filters, Depends()]
+) -> work.WorkCounts:
+    """Số việc theo trạng thái và số việc cần trình, for the list's filters: one aggregate statement."""
+    s = get_settings()
+    stmt = _filtered(session, principal, **filters.kw)
+    return work.counts(session, stmt, today=s.today(), soon_days=s.due_soon_days)
+
+
+@router.post(
+    "/bulk-submit",
+    response_model=work.BulkSubmitResult,
+    operation_id="assignments-bulk_submit",
+    dependencies=[require(P.assignments_submit)],
+)
+def bulk_submit(
+    body: work.BulkSubmit, session: SessionDep, principal: CurrentPrincipal, idem: IdempotencyDep
+) -> Response:
+    """Thủ trưởng trình nhiều mục: each item under the rules of a single submission (giải trình below 100 %,
+    without a result or evidence; no unchanged resubmission), with a result per item; refusals do not stop the
+    others. Ids out of reach: 404 for the whole request."""
+    if (replayed := idem.replay(session, principal.key)) is not None:
+        return replayed
+    s = get_settings()
+    outcomes = work.bulk_submit(session, principal, body=body, today=s.today())
+    done = [o.id for o in outcomes if o.ok]
+    if done:
+        rows = session.execute(
+            service.row_select(principal, today=s.today(), soon_days=s.due_soon_days).where(
+                col(Assignment.id).in_(done)
+            )
+        ).all()
+        reads = {r.id: r for r in service.to_reads(list(rows))}
+        for o in outcomes:
+            if o.ok:
+                o.item = reads.get(o.id)
+    result = work.BulkSubmitResult(submitted=len(done), refused=len(outcomes) - len(done), results=outcomes)
+    return idem.respond(session, principal.key, result, 200)
