@@ -45,6 +45,7 @@ ALLOWED_MODULES = {
     "api/authz/scope.py",
     "api/authz/scope_scoring.py",  # the scoring part of the scoping module, re-exported by scope.py
     "api/authz/scope_notifications.py",  # recipients and inboxes: the notification part of the scoping module
+    "api/authz/scope_evidence.py",  # who may delete a document, its uploaders' names: the evidence part
     "api/cli.py",
     "api/auth/service.py",
     "api/migrate.py",

@@ -27,10 +27,16 @@ from api.authz import scope
 from api.authz.permissions import Permission
 from api.authz.principal import Principal
 from api.db import SessionDep
-from api.errors import AppError, FieldError, Problem, Unprocessable, UnsupportedMediaType
+from api.errors import AppError, FieldError, Forbidden, Problem, Unprocessable, UnsupportedMediaType
 from api.etag import require_if_match, set_etag
-from api.evidence import service, sniff, upload
-from api.evidence.schemas import EvidenceCreate, EvidenceDetail, EvidenceRead, EvidenceUpdate
+from api.evidence import reads, service, sniff, upload
+from api.evidence.schemas import (
+    EvidenceCreate,
+    EvidenceDetail,
+    EvidenceRead,
+    EvidenceUpdate,
+    EvidenceUploaded,
+)
 from api.evidence.storage import Storage, StorageError
 from api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from api.idempotency import Idempotency
@@ -41,7 +47,15 @@ router = APIRouter(tags=["evidence"])
 P = Permission
 SORT = {"id": Evidence.id, "title": Evidence.title, "uploaded_at": Evidence.uploaded_at}
 _UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
-    409: {"model": Problem, "description": "Nhiệm vụ đã duyệt (chỉ đọc)"},
+    200: {
+        "model": EvidenceUploaded,
+        "description": "Tệp giống hệt (cùng SHA-256) vừa được tải lên đối tượng này: trả lại tài liệu đó "
+        "(duplicate_of), không lưu thêm",
+    },
+    409: {
+        "model": Problem,
+        "description": "Nhiệm vụ đã duyệt, phiếu đã nộp hoặc kế hoạch đã kết thúc (chỉ đọc)",
+    },
     413: {"model": Problem, "description": "Tệp quá lớn"},
     415: {"model": Problem, "description": "Loại tệp không được phép"},
 }
@@ -135,6 +149,15 @@ def _finish_upload(
         return replayed
     unit_id = service.authorize_upload(session, principal, owner_type=owner_type, owner_id=owner_id)
     service.check_series(session, principal, data, owner_type, owner_id)
+    same = reads.duplicate_of(
+        session, principal, owner_type=owner_type, owner_id=owner_id, sha256=digest, series_id=data.series_id
+    )
+    if (
+        same is not None
+    ):  # the file just uploaded here again: answer with it, store nothing (temp file dropped)
+        body = EvidenceUploaded(**reads.read(session, principal, same).model_dump(), duplicate_of=same.id)
+        headers = {"ETag": service.etag(same), "Content-Location": f"/api/v1/evidence/{same.id}"}
+        return idem.respond(session, principal.key, body, 200, headers)
     try:
         detected = sniff.detect(temp)
     except sniff.UnsupportedType as exc:
@@ -155,9 +178,8 @@ def _finish_upload(
         mime=detected.mime,
         blob=blob,
     )
-    return idem.respond(
-        session, principal.key, EvidenceRead.model_validate(ev), 201, {"ETag": service.etag(ev)}
-    )
+    body = EvidenceUploaded(**reads.read(session, principal, ev).model_dump())
+    return idem.respond(session, principal.key, body, 201, {"ETag": service.etag(ev)})
 
 
 async def _upload(
@@ -184,7 +206,7 @@ async def _upload(
 @router.post(
     "/assignments/{assignment_id}/evidence",
     status_code=201,
-    response_model=EvidenceRead,
+    response_model=EvidenceUploaded,
     operation_id="evidence-upload_assignment",
     dependencies=[require(P.evidence_upload)],
     responses=_UPLOAD_RESPONSES,
@@ -200,7 +222,7 @@ async def upload_assignment(
 @router.post(
     "/plans/{plan_id}/evidence",
     status_code=201,
-    response_model=EvidenceRead,
+    response_model=EvidenceUploaded,
     operation_id="evidence-upload_plan",
     dependencies=[require(P.evidence_upload)],
     responses=_UPLOAD_RESPONSES,
@@ -216,7 +238,7 @@ async def upload_plan(
 @router.post(
     "/assessment-sheets/{sheet_id}/evidence",
     status_code=201,
-    response_model=EvidenceRead,
+    response_model=EvidenceUploaded,
     operation_id="evidence-upload_sheet",
     dependencies=[require(P.evidence_upload), require(P.assessments_edit)],
     responses=_UPLOAD_RESPONSES,
@@ -259,7 +281,7 @@ def _list(
     ordered = (
         apply_sort(stmt, page.sort, SORT, [col(Evidence.id).desc()]).limit(page.limit).offset(page.offset)
     )
-    items = [EvidenceRead.model_validate(r) for r in session.exec(ordered).all()]
+    items = reads.reads(session, principal, session.exec(ordered).all())
     return {"items": items, "total": int(total), "limit": page.limit, "offset": page.offset}
 
 
@@ -308,11 +330,9 @@ def list_plan(
 
 
 def _detail(session: Session, principal: Principal, ev: Evidence) -> EvidenceDetail:
-    return EvidenceDetail.model_validate(ev).model_copy(
-        update={
-            "versions": [EvidenceRead.model_validate(v) for v in service.versions(session, principal, ev)]
-        }
-    )
+    versions = service.versions(session, principal, ev)
+    read = reads.reads(session, principal, [ev, *versions])
+    return EvidenceDetail(**read[0].model_dump(), versions=read[1:])
 
 
 def _get_any(session: Session, principal: Principal, evidence_id: int) -> Evidence:
@@ -362,13 +382,23 @@ def update_evidence(
     status_code=204,
     response_class=Response,
     operation_id="evidence-delete",
-    dependencies=[require(P.evidence_delete)],
+    responses={
+        403: {"model": Problem, "description": "Không có quyền xóa tài liệu này"},
+        409: {"model": Problem, "description": "Nhiệm vụ đã duyệt, phiếu đã nộp hoặc kế hoạch đã kết thúc"},
+    },
 )
 def delete_evidence(
     evidence_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal
 ) -> Response:
-    """Soft delete (kept in storage and in the audit trail; a district admin can restore it)."""
-    ev = scope.get_evidence(session, principal, evidence_id, P.evidence_delete)
+    """Soft delete while the owner is editable (kept in storage and in the audit trail; a district admin can
+    restore it). ``evidence:delete`` deletes any document in reach; an uploader without it only their own."""
+    if not (principal.has(P.evidence_delete) or principal.has(P.evidence_upload)):
+        raise Forbidden(
+            "Bạn không có quyền thực hiện thao tác này.",
+            "Missing permission evidence:delete.",
+            code="missing_permission",
+        )
+    ev = reads.get_deletable(session, principal, evidence_id)
     if request.headers.get("if-match"):
         require_if_match(request, service.etag(ev))
     service.soft_delete(session, principal, ev)

@@ -66,6 +66,18 @@ class EvidenceRead(BaseModel):
     uploaded_at: datetime
     deleted_at: datetime | None
     deleted_by_id: int | None
+    uploaded_by_name: str | None = None
+    allowed_actions: list[str] = Field(
+        default_factory=list,
+        description="What the caller may do with this document now: update, replace (new version), delete, restore",
+    )
+
+
+class EvidenceUploaded(EvidenceRead):
+    """Answer of an upload: 201 with the new version, or 200 with the document already there when the same file
+    (same SHA-256) was just uploaded to this owner; then ``duplicate_of`` is its id and nothing is stored."""
+
+    duplicate_of: int | None = None
 
 
 class EvidenceDetail(EvidenceRead):

@@ -9,7 +9,6 @@ import json
 import re
 import unicodedata
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,9 @@ from api.errors import Conflict, FieldError, NotFound, Unprocessable, Unsupporte
 from api.evidence.schemas import EvidenceCreate, EvidenceUpdate
 from api.evidence.sniff import DetectedType
 from api.evidence.storage import Storage, StoredBlob, make_storage
-from api.models import Assignment, AssignmentStatus, Evidence, EvidenceOwner
+from api.models import Assignment, AssignmentStatus, Evidence, EvidenceOwner, Plan
+from api.models.base import utcnow
+from api.models.plan import PlanStatus
 
 P = Permission
 META_FIELDS = [
@@ -85,43 +86,69 @@ def _read_only() -> Conflict:
     )
 
 
+def _plan_closed() -> Conflict:
+    return Conflict(
+        "Kế hoạch đã kết thúc nên tài liệu kiểm chứng chỉ được xem, không được xóa, thay thế hay tải thêm.",
+        "The plan is closed: its evidence is read-only.",
+        code="plan_closed",
+    )
+
+
+def owner_refusal(session: Session, owner_type: EvidenceOwner, owner_id: int) -> Conflict | None:
+    """Why the documents of this owner may not change now (None = editable).
+
+    An approved assignment and a submitted assessment sheet are frozen (the review was given on them), and so is
+    everything of a closed plan. The owner itself was already reached through the scope module.
+    """
+    if owner_type == EvidenceOwner.assignment:
+        a = session.get(Assignment, owner_id)
+        if a is None:
+            return None
+        if a.status == AssignmentStatus.approved:
+            return _read_only()
+        owner_type, owner_id = EvidenceOwner.plan, a.plan_id
+    if owner_type == EvidenceOwner.plan:
+        plan = session.get(Plan, owner_id)
+        return _plan_closed() if plan is not None and plan.status == PlanStatus.closed else None
+    if owner_type == EvidenceOwner.sheet:
+        from api.models import AssessmentSheet
+        from api.scoring.service import SELF_EDITABLE
+
+        sheet = session.get(AssessmentSheet, owner_id)
+        if sheet is not None and sheet.status not in SELF_EDITABLE:
+            return Conflict(
+                "Phiếu chấm điểm đã nộp nên tài liệu kiểm chứng của phiếu chỉ được xem, không được thay đổi.",
+                "The assessment sheet is submitted: its evidence is read-only.",
+                code="sheet_read_only",
+            )
+    return None
+
+
 def authorize_upload(
     session: Session, principal: Principal, *, owner_type: EvidenceOwner, owner_id: int
 ) -> int:
     """Check the caller may attach evidence to this owner; return the owner's unit id (404/409 otherwise)."""
     if owner_type == EvidenceOwner.assignment:
         a = scope.get_assignment(session, principal, owner_id, P.evidence_upload)
-        if a.status == AssignmentStatus.approved:
-            raise _read_only()
-        return a.unit_id
-    if owner_type == EvidenceOwner.plan:
+        unit_id = a.unit_id
+    elif owner_type == EvidenceOwner.plan:
         plan = scope.get_plan(session, principal, owner_id, P.plans_manage)
-        return plan.issuing_unit_id
-    if owner_type == EvidenceOwner.sheet:
+        unit_id = plan.issuing_unit_id
+    elif owner_type == EvidenceOwner.sheet:
         from api.scoring.workflow import sheet_upload_unit
 
         return sheet_upload_unit(session, principal, owner_id)
-    raise NotFound("Đối tượng", "Owner")
+    else:
+        raise NotFound("Đối tượng", "Owner")
+    if (refusal := owner_refusal(session, owner_type, owner_id)) is not None:
+        raise refusal
+    return unit_id
 
 
 def ensure_editable(session: Session, ev: Evidence) -> None:
-    """Documents of an approved assignment, or of a submitted assessment sheet, are frozen (the review was given
-    on them)."""
-    if ev.owner_type == EvidenceOwner.assignment:
-        a = session.get(Assignment, ev.owner_id)  # the evidence itself was already scoped
-        if a is not None and a.status == AssignmentStatus.approved:
-            raise _read_only()
-    if ev.owner_type == EvidenceOwner.sheet:
-        from api.models import AssessmentSheet
-        from api.scoring.service import SELF_EDITABLE
-
-        sheet = session.get(AssessmentSheet, ev.owner_id)  # the evidence itself was already scoped
-        if sheet is not None and sheet.status not in SELF_EDITABLE:
-            raise Conflict(
-                "Phiếu chấm điểm đã nộp nên tài liệu kiểm chứng của phiếu chỉ được xem, không được thay đổi.",
-                "The assessment sheet is submitted: its evidence is read-only.",
-                code="sheet_read_only",
-            )
+    """Refuse (409) a change to a document whose owner is frozen (see :func:`owner_refusal`)."""
+    if (refusal := owner_refusal(session, ev.owner_type, ev.owner_id)) is not None:
+        raise refusal
 
 
 def owner_list(
@@ -288,7 +315,7 @@ def update(session: Session, principal: Principal, ev: Evidence, data: EvidenceU
 
 def soft_delete(session: Session, principal: Principal, ev: Evidence, note: str | None = None) -> None:
     ensure_editable(session, ev)
-    ev.deleted_at = datetime.now(UTC)
+    ev.deleted_at = utcnow()
     ev.deleted_by_id = principal.user_id
     record(
         session,

@@ -14,7 +14,6 @@ Rules (issue "Index frameworks"):
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, update
@@ -36,6 +35,7 @@ from api.frameworks.rows import (
 )
 from api.frameworks.rows import refresh_paths as _refresh_paths
 from api.models import Framework, FrameworkNode, FrameworkStatus, TaskNode
+from api.models.base import utcnow
 
 P = Permission
 LOCKED_META_OK = {"provenance", "name_en"}  # notes, not content
@@ -277,7 +277,7 @@ def apply_import(session: Session, principal: Principal, plan: ImportPlan) -> Fr
     values = meta_values(plan.doc.framework)
     for name in plan.meta_changes:
         setattr(fw, name, values[name])
-    fw.updated_at = datetime.now(UTC)  # also bumps the version, so the ETag changes with the nodes
+    fw.updated_at = utcnow()  # also bumps the version, so the ETag changes with the nodes
     session.add(fw)
 
     existing = plan.existing

@@ -7,7 +7,6 @@ draft and has task links is locked (see the importer's docstring).
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func
@@ -36,6 +35,7 @@ from api.frameworks.library import (
 from api.frameworks.rows import META_FIELDS, NODE_FIELDS, meta_values, refresh_paths, to_document, tree_sorted
 from api.frameworks.schemas import FrameworkCloneRequest, FrameworkUpdate, NodeMapping
 from api.models import Framework, FrameworkNode, FrameworkStatus, Task, TaskNode
+from api.models.base import utcnow
 
 P = Permission
 
@@ -251,7 +251,7 @@ def _set_status(
         )
     before = snapshot(framework, ["status"])
     framework.status = to
-    framework.updated_at = datetime.now(UTC)
+    framework.updated_at = utcnow()
     session.add(framework)
     session.flush()
     record(
@@ -301,7 +301,7 @@ def update_framework(
     values = meta_values(doc.framework)
     for name in changes:
         setattr(framework, name, values[name])
-    framework.updated_at = datetime.now(UTC)
+    framework.updated_at = utcnow()
     session.add(framework)
     session.flush()
     record(

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import declared_attr
@@ -11,7 +12,21 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The app's clock: every timestamp it writes (history, uploads, comments, reports, audit events).
+
+    In demo mode with an as-of date (``PARSIPAS_DEMO`` + ``PARSIPAS_AS_OF_DATE``) it is that date with the real
+    local time of day, so "today" and what the app writes today fall on the same day and period figures
+    (tài liệu kiểm chứng trong kỳ…) count the demo's own work. Otherwise the real instant. Security clocks
+    (token expiry, sessions, login throttles) and the portal's retry schedule keep ``datetime.now(UTC)``.
+    """
+    from api.config import get_settings
+
+    real = datetime.now(UTC)
+    settings = get_settings()
+    if settings.as_of_date is None or not settings.demos:
+        return real
+    local = real.astimezone(ZoneInfo(settings.timezone))
+    return datetime.combine(settings.as_of_date, local.timetz()).astimezone(UTC)
 
 
 def created_at_field() -> Any:

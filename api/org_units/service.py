@@ -3,7 +3,7 @@
 History is never rewritten: a unit with history is deactivated (``valid_to``), never deleted.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, update
@@ -17,6 +17,7 @@ from api.authz.principal import Principal
 from api.config import get_settings
 from api.errors import Conflict, FieldError, Forbidden, Unprocessable
 from api.models import Assignment, Membership, OrgUnit, Plan, UnitSuccession
+from api.models.base import utcnow
 from api.org_units.schemas import DeactivateRequest, OrgUnitCreate, OrgUnitUpdate, SuccessionCreate
 
 P = Permission
@@ -95,7 +96,7 @@ def update_unit(session: Session, principal: Principal, *, unit: OrgUnit, data: 
             .execution_options(synchronize_session=False)
         )
         unit.path = new_path
-    unit.updated_at = datetime.now(UTC)
+    unit.updated_at = utcnow()
     session.add(unit)
     session.flush()
     record(session, principal, "update", "org_unit", unit.id, unit.id, diff(before, snapshot(unit)))
@@ -121,7 +122,7 @@ def deactivate_unit(
     before = snapshot(unit)
     unit.is_active = False
     unit.valid_to = data.valid_to or unit.valid_to or get_settings().today()
-    unit.updated_at = datetime.now(UTC)
+    unit.updated_at = utcnow()
     session.add(unit)
     session.flush()
     record(

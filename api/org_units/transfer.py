@@ -11,7 +11,6 @@ moves nothing more (idempotent), and the route also honours ``Idempotency-Key``.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -22,6 +21,7 @@ from api.authz.permissions import Permission
 from api.authz.principal import Principal
 from api.errors import Conflict, FieldError, Unprocessable
 from api.models import Assignment, OrgUnit, Report, TaskUnit, TaskUnitRole
+from api.models.base import utcnow
 
 P = Permission
 
@@ -143,7 +143,7 @@ def transfer(
     if dry_run:
         return out
 
-    now = datetime.now(UTC)
+    now = utcnow()
     roster = {(tu.task_id, tu.unit_id): tu for tu in task_units}
     for task_id in sorted(moved_by_task):
         task = tasks[task_id]

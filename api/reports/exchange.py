@@ -12,6 +12,7 @@ from typing import Any
 
 from api import __version__
 from api.models import OrgUnit, PeriodKind, Report, ReportingPeriod
+from api.models.base import utcnow
 from api.reports.schemas import NARRATIVE_SECTIONS
 
 DOCUMENT_VERSION = "parsipas.report.v1"
@@ -86,7 +87,7 @@ def build(
     narrative = report.narrative or {}
     return {
         "document_version": DOCUMENT_VERSION,
-        "generated_at": datetime.now(UTC).isoformat(),
+        "generated_at": utcnow().isoformat(),
         "source": {"system": "parsipas", "version": __version__, "instance": instance or None},
         "unit": {"code": unit.code, "name": unit.name, "level": _enum(unit.level)},
         "period": {

@@ -9,7 +9,7 @@ Due dates: only the ministry's "no later than the 20th of the last month" is ver
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlmodel import Session, col
 
@@ -19,6 +19,7 @@ from api.authz.permissions import Permission
 from api.authz.principal import Principal
 from api.errors import FieldError, Unprocessable
 from api.models import OrgUnit, PeriodKind, ReportingPeriod, UnitKind
+from api.models.base import utcnow
 from api.reports.schemas import PeriodUpdate
 
 P = Permission
@@ -176,7 +177,7 @@ def update(
     for key, value in data.model_dump(exclude_unset=True).items():
         setattr(period, key, value)
     _check(period)
-    period.updated_at = datetime.now(UTC)
+    period.updated_at = utcnow()
     session.add(period)
     session.flush()
     record(

@@ -11,7 +11,7 @@ Until frozen, figures are computed live as of the cut-off on every read.
 
 import importlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col
@@ -23,6 +23,7 @@ from api.authz.principal import Principal
 from api.errors import Conflict, FieldError, Forbidden, Unprocessable
 from api.etag import make_etag
 from api.models import OrgUnit, Report, ReportingPeriod, ReportLevel, ReportStatus
+from api.models.base import utcnow
 from api.reports import district as district_figures
 from api.reports import figures as unit_figures
 from api.reports.schemas import NARRATIVE_SECTIONS, ReportCreate, ReportDetail, ReportRead, ReportUpdate
@@ -252,7 +253,7 @@ def update(session: Session, principal: Principal, *, report: Report, data: Repo
     values.pop("narrative", None)
     for key, value in values.items():
         setattr(report, key, value)
-    report.updated_at = datetime.now(UTC)
+    report.updated_at = utcnow()
     session.add(report)
     session.flush()
     _audit(session, principal, "update", report, before)
@@ -282,7 +283,7 @@ def submit(session: Session, principal: Principal, *, report: Report, today: dat
     if report.submitted_at is None:  # a return by the reviewer never makes a unit late
         report.is_late = today > due
     report.status = S.submitted
-    report.submitted_at, report.submitted_by_id = datetime.now(UTC), principal.user_id
+    report.submitted_at, report.submitted_by_id = utcnow(), principal.user_id
     session.add(report)
     session.flush()
     _audit(session, principal, "submit", report, before, note="Nộp muộn" if report.is_late else None)
@@ -291,7 +292,7 @@ def submit(session: Session, principal: Principal, *, report: Report, today: dat
 
 def _freeze(session: Session, principal: Principal, report: Report, today: date) -> None:
     figures, table = compute(session, context(session, principal, report), today=today)
-    report.figures, report.task_table, report.frozen_at = figures, table, datetime.now(UTC)
+    report.figures, report.task_table, report.frozen_at = figures, table, utcnow()
 
 
 def accept(session: Session, principal: Principal, *, report: Report, today: date) -> Report:
@@ -303,7 +304,7 @@ def accept(session: Session, principal: Principal, *, report: Report, today: dat
     before = snapshot(report, AUDIT_FIELDS)
     _freeze(session, principal, report, today)
     report.status, report.return_reason = S.accepted, None
-    report.reviewed_at, report.reviewed_by_id = datetime.now(UTC), principal.user_id
+    report.reviewed_at, report.reviewed_by_id = utcnow(), principal.user_id
     session.add(report)
     session.flush()
     _audit(session, principal, "accept", report, before)
@@ -328,7 +329,7 @@ def return_(session: Session, principal: Principal, *, report: Report, unit: Org
         raise _refuse(report, "trả lại", "return")
     before = snapshot(report, AUDIT_FIELDS)
     report.status, report.return_reason = S.returned, reason
-    report.reviewed_at, report.reviewed_by_id = datetime.now(UTC), principal.user_id
+    report.reviewed_at, report.reviewed_by_id = utcnow(), principal.user_id
     session.add(report)
     session.flush()
     _audit(session, principal, "return", report, before, note=reason)
@@ -343,7 +344,7 @@ def approve(session: Session, principal: Principal, *, report: Report, today: da
     before = snapshot(report, AUDIT_FIELDS)
     _freeze(session, principal, report, today)
     report.status, report.return_reason = S.approved, None
-    report.reviewed_at, report.reviewed_by_id = datetime.now(UTC), principal.user_id
+    report.reviewed_at, report.reviewed_by_id = utcnow(), principal.user_id
     session.add(report)
     session.flush()
     _audit(session, principal, "approve", report, before)

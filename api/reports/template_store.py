@@ -8,7 +8,6 @@ stored: a real zip of bounded expanded size that python-docx opens, with the bod
 
 import hashlib
 import zipfile
-from datetime import UTC, datetime
 from io import BytesIO
 
 from docx import Document
@@ -20,6 +19,7 @@ from api.authz.permissions import Permission
 from api.authz.principal import Principal
 from api.errors import FieldError, Unprocessable
 from api.models import ReportLevel, ReportTemplate
+from api.models.base import utcnow
 from api.reports import docx_kit
 from api.reports.service import Context
 
@@ -105,7 +105,7 @@ def upload(
     if existing is not None:
         before = existing.sha256
         existing.content, existing.sha256 = content, digest
-        existing.uploaded_by_id, existing.created_at = principal.user_id, datetime.now(UTC)
+        existing.uploaded_by_id, existing.created_at = principal.user_id, utcnow()
         t: ReportTemplate = existing
         action, changes = "replace", {"sha256": {"from": before, "to": digest}}
     else:

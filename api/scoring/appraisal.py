@@ -6,7 +6,7 @@ sheet is returned to the unit (bị trả lại) when some node is returned or a
 định) when every scorable node is accepted or adjusted. All inside the round's appraisal window.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlmodel import Session
 
@@ -14,6 +14,7 @@ from api.audit.service import diff, record, snapshot
 from api.authz.principal import Principal
 from api.errors import Conflict, FieldError
 from api.models import AppraisalState, AssessmentSheet, Score, SheetStatus
+from api.models.base import utcnow
 from api.scoring.rules import RuleError, evaluate
 from api.scoring.schemas import AppraisalWrite
 from api.scoring.service import (
@@ -85,7 +86,7 @@ def _accept(principal: Principal, score: Score, reason: str | None) -> None:
     score.appraised_points_milli = score.self_points_milli
     score.appraisal_reason = reason
     score.appraised_by_id = principal.user_id
-    score.updated_at = datetime.now(UTC)
+    score.updated_at = utcnow()
 
 
 def appraise_node(
@@ -134,7 +135,7 @@ def appraise_node(
         score.appraised_points_milli = milli
         score.appraisal_reason = data.reason
         score.appraised_by_id = principal.user_id
-        score.updated_at = datetime.now(UTC)
+        score.updated_at = utcnow()
     touch(sheet)
     session.flush()
     _record(session, principal, sheet, score, before)
@@ -221,7 +222,7 @@ def finish(session: Session, principal: Principal, *, sheet: AssessmentSheet, to
         )
     before = snapshot(sheet, SHEET_AUDIT)
     sheet.status = S.appraised
-    sheet.appraised_at = datetime.now(UTC)
+    sheet.appraised_at = utcnow()
     sheet.appraised_by_id = principal.user_id
     sheet.return_reason = None
     session.flush()

@@ -5,7 +5,6 @@ unit. Publication (công bố) needs every submitted sheet approved; it publishe
 round. Every query starts from ``api.authz.scope``; services flush, never commit.
 """
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -25,6 +24,7 @@ from api.models import (
     RoundStatus,
     SheetStatus,
 )
+from api.models.base import utcnow
 from api.scoring.schemas import RoundCreate, RoundDetail, RoundUpdate
 from api.scoring.service import (
     SHEET_AUDIT,
@@ -214,7 +214,7 @@ def update_round(session: Session, principal: Principal, *, rnd: AssessmentRound
     _check_windows(rnd, errors)
     if errors:
         raise invalid(errors)
-    rnd.updated_at = datetime.now(UTC)
+    rnd.updated_at = utcnow()
     session.flush()
     record(session, principal, "update", "assessment_round", rnd.id, rnd.owner_unit_id,
            diff(before, snapshot(rnd, ROUND_AUDIT)))  # fmt: skip
@@ -238,7 +238,7 @@ def publish_round(
             code="round_not_ready",
         )
     before = snapshot(rnd, ROUND_AUDIT)
-    now = datetime.now(UTC)
+    now = utcnow()
     for sheet, _unit in rows:
         if sheet.status == S.approved:
             sb = snapshot(sheet, SHEET_AUDIT)

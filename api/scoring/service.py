@@ -10,7 +10,7 @@ Points are integer thousandths in the database and exact ``Decimal`` here; subto
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +36,7 @@ from api.models import (
     ScoringMethod,
     SheetStatus,
 )
+from api.models.base import utcnow
 from api.scoring.points import from_milli, to_milli
 from api.scoring.rules import Rule, rule_of
 from api.scoring.schemas import (
@@ -139,7 +140,7 @@ def audit_sheet(
 def touch(sheet: AssessmentSheet) -> None:
     """A change to a sheet's scores is a change to the sheet: its ETag moves (so submit/appraise act on what was
     seen)."""
-    sheet.updated_at = datetime.now(UTC)
+    sheet.updated_at = utcnow()
 
 
 # --- reading rounds and sheets: the tree, scores, subtotals, allowed actions --------------------------------------------------------

@@ -9,7 +9,7 @@ Concurrency: every write names the sheet's ETag in ``If-Match`` — also score w
 version — so a submit, an appraisal or an approval always acts on the scores its author saw.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlmodel import Session
 
@@ -19,6 +19,7 @@ from api.authz.permissions import Permission
 from api.authz.principal import Principal
 from api.errors import Conflict, FieldError, Forbidden, NotFound
 from api.models import AppraisalState, AssessmentRound, AssessmentSheet, Score, ScoreEvidence, SheetStatus
+from api.models.base import utcnow
 from api.scoring.points import from_milli
 from api.scoring.rules import RuleError, evaluate
 from api.scoring.schemas import ScoreWrite
@@ -183,7 +184,7 @@ def put_score(
     if "explanation" in sent:
         score.explanation = data.explanation
     score.updated_by_id = principal.user_id
-    score.updated_at = datetime.now(UTC)
+    score.updated_at = utcnow()
     session.flush()
     if data.evidence_ids is not None:
         keep = set(evidence_ids)
@@ -249,7 +250,7 @@ def submit(session: Session, principal: Principal, *, sheet: AssessmentSheet, to
         if score.appraisal_state == AppraisalState.returned:
             score.appraisal_state = AppraisalState.pending  # the appraiser looks at it again
     sheet.status = S.submitted
-    sheet.submitted_at = datetime.now(UTC)
+    sheet.submitted_at = utcnow()
     sheet.submitted_by_id = principal.user_id
     session.flush()
     audit_sheet(session, principal, "submit", sheet, before, f"tự chấm: {from_milli(_total(state))} điểm")
@@ -266,7 +267,7 @@ def approve(session: Session, principal: Principal, *, sheet: AssessmentSheet) -
         raise refuse(sheet, "phê duyệt", "approve")
     before = snapshot(sheet, SHEET_AUDIT)
     sheet.status = S.approved
-    sheet.approved_at = datetime.now(UTC)
+    sheet.approved_at = utcnow()
     sheet.approved_by_id = principal.user_id
     session.flush()
     audit_sheet(session, principal, "approve", sheet, before)

@@ -1,7 +1,5 @@
 """Users and their memberships (vai trò tại đơn vị). Deactivation ends every session at once."""
 
-from datetime import UTC, datetime
-
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -15,6 +13,7 @@ from api.authz.principal import Principal
 from api.config import get_settings
 from api.errors import Conflict, FieldError, Forbidden
 from api.models import Membership, OrgUnit, Role, User
+from api.models.base import utcnow
 from api.users.schemas import MembershipIn, UserCreate, UserUpdate
 
 P = Permission
@@ -133,7 +132,7 @@ def update_user(session: Session, principal: Principal, *, user: User, data: Use
         user.password_hash = hash_password(password)
         user.must_change_password = True
         revoke_user_sessions(session, user.id or 0, "password_reset")
-    user.updated_at = datetime.now(UTC)
+    user.updated_at = utcnow()
     session.add(user)
     session.flush()
     ch = diff(before, snapshot(user, USER_FIELDS))
@@ -152,7 +151,7 @@ def set_active(
         )
     before = snapshot(user, USER_FIELDS)
     user.is_active = active
-    user.updated_at = datetime.now(UTC)
+    user.updated_at = utcnow()
     session.add(user)
     if not active:
         revoke_user_sessions(session, user.id or 0, "deactivated")

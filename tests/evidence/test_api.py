@@ -246,9 +246,10 @@ def test_versions_and_lists(client: TestClient, auth: Any, ids: dict[str, int], 
 def test_soft_delete_and_restore(
     client: TestClient, auth: Any, ids: dict[str, int], store: LocalStorage, db: sa.Engine
 ) -> None:
-    ev = _upload(client, auth("canbo.hoatham"), ids["own"], pdf_bytes()).json()
+    ev = _upload(client, auth("chutich.hoatham"), ids["own"], pdf_bytes()).json()
     url = f"{API}/evidence/{ev['id']}"
-    assert client.delete(url, headers=auth("canbo.hoatham")).status_code == 403  # officer cannot delete
+    r = client.delete(url, headers=auth("canbo.hoatham"))  # an officer deletes only what they uploaded
+    assert r.status_code == 403 and r.json()["code"] == "evidence_delete_forbidden"
     assert client.delete(url, headers=auth("chutich.hoatham")).status_code == 204
     assert client.get(url, headers=auth("canbo.hoatham")).status_code == 404
     assert client.get(f"{url}/content", headers=auth("canbo.hoatham")).status_code == 404

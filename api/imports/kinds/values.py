@@ -4,7 +4,7 @@ and the length limits of the API schemas. Each parser records a row error and re
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from api.frameworks.library import fold_accents
 from api.imports.kinds.base import Context, Row
+from api.models.base import utcnow
 
 LIST_SEPARATOR = re.compile(r"\s*[;\n]\s*")
 
@@ -250,4 +251,4 @@ def batched(items: Sequence[Any], size: int = 1000) -> Iterable[Sequence[Any]]:
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    return utcnow()
