@@ -12,6 +12,7 @@ publication every user under the owner unit holding ``results:read`` sees the wh
 """
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +29,7 @@ from api.models import (
     RoundStatus,
     SheetStatus,
 )
+from api.pagination import PageParams
 from api.scoring.points import MILLI, percent, to_decimal, to_milli
 
 # Statuses that take part in the ranking (đã nộp and after); the others are listed after the ranked units.
@@ -41,13 +43,19 @@ RANKED = frozenset(
     }
 )
 WEAKEST = 5
+_SHEET_STATUS = {s.value: s for s in SheetStatus}
 
 
 def pts(milli: int | None) -> Decimal | None:
     """Milli-points → exact ``Decimal`` without exponent notation (10, not ``1E+1``, in JSON)."""
     if milli is None:
         return None
-    milli = int(milli)
+    return _pts(int(milli))
+
+
+@lru_cache(maxsize=8192)
+def _pts(milli: int) -> Decimal:
+    """Decimals are immutable and a ranking repeats the same few totals thousands of times: built once each."""
     if milli % 1000 == 0:
         return Decimal(milli // 1000)
     return (Decimal(milli) / MILLI).normalize()
@@ -110,20 +118,18 @@ def competition_ranks(values: list[int]) -> list[int]:
 def _round_aggregate(
     session: Session, principal: Principal, rnd: AssessmentRound, everyone: bool, areas: list[list[int]]
 ) -> list[Any]:
-    """One row per sheet in view: totals, and per lĩnh vực (``s<i>``/``f<i>`` for ``areas[i]``) as columns.
+    """One row per sheet in view: totals, and per lĩnh vực (``f<i>`` for ``areas[i]``) as columns.
 
     ``areas[i]`` lists the node ids under the i-th lĩnh vực (by path prefix, from the nodes already loaded), so
     the per-lĩnh vực sums are conditional sums of one pass over the scores grouped by sheet: no join on node
     paths, which planners misestimate (PostgreSQL chose a nested loop of sheets × nodes for it). One row per unit
-    comes back, not one per unit and lĩnh vực."""
+    comes back, not one per unit and lĩnh vực; rows are read through Core (no ORM row processing)."""
     sheets = scope_scoring.result_sheets(principal, rnd.id or 0, everyone=everyone).subquery("s")
     sc = scope.sheet_scores(sa.select(sheets.c.id)).subquery("sc")
     final = sa.func.coalesce(sc.c.appraised_points_milli, sc.c.self_points_milli)
-    per_area: list[Any] = []
-    for i, ids in enumerate(areas):
-        inside = sc.c.node_id.in_(ids)
-        per_area.append(sa.func.sum(sa.case((inside, sc.c.self_points_milli))).label(f"s{i}"))
-        per_area.append(sa.func.sum(sa.case((inside, final))).label(f"f{i}"))
+    per_area = [
+        sa.func.sum(sa.case((sc.c.node_id.in_(ids), final))).label(f"f{i}") for i, ids in enumerate(areas)
+    ]
     every_node = [n for ids in areas for n in ids]
     per_sheet = (
         sa.select(
@@ -141,7 +147,7 @@ def _round_aggregate(
         *sheets.c["id", "unit_id", "status", "unit_code", "unit_name", "in_round"],
         *[c for c in per_sheet.c if c.key != "sheet_id"],
     ).outerjoin_from(sheets, per_sheet, per_sheet.c.sheet_id == sheets.c.id)
-    return list(session.execute(stmt).all())
+    return list(session.connection().execute(stmt).all())
 
 
 def fast_percent(points_milli: int | None, max_milli: int | None) -> Decimal | None:
@@ -149,13 +155,22 @@ def fast_percent(points_milli: int | None, max_milli: int | None) -> Decimal | N
     lĩnh vực of a ranking."""
     if points_milli is None or not max_milli:
         return None
+    return _fast_percent(int(points_milli), int(max_milli))
+
+
+@lru_cache(maxsize=8192)
+def _fast_percent(points_milli: int, max_milli: int) -> Decimal:
     num = abs(points_milli) * 10_000 * 2 + max_milli
     hundredths = num // (2 * max_milli)
     return Decimal(-hundredths if points_milli < 0 else hundredths).scaleb(-2)
 
 
-def round_results(session: Session, principal: Principal, *, round_id: int) -> dict[str, Any]:
-    """Totals, index %, band and rank of every unit of the round in view, with per-lĩnh vực totals."""
+def round_results(
+    session: Session, principal: Principal, *, round_id: int, page: PageParams | None = None
+) -> dict[str, Any]:
+    """Totals, index %, band and rank of the units of the round in view, with per-lĩnh vực totals: every unit,
+    or the ``page`` of them in ranking order. Ranks and the sort are over every unit in view whatever the page;
+    only the page's rows are built into results."""
     rnd = scope.get_round_readable(session, principal, round_id)
     fw = session.exec(scope_scoring.framework_of(rnd.framework_id)).one()
     nodes = list(session.exec(scope.round_nodes(rnd.framework_id)).all())
@@ -170,51 +185,40 @@ def round_results(session: Session, principal: Principal, *, round_id: int) -> d
 
     max_milli = framework_max(fw, tops)
     bands = bands_of(fw)
-    top_max = {t.id: milli_of(t.max_points) for t in tops}
-    n_tops = len(top_ids)
-    per_sheet: dict[int, dict[str, Any]] = {}
-    in_round = 0
-    for r in rows:
-        in_round = r.in_round
-        area_cols = r[9:]
-        per_sheet[r.id] = {
-            "sheet_id": r.id,
-            "unit_id": r.unit_id,
-            "unit_code": r.unit_code,
-            "unit_name": r.unit_name,
-            "status": SheetStatus(r.status),
-            "self": r.self_milli or 0,
-            "final": r.final_milli or 0,
-            "scored": r.scored or 0,
-            "areas": {top_ids[i]: (area_cols[2 * i], area_cols[2 * i + 1]) for i in range(n_tops)},
-        }
-
-    complete = len(per_sheet) == in_round
-    units = list(per_sheet.values())
-    ranked = sorted((u for u in units if u["status"] in RANKED), key=lambda u: (-u["final"], u["unit_code"]))
-    others = sorted((u for u in units if u["status"] not in RANKED), key=lambda u: u["unit_code"])
-    ranks = competition_ranks([u["final"] for u in ranked])
+    area_max = [milli_of(t.max_points) for t in tops]
+    in_round = rows[0].in_round if rows else 0
+    complete = len(rows) == in_round
+    # ranked (đã nộp and after) by points then code, ranks shared on ties (1, 1, 3); the others after, by code
+    ranked = sorted((r for r in rows if r.status in RANKED), key=lambda r: (-(r.final_milli or 0), r.unit_code))
+    others = sorted((r for r in rows if r.status not in RANKED), key=lambda r: r.unit_code)
+    ranks = competition_ranks([r.final_milli or 0 for r in ranked])
+    ordered = [*ranked, *others]
+    start = 0 if page is None else page.offset
+    stop = len(ordered) if page is None else page.offset + page.limit
     out_units = []
-    for i, u in enumerate([*ranked, *others]):
+    for i in range(start, min(stop, len(ordered))):
+        r = ordered[i]
         is_ranked = i < len(ranked)
-        area_points = [pts(u["areas"][tid][1]) for tid in top_ids]
+        final = r.final_milli or 0
+        area_final = r[9:]
+        area_points = [pts(v) for v in area_final]
         out_units.append(
             {
-                "sheet_id": u["sheet_id"],
-                "unit_id": u["unit_id"],
-                "unit_code": u["unit_code"],
-                "unit_name": u["unit_name"],
-                "status": u["status"],
+                "sheet_id": r.id,
+                "unit_id": r.unit_id,
+                "unit_code": r.unit_code,
+                "unit_name": r.unit_name,
+                "status": _SHEET_STATUS[r.status],
                 "ranked": is_ranked,
                 "rank": ranks[i] if is_ranked and complete else None,
-                "self_points": pts(u["self"]),
-                "appraised_points": pts(u["final"]),
+                "self_points": pts(r.self_milli or 0),
+                "appraised_points": pts(final),
                 "max_points": pts(max_milli),
-                "percent": fast_percent(u["final"], max_milli),
-                "band": band_for(bands, u["final"], max_milli) if is_ranked else None,
-                "scored": u["scored"],
+                "percent": fast_percent(final, max_milli),
+                "band": band_for(bands, final, max_milli) if is_ranked else None,
+                "scored": r.scored or 0,
                 "area_points": area_points,
-                "area_percent": [fast_percent(u["areas"][tid][1], top_max[tid]) for tid in top_ids],
+                "area_percent": [fast_percent(v, m) for v, m in zip(area_final, area_max, strict=True)],
                 # the same points keyed by lĩnh vực, for the results exports (not part of the API shape)
                 "areas": [
                     {"node_id": tid, "appraised_points": p}
@@ -242,11 +246,14 @@ def round_results(session: Session, principal: Principal, *, round_id: int) -> d
                 "code": t.code,
                 "title": t.title,
                 "title_en": t.title_en,
-                "max_points": pts(top_max[t.id]),
+                "max_points": pts(milli_of(t.max_points)),
             }
             for t in tops
         ],
         "units": out_units,
+        "total": len(ordered),
+        "limit": len(ordered) if page is None else page.limit,
+        "offset": start,
     }
 
 

@@ -3,14 +3,15 @@
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic_core import to_json
 
 from api.auth.deps import CurrentPrincipal, require
 from api.authz.permissions import Permission
 from api.config import get_settings
 from api.db import SessionDep
 from api.errors import Forbidden
-from api.pagination import Page, PageDep
+from api.pagination import Page, PageDep, PageParams
 from api.scoring import official, results, risk
 from api.scoring.results_schemas import (
     OfficialResultRead,
@@ -45,11 +46,29 @@ def _results_reader(principal: CurrentPrincipal) -> None:
     operation_id="scoring-results-round",
     dependencies=[Depends(_results_reader)],
 )
-def round_results(round_id: int, session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
+def round_results(
+    round_id: int,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    limit: Annotated[int, Query(ge=1, le=500, description="Số đơn vị mỗi trang / page size")] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Response:
     """Kết quả và xếp hạng của đợt: tổng điểm tự chấm và sau thẩm định, tỷ lệ %, xếp loại, hạng (bằng điểm cùng
     hạng, hạng sau bỏ qua), theo lĩnh vực; đơn vị chưa nộp ở cuối. Trước khi công bố: chỉ các đơn vị trong phạm
-    vi của bạn (và không xếp hạng nếu không đủ cả đợt); sau khi công bố: mọi người dùng thuộc đơn vị tổ chức."""
-    return results.round_results(session, principal, round_id=round_id)
+    vi của bạn (và không xếp hạng nếu không đủ cả đợt); sau khi công bố: mọi người dùng thuộc đơn vị tổ chức.
+    Phân trang theo thứ tự xếp hạng (``limit``/``offset``): hạng tính trên mọi đơn vị trong phạm vi."""
+    page = PageParams(limit=limit, offset=offset)
+    return ranking_response(results.round_results(session, principal, round_id=round_id, page=page))
+
+
+def ranking_response(data: dict[str, Any]) -> Response:
+    """The ranking as JSON, serialised once by pydantic-core without re-validating every unit against
+    :class:`RoundResults`: a province's ranking is thousands of rows the service has just built from typed
+    columns, and validating them again cost as much as the query. ``tests/scoring`` holds it equal to the
+    validated model's JSON; the per-lĩnh vực copy the exports use is not part of the API shape."""
+    for unit in data["units"]:
+        unit.pop("areas", None)
+    return Response(to_json(data), media_type="application/json")
 
 
 @router.get(

@@ -71,7 +71,10 @@ class RoundResults(BaseModel):
     scorable: int = Field(description="Số tiêu chí chấm điểm của bộ chỉ số / scorable criteria")
     bands: list[BandRead]
     areas: list[AreaHeader]
-    units: list[UnitResult]
+    units: list[UnitResult] = Field(description="Một trang của bảng xếp hạng, theo thứ tự xếp hạng / one page")
+    total: int = Field(description="Số đơn vị trong phạm vi xem / units in view (every page)")
+    limit: int
+    offset: int
 
 
 class OfficialPoints(BaseModel):

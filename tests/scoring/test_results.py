@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from api.models import RoundStatus, SheetStatus
 from api.scoring.results import band_for, bands_of, competition_ranks
+from api.scoring.results_schemas import RoundResults
 from tests.dashboards.test_summary import count_statements
 from tests.scoring.results_helpers import API, BANDS, framework, round_, sheet, unit
 
@@ -62,6 +63,26 @@ def test_ranking_ties_totals_and_not_submitted(client: TestClient, session: Sess
     assert "areas" not in hoatham  # the exports' keyed copy stays inside the service
     mongan = body["units"][-1]
     assert mongan["ranked"] is False and mongan["band"] is None and mongan["area_points"] == [None, None]
+    # served without re-validation (speed): the bytes must be what the documented model gives for the same data
+    assert body == RoundResults.model_validate(body).model_dump(mode="json")
+    assert r.headers["content-type"] == "application/json"
+    assert (body["total"], body["limit"], body["offset"]) == (6, 50, 0)
+
+
+def test_ranking_pages_keep_ranks_of_the_whole_round(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
+    ids = _round_world(session)
+    url = f"{API}/assessment-rounds/{ids['round']}/results"
+    r = client.get(url, headers=auth("noivu"), params={"limit": 2, "offset": 2})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    rows = [(u["unit_code"].removeprefix(X), u["rank"]) for u in body["units"]]
+    assert rows == [("TANVAN", 1), ("HOABINH", 4)]  # ties ranked on every unit, not on the page
+    assert (body["total"], body["limit"], body["offset"]) == (6, 2, 2)
+    last = client.get(url, headers=auth("noivu"), params={"limit": 2, "offset": 4}).json()
+    assert [u["unit_code"].removeprefix(X) for u in last["units"]] == ["HONGPHONG", "MONGAN"]
+    assert client.get(url, headers=auth("noivu"), params={"offset": 6}).json()["units"] == []
+    bad = client.get(url, headers=auth("noivu"), params={"limit": 0})
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
 
 
 def test_competition_ranks_and_band_edges() -> None:
