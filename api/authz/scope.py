@@ -470,6 +470,22 @@ def assignment_history(
     )
 
 
+def plan_history(session: Session, principal: Principal, plan_id: int) -> SelectOfScalar[AuditEvent]:
+    """Audit events of one plan (ban hành, sửa đổi with their reasons, kết thúc) for the issuing side: who reaches
+    the issuing unit with ``plans:read``. The events name every unit's tasks, so a unit working on the plan reads
+    what changed for it in its assignments' history instead (404 here)."""
+    issuer = aliased(OrgUnit)
+    stmt = (
+        select(Plan)
+        .join(issuer, col(issuer.id) == col(Plan.issuing_unit_id))
+        .where(col(Plan.id) == plan_id, unit_condition(principal, P.plans_read, issuer))
+    )
+    _first_or_404(session, stmt, "Kế hoạch", "Plan")
+    return select(AuditEvent).where(
+        col(AuditEvent.entity_type) == "plan", col(AuditEvent.entity_id) == str(plan_id)
+    )
+
+
 # --- portal deliveries (appended by the portal domain) ---------------------------------------------------
 
 

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import col
 
 from api import search
+from api.assignments.schemas import HistoryEvent
 from api.auth.deps import CurrentPrincipal, require
 from api.authz import scope
 from api.authz.permissions import Permission
@@ -11,7 +12,7 @@ from api.config import get_settings
 from api.db import SessionDep
 from api.etag import make_etag, require_if_match, set_etag
 from api.idempotency import IdempotencyDep
-from api.models import Plan, PlanStatus, Task
+from api.models import AuditEvent, Plan, PlanStatus, Task
 from api.pagination import Page, PageDep, paginate
 from api.plans import service, tasks
 from api.plans.schemas import (
@@ -212,6 +213,19 @@ def clone_plan(
 
 
 @router.get(
+    "/{plan_id}/history",
+    response_model=list[HistoryEvent],
+    operation_id="plans-history",
+    dependencies=[require(P.plans_read)],
+)
+def plan_history(plan_id: int, session: SessionDep, principal: CurrentPrincipal) -> list[AuditEvent]:
+    """Lịch sử: creation, edits, ban hành, each sửa đổi, bổ sung (of the header or of a task, with its reason) and
+    kết thúc, oldest first. For the issuing side; units read what changed for them in their assignments."""
+    stmt = scope.plan_history(session, principal, plan_id)
+    return list(session.exec(stmt.order_by(col(AuditEvent.at), col(AuditEvent.id))).all())
+
+
+@router.get(
     "/{plan_id}/tasks",
     response_model=Appendix,
     operation_id="plans-appendix",
@@ -277,9 +291,16 @@ def update_task(
     operation_id="tasks-delete",
     dependencies=[require(P.plans_manage)],
 )
-def delete_task(task_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+def delete_task(
+    task_id: int,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    reason: Annotated[str | None, Query(max_length=5000)] = None,
+) -> Response:
+    """Remove a row nobody has worked on; once the plan is issued, ``reason`` (lý do sửa đổi) is required."""
     task = scope.get_task(session, principal, task_id, P.plans_manage)
     require_if_match(request, _task_etag(task))
     plan = scope.get_plan(session, principal, task.plan_id, P.plans_manage)
-    tasks.delete_task(session, principal, task=task, plan=plan)
+    tasks.delete_task(session, principal, task=task, plan=plan, reason=reason)
     return Response(status_code=204)

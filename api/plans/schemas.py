@@ -108,6 +108,12 @@ class TaskFields(BaseModel):
     node_ids: list[int] | None = Field(default=None, max_length=50)
     priority: Priority | None = None
     target: str | None = Field(default=None, max_length=4000)
+    reason: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="Lý do sửa đổi, bổ sung: required once the plan is issued (kept in the plan's and the affected "
+        "assignments' history); ignored on a draft.",
+    )
 
     @model_validator(mode="after")
     def _period(self) -> "TaskFields":

@@ -1,6 +1,7 @@
 """Tasks of a plan's appendix and the assignments they create: one per (task, unit[, due instance])."""
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, delete, select
@@ -51,6 +52,98 @@ TASK_FIELDS = [
 def _bad(field: str, message: str, message_en: str) -> Unprocessable:
     return Unprocessable(
         message, message_en, errors=[FieldError(field=field, code="invalid", message=message)]
+    )
+
+
+# What a unit reads of its own work: the fields an amendment reports in the assignment's history.
+UNIT_FIELDS = [
+    "section_id",
+    "label",
+    "title",
+    "product",
+    "deadline_kind",
+    "due_date",
+    "period_code",
+    "period_year",
+    "recurrence",
+    "deadline_text",
+    "lead_unit_id",
+    "target",
+]
+
+
+def amendment_reason(plan: Plan, reason: str | None) -> str | None:
+    """A draft's appendix is edited freely; once the plan is issued (ban hành) every change to it is a sửa đổi, bổ
+    sung with a recorded reason (422 on ``reason`` without one). ``None`` for a draft."""
+    if plan.status != PlanStatus.issued:
+        return None
+    text = (reason or "").strip()
+    if not text:
+        raise _bad(
+            "reason",
+            "Kế hoạch đã ban hành: cần ghi lý do sửa đổi, bổ sung.",
+            "The plan is issued: give the reason for the amendment",
+        )
+    return text
+
+
+def _iso(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, date) else v
+
+
+def units_before(session: Session, task_id: int | None) -> dict[int, tuple[str, Any]]:
+    """``assignment id → (role, due date)`` before an amendment, to tell each unit what changed for it."""
+    if task_id is None:
+        return {}
+    return {
+        a.id or 0: (str(a.role.value if hasattr(a.role, "value") else a.role), a.due_date)
+        for a in session.exec(scope.task_assignments([task_id])).all()
+    }
+
+
+def tell_units(
+    session: Session,
+    principal: Principal,
+    *,
+    task: Task,
+    plan: Plan,
+    before: dict[int, tuple[str, Any]],
+    changes: dict[str, Any],
+    reason: str,
+    action: str,
+) -> None:
+    """An amendment of an issued plan, told to the units it touches: each assignment of the task gets one
+    ``plan_amended`` event (the reason as note; the task's changed fields and its own deadline or role change)
+    in the history the unit reads, added in one flush however many units; the plan's history gets ``action``
+    (``task_added`` / ``task_amended``) with the same reason."""
+    if not changes:
+        return
+    told = {k: v for k, v in changes.items() if k in UNIT_FIELDS}
+    for a in session.exec(scope.task_assignments([task.id])).all():
+        mine = dict(told)
+        role = str(a.role.value if hasattr(a.role, "value") else a.role)
+        prev = before.get(a.id or 0)
+        if prev is None:
+            mine["assigned"] = {"from": None, "to": role}
+            mine["due_date"] = {"from": None, "to": _iso(a.due_date)}
+        else:
+            if prev[0] != role:
+                mine["role"] = {"from": prev[0], "to": role}
+            if prev[1] != a.due_date:
+                mine["due_date"] = {"from": _iso(prev[1]), "to": _iso(a.due_date)}
+            else:
+                mine.pop("due_date", None)
+        if mine:
+            record(session, principal, "plan_amended", "assignment", a.id, a.unit_id, mine, reason)
+    record(
+        session,
+        principal,
+        action,
+        "plan",
+        plan.id,
+        plan.issuing_unit_id,
+        {"task": {"to": task.label}, **changes},
+        reason,
     )
 
 
@@ -224,6 +317,7 @@ def _normalise(values: dict[str, Any]) -> None:
 def create_task(session: Session, principal: Principal, *, plan: Plan, data: TaskCreate) -> Task:
     """Add a row to the appendix and create its assignments."""
     ensure_plan_editable(plan)
+    reason = amendment_reason(plan, data.reason)
     raw = data.model_dump()
     _normalise(raw)
     _validate(session, principal, plan, raw, raw)
@@ -245,14 +339,28 @@ def create_task(session: Session, principal: Principal, *, plan: Plan, data: Tas
         node_ids=data.node_ids,
     )
     record_create(session, principal, "task", task, plan.issuing_unit_id, TASK_FIELDS)
+    if reason is not None:
+        added = {k: {"from": None, "to": _iso(getattr(task, k))} for k in ("title", "due_date")}
+        tell_units(
+            session,
+            principal,
+            task=task,
+            plan=plan,
+            before={},
+            changes=added,
+            reason=reason,
+            action="task_added",
+        )
     return task
 
 
 def update_task(session: Session, principal: Principal, *, task: Task, plan: Plan, data: TaskUpdate) -> Task:
     ensure_plan_editable(plan)
-    values = data.model_dump(exclude_unset=True)
+    reason = amendment_reason(plan, data.reason)
+    values = data.model_dump(exclude_unset=True, exclude={"reason"})
     _normalise(values)
     before = snapshot(task, TASK_FIELDS)
+    had = units_before(session, task.id) if reason is not None else {}
     merged = {**before, **{k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}}
     _validate(session, principal, plan, values, merged)
     for k in TASK_FIELDS:
@@ -272,12 +380,27 @@ def update_task(session: Session, principal: Principal, *, task: Task, plan: Pla
     for k in ("coordinating_unit_ids", "node_ids"):
         if k in values:
             changes[k] = {"to": values[k]}
-    record(session, principal, "update", "task", task.id, plan.issuing_unit_id, changes)
+    record(session, principal, "update", "task", task.id, plan.issuing_unit_id, changes, reason)
+    if reason is not None:
+        tell_units(
+            session,
+            principal,
+            task=task,
+            plan=plan,
+            before=had,
+            changes=changes,
+            reason=reason,
+            action="task_amended",
+        )
     return task
 
 
-def delete_task(session: Session, principal: Principal, *, task: Task, plan: Plan) -> None:
+def delete_task(
+    session: Session, principal: Principal, *, task: Task, plan: Plan, reason: str | None = None
+) -> None:
+    """Remove a row nobody has worked on; on an issued plan only with the amendment's reason."""
     ensure_plan_editable(plan)
+    why = amendment_reason(plan, reason)
     existing = session.exec(scope.task_assignments([task.id])).all()
     counts = (
         dict(session.exec(scope.assignment_evidence_counts([a.id for a in existing])).all())
@@ -304,7 +427,19 @@ def delete_task(session: Session, principal: Principal, *, task: Task, plan: Pla
         task.id,
         plan.issuing_unit_id,
         diff(snapshot(task, TASK_FIELDS), {}),
+        why,
     )
+    if why is not None:
+        record(
+            session,
+            principal,
+            "task_removed",
+            "plan",
+            plan.id,
+            plan.issuing_unit_id,
+            {"task": {"from": task.label, "to": None}, "title": {"from": task.title, "to": None}},
+            why,
+        )
     session.delete(task)
     session.flush()
 

@@ -163,3 +163,116 @@ def test_amend_issued_plan_with_reason_then_close(client: TestClient, session: S
         403,
         404,
     )
+
+
+def _issued_with_task(client: TestClient, h: dict[str, str], session: Session) -> tuple[dict[str, Any], int]:
+    plan, task_id = _draft_with_task(client, h, session)
+    etag = client.get(f"{API}/plans/{plan['id']}", headers=h).headers["ETag"]
+    assert client.post(f"{API}/plans/{plan['id']}/issue", headers={**h, "If-Match": etag}).status_code == 200
+    return plan, task_id
+
+
+def test_draft_appendix_edited_freely_without_reason(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
+    h = auth("noivu")
+    plan, task_id = _draft_with_task(client, h, session)
+    etag = client.get(f"{API}/tasks/{task_id}", headers=h).headers["ETag"]
+    r = client.patch(f"{API}/tasks/{task_id}", headers={**h, "If-Match": etag}, json={"title": "Mới"})
+    assert r.status_code == 200, r.text
+    history = client.get(f"{API}/plans/{plan['id']}/history", headers=h).json()
+    assert [e["action"] for e in history] == ["create"]  # a draft's edits are no amendment
+
+
+def test_issued_appendix_changes_need_a_reason(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
+    h = auth("noivu")
+    plan, task_id = _issued_with_task(client, h, session)
+    etag = client.get(f"{API}/tasks/{task_id}", headers=h).headers["ETag"]
+    for r in (
+        client.patch(f"{API}/tasks/{task_id}", headers={**h, "If-Match": etag}, json={"title": "X"}),
+        client.patch(
+            f"{API}/tasks/{task_id}", headers={**h, "If-Match": etag}, json={"title": "X", "reason": "  "}
+        ),
+        client.delete(f"{API}/tasks/{task_id}", headers={**h, "If-Match": etag}),
+        client.post(
+            f"{API}/plans/{plan['id']}/tasks",
+            headers=h,
+            json={"label": "2", "title": "Y", "due_date": "2024-12-31", "lead_unit_id": unit_id(session, HT)},
+        ),
+    ):
+        assert r.status_code == 422, r.text
+        assert r.json()["errors"][0]["field"] == "reason"
+    # nothing was written
+    task = client.get(f"{API}/tasks/{task_id}", headers=h)
+    assert task.json()["title"] == "Rà soát thủ tục" and task.headers["ETag"] == etag
+
+
+def test_amendment_reaches_the_units_history(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
+    h, officer = auth("noivu"), auth("canbo.hoatham")
+    plan, task_id = _issued_with_task(client, h, session)
+    aid = client.get(f"{API}/tasks/{task_id}", headers=h).json()["units"][0]["assignment_id"]
+    etag = client.get(f"{API}/tasks/{task_id}", headers=h).headers["ETag"]
+    why = "Lùi thời hạn theo Công văn 20/UBND"
+    r = client.patch(
+        f"{API}/tasks/{task_id}",
+        headers={**h, "If-Match": etag},
+        json={"due_date": "2024-12-15", "reason": why},
+    )
+    assert r.status_code == 200, r.text
+    events = client.get(f"{API}/assignments/{aid}/history", headers=officer).json()
+    told = [e for e in events if e["action"] == "plan_amended"]
+    assert len(told) == 1 and told[0]["note"] == why
+    assert told[0]["changes"]["due_date"] == {"from": "2024-11-30", "to": "2024-12-15"}
+    a = client.get(f"{API}/assignments/{aid}", headers=officer).json()
+    assert a["due_date"] == "2024-12-15"
+
+    # a task added by amendment: its unit is told it was assigned, with the reason
+    tv = unit_id(session, "LS.BG.X.TANVAN")
+    added = client.post(
+        f"{API}/plans/{plan['id']}/tasks",
+        headers={**h, "Idempotency-Key": "amend-add-2"},
+        json={"label": "2", "title": "Bổ sung", "due_date": "2024-12-31", "lead_unit_id": tv, "reason": why},
+    )
+    assert added.status_code == 201, added.text
+    new_aid = added.json()["units"][0]["assignment_id"]
+    ev = client.get(f"{API}/assignments/{new_aid}/history", headers=auth("canbo.tanvan")).json()
+    assert [(e["action"], e["note"]) for e in ev] == [("plan_amended", why)]
+    assert ev[0]["changes"]["assigned"] == {"from": None, "to": "lead"}
+
+    # removing an untouched task, with its reason
+    e2 = client.get(f"{API}/tasks/{added.json()['id']}", headers=h).headers["ETag"]
+    gone = client.delete(
+        f"{API}/tasks/{added.json()['id']}",
+        headers={**h, "If-Match": e2},
+        params={"reason": "Trùng nội dung"},
+    )
+    assert gone.status_code == 204
+
+    # the plan's history lists each amendment with its reason, oldest first; the unit cannot read it
+    history = client.get(f"{API}/plans/{plan['id']}/history", headers=h).json()
+    amendments = [
+        (e["action"], e["note"], e["changes"]["task"]) for e in history if e["action"].startswith("task_")
+    ]
+    assert amendments == [
+        ("task_amended", why, {"to": "1"}),
+        ("task_added", why, {"to": "2"}),
+        ("task_removed", "Trùng nội dung", {"from": "2", "to": None}),
+    ]
+    assert [e["action"] for e in history][:2] == ["create", "issue"]
+    assert client.get(f"{API}/plans/{plan['id']}/history", headers=officer).status_code == 404
+    assert client.get(f"{API}/plans/{plan['id']}/history", headers=auth("chutich")).status_code == 200
+
+
+def test_unchanged_amendment_tells_nobody(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
+    h, officer = auth("noivu"), auth("canbo.hoatham")
+    plan, task_id = _issued_with_task(client, h, session)
+    aid = client.get(f"{API}/tasks/{task_id}", headers=h).json()["units"][0]["assignment_id"]
+    etag = client.get(f"{API}/tasks/{task_id}", headers=h).headers["ETag"]
+    r = client.patch(
+        f"{API}/tasks/{task_id}",
+        headers={**h, "If-Match": etag},
+        json={"title": "Rà soát thủ tục", "reason": "Không đổi"},
+    )
+    assert r.status_code == 200
+    events = client.get(f"{API}/assignments/{aid}/history", headers=officer).json()
+    assert not [e for e in events if e["action"] == "plan_amended"]
+    history = client.get(f"{API}/plans/{plan['id']}/history", headers=h).json()
+    assert not [e for e in history if e["action"] == "task_amended"]

@@ -115,12 +115,19 @@ def test_task_creates_assignments_and_unit_changes(client: TestClient, session: 
         == 200
     )
     etag = client.get(f"{API}/tasks/{task['id']}", headers=h).headers["ETag"]
+    why = (
+        "Điều chỉnh theo Công văn 5/UBND"  # the plan is issued: every change is an amendment with its reason
+    )
     r = client.patch(
-        f"{API}/tasks/{task['id']}", headers={**h, "If-Match": etag}, json={"coordinating_unit_ids": [tv]}
+        f"{API}/tasks/{task['id']}",
+        headers={**h, "If-Match": etag},
+        json={"coordinating_unit_ids": [tv], "reason": why},
     )
     assert r.status_code == 409
     r = client.patch(
-        f"{API}/tasks/{task['id']}", headers={**h, "If-Match": etag}, json={"coordinating_unit_ids": [ht]}
+        f"{API}/tasks/{task['id']}",
+        headers={**h, "If-Match": etag},
+        json={"coordinating_unit_ids": [ht], "reason": why},
     )
     assert r.status_code == 200, r.text
     assert {u["unit_code"] for u in r.json()["units"]} == {HT, VHTT}
@@ -129,18 +136,20 @@ def test_task_creates_assignments_and_unit_changes(client: TestClient, session: 
     r = client.patch(
         f"{API}/tasks/{task['id']}",
         headers={**h, "If-Match": etag},
-        json={"deadline_kind": "date", "due_date": "2024-12-31"},
+        json={"deadline_kind": "date", "due_date": "2024-12-31", "reason": why},
     )
     assert r.status_code == 409
-    assert client.delete(f"{API}/tasks/{task['id']}", headers={**h, "If-Match": etag}).status_code == 409
+    gone = client.delete(f"{API}/tasks/{task['id']}", headers={**h, "If-Match": etag}, params={"reason": why})
+    assert gone.status_code == 409
     # a fresh task can be deleted
     t2 = client.post(
         f"{API}/plans/{p['id']}/tasks",
         headers=h,
-        json={"label": "2", "title": "Y", "due_date": "2024-12-31", "lead_unit_id": ht},
+        json={"label": "2", "title": "Y", "due_date": "2024-12-31", "lead_unit_id": ht, "reason": why},
     ).json()
     e2 = client.get(f"{API}/tasks/{t2['id']}", headers=h).headers["ETag"]
-    assert client.delete(f"{API}/tasks/{t2['id']}", headers={**h, "If-Match": e2}).status_code == 204
+    gone = client.delete(f"{API}/tasks/{t2['id']}", headers={**h, "If-Match": e2}, params={"reason": why})
+    assert gone.status_code == 204
     n = session.exec(select(func.count()).select_from(Assignment).where(Assignment.task_id == t2["id"])).one()
     session.commit()
     assert n == 0

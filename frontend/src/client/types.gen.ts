@@ -560,6 +560,81 @@ export type BulkReview = {
 };
 
 /**
+ * BulkSubmit
+ */
+export type BulkSubmit = {
+    /**
+     * Items
+     */
+    items: Array<BulkSubmitItem>;
+};
+
+/**
+ * BulkSubmitItem
+ */
+export type BulkSubmitItem = {
+    /**
+     * Explanation
+     */
+    explanation?: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Version
+     *
+     * Phiên bản đã xem: khác phiên bản hiện tại thì từ chối
+     */
+    version?: number | null;
+};
+
+/**
+ * BulkSubmitOutcome
+ */
+export type BulkSubmitOutcome = {
+    /**
+     * Code
+     */
+    code?: string | null;
+    /**
+     * Detail
+     */
+    detail?: string | null;
+    /**
+     * Detail En
+     */
+    detail_en?: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    item?: AssignmentRead | null;
+    /**
+     * Ok
+     */
+    ok: boolean;
+};
+
+/**
+ * BulkSubmitResult
+ */
+export type BulkSubmitResult = {
+    /**
+     * Refused
+     */
+    refused: number;
+    /**
+     * Results
+     */
+    results: Array<BulkSubmitOutcome>;
+    /**
+     * Submitted
+     */
+    submitted: number;
+};
+
+/**
  * CommentCreate
  */
 export type CommentCreate = {
@@ -2640,6 +2715,28 @@ export type PageUserRead = {
      * Items
      */
     items: Array<UserRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[WorkItemRead]
+ */
+export type PageWorkItemRead = {
+    /**
+     * Items
+     */
+    items: Array<WorkItemRead>;
     /**
      * Limit
      */
@@ -5015,6 +5112,12 @@ export type TaskCreate = {
      * Product
      */
     product?: string | null;
+    /**
+     * Reason
+     *
+     * Lý do sửa đổi, bổ sung: required once the plan is issued (kept in the plan's and the affected assignments' history); ignored on a draft.
+     */
+    reason?: string | null;
     recurrence?: Recurrence | null;
     report_rhythm?: Recurrence | null;
     /**
@@ -5173,6 +5276,12 @@ export type TaskUpdate = {
      * Product
      */
     product?: string | null;
+    /**
+     * Reason
+     *
+     * Lý do sửa đổi, bổ sung: required once the plan is issued (kept in the plan's and the affected assignments' history); ignored on a draft.
+     */
+    reason?: string | null;
     recurrence?: Recurrence | null;
     report_rhythm?: Recurrence | null;
     /**
@@ -5700,6 +5809,174 @@ export type UserUpdate = {
      */
     position?: string | null;
 };
+
+/**
+ * WorkCounts
+ *
+ * Số việc theo trạng thái (the filters of the list, without state, ready and hide_done).
+ */
+export type WorkCounts = {
+    /**
+     * Done
+     */
+    done?: number;
+    /**
+     * Due Soon
+     */
+    due_soon?: number;
+    /**
+     * In Progress
+     */
+    in_progress?: number;
+    /**
+     * Not Started
+     */
+    not_started?: number;
+    /**
+     * Overdue
+     */
+    overdue?: number;
+    /**
+     * Ready
+     */
+    ready?: number;
+    /**
+     * Submitted
+     */
+    submitted?: number;
+    /**
+     * Total
+     */
+    total?: number;
+};
+
+/**
+ * WorkItemRead
+ *
+ * A row of the work list: the assignment with its work state and whether it is ready to submit (cần trình).
+ */
+export type WorkItemRead = {
+    /**
+     * Bucket
+     */
+    bucket?: string;
+    /**
+     * Completed Date
+     */
+    completed_date: string | null;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Days Overdue
+     */
+    days_overdue?: number | null;
+    /**
+     * Deadline Text
+     */
+    deadline_text?: string | null;
+    /**
+     * Due Date
+     */
+    due_date: string | null;
+    /**
+     * Due Soon
+     */
+    due_soon?: boolean;
+    /**
+     * Explanation
+     */
+    explanation: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Instance Key
+     */
+    instance_key: string;
+    /**
+     * Plan Id
+     */
+    plan_id: number;
+    /**
+     * Product
+     */
+    product?: string | null;
+    /**
+     * Progress
+     */
+    progress: number;
+    /**
+     * Ready
+     */
+    ready?: boolean;
+    /**
+     * Result
+     */
+    result: string | null;
+    /**
+     * Return Reason
+     */
+    return_reason: string | null;
+    /**
+     * Reviewed At
+     */
+    reviewed_at: string | null;
+    /**
+     * Reviewed By Id
+     */
+    reviewed_by_id: number | null;
+    role: TaskUnitRole;
+    status: AssignmentStatus;
+    /**
+     * Submitted At
+     */
+    submitted_at: string | null;
+    /**
+     * Submitted By Id
+     */
+    submitted_by_id: number | null;
+    /**
+     * Task Id
+     */
+    task_id: number;
+    /**
+     * Task Label
+     */
+    task_label?: string;
+    /**
+     * Task Title
+     */
+    task_title?: string;
+    /**
+     * Unit Code
+     */
+    unit_code?: string;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name?: string;
+    /**
+     * Updated At
+     */
+    updated_at: string | null;
+    /**
+     * Version
+     */
+    version: number;
+    work_state?: WorkState;
+};
+
+/**
+ * WorkState
+ */
+export type WorkState = 'overdue' | 'due_soon' | 'in_progress' | 'not_started' | 'submitted' | 'done';
 
 export type ApiTokensListData = {
     body?: never;
@@ -7235,6 +7512,265 @@ export type AssignmentsBulkReviewResponses = {
 };
 
 export type AssignmentsBulkReviewResponse = AssignmentsBulkReviewResponses[keyof AssignmentsBulkReviewResponses];
+
+export type AssignmentsBulkSubmitData = {
+    body: BulkSubmit;
+    path?: never;
+    query?: never;
+    url: '/api/v1/assignments/bulk-submit';
+};
+
+export type AssignmentsBulkSubmitErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type AssignmentsBulkSubmitError = AssignmentsBulkSubmitErrors[keyof AssignmentsBulkSubmitErrors];
+
+export type AssignmentsBulkSubmitResponses = {
+    /**
+     * Successful Response
+     */
+    200: BulkSubmitResult;
+};
+
+export type AssignmentsBulkSubmitResponse = AssignmentsBulkSubmitResponses[keyof AssignmentsBulkSubmitResponses];
+
+export type AssignmentsWorkListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * State
+         *
+         * Trạng thái công việc
+         */
+        state?: WorkState | null;
+        /**
+         * Ready
+         *
+         * Cần trình: đã xong (100 %, có kết quả), chưa gửi
+         */
+        ready?: boolean;
+        /**
+         * Include Done
+         *
+         * Gồm cả việc đã duyệt / kế hoạch đã kết thúc
+         */
+        include_done?: boolean;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+        /**
+         * Unit Id
+         */
+        unit_id?: number | null;
+        /**
+         * Plan Id
+         */
+        plan_id?: number | null;
+        /**
+         * Status
+         */
+        status?: AssignmentStatus | null;
+        /**
+         * Bucket
+         */
+        bucket?: Bucket | null;
+        /**
+         * Node Id
+         *
+         * Tiêu chí (gồm tiêu chí con)
+         */
+        node_id?: number | null;
+        /**
+         * Due From
+         */
+        due_from?: string | null;
+        /**
+         * Due To
+         */
+        due_to?: string | null;
+        /**
+         * Role
+         */
+        role?: TaskUnitRole | null;
+        /**
+         * Mine
+         *
+         * Chỉ việc của các đơn vị của tôi
+         */
+        mine?: boolean;
+        /**
+         * Due Soon
+         *
+         * Sắp đến hạn
+         */
+        due_soon?: boolean | null;
+        /**
+         * Q
+         */
+        q?: string | null;
+    };
+    url: '/api/v1/assignments/work';
+};
+
+export type AssignmentsWorkListErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type AssignmentsWorkListError = AssignmentsWorkListErrors[keyof AssignmentsWorkListErrors];
+
+export type AssignmentsWorkListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageWorkItemRead;
+};
+
+export type AssignmentsWorkListResponse = AssignmentsWorkListResponses[keyof AssignmentsWorkListResponses];
+
+export type AssignmentsWorkCountsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Unit Id
+         */
+        unit_id?: number | null;
+        /**
+         * Plan Id
+         */
+        plan_id?: number | null;
+        /**
+         * Status
+         */
+        status?: AssignmentStatus | null;
+        /**
+         * Bucket
+         */
+        bucket?: Bucket | null;
+        /**
+         * Node Id
+         *
+         * Tiêu chí (gồm tiêu chí con)
+         */
+        node_id?: number | null;
+        /**
+         * Due From
+         */
+        due_from?: string | null;
+        /**
+         * Due To
+         */
+        due_to?: string | null;
+        /**
+         * Role
+         */
+        role?: TaskUnitRole | null;
+        /**
+         * Mine
+         *
+         * Chỉ việc của các đơn vị của tôi
+         */
+        mine?: boolean;
+        /**
+         * Due Soon
+         *
+         * Sắp đến hạn
+         */
+        due_soon?: boolean | null;
+        /**
+         * Q
+         */
+        q?: string | null;
+    };
+    url: '/api/v1/assignments/work/counts';
+};
+
+export type AssignmentsWorkCountsErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type AssignmentsWorkCountsError = AssignmentsWorkCountsErrors[keyof AssignmentsWorkCountsErrors];
+
+export type AssignmentsWorkCountsResponses = {
+    /**
+     * Successful Response
+     */
+    200: WorkCounts;
+};
+
+export type AssignmentsWorkCountsResponse = AssignmentsWorkCountsResponses[keyof AssignmentsWorkCountsResponses];
 
 export type AssignmentsGetData = {
     body?: never;
@@ -10581,6 +11117,50 @@ export type EvidenceUploadPlanResponses = {
 
 export type EvidenceUploadPlanResponse = EvidenceUploadPlanResponses[keyof EvidenceUploadPlanResponses];
 
+export type PlansHistoryData = {
+    body?: never;
+    path: {
+        /**
+         * Plan Id
+         */
+        plan_id: number;
+    };
+    query?: never;
+    url: '/api/v1/plans/{plan_id}/history';
+};
+
+export type PlansHistoryErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type PlansHistoryError = PlansHistoryErrors[keyof PlansHistoryErrors];
+
+export type PlansHistoryResponses = {
+    /**
+     * Response Plans-History
+     *
+     * Successful Response
+     */
+    200: Array<HistoryEvent>;
+};
+
+export type PlansHistoryResponse = PlansHistoryResponses[keyof PlansHistoryResponses];
+
 export type PlansIssueData = {
     /**
      * Body
@@ -12084,7 +12664,12 @@ export type TasksDeleteData = {
          */
         task_id: number;
     };
-    query?: never;
+    query?: {
+        /**
+         * Reason
+         */
+        reason?: string | null;
+    };
     url: '/api/v1/tasks/{task_id}';
 };
 

@@ -117,12 +117,13 @@ def _new_task(side: str) -> Any:
             "title": "Nhiệm vụ mới",
             "due_date": "2024-12-31",
             "lead_unit_id": w.ids[side + "_unit"],
+            "reason": "Bổ sung nhiệm vụ",  # the plan is issued: an amendment
         },
     )
 
 
-def _edit(method: str, path_of: Any, body: Any = None) -> Any:
-    return lambda w, a: Req(method, V1 + path_of(w), json=body, headers=_im(w, path_of(w)))
+def _edit(method: str, path_of: Any, body: Any = None, params: Any = None) -> Any:
+    return lambda w, a: Req(method, V1 + path_of(w), json=body, headers=_im(w, path_of(w)), params=params)
 
 
 CASES = [
@@ -180,6 +181,13 @@ CASES = [
         foreign=lambda w, a: Req("POST", V1 + _p("foreign", "/clone")(w, a), json={}),
         allowed=DISTRICT_ADMINS,
     ),
+    Case(
+        "plans-history",
+        own=lambda w, a: Req("GET", V1 + _p("own", "/history")(w, a)),
+        foreign=lambda w, a: Req("GET", V1 + _p("foreign", "/history")(w, a)),
+        # the issuing side only: a commune reads what changed for it in its assignments' history
+        allowed=frozenset({"district_admin", "leader", "observer", "token"}),
+    ),
     Case("tasks-create", own=_new_task("own"), foreign=_new_task("foreign"), allowed=DISTRICT_ADMINS),
     Case(
         "tasks-get",
@@ -189,14 +197,18 @@ CASES = [
     ),
     Case(
         "tasks-update",
-        own=_edit("PATCH", lambda w: f"/tasks/{w.ids['own_task']}", {"target": "100 %"}),
-        foreign=_edit("PATCH", lambda w: f"/tasks/{w.ids['foreign_task']}", {"target": "100 %"}),
+        own=_edit("PATCH", lambda w: f"/tasks/{w.ids['own_task']}", {"target": "100 %", "reason": "Sửa"}),
+        foreign=_edit(
+            "PATCH", lambda w: f"/tasks/{w.ids['foreign_task']}", {"target": "100 %", "reason": "Sửa"}
+        ),
         allowed=DISTRICT_ADMINS,
     ),
     Case(
         "tasks-delete",
-        own=_edit("DELETE", lambda w: f"/tasks/{w.ids['own_task_deletable']}"),
-        foreign=_edit("DELETE", lambda w: f"/tasks/{w.ids['foreign_task_deletable']}"),
+        own=_edit("DELETE", lambda w: f"/tasks/{w.ids['own_task_deletable']}", params={"reason": "Bỏ"}),
+        foreign=_edit(
+            "DELETE", lambda w: f"/tasks/{w.ids['foreign_task_deletable']}", params={"reason": "Bỏ"}
+        ),
         allowed=DISTRICT_ADMINS,
     ),
 ]
