@@ -70,6 +70,21 @@ class Settings(BaseSettings):
     portal_backoff_base_seconds: float = 2.0
     portal_backoff_cap_seconds: float = 3600.0
     portal_poll_seconds: float = 5.0
+    # Notifications (api/notifications): e-mail over SMTP (no host ⇒ the e-mail channel is off), a signed webhook
+    # (no URL ⇒ off), the links into the SPA and the delivery job's pace.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "parsipas <no-reply@parsipas.invalid>"
+    smtp_timeout_seconds: float = 30.0
+    notify_webhook_url: str | None = None
+    notify_webhook_secret: str | None = None
+    notify_links_base_url: str | None = None  # public base of the SPA; falls back to portal_links_base_url
+    notify_poll_seconds: float = 30.0
+    notify_max_attempts: int = 8
+    notify_overdue_repeat_days: int = 7
     frontend_dist: Path | None = None
     workers: int = 1
 

@@ -72,6 +72,7 @@ def _optional_routers() -> list[APIRouter]:
         "api.scoring.exports_router",
     ):
         try:
+        "api.notifications.router",
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
             if exc.name and module.startswith(exc.name):

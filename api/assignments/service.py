@@ -29,6 +29,7 @@ from api.models import (
     FrameworkNode,
     OrgUnit,
     Plan,
+    NotificationKind,
     PlanStatus,
     Task,
     TaskNode,
@@ -245,6 +246,15 @@ def update(
     before = snapshot(a, EDIT_FIELDS)
     for k, v in values.items():
         setattr(a, k, v)
+def _notify(
+    session: Session, principal: Principal, a: Assignment, kind: NotificationKind, **details: Any
+) -> None:
+    """Đôn đốc: the inbox entry (and e-mail/webhook rows) commit with the workflow step itself."""
+    from api.notifications.events import on_assignment_event
+
+    on_assignment_event(session, assignment=a, kind=kind, actor_user_id=principal.user_id, **details)
+
+
     if a.progress == 100 and a.completed_date is None and before["progress"] != 100:
         from api.config import get_settings
 
@@ -394,6 +404,7 @@ def reopen(session: Session, principal: Principal, *, assignment: Assignment, re
     if a.status != S.approved:
         raise _refuse(a, "mở lại", "reopen")
     _ensure_open(session, a)
+    _notify(session, principal, a, NotificationKind.approved)
     before = snapshot(a, EDIT_FIELDS)
     a.status, a.return_reason = S.in_progress, reason
     a.reviewed_at, a.reviewed_by_id = _now(), principal.user_id
@@ -408,6 +419,7 @@ def bulk_review(
     principal: Principal,
     *,
     ids: list[int],
+    _notify(session, principal, a, NotificationKind.returned, reason=reason)
     action: str,
     reason: str | None,
     confirm_complete: bool = False,
@@ -464,7 +476,7 @@ def add_comment(
             task.lead_unit_id if task else a.unit_id,
             plan.issuing_unit_id if plan else a.unit_id,
         }
-        known = {u for _, u in session.execute(scope.mentionable_users(units)).all()}
+        known = {u: uid for uid, u in session.execute(scope.mentionable_users(units)).all()}
         if unknown := [m for m in mentions if m not in known]:
             msg = f"Không thể nhắc tên người dùng ngoài các đơn vị liên quan: {', '.join(unknown)}"
             raise Unprocessable(
@@ -490,3 +502,9 @@ def add_comment(
     r = CommentRead.model_validate(c)
     r.author_name = principal.name
     return r
+    mentioned: list[int] = []
+        mentioned = [known[m] for m in mentions]
+    notify = {"comment_id": c.id, "excerpt": data.body}
+    _notify(session, principal, a, NotificationKind.commented, exclude=mentioned, **notify)
+    if mentioned:
+        _notify(session, principal, a, NotificationKind.mentioned, mentions=mentioned, **notify)

@@ -85,7 +85,7 @@ class NotificationPreference(Versioned, SQLModel, table=True):
     kind: str = Field(max_length=40)
     inbox: bool = Field(default=True)
     email: bool = Field(default=True)
-    webhook: bool = Field(default=False)
+    webhook: bool = Field(default=True)  # used only when a webhook is configured
     digest: bool = Field(default=False)  # e-mail in the daily digest instead of at once
     digest_hour: int = Field(default=7)  # local hour (Asia/Ho_Chi_Minh) of the digest, on the "*" row
     version: int = Field(default=1)

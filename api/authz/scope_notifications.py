@@ -1,0 +1,251 @@
+"""Row visibility for notifications: who may be told about an object, and whose inbox a message is in.
+
+Recipients are computed here, from the same grant rules as :mod:`api.authz.scope`: a user is told about an
+assignment only if a membership gives them ``assignments:read`` on its unit (their own unit, or an ancestor for the
+subtree roles) and the plan is issued (a draft plan's work stays with its issuer). Nothing is ever sent wider than
+who may read the object. A message, once written, belongs to its recipient alone (the inbox is per user).
+"""
+
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from api.assignments.buckets import days_between
+from api.authz.permissions import ROLE_PERMISSIONS, SUBTREE_ROLES, Permission
+from api.authz.principal import Principal
+from api.models import (
+    Assignment,
+    AssignmentStatus,
+    Membership,
+    MessageStatus,
+    NotificationChannel,
+    NotificationMessage,
+    NotificationPreference,
+    NotificationSetting,
+    OrgUnit,
+    Plan,
+    PlanStatus,
+    Role,
+    Task,
+    User,
+)
+
+READER_ROLES = frozenset(r for r, perms in ROLE_PERMISSIONS.items() if Permission.assignments_read in perms)
+# Roles working the unit's own assignments (told about returns, approvals and deadlines).
+UNIT_WORKERS = frozenset({Role.unit_head, Role.unit_officer})
+
+
+def _ancestor_of(unit: Any, member_unit: Any) -> Any:
+    """``member_unit`` is ``unit`` or one of its ancestors (materialised path)."""
+    return col(unit.path).startswith(col(member_unit.path))
+
+
+def assignment_readers(assignment_id: int, roles: frozenset[Role] = READER_ROLES) -> Any:
+    """``(user_id, role, unit_id of the membership, language)`` of active users who may read the assignment
+    through a membership of one of ``roles``: own unit for any reader role, an ancestor for the subtree roles.
+    Empty for an assignment of a draft plan."""
+    unit, member_unit = aliased(OrgUnit), aliased(OrgUnit)
+    roles = roles & READER_ROLES
+    subtree = [r for r in roles if r in SUBTREE_ROLES]
+    reach = col(Membership.unit_id) == col(Assignment.unit_id)
+    if subtree:
+        reach = sa.or_(reach, sa.and_(col(Membership.role).in_(subtree), _ancestor_of(unit, member_unit)))
+    return (
+        select(col(User.id), col(Membership.role), col(Membership.unit_id), col(User.language))
+        .select_from(Assignment)
+        .join(unit, col(unit.id) == col(Assignment.unit_id))
+        .join(Plan, col(Plan.id) == col(Assignment.plan_id))
+        .join(Membership, sa.true())
+        .join(member_unit, col(member_unit.id) == col(Membership.unit_id))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(
+            col(Assignment.id) == assignment_id,
+            col(Plan.status) != PlanStatus.draft,
+            col(Membership.role).in_(roles),
+            col(User.is_active).is_(True),
+            reach,
+        )
+    )
+
+
+def assignment_params(assignment_id: int) -> Any:
+    """``(Assignment, task label, task title, unit name, unit path)`` for one assignment (message parameters)."""
+    return (
+        sa.select(Assignment, col(Task.label), col(Task.title), col(OrgUnit.name), col(OrgUnit.path))
+        .join(Task, col(Task.id) == col(Assignment.task_id))
+        .join(OrgUnit, col(OrgUnit.id) == col(Assignment.unit_id))
+        .where(col(Assignment.id) == assignment_id)
+    )
+
+
+def _candidates(today: date, horizon_days: int) -> Any:
+    """Open assignments of issued plans with a deadline at most ``horizon_days`` ahead (or passed)."""
+    return sa.and_(
+        col(Assignment.status).not_in([AssignmentStatus.approved, AssignmentStatus.submitted]),
+        col(Assignment.due_date).is_not(None),
+        col(Assignment.due_date) <= today + timedelta(days=horizon_days),
+        col(Plan.status) == PlanStatus.issued,
+    )
+
+
+def deadline_recipients(today: date, *, horizon_days: int, district_min_days: int) -> Any:
+    """The day's deadline events in one statement (not per user): every open assignment due within the horizon
+    or overdue, with each user told about it — the unit's own head and officers, and Phòng Nội vụ (district admins
+    of an ancestor) once ``district_min_days`` overdue. Columns: assignment id, unit id, due date, days overdue
+    (negative before the deadline), task label, task title, unit name, unit path, user id, role, language."""
+    days = days_between(col(Assignment.due_date), sa.literal(today, sa.Date())).label("days")
+    unit, member_unit = aliased(OrgUnit), aliased(OrgUnit)
+    columns = (
+        col(Assignment.id),
+        col(Assignment.unit_id),
+        col(Assignment.due_date),
+        days,
+        col(Task.label),
+        col(Task.title),
+        col(unit.name),
+        col(unit.path),
+        col(User.id),
+        col(Membership.role),
+        col(User.language),
+    )
+
+    def base() -> Any:
+        return (
+            sa.select(*columns)
+            .select_from(Assignment)
+            .join(Plan, col(Plan.id) == col(Assignment.plan_id))
+            .join(Task, col(Task.id) == col(Assignment.task_id))
+            .join(unit, col(unit.id) == col(Assignment.unit_id))
+        )
+
+    own = (
+        base()
+        .join(Membership, col(Membership.unit_id) == col(Assignment.unit_id))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(
+            _candidates(today, horizon_days),
+            col(Membership.role).in_(UNIT_WORKERS),
+            col(User.is_active).is_(True),
+        )
+    )
+    district = (
+        base()
+        .join(Membership, col(Membership.role) == Role.district_admin)
+        .join(member_unit, col(member_unit.id) == col(Membership.unit_id))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(
+            _candidates(today, horizon_days),
+            col(Assignment.due_date) <= today - timedelta(days=district_min_days),
+            _ancestor_of(unit, member_unit),
+            col(unit.id) != col(member_unit.id),
+            col(User.is_active).is_(True),
+        )
+    )
+    return sa.union_all(own, district)
+
+
+def district_settings() -> SelectOfScalar[NotificationSetting]:
+    """Every district's N/M/K (a handful of rows; the job matches them to units by path)."""
+    return select(NotificationSetting)
+
+
+def unit_paths(unit_ids: Any) -> Any:
+    return select(col(OrgUnit.id), col(OrgUnit.path)).where(col(OrgUnit.id).in_(unit_ids))
+
+
+def preferences_of(user_ids: Any) -> SelectOfScalar[NotificationPreference]:
+    """Preferences of the recipients (the job reads them once per run, not per message)."""
+    return select(NotificationPreference).where(col(NotificationPreference.user_id).in_(user_ids))
+
+
+def recipient_emails(user_ids: Any) -> Any:
+    return sa.select(
+        col(User.id), col(User.email), col(User.full_name), col(User.username), col(User.language)
+    ).where(col(User.id).in_(user_ids))
+
+
+# --- the caller's own messages and preferences -----------------------------------------------------------------
+
+
+def visible_inbox(principal: Principal) -> SelectOfScalar[NotificationMessage]:
+    """The caller's in-app messages (a token, having no inbox, sees none)."""
+    if principal.user_id is None:
+        return select(NotificationMessage).where(sa.false())
+    return select(NotificationMessage).where(
+        col(NotificationMessage.user_id) == principal.user_id,
+        col(NotificationMessage.channel) == NotificationChannel.inbox,
+    )
+
+
+def own_preferences(principal: Principal) -> SelectOfScalar[NotificationPreference]:
+    return select(NotificationPreference).where(
+        col(NotificationPreference.user_id) == (principal.user_id or 0)
+    )
+
+
+def visible_settings(principal: Principal, permission: Permission) -> Any:
+    """``(NotificationSetting, unit)`` of units in reach with ``permission``."""
+    from api.authz.scope import unit_condition
+
+    return (
+        select(NotificationSetting, OrgUnit)
+        .join(OrgUnit, col(OrgUnit.id) == col(NotificationSetting.unit_id))
+        .where(unit_condition(principal, permission))
+    )
+
+
+def parked_count(principal: Principal, permission: Permission) -> Any:
+    """Messages that kept failing, about objects of units in reach (administrators see and retry them)."""
+    from api.authz.scope import unit_condition
+
+    return (
+        select(sa.func.count())
+        .select_from(NotificationMessage)
+        .join(OrgUnit, col(OrgUnit.id) == col(NotificationMessage.unit_id))
+        .where(col(NotificationMessage.status) == MessageStatus.parked, unit_condition(principal, permission))
+    )
+
+
+# --- the delivery job (runs as the system, no principal) ------------------------------------------------------
+
+
+def message_by_id(message_id: int) -> SelectOfScalar[NotificationMessage]:
+    return select(NotificationMessage).where(col(NotificationMessage.id) == message_id)
+
+
+def due_message_ids(due: Any) -> Any:
+    return select(col(NotificationMessage.id)).where(due).order_by(col(NotificationMessage.id)).limit(1)
+
+
+def digest_members(digest_id: int) -> SelectOfScalar[NotificationMessage]:
+    return (
+        select(NotificationMessage)
+        .where(col(NotificationMessage.digest_id) == digest_id)
+        .order_by(col(NotificationMessage.id))
+    )
+
+
+def waiting_digests(today: date) -> Any:
+    """``(user_id, digest date)`` with e-mails waiting for a digest of that day or earlier."""
+    return (
+        select(col(NotificationMessage.user_id), sa.func.max(col(NotificationMessage.digest_date)))
+        .where(
+            col(NotificationMessage.status) == MessageStatus.waiting_digest,
+            col(NotificationMessage.digest_date) <= today,
+        )
+        .group_by(col(NotificationMessage.user_id))
+    )
+
+
+def digest_hours(user_ids: Any) -> Any:
+    return select(col(NotificationPreference.user_id), col(NotificationPreference.digest_hour)).where(
+        col(NotificationPreference.user_id).in_(user_ids), col(NotificationPreference.kind) == "*"
+    )
+
+
+def digest_by_key(key: str) -> SelectOfScalar[NotificationMessage]:
+    return select(NotificationMessage).where(col(NotificationMessage.idempotency_key) == key)

@@ -1,0 +1,143 @@
+"""``/notifications``: the caller's inbox, unread count, mark read, preferences; the administrators' settings."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from sqlmodel import col
+
+from api.auth.deps import CurrentPrincipal, require
+from api.authz.permissions import Permission
+from api.db import SessionDep
+from api.etag import require_if_match, set_etag
+from api.models import NotificationMessage
+from api.notifications import service
+from api.notifications.schemas import (
+    DistrictSettingRead,
+    DistrictSettingUpdate,
+    MarkedRead,
+    NotificationRead,
+    NotificationSettingsRead,
+    PreferencesRead,
+    PreferencesUpdate,
+    UnreadCount,
+)
+from api.pagination import Page, PageDep, paginate
+
+router = APIRouter(prefix="/notifications", tags=["notifications"])
+P = Permission
+SORT = {"id": NotificationMessage.id, "created_at": NotificationMessage.created_at}
+
+
+@router.get("", response_model=Page[NotificationRead], operation_id="notifications-list")
+def list_notifications(
+    session: SessionDep, principal: CurrentPrincipal, page: PageDep, unread: bool | None = None
+) -> dict[str, Any]:
+    """Hộp thư thông báo: the caller's own messages, newest first (``unread=true`` for the unread ones)."""
+    stmt = service.inbox_query(principal, unread=unread)
+    return paginate(
+        session,
+        stmt,
+        page,
+        sort_fields=SORT,
+        default_order=[col(NotificationMessage.id).desc()],
+        transform=service.reads_for(session, principal),
+    )
+
+
+@router.get("/unread-count", response_model=UnreadCount, operation_id="notifications-unread_count")
+def unread_count(session: SessionDep, principal: CurrentPrincipal) -> UnreadCount:
+    return UnreadCount(unread=service.unread_count(session, principal))
+
+
+@router.post("/read-all", response_model=MarkedRead, operation_id="notifications-read_all")
+def read_all(session: SessionDep, principal: CurrentPrincipal) -> MarkedRead:
+    """Đánh dấu tất cả đã đọc (idempotent: no If-Match, reading changes nothing anyone else sees)."""
+    return MarkedRead(updated=service.mark_all_read(session, principal))
+
+
+@router.get("/preferences", response_model=PreferencesRead, operation_id="notifications-get_preferences")
+def get_preferences(
+    request: Request, response: Response, session: SessionDep, principal: CurrentPrincipal
+) -> PreferencesRead:
+    rows = service.own_preferences(session, principal)
+    set_etag(response, service.preferences_etag(rows, principal.user_id))
+    return service.preferences_read(session, principal, request.app.state.settings, rows)
+
+
+@router.put("/preferences", response_model=PreferencesRead, operation_id="notifications-put_preferences")
+def put_preferences(
+    body: PreferencesUpdate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> PreferencesRead:
+    """Cách nhận thông báo: channel per event kind, at once or in the daily digest at ``digest_hour``."""
+    rows = service.own_preferences(session, principal)
+    require_if_match(request, service.preferences_etag(rows, principal.user_id))
+    rows = service.put_preferences(session, principal, rows, body)
+    set_etag(response, service.preferences_etag(rows, principal.user_id))
+    return service.preferences_read(session, principal, request.app.state.settings, rows)
+
+
+@router.get(
+    "/settings",
+    response_model=NotificationSettingsRead,
+    operation_id="notifications-settings",
+    dependencies=[require(P.users_manage)],
+)
+def settings(request: Request, session: SessionDep, principal: CurrentPrincipal) -> NotificationSettingsRead:
+    """Administrators: which channels are on (and why not), messages parked after failing, districts' N/M/K."""
+    return service.settings_view(session, principal, request.app.state.settings)
+
+
+@router.get(
+    "/settings/{unit_id}",
+    response_model=DistrictSettingRead,
+    operation_id="notifications-get_district_setting",
+    dependencies=[require(P.plans_manage)],
+)
+def get_district_setting(
+    unit_id: int, response: Response, session: SessionDep, principal: CurrentPrincipal
+) -> DistrictSettingRead:
+    unit, setting, etag = service.district_setting(session, principal, unit_id)
+    set_etag(response, etag)
+    values = (
+        DistrictSettingUpdate(
+            due_soon_days=setting.due_soon_days,
+            escalate_head_days=setting.escalate_head_days,
+            escalate_district_days=setting.escalate_district_days,
+        )
+        if setting
+        else DistrictSettingUpdate()
+    )
+    return DistrictSettingRead(unit_id=unit_id, unit_name=unit.name, **values.model_dump())
+
+
+@router.put(
+    "/settings/{unit_id}",
+    response_model=DistrictSettingRead,
+    operation_id="notifications-put_district_setting",
+    dependencies=[require(P.plans_manage)],
+)
+def put_district_setting(
+    unit_id: int,
+    body: DistrictSettingUpdate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> DistrictSettingRead:
+    """Ngưỡng đôn đốc của huyện: N days before the deadline, M and K days overdue (ETag / If-Match)."""
+    unit, setting, etag = service.district_setting(session, principal, unit_id)
+    require_if_match(request, etag)
+    out = service.put_district_setting(session, unit=unit, setting=setting, data=body)
+    _, _, new_etag = service.district_setting(session, principal, unit_id)
+    set_etag(response, new_etag)
+    return out
+
+
+@router.post("/{message_id}/read", response_model=NotificationRead, operation_id="notifications-read")
+def read_one(message_id: int, session: SessionDep, principal: CurrentPrincipal) -> NotificationRead:
+    """Đánh dấu đã đọc (idempotent); another user's message answers 404."""
+    return service.mark_read(session, principal, message_id)
