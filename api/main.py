@@ -70,9 +70,9 @@ def _optional_routers() -> list[APIRouter]:
         "api.scoring.results_router",
         "api.scoring.router",
         "api.scoring.exports_router",
+        "api.notifications.router",
     ):
         try:
-        "api.notifications.router",
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
             if exc.name and module.startswith(exc.name):

@@ -27,9 +27,9 @@ from api.models import (
     AssignmentComment,
     AssignmentStatus,
     FrameworkNode,
+    NotificationKind,
     OrgUnit,
     Plan,
-    NotificationKind,
     PlanStatus,
     Task,
     TaskNode,
@@ -223,6 +223,15 @@ def _audit(
     )
 
 
+def _notify(
+    session: Session, principal: Principal, a: Assignment, kind: NotificationKind, **details: Any
+) -> None:
+    """Đôn đốc: the inbox entry (and e-mail/webhook rows) commit with the workflow step itself."""
+    from api.notifications.events import on_assignment_event
+
+    on_assignment_event(session, assignment=a, kind=kind, actor_user_id=principal.user_id, **details)
+
+
 def update(
     session: Session,
     principal: Principal,
@@ -246,15 +255,6 @@ def update(
     before = snapshot(a, EDIT_FIELDS)
     for k, v in values.items():
         setattr(a, k, v)
-def _notify(
-    session: Session, principal: Principal, a: Assignment, kind: NotificationKind, **details: Any
-) -> None:
-    """Đôn đốc: the inbox entry (and e-mail/webhook rows) commit with the workflow step itself."""
-    from api.notifications.events import on_assignment_event
-
-    on_assignment_event(session, assignment=a, kind=kind, actor_user_id=principal.user_id, **details)
-
-
     if a.progress == 100 and a.completed_date is None and before["progress"] != 100:
         from api.config import get_settings
 
@@ -381,6 +381,7 @@ def approve(
     session.add(a)
     session.flush()
     _audit(session, principal, "approve", a, before)
+    _notify(session, principal, a, NotificationKind.approved)
     return a
 
 
@@ -395,6 +396,7 @@ def return_(session: Session, principal: Principal, *, assignment: Assignment, r
     session.add(a)
     session.flush()
     _audit(session, principal, "return", a, before, note=reason)
+    _notify(session, principal, a, NotificationKind.returned, reason=reason)
     return a
 
 
@@ -404,7 +406,6 @@ def reopen(session: Session, principal: Principal, *, assignment: Assignment, re
     if a.status != S.approved:
         raise _refuse(a, "mở lại", "reopen")
     _ensure_open(session, a)
-    _notify(session, principal, a, NotificationKind.approved)
     before = snapshot(a, EDIT_FIELDS)
     a.status, a.return_reason = S.in_progress, reason
     a.reviewed_at, a.reviewed_by_id = _now(), principal.user_id
@@ -419,7 +420,6 @@ def bulk_review(
     principal: Principal,
     *,
     ids: list[int],
-    _notify(session, principal, a, NotificationKind.returned, reason=reason)
     action: str,
     reason: str | None,
     confirm_complete: bool = False,
@@ -468,6 +468,7 @@ def add_comment(
     """Mentions name users with a membership in a unit involved: the assignment's, the lead's, the issuer's."""
     a = assignment
     mentions = list(dict.fromkeys(m.strip().lstrip("@") for m in data.mentions if m.strip()))
+    mentioned: list[int] = []
     if mentions:
         task = session.get(Task, a.task_id)
         plan = session.get(Plan, a.plan_id)
@@ -485,6 +486,7 @@ def add_comment(
                 code="unknown_mention",
                 errors=[FieldError(field="mentions", code="unknown_mention", message=msg)],
             )
+        mentioned = [known[m] for m in mentions]
     c = AssignmentComment(
         assignment_id=a.id or 0, author_id=principal.user_id, body=data.body, mentions=mentions
     )
@@ -499,12 +501,10 @@ def add_comment(
         a.unit_id,
         {"comment_id": {"to": c.id}, "mentions": {"to": mentions}},
     )
-    r = CommentRead.model_validate(c)
-    r.author_name = principal.name
-    return r
-    mentioned: list[int] = []
-        mentioned = [known[m] for m in mentions]
     notify = {"comment_id": c.id, "excerpt": data.body}
     _notify(session, principal, a, NotificationKind.commented, exclude=mentioned, **notify)
     if mentioned:
         _notify(session, principal, a, NotificationKind.mentioned, mentions=mentioned, **notify)
+    r = CommentRead.model_validate(c)
+    r.author_name = principal.name
+    return r
