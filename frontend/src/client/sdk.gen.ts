@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { ApiTokensCreateData, ApiTokensCreateErrors, ApiTokensCreateResponses, ApiTokensListData, ApiTokensListErrors, ApiTokensListResponses, ApiTokensRevokeData, ApiTokensRevokeErrors, ApiTokensRevokeResponses, AssessmentRoundsCreateData, AssessmentRoundsCreateErrors, AssessmentRoundsCreateResponses, AssessmentRoundsGetData, AssessmentRoundsGetErrors, AssessmentRoundsGetResponses, AssessmentRoundsListData, AssessmentRoundsListErrors, AssessmentRoundsListResponses, AssessmentRoundsPublishData, AssessmentRoundsPublishErrors, AssessmentRoundsPublishResponses, AssessmentRoundsUpdateData, AssessmentRoundsUpdateErrors, AssessmentRoundsUpdateResponses, AssessmentSheetsAcceptManyData, AssessmentSheetsAcceptManyErrors, AssessmentSheetsAcceptManyResponses, AssessmentSheetsAppraiseNodeData, AssessmentSheetsAppraiseNodeErrors, AssessmentSheetsAppraiseNodeResponses, AssessmentSheetsApproveData, AssessmentSheetsApproveErrors, AssessmentSheetsApproveResponses, AssessmentSheetsEvidenceCandidatesData, AssessmentSheetsEvidenceCandidatesErrors, AssessmentSheetsEvidenceCandidatesResponses, AssessmentSheetsFinishAppraisalData, AssessmentSheetsFinishAppraisalErrors, AssessmentSheetsFinishAppraisalResponses, AssessmentSheetsGetData, AssessmentSheetsGetErrors, AssessmentSheetsGetResponses, AssessmentSheetsListData, AssessmentSheetsListErrors, AssessmentSheetsListResponses, AssessmentSheetsReopenData, AssessmentSheetsReopenErrors, AssessmentSheetsReopenResponses, AssessmentSheetsReturnData, AssessmentSheetsReturnErrors, AssessmentSheetsReturnResponses, AssessmentSheetsScoreData, AssessmentSheetsScoreErrors, AssessmentSheetsScoreResponses, AssessmentSheetsSubmitData, AssessmentSheetsSubmitErrors, AssessmentSheetsSubmitResponses, AssessmentSheetsUpdateData, AssessmentSheetsUpdateErrors, AssessmentSheetsUpdateResponses, AssignmentsApproveData, AssignmentsApproveErrors, AssignmentsApproveResponses, AssignmentsBulkReviewData, AssignmentsBulkReviewErrors, AssignmentsBulkReviewResponses, AssignmentsBulkSubmitData, AssignmentsBulkSubmitErrors, AssignmentsBulkSubmitResponses, AssignmentsCommentData, AssignmentsCommentErrors, AssignmentsCommentResponses, AssignmentsCommentsData, AssignmentsCommentsErrors, AssignmentsCommentsResponses, AssignmentsGetData, AssignmentsGetErrors, AssignmentsGetResponses, AssignmentsHistoryData, AssignmentsHistoryErrors, AssignmentsHistoryResponses, AssignmentsListData, AssignmentsListErrors, AssignmentsListResponses, AssignmentsReopenData, AssignmentsReopenErrors, AssignmentsReopenResponses, AssignmentsReturnData, AssignmentsReturnErrors, AssignmentsReturnResponses, AssignmentsSubmitData, AssignmentsSubmitErrors, AssignmentsSubmitResponses, AssignmentsUpdateData, AssignmentsUpdateErrors, AssignmentsUpdateResponses, AssignmentsWorkCountsData, AssignmentsWorkCountsErrors, AssignmentsWorkCountsResponses, AssignmentsWorkListData, AssignmentsWorkListErrors, AssignmentsWorkListResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, DashboardsSummaryData, DashboardsSummaryErrors, DashboardsSummaryResponses, DashboardsTrendData, DashboardsTrendErrors, DashboardsTrendResponses, EvidenceDeleteData, EvidenceDeleteErrors, EvidenceDeleteResponses, EvidenceDownloadData, EvidenceDownloadErrors, EvidenceDownloadResponses, EvidenceGetData, EvidenceGetErrors, EvidenceGetResponses, EvidenceListAssignmentData, EvidenceListAssignmentErrors, EvidenceListAssignmentResponses, EvidenceListPlanData, EvidenceListPlanErrors, EvidenceListPlanResponses, EvidenceRestoreData, EvidenceRestoreErrors, EvidenceRestoreResponses, EvidenceUpdateData, EvidenceUpdateErrors, EvidenceUpdateResponses, EvidenceUploadAssignmentData, EvidenceUploadAssignmentErrors, EvidenceUploadAssignmentResponses, EvidenceUploadPlanData, EvidenceUploadPlanErrors, EvidenceUploadPlanResponses, EvidenceUploadSheetData, EvidenceUploadSheetErrors, EvidenceUploadSheetResponses, FrameworksCloneData, FrameworksCloneErrors, FrameworksCloneResponses, FrameworksExportData, FrameworksExportErrors, FrameworksExportResponses, FrameworksGetData, FrameworksGetErrors, FrameworksGetResponses, FrameworksImportData, FrameworksImportErrors, FrameworksImportResponses, FrameworksListData, FrameworksListErrors, FrameworksListResponses, FrameworksNodeData, FrameworksNodeErrors, FrameworksNodeResponses, FrameworksPublishData, FrameworksPublishErrors, FrameworksPublishResponses, FrameworksRetireData, FrameworksRetireErrors, FrameworksRetireResponses, FrameworksSchemaData, FrameworksSchemaErrors, FrameworksSchemaResponses, FrameworksSearchData, FrameworksSearchErrors, FrameworksSearchResponses, FrameworksTreeData, FrameworksTreeErrors, FrameworksTreeResponses, FrameworksUpdateData, FrameworksUpdateErrors, FrameworksUpdateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, ImportsExportCsvData, ImportsExportCsvErrors, ImportsExportCsvResponses, ImportsExportXlsxData, ImportsExportXlsxErrors, ImportsExportXlsxResponses, ImportsRunData, ImportsRunErrors, ImportsRunResponses, ImportsTemplateData, ImportsTemplateErrors, ImportsTemplateResponses, OrgUnitsAddSuccessionData, OrgUnitsAddSuccessionErrors, OrgUnitsAddSuccessionResponses, OrgUnitsCreateData, OrgUnitsCreateErrors, OrgUnitsCreateResponses, OrgUnitsDeactivateData, OrgUnitsDeactivateErrors, OrgUnitsDeactivateResponses, OrgUnitsDeleteData, OrgUnitsDeleteErrors, OrgUnitsDeleteResponses, OrgUnitsGetData, OrgUnitsGetErrors, OrgUnitsGetResponses, OrgUnitsListData, OrgUnitsListErrors, OrgUnitsListResponses, OrgUnitsSuccessionsData, OrgUnitsSuccessionsErrors, OrgUnitsSuccessionsResponses, OrgUnitsTransferData, OrgUnitsTransferErrors, OrgUnitsTransferResponses, OrgUnitsUpdateData, OrgUnitsUpdateErrors, OrgUnitsUpdateResponses, PlansAmendData, PlansAmendErrors, PlansAmendResponses, PlansAppendixData, PlansAppendixErrors, PlansAppendixResponses, PlansCloneData, PlansCloneErrors, PlansCloneResponses, PlansCloseData, PlansCloseErrors, PlansCloseResponses, PlansCreateData, PlansCreateErrors, PlansCreateResponses, PlansGetData, PlansGetErrors, PlansGetResponses, PlansHistoryData, PlansHistoryErrors, PlansHistoryResponses, PlansIssueData, PlansIssueErrors, PlansIssueResponses, PlansListData, PlansListErrors, PlansListResponses, PlansUpdateData, PlansUpdateErrors, PlansUpdateResponses, PortalGetData, PortalGetErrors, PortalGetResponses, PortalListData, PortalListErrors, PortalListResponses, PortalRetryData, PortalRetryErrors, PortalRetryResponses, ReportPeriodsGenerateData, ReportPeriodsGenerateErrors, ReportPeriodsGenerateResponses, ReportPeriodsGetData, ReportPeriodsGetErrors, ReportPeriodsGetResponses, ReportPeriodsListData, ReportPeriodsListErrors, ReportPeriodsListResponses, ReportPeriodsUpdateData, ReportPeriodsUpdateErrors, ReportPeriodsUpdateResponses, ReportsAcceptData, ReportsAcceptErrors, ReportsAcceptResponses, ReportsApproveData, ReportsApproveErrors, ReportsApproveResponses, ReportsCreateData, ReportsCreateErrors, ReportsCreateResponses, ReportsExportData, ReportsExportErrors, ReportsExportResponses, ReportsGetData, ReportsGetErrors, ReportsGetResponses, ReportsListData, ReportsListErrors, ReportsListResponses, ReportsReturnData, ReportsReturnErrors, ReportsReturnResponses, ReportsSubmitData, ReportsSubmitErrors, ReportsSubmitResponses, ReportsUpdateData, ReportsUpdateErrors, ReportsUpdateResponses, ReportTemplatesDefaultData, ReportTemplatesDefaultErrors, ReportTemplatesDefaultResponses, ReportTemplatesDeleteData, ReportTemplatesDeleteErrors, ReportTemplatesDeleteResponses, ReportTemplatesDownloadData, ReportTemplatesDownloadErrors, ReportTemplatesDownloadResponses, ReportTemplatesGetData, ReportTemplatesGetErrors, ReportTemplatesGetResponses, ReportTemplatesListData, ReportTemplatesListErrors, ReportTemplatesListResponses, ReportTemplatesPlaceholdersData, ReportTemplatesPlaceholdersErrors, ReportTemplatesPlaceholdersResponses, ReportTemplatesUploadData, ReportTemplatesUploadErrors, ReportTemplatesUploadResponses, ScoringExportsResultsData, ScoringExportsResultsErrors, ScoringExportsResultsResponses, ScoringExportsSheetData, ScoringExportsSheetErrors, ScoringExportsSheetResponses, ScoringResultsOfficialListData, ScoringResultsOfficialListErrors, ScoringResultsOfficialListResponses, ScoringResultsPointsAtRiskAssignmentsData, ScoringResultsPointsAtRiskAssignmentsErrors, ScoringResultsPointsAtRiskAssignmentsResponses, ScoringResultsPointsAtRiskData, ScoringResultsPointsAtRiskErrors, ScoringResultsPointsAtRiskResponses, ScoringResultsRoundData, ScoringResultsRoundErrors, ScoringResultsRoundResponses, ScoringResultsSheetData, ScoringResultsSheetErrors, ScoringResultsSheetResponses, TasksCreateData, TasksCreateErrors, TasksCreateResponses, TasksDeleteData, TasksDeleteErrors, TasksDeleteResponses, TasksGetData, TasksGetErrors, TasksGetResponses, TasksUpdateData, TasksUpdateErrors, TasksUpdateResponses, UsersActivateData, UsersActivateErrors, UsersActivateResponses, UsersAddMembershipData, UsersAddMembershipErrors, UsersAddMembershipResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersDeactivateData, UsersDeactivateErrors, UsersDeactivateResponses, UsersGetData, UsersGetErrors, UsersGetResponses, UsersListData, UsersListErrors, UsersListResponses, UsersRemoveMembershipData, UsersRemoveMembershipErrors, UsersRemoveMembershipResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
+import type { ApiTokensCreateData, ApiTokensCreateErrors, ApiTokensCreateResponses, ApiTokensListData, ApiTokensListErrors, ApiTokensListResponses, ApiTokensRevokeData, ApiTokensRevokeErrors, ApiTokensRevokeResponses, AssessmentRoundsCreateData, AssessmentRoundsCreateErrors, AssessmentRoundsCreateResponses, AssessmentRoundsGetData, AssessmentRoundsGetErrors, AssessmentRoundsGetResponses, AssessmentRoundsListData, AssessmentRoundsListErrors, AssessmentRoundsListResponses, AssessmentRoundsPublishData, AssessmentRoundsPublishErrors, AssessmentRoundsPublishResponses, AssessmentRoundsUpdateData, AssessmentRoundsUpdateErrors, AssessmentRoundsUpdateResponses, AssessmentSheetsAcceptManyData, AssessmentSheetsAcceptManyErrors, AssessmentSheetsAcceptManyResponses, AssessmentSheetsAppraiseNodeData, AssessmentSheetsAppraiseNodeErrors, AssessmentSheetsAppraiseNodeResponses, AssessmentSheetsApproveData, AssessmentSheetsApproveErrors, AssessmentSheetsApproveResponses, AssessmentSheetsEvidenceCandidatesData, AssessmentSheetsEvidenceCandidatesErrors, AssessmentSheetsEvidenceCandidatesResponses, AssessmentSheetsFinishAppraisalData, AssessmentSheetsFinishAppraisalErrors, AssessmentSheetsFinishAppraisalResponses, AssessmentSheetsGetData, AssessmentSheetsGetErrors, AssessmentSheetsGetResponses, AssessmentSheetsListData, AssessmentSheetsListErrors, AssessmentSheetsListResponses, AssessmentSheetsReopenData, AssessmentSheetsReopenErrors, AssessmentSheetsReopenResponses, AssessmentSheetsReturnData, AssessmentSheetsReturnErrors, AssessmentSheetsReturnResponses, AssessmentSheetsScoreData, AssessmentSheetsScoreErrors, AssessmentSheetsScoreResponses, AssessmentSheetsSubmitData, AssessmentSheetsSubmitErrors, AssessmentSheetsSubmitResponses, AssessmentSheetsUpdateData, AssessmentSheetsUpdateErrors, AssessmentSheetsUpdateResponses, AssignmentsApproveData, AssignmentsApproveErrors, AssignmentsApproveResponses, AssignmentsBulkReviewData, AssignmentsBulkReviewErrors, AssignmentsBulkReviewResponses, AssignmentsBulkSubmitData, AssignmentsBulkSubmitErrors, AssignmentsBulkSubmitResponses, AssignmentsCommentData, AssignmentsCommentErrors, AssignmentsCommentResponses, AssignmentsCommentsData, AssignmentsCommentsErrors, AssignmentsCommentsResponses, AssignmentsGetData, AssignmentsGetErrors, AssignmentsGetResponses, AssignmentsHistoryData, AssignmentsHistoryErrors, AssignmentsHistoryResponses, AssignmentsListData, AssignmentsListErrors, AssignmentsListResponses, AssignmentsReopenData, AssignmentsReopenErrors, AssignmentsReopenResponses, AssignmentsReturnData, AssignmentsReturnErrors, AssignmentsReturnResponses, AssignmentsSubmitData, AssignmentsSubmitErrors, AssignmentsSubmitResponses, AssignmentsUpdateData, AssignmentsUpdateErrors, AssignmentsUpdateResponses, AssignmentsWorkCountsData, AssignmentsWorkCountsErrors, AssignmentsWorkCountsResponses, AssignmentsWorkListData, AssignmentsWorkListErrors, AssignmentsWorkListResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, DashboardsSummaryData, DashboardsSummaryErrors, DashboardsSummaryResponses, DashboardsTrendData, DashboardsTrendErrors, DashboardsTrendResponses, EvidenceDeleteData, EvidenceDeleteErrors, EvidenceDeleteResponses, EvidenceDownloadData, EvidenceDownloadErrors, EvidenceDownloadResponses, EvidenceGetData, EvidenceGetErrors, EvidenceGetResponses, EvidenceListAssignmentData, EvidenceListAssignmentErrors, EvidenceListAssignmentResponses, EvidenceListPlanData, EvidenceListPlanErrors, EvidenceListPlanResponses, EvidenceRestoreData, EvidenceRestoreErrors, EvidenceRestoreResponses, EvidenceUpdateData, EvidenceUpdateErrors, EvidenceUpdateResponses, EvidenceUploadAssignmentData, EvidenceUploadAssignmentErrors, EvidenceUploadAssignmentResponses, EvidenceUploadPlanData, EvidenceUploadPlanErrors, EvidenceUploadPlanResponses, EvidenceUploadSheetData, EvidenceUploadSheetErrors, EvidenceUploadSheetResponses, FrameworksCloneData, FrameworksCloneErrors, FrameworksCloneResponses, FrameworksExportData, FrameworksExportErrors, FrameworksExportResponses, FrameworksGetData, FrameworksGetErrors, FrameworksGetResponses, FrameworksImportData, FrameworksImportErrors, FrameworksImportResponses, FrameworksListData, FrameworksListErrors, FrameworksListResponses, FrameworksNodeData, FrameworksNodeErrors, FrameworksNodeResponses, FrameworksPublishData, FrameworksPublishErrors, FrameworksPublishResponses, FrameworksRetireData, FrameworksRetireErrors, FrameworksRetireResponses, FrameworksSchemaData, FrameworksSchemaErrors, FrameworksSchemaResponses, FrameworksSearchData, FrameworksSearchErrors, FrameworksSearchResponses, FrameworksTreeData, FrameworksTreeErrors, FrameworksTreeResponses, FrameworksUpdateData, FrameworksUpdateErrors, FrameworksUpdateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, ImportsExportCsvData, ImportsExportCsvErrors, ImportsExportCsvResponses, ImportsExportXlsxData, ImportsExportXlsxErrors, ImportsExportXlsxResponses, ImportsRunData, ImportsRunErrors, ImportsRunResponses, ImportsTemplateData, ImportsTemplateErrors, ImportsTemplateResponses, NotificationsGetDistrictSettingData, NotificationsGetDistrictSettingErrors, NotificationsGetDistrictSettingResponses, NotificationsGetPreferencesData, NotificationsGetPreferencesErrors, NotificationsGetPreferencesResponses, NotificationsListData, NotificationsListErrors, NotificationsListResponses, NotificationsPutDistrictSettingData, NotificationsPutDistrictSettingErrors, NotificationsPutDistrictSettingResponses, NotificationsPutPreferencesData, NotificationsPutPreferencesErrors, NotificationsPutPreferencesResponses, NotificationsReadAllData, NotificationsReadAllErrors, NotificationsReadAllResponses, NotificationsReadData, NotificationsReadErrors, NotificationsReadResponses, NotificationsSettingsData, NotificationsSettingsErrors, NotificationsSettingsResponses, NotificationsUnreadCountData, NotificationsUnreadCountErrors, NotificationsUnreadCountResponses, OrgUnitsAddSuccessionData, OrgUnitsAddSuccessionErrors, OrgUnitsAddSuccessionResponses, OrgUnitsCreateData, OrgUnitsCreateErrors, OrgUnitsCreateResponses, OrgUnitsDeactivateData, OrgUnitsDeactivateErrors, OrgUnitsDeactivateResponses, OrgUnitsDeleteData, OrgUnitsDeleteErrors, OrgUnitsDeleteResponses, OrgUnitsGetData, OrgUnitsGetErrors, OrgUnitsGetResponses, OrgUnitsListData, OrgUnitsListErrors, OrgUnitsListResponses, OrgUnitsSuccessionsData, OrgUnitsSuccessionsErrors, OrgUnitsSuccessionsResponses, OrgUnitsTransferData, OrgUnitsTransferErrors, OrgUnitsTransferResponses, OrgUnitsUpdateData, OrgUnitsUpdateErrors, OrgUnitsUpdateResponses, PlansAmendData, PlansAmendErrors, PlansAmendResponses, PlansAppendixData, PlansAppendixErrors, PlansAppendixResponses, PlansCloneData, PlansCloneErrors, PlansCloneResponses, PlansCloseData, PlansCloseErrors, PlansCloseResponses, PlansCreateData, PlansCreateErrors, PlansCreateResponses, PlansGetData, PlansGetErrors, PlansGetResponses, PlansHistoryData, PlansHistoryErrors, PlansHistoryResponses, PlansIssueData, PlansIssueErrors, PlansIssueResponses, PlansListData, PlansListErrors, PlansListResponses, PlansUpdateData, PlansUpdateErrors, PlansUpdateResponses, PortalGetData, PortalGetErrors, PortalGetResponses, PortalListData, PortalListErrors, PortalListResponses, PortalRetryData, PortalRetryErrors, PortalRetryResponses, ReportPeriodsGenerateData, ReportPeriodsGenerateErrors, ReportPeriodsGenerateResponses, ReportPeriodsGetData, ReportPeriodsGetErrors, ReportPeriodsGetResponses, ReportPeriodsListData, ReportPeriodsListErrors, ReportPeriodsListResponses, ReportPeriodsUpdateData, ReportPeriodsUpdateErrors, ReportPeriodsUpdateResponses, ReportsAcceptData, ReportsAcceptErrors, ReportsAcceptResponses, ReportsApproveData, ReportsApproveErrors, ReportsApproveResponses, ReportsCreateData, ReportsCreateErrors, ReportsCreateResponses, ReportsExportData, ReportsExportErrors, ReportsExportResponses, ReportsGetData, ReportsGetErrors, ReportsGetResponses, ReportsListData, ReportsListErrors, ReportsListResponses, ReportsReturnData, ReportsReturnErrors, ReportsReturnResponses, ReportsSubmitData, ReportsSubmitErrors, ReportsSubmitResponses, ReportsUpdateData, ReportsUpdateErrors, ReportsUpdateResponses, ReportTemplatesDefaultData, ReportTemplatesDefaultErrors, ReportTemplatesDefaultResponses, ReportTemplatesDeleteData, ReportTemplatesDeleteErrors, ReportTemplatesDeleteResponses, ReportTemplatesDownloadData, ReportTemplatesDownloadErrors, ReportTemplatesDownloadResponses, ReportTemplatesGetData, ReportTemplatesGetErrors, ReportTemplatesGetResponses, ReportTemplatesListData, ReportTemplatesListErrors, ReportTemplatesListResponses, ReportTemplatesPlaceholdersData, ReportTemplatesPlaceholdersErrors, ReportTemplatesPlaceholdersResponses, ReportTemplatesUploadData, ReportTemplatesUploadErrors, ReportTemplatesUploadResponses, ScoringExportsResultsData, ScoringExportsResultsErrors, ScoringExportsResultsResponses, ScoringExportsSheetData, ScoringExportsSheetErrors, ScoringExportsSheetResponses, ScoringResultsOfficialListData, ScoringResultsOfficialListErrors, ScoringResultsOfficialListResponses, ScoringResultsPointsAtRiskAssignmentsData, ScoringResultsPointsAtRiskAssignmentsErrors, ScoringResultsPointsAtRiskAssignmentsResponses, ScoringResultsPointsAtRiskData, ScoringResultsPointsAtRiskErrors, ScoringResultsPointsAtRiskResponses, ScoringResultsRoundData, ScoringResultsRoundErrors, ScoringResultsRoundResponses, ScoringResultsSheetData, ScoringResultsSheetErrors, ScoringResultsSheetResponses, TasksCreateData, TasksCreateErrors, TasksCreateResponses, TasksDeleteData, TasksDeleteErrors, TasksDeleteResponses, TasksGetData, TasksGetErrors, TasksGetResponses, TasksUpdateData, TasksUpdateErrors, TasksUpdateResponses, UsersActivateData, UsersActivateErrors, UsersActivateResponses, UsersAddMembershipData, UsersAddMembershipErrors, UsersAddMembershipResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersDeactivateData, UsersDeactivateErrors, UsersDeactivateResponses, UsersGetData, UsersGetErrors, UsersGetResponses, UsersListData, UsersListErrors, UsersListResponses, UsersRemoveMembershipData, UsersRemoveMembershipErrors, UsersRemoveMembershipResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -120,6 +120,7 @@ export const assessmentRoundsPublish = <ThrowOnError extends boolean = false>(op
  * Kết quả và xếp hạng của đợt: tổng điểm tự chấm và sau thẩm định, tỷ lệ %, xếp loại, hạng (bằng điểm cùng
  * hạng, hạng sau bỏ qua), theo lĩnh vực; đơn vị chưa nộp ở cuối. Trước khi công bố: chỉ các đơn vị trong phạm
  * vi của bạn (và không xếp hạng nếu không đủ cả đợt); sau khi công bố: mọi người dùng thuộc đơn vị tổ chức.
+ * Phân trang theo thứ tự xếp hạng (``limit``/``offset``): hạng tính trên mọi đơn vị trong phạm vi.
  */
 export const scoringResultsRound = <ThrowOnError extends boolean = false>(options: Options<ScoringResultsRoundData, ThrowOnError>) => (options.client ?? client).get<ScoringResultsRoundResponses, ScoringResultsRoundErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -610,7 +611,8 @@ export const dashboardsTrend = <ThrowOnError extends boolean = false>(options?: 
 /**
  * Delete Evidence
  *
- * Soft delete (kept in storage and in the audit trail; a district admin can restore it).
+ * Soft delete while the owner is editable (kept in storage and in the audit trail; a district admin can
+ * restore it). ``evidence:delete`` deletes any document in reach; an uploader without it only their own.
  */
 export const evidenceDelete = <ThrowOnError extends boolean = false>(options: Options<EvidenceDeleteData, ThrowOnError>) => (options.client ?? client).delete<EvidenceDeleteResponses, EvidenceDeleteErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -880,6 +882,107 @@ export const authChangePassword = <ThrowOnError extends boolean = false>(options
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * List Notifications
+ *
+ * Hộp thư thông báo: the caller's own messages, newest first (``unread=true`` for the unread ones).
+ */
+export const notificationsList = <ThrowOnError extends boolean = false>(options?: Options<NotificationsListData, ThrowOnError>) => (options?.client ?? client).get<NotificationsListResponses, NotificationsListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications',
+    ...options
+});
+
+/**
+ * Get Preferences
+ */
+export const notificationsGetPreferences = <ThrowOnError extends boolean = false>(options?: Options<NotificationsGetPreferencesData, ThrowOnError>) => (options?.client ?? client).get<NotificationsGetPreferencesResponses, NotificationsGetPreferencesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/preferences',
+    ...options
+});
+
+/**
+ * Put Preferences
+ *
+ * Cách nhận thông báo: channel per event kind, at once or in the daily digest at ``digest_hour``.
+ */
+export const notificationsPutPreferences = <ThrowOnError extends boolean = false>(options: Options<NotificationsPutPreferencesData, ThrowOnError>) => (options.client ?? client).put<NotificationsPutPreferencesResponses, NotificationsPutPreferencesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/preferences',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Read All
+ *
+ * Đánh dấu tất cả đã đọc (idempotent: no If-Match, reading changes nothing anyone else sees).
+ */
+export const notificationsReadAll = <ThrowOnError extends boolean = false>(options?: Options<NotificationsReadAllData, ThrowOnError>) => (options?.client ?? client).post<NotificationsReadAllResponses, NotificationsReadAllErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/read-all',
+    ...options
+});
+
+/**
+ * Settings
+ *
+ * Administrators: which channels are on (and why not), messages parked after failing, districts' N/M/K.
+ */
+export const notificationsSettings = <ThrowOnError extends boolean = false>(options?: Options<NotificationsSettingsData, ThrowOnError>) => (options?.client ?? client).get<NotificationsSettingsResponses, NotificationsSettingsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/settings',
+    ...options
+});
+
+/**
+ * Get District Setting
+ */
+export const notificationsGetDistrictSetting = <ThrowOnError extends boolean = false>(options: Options<NotificationsGetDistrictSettingData, ThrowOnError>) => (options.client ?? client).get<NotificationsGetDistrictSettingResponses, NotificationsGetDistrictSettingErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/settings/{unit_id}',
+    ...options
+});
+
+/**
+ * Put District Setting
+ *
+ * Ngưỡng đôn đốc của huyện: N days before the deadline, M and K days overdue (ETag / If-Match).
+ */
+export const notificationsPutDistrictSetting = <ThrowOnError extends boolean = false>(options: Options<NotificationsPutDistrictSettingData, ThrowOnError>) => (options.client ?? client).put<NotificationsPutDistrictSettingResponses, NotificationsPutDistrictSettingErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/settings/{unit_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Unread Count
+ */
+export const notificationsUnreadCount = <ThrowOnError extends boolean = false>(options?: Options<NotificationsUnreadCountData, ThrowOnError>) => (options?.client ?? client).get<NotificationsUnreadCountResponses, NotificationsUnreadCountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/unread-count',
+    ...options
+});
+
+/**
+ * Read One
+ *
+ * Đánh dấu đã đọc (idempotent); another user's message answers 404.
+ */
+export const notificationsRead = <ThrowOnError extends boolean = false>(options: Options<NotificationsReadData, ThrowOnError>) => (options.client ?? client).post<NotificationsReadResponses, NotificationsReadErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/{message_id}/read',
+    ...options
 });
 
 /**

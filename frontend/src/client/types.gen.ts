@@ -635,6 +635,20 @@ export type BulkSubmitResult = {
 };
 
 /**
+ * ChannelStatus
+ */
+export type ChannelStatus = {
+    /**
+     * Detail
+     */
+    detail: string;
+    /**
+     * Enabled
+     */
+    enabled: boolean;
+};
+
+/**
  * CommentCreate
  */
 export type CommentCreate = {
@@ -763,6 +777,50 @@ export type DeliveryAttemptRead = {
 export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed';
 
 /**
+ * DistrictSettingRead
+ */
+export type DistrictSettingRead = {
+    /**
+     * Due Soon Days
+     */
+    due_soon_days: number;
+    /**
+     * Escalate District Days
+     */
+    escalate_district_days: number;
+    /**
+     * Escalate Head Days
+     */
+    escalate_head_days: number;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+};
+
+/**
+ * DistrictSettingUpdate
+ */
+export type DistrictSettingUpdate = {
+    /**
+     * Due Soon Days
+     */
+    due_soon_days?: number;
+    /**
+     * Escalate District Days
+     */
+    escalate_district_days?: number;
+    /**
+     * Escalate Head Days
+     */
+    escalate_head_days?: number;
+};
+
+/**
  * EvidenceBrief
  */
 export type EvidenceBrief = {
@@ -843,6 +901,12 @@ export type EvidenceCandidate = {
  */
 export type EvidenceDetail = {
     /**
+     * Allowed Actions
+     *
+     * What the caller may do with this document now: update, replace (new version), delete, restore
+     */
+    allowed_actions?: Array<string>;
+    /**
      * Deleted At
      */
     deleted_at: string | null;
@@ -919,6 +983,10 @@ export type EvidenceDetail = {
      * Uploaded By Id
      */
     uploaded_by_id: number | null;
+    /**
+     * Uploaded By Name
+     */
+    uploaded_by_name?: string | null;
     /**
      * Version No
      */
@@ -939,6 +1007,12 @@ export type EvidenceOwner = 'assignment' | 'plan' | 'report' | 'sheet';
  */
 export type EvidenceRead = {
     /**
+     * Allowed Actions
+     *
+     * What the caller may do with this document now: update, replace (new version), delete, restore
+     */
+    allowed_actions?: Array<string>;
+    /**
      * Deleted At
      */
     deleted_at: string | null;
@@ -1015,6 +1089,10 @@ export type EvidenceRead = {
      * Uploaded By Id
      */
     uploaded_by_id: number | null;
+    /**
+     * Uploaded By Name
+     */
+    uploaded_by_name?: string | null;
     /**
      * Version No
      */
@@ -1053,6 +1131,110 @@ export type EvidenceUpdate = {
      * Title
      */
     title?: string | null;
+};
+
+/**
+ * EvidenceUploaded
+ *
+ * Answer of an upload: 201 with the new version, or 200 with the document already there when the same file
+ * (same SHA-256) was just uploaded to this owner; then ``duplicate_of`` is its id and nothing is stored.
+ */
+export type EvidenceUploaded = {
+    /**
+     * Allowed Actions
+     *
+     * What the caller may do with this document now: update, replace (new version), delete, restore
+     */
+    allowed_actions?: Array<string>;
+    /**
+     * Deleted At
+     */
+    deleted_at: string | null;
+    /**
+     * Deleted By Id
+     */
+    deleted_by_id: number | null;
+    /**
+     * Description
+     */
+    description: string | null;
+    /**
+     * Doc Number
+     */
+    doc_number: string | null;
+    /**
+     * Duplicate Of
+     */
+    duplicate_of?: number | null;
+    /**
+     * Effective From
+     */
+    effective_from: string | null;
+    /**
+     * Effective To
+     */
+    effective_to: string | null;
+    /**
+     * Filename
+     */
+    filename: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Issue Date
+     */
+    issue_date: string | null;
+    /**
+     * Issuing Body
+     */
+    issuing_body: string | null;
+    /**
+     * Mime
+     */
+    mime: string;
+    /**
+     * Owner Id
+     */
+    owner_id: number;
+    owner_type: EvidenceOwner;
+    /**
+     * Series Id
+     */
+    series_id: string;
+    /**
+     * Sha256
+     */
+    sha256: string;
+    /**
+     * Size
+     */
+    size: number;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Uploaded At
+     */
+    uploaded_at: string;
+    /**
+     * Uploaded By Id
+     */
+    uploaded_by_id: number | null;
+    /**
+     * Uploaded By Name
+     */
+    uploaded_by_name?: string | null;
+    /**
+     * Version No
+     */
+    version_no: number;
 };
 
 /**
@@ -1683,6 +1865,31 @@ export type ImportResult = {
 };
 
 /**
+ * KindPreference
+ */
+export type KindPreference = {
+    /**
+     * Digest
+     *
+     * e-mail in the daily digest instead of at once
+     */
+    digest?: boolean;
+    /**
+     * Email
+     */
+    email?: boolean;
+    /**
+     * Inbox
+     */
+    inbox?: boolean;
+    kind: NotificationKind;
+    /**
+     * Webhook
+     */
+    webhook?: boolean;
+};
+
+/**
  * LinkedTaskRead
  *
  * A task (nhiệm vụ) of a plan that works on this criterion, among the tasks the caller may see.
@@ -1730,6 +1937,16 @@ export type LogoutRequest = {
      * Refresh Token
      */
     refresh_token?: string | null;
+};
+
+/**
+ * MarkedRead
+ */
+export type MarkedRead = {
+    /**
+     * Updated
+     */
+    updated: number;
 };
 
 /**
@@ -2094,6 +2311,67 @@ export type NodeSearchHit = {
      * Verified
      */
     verified: boolean;
+};
+
+/**
+ * NotificationKind
+ */
+export type NotificationKind = 'returned' | 'approved' | 'commented' | 'mentioned' | 'due_soon' | 'overdue' | 'escalated_head' | 'escalated_district' | 'digest';
+
+/**
+ * NotificationRead
+ */
+export type NotificationRead = {
+    /**
+     * Body
+     */
+    body: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    kind: NotificationKind;
+    /**
+     * Link
+     */
+    link: string;
+    /**
+     * Object Id
+     */
+    object_id: number | null;
+    /**
+     * Object Type
+     */
+    object_type: string;
+    /**
+     * Read At
+     */
+    read_at: string | null;
+    /**
+     * Title
+     */
+    title: string;
+};
+
+/**
+ * NotificationSettingsRead
+ */
+export type NotificationSettingsRead = {
+    defaults: DistrictSettingUpdate;
+    /**
+     * Districts
+     */
+    districts: Array<DistrictSettingRead>;
+    email: ChannelStatus;
+    /**
+     * Parked
+     */
+    parked: number;
+    webhook: ChannelStatus;
 };
 
 /**
@@ -2473,6 +2751,28 @@ export type PageNodeSearchHit = {
      * Items
      */
     items: Array<NodeSearchHit>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[NotificationRead]
+ */
+export type PageNotificationRead = {
+    /**
+     * Items
+     */
+    items: Array<NotificationRead>;
     /**
      * Limit
      */
@@ -3400,6 +3700,48 @@ export type PortalDeliveryRead = {
 };
 
 /**
+ * PreferencesRead
+ */
+export type PreferencesRead = {
+    /**
+     * Digest Hour
+     *
+     * local hour (Asia/Ho_Chi_Minh) of the daily digest
+     */
+    digest_hour: number;
+    /**
+     * Email Available
+     */
+    email_available: boolean;
+    /**
+     * Has Email
+     */
+    has_email: boolean;
+    /**
+     * Kinds
+     */
+    kinds: Array<KindPreference>;
+    /**
+     * Webhook Available
+     */
+    webhook_available: boolean;
+};
+
+/**
+ * PreferencesUpdate
+ */
+export type PreferencesUpdate = {
+    /**
+     * Digest Hour
+     */
+    digest_hour?: number;
+    /**
+     * Kinds
+     */
+    kinds?: Array<KindPreference>;
+};
+
+/**
  * PreviousPoints
  */
 export type PreviousPoints = {
@@ -4324,9 +4666,17 @@ export type RoundResults = {
      */
     framework_name: string;
     /**
+     * Limit
+     */
+    limit: number;
+    /**
      * Max Points
      */
     max_points?: string | null;
+    /**
+     * Offset
+     */
+    offset: number;
     /**
      * Published
      */
@@ -4350,7 +4700,15 @@ export type RoundResults = {
      */
     scorable: number;
     /**
+     * Total
+     *
+     * Số đơn vị trong phạm vi xem / units in view (every page)
+     */
+    total: number;
+    /**
      * Units
+     *
+     * Một trang của bảng xếp hạng, theo thứ tự xếp hạng / one page
      */
     units: Array<UnitResult>;
     /**
@@ -5683,6 +6041,16 @@ export type UnitStatus = {
 };
 
 /**
+ * UnreadCount
+ */
+export type UnreadCount = {
+    /**
+     * Unread
+     */
+    unread: number;
+};
+
+/**
  * UserCreate
  */
 export type UserCreate = {
@@ -6415,7 +6783,18 @@ export type ScoringResultsRoundData = {
          */
         round_id: number;
     };
-    query?: never;
+    query?: {
+        /**
+         * Limit
+         *
+         * Số đơn vị mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
     url: '/api/v1/assessment-rounds/{round_id}/results';
 };
 
@@ -6933,7 +7312,7 @@ export type EvidenceUploadSheetErrors = {
      */
     404: Problem;
     /**
-     * Nhiệm vụ đã duyệt (chỉ đọc)
+     * Nhiệm vụ đã duyệt, phiếu đã nộp hoặc kế hoạch đã kết thúc (chỉ đọc)
      */
     409: Problem;
     /**
@@ -6962,9 +7341,13 @@ export type EvidenceUploadSheetError = EvidenceUploadSheetErrors[keyof EvidenceU
 
 export type EvidenceUploadSheetResponses = {
     /**
+     * Tệp giống hệt (cùng SHA-256) vừa được tải lên đối tượng này: trả lại tài liệu đó (duplicate_of), không lưu thêm
+     */
+    200: EvidenceUploaded;
+    /**
      * Successful Response
      */
-    201: EvidenceRead;
+    201: EvidenceUploaded;
 };
 
 export type EvidenceUploadSheetResponse = EvidenceUploadSheetResponses[keyof EvidenceUploadSheetResponses];
@@ -8150,7 +8533,7 @@ export type EvidenceUploadAssignmentErrors = {
      */
     404: Problem;
     /**
-     * Nhiệm vụ đã duyệt (chỉ đọc)
+     * Nhiệm vụ đã duyệt, phiếu đã nộp hoặc kế hoạch đã kết thúc (chỉ đọc)
      */
     409: Problem;
     /**
@@ -8179,9 +8562,13 @@ export type EvidenceUploadAssignmentError = EvidenceUploadAssignmentErrors[keyof
 
 export type EvidenceUploadAssignmentResponses = {
     /**
+     * Tệp giống hệt (cùng SHA-256) vừa được tải lên đối tượng này: trả lại tài liệu đó (duplicate_of), không lưu thêm
+     */
+    200: EvidenceUploaded;
+    /**
      * Successful Response
      */
-    201: EvidenceRead;
+    201: EvidenceUploaded;
 };
 
 export type EvidenceUploadAssignmentResponse = EvidenceUploadAssignmentResponses[keyof EvidenceUploadAssignmentResponses];
@@ -8779,7 +9166,7 @@ export type EvidenceDeleteErrors = {
      */
     401: Problem;
     /**
-     * Không có quyền
+     * Không có quyền xóa tài liệu này
      */
     403: Problem;
     /**
@@ -8787,7 +9174,7 @@ export type EvidenceDeleteErrors = {
      */
     404: Problem;
     /**
-     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     * Nhiệm vụ đã duyệt, phiếu đã nộp hoặc kế hoạch đã kết thúc
      */
     409: Problem;
     /**
@@ -10011,6 +10398,427 @@ export type AuthChangePasswordResponses = {
 
 export type AuthChangePasswordResponse = AuthChangePasswordResponses[keyof AuthChangePasswordResponses];
 
+export type NotificationsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Unread
+         */
+        unread?: boolean | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/notifications';
+};
+
+export type NotificationsListErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type NotificationsListError = NotificationsListErrors[keyof NotificationsListErrors];
+
+export type NotificationsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageNotificationRead;
+};
+
+export type NotificationsListResponse = NotificationsListResponses[keyof NotificationsListResponses];
+
+export type NotificationsGetPreferencesData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/notifications/preferences';
+};
+
+export type NotificationsGetPreferencesErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type NotificationsGetPreferencesError = NotificationsGetPreferencesErrors[keyof NotificationsGetPreferencesErrors];
+
+export type NotificationsGetPreferencesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PreferencesRead;
+};
+
+export type NotificationsGetPreferencesResponse = NotificationsGetPreferencesResponses[keyof NotificationsGetPreferencesResponses];
+
+export type NotificationsPutPreferencesData = {
+    body: PreferencesUpdate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/notifications/preferences';
+};
+
+export type NotificationsPutPreferencesErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type NotificationsPutPreferencesError = NotificationsPutPreferencesErrors[keyof NotificationsPutPreferencesErrors];
+
+export type NotificationsPutPreferencesResponses = {
+    /**
+     * Successful Response
+     */
+    200: PreferencesRead;
+};
+
+export type NotificationsPutPreferencesResponse = NotificationsPutPreferencesResponses[keyof NotificationsPutPreferencesResponses];
+
+export type NotificationsReadAllData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/notifications/read-all';
+};
+
+export type NotificationsReadAllErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type NotificationsReadAllError = NotificationsReadAllErrors[keyof NotificationsReadAllErrors];
+
+export type NotificationsReadAllResponses = {
+    /**
+     * Successful Response
+     */
+    200: MarkedRead;
+};
+
+export type NotificationsReadAllResponse = NotificationsReadAllResponses[keyof NotificationsReadAllResponses];
+
+export type NotificationsSettingsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/notifications/settings';
+};
+
+export type NotificationsSettingsErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type NotificationsSettingsError = NotificationsSettingsErrors[keyof NotificationsSettingsErrors];
+
+export type NotificationsSettingsResponses = {
+    /**
+     * Successful Response
+     */
+    200: NotificationSettingsRead;
+};
+
+export type NotificationsSettingsResponse = NotificationsSettingsResponses[keyof NotificationsSettingsResponses];
+
+export type NotificationsGetDistrictSettingData = {
+    body?: never;
+    path: {
+        /**
+         * Unit Id
+         */
+        unit_id: number;
+    };
+    query?: never;
+    url: '/api/v1/notifications/settings/{unit_id}';
+};
+
+export type NotificationsGetDistrictSettingErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type NotificationsGetDistrictSettingError = NotificationsGetDistrictSettingErrors[keyof NotificationsGetDistrictSettingErrors];
+
+export type NotificationsGetDistrictSettingResponses = {
+    /**
+     * Successful Response
+     */
+    200: DistrictSettingRead;
+};
+
+export type NotificationsGetDistrictSettingResponse = NotificationsGetDistrictSettingResponses[keyof NotificationsGetDistrictSettingResponses];
+
+export type NotificationsPutDistrictSettingData = {
+    body: DistrictSettingUpdate;
+    path: {
+        /**
+         * Unit Id
+         */
+        unit_id: number;
+    };
+    query?: never;
+    url: '/api/v1/notifications/settings/{unit_id}';
+};
+
+export type NotificationsPutDistrictSettingErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type NotificationsPutDistrictSettingError = NotificationsPutDistrictSettingErrors[keyof NotificationsPutDistrictSettingErrors];
+
+export type NotificationsPutDistrictSettingResponses = {
+    /**
+     * Successful Response
+     */
+    200: DistrictSettingRead;
+};
+
+export type NotificationsPutDistrictSettingResponse = NotificationsPutDistrictSettingResponses[keyof NotificationsPutDistrictSettingResponses];
+
+export type NotificationsUnreadCountData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/notifications/unread-count';
+};
+
+export type NotificationsUnreadCountErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type NotificationsUnreadCountError = NotificationsUnreadCountErrors[keyof NotificationsUnreadCountErrors];
+
+export type NotificationsUnreadCountResponses = {
+    /**
+     * Successful Response
+     */
+    200: UnreadCount;
+};
+
+export type NotificationsUnreadCountResponse = NotificationsUnreadCountResponses[keyof NotificationsUnreadCountResponses];
+
+export type NotificationsReadData = {
+    body?: never;
+    path: {
+        /**
+         * Message Id
+         */
+        message_id: number;
+    };
+    query?: never;
+    url: '/api/v1/notifications/{message_id}/read';
+};
+
+export type NotificationsReadErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type NotificationsReadError = NotificationsReadErrors[keyof NotificationsReadErrors];
+
+export type NotificationsReadResponses = {
+    /**
+     * Successful Response
+     */
+    200: NotificationRead;
+};
+
+export type NotificationsReadResponse = NotificationsReadResponses[keyof NotificationsReadResponses];
+
 export type ScoringResultsOfficialListData = {
     body?: never;
     path?: never;
@@ -11081,7 +11889,7 @@ export type EvidenceUploadPlanErrors = {
      */
     404: Problem;
     /**
-     * Nhiệm vụ đã duyệt (chỉ đọc)
+     * Nhiệm vụ đã duyệt, phiếu đã nộp hoặc kế hoạch đã kết thúc (chỉ đọc)
      */
     409: Problem;
     /**
@@ -11110,9 +11918,13 @@ export type EvidenceUploadPlanError = EvidenceUploadPlanErrors[keyof EvidenceUpl
 
 export type EvidenceUploadPlanResponses = {
     /**
+     * Tệp giống hệt (cùng SHA-256) vừa được tải lên đối tượng này: trả lại tài liệu đó (duplicate_of), không lưu thêm
+     */
+    200: EvidenceUploaded;
+    /**
      * Successful Response
      */
-    201: EvidenceRead;
+    201: EvidenceUploaded;
 };
 
 export type EvidenceUploadPlanResponse = EvidenceUploadPlanResponses[keyof EvidenceUploadPlanResponses];
