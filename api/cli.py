@@ -71,7 +71,24 @@ def sweep_stale_uploads(settings: Settings) -> int:
 
 # uvicorn would believe X-Forwarded-For from 127.0.0.1 and announce itself in a Server header: the application
 # decides which proxies to believe (PARSIPAS_TRUSTED_PROXIES, api/middleware.py) and names no server.
-_UVICORN_SAFE: dict[str, Any] = {"proxy_headers": False, "server_header": False}
+# access_log off: uvicorn's line holds the raw query string; parsipas writes its own JSON line per request
+# (api/observability.py) with the route template instead.
+_UVICORN_SAFE: dict[str, Any] = {"proxy_headers": False, "server_header": False, "access_log": False}
+
+
+def _prometheus_multiprocess(settings: Settings) -> None:
+    """Several workers: each writes its request histograms to files in ``<data_dir>/metrics`` (emptied at start)
+    and ``/metrics`` sums them, whichever worker answers the scrape."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from api.observability import MULTIPROC_ENV
+
+    folder = Path(settings.data_dir).resolve() / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ[MULTIPROC_ENV] = str(folder)  # read by prometheus_client in the workers
 
 
 @app.command()
@@ -103,6 +120,7 @@ def serve(
 
     stop_portal_worker = start_background_worker(settings)  # only when PARSIPAS_PORTAL_URL is set
     if n > 1:
+        _prometheus_multiprocess(settings)
         uvicorn.run("api.asgi:app", host=h, port=p, workers=n, log_level="info", **_UVICORN_SAFE)
     else:
         from api.asgi import app as asgi_app

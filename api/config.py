@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     notify_max_attempts: int = 8
     notify_overdue_repeat_days: int = 7
     frontend_dist: Path | None = None
+    # Bearer token for GET /metrics (Prometheus). Unset: /metrics answers 404.
+    metrics_token: str | None = None
     workers: int = 1
 
     @field_validator("demo", mode="before")

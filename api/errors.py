@@ -13,6 +13,8 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.context import request_id_var
+
 PROBLEM = "application/problem+json"
 
 
@@ -35,6 +37,7 @@ class Problem(BaseModel):
     code: str
     instance: str | None = None
     errors: list[FieldError] = []
+    request_id: str | None = None  # the X-Request-ID of the response: quote it when reporting a problem
 
 
 class AppError(Exception):
@@ -136,6 +139,7 @@ def problem_response(
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
     instance: str | None = None,
+    request_id: str | None = None,
 ) -> JSONResponse:
     body = Problem(
         title=title,
@@ -145,6 +149,7 @@ def problem_response(
         code=code,
         instance=instance,
         errors=errors or [],
+        request_id=request_id or request_id_var.get(),
     )
     return JSONResponse(body.model_dump(mode="json"), status_code=status, media_type=PROBLEM, headers=headers)
 
@@ -252,12 +257,16 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _unhandled(request: Request, exc: Exception) -> JSONResponse:  # pragma: no cover - safety net
         import logging
 
-        logging.getLogger("parsipas").exception("unhandled error", exc_info=exc)
+        # Runs outside the request-id middleware (Starlette's outermost layer): the id is on the scope.
+        rid = request.scope.get("parsipas.request_id")
+        logging.getLogger("parsipas").exception("unhandled error", exc_info=exc, extra={"request_id": rid})
         return problem_response(
             500,
             "internal_error",
             "Lỗi hệ thống",
             "Đã xảy ra lỗi hệ thống. Vui lòng thử lại hoặc báo quản trị viên.",
             "Internal server error.",
+            headers={"X-Request-ID": rid} if rid else None,
             instance=request.url.path,
+            request_id=rid,
         )

@@ -24,8 +24,10 @@ from api.config import Settings, get_settings
 from api.db import get_engine
 from api.edge import EdgeMiddleware, upload_matcher
 from api.errors import Problem, install_error_handlers, problem_response
+from api.health import metrics_router
 from api.health import router as health_router
 from api.middleware import CSP, RequestContextMiddleware
+from api.observability import record_route
 from api.org_units.router import router as org_units_router
 from api.users.router import router as users_router
 
@@ -102,6 +104,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         redoc_url=None,
         generate_unique_id_function=_operation_id,
         responses={422: {"model": Problem, "description": "Dữ liệu không hợp lệ"}},
+        dependencies=[Depends(record_route)],  # route template for the access log and metrics
     )
     app.state.settings = settings
     app.state.engine = engine or get_engine(settings.database_url)
@@ -145,6 +148,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         protected.include_router(r)
     api.include_router(protected)
     app.include_router(api)
+    app.include_router(metrics_router)  # /metrics, before the SPA's catch-all
 
     app.add_middleware(
         EdgeMiddleware,

@@ -1,12 +1,15 @@
-"""Pure ASGI middleware: request ids, the client address (behind trusted proxies only) and security headers."""
+"""Pure ASGI middleware: request ids, the client address (behind trusted proxies only), security headers, and
+the access log line and latency metric of every request (:mod:`api.observability`)."""
 
 import ipaddress
+import time
 import uuid
 from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.context import client_ip_var, request_id_var
+from api.observability import log_request
 
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
@@ -22,6 +25,8 @@ SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
 ]
 
+
+REQUEST_ID_KEY = "parsipas.request_id"
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -68,6 +73,11 @@ class RequestContextMiddleware:
             incoming if 0 < len(incoming) <= 64 and incoming.replace("-", "").isalnum() else uuid.uuid4().hex
         )
         token = request_id_var.set(rid)
+        started = time.perf_counter()
+        # Shared by every copy of the scope further in: the route template and the principal land here, and the
+        # error handler of last resort (outside this middleware) finds the request id.
+        scope.setdefault("state", {})
+        scope[REQUEST_ID_KEY] = rid
         client = scope.get("client")
         peer = client[0] if client else None
         if self.networks and peer:
@@ -78,8 +88,12 @@ class RequestContextMiddleware:
             peer = address
         ip_token = client_ip_var.set(peer)
 
+        status = 500
+
         async def send_wrapper(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = int(message["status"])
                 headers = list(message.get("headers", []))
                 present = {k.lower() for k, _ in headers}
                 headers.extend((k, v) for k, v in SECURITY_HEADERS if k not in present)
@@ -87,8 +101,11 @@ class RequestContextMiddleware:
                 message["headers"] = headers
             await send(message)
 
+        failed = True
         try:
             await self.app(scope, receive, send_wrapper)
+            failed = False
         finally:
+            log_request(scope, rid, status, started, failed=failed)
             request_id_var.reset(token)
             client_ip_var.reset(ip_token)

@@ -133,6 +133,8 @@ ALL = {"limit": 500}
 
 CASES = [
     Case("health-get", own=_req("GET", "/health"), allowed=EVERYONE, public=True),
+    Case("health-live", own=_req("GET", "/health/live"), allowed=EVERYONE, public=True),
+    Case("health-ready", own=_req("GET", "/health/ready"), allowed=EVERYONE, public=True),
     Case(
         "auth-login",
         own=lambda w, a: Req(
