@@ -1930,6 +1930,20 @@ export type LinkedTaskRead = {
 };
 
 /**
+ * Live
+ */
+export type Live = {
+    /**
+     * Status
+     */
+    status: string;
+    /**
+     * Version
+     */
+    version: string;
+};
+
+/**
  * LogoutRequest
  */
 export type LogoutRequest = {
@@ -3829,6 +3843,10 @@ export type Problem = {
      */
     instance?: string | null;
     /**
+     * Request Id
+     */
+    request_id?: string | null;
+    /**
      * Status
      */
     status: number;
@@ -3904,6 +3922,26 @@ export type RankingBandRead = {
      * Verified
      */
     verified: boolean;
+};
+
+/**
+ * Ready
+ */
+export type Ready = {
+    /**
+     * Checks
+     */
+    checks: {
+        [key: string]: string;
+    };
+    /**
+     * Status
+     */
+    status: string;
+    /**
+     * Version
+     */
+    version: string;
 };
 
 /**
@@ -10100,6 +10138,60 @@ export type HealthGetResponses = {
 };
 
 export type HealthGetResponse = HealthGetResponses[keyof HealthGetResponses];
+
+export type HealthLiveData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/health/live';
+};
+
+export type HealthLiveErrors = {
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type HealthLiveError = HealthLiveErrors[keyof HealthLiveErrors];
+
+export type HealthLiveResponses = {
+    /**
+     * Successful Response
+     */
+    200: Live;
+};
+
+export type HealthLiveResponse = HealthLiveResponses[keyof HealthLiveResponses];
+
+export type HealthReadyData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/health/ready';
+};
+
+export type HealthReadyErrors = {
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Chưa sẵn sàng phục vụ / not ready
+     */
+    503: Problem;
+};
+
+export type HealthReadyError = HealthReadyErrors[keyof HealthReadyErrors];
+
+export type HealthReadyResponses = {
+    /**
+     * Successful Response
+     */
+    200: Ready;
+};
+
+export type HealthReadyResponse = HealthReadyResponses[keyof HealthReadyResponses];
 
 export type ImportsRunData = {
     body: Array<{
