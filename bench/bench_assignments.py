@@ -294,6 +294,20 @@ def measure(url: str, label: str, communes: int, tasks: int, repeat: int) -> Non
             print(f"[{label}] GET /assignments limit={limit}: {n} statements, {ms}, total={body['total']:,}")
         n, ms, _ = run("/api/v1/assignments", limit=200, bucket="overdue", sort="-due_date")
         print(f"[{label}] GET /assignments bucket=overdue limit=200: {n} statements, {ms}")
+        # The work list (Việc của tôi, sort by what to do next) and its counts per state: same statements at both
+        # page sizes, for one commune and for the whole district.
+        for params in ({"unit_id": 10}, {}):
+            where = "one commune" if params else f"{communes} communes"
+            for limit in (20, 200):
+                n, ms, body = run("/api/v1/assignments/work", limit=limit, **params)
+                print(
+                    f"[{label}] GET /assignments/work ({where}) limit={limit}: {n} statements, {ms}, "
+                    f"total={body['total']:,}"
+                )
+            n, ms, body = run("/api/v1/assignments/work/counts", **params)
+            print(
+                f"[{label}] GET /assignments/work/counts ({where}): {n} statements, {ms}, ready={body['ready']:,}"
+            )
         # Vietnamese search (api/search.py): unit name or task label/title, folded by vn_fold() in SQL.
         for q in ("XÃ 123", "xa 12", "nhiem vu 7"):
             n, ms, body = run("/api/v1/assignments", limit=200, q=q)

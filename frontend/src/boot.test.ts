@@ -14,7 +14,7 @@ describe('work queue query', () => {
     expect(pageOf(p)).toEqual({ page: 3, size: 20 });
     const path = workQueuePath(p, false);
     const q = new URLSearchParams(path.split('?')[1]);
-    expect(path.startsWith('/assignments?')).toBe(true);
+    expect(path.startsWith('/assignments/work?')).toBe(true);
     expect(Object.fromEntries(q)).toEqual({ bucket: 'overdue', q: 'SIPAS', mine: 'true', limit: '20', offset: '40' });
   });
   it('falls back to the first page and the default size on odd input', () => {

@@ -352,7 +352,8 @@ export const assignmentsList = <ThrowOnError extends boolean = false>(options?: 
 /**
  * Bulk Review
  *
- * Duyệt / trả lại nhiều kết quả cùng lúc: all or nothing.
+ * Duyệt / trả lại nhiều kết quả cùng lúc với một lý do chung: one result per id (done or refused with the
+ * reason), ``items`` the assignments as they are now; ``atomic`` makes it all or nothing (409).
  */
 export const assignmentsBulkReview = <ThrowOnError extends boolean = false>(options: Options<AssignmentsBulkReviewData, ThrowOnError>) => (options.client ?? client).post<AssignmentsBulkReviewResponses, AssignmentsBulkReviewErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

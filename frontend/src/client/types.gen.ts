@@ -258,6 +258,10 @@ export type AssignmentRead = {
      */
     days_overdue?: number | null;
     /**
+     * Days Waiting
+     */
+    days_waiting?: number | null;
+    /**
      * Deadline Text
      */
     deadline_text?: string | null;
@@ -491,12 +495,16 @@ export type BodyReportTemplatesUpload = {
 /**
  * Bucket
  */
-export type Bucket = 'done_on_time' | 'done_late' | 'overdue' | 'in_progress_on_time';
+export type Bucket = 'done_on_time' | 'done_late' | 'overdue' | 'in_progress_on_time' | 'awaiting_review';
 
 /**
  * BucketCounts
  */
 export type BucketCounts = {
+    /**
+     * Awaiting Review
+     */
+    awaiting_review?: number;
     /**
      * Done Late
      */
@@ -528,23 +536,69 @@ export type BulkAccept = {
 };
 
 /**
+ * BulkItemResult
+ *
+ * One id of a bulk review: done, or refused with the reason (``code``, Vietnamese ``detail``).
+ */
+export type BulkItemResult = {
+    /**
+     * Code
+     */
+    code?: string | null;
+    /**
+     * Detail
+     */
+    detail?: string | null;
+    /**
+     * Detail En
+     */
+    detail_en?: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Ok
+     */
+    ok: boolean;
+};
+
+/**
  * BulkResult
  */
 export type BulkResult = {
     /**
+     * Done
+     */
+    done?: number;
+    /**
      * Items
      */
     items: Array<AssignmentRead>;
+    /**
+     * Refused
+     */
+    refused?: number;
+    /**
+     * Results
+     */
+    results?: Array<BulkItemResult>;
 };
 
 /**
  * BulkReview
+ *
+ * Duyệt / trả lại nhiều kết quả với một lý do chung. ``atomic``: all or nothing (any refusal → 409).
  */
 export type BulkReview = {
     /**
      * Action
      */
     action: 'approve' | 'return';
+    /**
+     * Atomic
+     */
+    atomic?: boolean;
     /**
      * Confirm Complete
      */
@@ -5885,6 +5939,10 @@ export type Trend = {
  */
 export type TrendPoint = {
     /**
+     * Awaiting Review
+     */
+    awaiting_review?: number;
+    /**
      * Done Late
      */
     done_late: number;
@@ -6278,6 +6336,10 @@ export type WorkItemRead = {
      * Days Overdue
      */
     days_overdue?: number | null;
+    /**
+     * Days Waiting
+     */
+    days_waiting?: number | null;
     /**
      * Deadline Text
      */
@@ -7835,6 +7897,12 @@ export type AssignmentsListData = {
          * Gửi duyệt từ ngày (giờ Việt Nam)
          */
         submitted_since?: string | null;
+        /**
+         * Period Id
+         *
+         * Kỳ báo cáo: hạn từ đầu kỳ đến hết quý chứa ngày chốt số liệu
+         */
+        period_id?: number | null;
         /**
          * Limit
          *

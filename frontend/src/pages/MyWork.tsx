@@ -1,40 +1,99 @@
 import { Tag } from 'antd';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { apiGet, type Page } from '../api/http';
-import { taskLabel, taskTitle, type AssignmentRead } from '../api/types';
-import { BucketTag, Guard, useLoad } from '../components/common';
-import { useI18n } from '../i18n';
-import { PAGE_SIZES, pageOf, workQueuePath } from './myWorkQuery';
+import { api, apiGet, type Page } from '../api/http';
+import { taskLabel, taskTitle } from '../api/types';
+import { useAuth } from '../auth';
+import type { BulkSubmitResult, WorkCounts, WorkItemRead } from '../client/types.gen';
+import { newIdempotencyKey } from '../components/reports/model';
+import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
+import { useI18n, type Key } from '../i18n';
+import { PAGE_SIZES, pageOf, periodOfInstance, WORK_STATES, workCountsPath, workQueuePath, type WorkState } from './myWorkQuery';
 
 const BUCKETS = ['overdue', 'in_progress_on_time', 'done_on_time', 'done_late'];
 const STATUSES = ['not_started', 'in_progress', 'submitted', 'returned', 'approved'];
+const STATE_KEYS: Record<WorkState, Key> = {
+  overdue: 'wsOverdue',
+  due_soon: 'wsDueSoon',
+  in_progress: 'wsInProgress',
+  not_started: 'wsNotStarted',
+  submitted: 'wsSubmitted',
+  done: 'wsDone',
+};
+const STATE_COLORS: Record<WorkState, string> = {
+  overdue: '#b3261e',
+  due_soon: '#8a4b00',
+  in_progress: '#0b5cab',
+  not_started: '#555555',
+  submitted: '#5b2d90',
+  done: '#1d6b2f',
+};
 
-/** "Việc của tôi" (mine=true) or the filtered list behind a dashboard number (all): filters, search and pages are
- *  done by the API (`bucket`, `status`, `q`, `limit`/`offset`) and kept in the URL. */
+/** "Việc của tôi" (mine=true) or the filtered list behind a dashboard number (all): what to do next first (quá hạn →
+ *  sắp đến hạn → đang thực hiện → chưa bắt đầu), counts per state at the top, approved work behind a toggle, and for
+ *  the unit head "cần trình" (finished, not submitted) with one bulk submission. Filters and pages live in the URL. */
 export default function MyWork({ all = false }: { all?: boolean }) {
-  const { t, label, date } = useI18n();
+  const { t, label } = useI18n();
+  const { can } = useAuth();
   const [params, setParams] = useSearchParams();
   const path = workQueuePath(params, all);
-  const { data, error, loading } = useLoad(() => apiGet<Page<AssignmentRead>>(path), [path]);
+  const countsPath = workCountsPath(params, all);
+  const [tick, setTick] = useState(0);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const { data, error, loading } = useLoad(() => apiGet<Page<WorkItemRead>>(path), [path, tick]);
+  const counts = useLoad(() => apiGet<WorkCounts>(countsPath), [countsPath, tick]);
   const { page, size } = pageOf(params);
-  /** Change one URL parameter; any filter change goes back to the first page. */
-  const set = (k: string, v: string | undefined) => {
+  const ready = params.get('ready') === 'true';
+  const canSubmit = can('assignments:submit');
+  /** Change URL parameters; any filter change goes back to the first page. */
+  const setMany = (changes: Record<string, string | undefined>) => {
     const p = new URLSearchParams(params);
-    if (v) p.set(k, v);
-    else p.delete(k);
-    if (k !== 'page') p.delete('page');
-    setParams(p, { replace: k !== 'page' });
-    if (k === 'page') window.scrollTo({ top: 0 });
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) p.set(k, v);
+      else p.delete(k);
+    }
+    if (!('page' in changes)) p.delete('page');
+    setParams(p, { replace: !('page' in changes) });
+    if ('page' in changes) window.scrollTo({ top: 0 });
   };
+  const set = (k: string, v: string | undefined) => setMany({ [k]: v });
   const search = params.get('q') ?? '';
   const items = data?.items ?? [];
   const total = data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / size));
   const first = (page - 1) * size;
+  const c = counts.data;
+  const current = ready ? 'ready' : (params.get('state') ?? '');
 
   return (
     <>
       <h1 className="page-h2">{all ? t('total') : t('myWork')}</h1>
+      {c && (
+        <nav className="work-counts" aria-label={t('workCounts')}>
+          {WORK_STATES.filter((s) => s !== 'done' || params.get('include_done') === 'true').map((s) => (
+            <button
+              key={s}
+              type="button"
+              className="count-chip"
+              aria-pressed={current === s}
+              data-testid={`count-${s}`}
+              onClick={() => setMany({ state: current === s ? undefined : s, ready: undefined })}
+            >
+              <span className="dot" style={{ background: STATE_COLORS[s] }} aria-hidden />
+              {t(STATE_KEYS[s])} <strong>{c[s]}</strong>
+            </button>
+          ))}
+          <button
+            type="button"
+            className="count-chip ready"
+            aria-pressed={ready}
+            data-testid="count-ready"
+            onClick={() => setMany({ ready: ready ? undefined : 'true', state: undefined })}
+          >
+            {t('readyToSubmit')} <strong>{c.ready}</strong>
+          </button>
+        </nav>
+      )}
       <form
         className="filters"
         role="search"
@@ -44,6 +103,17 @@ export default function MyWork({ all = false }: { all?: boolean }) {
           set('q', typeof v === 'string' && v ? v : undefined);
         }}
       >
+        <label>
+          <span>{t('workState')}</span>
+          <select value={params.get('state') ?? ''} onChange={(e) => setMany({ state: e.target.value || undefined, ready: undefined })}>
+            <option value="">{t('filterAll')}</option>
+            {WORK_STATES.map((s) => (
+              <option key={s} value={s}>
+                {t(STATE_KEYS[s])}
+              </option>
+            ))}
+          </select>
+        </label>
         <label>
           <span>{t('deadlineBucket')}</span>
           <select value={params.get('bucket') ?? ''} onChange={(e) => set('bucket', e.target.value || undefined)}>
@@ -73,7 +143,18 @@ export default function MyWork({ all = false }: { all?: boolean }) {
         <button type="submit" className="btn">
           {t('search')}
         </button>
+        <label className="check">
+          <input type="checkbox" checked={params.get('due_soon') === 'true'} onChange={(e) => set('due_soon', e.target.checked ? 'true' : undefined)} />
+          <span>{t('onlyDueSoon')}</span>
+        </label>
+        {!all && (
+          <label className="check">
+            <input type="checkbox" checked={params.get('include_done') === 'true'} onChange={(e) => set('include_done', e.target.checked ? 'true' : undefined)} />
+            <span>{t('showDone')}</span>
+          </label>
+        )}
       </form>
+      {outcome && <BulkOutcome outcome={outcome} />}
       <Guard loading={loading} error={error}>
         {() => (
           <>
@@ -81,29 +162,25 @@ export default function MyWork({ all = false }: { all?: boolean }) {
               {t('total')}: {total}
               {pages > 1 && items.length > 0 ? ` · ${first + 1}–${first + items.length}` : ''}
             </p>
-            {items.length === 0 ? (
+            {ready && canSubmit && items.length > 0 ? (
+              <ReadyList
+                items={items}
+                onDone={(o) => {
+                  setOutcome(o);
+                  setTick((x) => x + 1);
+                }}
+              />
+            ) : items.length === 0 ? (
               <p className="empty">{t('empty')}</p>
             ) : (
               <ul className="work-list">
                 {items.map((a) => (
                   <li key={a.id} data-testid="assignment-row">
-                    <div className="main">
-                      <Link to={`/assignments/${a.id}`}>
-                        {taskLabel(a) ? `${taskLabel(a)}. ` : ''}
-                        {taskTitle(a)}
-                      </Link>
-                      <div className="meta">
-                        {a.unit_name} {a.instance_key ? `· ${a.instance_key}` : ''}{' '}
-                        {a.due_date ? `· ${t('due')}: ${date(a.due_date)}` : a.deadline_text ? `· ${a.deadline_text}` : ''}
-                      </div>
-                    </div>
+                    <Row a={a} />
                     <div className="badges">
-                      <BucketTag value={a.bucket} days={a.days_overdue} />
+                      <WorkTags a={a} />
                       <Tag>{label(a.status)}</Tag>
-                      <span className="bar" role="progressbar" aria-valuenow={a.progress} aria-valuemin={0} aria-valuemax={100} aria-label={t('progress')}>
-                        <span style={{ width: `${a.progress}%` }} />
-                      </span>
-                      <span className="pct">{a.progress}%</span>
+                      <Progress value={a.progress} />
                     </div>
                   </li>
                 ))}
@@ -136,5 +213,164 @@ export default function MyWork({ all = false }: { all?: boolean }) {
         )}
       </Guard>
     </>
+  );
+}
+
+function Row({ a }: { a: WorkItemRead }) {
+  const { t, date } = useI18n();
+  const period = periodOfInstance(a.instance_key, t);
+  return (
+    <div className="main">
+      <Link to={`/assignments/${a.id}`}>
+        {taskLabel(a) ? `${taskLabel(a)}. ` : ''}
+        {taskTitle(a)}
+      </Link>
+      <div className="meta">
+        {a.unit_name}
+        {period ? ` · ${period}` : ''}
+        {a.due_date ? ` · ${t('due')}: ${date(a.due_date)}` : a.deadline_text ? ` · ${a.deadline_text}` : ''}
+      </div>
+    </div>
+  );
+}
+
+function Progress({ value }: { value: number }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <span className="bar" role="progressbar" aria-valuenow={value} aria-valuemin={0} aria-valuemax={100} aria-label={t('progress')}>
+        <span style={{ width: `${value}%` }} />
+      </span>
+      <span className="pct">{value}%</span>
+    </>
+  );
+}
+
+/** The work state (with the days overdue) and, when finished but not submitted, "Đã xong, chưa trình". */
+function WorkTags({ a }: { a: WorkItemRead }) {
+  const { t } = useI18n();
+  const state = (a.work_state ?? 'in_progress') as WorkState;
+  return (
+    <>
+      {state === 'overdue' ? (
+        <BucketTag value="overdue" days={a.days_overdue} />
+      ) : (
+        <Tag color={STATE_COLORS[state]} data-testid="work-state">
+          {t(STATE_KEYS[state])}
+        </Tag>
+      )}
+      {a.ready && (
+        <Tag color="#1d6b2f" data-testid="ready-tag">
+          {t('finishedNotSubmitted')}
+        </Tag>
+      )}
+    </>
+  );
+}
+
+interface Outcome {
+  result: BulkSubmitResult;
+  names: Map<number, string>;
+}
+
+const nameOf = (a: WorkItemRead) => `${taskLabel(a) ? `${taskLabel(a)}. ` : ''}${taskTitle(a)}`;
+
+/** What a bulk submission did: how many were submitted, and each refusal with its reason and a link to the item. */
+function BulkOutcome({ outcome }: { outcome: Outcome }) {
+  const { t, lang } = useI18n();
+  const refused = outcome.result.results.filter((o) => !o.ok);
+  return (
+    <div role="status" className="bulk-outcome" data-testid="bulk-outcome">
+      <p>{t('bulkSubmitted').replace('{n}', String(outcome.result.submitted))}</p>
+      {refused.length > 0 && (
+        <>
+          <p>{t('bulkRefused').replace('{n}', String(refused.length))}</p>
+          <ul>
+            {refused.map((o) => (
+              <li key={o.id} data-testid="bulk-refused">
+                <Link to={`/assignments/${o.id}`}>{outcome.names.get(o.id) ?? `#${o.id}`}</Link>: {lang === 'en' && o.detail_en ? o.detail_en : o.detail}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** Cần trình: check the finished items and submit them in one request (one Idempotency-Key per attempt). */
+function ReadyList({ items, onDone }: { items: WorkItemRead[]; onDone: (o: Outcome) => void }) {
+  const { t } = useI18n();
+  const [chosen, setChosen] = useState<Set<number>>(() => new Set(items.map((a) => a.id)));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [key, setKey] = useState(() => newIdempotencyKey('bulk-submit'));
+  const byId = new Map(items.map((a) => [a.id, a]));
+  const toggle = (id: number, on: boolean) =>
+    setChosen((s) => {
+      const n = new Set(s);
+      if (on) n.add(id);
+      else n.delete(id);
+      return n;
+    });
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const ids = items.filter((a) => chosen.has(a.id));
+      const r = await api<BulkSubmitResult>('/assignments/bulk-submit', {
+        method: 'POST',
+        body: { items: ids.map((a) => ({ id: a.id, version: a.version })) },
+        headers: { 'Idempotency-Key': key },
+      });
+      setKey(newIdempotencyKey('bulk-submit'));
+      onDone({ result: r.data, names: new Map(items.map((a) => [a.id, nameOf(a)])) });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-label={t('readyToSubmit')} className="ready-list">
+      <p className="hint">{t('readyHint')}</p>
+      <ProblemAlert error={error} />
+      <div className="bulk-bar">
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={items.length > 0 && items.every((a) => chosen.has(a.id))}
+            onChange={(e) => setChosen(e.target.checked ? new Set(items.map((a) => a.id)) : new Set())}
+          />
+          <span>{t('selectAll')}</span>
+        </label>
+        <button type="button" className="btn" disabled={busy || ![...chosen].some((id) => byId.has(id))} onClick={submit} data-testid="bulk-submit">
+          {t('bulkSubmit').replace('{n}', String([...chosen].filter((id) => byId.has(id)).length))}
+        </button>
+      </div>
+      <ul className="work-list">
+        {items.map((a) => {
+          const name = nameOf(a);
+          return (
+            <li key={a.id} data-testid="assignment-row">
+              <input
+                type="checkbox"
+                className="pick"
+                checked={chosen.has(a.id)}
+                onChange={(e) => toggle(a.id, e.target.checked)}
+                aria-label={t('selectItem').replace('{x}', name)}
+              />
+              <div className="main">
+                <Link to={`/assignments/${a.id}`}>{name}</Link>
+              </div>
+              <div className="badges">
+                <WorkTags a={a} />
+                <Progress value={a.progress} />
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }

@@ -4,6 +4,13 @@
 export const PAGE_SIZES = [20, 50, 100, 200] as const;
 export const DEFAULT_PAGE_SIZE = 200;
 
+/** Work states in the order of what to do next (the API's `sort=work`, its default on /assignments/work). */
+export const WORK_STATES = ['overdue', 'due_soon', 'in_progress', 'not_started', 'submitted', 'done'] as const;
+export type WorkState = (typeof WORK_STATES)[number];
+
+/** URL parameters that choose rows of the list but not what the counts at the top count. */
+const LIST_ONLY = ['state', 'ready', 'include_done', 'sort'];
+
 /** 1-based page number and page size from `?page=&size=` (anything else falls back to the defaults). */
 export function pageOf(params: URLSearchParams): { page: number; size: number } {
   const page = Number(params.get('page'));
@@ -14,14 +21,41 @@ export function pageOf(params: URLSearchParams): { page: number; size: number } 
   };
 }
 
-/** `/assignments?…` for the page's URL query: its filters as they are, plus `mine=true` and limit/offset. */
-export function workQueuePath(params: URLSearchParams, all: boolean): string {
-  const { page, size } = pageOf(params);
+/** The URL's filters as API parameters: `mine=true` for "Việc của tôi"; the dashboard's drill-down (all) and a
+ *  filter that asks for finished work (approved status, done buckets, the done state) include approved work. */
+function filters(params: URLSearchParams, all: boolean): URLSearchParams {
   const q = new URLSearchParams(params);
   q.delete('page');
   q.delete('size');
   if (!all) q.set('mine', 'true');
+  const wantsDone =
+    all || q.get('status') === 'approved' || ['done_on_time', 'done_late'].includes(q.get('bucket') ?? '') || q.get('state') === 'done';
+  if (wantsDone && !q.has('include_done')) q.set('include_done', 'true');
+  return q;
+}
+
+/** `/assignments/work?…` for the page's URL query: its filters, plus limit/offset (ordered by what to do next). */
+export function workQueuePath(params: URLSearchParams, all: boolean): string {
+  const { page, size } = pageOf(params);
+  const q = filters(params, all);
   q.set('limit', String(size));
   q.set('offset', String((page - 1) * size));
-  return `/assignments?${q.toString()}`;
+  return `/assignments/work?${q.toString()}`;
+}
+
+/** `/assignments/work/counts?…`: the counts per state for the same filters, whatever state or page is shown. */
+export function workCountsPath(params: URLSearchParams, all: boolean): string {
+  const q = filters(params, all);
+  for (const k of LIST_ONLY) q.delete(k);
+  return `/assignments/work/counts?${q.toString()}`;
+}
+
+/** "2024-Q1" → Quý I/2024, "2024-Q2" → 6 tháng 2024, "2024-Q3" → Quý III/2024, "2024-Q4" → Năm 2024 (the reporting
+ *  periods' names), "2024-03" → Tháng 3/2024; templates from the dictionary (`{y}`, `{m}`). Empty for "". */
+export function periodOfInstance(key: string | null | undefined, t: (k: 'periodQ1' | 'periodH1' | 'periodQ3' | 'periodYear' | 'periodMonth') => string): string {
+  const m = /^(\d{4})-(Q[1-4]|\d{2})$/.exec(key ?? '');
+  if (!m) return key ?? '';
+  const [, y, p] = m;
+  const tpl = { Q1: t('periodQ1'), Q2: t('periodH1'), Q3: t('periodQ3'), Q4: t('periodYear') }[p] ?? t('periodMonth');
+  return tpl.replace('{y}', y).replace('{m}', String(Number(p)));
 }
