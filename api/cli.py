@@ -119,6 +119,9 @@ def serve(
     from api.portal.worker import start_background_worker
 
     stop_portal_worker = start_background_worker(settings)  # only when PARSIPAS_PORTAL_URL is set
+    from api.notifications.worker import start_background_worker as start_notification_worker
+
+    stop_notification_worker = start_notification_worker(settings)  # reminders, digests, e-mail, webhook
     if n > 1:
         _prometheus_multiprocess(settings)
         uvicorn.run("api.asgi:app", host=h, port=p, workers=n, log_level="info", **_UVICORN_SAFE)
@@ -127,6 +130,7 @@ def serve(
 
         uvicorn.run(asgi_app, host=h, port=p, log_level="info", **_UVICORN_SAFE)
     stop_portal_worker()
+    stop_notification_worker()
 
 
 @app.command("create-user")
@@ -291,6 +295,11 @@ _register_evidence(app)
 from api.portal.cli import register as _register_portal  # noqa: E402
 
 _register_portal(app)
+
+
+from api.notifications.cli import register as _register_notify  # noqa: E402
+
+_register_notify(app)
 
 
 from api.imports.client import register as _register_import  # noqa: E402
