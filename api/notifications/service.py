@@ -11,7 +11,7 @@ from api.authz import scope_notifications as scope_n
 from api.authz.permissions import Permission
 from api.authz.principal import Principal
 from api.config import Settings
-from api.errors import NotFound, Unprocessable
+from api.errors import Forbidden, NotFound, Unprocessable
 from api.etag import make_etag
 from api.models import NotificationMessage, NotificationPreference, NotificationSetting, UnitLevel
 from api.notifications import events, templates
@@ -146,8 +146,10 @@ def put_preferences(
 ) -> dict[str, NotificationPreference]:
     """Replace the caller's preferences; the ``*`` row (digest hour) is always rewritten so the ETag moves."""
     if principal.user_id is None:
-        raise Unprocessable(
-            "Mã truy cập API không có hộp thư thông báo.", "API tokens have no notification preferences."
+        raise Forbidden(
+            "Mã truy cập API không có hộp thư thông báo.",
+            "API tokens have no notification preferences.",
+            code="no_inbox",
         )
     now = datetime.now(UTC)
     default = rows.get("*") or NotificationPreference(user_id=principal.user_id, kind="*")
