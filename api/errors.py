@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -37,7 +37,9 @@ class Problem(BaseModel):
     code: str
     instance: str | None = None
     errors: list[FieldError] = []
-    request_id: str | None = None  # the X-Request-ID of the response: quote it when reporting a problem
+    # The X-Request-ID of the response (quote it when reporting a problem); filled in for every Problem built
+    # while a request is being served.
+    request_id: str | None = Field(default_factory=lambda: request_id_var.get())
 
 
 class AppError(Exception):

@@ -20,6 +20,7 @@ from api.auth.deps import get_principal
 from api.auth.router import public_router as auth_public_router
 from api.auth.router import router as auth_router
 from api.auth.tokens_router import router as tokens_router
+from api.compression import ContentETagMiddleware, JsonCompressionMiddleware
 from api.config import Settings, get_settings
 from api.db import get_engine
 from api.edge import EdgeMiddleware, upload_matcher
@@ -165,6 +166,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             allow_headers=["*"],
             expose_headers=["ETag", "X-Request-ID"],
         )
+    app.add_middleware(ContentETagMiddleware)  # 304 on the plan appendix and framework trees
+    app.add_middleware(JsonCompressionMiddleware)  # gzip JSON; never downloads or ranges
     app.add_middleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxies)
     _mount_docs_and_spa(app, settings)
     _document_errors(app)
