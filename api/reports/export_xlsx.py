@@ -1,5 +1,6 @@
 """XLSX export: the figures and the task table, headers in Vietnamese, safe against formula injection."""
 
+from datetime import date
 from io import BytesIO
 from typing import Any
 
@@ -10,11 +11,33 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from api.reports.document import ReportDocument
 from api.reports.export_docx import BUCKET_ROWS
+from api.reports.figures import REPORT_STATUS_LABELS
 from api.text import for_document
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+DATE_FORMAT = "dd/mm/yyyy"  # a real date cell (sorts and filters), shown as 14/09/2024 — never "2024-09-14"
+
+
+def day(value: str | date | None) -> date | None:
+    """An ISO date of the figures (``"2024-09-14"``) as a date cell; None stays empty."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _text_day(value: str | None) -> str | None:
+    d = day(value)
+    return d.strftime("%d/%m/%Y") if d else None
+
+
+def status_label(value: Any) -> str | None:
+    """A report's status in words (``draft`` → ``Dự thảo``), never the stored value."""
+    if value is None:
+        return None
+    v = str(getattr(value, "value", value))
+    return REPORT_STATUS_LABELS.get(v, v)
 
 
 def safe(value: Any) -> Any:
@@ -29,6 +52,9 @@ def safe(value: Any) -> Any:
 
 def _row(ws: Worksheet, values: list[Any], bold: bool = False) -> None:
     ws.append([safe(v) for v in values])
+    for c in ws[ws.max_row]:
+        if isinstance(c.value, date):
+            c.number_format = DATE_FORMAT
     if bold:
         for c in ws[ws.max_row]:
             c.font = BOLD
@@ -49,8 +75,8 @@ def _figures_sheet(ws: Worksheet, doc: ReportDocument) -> None:
         ("Kỳ báo cáo", doc.ctx.period.name),
         ("Số liệu từ ngày", t["tu_ngay"]),
         ("Đến ngày", t["den_ngay"]),
-        ("Tính đến ngày", f.get("as_of")),
-        ("Trạng thái", str(r.status)),
+        ("Tính đến ngày", day(f.get("as_of"))),
+        ("Trạng thái", status_label(r.status)),
         ("Số liệu", "Tính trực tiếp (chưa chốt)" if doc.live else "Đã chốt"),
     ]:
         _row(ws, [label, value])
@@ -98,7 +124,7 @@ def _units_sheet(ws: Worksheet, doc: ReportDocument) -> None:
                 i,
                 u.get("code"),
                 u.get("name"),
-                u.get("report_status") or "chưa có",
+                status_label(u.get("report_status")) or "Chưa có",
                 "Có" if u.get("is_late") else "",
                 "Có" if u.get("accepted") else "Không",
                 int(src.get("total", 0)),
@@ -141,10 +167,10 @@ def _tasks_sheet(ws: Worksheet, doc: ReportDocument) -> None:
     _row(ws, header, bold=True)
     for r in doc.task_table:
         evidence = "\n".join(
-            " – ".join(x for x in (e.get("doc_number"), e.get("issue_date"), e.get("title")) if x)
+            " – ".join(x for x in (e.get("doc_number"), _text_day(e.get("issue_date")), e.get("title")) if x)
             for e in r.get("evidence", [])
         )
-        deadline = r.get("deadline_text") or r.get("due_date")
+        deadline = r.get("deadline_text") or day(r.get("due_date"))
         if doc.is_district:
             c = r.get("counts", {})
             values = [
@@ -170,7 +196,7 @@ def _tasks_sheet(ws: Worksheet, doc: ReportDocument) -> None:
                 r.get("status_label"),
                 r.get("bucket_label"),
                 r.get("progress"),
-                r.get("completed_date"),
+                day(r.get("completed_date")),
                 r.get("result"),
                 evidence,
             ]
@@ -202,11 +228,11 @@ def _evidence_sheet(ws: Worksheet, doc: ReportDocument) -> None:
             ws,
             [
                 e.get("doc_number"),
-                e.get("issue_date"),
+                day(e.get("issue_date")),
                 e.get("title"),
                 e.get("issuing_body"),
-                e.get("effective_from"),
-                e.get("effective_to"),
+                day(e.get("effective_from")),
+                day(e.get("effective_to")),
                 e.get("task_label"),
                 e.get("unit"),
             ],

@@ -45,6 +45,14 @@ STATUS_LABELS = {
     "returned": "Bị trả lại",
 }
 ROLE_LABELS = {"lead": "Chủ trì", "coordinating": "Phối hợp"}
+# A report's own status (ReportStatus), as the exports and the SPA name it.
+REPORT_STATUS_LABELS = {
+    "draft": "Dự thảo",
+    "submitted": "Đã gửi, chờ tiếp nhận",
+    "returned": "Bị trả lại",
+    "accepted": "Đã tiếp nhận",
+    "approved": "Đã phê duyệt",
+}
 
 
 def as_of(period: ReportingPeriod, today: date) -> date:

@@ -157,12 +157,14 @@ def test_api_token_secret_is_shown_once(page: Page, server: str, shots: Path, ax
     d = _dialog(page, "Tạo mã truy cập")
     d.get_by_label("Tên", exact=True).fill("Đồng bộ thử nghiệm e2e")
     _pick(page, d.get_by_label("Đơn vị"), "LS.BG)", "(LS.BG)")
-    # Only what a district token may hold and noivu holds: never reports:approve (leaders only).
-    expect(d.get_by_label("assignments:read")).to_be_visible()
-    expect(d.get_by_label("reports:approve")).to_have_count(0)
+    # Only what a district token may hold and noivu holds: never reports:approve (leaders only). Permissions are
+    # named in Vietnamese, never by their codes.
+    expect(d.get_by_label("Xem nhiệm vụ", exact=True)).to_be_visible()  # assignments:read
+    expect(d.get_by_label("Phê duyệt báo cáo", exact=True)).to_have_count(0)  # reports:approve
+    expect(d.get_by_text("assignments:read")).to_have_count(0)
     d.get_by_role("button", name="Chỉ đọc").click()
-    expect(d.get_by_label("dashboards:read")).to_be_checked()
-    expect(d.get_by_label("users:manage")).not_to_be_checked()
+    expect(d.get_by_label("Xem tổng quan", exact=True)).to_be_checked()  # dashboards:read
+    expect(d.get_by_label("Quản lý người dùng và vai trò", exact=True)).not_to_be_checked()  # users:manage
     _accessible(page, axe_path, "create token dialog")
     d.get_by_role("button", name="Tạo", exact=True).click()
 

@@ -163,6 +163,26 @@ def test_xlsx_export(client, auth, accepted) -> None:  # type: ignore[no-untyped
     assert evidence[1][0] == "12/KH-UBND"
 
 
+def test_xlsx_export_speaks_vietnamese(client, auth, accepted) -> None:  # type: ignore[no-untyped-def]
+    """No stored value in a cell (#18): the status in words, dates as date cells shown dd/mm/yyyy, never ISO text."""
+    import datetime as dt
+    import re
+
+    r = _export(client, auth("noivu"), accepted, "xlsx")
+    wb = load_workbook(BytesIO(r.content))
+    ws = wb["Số liệu"]
+    rows = {row[0].value: row[1] for row in ws.iter_rows() if row and row[0].value}
+    assert rows["Trạng thái"].value == "Đã tiếp nhận"
+    as_of = rows["Tính đến ngày"]
+    assert isinstance(as_of.value, dt.datetime) and as_of.number_format == "dd/mm/yyyy"
+    dated = [c for name in wb.sheetnames for row in wb[name].iter_rows() for c in row if isinstance(c.value, dt.datetime)]
+    assert len(dated) > 1 and all(c.number_format == "dd/mm/yyyy" for c in dated)
+    texts = [c.value for name in wb.sheetnames for row in wb[name].iter_rows() for c in row if isinstance(c.value, str)]
+    iso = [t for t in texts if re.search(r"\b\d{4}-\d{2}-\d{2}\b", t)]
+    raw = [t for t in texts if t in {"draft", "submitted", "returned", "accepted", "approved", "in_progress"}]
+    assert iso == [] and raw == [], (iso, raw)
+
+
 def test_json_export_is_valid_against_the_exchange_schema(client, auth, accepted) -> None:  # type: ignore[no-untyped-def]
     r = _export(client, auth("canbo.hoatham"), accepted, "json")
     doc = json.loads(r.content)

@@ -27,7 +27,7 @@ export default function Frameworks() {
               style={{ width: '100%', maxWidth: 520, marginBottom: 12 }}
               value={fid ? Number(fid) : undefined}
               onChange={(v) => nav(`/frameworks/${v}`)}
-              options={list.map((f) => ({ value: f.id, label: `${f.name} (${f.code}, ${f.valid_from_year}) · ${label(f.status)}${f.unverified_node_count ? ` · ${f.unverified_node_count} ${t('unverified')}` : ''}` }))}
+              options={list.map((f) => ({ value: f.id, label: `${f.name} (${f.valid_from_year}) · ${label(f.status)}${f.unverified_node_count ? ` · ${f.unverified_node_count} ${t('unverified')}` : ''}` }))}
             />
             {fid ? <Nodes fid={fid} /> : <Empty description={t('empty')} />}
           </>
