@@ -1,6 +1,8 @@
 """Benchmark: 3,300 communes × 60 assignments (198,000 rows) on SQLite and PostgreSQL.
 
-Prints statements per request for ``GET /assignments`` (limit 20 vs 200) and ``GET /dashboards/summary``
+Prints statements per request for ``GET /assignments`` (also as the review queue, unfiltered and with every
+filter, with the search against the unfiltered queue) and ``GET /assignments/work`` (limit 20 vs 200, with the
+work list's ``/work/counts``) and ``GET /dashboards/summary``
 (whole district vs one commune), and the time of the dashboard aggregate. Data is generated with SQLAlchemy
 Core bulk inserts into a fresh SQLite file and a fresh PostgreSQL database (created and dropped here).
 
@@ -195,6 +197,24 @@ def generate(engine: sa.Engine, communes: int, tasks: int) -> None:
             t["task_node"].insert(),
             [{"task_id": k + 1, "node_id": 100 + (1 + k % 8) * 10 + 1 + k % 3} for k in range(tasks)],
         )
+        c.execute(
+            t["reporting_period"].insert(),
+            [
+                {
+                    "id": 1,
+                    "owner_unit_id": 2,
+                    "year": 2024,
+                    "kind": "h1",
+                    "name": "6 tháng 2024",
+                    "data_from": date(2023, 12, 15),
+                    "data_to": date(2024, 6, 14),
+                    "due_unit": date(2024, 6, 15),
+                    "due_district": date(2024, 6, 20),
+                    "version": 1,
+                    "created_at": now,
+                }
+            ],
+        )
         rows = []
         for u in range(communes):
             for k in range(tasks):
@@ -217,6 +237,10 @@ def generate(engine: sa.Engine, communes: int, tasks: int) -> None:
                     if m in (0, 1, 2)
                     else (due + timedelta(days=5) if m == 9 else None)
                 )
+                # Submitted: half done on time (chờ duyệt once due), half late; submitted the day it was done.
+                if m == 3:
+                    done = due - timedelta(days=1) if u % 2 == 0 else due + timedelta(days=3)
+                sent = datetime(done.year, done.month, done.day, 2, tzinfo=UTC) if m == 3 and done else None
                 rows.append(
                     {
                         "task_id": k + 1,
@@ -228,6 +252,7 @@ def generate(engine: sa.Engine, communes: int, tasks: int) -> None:
                         "status": status,
                         "progress": 10 * m,
                         "completed_date": done,
+                        "submitted_at": sent,
                         "version": 1,
                         "created_at": now,
                     }
@@ -238,7 +263,15 @@ def generate(engine: sa.Engine, communes: int, tasks: int) -> None:
         if rows:
             c.execute(t["assignment"].insert(), rows)
         if engine.dialect.name == "postgresql":
-            for name in ("org_unit", "user_account", "framework", "framework_node", "plan", "task"):
+            for name in (
+                "org_unit",
+                "user_account",
+                "framework",
+                "framework_node",
+                "plan",
+                "task",
+                "reporting_period",
+            ):
                 c.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
                 )
@@ -294,6 +327,30 @@ def measure(url: str, label: str, communes: int, tasks: int, repeat: int) -> Non
             print(f"[{label}] GET /assignments limit={limit}: {n} statements, {ms}, total={body['total']:,}")
         n, ms, _ = run("/api/v1/assignments", limit=200, bucket="overdue", sort="-due_date")
         print(f"[{label}] GET /assignments bucket=overdue limit=200: {n} statements, {ms}")
+        # Review queue (hàng chờ duyệt of Phòng Nội vụ, #14): the same statements at both page sizes, unfiltered
+        # and with every filter at once (unit, plan, lĩnh vực with its criteria, period, submitted since, overdue,
+        # search); then the search against the unfiltered queue.
+        queue: dict[str, object] = {"status": "submitted", "sort": "-submitted_at"}
+        every = {
+            "plan_id": 1,
+            "node_id": 1,
+            "period_id": 1,
+            "submitted_since": "2024-01-01",
+            "bucket": "overdue",
+            "q": "xa 1",
+        }
+        for name, params in (("unfiltered", queue), ("every filter", {**queue, **every})):
+            for limit in (20, 200):
+                n, ms, body = run("/api/v1/assignments", limit=limit, **params)
+                print(
+                    f"[{label}] review queue ({name}) limit={limit}: {n} statements, {ms}, total={body['total']:,}"
+                )
+        n1, ms1, b1 = run("/api/v1/assignments", limit=50, **queue)
+        n2, ms2, b2 = run("/api/v1/assignments", limit=50, q="xã 12", **queue)
+        print(
+            f"[{label}] review queue search 'xã 12' vs unfiltered (limit 50, {b1['total']:,} submitted): "
+            f"{ms2} ({n2} statements, total={b2['total']:,}) vs {ms1} ({n1} statements)"
+        )
         # The work list (Việc của tôi, sort by what to do next) and its counts per state: same statements at both
         # page sizes, for one commune and for the whole district.
         for params in ({"unit_id": 10}, {}):

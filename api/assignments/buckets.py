@@ -1,14 +1,18 @@
-"""The four deadline buckets, defined once in SQL. Every list, filter, dashboard and report uses these.
+"""The deadline buckets, defined once in SQL. Every list, filter, dashboard and report uses these.
 
 - ``done_on_time`` (hoàn thành đúng hạn): approved by Phòng Nội vụ and ``completed_date <= due_date`` (or no due
   date, or no completed date recorded);
 - ``done_late`` (hoàn thành quá hạn): approved and ``completed_date > due_date``;
-- ``overdue`` (quá hạn, with ``days_overdue = today − due_date``): not approved and ``due_date < today``;
+- ``awaiting_review`` (chờ duyệt): submitted, ``due_date < today`` and the unit's ``completed_date <= due_date``:
+  the unit did its part on time and only the reviewer's decision is pending, so it is not counted late
+  (``days_waiting`` tells how long it has waited since the submission);
+- ``overdue`` (quá hạn, with ``days_overdue = today − due_date``): not approved, ``due_date < today`` and not
+  awaiting review (submitted after the deadline by the unit's own completion date still counts late);
 - ``in_progress_on_time`` (đang thực hiện trong hạn): not approved and ``due_date >= today`` or no due date.
 
 "Completed" means approved by the reviewer, but the completion date is ``completed_date`` — the date the unit
 reported the work done (set at submission when empty), so the reviewer's own delay never makes a unit late.
-A submitted-but-not-yet-approved assignment past its due date is overdue. ``due_soon`` (sắp đến hạn) flags
+A returned assignment goes back to the bucket its dates give (overdue once its deadline has passed). ``due_soon`` (sắp đến hạn) flags
 assignments not approved with ``0 <= due_date − today <= N`` days (``settings.due_soon_days``).
 """
 
@@ -29,6 +33,7 @@ class Bucket(StrEnum):
     done_late = "done_late"
     overdue = "overdue"
     in_progress_on_time = "in_progress_on_time"
+    awaiting_review = "awaiting_review"
 
 
 BUCKET_LABELS_VI = {
@@ -36,6 +41,7 @@ BUCKET_LABELS_VI = {
     Bucket.done_late: "Hoàn thành quá hạn",
     Bucket.overdue: "Quá hạn",
     Bucket.in_progress_on_time: "Đang thực hiện trong hạn",
+    Bucket.awaiting_review: "Chờ duyệt",
 }
 
 
@@ -70,6 +76,18 @@ def approved() -> Any:
     return col(Assignment.status) == AssignmentStatus.approved.value
 
 
+def awaiting_cond(today: date) -> Any:
+    """Submitted, past the deadline, completed by the unit on time: chờ duyệt rather than quá hạn."""
+    due = col(Assignment.due_date)
+    done = col(Assignment.completed_date)
+    return sa.and_(
+        col(Assignment.status) == AssignmentStatus.submitted.value,
+        due < _today(today),
+        done.is_not(None),
+        done <= due,
+    )
+
+
 def bucket_expr(today: date) -> Any:
     """CASE expression giving the bucket name of an ``Assignment`` row."""
     due = col(Assignment.due_date)
@@ -80,13 +98,14 @@ def bucket_expr(today: date) -> Any:
             Bucket.done_on_time.value,
         ),
         (approved(), Bucket.done_late.value),
+        (awaiting_cond(today), Bucket.awaiting_review.value),
         (due < _today(today), Bucket.overdue.value),
         else_=Bucket.in_progress_on_time.value,
     )
 
 
 def overdue_cond(today: date) -> Any:
-    return sa.and_(~approved(), col(Assignment.due_date) < _today(today))
+    return sa.and_(~approved(), col(Assignment.due_date) < _today(today), ~awaiting_cond(today))
 
 
 def days_overdue_expr(today: date) -> Any:
@@ -113,6 +132,7 @@ def bucket_cond(bucket: Bucket, today: date) -> Any:
         Bucket.done_late: approved(),
         Bucket.overdue: overdue_cond(today),
         Bucket.in_progress_on_time: ~approved(),
+        Bucket.awaiting_review: awaiting_cond(today),
     }[bucket]
     return sa.and_(bucket_expr(today) == bucket.value, implied)
 

@@ -75,6 +75,9 @@ def list_assignments(
     due_soon: bool | None = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
     submitted_since: Annotated[date | None, Query(description="Gửi duyệt từ ngày (giờ Việt Nam)")] = None,
+    period_id: Annotated[
+        int | None, Query(description="Kỳ báo cáo: hạn từ đầu kỳ đến hết quý chứa ngày chốt số liệu")
+    ] = None,
 ) -> dict[str, object]:
     """Work queue and review queue: scoped assignments with task, unit and bucket columns (two statements for any
     page size); ``q`` searches the task's label and title and the unit's name (accent-insensitive)."""
@@ -99,6 +102,7 @@ def list_assignments(
         due_soon=due_soon,
         soon_days=s.due_soon_days,
         submitted_since=submitted_since,
+        period_id=period_id,
     )
     return paginate(
         session,
@@ -120,24 +124,30 @@ def list_assignments(
 def bulk_review(
     body: BulkReview, session: SessionDep, principal: CurrentPrincipal, idem: IdempotencyDep
 ) -> Response:
-    """Duyệt / trả lại nhiều kết quả cùng lúc: all or nothing."""
+    """Duyệt / trả lại nhiều kết quả cùng lúc với một lý do chung: one result per id (done or refused with the
+    reason), ``items`` the assignments as they are now; ``atomic`` makes it all or nothing (409)."""
     if (replayed := idem.replay(session, principal.key)) is not None:
         return replayed
-    ids = service.bulk_review(
+    results = service.bulk_review(
         session,
         principal,
         ids=body.ids,
         action=body.action,
         reason=body.reason,
         confirm_complete=body.confirm_complete,
+        atomic=body.atomic,
     )
     s = get_settings()
     rows = session.execute(
         service.row_select(principal, today=s.today(), soon_days=s.due_soon_days)
-        .where(col(Assignment.id).in_(ids))
+        .where(col(Assignment.id).in_([r.id for r in results]))
         .order_by(col(Assignment.id))
     ).all()
-    return idem.respond(session, principal.key, BulkResult(items=service.to_reads(list(rows))), 200)
+    done = sum(r.ok for r in results)
+    out = BulkResult(
+        items=service.to_reads(list(rows)), results=results, done=done, refused=len(results) - done
+    )
+    return idem.respond(session, principal.key, out, 200)
 
 
 @router.get(

@@ -31,10 +31,13 @@ class ReasonRequest(BaseModel):
 
 
 class BulkReview(BaseModel):
+    """Duyệt / trả lại nhiều kết quả với một lý do chung. ``atomic``: all or nothing (any refusal → 409)."""
+
     ids: list[int] = Field(min_length=1, max_length=500)
     action: Literal["approve", "return"]
     reason: str | None = Field(default=None, max_length=5000)
     confirm_complete: bool = False
+    atomic: bool = False
 
 
 class AssignmentRead(BaseModel):
@@ -69,10 +72,24 @@ class AssignmentRead(BaseModel):
     bucket: str = ""
     days_overdue: int | None = None
     due_soon: bool = False
+    days_waiting: int | None = None  # chờ duyệt: whole days since the submission (local day), while submitted
+
+
+class BulkItemResult(BaseModel):
+    """One id of a bulk review: done, or refused with the reason (``code``, Vietnamese ``detail``)."""
+
+    id: int
+    ok: bool
+    code: str | None = None
+    detail: str | None = None
+    detail_en: str | None = None
 
 
 class BulkResult(BaseModel):
     items: list[AssignmentRead]
+    results: list[BulkItemResult] = []
+    done: int = 0
+    refused: int = 0
 
 
 class CommentCreate(BaseModel):

@@ -4,6 +4,7 @@ comments, and the scoped queries every screen uses (with the bucket columns of `
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -13,6 +14,7 @@ from api.assignments import buckets
 from api.assignments.schemas import (
     AssignmentRead,
     AssignmentUpdate,
+    BulkItemResult,
     CommentCreate,
     CommentRead,
     SubmitRequest,
@@ -84,6 +86,12 @@ def row_select(
 
 
 def to_reads(rows: list[Any]) -> list[AssignmentRead]:
+    from zoneinfo import ZoneInfo
+
+    from api.config import get_settings
+
+    settings = get_settings()
+    today, tz = settings.today(), ZoneInfo(settings.timezone)
     out = []
     for row in rows:
         a, *extra = row
@@ -91,6 +99,8 @@ def to_reads(rows: list[Any]) -> list[AssignmentRead]:
         for name, value in zip(ROW_COLUMNS, extra, strict=True):
             setattr(r, name, value)
         r.due_soon = bool(r.due_soon)
+        if r.status == S.submitted and r.submitted_at is not None:
+            r.days_waiting = max((today - r.submitted_at.astimezone(tz).date()).days, 0)
         out.append(r)
     return out
 
@@ -107,6 +117,16 @@ def node_subtree_condition(session: Session, principal: Principal, node_id: int)
         .join(linked, col(linked.id) == col(TaskNode.node_id))
         .where(or_(col(linked.id) == node_id, col(linked.path).contains(f"/{node_id}/")))
     )
+
+
+def period_condition(session: Session, principal: Principal, period_id: int) -> Any:
+    """Kỳ báo cáo: assignments due from the start of its data window to the end of the quarter holding its
+    cut-off (the recurring instances its report lists, e.g. Quý I/2024: 15/12/2023–31/03/2024)."""
+    from api.reports.figures import horizon
+
+    period = scope.get_period(session, principal, period_id, P.assignments_read)
+    due = col(Assignment.due_date)
+    return sa.and_(due >= period.data_from, due <= horizon(period))
 
 
 def apply_filters(
@@ -128,6 +148,7 @@ def apply_filters(
     due_soon: bool | None = None,
     soon_days: int = 7,
     submitted_since: date | None = None,
+    period_id: int | None = None,
 ) -> Any:
     if unit_id is not None:
         stmt = stmt.where(col(Assignment.unit_id) == unit_id)
@@ -156,6 +177,8 @@ def apply_filters(
 
         start = datetime.combine(submitted_since, time.min, tzinfo=ZoneInfo(get_settings().timezone))
         stmt = stmt.where(col(Assignment.submitted_at) >= start)
+    if period_id is not None:
+        stmt = stmt.where(period_condition(session, principal, period_id))
     task, unit = aliased(Task), aliased(OrgUnit)
     if (task_hit := search.matches(q, task.label, task.title)) is not None:
         # The task's label and title or the unit's name: uncorrelated IN sub-selects (aliases, so they never
@@ -423,8 +446,15 @@ def bulk_review(
     action: str,
     reason: str | None,
     confirm_complete: bool = False,
-) -> list[int]:
-    """Approve or return many submitted assignments; all or nothing (any refusal rolls the request back)."""
+    atomic: bool = False,
+) -> list[BulkItemResult]:
+    """Approve or return many submitted assignments with one reason; one result per id, in the given order.
+
+    An id out of reach answers 404 for the whole request (the queue only offers ids it listed). A business
+    refusal (not submitted, below 100 % without ``confirm_complete``, plan closed) is reported for that id and
+    the others proceed; with ``atomic`` the first refusal answers 409 and nothing changes. Refusals happen
+    before anything is written, so a refused item is left exactly as it was.
+    """
     if action == "return" and not (reason or "").strip():
         msg = "Cần nêu lý do trả lại."
         raise Unprocessable(
@@ -441,12 +471,24 @@ def bulk_review(
     }
     if missing := [i for i in ids if i not in found]:
         raise NotFound(f"Nhiệm vụ được giao {missing}", f"Assignments {missing}")
+    results = []
     for i in ids:
-        if action == "approve":
-            approve(session, principal, assignment=found[i], confirm_complete=confirm_complete)
+        try:
+            if action == "approve":
+                approve(session, principal, assignment=found[i], confirm_complete=confirm_complete)
+            else:
+                return_(session, principal, assignment=found[i], reason=(reason or "").strip())
+        except Conflict as refused:
+            if atomic:
+                raise
+            results.append(
+                BulkItemResult(
+                    id=i, ok=False, code=refused.code, detail=refused.detail, detail_en=refused.detail_en
+                )
+            )
         else:
-            return_(session, principal, assignment=found[i], reason=reason or "")
-    return ids
+            results.append(BulkItemResult(id=i, ok=True))
+    return results
 
 
 # --- comments -----------------------------------------------------------------------------------------------

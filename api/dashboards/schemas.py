@@ -11,6 +11,7 @@ class BucketCounts(BaseModel):
     done_late: int = 0
     overdue: int = 0
     in_progress_on_time: int = 0
+    awaiting_review: int = 0  # chờ duyệt: submitted on time, deadline passed, not yet reviewed
 
 
 class UnitStat(BaseModel):
@@ -74,6 +75,7 @@ class TrendPoint(BaseModel):
     done_on_time: int
     done_late: int
     overdue: int  # past due and not done at period_end
+    awaiting_review: int = 0  # past due, done on time by the unit, waiting for review at period_end
 
 
 class Trend(BaseModel):

@@ -38,7 +38,8 @@ B = list(Bucket)
 LAGGING_UNITS = 10
 CRITERIA_MOST_OVERDUE = 10
 DUE_SOON_ROWS = 20
-# What came due or is done: the denominator of the on-time rate.
+# What came due or is done: the denominator of the on-time rate. Chờ duyệt (awaiting_review) is left out of
+# both sides until the reviewer decides: the unit did its part on time, the item is not yet judged.
 DUE_OR_DONE = (Bucket.done_on_time, Bucket.done_late, Bucket.overdue)
 KINDS = ("unit", "plan", "area", "criterion")
 

@@ -3,7 +3,8 @@
 For each period end ``E`` (the last one is the as-of date itself, "hôm nay" of ``settings.today()``):
 
 - ``due`` — assignments that had come due by ``E`` (``due_date <= E``);
-- ``done_on_time`` / ``done_late`` / ``overdue`` — assignments whose bucket *at* ``E`` is that one.
+- ``done_on_time`` / ``done_late`` / ``overdue`` / ``awaiting_review`` — assignments whose bucket *at* ``E`` is
+  that one (chờ duyệt: submitted, completed by the unit on time, deadline passed, not yet reviewed).
 
 "The bucket at ``E``" is :func:`api.assignments.buckets.bucket_expr` (the single definition) evaluated with
 "today" = ``E`` and with the status the assignment had then: work approved but completed after ``E`` was still in
@@ -39,7 +40,13 @@ from api.models import Assignment, AssignmentStatus
 
 Granularity = Literal["month", "week"]
 MAX_POINTS = 156  # three years of weeks, thirteen of months
-SERIES = ("due", Bucket.done_on_time.value, Bucket.done_late.value, Bucket.overdue.value)
+SERIES = (
+    "due",
+    Bucket.done_on_time.value,
+    Bucket.done_late.value,
+    Bucket.overdue.value,
+    Bucket.awaiting_review.value,
+)
 # Stands for "today" in the bucket definition, then swapped for the period-end column (never compared as is).
 _SENTINEL = date(1900, 1, 1)
 

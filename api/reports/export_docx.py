@@ -34,6 +34,7 @@ BUCKET_ROWS = [
     ("done_on_time", "Hoàn thành đúng hạn"),
     ("done_late", "Hoàn thành quá hạn"),
     ("in_progress_on_time", "Đang thực hiện trong hạn"),
+    ("awaiting_review", "Chờ duyệt"),
     ("overdue", "Quá hạn"),
 ]
 APPENDIX_COLUMNS = [
@@ -226,9 +227,18 @@ def _figures_section(b: Body, doc: ReportDocument) -> None:
         )
     if rows:
         b.table(
-            ["STT", "Lĩnh vực", "Tổng số", "Đúng hạn", "Hoàn thành quá hạn", "Đang thực hiện", "Quá hạn"],
+            [
+                "STT",
+                "Lĩnh vực",
+                "Tổng số",
+                "Đúng hạn",
+                "Hoàn thành quá hạn",
+                "Đang thực hiện",
+                "Chờ duyệt",
+                "Quá hạn",
+            ],
             rows,
-            [12, 55, 18, 20, 20, 20, 20],
+            [12, 47, 16, 18, 18, 18, 16, 18],
         )
     else:
         b.para("Chưa có nhiệm vụ gắn với lĩnh vực của Bộ chỉ số.")

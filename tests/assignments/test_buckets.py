@@ -31,9 +31,19 @@ def test_bucket_boundaries(session: Session) -> None:
         None,
         True,
     )
-    # due yesterday → overdue by one day (also when already submitted but not yet approved)
+    # due yesterday → overdue by one day
     assert _eval(session, a, due_date=TODAY - d(1)) == ("overdue", 1, False)
-    assert _eval(session, a, status="submitted", completed_date=TODAY - d(2)) == ("overdue", 1, False)
+    # submitted, completed by the unit before the due date → chờ duyệt, not overdue (#14); completed after → late
+    assert _eval(session, a, status="submitted", completed_date=TODAY - d(2)) == (
+        "awaiting_review",
+        None,
+        False,
+    )
+    assert _eval(session, a, completed_date=TODAY - d(1)) == ("awaiting_review", None, False)
+    assert _eval(session, a, completed_date=TODAY) == ("overdue", 1, False)
+    assert _eval(session, a, completed_date=None) == ("overdue", 1, False)
+    # returned: back to the bucket its dates give
+    assert _eval(session, a, status="returned", completed_date=TODAY - d(2)) == ("overdue", 1, False)
     assert _eval(session, a, status="returned", due_date=date(2024, 3, 31)) == ("overdue", 198, False)
     # due soon window: 7 days ahead yes, 8 no; no due date → in progress on time
     assert _eval(session, a, status="in_progress", due_date=TODAY + d(7)) == (

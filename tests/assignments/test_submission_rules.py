@@ -103,7 +103,11 @@ def test_approval_below_100_needs_confirmation(client: TestClient, session: Sess
     )
     assert get(client, admin, aid)[0]["progress"] == 50  # nothing moved
     r = client.post(f"{API}/assignments/bulk-review", headers=admin, json={"ids": [aid], "action": "approve"})
-    assert r.status_code == 409
+    assert r.status_code == 200 and r.json()["refused"] == 1
+    assert (
+        r.json()["results"][0]["code"] == "confirm_complete_required"
+        and r.json()["items"][0]["progress"] == 50
+    )
     r = client.post(
         f"{API}/assignments/bulk-review",
         headers=admin,

@@ -206,19 +206,30 @@ def test_comments_and_mentions(client: TestClient, session: Session, auth) -> No
     )
 
 
-def test_bulk_review_all_or_nothing(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_review_atomic_or_per_item(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
     admin = auth("noivu")
     submitted = session.exec(
         select(Assignment.id).where(Assignment.status == "submitted").order_by(col(Assignment.id)).limit(3)
     ).all()
     session.commit()
     not_submitted = pick(session, HT, status="in_progress").id
+    # atomic: one refusal and nothing changes
     r = client.post(
         f"{API}/assignments/bulk-review",
         headers=admin,
-        json={"ids": [*submitted, not_submitted], "action": "approve"},
+        json={"ids": [*submitted, not_submitted], "action": "approve", "atomic": True},
     )
     assert r.status_code == 409
+    session.expire_all()
+    assert {session.get(Assignment, i).status for i in submitted} == {"submitted"}  # type: ignore[union-attr]
+    session.commit()
+    # an id out of reach (or unknown) answers 404 for the whole request, nothing changes
+    r = client.post(
+        f"{API}/assignments/bulk-review",
+        headers=admin,
+        json={"ids": [*submitted, 10**9], "action": "return", "reason": "Thiếu số liệu"},
+    )
+    assert r.status_code == 404
     session.expire_all()
     assert {session.get(Assignment, i).status for i in submitted} == {"submitted"}  # type: ignore[union-attr]
     session.commit()
@@ -228,12 +239,23 @@ def test_bulk_review_all_or_nothing(client: TestClient, session: Session, auth) 
         ).status_code
         == 422
     )
+    # per item (the default): the submitted ones are returned with the one reason, the other is refused
     r = client.post(
         f"{API}/assignments/bulk-review",
         headers=admin,
-        json={"ids": submitted, "action": "return", "reason": "Thiếu số liệu"},
+        json={"ids": [not_submitted, *submitted], "action": "return", "reason": "  Thiếu số liệu "},
     )
-    assert r.status_code == 200 and {x["status"] for x in r.json()["items"]} == {"returned"}
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["done"], body["refused"]) == (3, 1)
+    assert [x["id"] for x in body["results"]] == [not_submitted, *submitted]
+    refusal = body["results"][0]
+    assert not refusal["ok"] and refusal["code"] == "invalid_transition" and "trả lại" in refusal["detail"]
+    assert all(x["ok"] and x["code"] is None for x in body["results"][1:])
+    items = {x["id"]: x for x in body["items"]}
+    assert {items[i]["status"] for i in submitted} == {"returned"}
+    assert {items[i]["return_reason"] for i in submitted} == {"Thiếu số liệu"}
+    assert items[not_submitted]["status"] == "in_progress"
     assert (
         client.post(
             f"{API}/assignments/bulk-review",

@@ -90,7 +90,9 @@ def test_summary_matches_database(client: TestClient, session: Session, auth) ->
         .where(OrgUnit.path.startswith(bg.path))
     ).one()  # type: ignore[attr-defined]
     assert s["total"] == total == sum(s["buckets"].values())
-    assert all(v > 0 for v in s["buckets"].values())
+    # The demo has no item submitted on time and still waiting past its deadline (chờ duyệt, #14): the
+    # fixture of tests/assignments/test_awaiting_review.py counts that bucket.
+    assert all(v > 0 for k, v in s["buckets"].items() if k != "awaiting_review")
     assert sum(u["total"] for u in s["by_unit"]) == total
     assert sum(p["total"] for p in s["by_plan"]) == total
     assert {a["framework_code"] for a in s["by_area"]} == {

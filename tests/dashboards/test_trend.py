@@ -7,7 +7,7 @@ worked out by hand (as-of date 15/10/2024, see tests/conftest.py):
 |---|------------|-------------|------------|----------------------------------------|
 | 1 | 20/07/2024 | approved    | 18/07/2024 | on time from July on                   |
 | 2 | 10/07/2024 | approved    | 05/08/2024 | overdue in July, done late from August |
-| 3 | 15/08/2024 | submitted   | 10/08/2024 | not approved: overdue from 16/08       |
+| 3 | 15/08/2024 | submitted   | 10/08/2024 | done on time, not approved: chờ duyệt  |
 | 4 | 30/09/2024 | not_started | —          | due 30/09, overdue from 01/10          |
 | 5 | 30/11/2024 | approved    | 02/09/2024 | done early: on time from September     |
 | 6 | —          | in_progress | —          | never due                              |
@@ -49,7 +49,7 @@ ROWS: list[tuple[int, date | None, AssignmentStatus, date | None]] = [
     (7, date(2024, 10, 15), S.not_started, None),
     (8, date(2024, 6, 30), S.approved, None),
 ]
-KEYS = ("period_end", "due", "done_on_time", "done_late", "overdue")
+KEYS = ("period_end", "due", "done_on_time", "done_late", "overdue", "awaiting_review")
 
 
 def _fixture(session: Session) -> dict[str, int]:
@@ -106,10 +106,11 @@ def test_monthly_trend_matches_hand_made_fixture(client: TestClient, session: Se
         f"{API}/dashboards/trend", headers=h, params={"unit_id": ids["unit"], "date_from": "2024-07-01"}
     )
     assert _points(r) == [
-        ("2024-07-31", 3, 2, 0, 1),
-        ("2024-08-31", 4, 2, 1, 1),
-        ("2024-09-30", 5, 3, 1, 1),
-        ("2024-10-15", 6, 3, 1, 2),
+        # #3 (done 10/08 for 15/08, submitted, not reviewed) waits from 16/08: chờ duyệt, not quá hạn (#14)
+        ("2024-07-31", 3, 2, 0, 1, 0),
+        ("2024-08-31", 4, 2, 1, 0, 1),
+        ("2024-09-30", 5, 3, 1, 0, 1),
+        ("2024-10-15", 6, 3, 1, 1, 1),
     ]
     body = r.json()
     assert (
@@ -139,7 +140,7 @@ def test_monthly_trend_matches_hand_made_fixture(client: TestClient, session: Se
         headers=h,
         params={"unit_id": ids["unit"], "plan_id": ids["plan"] + 999, "date_from": "2024-07-01"},
     )
-    assert [p[1:] for p in _points(other)] == [(0, 0, 0, 0)] * 4
+    assert [p[1:] for p in _points(other)] == [(0, 0, 0, 0, 0)] * 4
 
 
 def test_weekly_trend_and_node_filter(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
@@ -151,10 +152,10 @@ def test_weekly_trend_and_node_filter(client: TestClient, session: Session, auth
         params={"unit_id": ids["unit"], "granularity": "week", "date_from": "2024-09-23"},
     )
     assert _points(r) == [
-        ("2024-09-29", 4, 3, 1, 1),
-        ("2024-10-06", 5, 3, 1, 2),
-        ("2024-10-13", 5, 3, 1, 2),
-        ("2024-10-15", 6, 3, 1, 2),  # the week of 14/10, clipped at the as-of date
+        ("2024-09-29", 4, 3, 1, 0, 1),
+        ("2024-10-06", 5, 3, 1, 1, 1),
+        ("2024-10-13", 5, 3, 1, 1, 1),
+        ("2024-10-15", 6, 3, 1, 1, 1),  # the week of 14/10, clipped at the as-of date
     ]
     assert r.json()["points"][-1]["period_start"] == "2024-10-14"
 
@@ -164,10 +165,10 @@ def test_weekly_trend_and_node_filter(client: TestClient, session: Session, auth
         params={"unit_id": ids["unit"], "node_id": ids["node"], "date_from": "2024-07-01"},
     )
     assert _points(n) == [
-        ("2024-07-31", 2, 1, 0, 1),
-        ("2024-08-31", 3, 1, 1, 1),
-        ("2024-09-30", 4, 1, 1, 1),
-        ("2024-10-15", 4, 1, 1, 2),
+        ("2024-07-31", 2, 1, 0, 1, 0),
+        ("2024-08-31", 3, 1, 1, 0, 1),
+        ("2024-09-30", 4, 1, 1, 0, 1),
+        ("2024-10-15", 4, 1, 1, 1, 1),
     ]
 
 
@@ -179,8 +180,8 @@ def test_last_point_is_the_summary(client: TestClient, session: Session, auth) -
         s = client.get(f"{API}/dashboards/summary", headers=h).json()
         last = client.get(f"{API}/dashboards/trend", headers=h).json()["points"][-1]
         assert last["period_end"] == s["as_of"] == "2024-10-15"
-        assert {b: last[b] for b in ("done_on_time", "done_late", "overdue")} == {
-            b: s["buckets"][b] for b in ("done_on_time", "done_late", "overdue")
+        assert {b: last[b] for b in ("done_on_time", "done_late", "overdue", "awaiting_review")} == {
+            b: s["buckets"][b] for b in ("done_on_time", "done_late", "overdue", "awaiting_review")
         }, who
     bg = session.exec(select(OrgUnit).where(OrgUnit.code == "LS.BG")).one()
     due = session.exec(
@@ -199,7 +200,7 @@ def test_trend_is_scoped(client: TestClient, session: Session, auth) -> None:  #
     params = {"unit_id": ids["unit"], "date_from": "2024-07-01"}
     # A commune officer of Hoa Thám asking for another commune's figures gets nothing of it.
     r = client.get(f"{API}/dashboards/trend", headers=auth("canbo.hoatham"), params=params)
-    assert [p[1:] for p in _points(r)] == [(0, 0, 0, 0)] * 4
+    assert [p[1:] for p in _points(r)] == [(0, 0, 0, 0, 0)] * 4
     mine = client.get(f"{API}/dashboards/trend", headers=auth("canbo.hoatham")).json()["points"][-1]
     everyone = client.get(f"{API}/dashboards/trend", headers=auth("noivu")).json()["points"][-1]
     assert 0 < mine["due"] < everyone["due"]

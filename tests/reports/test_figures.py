@@ -31,7 +31,13 @@ def test_quy_i_counts_what_was_done_by_14_march(client, auth, world) -> None:  #
     assert body["as_of"] == "2023-03-14" and f["data_from"] == "2022-12-15"
     # 6 single tasks + only the Quý I instance of the recurring task
     assert f["total"] == 7
-    assert f["buckets"] == {"done_on_time": 1, "done_late": 1, "overdue": 1, "in_progress_on_time": 4}
+    assert f["buckets"] == {
+        "done_on_time": 1,
+        "done_late": 1,
+        "overdue": 1,
+        "in_progress_on_time": 4,
+        "awaiting_review": 0,
+    }
     assert f["completed_in_window"] == 2  # 14/3 (on time) and 10/3 (late); 15/3 is after the cut-off
     done = {t["assignment_id"] for t in f["completed_tasks"]}
     assert world["ids"]["on_1403"] in done and world["ids"]["on_1503"] not in done
