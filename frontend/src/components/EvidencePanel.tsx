@@ -1,8 +1,10 @@
-import { App, Button, DatePicker, Form, Input, Progress, Table, Upload } from 'antd';
+import { Alert, App, Button, Checkbox, DatePicker, Form, Input, Modal, Progress, Space, Table, Tag, Upload } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { apiGet, download, uploadWithProgress } from '../api/http';
+import { api, apiGet, download, uploadWithProgress } from '../api/http';
 import { itemsOf, type EvidenceRead } from '../api/types';
+import { useAuth } from '../auth';
+import type { EvidenceDetail, EvidenceUploaded } from '../client/types.gen';
 import { useI18n } from '../i18n';
 import { Guard, ProblemAlert, useLoad } from './common';
 
@@ -17,6 +19,7 @@ interface Meta {
 }
 
 const iso = (d?: Dayjs) => (d ? d.format('YYYY-MM-DD') : undefined);
+const META_KEYS = ['title', 'doc_number', 'issue_date', 'issuing_body', 'effective_from', 'effective_to', 'description'] as const;
 
 export function formatBytes(n: number, lang: string): string {
   const f = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 });
@@ -25,20 +28,71 @@ export function formatBytes(n: number, lang: string): string {
   return `${f.format(n / 1024 / 1024)} MB`;
 }
 
+/** The multipart body of an upload: the file plus the non-empty metadata fields (and the series for a new version). */
+function evidenceForm(file: File, fields: Record<string, string | null | undefined>): FormData {
+  const fd = new FormData();
+  fd.append('file', file, file.name);
+  for (const [k, v] of Object.entries(fields)) if (v) fd.append(k, v);
+  return fd;
+}
+
+const allows = (r: EvidenceRead, action: string) => (r.allowed_actions ?? []).includes(action);
+
+/**
+ * Tài liệu kiểm chứng of one assignment: list (latest version of each document), versions with who and when,
+ * download, replace by a new version, delete and restore — each button only when the API lists the action for
+ * the caller (``allowed_actions``). Uploading is a button press only: Enter in a field never sends the file.
+ */
 export default function EvidencePanel({ assignmentId, canUpload, onChange }: { assignmentId: string; canUpload: boolean; onChange?: () => void }) {
   const { t, date, dateTime, lang } = useI18n();
-  const { message } = App.useApp();
-  const list = useLoad(() => apiGet<unknown>(`/assignments/${assignmentId}/evidence`), [assignmentId]);
+  const { can } = useAuth();
+  const { message, modal } = App.useApp();
+  const [showDeleted, setShowDeleted] = useState(false);
+  const list = useLoad(
+    () => apiGet<unknown>(`/assignments/${assignmentId}/evidence${showDeleted ? '?include_deleted=true' : ''}`),
+    [assignmentId, showDeleted],
+  );
   const [file, setFile] = useState<File | null>(null);
   const [percent, setPercent] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [replacing, setReplacing] = useState<EvidenceRead | null>(null);
+  const [versionsOf, setVersionsOf] = useState<EvidenceRead | null>(null);
   const [form] = Form.useForm<Meta>();
 
-  const submit = async (m: Meta) => {
+  const changed = () => {
+    list.reload();
+    onChange?.();
+  };
+
+  /** Send one upload; a repeat of the file just uploaded comes back as 200 with ``duplicate_of``. */
+  const send = async (fd: FormData): Promise<EvidenceUploaded | null> => {
+    setError(null);
+    setNotice(null);
+    setPercent(0);
+    try {
+      const r = await uploadWithProgress<EvidenceUploaded>(`/assignments/${assignmentId}/evidence`, fd, setPercent);
+      if (r.duplicate_of != null) setNotice(t('evDuplicate').replace('{d}', date(r.uploaded_at)));
+      else message.success(r.version_no > 1 ? t('evVersionSaved').replace('{n}', String(r.version_no)) : t('saved'));
+      changed();
+      return r;
+    } catch (e) {
+      setError(e);
+      return null;
+    } finally {
+      setTimeout(() => setPercent(null), 800);
+    }
+  };
+
+  const upload = async () => {
     if (!file) return;
-    const fd = new FormData();
-    fd.append('file', file, file.name);
-    const fields: Record<string, string | undefined> = {
+    let m: Meta;
+    try {
+      m = await form.validateFields();
+    } catch {
+      return; // the field errors are shown in place
+    }
+    const fields = {
       title: m.title,
       doc_number: m.doc_number,
       issue_date: iso(m.issue_date),
@@ -47,20 +101,45 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
       effective_to: iso(m.effective_to),
       description: m.description,
     };
-    for (const [k, v] of Object.entries(fields)) if (v) fd.append(k, v);
-    setError(null);
-    setPercent(0);
-    try {
-      await uploadWithProgress(`/assignments/${assignmentId}/evidence`, fd, setPercent);
-      message.success(t('saved'));
+    if (await send(evidenceForm(file, fields))) {
       setFile(null);
       form.resetFields();
-      list.reload();
-      onChange?.();
+    }
+  };
+
+  const replace = async (current: EvidenceRead, next: File) => {
+    const fields: Record<string, string | null | undefined> = { series_id: current.series_id };
+    for (const k of META_KEYS) fields[k] = current[k];
+    if (await send(evidenceForm(next, fields))) setReplacing(null);
+  };
+
+  const remove = (r: EvidenceRead) =>
+    modal.confirm({
+      title: t('evDelete'),
+      content: (r.version_no > 1 ? t('evDeleteVersionConfirm') : t('evDeleteConfirm'))
+        .replace('{x}', r.title)
+        .replace('{n}', String(r.version_no)),
+      okText: t('evDelete'),
+      okButtonProps: { danger: true },
+      cancelText: t('admCancel'),
+      onOk: async () => {
+        try {
+          await api(`/evidence/${r.id}`, { method: 'DELETE' });
+          message.success(t('evDeleted'));
+          changed();
+        } catch (e) {
+          setError(e);
+        }
+      },
+    });
+
+  const restore = async (r: EvidenceRead) => {
+    try {
+      await api(`/evidence/${r.id}/restore`, { method: 'POST' });
+      message.success(t('evRestored'));
+      changed();
     } catch (e) {
       setError(e);
-    } finally {
-      setTimeout(() => setPercent(null), 800);
     }
   };
 
@@ -68,6 +147,12 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
   return (
     <section aria-labelledby="ev-title">
       <h3 id="ev-title">{t('evidence')}</h3>
+      {can('evidence:restore') && (
+        <Checkbox checked={showDeleted} onChange={(e) => setShowDeleted(e.target.checked)} style={{ marginBottom: 8 }}>
+          {t('evShowDeleted')}
+        </Checkbox>
+      )}
+      {notice && <Alert type="info" showIcon title={notice} role="status" style={{ marginBottom: 8 }} closable onClose={() => setNotice(null)} />}
       <Guard loading={list.loading} error={list.error}>
         {() => (
           <Table<EvidenceRead>
@@ -78,31 +163,66 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
             dataSource={items}
             locale={{ emptyText: t('noEvidence') }}
             columns={[
-              { title: t('title'), dataIndex: 'title' },
-              { title: t('version'), dataIndex: 'version_no', render: (v?: number) => (v ? `v${v}` : '') },
+              {
+                title: t('title'),
+                dataIndex: 'title',
+                render: (v: string, r) => (
+                  <>
+                    {v} {r.deleted_at && <Tag color="#8c1d18">{t('evDeletedTag')}</Tag>}
+                  </>
+                ),
+              },
+              {
+                title: t('version'),
+                dataIndex: 'version_no',
+                render: (v: number, r) => (
+                  <Button size="small" type="link" onClick={() => setVersionsOf(r)} aria-label={`${t('evVersions')} v${v}: ${r.title}`}>
+                    {`v${v}`}
+                  </Button>
+                ),
+              },
               { title: t('docNumber'), dataIndex: 'doc_number', responsive: ['md'] },
               { title: t('issueDate'), dataIndex: 'issue_date', render: (v) => date(v), responsive: ['md'] },
               { title: t('size'), dataIndex: 'size', render: (v: number) => formatBytes(v, lang), responsive: ['sm'] },
-              { title: t('uploadedAt'), dataIndex: 'uploaded_at', render: (v) => dateTime(v), responsive: ['md'] },
               {
-                title: t('download'),
-                key: 'dl',
+                title: t('uploadedAt'),
+                dataIndex: 'uploaded_at',
+                render: (v, r) => `${dateTime(v)}${r.uploaded_by_name ? ` · ${r.uploaded_by_name}` : ''}`,
+                responsive: ['md'],
+              },
+              {
+                title: t('evActions'),
+                key: 'actions',
                 render: (_, r) => (
-                  <Button
-                    size="small"
-                    aria-label={`${t('download')} ${r.filename}`}
-                    onClick={() => download(`/evidence/${r.id}/content`, r.filename).catch(setError)}
-                  >
-                    {t('download')}
-                  </Button>
+                  <Space wrap size={4}>
+                    <Button size="small" aria-label={`${t('download')} ${r.filename}`} onClick={() => download(`/evidence/${r.id}/content`, r.filename).catch(setError)}>
+                      {t('download')}
+                    </Button>
+                    {allows(r, 'replace') && (
+                      <Button size="small" onClick={() => setReplacing(r)} aria-label={`${t('evReplace')}: ${r.title}`}>
+                        {t('evReplace')}
+                      </Button>
+                    )}
+                    {allows(r, 'delete') && (
+                      <Button size="small" danger onClick={() => remove(r)} aria-label={`${t('evDelete')}: ${r.title}`}>
+                        {t('evDelete')}
+                      </Button>
+                    )}
+                    {allows(r, 'restore') && (
+                      <Button size="small" onClick={() => restore(r)} aria-label={`${t('evRestore')}: ${r.title}`}>
+                        {t('evRestore')}
+                      </Button>
+                    )}
+                  </Space>
                 ),
               },
             ]}
           />
         )}
       </Guard>
+      <ProblemAlert error={error} />
       {canUpload && (
-        <Form form={form} layout="vertical" onFinish={submit} style={{ marginTop: 12 }} aria-label={t('upload')}>
+        <Form form={form} component="div" layout="vertical" style={{ marginTop: 12 }} role="group" aria-label={t('upload')}>
           <Upload.Dragger
             multiple={false}
             maxCount={1}
@@ -117,7 +237,7 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
           >
             <p style={{ margin: 8 }}>{t('dropHere')}</p>
           </Upload.Dragger>
-          {percent !== null && <Progress percent={percent} aria-label={t('upload')} data-testid="upload-progress" />}
+          {percent !== null && !replacing && <Progress percent={percent} aria-label={t('upload')} data-testid="upload-progress" />}
           <Form.Item label={t('title')} name="title" rules={[{ required: true, message: t('title') }]} style={{ marginTop: 12 }}>
             <Input />
           </Form.Item>
@@ -136,12 +256,83 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
           <Form.Item label={t('effectiveTo')} name="effective_to">
             <DatePicker format="DD/MM/YYYY" />
           </Form.Item>
-          <ProblemAlert error={error} />
-          <Button type="primary" htmlType="submit" disabled={!file} loading={percent !== null}>
+          <Button type="primary" htmlType="button" disabled={!file} loading={percent !== null && !replacing} onClick={upload}>
             {t('upload')}
           </Button>
         </Form>
       )}
+      {replacing && (
+        <ReplaceDialog doc={replacing} percent={percent} onCancel={() => setReplacing(null)} onUpload={(f) => replace(replacing, f)} />
+      )}
+      {versionsOf && <VersionsDialog doc={versionsOf} onClose={() => setVersionsOf(null)} onError={setError} />}
     </section>
+  );
+}
+
+function ReplaceDialog({ doc, percent, onCancel, onUpload }: { doc: EvidenceRead; percent: number | null; onCancel: () => void; onUpload: (f: File) => void }) {
+  const { t } = useI18n();
+  const [file, setFile] = useState<File | null>(null);
+  return (
+    <Modal
+      open
+      title={t('evReplaceTitle').replace('{x}', doc.title)}
+      okText={t('upload')}
+      cancelText={t('admCancel')}
+      okButtonProps={{ disabled: !file, loading: percent !== null }}
+      onCancel={onCancel}
+      onOk={() => file && onUpload(file)}
+    >
+      <p>{t('evReplaceHint').replace('{n}', String(doc.version_no + 1))}</p>
+      <Upload.Dragger
+        multiple={false}
+        maxCount={1}
+        beforeUpload={(f) => {
+          setFile(f);
+          return false;
+        }}
+        onRemove={() => setFile(null)}
+        fileList={file ? [{ uid: '1', name: file.name, status: 'done' }] : []}
+        aria-label={t('dropHere')}
+      >
+        <p style={{ margin: 8 }}>{t('dropHere')}</p>
+      </Upload.Dragger>
+      {percent !== null && <Progress percent={percent} aria-label={t('upload')} />}
+    </Modal>
+  );
+}
+
+function VersionsDialog({ doc, onClose, onError }: { doc: EvidenceRead; onClose: () => void; onError: (e: unknown) => void }) {
+  const { t, dateTime, lang } = useI18n();
+  const detail = useLoad(() => apiGet<EvidenceDetail>(`/evidence/${doc.id}`), [doc.id]);
+  return (
+    <Modal open title={t('evVersionsOf').replace('{x}', doc.title)} onCancel={onClose} footer={null} width={760}>
+      <Guard loading={detail.loading} error={detail.error}>
+        {() => (
+          <Table<EvidenceRead>
+            size="small"
+            rowKey="id"
+            pagination={false}
+            scroll={{ x: true }}
+            dataSource={detail.data?.versions ?? []}
+            columns={[
+              { title: t('version'), dataIndex: 'version_no', render: (v: number, r) => <>{`v${v}`} {r.deleted_at && <Tag color="#8c1d18">{t('evDeletedTag')}</Tag>}</> },
+              { title: t('file'), dataIndex: 'filename' },
+              { title: t('size'), dataIndex: 'size', render: (v: number) => formatBytes(v, lang), responsive: ['sm'] },
+              { title: t('evUploadedBy'), dataIndex: 'uploaded_by_name' },
+              { title: t('uploadedAt'), dataIndex: 'uploaded_at', render: (v) => dateTime(v) },
+              {
+                title: t('download'),
+                key: 'dl',
+                render: (_, r) => (
+                  <Button size="small" aria-label={`${t('download')} v${r.version_no} ${r.filename}`} onClick={() => download(`/evidence/${r.id}/content`, r.filename).catch(onError)}>
+                    {t('download')}
+                  </Button>
+                ),
+              },
+            ]}
+          />
+        )}
+      </Guard>
+    </Modal>
   );
 }
