@@ -79,3 +79,28 @@ def test_outside_demo_mode_writes_today(
     assert today != TEST_AS_OF
     stamps = _write_some_history(client, auth, ids["own"])
     assert {k: _local_day(v) for k, v in stamps.items()} == dict.fromkeys(stamps, today)
+
+
+def test_demo_mode_returned_item_counts_a_new_upload(
+    demo: None,
+    client: TestClient,
+    auth: Any,
+    ids: dict[str, int],  # noqa: F811
+    store: LocalStorage,  # noqa: F811
+) -> None:
+    """Review times and upload times come from the same clock: a document uploaded after a return is newer than
+    the return, so the resubmission is accepted (with the real clock for reviews it would be refused)."""
+    from tests.assignments.helpers import act
+
+    aid, officer, head = ids["own"], auth("canbo.hoatham"), auth("chutich.hoatham")
+    body = {"progress": 100, "result": "Đã hoàn thành"}
+    assert act(client, officer, aid, "", body, method="PATCH").status_code == 200
+    assert _upload(client, officer, aid, pdf_bytes(seed=12)).status_code == 201
+    assert act(client, head, aid, "submit", {}).status_code == 200
+    r = act(client, auth("noivu"), aid, "return", {"reason": "Bổ sung biên bản"})
+    assert r.status_code == 200 and _local_day(r.json()["reviewed_at"]) == TEST_AS_OF
+    assert act(client, head, aid, "submit", {}).status_code == 409  # nothing changed yet
+    assert _upload(client, officer, aid, pdf_bytes(seed=13), title="Biên bản bổ sung").status_code == 201
+    r = act(client, head, aid, "submit", {})
+    assert r.status_code == 200, r.text
+    assert _local_day(r.json()["submitted_at"]) == TEST_AS_OF

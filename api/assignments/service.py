@@ -1,7 +1,7 @@
 """Nhiệm vụ được giao: the unit's share of a task, its workflow (edit → submit → approve / return → reopen),
 comments, and the scoped queries every screen uses (with the bucket columns of ``buckets.py``)."""
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +37,7 @@ from api.models import (
     TaskNode,
     TaskUnitRole,
 )
+from api.models.base import utcnow
 
 P = Permission
 S = AssignmentStatus
@@ -209,7 +210,7 @@ def read_one(
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return utcnow()  # the app's clock: the demo date in demo mode, like every other timestamp
 
 
 def _ensure_open(session: Session, a: Assignment) -> None:
