@@ -131,6 +131,7 @@ class SheetRead(BaseModel):
     round_name: str | None = None
     year: int | None = None
     scored: int | None = Field(default=None, description="Số tiêu chí đã tự chấm")
+    scorable: int | None = Field(default=None, description="Số tiêu chí phải tự chấm của bộ chỉ số (trong danh sách)")
     self_total: Decimal | None = None
     appraised_total: Decimal | None = None
 

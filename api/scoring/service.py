@@ -14,11 +14,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import exists, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from api.audit.service import diff, record, snapshot
-from api.authz import scope
+from api.authz import scope, scope_scoring
 from api.authz.permissions import Permission
 from api.authz.principal import Principal
 from api.errors import Conflict, FieldError, Unprocessable
@@ -405,7 +406,11 @@ def sheet_list(
         scope.visible_sheets(principal)
         .join(AssessmentRound, col(AssessmentRound.id) == col(AssessmentSheet.round_id))
         .add_columns(
-            col(OrgUnit.code), col(OrgUnit.name), col(AssessmentRound.name), col(AssessmentRound.year)
+            col(OrgUnit.code),
+            col(OrgUnit.name),
+            col(AssessmentRound.name),
+            col(AssessmentRound.year),
+            col(AssessmentRound.framework_id),
         )
     )
     if round_id is not None:
@@ -418,10 +423,23 @@ def sheet_list(
 
 
 def sheet_rows(session: Session, rows: list[Any]) -> list[SheetRead]:
-    """A page of sheets with their scored count and totals (one grouped statement for the page)."""
+    """A page of sheets with their scored count out of the framework's scorable criteria ("32/41 đã chấm") and
+    totals: one grouped statement for the page's scores, one for its frameworks' criteria."""
     ids = [r[0].id for r in rows]
     totals: dict[int, tuple[int, int | None, int | None]] = {}
+    scorable: dict[int, int] = {}
     if ids:
+        child = aliased(FrameworkNode)
+        criteria = (
+            scope_scoring.nodes_of_frameworks(sorted({r[5] for r in rows}))
+            .with_only_columns(col(FrameworkNode.framework_id), func.count(col(FrameworkNode.id)))
+            .where(
+                col(FrameworkNode.scoring_method) != ScoringMethod.survey,
+                ~exists().where(col(child.parent_id) == col(FrameworkNode.id)),
+            )
+            .group_by(col(FrameworkNode.framework_id))
+        )
+        scorable = {int(fw): int(n) for fw, n in session.execute(criteria).all()}
         agg = (
             scope.sheet_scores(ids)
             .with_only_columns(
@@ -435,7 +453,7 @@ def sheet_rows(session: Session, rows: list[Any]) -> list[SheetRead]:
         for sid, n, self_sum, appraised in session.execute(agg).all():
             totals[sid] = (int(n), self_sum, appraised)
     out = []
-    for sheet, code, name, round_name, year in rows:
+    for sheet, code, name, round_name, year, framework_id in rows:
         n, self_sum, appraised = totals.get(sheet.id, (0, None, None))
         out.append(
             sheet_read(
@@ -445,6 +463,7 @@ def sheet_rows(session: Session, rows: list[Any]) -> list[SheetRead]:
                 round_name=round_name,
                 year=year,
                 scored=n,
+                scorable=scorable.get(framework_id, 0),
                 self_total=from_milli(int(self_sum)) if self_sum is not None else Decimal(0),
                 appraised_total=from_milli(int(appraised)) if appraised is not None else None,
             )

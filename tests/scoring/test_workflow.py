@@ -364,6 +364,9 @@ def test_a_commune_never_sees_another_communes_sheet(client, auth, session, worl
     assert everyone["total"] == rows_in_db(col(OrgUnit.path).startswith(world["district"].path)) >= 2
     row = next(i for i in everyone["items"] if i["id"] == world["sheet"])
     assert (row["scored"], row["self_total"], row["unit_code"]) == (4, "3", "LS.BG.X.HOATHAM")
+    # "4/N đã chấm" in the list: N is what the sheet itself counts as scorable (leaves, surveys excluded)
+    detail = client.get(f"{V1}/assessment-sheets/{world['sheet']}", headers=auth("huyenuy")).json()
+    assert (row["scored"], row["scorable"]) == (detail["progress_scored"], detail["progress_scorable"])
     n = session.exec(select(func.count()).select_from(Score).where(Score.sheet_id == world["sheet"])).one()
     assert n == 4
     assert session.exec(select(AssessmentSheet.status).where(AssessmentSheet.id == world["sheet"])).one() == (
