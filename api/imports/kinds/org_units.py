@@ -19,6 +19,7 @@ from api.imports.kinds.base import Column, Context, Counts, Kind, Row
 from api.imports.kinds.values import (
     Choice,
     bool_text,
+    date_cell,
     now_utc,
     parse_bool,
     parse_date,
@@ -373,7 +374,7 @@ class OrgUnitsKind(Kind):
 
 
 def _date(d: date | None) -> str | None:
-    return d.isoformat() if d else None
+    return date_cell(d)
 
 
 def _plain(value: Any) -> Any:

@@ -17,7 +17,7 @@ from api.imports.kinds.base import Column, Context, Counts, Kind, Row
 from api.imports.kinds.task_rows import TASK_COLUMNS, parse_task_row
 from api.imports.kinds.task_sync import PlanWork, Prepared, TaskSync
 from api.imports.kinds.tasks import closed_error, export_plan_tasks, update_plan_links
-from api.imports.kinds.values import parse_date, parse_int, required, schema_errors
+from api.imports.kinds.values import date_cell, parse_date, parse_int, required, schema_errors
 from api.imports.kinds.writes import changes_of
 from api.models import Plan, PlanStatus
 from api.plans import service as plans_service
@@ -184,7 +184,7 @@ class PlansKind(Kind):
                 "plan_year": str(plan.year),
                 "plan_title": plan.title,
                 "issuing_unit": code.get(plan.issuing_unit_id),
-                "plan_issue_date": plan.issue_date.isoformat() if plan.issue_date else None,
+                "plan_issue_date": date_cell(plan.issue_date),
             }
             out.append({**head, **row})
         return out

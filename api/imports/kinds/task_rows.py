@@ -17,9 +17,11 @@ from api.imports.kinds.base import Column, Context, Row, UnitInfo
 from api.imports.kinds.values import (
     Choice,
     check_lengths,
+    date_cell,
     max_lengths,
     parse_date_text,
     parse_int,
+    period_cell,
     required,
     split_list,
 )
@@ -159,9 +161,9 @@ def _values(kind: DeadlineKind, **kw: Any) -> dict[str, Any]:
 def deadline_cell(task: Task) -> str | None:
     """The canonical one-cell notation of a stored task's deadline."""
     if task.deadline_kind == DeadlineKind.date:
-        return task.due_date.isoformat() if task.due_date else None
+        return date_cell(task.due_date)
     if task.deadline_kind == DeadlineKind.period:
-        return f"{task.period_code}/{task.period_year}" if task.period_year else task.period_code
+        return period_cell(task.period_code, task.period_year) if task.period_code else None
     return RHYTHMS.label(task.recurrence or Recurrence.continuous)
 
 

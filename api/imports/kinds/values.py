@@ -45,6 +45,28 @@ def parse_date(ctx: Context, row: Row, key: str) -> tuple[bool, date | None]:
     return True, d
 
 
+def date_cell(d: date | None) -> str | None:
+    """A date written into an export as people read it, ``30/06/2024`` (``parse_date_text`` reads it back)."""
+    return f"{d.day:02d}/{d.month:02d}/{d.year}" if d else None
+
+
+_ROMAN_QUARTERS = {"Q1": "I", "Q2": "II", "Q3": "III", "Q4": "IV"}
+
+
+def period_cell(code: str, year: int | None) -> str:
+    """A reporting period in words, ``Quý III/2024``, ``6 tháng đầu năm 2024``, ``Năm 2024`` (read back by the
+    deadline parser); an unknown code stays as stored."""
+    tail = f"/{year}" if year else ""
+    if code in _ROMAN_QUARTERS:
+        return f"Quý {_ROMAN_QUARTERS[code]}{tail}"
+    if code in ("H1", "H2"):
+        half = "6 tháng đầu năm" if code == "H1" else "6 tháng cuối năm"
+        return f"{half} {year}" if year else half
+    if code == "Y":
+        return f"Năm {year}" if year else "Năm"
+    return f"{code}{tail}"
+
+
 def parse_date_text(text: str) -> date | None:
     """``2024-06-30`` or ``30/06/2024`` (also ``30-06-2024``, ``30.06.2024``)."""
     text = text.strip()
