@@ -36,8 +36,8 @@ from api.authz.principal import Principal
 from api.errors import NotFound
 from api.models import Assignment, AssignmentStatus, Framework, FrameworkNode, OrgUnit, Task
 from api.pagination import PageParams, paginate
-from api.scoring.points import percent, to_milli
-from api.scoring.results import leaves_of, pts
+from api.scoring.points import to_milli
+from api.scoring.results import fast_percent, leaves_of, pts
 
 P = Permission
 PERMISSION = P.dashboards_read
@@ -174,8 +174,8 @@ def _figures(secured: int, at_risk: int, in_progress: int, maximum: int) -> dict
         "at_risk": pts(at_risk) or Decimal(0),
         "in_progress": pts(in_progress) or Decimal(0),
         "not_covered": pts(not_covered) or Decimal(0),
-        "projected_now": percent(secured, maximum),
-        "projected_if_done": percent(secured + at_risk + in_progress, maximum),
+        "projected_now": fast_percent(secured, maximum),
+        "projected_if_done": fast_percent(secured + at_risk + in_progress, maximum),
     }
 
 

@@ -200,3 +200,17 @@ def test_sheet_results_levels_official_and_year_over_year(client: TestClient, se
     # weakest criteria: lowest % among leaves with a known max (1.2: 25 %, 2.1: 75 %, 1.1: 100 %)
     assert [w["code"] for w in body["weakest"]] == ["1.2", "2.1", "1.1"]
     assert Decimal(body["weakest"][0]["percent"]) == Decimal(25)
+
+
+def test_fast_percent_is_the_exact_half_up_percent() -> None:
+    """The integer path the ranking and points at risk use gives :func:`percent` for every value, at the .5 edges
+    (1/8 = 12,5 % → 12.50; 1/3 → 33.33; 2/3 → 66.67; 0,005 % → 0.01), negatives (deductions) and an unknown max."""
+    from api.scoring.points import percent
+    from api.scoring.results import fast_percent
+
+    cases = [(p, m) for m in (1, 3, 8, 125, 1000, 12_345, 100_000) for p in range(-m - 7, m + 8, max(1, m // 97))]
+    cases += [(1, 20_000), (1, 20_001), (5, 1000), (0, 0), (10, 0), (None, 100)]
+    for p, m in cases:
+        assert fast_percent(p, m) == percent(p, m), (p, m)
+    assert str(fast_percent(1, 8)) == "12.50" and str(fast_percent(2, 3)) == "66.67"
+    assert fast_percent(1, 20_000) == Decimal("0.01") and fast_percent(-1, 8) == Decimal("-12.50")
