@@ -32,6 +32,7 @@ const ResultsRound = lazy(() => import('./features/scoring/ResultsRound'));
 const ResultsSheet = lazy(() => import('./features/scoring/ResultsSheet'));
 const ScoringRounds = lazy(() => import('./features/scoring/Rounds'));
 const ScoringSheet = lazy(() => import('./features/scoring/SheetPage'));
+const Notifications = lazy(() => import('./features/notifications/InboxPage'));
 
 function Protected() {
   const { me, ready } = useAuth();
@@ -84,6 +85,7 @@ export default function App() {
                     <Route path="frameworks/:id" element={<Frameworks />} />
                     <Route path="admin/:tab?" element={<Admin />} />
                     <Route path="account" element={<Account />} />
+                    <Route path="notifications" element={<Notifications />} />
                     <Route path="reports" element={<Reports />} />
                     <Route path="reports/:id" element={<ReportEditor />} />
                     <Route path="imports" element={<Imports />} />

@@ -1,6 +1,7 @@
 import { Descriptions, Tag, Typography } from 'antd';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
+import NotificationPreferences from '../features/notifications/Preferences';
 import { PasswordChangeSection } from './ChangePassword';
 
 export default function Account() {
@@ -31,6 +32,7 @@ export default function Account() {
         </Descriptions.Item>
       </Descriptions>
       <PasswordChangeSection />
+      <NotificationPreferences />
     </>
   );
 }

@@ -4,6 +4,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../auth';
 import { Loading } from '../components/common';
 import { useI18n, type Lang } from '../i18n';
+import NotificationBell from '../features/notifications/Bell';
 import { mayOpen, menuFor } from '../nav';
 import NotForRole from './NotForRole';
 
@@ -38,6 +39,7 @@ export default function Shell() {
         <Link to="/" className="brand">
           parsipas <span className="hide-narrow">· {t('app')}</span>
         </Link>
+        <NotificationBell />
         <button
           type="button"
           className="hdr-btn"

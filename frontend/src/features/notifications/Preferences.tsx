@@ -1,0 +1,94 @@
+import { Alert, Button, Card, Checkbox, Select, Space, Table, Typography } from 'antd';
+import { useState } from 'react';
+import { api } from '../../api/http';
+import type { KindPreference, PreferencesRead } from '../../client/types.gen';
+import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import { useWords } from './words';
+
+type Channel = 'inbox' | 'email' | 'webhook' | 'digest';
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+
+/** Cách nhận thông báo, on the Account page: channel per kind, daily digest hour (ETag / If-Match on save). */
+export default function NotificationPreferences() {
+  const { w, kindLabel } = useWords();
+  const [etag, setEtag] = useState<string | null>(null);
+  const [draft, setDraft] = useState<PreferencesRead | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const prefs = useLoad(async () => {
+    const r = await api<PreferencesRead>('/notifications/preferences');
+    setEtag(r.etag);
+    setDraft(r.data);
+    return r.data;
+  }, []);
+  const toggle = (kind: string, channel: Channel, value: boolean) =>
+    setDraft((d) => d && { ...d, kinds: d.kinds.map((k) => (k.kind === kind ? { ...k, [channel]: value } : k)) });
+  const save = async () => {
+    if (!draft) return;
+    try {
+      const r = await api<PreferencesRead>('/notifications/preferences', {
+        method: 'PUT',
+        body: { digest_hour: draft.digest_hour, kinds: draft.kinds },
+        headers: { 'If-Match': etag ?? '*' },
+      });
+      setEtag(r.etag);
+      setDraft(r.data);
+      setError(null);
+      setSaved(true);
+    } catch (e) {
+      setError(e);
+      setSaved(false);
+    }
+  };
+  const box = (channel: Channel, disabled: boolean) => (_: unknown, k: KindPreference) => (
+    <Checkbox
+      aria-label={`${kindLabel(k.kind)}: ${w(channel)}`}
+      checked={Boolean(k[channel])}
+      disabled={disabled}
+      onChange={(e) => toggle(k.kind, channel, e.target.checked)}
+    />
+  );
+  return (
+    <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{w('prefsTitle')}</Typography.Title>} size="small" style={{ marginTop: 16 }}>
+      <Guard loading={prefs.loading} error={prefs.error}>
+        {() =>
+          draft && (
+            <Space direction="vertical" style={{ width: '100%' }}>
+              <Typography.Paragraph style={{ margin: 0 }}>{w('prefsHelp')}</Typography.Paragraph>
+              {!draft.email_available && <Alert type="info" showIcon message={w('emailOff')} />}
+              {draft.email_available && !draft.has_email && <Alert type="warning" showIcon message={w('noAddress')} />}
+              <Table<KindPreference>
+                rowKey="kind"
+                size="small"
+                pagination={false}
+                dataSource={draft.kinds}
+                columns={[
+                  { title: w('kind'), dataIndex: 'kind', render: (v: string) => kindLabel(v) },
+                  { title: w('inbox'), render: box('inbox', false) },
+                  { title: w('email'), render: box('email', !draft.email_available) },
+                  { title: w('digest'), render: box('digest', !draft.email_available) },
+                  ...(draft.webhook_available ? [{ title: w('webhook'), render: box('webhook', false) }] : []),
+                ]}
+              />
+              <Space wrap>
+                <label htmlFor="digest-hour">{w('digestHour')}</label>
+                <Select<number>
+                  id="digest-hour"
+                  style={{ width: 100 }}
+                  value={draft.digest_hour}
+                  onChange={(v) => setDraft({ ...draft, digest_hour: v })}
+                  options={HOURS.map((h) => ({ value: h, label: `${String(h).padStart(2, '0')}:00` }))}
+                />
+                <Button type="primary" onClick={save}>
+                  {w('save')}
+                </Button>
+              </Space>
+              {saved && <Alert type="success" showIcon message={w('saved')} />}
+              {error ? <ProblemAlert error={error} /> : null}
+            </Space>
+          )
+        }
+      </Guard>
+    </Card>
+  );
+}
