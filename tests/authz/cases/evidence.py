@@ -3,8 +3,9 @@
 Own documents hang on an assignment of commune Hoa Thám (plan issued by LS.BG) and on that plan; foreign ones
 on an assignment/plan of the foreign commune ``XX.D.C`` / district ``XX.D``. Uploaders: evidence:upload
 (district_admin, unit_head, unit_officer, token); plan documents also need plans:manage on the issuer
-(district_admin, token); deleters: evidence:delete (district_admin, unit_head, token); restore: evidence:restore
-(district_admin, token). Readers: everyone holding evidence:read (not the system admin).
+(district_admin, token); deleters: evidence:delete (district_admin, unit_head, token) — an officer (evidence:upload)
+only deletes its own uploads (403 here, where the setup uploaded; tests/evidence/test_dedupe_versions.py); restore:
+evidence:restore (district_admin, token). Readers: everyone holding evidence:read (not the system admin).
 """
 
 import os

@@ -1,0 +1,99 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { App } from 'antd';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EvidenceRead } from '../api/types';
+import EvidencePanel from './EvidencePanel';
+
+const http = vi.hoisted(() => ({ apiGet: vi.fn(), api: vi.fn(), download: vi.fn(), uploadWithProgress: vi.fn() }));
+vi.mock('../api/http', async (real) => ({ ...(await real<typeof import('../api/http')>()), ...http }));
+vi.mock('../auth', () => ({ useAuth: () => ({ can: () => false }) }));
+
+beforeAll(() => {
+  vi.stubGlobal(
+    'ResizeObserver',
+    class {
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    },
+  );
+  vi.stubGlobal(
+    'matchMedia',
+    vi.fn().mockImplementation((query: string) => ({
+      matches: false,
+      media: query,
+      onchange: null,
+      addListener: vi.fn(),
+      removeListener: vi.fn(),
+      addEventListener: vi.fn(),
+      removeEventListener: vi.fn(),
+      dispatchEvent: vi.fn(),
+    })),
+  );
+});
+
+afterEach(cleanup);
+beforeEach(() => Object.values(http).forEach((f) => f.mockReset()));
+
+const doc = (id: number, title: string, allowed_actions: string[]): EvidenceRead =>
+  ({
+    id,
+    series_id: `s-${id}`,
+    version_no: 1,
+    title,
+    filename: `${title}.pdf`,
+    size: 2048,
+    uploaded_at: '2024-10-15T03:00:00Z',
+    uploaded_by_name: 'Nguyễn Văn A',
+    deleted_at: null,
+    allowed_actions,
+  }) as EvidenceRead;
+
+const show = (items: EvidenceRead[], canUpload = true) => {
+  http.apiGet.mockResolvedValue({ items, total: items.length, limit: 50, offset: 0 });
+  render(
+    <App>
+      <EvidencePanel assignmentId="7" canUpload={canUpload} />
+    </App>,
+  );
+};
+
+describe('EvidencePanel', { timeout: 20000 }, () => {
+  it('offers replace, delete and restore only where the API allows them', async () => {
+    show([doc(1, 'Mine', ['update', 'replace', 'delete']), doc(2, 'Theirs', ['update', 'replace']), doc(3, 'Frozen', [])]);
+    await screen.findByText('Mine');
+    expect(screen.getByLabelText('Xóa: Mine')).toBeTruthy();
+    expect(screen.queryByLabelText('Xóa: Theirs')).toBeNull();
+    expect(screen.getByLabelText('Thay bằng bản mới: Theirs')).toBeTruthy();
+    expect(screen.queryByLabelText('Xóa: Frozen')).toBeNull();
+    expect(screen.queryByLabelText('Thay bằng bản mới: Frozen')).toBeNull();
+    expect(screen.queryByText('Khôi phục')).toBeNull();
+  });
+
+  it('never uploads on Enter; the button sends and a duplicate is reported with its date', async () => {
+    show([]);
+    await screen.findByText('Chưa có tài liệu kiểm chứng');
+    const input = document.querySelector('input[type="file"]') as HTMLInputElement;
+    fireEvent.change(input, { target: { files: [new File(['%PDF-1.4'], 'Biên bản.pdf', { type: 'application/pdf' })] } });
+    const title = await screen.findByDisplayValue('Biên bản');
+    fireEvent.keyDown(title, { key: 'Enter', code: 'Enter' });
+    fireEvent.submit(title);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(http.uploadWithProgress).not.toHaveBeenCalled();
+
+    http.uploadWithProgress.mockResolvedValue({ ...doc(9, 'Biên bản', []), duplicate_of: 9, uploaded_at: '2024-10-14T20:00:00Z' });
+    fireEvent.click(screen.getByText('Tải lên').closest('button') as HTMLButtonElement);
+    await waitFor(() => expect(http.uploadWithProgress).toHaveBeenCalledTimes(1));
+    const [path, body] = http.uploadWithProgress.mock.calls[0] as [string, FormData];
+    expect(path).toBe('/assignments/7/evidence');
+    expect(body.get('title')).toBe('Biên bản');
+    const status = await screen.findByRole('status');
+    expect(within(status).getByText('Tệp này đã được tải lên ngày 15/10/2024.')).toBeTruthy();
+  });
+
+  it('shows no upload form without the right to upload', async () => {
+    show([doc(1, 'Mine', [])], false);
+    await screen.findByText('Mine');
+    expect(screen.queryByText('Tải lên')).toBeNull();
+  });
+});
