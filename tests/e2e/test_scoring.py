@@ -178,3 +178,53 @@ def test_sheet_on_a_phone_and_another_commune_is_not_found(browser: Browser, bas
     expect(page.get_by_role("link", name=HOATHAM)).to_have_count(0)
     _no_axe(page, axe_path, "scoring list on a phone")
     page.context.close()
+
+
+def test_phong_noi_vu_opens_a_round_and_publishing_waits_for_approval(
+    browser: Browser, base_url: str, axe_path: Path
+):
+    """Phòng Nội vụ opens a 2025 round in the browser (the commune framework, both windows as dd/mm/yyyy); the
+    round and its sheets are listed with "0/N" scored; publishing the 2024 round is refused while sheets still
+    wait for approval, and the refusal names them. A commune officer has no such buttons."""
+    page = _as(browser, base_url, "noivu")
+    page.goto("/scoring")
+    page.get_by_role("button", name="Mở đợt đánh giá").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Tên đợt đánh giá").fill("Đánh giá Chỉ số CCHC cấp xã năm 2025 (thử)")
+    dialog.get_by_label("Bộ chỉ số").click()
+    page.locator(".ant-select-item-option:visible").filter(has_text="cấp xã").first.click()
+    dialog.get_by_label("Năm").fill("2025")
+    for label, (start, end) in (("Thời gian tự chấm", ("01/11/2025", "30/11/2025")),
+                                ("Thời gian thẩm định", ("01/12/2025", "20/12/2025"))):  # fmt: skip
+        dialog.get_by_label(label).click()
+        dialog.get_by_label(label).fill(start)
+        page.keyboard.press("Enter")
+        page.keyboard.type(end)
+        page.keyboard.press("Enter")
+    _no_axe(page, axe_path, "open a round")
+    dialog.get_by_role("button", name="Mở đợt").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    rounds = page.get_by_role("row").filter(has_text="năm 2025 (thử)")
+    expect(rounds).to_have_count(1)
+    expect(rounds).to_contain_text("01/11/2025 – 30/11/2025")
+    expect(page.get_by_role("row").filter(has_text="(2025)").first).to_contain_text("0/")
+
+    token = api_token(base_url, "noivu")
+    round_2024 = next(
+        r for r in api_json(base_url, "/assessment-rounds?limit=50", token)["items"] if r["year"] == 2024
+    )
+    page.goto(f"/scoring/rounds/{round_2024['id']}/results")
+    page.get_by_role("button", name="Công bố kết quả").click()
+    page.get_by_label("Số quyết định công bố (nếu có)").fill("123/QĐ-UBND")
+    page.get_by_role("dialog").get_by_role("button", name="Công bố kết quả").click()
+    expect(page.get_by_role("alert").filter(has_text="UBND xã Tân Văn")).to_be_visible()
+    page.context.close()
+
+    officer = _as(browser, base_url, "canbo.hoatham")
+    officer.goto("/scoring")
+    expect(officer.get_by_role("heading", name="Chấm điểm chỉ số")).to_be_visible()
+    expect(officer.get_by_role("button", name="Mở đợt đánh giá")).to_have_count(0)
+    officer.goto(f"/scoring/rounds/{round_2024['id']}/results")
+    expect(officer.get_by_role("heading", name="Kết quả", exact=False)).to_be_visible()
+    expect(officer.get_by_role("button", name="Công bố kết quả")).to_have_count(0)
+    officer.context.close()

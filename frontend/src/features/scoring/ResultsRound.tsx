@@ -1,9 +1,10 @@
-import { Alert, Card, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Input, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import type { ColumnsType } from 'antd/es/table';
-import { Link, useParams } from 'react-router';
-import { apiGet } from '../../api/http';
-import type { BandRead, RoundResults, UnitResult } from '../../client/types.gen';
-import { Guard, useLoad } from '../../components/common';
+import { Link, useParams, useSearchParams } from 'react-router';
+import { api, apiGet } from '../../api/http';
+import type { BandRead, RoundDetail, RoundResults, UnitResult } from '../../client/types.gen';
+import { Guard, ProblemAlert, useLoad } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { Downloads } from './Downloads';
 import { pts } from './model';
@@ -21,11 +22,63 @@ export function BandTag({ band }: { band?: BandRead | null }) {
   );
 }
 
+const PAGE_SIZES = [50, 100, 200, 500];
+
+/** Công bố kết quả: shown only when the API lists "publish" among the round's allowed actions; asks for the
+ * decision number and says what publishing does (every sheet locked, the ranking visible to every unit). */
+function PublishRound({ id, onDone }: { id: string | undefined; onDone: () => void }) {
+  const { t } = useI18n();
+  const { modal } = App.useApp();
+  const detail = useLoad(() => apiGet<RoundDetail>(`/assessment-rounds/${id}`), [id]);
+  const [error, setError] = useState<unknown>(null);
+  if (!detail.data?.allowed_actions.includes('publish')) return null;
+  const open = () => {
+    let ref = '';
+    modal.confirm({
+      title: t('scPublishTitle'),
+      content: (
+        <>
+          <p>{t('scPublishHelp')}</p>
+          <label htmlFor="sc-decision-ref">{t('scDecisionRef')}</label>
+          <Input id="sc-decision-ref" maxLength={200} onChange={(e) => (ref = e.target.value)} />
+        </>
+      ),
+      okText: t('scPublish'),
+      cancelText: t('admCancel'),
+      onOk: async () => {
+        setError(null);
+        try {
+          await api(`/assessment-rounds/${id}/publish`, { method: 'POST', body: { decision_ref: ref.trim() || null } });
+          detail.reload();
+          onDone();
+        } catch (e) {
+          setError(e);
+        }
+      },
+    });
+  };
+  return (
+    <>
+      <Button type="primary" onClick={open}>
+        {t('scPublish')}
+      </Button>
+      <ProblemAlert error={error} />
+    </>
+  );
+}
+
 /** Kết quả và xếp hạng của một đợt: rank, unit, points, %, band, lĩnh vực columns, units not submitted last. */
 export default function ResultsRound() {
   const { id } = useParams();
   const { t, lang } = useI18n();
-  const res = useLoad(() => apiGet<RoundResults>(`/assessment-rounds/${id}/results`), [id]);
+  // the ranking is paged by the server in ranking order (a province ranks thousands of units); the page is in the URL
+  const [params, setParams] = useSearchParams();
+  const pageSize = PAGE_SIZES.includes(Number(params.get('size'))) ? Number(params.get('size')) : 50;
+  const current = Math.max(1, Number(params.get('page')) || 1);
+  const res = useLoad(
+    () => apiGet<RoundResults>(`/assessment-rounds/${id}/results?limit=${pageSize}&offset=${(current - 1) * pageSize}`),
+    [id, pageSize, current],
+  );
   return (
     <Guard loading={res.loading} error={res.error} item>
       {() => {
@@ -71,6 +124,7 @@ export default function ResultsRound() {
                   · {t('resMax')}: {pts(r.max_points, lang)}
                 </span>
                 {r.published && <Tag color="#1d6b2f">{t('resPublished')}</Tag>}
+                {!r.published && <PublishRound id={id} onDone={res.reload} />}
               </Space>
               <div style={{ marginTop: 8 }}>
                 <Downloads
@@ -89,7 +143,21 @@ export default function ResultsRound() {
               size="small"
               columns={columns}
               dataSource={r.units}
-              pagination={{ pageSize: 100, hideOnSinglePage: true }}
+              pagination={{
+                current,
+                pageSize,
+                total: r.total,
+                pageSizeOptions: PAGE_SIZES,
+                showSizeChanger: r.total > PAGE_SIZES[0],
+                hideOnSinglePage: r.total <= PAGE_SIZES[0],
+                showTotal: (total) => t('resUnitsTotal').replace('{n}', total.toLocaleString(lang === 'en' ? 'en-GB' : 'vi-VN')),
+                onChange: (page, size) =>
+                  setParams((p) => {
+                    p.set('page', String(size !== pageSize ? 1 : page));
+                    p.set('size', String(size));
+                    return p;
+                  }),
+              }}
               scroll={{ x: 'max-content' }}
             />
           </>

@@ -1,4 +1,4 @@
-import { Card, Select, Space, Table, Typography } from 'antd';
+import { Button, Card, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { apiGet, type Page } from '../../api/http';
@@ -7,6 +7,7 @@ import { Guard, NotAvailable, useLoad } from '../../components/common';
 import { useAuth } from '../../auth';
 import { useI18n } from '../../i18n';
 import { pts } from './model';
+import CreateRoundModal from './CreateRoundModal';
 import { SheetStatusTag } from './StatusTag';
 
 /** Đợt đánh giá and the sheets the caller reads (its own unit's, or every unit it appraises or leads). */
@@ -14,6 +15,7 @@ export default function Rounds() {
   const { t, date, lang } = useI18n();
   const { can } = useAuth();
   const [roundId, setRoundId] = useState<number | undefined>(undefined);
+  const [creating, setCreating] = useState(false);
   const rounds = useLoad(() => apiGet<Page<RoundRead>>('/assessment-rounds?limit=200'), []);
   const sheets = useLoad(
     () => apiGet<Page<SheetRead>>(`/assessment-sheets?limit=500${roundId ? `&round_id=${roundId}` : ''}`),
@@ -25,7 +27,28 @@ export default function Rounds() {
       <Typography.Title level={1} style={{ fontSize: 24 }}>
         {t('scTitle')}
       </Typography.Title>
-      <Card title={t('scRounds')} size="small" style={{ marginBottom: 16 }}>
+      {creating && (
+        <CreateRoundModal
+          onClose={() => setCreating(false)}
+          onCreated={(r) => {
+            setCreating(false);
+            rounds.reload();
+            setRoundId(r.id);
+          }}
+        />
+      )}
+      <Card
+        title={t('scRounds')}
+        size="small"
+        style={{ marginBottom: 16 }}
+        extra={
+          can('assessments:manage') ? (
+            <Button type="primary" onClick={() => setCreating(true)}>
+              {t('scCreateRound')}
+            </Button>
+          ) : null
+        }
+      >
         <Guard loading={rounds.loading} error={rounds.error}>
           {() => (
             <Table<RoundRead>
@@ -78,7 +101,12 @@ export default function Rounds() {
                 { title: t('units'), dataIndex: 'unit_name', render: (v: string, s) => <Link to={`/scoring/sheets/${s.id}`}>{v}</Link> },
                 { title: t('scRound'), render: (_: unknown, s) => `${s.round_name ?? ''} (${s.year ?? ''})` },
                 { title: t('scStatus'), dataIndex: 'status', render: (v: string) => <SheetStatusTag status={v} /> },
-                { title: t('scScoredCount'), dataIndex: 'scored', align: 'right' },
+                {
+                  title: t('scScoredCount'),
+                  dataIndex: 'scored',
+                  align: 'right',
+                  render: (v: number | null, s) => (s.scorable ? `${v ?? 0}/${s.scorable}` : (v ?? 0)),
+                },
                 { title: t('scSelfPoints'), dataIndex: 'self_total', align: 'right', render: (v: string | null) => pts(v, lang) },
                 { title: t('scAppraisedPoints'), dataIndex: 'appraised_total', align: 'right', render: (v: string | null) => pts(v, lang) },
                 { title: t('scSubmittedAt'), dataIndex: 'submitted_at', render: (v: string | null) => date(v) },
