@@ -73,7 +73,7 @@ def test_commune_report_review_cycle(
 
     pdf = tmp_path / "Báo cáo kết quả.pdf"
     pdf.write_bytes(minimal_pdf())
-    page.locator('input[type="file"]').set_input_files(str(pdf))
+    page.locator('section[aria-labelledby=ev-title] input[type="file"]').set_input_files(str(pdf))
     expect(page.get_by_label("Tiêu đề")).to_have_value("Báo cáo kết quả")
     page.get_by_label("Số/ký hiệu").fill("12/BC-UBND")
     page.get_by_role("button", name="Tải lên").click()
@@ -163,7 +163,7 @@ def test_phone_width_my_work(browser: Any, server: str, target: dict[str, Any], 
             if a["status"] != "approved"
         ]
         page.locator(f'a[href="/assignments/{open_items[-1]["id"]}"]').first.click()
-        expect(page.locator('input[type="file"]')).to_be_attached()
+        expect(page.locator('input[type="file"]').first).to_be_attached()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=str(shots / "09-assignment-390px.png"), full_page=True)
     finally:

@@ -2,7 +2,9 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AssignmentRead } from '../api/types';
 import { ProgressForm, SubmitDialog } from './AssignmentForm';
-import { needsExplanation, parseProgress } from './assignmentRules';
+import { renderHook } from '@testing-library/react';
+import { useLeaveGuard } from './useLeaveGuard';
+import { bodyChanged, needsExplanation, parseProgress } from './assignmentRules';
 
 beforeAll(() => {
   vi.stubGlobal(
@@ -53,7 +55,7 @@ describe('parseProgress', () => {
   });
 });
 
-describe('ProgressForm', () => {
+describe('ProgressForm', { timeout: 20000 }, () => {
   const typeAndSave = async (value: string) => {
     const onSave = vi.fn();
     render(<ProgressForm a={item()} editable busy={false} onSave={onSave} />);
@@ -98,5 +100,79 @@ describe('SubmitDialog', () => {
     await screen.findByLabelText(/Giải trình/);
     expect(screen.queryByText(/Tiến độ mới đạt/)).toBeNull();
     expect((screen.getAllByRole('button', { name: /Gửi duyệt/ }).at(-1) as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
+describe('one update, one save', { timeout: 20000 }, () => {
+  const pdf = (name: string) => new File(['%PDF-1.4'], name, { type: 'application/pdf' });
+  const choose = (...files: File[]) => fireEvent.change(screen.getByTestId('evidence-files'), { target: { files } });
+
+  it('saves progress and the chosen files with one button', async () => {
+    const onSave = vi.fn().mockResolvedValue([]);
+    const onDirty = vi.fn();
+    render(<ProgressForm a={item()} editable busy={false} onSave={onSave} canUpload onDirtyChange={onDirty} />);
+    fireEvent.change(screen.getByTestId('progress-input'), { target: { value: '80' } });
+    choose(pdf('bien-ban.pdf'), pdf('anh.pdf'));
+    expect(screen.getByTestId('chosen-files').textContent).toContain('bien-ban.pdf');
+    await waitFor(() => expect(onDirty).toHaveBeenLastCalledWith(true));
+    fireEvent.click(screen.getByTestId('save-all'));
+    await waitFor(() => expect(onSave).toHaveBeenCalledTimes(1));
+    expect(onSave.mock.calls[0][0]).toMatchObject({ progress: 80 });
+    expect((onSave.mock.calls[0][1] as File[]).map((f) => f.name)).toEqual(['bien-ban.pdf', 'anh.pdf']);
+    await waitFor(() => expect(screen.queryByTestId('chosen-files')).toBeNull());
+  });
+
+  it('keeps the files the save could not upload', async () => {
+    const left = pdf('loi.pdf');
+    render(<ProgressForm a={item()} editable busy={false} onSave={() => Promise.resolve([left])} canUpload />);
+    choose(pdf('ok.pdf'), left);
+    fireEvent.click(screen.getByTestId('save-all'));
+    await waitFor(() => expect(screen.getByTestId('chosen-files').textContent).toBe('loi.pdf×'));
+  });
+
+  it('never saves or uploads on Enter in a field', async () => {
+    const onSave = vi.fn();
+    render(<ProgressForm a={item()} editable busy={false} onSave={onSave} canUpload />);
+    choose(pdf('bien-ban.pdf'));
+    const input = screen.getByTestId('progress-input');
+    fireEvent.change(input, { target: { value: '90' } });
+    const enter = new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true });
+    input.dispatchEvent(enter);
+    expect(enter.defaultPrevented).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(onSave).not.toHaveBeenCalled();
+    expect(screen.getByTestId('chosen-files').textContent).toContain('bien-ban.pdf');
+  });
+
+  it('is clean again when the values return to the saved ones', async () => {
+    const onDirty = vi.fn();
+    render(<ProgressForm a={item()} editable busy={false} onSave={() => {}} onDirtyChange={onDirty} />);
+    const input = screen.getByTestId('progress-input');
+    fireEvent.change(input, { target: { value: '41' } });
+    await waitFor(() => expect(onDirty).toHaveBeenLastCalledWith(true));
+    fireEvent.change(input, { target: { value: '40' } });
+    await waitFor(() => expect(onDirty).toHaveBeenLastCalledWith(false));
+    expect(bodyChanged(item(), { progress: 40, result: 'Đã rà soát', completed_date: null, explanation: '' })).toBe(false);
+  });
+
+  it('warns before leaving with unsaved changes, only then', () => {
+    const { rerender } = renderHook(({ dirty }) => useLeaveGuard(dirty, 'Có thay đổi chưa lưu'), { initialProps: { dirty: true } });
+    const ev = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(ev);
+    expect(ev.defaultPrevented).toBe(true);
+    const confirm = vi.fn().mockReturnValue(false);
+    vi.stubGlobal('confirm', confirm);
+    const a = document.createElement('a');
+    a.href = '/my-work';
+    document.body.appendChild(a);
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true, button: 0 });
+    a.dispatchEvent(click);
+    expect(confirm).toHaveBeenCalledWith('Có thay đổi chưa lưu');
+    expect(click.defaultPrevented).toBe(true);
+    rerender({ dirty: false });
+    const clean = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(clean);
+    expect(clean.defaultPrevented).toBe(false);
+    a.remove();
   });
 });

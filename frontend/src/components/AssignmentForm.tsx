@@ -1,9 +1,9 @@
-import { Alert, Button, DatePicker, Form, Input, Modal } from 'antd';
+import { Alert, Button, DatePicker, Form, Input, Modal, Progress } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AssignmentRead } from '../api/types';
 import { useI18n } from '../i18n';
-import { needsExplanation, parseProgress } from './assignmentRules';
+import { bodyChanged, needsExplanation, parseProgress } from './assignmentRules';
 
 /** What the unit types; progress stays the text it typed until it is valid (never clamped behind its back). */
 export interface Edit {
@@ -20,28 +20,57 @@ export interface EditBody {
   explanation: string | null;
 }
 
+/** The file being uploaded by the save, with its progress (0–100). */
+export interface UploadState {
+  name: string;
+  percent: number;
+}
+
+function bodyOf(v: Edit): EditBody {
+  return {
+    progress: parseProgress(v.progress) ?? 0,
+    result: v.result || null,
+    completed_date: v.completed_date ? v.completed_date.format('YYYY-MM-DD') : null,
+    explanation: v.explanation || null,
+  };
+}
+
+/** One update, one save: progress, result, dates and the chosen evidence files are saved by one button in a bar that
+ *  stays on screen (sticky) on a phone. ``onSave(body, files)`` may resolve to the files still to upload (kept
+ *  chosen, e.g. after a failed upload). Enter in a field never saves or uploads; only the button does. */
 export function ProgressForm({
   a,
   editable,
   busy,
   onSave,
+  canUpload = false,
+  upload = null,
+  onDirtyChange,
 }: {
   a: AssignmentRead;
   editable: boolean;
   busy: boolean;
-  onSave: (body: EditBody) => unknown;
+  onSave: (body: EditBody, files: File[]) => unknown;
+  canUpload?: boolean;
+  upload?: UploadState | null;
+  onDirtyChange?: (dirty: boolean) => void;
 }) {
   const { t } = useI18n();
-  const finish = (v: Edit) =>
-    onSave({
-      progress: parseProgress(v.progress) ?? 0,
-      result: v.result || null,
-      completed_date: v.completed_date ? v.completed_date.format('YYYY-MM-DD') : null,
-      explanation: v.explanation || null,
-    });
+  const [files, setFiles] = useState<File[]>([]);
+  const formKey = `${a.id}-${a.version ?? ''}-${a.status}`;
+  const [changed, setChanged] = useState<{ key: string; on: boolean }>({ key: formKey, on: false });
+  const formDirty = changed.key === formKey && changed.on;
+  const dirty = editable && (formDirty || files.length > 0);
+  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+
+  const finish = async (v: Edit) => {
+    const left = await onSave(bodyOf(v), files);
+    if (Array.isArray(left)) setFiles(left as File[]);
+  };
+  const removeFile = (f: File) => setFiles((xs) => xs.filter((x) => x !== f));
   return (
     <Form<Edit>
-      key={`${a.id}-${a.version ?? ''}-${a.status}`}
+      key={formKey}
       layout="vertical"
       disabled={!editable}
       initialValues={{
@@ -50,7 +79,12 @@ export function ProgressForm({
         completed_date: a.completed_date ? dayjs(a.completed_date) : null,
         explanation: a.explanation ?? '',
       }}
+      onValuesChange={(_, all) => setChanged({ key: formKey, on: parseProgress(all.progress) === null || bodyChanged(a, bodyOf(all)) })}
       onFinish={finish}
+      onKeyDown={(e) => {
+        // Enter in a one-line field would submit the form (save and upload): only the save button does that.
+        if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'INPUT') e.preventDefault();
+      }}
     >
       <Form.Item
         label={`${t('progress')} (%)`}
@@ -73,10 +107,50 @@ export function ProgressForm({
       <Form.Item label={t('explanation')} name="explanation">
         <Input.TextArea rows={2} />
       </Form.Item>
+      {editable && canUpload && (
+        <div className="choose-files">
+          <input
+            id={`files-${a.id}`}
+            type="file"
+            multiple
+            className="visually-hidden"
+            data-testid="evidence-files"
+            onChange={(e) => {
+              const chosen = Array.from(e.target.files ?? []);
+              setFiles((xs) => [...xs, ...chosen]);
+              e.target.value = '';
+            }}
+          />
+          <label className="btn btn-light" htmlFor={`files-${a.id}`}>
+            {t('chooseFiles')}
+          </label>
+          {files.length > 0 && (
+            <ul className="chosen-files" aria-label={t('chosenFiles')} data-testid="chosen-files">
+              {files.map((f, i) => (
+                <li key={`${f.name}-${i}`}>
+                  <span>{f.name}</span>
+                  <Button size="small" onClick={() => removeFile(f)} aria-label={t('removeFile').replace('{f}', f.name)} disabled={busy}>
+                    ×
+                  </Button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
       {editable && (
-        <Button type="primary" htmlType="submit" loading={busy}>
-          {t('save')}
-        </Button>
+        <div className="save-bar" data-testid="save-bar">
+          <Button type="primary" htmlType="submit" loading={busy} data-testid="save-all">
+            {t('save')}
+          </Button>
+          {dirty && !busy && <span className="unsaved">{t('unsavedNote')}</span>}
+          {upload && (
+            <div style={{ flex: '1 1 200px', minWidth: 0 }} data-testid="upload-progress">
+              <div className="unsaved">{t('uploadingFile').replace('{f}', upload.name)}</div>
+              <Progress percent={upload.percent} size="small" aria-label={t('uploadingFile').replace('{f}', upload.name)} />
+            </div>
+          )}
+        </div>
       )}
     </Form>
   );

@@ -12,3 +12,16 @@ export function parseProgress(v: unknown): number | null {
 export function needsExplanation(a: Pick<AssignmentRead, 'progress' | 'result'>): boolean {
   return a.progress < 100 || !(a.result ?? '').trim();
 }
+
+type Editable = Pick<AssignmentRead, 'progress' | 'result' | 'completed_date' | 'explanation'>;
+const sameText = (x: string | null | undefined, y: string | null | undefined) => (x ?? '') === (y ?? '');
+
+/** Whether what the form would send differs from the assignment as loaded (nothing to save otherwise). */
+export function bodyChanged(a: Editable, b: Editable): boolean {
+  return (
+    b.progress !== a.progress ||
+    !sameText(b.result, a.result) ||
+    !sameText(b.completed_date, a.completed_date) ||
+    !sameText(b.explanation, a.explanation)
+  );
+}

@@ -1,18 +1,19 @@
-import { App, Button, Card, Descriptions, Input, List, Modal, Space, Tag, Timeline, Typography } from 'antd';
-import { useState } from 'react';
+import { Alert, App, Button, Card, Descriptions, Input, List, Modal, Space, Tag, Timeline, Typography } from 'antd';
+import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, apiGet } from '../api/http';
+import { api, apiGet, ApiError, uploadWithProgress } from '../api/http';
 import { itemsOf, taskLabel, taskTitle, type AssignmentRead, type CommentRead, type HistoryEvent } from '../api/types';
 import { useAuth } from '../auth';
-import { ProgressForm, SubmitDialog, type EditBody } from '../components/AssignmentForm';
-import { needsExplanation } from '../components/assignmentRules';
+import { ProgressForm, SubmitDialog, type EditBody, type UploadState } from '../components/AssignmentForm';
+import { bodyChanged, needsExplanation } from '../components/assignmentRules';
 import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
 import EvidencePanel from '../components/EvidencePanel';
+import { useLeaveGuard } from '../components/useLeaveGuard';
 import { useI18n } from '../i18n';
 
 export default function AssignmentDetail() {
   const { id = '' } = useParams();
-  const { t, label, date, dateTime } = useI18n();
+  const { t, label, date, dateTime, lang } = useI18n();
   const { can } = useAuth();
   const { message, modal } = App.useApp();
   const [etag, setEtag] = useState<string | null>(null);
@@ -27,6 +28,12 @@ export default function AssignmentDetail() {
   const [submitting, setSubmitting] = useState(false);
   const [reason, setReason] = useState('');
   const [historyTick, setHistoryTick] = useState(0);
+  const [evidenceTick, setEvidenceTick] = useState(0);
+  const [dirty, setDirty] = useState(false);
+  const [upload, setUpload] = useState<UploadState | null>(null);
+  const [uploadError, setUploadError] = useState<string | null>(null);
+  const onDirtyChange = useCallback((d: boolean) => setDirty(d), []);
+  useLeaveGuard(dirty, t('unsavedLeave'));
 
   const a = load.data;
   const editable = !!a && can('assignments:edit') && ['not_started', 'in_progress', 'returned'].includes(a.status);
@@ -43,7 +50,7 @@ export default function AssignmentDetail() {
       load.setData(r.data);
       setEtag(r.etag);
       setHistoryTick((x) => x + 1);
-      message.success(okMsg);
+      if (okMsg) message.success(okMsg);
       return true;
     } catch (e) {
       setError(e);
@@ -53,7 +60,45 @@ export default function AssignmentDetail() {
     }
   };
 
-  const save = (body: EditBody) => act('', body, t('saved'));
+  /** One save: the progress first (If-Match); only when it is saved, each chosen file through the evidence API with
+   *  its progress. A failed upload names the file and keeps it and the ones after it chosen (returned). */
+  const save = async (body: EditBody, files: File[]): Promise<File[]> => {
+    setUploadError(null);
+    if (a && bodyChanged(a, body)) {
+      if (!(await act('', body, files.length ? '' : t('saved')))) return files;
+    } else setError(null);
+    if (!files.length) {
+      if (a && !bodyChanged(a, body)) message.success(t('saved'));
+      return [];
+    }
+    setBusy(true);
+    let i = 0;
+    try {
+      for (; i < files.length; i++) {
+        const f = files[i];
+        const fd = new FormData();
+        fd.append('file', f, f.name);
+        fd.append('title', f.name.replace(/\.[^.]+$/, '') || f.name);
+        setUpload({ name: f.name, percent: 0 });
+        await uploadWithProgress(`/assignments/${id}/evidence`, fd, (percent) => setUpload({ name: f.name, percent }));
+      }
+      message.success(t('savedWithFiles').replace('{n}', String(files.length)));
+    } catch (e) {
+      const why =
+        e instanceof ApiError
+          ? (lang === 'en' && e.problem.detail_en) || e.problem.detail || e.problem.title || `HTTP ${e.status}`
+          : String(e);
+      setUploadError(t('uploadFailed').replace('{f}', files[i].name).replace('{e}', why));
+    } finally {
+      setUpload(null);
+      setBusy(false);
+      if (i > 0) {
+        setEvidenceTick((x) => x + 1);
+        setHistoryTick((x) => x + 1);
+      }
+    }
+    return files.slice(i);
+  };
 
   // Approving below 100 % records it as completed: the reviewer sees it and confirms (confirm_complete).
   const approve = () => {
@@ -96,7 +141,16 @@ export default function AssignmentDetail() {
             </Descriptions>
             <ProblemAlert error={error} />
             <Card title={t('progress')} size="small" style={{ marginBottom: 16 }}>
-              <ProgressForm a={a} editable={editable} busy={busy} onSave={save} />
+              {uploadError && <Alert type="error" showIcon role="alert" title={uploadError} style={{ marginBottom: 12 }} data-testid="upload-error" />}
+              <ProgressForm
+                a={a}
+                editable={editable}
+                busy={busy}
+                onSave={save}
+                canUpload={can('evidence:upload')}
+                upload={upload}
+                onDirtyChange={onDirtyChange}
+              />
               <Space wrap style={{ marginTop: 12 }}>
                 {can('assignments:submit') && ['not_started', 'in_progress', 'returned'].includes(a.status) && (
                   <Button
@@ -151,6 +205,7 @@ export default function AssignmentDetail() {
             </Modal>
             <Card size="small" style={{ marginBottom: 16 }}>
               <EvidencePanel
+                key={evidenceTick}
                 assignmentId={id}
                 canUpload={can('evidence:upload') && a.status !== 'approved'}
                 onChange={() => setHistoryTick((x) => x + 1)}
