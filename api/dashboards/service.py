@@ -108,6 +108,19 @@ def _pivot(g: Any) -> list[Any]:
     ]
 
 
+# The aggregate statement's aliases, made once per process: an alias is only SQL structure (no data), and a new
+# one per request made SQLAlchemy rebuild and adapt its column collections every time — about half the CPU of a
+# district dashboard (bench/bench_http.py --profile district_dashboard). Each is used once in the statement.
+_UNIT = aliased(OrgUnit, name="agg_unit")
+_PLAN = aliased(Plan, name="agg_plan")
+_LINKED = aliased(FrameworkNode, name="agg_linked")
+_ROOT = aliased(FrameworkNode, name="agg_root")
+_TOP = aliased(FrameworkNode, name="agg_top")
+_TOP_FW = aliased(Framework, name="agg_top_fw")
+_NODE = aliased(FrameworkNode, name="agg_node")
+_NODE_FW = aliased(Framework, name="agg_node_fw")
+
+
 def _aggregates(session: Session, rows: Any) -> dict[str, list[Any]]:
     """By unit, by plan, by lĩnh vực and criteria most overdue, in one statement.
 
@@ -117,7 +130,7 @@ def _aggregates(session: Session, rows: Any) -> dict[str, list[Any]]:
     per_unit, per_task = _groupings(rows, session.get_bind().dialect.name)
     no_text, no_int = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), sa.Integer)
 
-    unit: Any = aliased(OrgUnit)
+    unit: Any = _UNIT
     by_unit = (
         sa.select(
             sa.literal_column("'unit'").label("kind"),
@@ -133,7 +146,7 @@ def _aggregates(session: Session, rows: Any) -> dict[str, list[Any]]:
         .group_by(unit.id, unit.code, unit.name)
     )
 
-    plan: Any = aliased(Plan)
+    plan: Any = _PLAN
     by_plan = (
         sa.select(
             sa.literal_column("'plan'"),
@@ -151,8 +164,8 @@ def _aggregates(session: Session, rows: Any) -> dict[str, list[Any]]:
 
     # Lĩnh vực: the top-level node above each linked node; an assignment counts once per lĩnh vực, so a
     # (task, plan, bucket) group counts once per lĩnh vực however many of its criteria the task links.
-    linked: Any = aliased(FrameworkNode)
-    root: Any = aliased(FrameworkNode)
+    linked: Any = _LINKED
+    root: Any = _ROOT
     pairs = (
         sa.select(*per_task.c["task_id", "plan_id", "bucket", "n", "sp"], root.id.label("top_id"))
         .join_from(per_task, TaskNode, col(TaskNode.task_id) == per_task.c.task_id)
@@ -171,8 +184,8 @@ def _aggregates(session: Session, rows: Any) -> dict[str, list[Any]]:
         .distinct()
         .subquery("pairs")
     )
-    top: Any = aliased(FrameworkNode)
-    top_fw: Any = aliased(Framework)
+    top: Any = _TOP
+    top_fw: Any = _TOP_FW
     by_area = (
         sa.select(
             sa.literal_column("'area'"),
@@ -189,8 +202,8 @@ def _aggregates(session: Session, rows: Any) -> dict[str, list[Any]]:
         .group_by(top.id, top.code, top.title, top_fw.code, top.order)
     )
 
-    node: Any = aliased(FrameworkNode)
-    node_fw: Any = aliased(Framework)
+    node: Any = _NODE
+    node_fw: Any = _NODE_FW
     criteria = (
         sa.select(
             sa.literal_column("'criterion'"),
