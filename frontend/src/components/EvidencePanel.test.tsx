@@ -3,34 +3,13 @@ import { App } from 'antd';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EvidenceRead } from '../api/types';
 import EvidencePanel from './EvidencePanel';
+import { stubAntdDom } from './testDom';
 
 const http = vi.hoisted(() => ({ apiGet: vi.fn(), api: vi.fn(), download: vi.fn(), uploadWithProgress: vi.fn() }));
 vi.mock('../api/http', async (real) => ({ ...(await real<typeof import('../api/http')>()), ...http }));
 vi.mock('../auth', () => ({ useAuth: () => ({ can: () => false }) }));
 
-beforeAll(() => {
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
-  vi.stubGlobal(
-    'matchMedia',
-    vi.fn().mockImplementation((query: string) => ({
-      matches: false,
-      media: query,
-      onchange: null,
-      addListener: vi.fn(),
-      removeListener: vi.fn(),
-      addEventListener: vi.fn(),
-      removeEventListener: vi.fn(),
-      dispatchEvent: vi.fn(),
-    })),
-  );
-});
+beforeAll(stubAntdDom);
 
 afterEach(cleanup);
 beforeEach(() => Object.values(http).forEach((f) => f.mockReset()));
