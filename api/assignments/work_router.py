@@ -23,42 +23,13 @@ router = APIRouter(prefix="/assignments", tags=["assignments"])
 P = Permission
 
 
-def _filtered(
-    session: SessionDep,
-    principal: Principal,
-    *,
-    unit_id: int | None,
-    plan_id: int | None,
-    status: AssignmentStatus | None,
-    bucket: Bucket | None,
-    node_id: int | None,
-    due_from: date | None,
-    due_to: date | None,
-    role: TaskUnitRole | None,
-    mine: bool,
-    due_soon: bool | None,
-    q: str | None,
-) -> Any:
+def _filtered(session: SessionDep, principal: Principal, filters: "_Filters") -> Any:
+    """The scoped rows of the list (:func:`service.row_select`) with the list's filters."""
     s = get_settings()
     today = s.today()
     stmt = service.row_select(principal, today=today, soon_days=s.due_soon_days)
     return service.apply_filters(
-        session,
-        principal,
-        stmt,
-        today=today,
-        unit_id=unit_id,
-        plan_id=plan_id,
-        status=status,
-        bucket=bucket,
-        node_id=node_id,
-        due_from=due_from,
-        due_to=due_to,
-        role=role,
-        mine=mine,
-        q=q,
-        due_soon=due_soon,
-        soon_days=s.due_soon_days,
+        session, principal, stmt, today=today, soon_days=s.due_soon_days, **filters.kw
     )
 
 
@@ -112,7 +83,7 @@ def work_list(
     then due date), approved work and closed plans only with ``include_done``; two statements for any page size."""
     s = get_settings()
     today, soon = s.today(), s.due_soon_days
-    stmt = _filtered(session, principal, **filters.kw)
+    stmt = _filtered(session, principal, filters)
     stmt = work.apply_filters(
         stmt.add_columns(work.state_expr(today, soon).label("work_state"), work.ready_expr().label("ready")),
         today=today,
@@ -144,7 +115,7 @@ def work_counts(
 ) -> work.WorkCounts:
     """Số việc theo trạng thái và số việc cần trình, for the list's filters: one aggregate statement."""
     s = get_settings()
-    stmt = _filtered(session, principal, **filters.kw)
+    stmt = _filtered(session, principal, filters)
     return work.counts(session, stmt, today=s.today(), soon_days=s.due_soon_days)
 
 

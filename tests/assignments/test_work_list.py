@@ -158,17 +158,18 @@ def test_bulk_submit_results_per_item(client: TestClient, session: Session, auth
     _finish(client, officer, no_evidence)
     stale_id = pick(session, HT, status="not_started").id or 0
     stale = get(client, head, stale_id)[0]["version"] - 1
+    items = [
+        {"id": ready},
+        {"id": half},
+        {"id": half_explained, "explanation": "Chờ kinh phí quý IV"},
+        {"id": no_evidence},
+        {"id": approved},
+        {"id": stale_id, "version": stale},
+    ]
     r = _bulk(
         client,
         head,
-        [
-            {"id": ready},
-            {"id": half},
-            {"id": half_explained, "explanation": "Chờ kinh phí quý IV"},
-            {"id": no_evidence},
-            {"id": approved},
-            {"id": stale_id, "version": stale},
-        ],
+        items,
         key="bulk-1",
     )
     assert r.status_code == 200, r.text
@@ -205,14 +206,7 @@ def test_bulk_submit_results_per_item(client: TestClient, session: Session, auth
     again = _bulk(
         client,
         head,
-        [
-            {"id": ready},
-            {"id": half},
-            {"id": half_explained, "explanation": "Chờ kinh phí quý IV"},
-            {"id": no_evidence},
-            {"id": approved},
-            {"id": stale_id, "version": stale},
-        ],
+        items,
         key="bulk-1",
     )
     assert (
