@@ -8,7 +8,7 @@ import type { AuditEventRead, OrgUnitRead, UserRead } from '../../client/types.g
 import { Guard, useLoad } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { useUnits } from './hooks';
-import { changeRows, formatValue, unitName } from './lib';
+import { changeRows, fieldLabel, formatValue, unitName } from './lib';
 
 const PAGE = 50;
 const ENTITY_TYPES = ['org_unit', 'unit_succession', 'user', 'api_token', 'framework', 'plan', 'task', 'assignment', 'evidence', 'report', 'reporting_period', 'portal_delivery', 'report_template', 'import', 'auth_session'];
@@ -219,7 +219,7 @@ function Changes({ event, units }: { event: AuditEventRead; units?: OrgUnitRead[
             {rows.map((r) => (
               <tr key={r.field}>
                 <th scope="row" style={{ textAlign: 'left', fontWeight: 500, padding: '4px 8px', borderBottom: '1px solid #f0f0f0', verticalAlign: 'top' }}>
-                  <code>{r.field}</code>
+                  {fieldLabel(r.field, t) ?? <code>{r.field}</code>}
                 </th>
                 <td style={{ padding: '4px 8px', borderBottom: '1px solid #f0f0f0', verticalAlign: 'top', color: '#8a1c14' }}>{cell(r.before)}</td>
                 <td style={{ padding: '4px 8px', borderBottom: '1px solid #f0f0f0', verticalAlign: 'top', color: '#1d5b2a' }}>{cell(r.after)}</td>

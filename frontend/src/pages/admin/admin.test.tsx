@@ -11,6 +11,7 @@ import {
   changeRows,
   childLevel,
   filterUnits,
+  fieldLabel,
   formatValue,
   grantablePermissions,
   loadAll,
@@ -120,6 +121,12 @@ describe('audit before / after', () => {
     expect(formatValue('***', vi18n)).toBe('(ẩn)');
     expect(formatValue([{ unit_id: 3, role: 'unit_officer' }], vi18n, UNITS)).toBe('Cán bộ · Đơn vị LS.BG.X.HOATHAM');
     expect(formatValue({ created: 2, updated: 0 }, vi18n)).toBe('created: 2\nupdated: 0');
+    // stored codes by their names: permissions, statuses (#18)
+    expect(formatValue(['assignments:read', 'imports:run'], vi18n)).toBe('Xem nhiệm vụ\nNhập dữ liệu');
+    expect(formatValue('in_progress', vi18n)).toBe('Đang thực hiện');
+    expect(formatValue('Kế hoạch số 85', vi18n)).toBe('Kế hoạch số 85');
+    expect(fieldLabel('valid_from', vi18n.t)).toBe('Hiệu lực từ');
+    expect(fieldLabel('some_new_field', vi18n.t)).toBeNull();
   });
 });
 

@@ -5,7 +5,7 @@ import type { DataNode } from 'antd/es/tree';
 import type React from 'react';
 import { ApiError, apiGet, type Page } from '../../api/http';
 import type { ApiTokenRead, MeRead, OrgUnitRead, Permission, Role, UnitLevel } from '../../client/types.gen';
-import { formatDate, formatDateTime, type I18n } from '../../i18n';
+import { formatDate, formatDateTime, type I18n, type Key } from '../../i18n';
 
 /** Every row of a paged list (the API caps a page at 500). */
 export async function loadAll<T>(path: string, pageSize = 500): Promise<T[]> {
@@ -174,6 +174,41 @@ export function changeRows(changes: Record<string, unknown> | null | undefined):
   });
 }
 
+/** An audit change's field by its name on the forms ("valid_from" → "Hiệu lực từ"); unknown fields stay as stored. */
+const FIELD_KEYS: Record<string, Key> = {
+  name: 'name',
+  full_name: 'fullName',
+  username: 'username',
+  email: 'admEmail',
+  phone: 'admPhone',
+  code: 'code',
+  short_name: 'admShortName',
+  kind: 'kind',
+  level: 'admLevel',
+  parent_id: 'admParentUnit',
+  valid_from: 'admValidFrom',
+  valid_to: 'admValidTo',
+  verified: 'admVerifiedLabel',
+  source_note: 'admSourceNote',
+  status: 'status',
+  role: 'role',
+  unit_id: 'unit',
+  permissions: 'permissions',
+  is_active: 'active',
+  progress: 'progress',
+  result: 'result',
+  title: 'title',
+  note: 'admNote',
+};
+
+export function fieldLabel(field: string, t: (k: Key) => string): string | null {
+  const k = FIELD_KEYS[field];
+  return k ? t(k) : null;
+}
+
+// A stored code ("assignments:read", "in_progress", "draft"): shown by its label when the dictionary has one.
+const CODE = /^[a-z]+(?:[_:][a-z]+)*$/;
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
@@ -186,6 +221,7 @@ export function formatValue(v: unknown, i18n: Pick<I18n, 't' | 'label'>, units?:
     if (v === '***') return i18n.t('admHiddenSecret');
     if (ISO_DATE.test(v)) return formatDate(v);
     if (ISO_TS.test(v)) return formatDateTime(v);
+    if (CODE.test(v)) return i18n.label(v);
     return v;
   }
   if (Array.isArray(v)) return v.length ? v.map((x) => formatValue(x, i18n, units)).join('\n') : '—';
