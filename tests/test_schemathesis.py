@@ -7,6 +7,11 @@ derandomized, so the run takes the same time every time.
 One test walks every operation with a few positive and negative examples each, on one database, and reports
 every operation that misbehaves (schemathesis' own pytest integration needs per-test fixtures we cannot afford
 for a hundred operations).
+
+Stateful: schemathesis chains operations through the links it infers from the document (a created or listed
+object's id feeds the operations on it: several hundred links — list → get → update → submit …), as the district
+admin and as every other role, a bounded number of derandomized scenarios of a few steps each, with the same
+checks on every step.
 """
 
 from typing import Any
@@ -15,6 +20,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
+from hypothesis.stateful import run_state_machine_as_test
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
@@ -99,3 +105,50 @@ def test_api_conforms_to_its_document(app: Any, client: Any, session: Any) -> No
 @pytest.mark.parametrize("role", sorted(ROLES))
 def test_api_conforms_to_its_document_for_every_role(app: Any, client: Any, session: Any, role: str) -> None:
     _walk(app, client, session, ROLES[role], OTHER_ROLE_EXAMPLES)
+
+
+# (scenarios, steps): the district admin reaches the most; every other role walks fewer, shorter sequences
+STATEFUL = {"noivu": (16, 8), **{u: (6, 6) for u in ROLES.values()}}
+
+
+@pytest.mark.parametrize("username", sorted(STATEFUL))
+def test_stateful_sequences_conform_to_the_document(app: Any, client: Any, session: Any, username: str) -> None:
+    scenarios, step_count = STATEFUL[username]
+    use_cheap_passwords(session)
+    r = client.post("/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD})
+    assert r.status_code == 200, r.text
+    auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app).exclude(operation_id=sorted(SKIPPED))
+    machine = schema.as_state_machine()
+    links = sum(len(t.outgoing) for t in machine._transitions.operations.values())
+    assert links >= 100, f"schemathesis found only {links} links between operations"
+    steps: list[str] = []
+
+    class Workflow(machine):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": auth}
+
+        def after_call(self, response: Any, case: Any) -> None:
+            steps.append(f"{case.method} {case.path} → {response.status_code}")
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+    run_state_machine_as_test(
+        Workflow,
+        settings=settings(
+            max_examples=scenarios,
+            stateful_step_count=step_count,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
+    # operations on one object (a path parameter) answered 2xx: ids flowed from earlier responses
+    on_objects = [s for s in steps if "{" in s and s.endswith(("→ 200", "→ 201", "→ 204"))]
+    print(f"{username}: {len(steps)} calls, {len(on_objects)} on objects reached through links")
+    assert len(steps) >= 2 * scenarios, steps
+    if username == "noivu":  # the other roles' sequences are short and mostly refused (403/404): that is the point
+        assert on_objects, steps
