@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint typecheck test-sqlite test-postgres test-frontend frontend venv migrate seed clean db-regen migrations-check e2e bench audit
+.PHONY: run test lint typecheck test-databases test-sqlite test-postgres test-frontend frontend venv migrate seed clean db-regen migrations-check e2e bench audit
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,8 +79,20 @@ audit: venv
 
 # Lint, types, migrations, known vulnerabilities, the whole suite on SQLite and on PostgreSQL, the SPA's checks and
 # browser tests.
-test: lint typecheck migrations-check audit test-sqlite test-postgres test-frontend
+test: lint typecheck migrations-check audit test-databases test-frontend
 	@if [ -d tests/e2e ] && [ -f frontend/package.json ]; then $(MAKE) --no-print-directory e2e; fi
+
+# The suite on SQLite and on PostgreSQL at the same time (each is one process, mostly one core; separate databases,
+# ports and temp dirs), each one's output printed whole when both are done, then which failed.
+TEST_LOGS := test-artifacts/logs
+test-databases: venv
+	@mkdir -p $(TEST_LOGS); start=$$(date +%s); \
+	  $(MAKE) --no-print-directory test-sqlite >$(TEST_LOGS)/sqlite.log 2>&1 & s=$$!; \
+	  $(MAKE) --no-print-directory test-postgres >$(TEST_LOGS)/postgres.log 2>&1 & p=$$!; \
+	  wait $$s; rs=$$?; wait $$p; rp=$$?; \
+	  echo "===== SQLite ====="; cat $(TEST_LOGS)/sqlite.log; echo "===== PostgreSQL ====="; cat $(TEST_LOGS)/postgres.log; \
+	  echo "test-databases: both suites in $$(( $$(date +%s) - start )) s (SQLite exit $$rs, PostgreSQL exit $$rp)"; \
+	  [ $$rs -eq 0 ] && [ $$rp -eq 0 ]
 
 bench: venv
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
