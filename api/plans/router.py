@@ -14,7 +14,7 @@ from api.etag import make_etag, require_if_match, set_etag
 from api.idempotency import IdempotencyDep
 from api.models import AuditEvent, Plan, PlanStatus, Task
 from api.pagination import Page, PageDep, paginate
-from api.plans import service, tasks
+from api.plans import sections, service, tasks
 from api.plans.schemas import (
     Appendix,
     PlanAmend,
@@ -23,6 +23,9 @@ from api.plans.schemas import (
     PlanIssue,
     PlanRead,
     PlanUpdate,
+    SectionCreate,
+    SectionRead,
+    SectionUpdate,
     TaskCreate,
     TaskRead,
     TaskUpdate,
@@ -235,6 +238,48 @@ def plan_appendix(plan_id: int, session: SessionDep, principal: CurrentPrincipal
     """Phụ lục: sections and tasks with lead, coordinators, criteria and each unit's status."""
     plan = scope.get_plan(session, principal, plan_id)
     return service.appendix(session, principal, plan=plan, today=get_settings().today())
+
+
+@router.post(
+    "/{plan_id}/sections",
+    status_code=201,
+    response_model=SectionRead,
+    operation_id="plans-add_section",
+    dependencies=[require(P.plans_manage)],
+)
+def add_section(
+    plan_id: int, body: SectionCreate, session: SessionDep, principal: CurrentPrincipal, idem: IdempotencyDep
+) -> Response:
+    """Thêm mục: a heading of the appendix; on an issued plan an amendment with its reason."""
+    if (replayed := idem.replay(session, principal.key)) is not None:
+        return replayed
+    plan = scope.get_plan(session, principal, plan_id, P.plans_manage)
+    sec = sections.create_section(session, principal, plan=plan, data=body)
+    return idem.respond(session, principal.key, SectionRead.model_validate(sec), 201)
+
+
+@router.patch(
+    "/{plan_id}/sections/{section_id}",
+    response_model=SectionRead,
+    operation_id="plans-update_section",
+    dependencies=[require(P.plans_manage)],
+)
+def update_section(
+    plan_id: int,
+    section_id: int,
+    body: SectionUpdate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> SectionRead:
+    """Sửa mục (If-Match: the plan's ETag; the answer carries the plan's new one)."""
+    plan = scope.get_plan(session, principal, plan_id, P.plans_manage)
+    require_if_match(request, _etag(plan))
+    sec = sections.get_section(session, plan, section_id)
+    plan = sections.update_section(session, principal, plan=plan, sec=sec, data=body)
+    set_etag(response, _etag(plan))
+    return SectionRead.model_validate(sec)
 
 
 @router.post(

@@ -89,6 +89,24 @@ class SectionRead(BaseModel):
     order: int
 
 
+class SectionCreate(BaseModel):
+    """A heading of the appendix ("I", "II.1"). On an issued plan, ``reason`` (lý do sửa đổi) is required."""
+
+    label: str = Field(min_length=1, max_length=40)
+    title: str = Field(min_length=1, max_length=2000)
+    order: int | None = Field(default=None, ge=0, le=100000)
+    parent_id: int | None = None
+    reason: str | None = Field(default=None, max_length=5000)
+
+
+class SectionUpdate(BaseModel):
+    label: str | None = Field(default=None, min_length=1, max_length=40)
+    title: str | None = Field(default=None, min_length=1, max_length=2000)
+    order: int | None = Field(default=None, ge=0, le=100000)
+    parent_id: int | None = None
+    reason: str | None = Field(default=None, max_length=5000)
+
+
 class TaskFields(BaseModel):
     section_id: int | None = None
     label: str | None = Field(default=None, min_length=1, max_length=40)

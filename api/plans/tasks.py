@@ -354,6 +354,22 @@ def create_task(session: Session, principal: Principal, *, plan: Plan, data: Tas
     return task
 
 
+def _links(session: Session, task_id: int, values: dict[str, Any]) -> dict[str, list[int]]:
+    """The task's coordinators and criteria, sorted, for those of the two the edit sends (at most two statements)."""
+    out: dict[str, list[int]] = {}
+    if "coordinating_unit_ids" in values:
+        out["coordinating_unit_ids"] = sorted(
+            tu.unit_id
+            for tu in session.exec(select(TaskUnit).where(TaskUnit.task_id == task_id)).all()
+            if tu.role == TaskUnitRole.coordinating
+        )
+    if "node_ids" in values:
+        out["node_ids"] = sorted(
+            tn.node_id for tn in session.exec(select(TaskNode).where(TaskNode.task_id == task_id)).all()
+        )
+    return out
+
+
 def update_task(session: Session, principal: Principal, *, task: Task, plan: Plan, data: TaskUpdate) -> Task:
     ensure_plan_editable(plan)
     reason = amendment_reason(plan, data.reason)
@@ -361,6 +377,7 @@ def update_task(session: Session, principal: Principal, *, task: Task, plan: Pla
     _normalise(values)
     before = snapshot(task, TASK_FIELDS)
     had = units_before(session, task.id) if reason is not None else {}
+    links_before = _links(session, task.id or 0, values)
     merged = {**before, **{k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}}
     _validate(session, principal, plan, values, merged)
     for k in TASK_FIELDS:
@@ -377,9 +394,10 @@ def update_task(session: Session, principal: Principal, *, task: Task, plan: Pla
         node_ids=values.get("node_ids"),
     )
     changes = diff(before, snapshot(task, TASK_FIELDS))
-    for k in ("coordinating_unit_ids", "node_ids"):
-        if k in values:
-            changes[k] = {"to": values[k]}
+    after = _links(session, task.id or 0, values)
+    for k, was in links_before.items():
+        if was != after[k]:  # sent unchanged (a form sends every field): not a change
+            changes[k] = {"from": was, "to": after[k]}
     record(session, principal, "update", "task", task.id, plan.issuing_unit_id, changes, reason)
     if reason is not None:
         tell_units(

@@ -13,9 +13,11 @@ from tests.assignments.helpers import API, unit_id
 HT = "LS.BG.X.HOATHAM"
 
 
-def _draft_with_task(client: TestClient, h: dict[str, str], session: Session) -> tuple[dict[str, Any], int]:
+def _draft_with_task(
+    client: TestClient, h: dict[str, str], session: Session, number: str = "77"
+) -> tuple[dict[str, Any], int]:
     body = {
-        "number": "77",
+        "number": number,
         "title": "Kế hoạch dự thảo",
         "issuing_unit_id": unit_id(session, "LS.BG"),
         "year": 2024,
@@ -266,13 +268,76 @@ def test_unchanged_amendment_tells_nobody(client: TestClient, session: Session, 
     plan, task_id = _issued_with_task(client, h, session)
     aid = client.get(f"{API}/tasks/{task_id}", headers=h).json()["units"][0]["assignment_id"]
     etag = client.get(f"{API}/tasks/{task_id}", headers=h).headers["ETag"]
-    r = client.patch(
+    r = client.patch(  # what a form sends: every field, the same values
         f"{API}/tasks/{task_id}",
         headers={**h, "If-Match": etag},
-        json={"title": "Rà soát thủ tục", "reason": "Không đổi"},
+        json={"title": "Rà soát thủ tục", "coordinating_unit_ids": [], "node_ids": [], "reason": "Không đổi"},
     )
     assert r.status_code == 200
     events = client.get(f"{API}/assignments/{aid}/history", headers=officer).json()
     assert not [e for e in events if e["action"] == "plan_amended"]
     history = client.get(f"{API}/plans/{plan['id']}/history", headers=h).json()
     assert not [e for e in history if e["action"] == "task_amended"]
+
+
+def test_sections_of_the_appendix(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
+    h = auth("noivu")
+    plan, task_id = _draft_with_task(client, h, session)
+    url = f"{API}/plans/{plan['id']}/sections"
+    one = client.post(url, headers={**h, "Idempotency-Key": "sec-1"}, json={"label": "I", "title": "Thể chế"})
+    assert one.status_code == 201, one.text
+    again = client.post(
+        url, headers={**h, "Idempotency-Key": "sec-1"}, json={"label": "I", "title": "Thể chế"}
+    )
+    assert again.json()["id"] == one.json()["id"]
+    dup = client.post(url, headers=h, json={"label": "I", "title": "Khác"})
+    assert dup.status_code == 422 and dup.json()["errors"][0]["field"] == "label"
+    two = client.post(url, headers=h, json={"label": "II", "title": "Thủ tục hành chính"}).json()
+    assert two["order"] == one.json()["order"] + 1  # appended after the last heading
+    # the task moves into a section; the appendix groups it there
+    etag = client.get(f"{API}/tasks/{task_id}", headers=h).headers["ETag"]
+    r = client.patch(
+        f"{API}/tasks/{task_id}", headers={**h, "If-Match": etag}, json={"section_id": two["id"]}
+    )
+    assert r.status_code == 200 and r.json()["section_id"] == two["id"]
+    appendix = client.get(f"{API}/plans/{plan['id']}/tasks", headers=h).json()
+    assert [s["label"] for s in appendix["sections"]] == ["I", "II"]
+
+    # renaming is guarded by the plan's ETag and gives the plan a new one
+    g = client.get(f"{API}/plans/{plan['id']}", headers=h)
+    sec_url = f"{url}/{two['id']}"
+    assert client.patch(sec_url, headers=h, json={"title": "TTHC"}).status_code == 428
+    r = client.patch(sec_url, headers={**h, "If-Match": g.headers["ETag"]}, json={"title": "TTHC"})
+    assert r.status_code == 200 and r.json()["title"] == "TTHC"
+    assert r.headers["ETag"] != g.headers["ETag"]
+    stale = client.patch(sec_url, headers={**h, "If-Match": g.headers["ETag"]}, json={"title": "X"})
+    assert stale.status_code == 412
+    loop = client.patch(sec_url, headers={**h, "If-Match": r.headers["ETag"]}, json={"parent_id": two["id"]})
+    assert loop.status_code == 422 and loop.json()["errors"][0]["field"] == "parent_id"
+    other = _draft_with_task(client, h, session, number="79")[0]
+    assert (
+        client.patch(
+            f"{API}/plans/{other['id']}/sections/{two['id']}",
+            headers={**h, "If-Match": client.get(f"{API}/plans/{other['id']}", headers=h).headers["ETag"]},
+            json={"title": "Z"},
+        ).status_code
+        == 404
+    )  # a section of another plan
+
+    # once issued, a new heading is an amendment: reason required, in the plan's history
+    etag = client.get(f"{API}/plans/{plan['id']}", headers=h).headers["ETag"]
+    assert client.post(f"{API}/plans/{plan['id']}/issue", headers={**h, "If-Match": etag}).status_code == 200
+    r = client.post(url, headers=h, json={"label": "III", "title": "Tổ chức bộ máy"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "reason"
+    r = client.post(
+        url, headers=h, json={"label": "III", "title": "Tổ chức bộ máy", "reason": "Bổ sung lĩnh vực"}
+    )
+    assert r.status_code == 201
+    history = client.get(f"{API}/plans/{plan['id']}/history", headers=h).json()
+    added = [e for e in history if e["action"] == "section_added"]
+    assert len(added) == 1 and added[0]["note"] == "Bổ sung lĩnh vực"
+    assert added[0]["changes"]["title"] == {"from": None, "to": "Tổ chức bộ máy"}
+    # a unit never adds headings
+    assert (
+        client.post(url, headers=auth("canbo.hoatham"), json={"label": "IV", "title": "x"}).status_code == 403
+    )

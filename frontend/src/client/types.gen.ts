@@ -4975,6 +4975,34 @@ export type ScoreWrite = {
 export type ScoringMethod = 'self_assessed' | 'survey' | 'formula';
 
 /**
+ * SectionCreate
+ *
+ * A heading of the appendix ("I", "II.1"). On an issued plan, ``reason`` (lý do sửa đổi) is required.
+ */
+export type SectionCreate = {
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Order
+     */
+    order?: number | null;
+    /**
+     * Parent Id
+     */
+    parent_id?: number | null;
+    /**
+     * Reason
+     */
+    reason?: string | null;
+    /**
+     * Title
+     */
+    title: string;
+};
+
+/**
  * SectionRead
  */
 export type SectionRead = {
@@ -4998,6 +5026,32 @@ export type SectionRead = {
      * Title
      */
     title: string;
+};
+
+/**
+ * SectionUpdate
+ */
+export type SectionUpdate = {
+    /**
+     * Label
+     */
+    label?: string | null;
+    /**
+     * Order
+     */
+    order?: number | null;
+    /**
+     * Parent Id
+     */
+    parent_id?: number | null;
+    /**
+     * Reason
+     */
+    reason?: string | null;
+    /**
+     * Title
+     */
+    title?: string | null;
 };
 
 /**
@@ -5072,6 +5126,12 @@ export type SheetDetail = {
      * Round Name
      */
     round_name?: string | null;
+    /**
+     * Scorable
+     *
+     * Số tiêu chí phải tự chấm của bộ chỉ số (trong danh sách)
+     */
+    scorable?: number | null;
     /**
      * Scored
      *
@@ -5248,6 +5308,12 @@ export type SheetRead = {
      * Round Name
      */
     round_name?: string | null;
+    /**
+     * Scorable
+     *
+     * Số tiêu chí phải tự chấm của bộ chỉ số (trong danh sách)
+     */
+    scorable?: number | null;
     /**
      * Scored
      *
@@ -12193,6 +12259,126 @@ export type PlansIssueResponses = {
 };
 
 export type PlansIssueResponse = PlansIssueResponses[keyof PlansIssueResponses];
+
+export type PlansAddSectionData = {
+    body: SectionCreate;
+    path: {
+        /**
+         * Plan Id
+         */
+        plan_id: number;
+    };
+    query?: never;
+    url: '/api/v1/plans/{plan_id}/sections';
+};
+
+export type PlansAddSectionErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type PlansAddSectionError = PlansAddSectionErrors[keyof PlansAddSectionErrors];
+
+export type PlansAddSectionResponses = {
+    /**
+     * Successful Response
+     */
+    201: SectionRead;
+};
+
+export type PlansAddSectionResponse = PlansAddSectionResponses[keyof PlansAddSectionResponses];
+
+export type PlansUpdateSectionData = {
+    body: SectionUpdate;
+    path: {
+        /**
+         * Plan Id
+         */
+        plan_id: number;
+        /**
+         * Section Id
+         */
+        section_id: number;
+    };
+    query?: never;
+    url: '/api/v1/plans/{plan_id}/sections/{section_id}';
+};
+
+export type PlansUpdateSectionErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type PlansUpdateSectionError = PlansUpdateSectionErrors[keyof PlansUpdateSectionErrors];
+
+export type PlansUpdateSectionResponses = {
+    /**
+     * Successful Response
+     */
+    200: SectionRead;
+};
+
+export type PlansUpdateSectionResponse = PlansUpdateSectionResponses[keyof PlansUpdateSectionResponses];
 
 export type PlansAppendixData = {
     body?: never;

@@ -66,6 +66,16 @@ def setup(w: Any) -> None:
         w.ids[f"{side}_assignment_approved"] = a["2024-Q1"]
         w.ids[f"{side}_assignment_submitted"] = a["2024-Q2"]
         w.ids[f"{side}_task_deletable"] = _deletable_task(w, plan_id, unit)
+        w.ids[f"{side}_section"] = _section(w, plan_id)
+
+
+def _section(w: Any, plan_id: int) -> int:
+    from api.models import PlanSection
+
+    sec = PlanSection(plan_id=plan_id, label="I", title="Thể chế", order=1)
+    w.session.add(sec)
+    w.session.commit()
+    return sec.id  # type: ignore[return-value]
 
 
 def _deletable_task(w: Any, plan_id: int, unit: int) -> int:
@@ -124,6 +134,16 @@ def _new_task(side: str) -> Any:
 
 def _edit(method: str, path_of: Any, body: Any = None, params: Any = None) -> Any:
     return lambda w, a: Req(method, V1 + path_of(w), json=body, headers=_im(w, path_of(w)), params=params)
+
+
+def _section_edit(w: Any, side: str) -> Req:
+    plan = f"/plans/{w.ids[side + '_plan']}"
+    return Req(
+        "PATCH",
+        f"{V1}{plan}/sections/{w.ids[side + '_section']}",
+        json={"title": "Mới", "reason": "Sửa"},
+        headers=_im(w, plan),
+    )
 
 
 CASES = [
@@ -187,6 +207,26 @@ CASES = [
         foreign=lambda w, a: Req("GET", V1 + _p("foreign", "/history")(w, a)),
         # the issuing side only: a commune reads what changed for it in its assignments' history
         allowed=frozenset({"district_admin", "leader", "observer", "token"}),
+    ),
+    Case(
+        "plans-add_section",
+        own=lambda w, a: Req(
+            "POST",
+            V1 + _p("own", "/sections")(w, a),
+            json={"label": f"S-{a}", "title": "Mục", "reason": "Bổ sung"},
+        ),
+        foreign=lambda w, a: Req(
+            "POST",
+            V1 + _p("foreign", "/sections")(w, a),
+            json={"label": f"S-{a}", "title": "Mục", "reason": "x"},
+        ),
+        allowed=DISTRICT_ADMINS,
+    ),
+    Case(
+        "plans-update_section",  # guarded by the plan's ETag (a section has no GET of its own)
+        own=lambda w, a: _section_edit(w, "own"),
+        foreign=lambda w, a: _section_edit(w, "foreign"),
+        allowed=DISTRICT_ADMINS,
     ),
     Case("tasks-create", own=_new_task("own"), foreign=_new_task("foreign"), allowed=DISTRICT_ADMINS),
     Case(

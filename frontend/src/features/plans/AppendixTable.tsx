@@ -1,0 +1,198 @@
+import { App, Button, Input, Select, Space, Table, Tag } from 'antd';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { ApiError, download } from '../../api/http';
+import { useAuth } from '../../auth';
+import type { OrgUnitRead, SectionRead } from '../../client/types.gen';
+import { useI18n } from '../../i18n';
+import { deadlineText, instanceName, type Appendix, type TaskRead } from './model';
+
+interface RowT {
+  key: string;
+  section?: string;
+  sectionRow?: SectionRead;
+  task?: TaskRead;
+  children?: RowT[];
+}
+
+/** CSV with a BOM so Excel opens Vietnamese text correctly. */
+function downloadCsv(name: string, rows: string[][]): void {
+  const esc = (v: string) => (/[",\n;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const blob = new Blob(['\ufeff' + rows.map((r) => r.map(esc).join(',')).join('\r\n')], { type: 'text/csv;charset=utf-8' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 5000);
+}
+
+/** Phụ lục: tasks grouped by section, with lead, coordinators, criteria and each unit's status; edit and delete
+ * buttons when the appendix may be changed. */
+export function AppendixTable({
+  appendix,
+  units,
+  editable,
+  onEdit,
+  onDelete,
+  onEditSection,
+}: {
+  appendix: Appendix;
+  units: OrgUnitRead[];
+  editable: boolean;
+  onEdit: (x: TaskRead) => void;
+  onDelete: (x: TaskRead) => void;
+  onEditSection: (x: SectionRead) => void;
+}) {
+  const names = new Map(units.map((u) => [u.id, u.name]));
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const i18n = useI18n();
+  const { t, label } = i18n;
+  const [q, setQ] = useState('');
+  const [status, setStatus] = useState<string | undefined>();
+  const planId = appendix.plan.id;
+  const deadline = (x: TaskRead) => deadlineText(x, i18n, appendix.plan.year);
+  const all = appendix.tasks.filter(
+    (x) =>
+      (!q || `${x.label} ${x.title} ${x.product ?? ''}`.toLowerCase().includes(q.toLowerCase())) &&
+      (!status || (x.units ?? []).some((u) => u.status === status)),
+  );
+  // every heading in order (an empty one too, unless a filter is on), then the tasks not yet in a section
+  const filtering = !!q || !!status;
+  const rowsOf = (id: number | null) => all.filter((x) => (x.section_id ?? null) === id).map((x) => ({ key: `t-${x.id}`, task: x }));
+  const groups: RowT[] = [];
+  for (const sec of appendix.sections) {
+    const children = rowsOf(sec.id);
+    if (children.length || !filtering) groups.push({ key: `s-${sec.id}`, section: `${sec.label}. ${sec.title}`, sectionRow: sec, children: children.length ? children : undefined });
+  }
+  const known = new Set(appendix.sections.map((x) => x.id));
+  const loose = all.filter((x) => x.section_id == null || !known.has(x.section_id)).map((x) => ({ key: `t-${x.id}`, task: x }));
+  if (loose.length) groups.push({ key: 's-none', section: t('plNoSection'), children: loose });
+  const cols = editable ? 9 : 8;
+  const span = (r: RowT) => ({ colSpan: r.section ? 0 : 1 });
+  return (
+    <>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Input.Search aria-label={t('search')} placeholder={t('search')} allowClear onSearch={setQ} style={{ width: 260 }} />
+        <Select
+          aria-label={t('status')}
+          allowClear
+          placeholder={t('status')}
+          style={{ width: 180 }}
+          value={status}
+          onChange={setStatus}
+          options={['not_started', 'in_progress', 'submitted', 'returned', 'approved'].map((s) => ({ value: s, label: label(s) }))}
+        />
+        <span>
+          {t('total')}: {all.length}
+        </span>
+        <Button
+          onClick={() =>
+            downloadCsv(`phu-luc-${planId}.csv`, [
+              [t('stt'), t('task'), t('product'), t('due'), t('lead'), t('coord'), t('plCriteria'), t('status')],
+              ...all.map((x) => [
+                x.label,
+                x.title,
+                x.product ?? '',
+                deadline(x),
+                x.lead_unit?.name ?? '',
+                (x.coordinating_units ?? []).map((u) => u.name).join(', '),
+                (x.nodes ?? []).map((n) => `${n.framework_code} ${n.code}`).join(', '),
+                (x.units ?? []).map((u) => `${names.get(u.unit_id) ?? u.unit_code}${u.instance_key ? ` (${instanceName(u.instance_key, t)})` : ''}: ${label(u.status)}`).join('; '),
+              ]),
+            ])
+          }
+        >
+          {t('exportCsv')}
+        </Button>
+        {can('imports:run') && (
+          <Button
+            onClick={() =>
+              download(`/imports/tasks/export.xlsx?plan_id=${planId}`, `nhiem-vu-${planId}.xlsx`).catch((e: unknown) =>
+                message.error(e instanceof ApiError ? e.message : String(e)),
+              )
+            }
+          >
+            {t('exportXlsxTemplate')}
+          </Button>
+        )}
+      </Space>
+      <Table<RowT>
+        size="small"
+        bordered
+        scroll={{ x: 1100 }}
+        pagination={false}
+        dataSource={groups}
+        expandable={{ defaultExpandAllRows: true }}
+        locale={{ emptyText: t('plNoTasks') }}
+        data-testid="appendix"
+        columns={[
+          {
+            title: t('stt'),
+            key: 'stt',
+            width: 120,
+            render: (_, r) =>
+              r.section ? (
+                <Space>
+                  <strong>{r.section}</strong>
+                  {editable && r.sectionRow && (
+                    <Button size="small" onClick={() => onEditSection(r.sectionRow!)} aria-label={`${t('plEditSection')} ${r.sectionRow.label}`}>
+                      {t('plEditShort')}
+                    </Button>
+                  )}
+                </Space>
+              ) : (
+                r.task?.label
+              ),
+            onCell: (r) => ({ colSpan: r.section ? cols : 1 }),
+          },
+          { title: t('task'), key: 'title', onCell: span, render: (_, r) => r.task?.title },
+          { title: t('product'), key: 'product', onCell: span, render: (_, r) => r.task?.product },
+          { title: t('due'), key: 'deadline', onCell: span, render: (_, r) => (r.task ? deadline(r.task) : '') },
+          { title: t('lead'), key: 'lead', onCell: span, render: (_, r) => r.task?.lead_unit?.name },
+          { title: t('coord'), key: 'coord', onCell: span, render: (_, r) => (r.task?.coordinating_units ?? []).map((u) => u.name).join(', ') },
+          {
+            title: t('plCriteria'),
+            key: 'nodes',
+            onCell: span,
+            render: (_, r) => (r.task?.nodes ?? []).map((n) => <div key={n.id} title={n.title}>{`${n.framework_code} ${n.code}`}</div>),
+          },
+          {
+            title: t('status'),
+            key: 'status',
+            onCell: span,
+            render: (_, r) =>
+              (r.task?.units ?? []).map((u) => (
+                <div key={u.assignment_id}>
+                  <Link to={`/assignments/${u.assignment_id}`}>{names.get(u.unit_id) ?? u.unit_code}</Link>
+                  {u.instance_key ? ` (${instanceName(u.instance_key, t)})` : ''}: <Tag>{label(u.status)}</Tag>
+                </div>
+              )),
+          },
+          ...(editable
+            ? [
+                {
+                  title: t('admActions'),
+                  key: 'actions',
+                  width: 150,
+                  onCell: span,
+                  render: (_: unknown, r: RowT) =>
+                    r.task ? (
+                      <Space wrap size={4}>
+                        <Button size="small" onClick={() => onEdit(r.task!)} aria-label={`${t('plEditTask')} ${r.task.label}`}>
+                          {t('plEditShort')}
+                        </Button>
+                        <Button size="small" danger onClick={() => onDelete(r.task!)} aria-label={`${t('plDeleteTask')} ${r.task.label}`}>
+                          {t('plDeleteShort')}
+                        </Button>
+                      </Space>
+                    ) : null,
+                },
+              ]
+            : []),
+        ]}
+      />
+    </>
+  );
+}
