@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     notify_poll_seconds: float = 30.0
     notify_max_attempts: int = 8
     notify_overdue_repeat_days: int = 7
+    notify_catch_up_days: int = 2  # a threshold crossed on a day the job did not run is still sent
     frontend_dist: Path | None = None
     # Bearer token for GET /metrics (Prometheus). Unset: /metrics answers 404.
     metrics_token: str | None = None

@@ -6,6 +6,7 @@ subtree roles) and the plan is issued (a draft plan's work stays with its issuer
 who may read the object. A message, once written, belongs to its recipient alone (the inbox is per user).
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -92,12 +93,35 @@ def _candidates(today: date, horizon_days: int) -> Any:
     )
 
 
-def deadline_recipients(today: date, *, horizon_days: int, district_min_days: int) -> Any:
-    """The day's deadline events in one statement (not per user): every open assignment due within the horizon
-    or overdue, with each user told about it — the unit's own head and officers, and Phòng Nội vụ (district admins
-    of an ancestor) once ``district_min_days`` overdue. Columns: assignment id, unit id, due date, days overdue
-    (negative before the deadline), task label, task title, unit name, unit path, user id, role, language."""
-    days = days_between(col(Assignment.due_date), sa.literal(today, sa.Date())).label("days")
+@dataclass(frozen=True)
+class DeadlineWindows:
+    """Which days overdue (negative: before the deadline) can give an event today, over every district's N/M/K.
+    A threshold gives its event on the day it is crossed and ``grace - 1`` days after (a day the job did not run
+    is caught up); the weekly overdue reminder on days 1, 1 + repeat, … (and the grace after each)."""
+
+    horizon: int  # max N
+    head_min: int  # min M
+    head_max: int  # max M + grace - 1
+    district_min: int  # min K
+    district_max: int  # max K + grace - 1
+    repeat: int
+    grace: int
+
+
+def deadline_recipients(today: date, windows: DeadlineWindows) -> Any:
+    """The day's deadline events in one statement (not per user): every open assignment of an issued plan whose
+    deadline is within N days, or that crosses (within the grace) the weekly overdue mark or the unit head's
+    escalation, with the unit's own head and officers; and, within the escalation window to Phòng Nội vụ, with the
+    district admins of its ancestors. Columns: assignment id, unit id, due date, days overdue (negative before the
+    deadline), task label, task title, unit name, unit path, user id, role, language."""
+    raw_days = days_between(col(Assignment.due_date), sa.literal(today, sa.Date()))
+    days = raw_days.label("days")
+    w = windows
+    own_window = sa.or_(
+        sa.and_(raw_days >= -w.horizon, raw_days <= 0),
+        sa.and_(raw_days >= 1, ((raw_days - 1) % w.repeat) < w.grace),
+        sa.and_(raw_days >= w.head_min, raw_days <= w.head_max),
+    )
     unit, member_unit = aliased(OrgUnit), aliased(OrgUnit)
     columns = (
         col(Assignment.id),
@@ -127,7 +151,8 @@ def deadline_recipients(today: date, *, horizon_days: int, district_min_days: in
         .join(Membership, col(Membership.unit_id) == col(Assignment.unit_id))
         .join(User, col(User.id) == col(Membership.user_id))
         .where(
-            _candidates(today, horizon_days),
+            _candidates(today, w.horizon),
+            own_window,
             col(Membership.role).in_(UNIT_WORKERS),
             col(User.is_active).is_(True),
         )
@@ -138,8 +163,9 @@ def deadline_recipients(today: date, *, horizon_days: int, district_min_days: in
         .join(member_unit, col(member_unit.id) == col(Membership.unit_id))
         .join(User, col(User.id) == col(Membership.user_id))
         .where(
-            _candidates(today, horizon_days),
-            col(Assignment.due_date) <= today - timedelta(days=district_min_days),
+            _candidates(today, w.horizon),
+            col(Assignment.due_date) <= today - timedelta(days=w.district_min),
+            col(Assignment.due_date) >= today - timedelta(days=w.district_max),
             _ancestor_of(unit, member_unit),
             col(unit.id) != col(member_unit.id),
             col(User.is_active).is_(True),
@@ -249,3 +275,10 @@ def digest_hours(user_ids: Any) -> Any:
 
 def digest_by_key(key: str) -> SelectOfScalar[NotificationMessage]:
     return select(NotificationMessage).where(col(NotificationMessage.idempotency_key) == key)
+
+
+def outbox_backlog() -> Any:
+    """``(count, oldest created_at)`` of e-mails and webhook calls still to send (for ``/metrics``)."""
+    return sa.select(sa.func.count(), sa.func.min(col(NotificationMessage.created_at))).where(
+        col(NotificationMessage.status).in_([MessageStatus.pending, MessageStatus.sending])
+    )

@@ -261,33 +261,39 @@ def _for_path(path: str, by_unit: dict[int, Thresholds], default: Thresholds) ->
 
 
 def deadline_events(
-    rows: Iterable[Any], by_unit: dict[int, Thresholds], default: Thresholds, repeat_days: int
+    rows: Iterable[Any], by_unit: dict[int, Thresholds], default: Thresholds, repeat_days: int, grace: int = 2
 ) -> list[Event]:
-    """Which deadline events each (assignment, recipient) row of the day's pass gets."""
+    """Which deadline events each (assignment, recipient) row of the day's pass gets.
+
+    A threshold gives its event from the day it is crossed to ``grace - 1`` days later (keys make it once), so a
+    day the job did not run is caught up without re-offering every old escalation every day; the weekly overdue
+    reminder likewise on days 1, 8, 15… (``repeat_days``) and the grace after each.
+    """
+    repeat = max(1, repeat_days)
     events: list[Event] = []
     for aid, unit_id, due, days, label, title, unit_name, path, uid, role, _lang in rows:
         t = _for_path(path, by_unit, default)
+        days = int(days)
         due_iso = due.isoformat() if isinstance(due, date) else str(due)
         params = {
             "task_label": label,
             "task_title": title,
             "unit_name": unit_name,
             "due_date": due_iso,
-            "days": int(days),
+            "days": days,
             "link": f"/assignments/{aid}",
         }
         base = f"assignment:{aid}"
         kinds: list[tuple[NotificationKind, str]] = []
         if role == Role.district_admin:
-            if days >= t.escalate_district_days:
+            if t.escalate_district_days <= days < t.escalate_district_days + grace:
                 kinds.append((K.escalated_district, f"{base}:escalated_district:{due_iso}"))
         else:
             if -t.due_soon_days <= days <= 0:
                 kinds.append((K.due_soon, f"{base}:due_soon:{due_iso}"))
-            if days >= 1:
-                week = (days - 1) // max(1, repeat_days)
-                kinds.append((K.overdue, f"{base}:overdue:{due_iso}:w{week}"))
-            if role == Role.unit_head and days >= t.escalate_head_days:
+            if days >= 1 and (days - 1) % repeat < grace:
+                kinds.append((K.overdue, f"{base}:overdue:{due_iso}:w{(days - 1) // repeat}"))
+            if role == Role.unit_head and t.escalate_head_days <= days < t.escalate_head_days + grace:
                 kinds.append((K.escalated_head, f"{base}:escalated_head:{due_iso}"))
         events.extend(Event(key, kind, uid, unit_id, aid, params) for kind, key in kinds)
     return events
@@ -301,11 +307,22 @@ def compute_daily(session: Session, *, now: datetime | None = None, settings: Se
     now = now or reference_now(settings)
     today = local_now(now, settings).date()
     by_unit = _thresholds(session)
-    default = Thresholds()
-    every = [default, *by_unit.values()]
-    horizon = max(t.due_soon_days for t in every)
-    district_min = min(t.escalate_district_days for t in every)
-    stmt = scope_n.deadline_recipients(today, horizon_days=horizon, district_min_days=district_min)
-    rows = session.execute(stmt).all()
-    events = deadline_events(rows, by_unit, default, settings.notify_overdue_repeat_days)
+    windows = deadline_windows(by_unit, settings)
+    rows = session.execute(scope_n.deadline_recipients(today, windows)).all()
+    events = deadline_events(rows, by_unit, Thresholds(), windows.repeat, windows.grace)
     return enqueue(session, events, now=now, settings=settings)
+
+
+def deadline_windows(by_unit: dict[int, Thresholds], settings: Settings) -> scope_n.DeadlineWindows:
+    """The days overdue that can give an event today, over the default and every district's N/M/K."""
+    every = [Thresholds(), *by_unit.values()]
+    grace = max(1, settings.notify_catch_up_days)
+    return scope_n.DeadlineWindows(
+        horizon=max(t.due_soon_days for t in every),
+        head_min=min(t.escalate_head_days for t in every),
+        head_max=max(t.escalate_head_days for t in every) + grace - 1,
+        district_min=min(t.escalate_district_days for t in every),
+        district_max=max(t.escalate_district_days for t in every) + grace - 1,
+        repeat=max(1, settings.notify_overdue_repeat_days),
+        grace=grace,
+    )

@@ -21,9 +21,11 @@ from api.notifications.schemas import (
     PreferencesUpdate,
     UnreadCount,
 )
+from api.observability import register_outbox
 from api.pagination import Page, PageDep, paginate
 
 router = APIRouter(prefix="/notifications", tags=["notifications"])
+register_outbox("notification", service.outbox_backlog)  # /metrics: depth and age of the unsent messages
 P = Permission
 SORT = {"id": NotificationMessage.id, "created_at": NotificationMessage.created_at}
 

@@ -102,6 +102,12 @@ def mark_all_read(session: Session, principal: Principal) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def outbox_backlog(session: Session) -> tuple[int, datetime | None]:
+    """The notification outbox's probe for ``/metrics``: messages still to send and the oldest one's age."""
+    depth, oldest = session.execute(scope_n.outbox_backlog()).one()
+    return int(depth or 0), oldest
+
+
 # --- preferences --------------------------------------------------------------------------------------------------
 
 

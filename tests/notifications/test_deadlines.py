@@ -104,16 +104,19 @@ def test_district_settings_change_the_thresholds(session: Session) -> None:
         ("canbo.hoatham", "due_soon"),
         ("chutich.hoatham", "due_soon"),
     }
-    late = run(
-        session, local_midnight(date(2024, 10, 17))
-    )  # 7 days overdue: no escalation with M = 10, K = 20
-    assert {k for _, k in late} == {"overdue"}
+    assert {k for _, k in run(session, local_midnight(date(2024, 10, 11)))} == {"overdue"}
+    assert (
+        run(session, local_midnight(date(2024, 10, 17))) == set()
+    )  # 7 days: no escalation with M = 10, K = 20
+    assert run(session, local_midnight(date(2024, 10, 20))) == {("chutich.hoatham", "escalated_head")}
 
 
 def test_only_readers_are_told_and_submitted_work_is_quiet(session: Session) -> None:
     close_other_work(session)
-    open_with_due(session, HOATHAM, date(2024, 10, 1))
-    got = run(session, local_midnight(date(2024, 10, 15)))
+    open_with_due(session, HOATHAM, date(2024, 10, 7))
+    got = run(
+        session, local_midnight(date(2024, 10, 15))
+    )  # 8 days overdue: weekly reminder, and K = 7 (default)
     users = {u for u, _ in got}
     assert users == {
         "canbo.hoatham",
