@@ -290,7 +290,13 @@ def task_reads(
     ids = [t.id for t in tasks]
     if not ids:
         return []
-    links = session.exec(select(TaskUnit).where(col(TaskUnit.task_id).in_(ids))).all()
+    # Three columns, not TaskUnit objects: a plan's appendix has a link per task and unit (≈1,400 in the demo
+    # plan), and building ORM instances for them was most of the appendix's time (bench/bench_http.py).
+    links = session.execute(
+        select(col(TaskUnit.task_id), col(TaskUnit.unit_id), col(TaskUnit.role)).where(
+            col(TaskUnit.task_id).in_(ids)
+        )
+    ).all()
     units = {
         u.id: u
         for u in session.exec(
