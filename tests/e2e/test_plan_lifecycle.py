@@ -88,6 +88,19 @@ def test_plan_created_issued_then_reaches_the_commune(
     _no_axe(page, axe_path, "draft plan with its appendix")
     page.screenshot(path=str(shots / "plan-draft.png"), full_page=True)
 
+    # -- the API's field error lands on its field: a second task numbered 1 --------------------------------------
+    page.get_by_role("button", name="Thêm nhiệm vụ").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("STT", exact=True).fill("1")
+    dialog.get_by_label("Nội dung nhiệm vụ").fill("Nhiệm vụ trùng số")
+    page.locator("#due_date").fill("31/12/2024")
+    page.locator("#due_date").press("Enter")
+    _pick(page, "lead_unit_id", "Hoa Thám")
+    dialog.get_by_role("button", name="Lưu").click()
+    expect(dialog.locator("#label_help")).to_contain_text("Số thứ tự 1 đã có trong phụ lục", timeout=SLOW)
+    dialog.get_by_role("button", name="Hủy").click()
+    expect(page.get_by_role("row").filter(has_text="Nhiệm vụ trùng số")).to_have_count(0)
+
     # -- the commune officer does not see the draft's task --------------------------------------------------------
     officer = _as(browser, base_url, "canbo.hoatham")
     officer.goto(f"/my-work?q={urllib.parse.quote(TITLE)}")
@@ -138,6 +151,13 @@ def test_plan_created_issued_then_reaches_the_commune(
     expect(history).to_contain_text("30/11/2024 → 15/12/2024")
     _no_axe(page, axe_path, "issued plan with its history")
     page.screenshot(path=str(shots / "plan-amended.png"), full_page=True)
+
+    # -- kết thúc at year end: the appendix becomes read-only ------------------------------------------------------
+    page.get_by_role("button", name="Kết thúc kế hoạch").click()
+    page.get_by_role("dialog").get_by_role("button", name="Kết thúc kế hoạch").click()
+    expect(page.get_by_test_id("plan-status")).to_have_text("Đã đóng", timeout=SLOW)
+    expect(page.get_by_role("button", name="Thêm nhiệm vụ")).to_have_count(0)
+    expect(page.get_by_role("button", name="Sửa nhiệm vụ 1")).to_have_count(0)
 
     aid = api_json(base_url, f"/assignments?limit=1&q={urllib.parse.quote(TITLE)}", officer_token)["items"][
         0
