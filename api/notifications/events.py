@@ -34,6 +34,10 @@ from api.models import (
 
 K = NotificationKind
 C = NotificationChannel
+# Plain strings of the enums: ``member.value`` is a descriptor call, measurable at 100,000 rows a run.
+VALUE: dict[Any, str] = {
+    m: m.value for e in (NotificationKind, NotificationChannel, MessageStatus) for m in e
+}
 INSERT_CHUNK = 1000
 
 
@@ -96,15 +100,22 @@ class Preferences:
         for start in range(0, len(ids), INSERT_CHUNK):
             for p in session.exec(scope_n.preferences_of(ids[start : start + INSERT_CHUNK])).all():
                 self.rows[(p.user_id, p.kind)] = p
-        self.emails: dict[int, str | None] = {}
+        self.cache: dict[tuple[int, str], Choice] = {}
 
     def choice(self, user_id: int, kind: NotificationKind) -> Choice:
+        key = (user_id, VALUE[kind])
+        if (found := self.cache.get(key)) is not None:
+            return found
         default = self.rows.get((user_id, "*"))
-        row = self.rows.get((user_id, kind.value)) or default
+        row = self.rows.get(key) or default
         hour = default.digest_hour if default else 7
-        if row is None:
-            return Choice(digest_hour=hour)
-        return Choice(row.inbox, row.email, row.webhook, row.digest, hour)
+        choice = (
+            Choice(digest_hour=hour)
+            if row is None
+            else Choice(row.inbox, row.email, row.webhook, row.digest, hour)
+        )
+        self.cache[key] = choice
+        return choice
 
 
 def digest_date_for(now: datetime, hour: int, settings: Settings) -> date:
@@ -149,14 +160,14 @@ def enqueue(
             {
                 "idempotency_key": message_key(e.key, e.user_id, channel),
                 "event_key": e.key[:200],
-                "kind": e.kind.value,
-                "channel": channel.value,
+                "kind": VALUE[e.kind],
+                "channel": VALUE[channel],
                 "user_id": e.user_id,
                 "unit_id": e.unit_id,
                 "object_type": e.object_type,
                 "object_id": e.object_id,
                 "params": e.params,
-                "status": status.value,
+                "status": VALUE[status],
                 "attempts": 0,
                 "next_attempt_at": now,
                 "sent_at": now if channel == C.inbox else None,
