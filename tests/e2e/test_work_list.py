@@ -212,6 +212,12 @@ def test_head_bulk_submits_from_can_trinh(
     page.screenshot(path=str(shots / "wl-04-bulk-outcome.png"), full_page=True)
     assert officer.get(with_evidence)["status"] == "submitted"
     assert officer.get(without)["status"] == "in_progress"
+    # the refused item gets its giải trình right there and goes with the same rules
+    mine.get_by_label("Giải trình cho").fill("Văn bản gốc lưu tại văn thư xã, sẽ bổ sung bản scan.")
+    mine.get_by_role("button", name="Trình kèm giải trình").click()
+    expect(outcome).to_contain_text(f"Đã trình {ready_count - len(refuse) + 1} mục.")
+    expect(refused).to_have_count(len(refuse) - 1)
+    assert officer.get(without)["status"] == "submitted"
     page.context.close()
 
 

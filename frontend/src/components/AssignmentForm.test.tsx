@@ -4,7 +4,7 @@ import type { AssignmentRead } from '../api/types';
 import { ProgressForm, SubmitDialog } from './AssignmentForm';
 import { renderHook } from '@testing-library/react';
 import { useLeaveGuard } from './useLeaveGuard';
-import { bodyChanged, needsExplanation, parseProgress } from './assignmentRules';
+import { bodyChanged, isReady, needsExplanation, parseProgress } from './assignmentRules';
 
 beforeAll(() => {
   vi.stubGlobal(
@@ -52,6 +52,15 @@ describe('parseProgress', () => {
     expect(parseProgress('0')).toBe(0);
     expect(parseProgress(' 100 ')).toBe(100);
     for (const bad of ['150', '-5', 'abc', '', '12.5', '1e2', null]) expect(parseProgress(bad)).toBeNull();
+  });
+});
+
+describe('isReady', () => {
+  it('is 100 % with a result, not yet submitted', () => {
+    expect(isReady(item({ progress: 100, result: 'Xong' }))).toBe(true);
+    expect(isReady(item({ progress: 100, result: '  ' }))).toBe(false);
+    expect(isReady(item({ progress: 99, result: 'Xong' }))).toBe(false);
+    expect(isReady(item({ progress: 100, result: 'Xong', status: 'submitted' }))).toBe(false);
   });
 });
 

@@ -25,3 +25,8 @@ export function bodyChanged(a: Editable, b: Editable): boolean {
     !sameText(b.explanation, a.explanation)
   );
 }
+
+/** Cần trình: finished (100 % and a result) but not yet submitted — the API's ``ready`` (api/assignments/work.py). */
+export function isReady(a: Pick<AssignmentRead, 'status' | 'progress' | 'result'>): boolean {
+  return ['not_started', 'in_progress', 'returned'].includes(a.status) && a.progress === 100 && !!(a.result ?? '').trim();
+}

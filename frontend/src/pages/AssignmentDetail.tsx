@@ -5,7 +5,7 @@ import { api, apiGet, ApiError, uploadWithProgress } from '../api/http';
 import { itemsOf, taskLabel, taskTitle, type AssignmentRead, type CommentRead, type HistoryEvent } from '../api/types';
 import { useAuth } from '../auth';
 import { ProgressForm, SubmitDialog, type EditBody, type UploadState } from '../components/AssignmentForm';
-import { bodyChanged, needsExplanation } from '../components/assignmentRules';
+import { bodyChanged, isReady, needsExplanation } from '../components/assignmentRules';
 import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
 import EvidencePanel from '../components/EvidencePanel';
 import { useLeaveGuard } from '../components/useLeaveGuard';
@@ -124,6 +124,11 @@ export default function AssignmentDetail() {
             <Space wrap style={{ marginBottom: 12 }}>
               <Tag data-testid="status-tag">{label(a.status)}</Tag>
               <BucketTag value={a.bucket} days={a.days_overdue} />
+              {isReady(a) && (
+                <Tag color="#1d6b2f" data-testid="ready-tag">
+                  {t('finishedNotSubmitted')}
+                </Tag>
+              )}
               {a.role && <Tag>{label(a.role)}</Tag>}
             </Space>
             <Descriptions bordered size="small" column={{ xs: 1, sm: 2 }} style={{ background: '#fff', marginBottom: 16 }}>

@@ -154,7 +154,15 @@ export default function MyWork({ all = false }: { all?: boolean }) {
           </label>
         )}
       </form>
-      {outcome && <BulkOutcome outcome={outcome} />}
+      {outcome && (
+        <BulkOutcome
+          outcome={outcome}
+          onChange={(o) => {
+            setOutcome(o);
+            setTick((x) => x + 1);
+          }}
+        />
+      )}
       <Guard loading={loading} error={error}>
         {() => (
           <>
@@ -275,10 +283,17 @@ interface Outcome {
 
 const nameOf = (a: WorkItemRead) => `${taskLabel(a) ? `${taskLabel(a)}. ` : ''}${taskTitle(a)}`;
 
-/** What a bulk submission did: how many were submitted, and each refusal with its reason and a link to the item. */
-function BulkOutcome({ outcome }: { outcome: Outcome }) {
+/** What a bulk submission did: how many were submitted, and each refusal with its reason and a link to the item; an
+ *  item refused for want of a giải trình can be given one here and submitted again (same rules, same route). */
+function BulkOutcome({ outcome, onChange }: { outcome: Outcome; onChange: (o: Outcome) => void }) {
   const { t, lang } = useI18n();
   const refused = outcome.result.results.filter((o) => !o.ok);
+  const retried = (r: BulkSubmitResult) => {
+    const again = new Map(r.results.map((o) => [o.id, o]));
+    const results = outcome.result.results.map((o) => again.get(o.id) ?? o);
+    const submitted = results.filter((o) => o.ok).length;
+    onChange({ ...outcome, result: { submitted, refused: results.length - submitted, results } });
+  };
   return (
     <div role="status" className="bulk-outcome" data-testid="bulk-outcome">
       <p>{t('bulkSubmitted').replace('{n}', String(outcome.result.submitted))}</p>
@@ -289,11 +304,46 @@ function BulkOutcome({ outcome }: { outcome: Outcome }) {
             {refused.map((o) => (
               <li key={o.id} data-testid="bulk-refused">
                 <Link to={`/assignments/${o.id}`}>{outcome.names.get(o.id) ?? `#${o.id}`}</Link>: {lang === 'en' && o.detail_en ? o.detail_en : o.detail}
+                {o.code === 'explanation_required' && <ExplainAndSubmit id={o.id} name={outcome.names.get(o.id) ?? `#${o.id}`} onDone={retried} />}
               </li>
             ))}
           </ul>
         </>
       )}
+    </div>
+  );
+}
+
+function ExplainAndSubmit({ id, name, onDone }: { id: number; name: string; onDone: (r: BulkSubmitResult) => void }) {
+  const { t } = useI18n();
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [key] = useState(() => newIdempotencyKey('bulk-submit'));
+  const send = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api<BulkSubmitResult>('/assignments/bulk-submit', {
+        method: 'POST',
+        body: { items: [{ id, explanation: text.trim() }] },
+        headers: { 'Idempotency-Key': key },
+      });
+      onDone(r.data);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="explain-submit">
+      <label htmlFor={`explain-${id}`}>{t('explanationFor').replace('{x}', name)}</label>
+      <textarea id={`explain-${id}`} rows={2} value={text} onChange={(e) => setText(e.target.value)} maxLength={20000} />
+      <button type="button" className="btn" disabled={busy || !text.trim()} onClick={send}>
+        {t('explainAndSubmit')}
+      </button>
+      <ProblemAlert error={error} />
     </div>
   );
 }
