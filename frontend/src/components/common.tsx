@@ -61,6 +61,7 @@ const BUCKET_COLORS: Record<string, string> = {
   done_late: '#7a5a00',
   in_progress_on_time: '#0b5cab',
   overdue: '#b3261e',
+  awaiting_review: '#5b2d90',
   due_soon: '#8a4b00',
   approved: '#1d6b2f',
   submitted: '#5b2d90',

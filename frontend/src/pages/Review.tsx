@@ -1,82 +1,138 @@
 import { App, Button, Input, Modal, Space, Table, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, apiGet, type Page } from '../api/http';
 import { itemsOf, taskLabel, taskTitle, type AssignmentRead } from '../api/types';
+import type { BulkItemResult, BulkResult } from '../client/types.gen';
 import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
+import ReviewDrawer from '../features/review/ReviewDrawer';
+import ReviewFilters from '../features/review/ReviewFilters';
 import { useI18n } from '../i18n';
-import { REVIEW_SIZES as SIZES, reviewPath } from './reviewQuery';
+import { moveIndex, REVIEW_SIZES as SIZES, reviewKey, reviewPath, withFilter } from './reviewQuery';
 
-interface Named {
-  id: number;
-  name?: string;
-  code?: string;
-  title?: string;
-  display_number?: string;
-}
+const ACTIVE_ROW = { outline: '2px solid #0b5cab', outlineOffset: -2 };
 
-/** Review queue (Phòng Nội vụ): submitted assignments with their total, filters (unit, plan, overdue, submitted
- *  since) and accent-insensitive search kept in the URL; approve or return with a reason, in bulk. */
+/** Review queue (Phòng Nội vụ): submitted assignments with their total, filters, search, sort and paging kept in the
+ *  URL; a side panel with the item, its evidence and history, walked with j/k (↓/↑); approve or return one item
+ *  or the selected ones with one reason, refusals listed per item. */
 export default function Review() {
-  const { t, date } = useI18n();
+  const { t, date, lang } = useI18n();
   const { message, modal } = App.useApp();
   const [params, setParams] = useSearchParams();
   const path = reviewPath(params);
   const list = useLoad(() => apiGet<Page<AssignmentRead>>(path), [path]);
-  const units = useLoad(() => apiGet<Page<Named>>('/org-units?limit=500&active=true'), []);
-  const plans = useLoad(() => apiGet<Page<Named>>('/plans?limit=100&status=issued'), []);
+  const items = itemsOf<AssignmentRead>(list.data);
   const set = (k: string, v: string | undefined) => {
-    const p = new URLSearchParams(params);
-    if (v) p.set(k, v);
-    else p.delete(k);
-    if (k !== 'page' && k !== 'size') p.delete('page');
-    setParams(p, { replace: true });
+    const next = k === '*' ? new URLSearchParams([...params].filter(([key]) => key === 'size')) : withFilter(params, k, v);
+    setParams(next, { replace: k === 'open' });
   };
   const size = Number(new URLSearchParams(path.split('?')[1]).get('limit'));
   const page = Math.max(1, Number(params.get('page')) || 1);
-  const search = params.get('q') ?? '';
+  const openId = Number(params.get('open')) || null;
+  const openIndex = items.findIndex((a) => a.id === openId);
+  const [active, setActive] = useState(-1);
   const [selected, setSelected] = useState<number[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [returning, setReturning] = useState<number[] | null>(null);
   const [reason, setReason] = useState('');
+  const openAt = (i: number) => {
+    setActive(i);
+    if (i >= 0 && items[i]) set('open', String(items[i].id));
+  };
 
-  /** One item: its own route with If-Match; several: the all-or-nothing bulk route (Idempotency-Key). */
-  const run = async (ids: number[], action: 'approve' | 'return', reason: string | null, ok: string, confirm = false) => {
+  // Keyboard flow: j / ↓ next, k / ↑ previous (moving the open panel too), Enter opens the highlighted item.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (returning) return;
+      const action = reviewKey(e);
+      if (!action || !items.length) return;
+      e.preventDefault();
+      const current = openIndex >= 0 ? openIndex : active;
+      if (action === 'open') openAt(current < 0 ? 0 : current);
+      else {
+        const i = moveIndex(current, action === 'next' ? 1 : -1, items.length);
+        if (openIndex >= 0) openAt(i);
+        else setActive(i);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const refusal = (r: BulkItemResult) => {
+    if (r.code === 'invalid_transition') return t('reviewRefusedNotSubmitted');
+    if (r.code === 'confirm_complete_required') return t('reviewRefusedBelowFull');
+    return (lang === 'en' ? r.detail_en : r.detail) ?? '';
+  };
+
+  /** One item: its own route with If-Match; several: the bulk route (one reason, a result per item). */
+  const run = async (ids: number[], action: 'approve' | 'return', why: string | null, ok: string, confirm = false) => {
     setBusy(true);
     setError(null);
+    // After acting on the open item, the panel moves on to the item that takes its place in the reloaded list.
+    let follow = openIndex >= 0 && ids.includes(items[openIndex].id) ? openIndex : null;
     try {
       if (ids.length === 1) {
         const cur = await api<AssignmentRead>(`/assignments/${ids[0]}`);
         await api(`/assignments/${ids[0]}/${action}`, {
           method: 'POST',
-          body: action === 'return' ? { reason } : { confirm_complete: confirm },
+          body: action === 'return' ? { reason: why } : { confirm_complete: confirm },
           headers: cur.etag ? { 'If-Match': cur.etag } : {},
         });
+        message.success(`${ok}: 1`);
       } else {
-        await api('/assignments/bulk-review', {
+        const r = await api<BulkResult>('/assignments/bulk-review', {
           method: 'POST',
-          body: { ids, action, reason, confirm_complete: confirm },
+          body: { ids, action, reason: why, confirm_complete: confirm },
           headers: { 'Idempotency-Key': `review-${Date.now()}-${Math.random().toString(36).slice(2)}` },
         });
+        const { done = 0, refused = 0, results = [] } = r.data;
+        if (refused) {
+          const byId = new Map(r.data.items.map((a) => [a.id, a]));
+          modal.warning({
+            title: t('reviewBulkDone').replace('{done}', String(done)).replace('{refused}', String(refused)),
+            content: (
+              <ul>
+                {results
+                  .filter((x) => !x.ok)
+                  .map((x) => {
+                    const a = byId.get(x.id);
+                    return <li key={x.id}>{a ? `${a.unit_name} — ${taskLabel(a)} ${taskTitle(a)}: ` : ''}{refusal(x)}</li>;
+                  })}
+              </ul>
+            ),
+          });
+        } else message.success(`${ok}: ${done}`);
       }
-      message.success(`${ok}: ${ids.length}`);
       setSelected([]);
     } catch (e) {
+      follow = null;
       setError(e);
     } finally {
       setBusy(false);
+    }
+    try {
+      const fresh = await apiGet<Page<AssignmentRead>>(path);
+      list.setData(fresh);
+      if (follow != null) {
+        const next = itemsOf<AssignmentRead>(fresh);
+        const i = Math.min(follow, next.length - 1);
+        setActive(i);
+        set('open', i >= 0 ? String(next[i].id) : undefined);
+      }
+    } catch {
       list.reload();
     }
   };
 
   // Approving an item below 100 % records it as completed: say so and let the reviewer confirm (confirm_complete).
   const approve = (ids: number[]) => {
-    const below = itemsOf<AssignmentRead>(list.data).filter((a) => ids.includes(a.id) && a.progress < 100);
+    const below = items.filter((a) => ids.includes(a.id) && a.progress < 100);
     if (!below.length) return run(ids, 'approve', null, t('approvedMsg'));
     modal.confirm({
       title: t('approve'),
-      content: t('approveBelowFullMany').replace('{n}', String(below.length)),
+      content: below.length === 1 && ids.length === 1 ? t('approveBelowFull').replace('{p}', String(below[0].progress)) : t('approveBelowFullMany').replace('{n}', String(below.length)),
       okText: t('approve'),
       onOk: () => run(ids, 'approve', null, t('approvedMsg'), true),
     });
@@ -87,62 +143,8 @@ export default function Review() {
       <Typography.Title level={1} className="page-title">
         {t('review')}
       </Typography.Title>
-      <form
-        className="filters"
-        role="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const v = new FormData(e.currentTarget).get('q');
-          set('q', typeof v === 'string' && v.trim() ? v.trim() : undefined);
-        }}
-      >
-        <label>
-          <span>{t('unit')}</span>
-          <select value={params.get('unit_id') ?? ''} onChange={(e) => set('unit_id', e.target.value || undefined)}>
-            <option value="">{t('filterAll')}</option>
-            {itemsOf<Named>(units.data).map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name ?? u.code}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>{t('plans')}</span>
-          <select value={params.get('plan_id') ?? ''} onChange={(e) => set('plan_id', e.target.value || undefined)}>
-            <option value="">{t('filterAll')}</option>
-            {itemsOf<Named>(plans.data).map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.display_number ?? p.title}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <input
-            type="checkbox"
-            checked={params.get('bucket') === 'overdue'}
-            onChange={(e) => set('bucket', e.target.checked ? 'overdue' : undefined)}
-          />
-          <span>{t('reviewOverdueOnly')}</span>
-        </label>
-        <label>
-          <span>{t('reviewSubmittedSince')}</span>
-          <input
-            type="date"
-            value={params.get('submitted_since') ?? ''}
-            onChange={(e) => set('submitted_since', e.target.value || undefined)}
-          />
-        </label>
-        <label>
-          <span>{t('search')}</span>
-          <input type="search" name="q" defaultValue={search} key={search} maxLength={100} />
-        </label>
-        <button type="submit" className="btn">
-          {t('search')}
-        </button>
-      </form>
-      <p className="count" data-testid="review-total">
+      <ReviewFilters params={params} set={set} />
+      <p className="count" data-testid="review-total" role="status">
         {t('reviewTotal').replace('{n}', String(list.data?.total ?? 0))}
       </p>
       <ProblemAlert error={error} />
@@ -154,15 +156,19 @@ export default function Review() {
           {t('return')} ({selected.length})
         </Button>
       </Space>
-      <Guard loading={list.loading} error={list.error}>
+      <p id="review-keys" style={{ color: '#333', fontSize: 13 }}>
+        {t('reviewKeys')}
+      </p>
+      <Guard loading={list.loading && !list.data} error={list.error}>
         {() => (
           <Table<AssignmentRead>
             rowKey="id"
             size="small"
             scroll={{ x: true }}
-            dataSource={itemsOf<AssignmentRead>(list.data)}
+            dataSource={items}
             locale={{ emptyText: t('empty') }}
             rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as number[]) }}
+            onRow={(_, i) => (i === (openIndex >= 0 ? openIndex : active) ? { style: ACTIVE_ROW, 'aria-current': 'true' } : {})}
             pagination={{
               current: page,
               pageSize: size,
@@ -173,8 +179,10 @@ export default function Review() {
                 const next = new URLSearchParams(params);
                 next.set('page', String(s !== size ? 1 : p));
                 next.set('size', String(s));
+                next.delete('open');
                 setParams(next);
                 setSelected([]);
+                setActive(-1);
               },
             }}
             columns={[
@@ -190,13 +198,26 @@ export default function Review() {
               },
               { title: t('unit'), dataIndex: 'unit_name' },
               { title: t('due'), dataIndex: 'due_date', render: (v) => date(v) },
-              { title: t('progress'), dataIndex: 'progress', render: (v: number) => `${v}%` },
+              {
+                title: t('submittedAt'),
+                key: 'sent',
+                render: (_, a) => (
+                  <>
+                    {date(a.submitted_at)}
+                    {a.days_waiting != null && <div style={{ color: '#555' }}>{t('reviewWaited').replace('{n}', String(a.days_waiting))}</div>}
+                  </>
+                ),
+              },
+              { title: t('progress'), dataIndex: 'progress', render: (v: number) => `${v} %` },
               { title: t('status'), key: 'b', render: (_, a) => <BucketTag value={a.bucket} days={a.days_overdue} /> },
               {
                 title: t('action'),
                 key: 'act',
-                render: (_, a) => (
+                render: (_, a, i) => (
                   <Space>
+                    <Button size="small" aria-describedby="review-keys" onClick={() => openAt(i)}>
+                      {t('reviewView')}
+                    </Button>
                     <Button size="small" type="primary" onClick={() => approve([a.id])}>
                       {t('approve')}
                     </Button>
@@ -210,16 +231,27 @@ export default function Review() {
           />
         )}
       </Guard>
+      <ReviewDrawer
+        item={openIndex >= 0 ? items[openIndex] : null}
+        index={openIndex}
+        count={items.length}
+        busy={busy}
+        onPrev={() => openAt(moveIndex(openIndex, -1, items.length))}
+        onNext={() => openAt(moveIndex(openIndex, 1, items.length))}
+        onClose={() => set('open', undefined)}
+        onApprove={(a) => approve([a.id])}
+        onReturn={(a) => setReturning([a.id])}
+      />
       <Modal
         open={!!returning}
-        title={t('return')}
+        title={returning && returning.length > 1 ? t('reviewReturnMany').replace('{n}', String(returning.length)) : t('return')}
         okText={t('return')}
         okButtonProps={{ danger: true, disabled: !reason.trim() }}
         onCancel={() => setReturning(null)}
         onOk={async () => {
           const ids = returning ?? [];
           setReturning(null);
-          await run(ids, 'return', reason, t('returnedMsg'));
+          await run(ids, 'return', reason.trim(), t('returnedMsg'));
           setReason('');
         }}
       >
