@@ -70,7 +70,7 @@ export default function MyWork({ all = false }: { all?: boolean }) {
       <h1 className="page-h2">{all ? t('total') : t('myWork')}</h1>
       {c && (
         <nav className="work-counts" aria-label={t('workCounts')}>
-          {WORK_STATES.filter((s) => s !== 'done' || params.get('include_done') === 'true').map((s) => (
+          {WORK_STATES.filter((s) => s !== 'done' || all || params.get('include_done') === 'true').map((s) => (
             <button
               key={s}
               type="button"
