@@ -1,6 +1,7 @@
 """Notifications in a real browser: Phòng Nội vụ returns a Hoa Thám item with a reason from the review queue; the
 commune officer's bell counts it at once, the inbox shows the reason with a link to the item, and the count drops
-after reading. axe-core on the inbox and on the account page's preferences."""
+after reading. axe-core on the inbox and on the account page's preferences; the district admin's account page says
+that the e-mail channel is off (no SMTP settings)."""
 
 import json
 import urllib.request
@@ -56,6 +57,11 @@ def test_officer_inbox_shows_the_return_reason(page: Page, server: str, shots: P
     ui_logout(page)
 
     ui_login(page, "noivu")
+    # the server has no SMTP settings: the administrators are told, on their account page
+    page.goto("/account")
+    channels = page.get_by_test_id("notification-channels")
+    expect(channels).to_contain_text("Kênh thư điện tử đang tắt")
+    expect(channels).to_contain_text("Webhook đang tắt")
     page.goto(detail)
     page.get_by_role("button", name="Trả lại").click()
     dialog = page.get_by_role("dialog")

@@ -1,7 +1,8 @@
 import { Alert, Button, Card, Checkbox, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { api } from '../../api/http';
-import type { KindPreference, PreferencesRead } from '../../client/types.gen';
+import { api, apiGet } from '../../api/http';
+import type { KindPreference, NotificationSettingsRead, PreferencesRead } from '../../client/types.gen';
+import { useAuth } from '../../auth';
 import { Guard, ProblemAlert, useLoad } from '../../components/common';
 import { useWords } from './words';
 
@@ -9,8 +10,29 @@ type Channel = 'inbox' | 'email' | 'webhook' | 'digest';
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
 
 /** Cách nhận thông báo, on the Account page: channel per kind, daily digest hour (ETag / If-Match on save). */
+/** For who manages users: which channels the server has (and why one is off) and how many messages are parked. */
+function ChannelStatus() {
+  const { w } = useWords();
+  const status = useLoad(() => apiGet<NotificationSettingsRead>('/notifications/settings'), []);
+  return (
+    <Guard loading={status.loading} error={status.error}>
+      {() =>
+        status.data && (
+          <Space direction="vertical" style={{ width: '100%' }} data-testid="notification-channels">
+            <Typography.Text strong>{w('channels')}</Typography.Text>
+            <Alert type={status.data.email.enabled ? 'success' : 'warning'} showIcon message={`${w('email')}: ${status.data.email.detail}`} />
+            <Alert type={status.data.webhook.enabled ? 'success' : 'info'} showIcon message={`${w('webhook')}: ${status.data.webhook.detail}`} />
+            {status.data.parked > 0 && <Alert type="error" showIcon message={w('parked', status.data.parked)} />}
+          </Space>
+        )
+      }
+    </Guard>
+  );
+}
+
 export default function NotificationPreferences() {
   const { w, kindLabel } = useWords();
+  const { can } = useAuth();
   const [etag, setEtag] = useState<string | null>(null);
   const [draft, setDraft] = useState<PreferencesRead | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -85,6 +107,7 @@ export default function NotificationPreferences() {
               </Space>
               {saved && <Alert type="success" showIcon message={w('saved')} />}
               {error ? <ProblemAlert error={error} /> : null}
+              {can('users:manage') && <ChannelStatus />}
             </Space>
           )
         }

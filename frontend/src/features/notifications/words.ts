@@ -26,6 +26,8 @@ const vi = {
   emailOff: 'Máy chủ chưa cấu hình thư điện tử: chỉ nhận thông báo trong ứng dụng.',
   noAddress: 'Tài khoản chưa có địa chỉ thư điện tử.',
   webhookOff: 'Chưa cấu hình webhook.',
+  channels: 'Kênh gửi của máy chủ (quản trị)',
+  parked: '{n} thông báo gửi lỗi nhiều lần, đang tạm dừng.',
 };
 type Key = keyof typeof vi;
 const en: Record<Key, string> = {
@@ -53,6 +55,8 @@ const en: Record<Key, string> = {
   emailOff: 'E-mail is not configured on the server: notifications arrive in the app only.',
   noAddress: 'Your account has no e-mail address.',
   webhookOff: 'No webhook is configured.',
+  channels: "Server's channels (administration)",
+  parked: '{n} notifications failed repeatedly and are parked.',
 };
 
 const KINDS = {
