@@ -20,7 +20,9 @@ JSON_PROBLEM = "application/problem+json"
 def _audit_count(db: sa.Engine) -> int:
     with Session(db) as s:
         return int(
-            s.exec(select(func.count()).select_from(AuditEvent).where(AuditEvent.entity_type == "evidence")).one()
+            s.exec(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.entity_type == "evidence")
+            ).one()
         )
 
 
@@ -113,7 +115,9 @@ def test_replace_lists_versions_with_uploader_and_actions(
     assert seen["items"][0]["version_no"] == 2
     # each version downloads its own bytes
     assert client.get(f"{API}/evidence/{v1['id']}/content", headers=officer).content == pdf_bytes(seed=1)
-    assert client.get(f"{API}/evidence/{v2.json()['id']}/content", headers=officer).content == pdf_bytes(seed=2)
+    assert client.get(f"{API}/evidence/{v2.json()['id']}/content", headers=officer).content == pdf_bytes(
+        seed=2
+    )
 
 
 def test_delete_replace_restore_refused_once_the_plan_is_closed(
@@ -127,7 +131,9 @@ def test_delete_replace_restore_refused_once_the_plan_is_closed(
     kept = _upload(client, officer, ids["own"], pdf_bytes(seed=3)).json()
     gone = _upload(client, officer, ids["own"], pdf_bytes(seed=4)).json()
     assert client.delete(f"{API}/evidence/{gone['id']}", headers=officer).status_code == 204
-    deleted = client.get(f"{API}/assignments/{ids['own']}/evidence?include_deleted=true", headers=auth("noivu"))
+    deleted = client.get(
+        f"{API}/assignments/{ids['own']}/evidence?include_deleted=true", headers=auth("noivu")
+    )
     assert {i["id"]: i["allowed_actions"] for i in deleted.json()["items"]}[gone["id"]] == ["restore"]
 
     plan = session.get(Plan, ids["plan"])
@@ -141,7 +147,9 @@ def test_delete_replace_restore_refused_once_the_plan_is_closed(
     r = _upload(client, officer, ids["own"], pdf_bytes(seed=5), series_id=kept["series_id"])
     assert r.status_code == 409 and r.json()["code"] == "plan_closed"
     assert client.post(f"{API}/evidence/{gone['id']}/restore", headers=auth("noivu")).status_code == 409
-    listed = client.get(f"{API}/assignments/{ids['own']}/evidence?include_deleted=true", headers=auth("noivu"))
+    listed = client.get(
+        f"{API}/assignments/{ids['own']}/evidence?include_deleted=true", headers=auth("noivu")
+    )
     assert all(i["allowed_actions"] == [] for i in listed.json()["items"])
     assert client.get(f"{API}/evidence/{kept['id']}/content", headers=officer).status_code == 200
 
@@ -166,3 +174,41 @@ def test_plan_documents_frozen_when_the_plan_closes(
     with Session(session.get_bind()) as s:
         still = s.exec(select(col(AuditEvent.action)).where(AuditEvent.entity_id == str(ev["id"]))).all()
     assert list(still) == ["evidence.upload"]
+
+
+def test_list_statements_do_not_grow_with_documents(
+    client: TestClient,
+    auth: Any,
+    ids: dict[str, int],  # noqa: F811
+    store: LocalStorage,  # noqa: F811
+    db: sa.Engine,
+) -> None:
+    """Names and allowed actions are read per page, not per row: 2 or 8 documents, the same statements."""
+    from sqlalchemy import event
+
+    officer, head = auth("canbo.hoatham"), auth("chutich.hoatham")
+    url = f"{API}/assignments/{ids['own']}/evidence"
+    counts: list[int] = []
+    uploaded = 0
+    for n in (2, 8):
+        while uploaded < n:  # every other document is the head's: the officer may not delete those
+            who = head if uploaded % 2 else officer
+            assert _upload(client, who, ids["own"], pdf_bytes(seed=200 + uploaded)).status_code == 201
+            uploaded += 1
+        statements: list[str] = []
+
+        def listener(*args: Any) -> None:
+            statements.append(args[2])
+
+        event.listen(db, "before_cursor_execute", listener)
+        try:
+            r = client.get(url, headers=officer)
+        finally:
+            event.remove(db, "before_cursor_execute", listener)
+        assert r.status_code == 200 and r.json()["total"] == n
+        assert {tuple(i["allowed_actions"]) for i in r.json()["items"]} == {
+            ("update", "replace", "delete"),
+            ("update", "replace"),
+        }
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
