@@ -2,14 +2,15 @@
 import type { Trend, TrendPoint } from '../client/types.gen';
 import { formatDate } from '../i18n';
 
-export type Series = 'due' | 'done_on_time' | 'done_late' | 'overdue';
-export const SERIES: Series[] = ['due', 'done_on_time', 'done_late', 'overdue'];
+export type Series = 'due' | 'done_on_time' | 'done_late' | 'overdue' | 'awaiting_review';
+export const SERIES: Series[] = ['due', 'done_on_time', 'done_late', 'overdue', 'awaiting_review'];
 // The bucket colours of BucketTag; "due" is the context drawn as a light area behind the lines.
 export const SERIES_COLORS: Record<Series, string> = {
   due: '#0b5cab',
   done_on_time: '#1d6b2f',
   done_late: '#7a5a00',
   overdue: '#b3261e',
+  awaiting_review: '#5b2d90',
 };
 
 export interface Filters {

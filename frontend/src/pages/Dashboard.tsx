@@ -12,7 +12,7 @@ import RiskIndex from '../features/scoring/RiskIndex';
 const ProgressChart = lazy(() => import('../components/ProgressChart'));
 const TrendChart = lazy(() => import('../components/TrendChart'));
 
-const BUCKETS = ['done_on_time', 'done_late', 'in_progress_on_time', 'overdue'] as const;
+const BUCKETS = ['done_on_time', 'done_late', 'in_progress_on_time', 'awaiting_review', 'overdue'] as const;
 
 export function bucketCounts(s: Pick<Summary, 'buckets'>): Record<string, number> {
   return { ...(s.buckets ?? {}) };
@@ -248,7 +248,7 @@ function TrendCard({ filters, asOf, areas }: { filters: Filters; asOf: string; a
     else p.delete(k);
     setParams(p, { replace: true });
   };
-  const names: Record<Series, string> = { due: t('dashDueBy'), done_on_time: label('done_on_time'), done_late: label('done_late'), overdue: t('dashOverdueNotDone') };
+  const names: Record<Series, string> = { due: t('dashDueBy'), done_on_time: label('done_on_time'), done_late: label('done_late'), overdue: t('dashOverdueNotDone'), awaiting_review: label('awaiting_review') };
 
   return (
     <Card
