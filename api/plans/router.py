@@ -117,8 +117,10 @@ def update_plan(
     session: SessionDep,
     principal: CurrentPrincipal,
 ) -> PlanRead:
+    """Sửa dự thảo. An issued plan answers 409 ``plan_issued``: POST /plans/{id}/amend with the reason."""
     plan = scope.get_plan(session, principal, plan_id, P.plans_manage)
     require_if_match(request, _etag(plan))
+    tasks.ensure_draft(plan)
     plan = service.update_plan(session, principal, plan=plan, data=body)
     set_etag(response, _etag(plan))
     return _one(session, plan)

@@ -154,6 +154,18 @@ def ensure_plan_editable(plan: Plan) -> None:
         )
 
 
+def ensure_draft(plan: Plan) -> None:
+    """``PATCH /plans/{id}`` edits a draft only: an issued plan changes by sửa đổi, bổ sung with its reason (409).
+    Imports keep writing through the service (their run is its own audited event)."""
+    ensure_plan_editable(plan)
+    if plan.status == PlanStatus.issued:
+        raise Conflict(
+            "Kế hoạch đã ban hành: thay đổi bằng chức năng sửa đổi, bổ sung và ghi lý do.",
+            "The plan is issued: change it by an amendment with its reason.",
+            code="plan_issued",
+        )
+
+
 def work_started(a: Assignment, evidence: int = 0) -> bool:
     return a.status != AssignmentStatus.not_started or a.progress > 0 or bool(a.result) or evidence > 0
 

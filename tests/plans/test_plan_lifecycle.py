@@ -136,6 +136,8 @@ def test_amend_issued_plan_with_reason_then_close(client: TestClient, session: S
     r = client.post(f"{url}/amend", headers={**h, "If-Match": etag}, json={"reason": "x", "title": "y"})
     assert r.status_code == 409  # a draft is edited directly
     etag = client.post(f"{url}/issue", headers={**h, "If-Match": etag}).headers["ETag"]
+    r = client.patch(url, headers={**h, "If-Match": etag}, json={"title": "Sửa thẳng"})
+    assert r.status_code == 409 and r.json()["code"] == "plan_issued"  # no edit around the amendment's reason
     r = client.post(f"{url}/amend", headers={**h, "If-Match": etag}, json={"title": "Kế hoạch (sửa đổi)"})
     assert r.status_code == 422  # the reason is required
     r = client.post(

@@ -1148,6 +1148,8 @@ export const plansGet = <ThrowOnError extends boolean = false>(options: Options<
 
 /**
  * Update Plan
+ *
+ * Sửa dự thảo. An issued plan answers 409 ``plan_issued``: POST /plans/{id}/amend with the reason.
  */
 export const plansUpdate = <ThrowOnError extends boolean = false>(options: Options<PlansUpdateData, ThrowOnError>) => (options.client ?? client).patch<PlansUpdateResponses, PlansUpdateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

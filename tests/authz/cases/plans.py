@@ -173,8 +173,9 @@ CASES = [
     ),
     Case(
         "plans-update",
-        own=_edit("PATCH", lambda w: f"/plans/{w.ids['own_plan']}", {"note": "x"}),
-        foreign=_edit("PATCH", lambda w: f"/plans/{w.ids['foreign_plan']}", {"note": "x"}),
+        # a draft: an issued plan changes only by amendment (plans-amend)
+        own=_edit("PATCH", lambda w: f"/plans/{w.ids['own_plan_draft']}", {"note": "x"}),
+        foreign=_edit("PATCH", lambda w: f"/plans/{w.ids['foreign_plan_draft']}", {"note": "x"}),
         allowed=DISTRICT_ADMINS,
     ),
     Case(
