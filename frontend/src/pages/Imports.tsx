@@ -1,6 +1,6 @@
 import { Alert, Button, Descriptions, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { apiGet, download, uploadWithProgress } from '../api/http';
+import { ApiError, apiGet, download, uploadWithProgress } from '../api/http';
 import { itemsOf, type PlanRead } from '../api/types';
 import { useAuth } from '../auth';
 import type { ImportResult, RowError } from '../client/types.gen';
@@ -53,8 +53,10 @@ export default function Imports() {
     try {
       setResult(await uploadWithProgress<ImportResult>(`/imports/${kind}?${q}`, fd, setPercent));
     } catch (e) {
-      setError(e);
-      setResult(null);
+      // Rows with errors: 422 import_rejected carrying the whole result (every error of every row, by column).
+      const rejected = e instanceof ApiError && e.problem.code === 'import_rejected';
+      setResult(rejected ? (e.problem as unknown as ImportResult) : null);
+      setError(rejected ? null : e);
     } finally {
       setPercent(null);
     }
@@ -131,12 +133,14 @@ export default function Imports() {
           <Alert
             role="status"
             style={{ marginBottom: 12 }}
-            type={!result.dry_run ? 'success' : result.errors.length ? 'error' : 'info'}
-            title={!result.dry_run ? t('impDone') : result.errors.length ? t('impCheckErrors') : t('impCheckOk')}
+            type={result.errors.length ? 'error' : result.dry_run ? 'info' : 'success'}
+            title={result.errors.length ? t('impCheckErrors') : result.dry_run ? t('impCheckOk') : t('impDone')}
           />
           <Descriptions bordered size="small" column={{ xs: 2, md: 4 }} style={{ background: '#fff', marginBottom: 12 }} title={t('impResult')}>
             <Descriptions.Item label={t('impRows')}>{num(result.rows, 0)}</Descriptions.Item>
-            <Descriptions.Item label={t('impCreated')}>{num(result.created, 0)}</Descriptions.Item>
+            <Descriptions.Item label={t('impCreated')}>
+              <span data-testid="import-created">{num(result.created, 0)}</span>
+            </Descriptions.Item>
             <Descriptions.Item label={t('impUpdated')}>{num(result.updated, 0)}</Descriptions.Item>
             <Descriptions.Item label={t('impUnchanged')}>{num(result.unchanged, 0)}</Descriptions.Item>
           </Descriptions>
