@@ -236,6 +236,16 @@ def parked_count(principal: Principal, permission: Permission) -> Any:
     )
 
 
+def parked_in_reach(principal: Principal, permission: Permission) -> Any:
+    """Ids of parked messages about objects of units in reach (uncorrelated, for an UPDATE … WHERE id IN)."""
+    from api.authz.scope import unit_ids_subquery
+
+    return select(col(NotificationMessage.id)).where(
+        col(NotificationMessage.status) == MessageStatus.parked,
+        col(NotificationMessage.unit_id).in_(unit_ids_subquery(principal, permission)),
+    )
+
+
 # --- the delivery job (runs as the system, no principal) ------------------------------------------------------
 
 

@@ -93,6 +93,17 @@ def settings(request: Request, session: SessionDep, principal: CurrentPrincipal)
     return service.settings_view(session, principal, request.app.state.settings)
 
 
+@router.post(
+    "/retry-parked",
+    response_model=MarkedRead,
+    operation_id="notifications-retry_parked",
+    dependencies=[require(P.users_manage)],
+)
+def retry_parked(session: SessionDep, principal: CurrentPrincipal) -> MarkedRead:
+    """Gửi lại các thông báo đang tạm dừng (about objects of units in reach); idempotent."""
+    return MarkedRead(updated=service.retry_parked(session, principal))
+
+
 @router.get(
     "/settings/{unit_id}",
     response_model=DistrictSettingRead,

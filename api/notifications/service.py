@@ -13,7 +13,13 @@ from api.authz.principal import Principal
 from api.config import Settings
 from api.errors import Forbidden, NotFound, Unprocessable
 from api.etag import make_etag
-from api.models import NotificationMessage, NotificationPreference, NotificationSetting, UnitLevel
+from api.models import (
+    MessageStatus,
+    NotificationMessage,
+    NotificationPreference,
+    NotificationSetting,
+    UnitLevel,
+)
 from api.notifications import events, templates
 from api.notifications.schemas import (
     USER_KINDS,
@@ -223,6 +229,19 @@ def settings_view(session: Session, principal: Principal, settings: Settings) ->
     return NotificationSettingsRead(
         email=email, webhook=webhook, parked=parked, defaults=DistrictSettingUpdate(), districts=districts
     )
+
+
+def retry_parked(session: Session, principal: Principal) -> int:
+    """Gửi lại: parked messages about objects in reach go back to pending, due now, with a fresh attempt budget
+    (their idempotency keys never change, so a receiver that got one before drops the repeat)."""
+    ids = scope_n.parked_in_reach(principal, P.users_manage).subquery()
+    result = session.execute(
+        update(NotificationMessage)
+        .where(col(NotificationMessage.id).in_(select(ids.c.id)))
+        .values(status=MessageStatus.pending, attempts=0, next_attempt_at=datetime.now(UTC), last_error=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def district_setting(

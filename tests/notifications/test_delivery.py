@@ -17,13 +17,17 @@ REASON = "Thiếu quyết định ban hành, đề nghị bổ sung"
 
 
 def _event(
-    session: Session, username: str, n: int = 0, kind: NotificationKind = NotificationKind.returned
+    session: Session,
+    username: str,
+    n: int = 0,
+    kind: NotificationKind = NotificationKind.returned,
+    unit: int | None = None,
 ) -> Any:
     return events.Event(
         key=f"assignment:{900 + n}:{kind.value}:v2",
         kind=kind,
         user_id=user_id(session, username),
-        unit_id=None,
+        unit_id=unit,
         object_id=900 + n,
         params={
             "task_label": f"{n + 1}.",
@@ -271,3 +275,27 @@ def test_crash_between_send_and_record_resends_with_the_same_key(
     assert [h.key for h in webhook.seen][0] == webhook.seen[1].key and list(webhook.accepted.values()) == [2]
     rows = _rows(session, NotificationChannel.email) + _rows(session, NotificationChannel.webhook)
     assert {(r.status, r.attempts) for r in rows} == {(MessageStatus.sent, 2)}
+
+
+def test_parked_messages_are_counted_and_retried_by_the_district(
+    db, session, client, auth, webhook, notify_settings
+) -> None:
+    from tests.notifications.factories import HOATHAM, unit_id
+
+    settings = notify_settings(smtp_host=None)
+    webhook.script = [400]  # refused as malformed: parked at once
+    events.enqueue(
+        session, [_event(session, "canbo.hoatham", unit=unit_id(session, HOATHAM))], settings=settings
+    )
+    session.commit()
+    worker.run_once(engine=db, settings=settings, compute=False)
+    (row,) = _rows(session, NotificationChannel.webhook)
+    assert row.status == MessageStatus.parked and row.attempts == 1
+    assert client.get("/api/v1/notifications/settings", headers=auth("noivu")).json()["parked"] == 1
+    assert client.post("/api/v1/notifications/retry-parked", headers=auth("canbo.hoatham")).status_code == 403
+    assert client.post("/api/v1/notifications/retry-parked", headers=auth("noivu")).json() == {"updated": 1}
+    assert client.get("/api/v1/notifications/settings", headers=auth("noivu")).json()["parked"] == 0
+    worker.run_once(engine=db, settings=settings, compute=False)
+    (row,) = _rows(session, NotificationChannel.webhook)
+    assert (row.status, row.attempts) == (MessageStatus.sent, 1)
+    assert [h.key for h in webhook.seen] == [row.idempotency_key] * 2  # the same key both times

@@ -83,6 +83,8 @@ CASES = [
          note="the caller's own preferences: no foreign object; a token has no inbox (403)"),
     Case("notifications-settings", own=lambda w, a: Req("GET", f"{V1}/notifications/settings"),
          allowed=SETUP_ADMINS, note="channel status and the settings of units in reach: no foreign object by id"),
+    Case("notifications-retry_parked", own=lambda w, a: Req("POST", f"{V1}/notifications/retry-parked"),
+         allowed=SETUP_ADMINS, note="acts on the parked messages of units in reach: no object by id"),
     Case("notifications-get_district_setting", own=_setting("own_district"), foreign=_setting("foreign_district"),
          allowed=DISTRICT_ADMINS),
     Case("notifications-put_district_setting", own=_setting("own_district", "PUT"),
