@@ -197,7 +197,7 @@ def _count_rows(counts: dict[str, int], total: int) -> list[list[Any]]:
         [label, vn.number(counts.get(key, 0)), vn.percent(counts.get(key, 0), total)]
         for key, label in BUCKET_ROWS
     ]
-    return [*rows, ["Tổng số", vn.number(total), "100%" if total else "0%"]]
+    return [*rows, ["Tổng số", vn.number(total), vn.percent(total, total)]]
 
 
 def _figures_section(b: Body, doc: ReportDocument) -> None:
@@ -210,13 +210,14 @@ def _figures_section(b: Body, doc: ReportDocument) -> None:
         f"{label.lower()} {vn.number(counts.get(k, 0))} ({vn.percent(counts.get(k, 0), total)})"
         for k, label in BUCKET_ROWS
     ]
+    scope_text = vn.tasks_and_assignments(int(f.get("tasks", 0)), total)
     b.para(
-        f"Tổng số nhiệm vụ được giao: {vn.number(total)}; trong đó: {'; '.join(parts)} "
+        f"Tổng số được giao: {scope_text}; trong đó (tính theo lượt giao): {'; '.join(parts)} "
         f"(số liệu tính đến ngày {vn.short_date(date.fromisoformat(f['as_of']))}). Trong kỳ báo cáo đã hoàn thành "
-        f"{vn.number(f.get('completed_in_window', 0))} nhiệm vụ; có {vn.number(f.get('evidence_in_window', 0))} "
+        f"{vn.number(f.get('completed_in_window', 0))} lượt giao; có {vn.number(f.get('evidence_in_window', 0))} "
         f"tài liệu kiểm chứng có hiệu lực trong kỳ."
     )
-    b.table(["Tình trạng", "Số nhiệm vụ", "Tỷ lệ"], _count_rows(counts, total), [90, 35, 35])
+    b.table(["Tình trạng", "Số lượt giao", "Tỷ lệ"], _count_rows(counts, total), [90, 35, 35])
     b.heading("b) Theo lĩnh vực", 3)
     rows = []
     for i, r in enumerate(f.get("by_field", []), 1):
@@ -230,7 +231,7 @@ def _figures_section(b: Body, doc: ReportDocument) -> None:
             [
                 "STT",
                 "Lĩnh vực",
-                "Tổng số",
+                "Tổng số lượt giao",
                 "Đúng hạn",
                 "Hoàn thành quá hạn",
                 "Đang thực hiện",
@@ -326,7 +327,7 @@ def _units_section(b: Body, doc: ReportDocument) -> None:
         )
     if rows:
         b.table(
-            ["STT", "Cơ quan, đơn vị", "Báo cáo", "Tổng số nhiệm vụ", "Đã hoàn thành", "Quá hạn"],
+            ["STT", "Cơ quan, đơn vị", "Báo cáo", "Tổng số lượt giao", "Đã hoàn thành", "Quá hạn"],
             rows,
             [12, 62, 34, 20, 20, 17],
         )

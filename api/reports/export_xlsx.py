@@ -81,7 +81,7 @@ def _figures_sheet(ws: Worksheet, doc: ReportDocument) -> None:
     ]:
         _row(ws, [label, value])
     _row(ws, [])
-    _row(ws, ["Tình trạng", "Số nhiệm vụ", "Tỷ lệ"], bold=True)
+    _row(ws, ["Tình trạng", "Số lượt giao", "Tỷ lệ"], bold=True)
     total = int(f.get("total", 0))
     for key, label in BUCKET_ROWS:
         n = int(f.get("buckets", {}).get(key, 0))
@@ -89,6 +89,7 @@ def _figures_sheet(ws: Worksheet, doc: ReportDocument) -> None:
         ws.cell(ws.max_row, 3).number_format = "0.0%"
     _row(ws, ["Tổng số", total, 1 if total else 0], bold=True)
     ws.cell(ws.max_row, 3).number_format = "0.0%"
+    _row(ws, ["Số nhiệm vụ", int(f.get("tasks", 0))])
     _row(ws, ["Hoàn thành trong kỳ", int(f.get("completed_in_window", 0))])
     _row(ws, ["Tài liệu kiểm chứng trong kỳ", int(f.get("evidence_in_window", 0))])
     _row(ws, [])

@@ -199,6 +199,12 @@ def count(session: Session, stmt: Any) -> int:
     return int(session.execute(stmt.with_only_columns(sa.func.count(col(Assignment.id)))).scalar_one())
 
 
+def distinct_tasks(session: Session, base: Any) -> int:
+    """How many distinct tasks the covered assignments belong to (a task counts once however many units)."""
+    stmt = base.with_only_columns(sa.func.count(sa.distinct(col(Assignment.task_id))))
+    return int(session.execute(stmt).scalar_one())
+
+
 def completed_tasks(
     session: Session, base: Any, period: ReportingPeriod, cutoff: date
 ) -> list[dict[str, Any]]:
@@ -305,7 +311,8 @@ def common(
         "as_of": cutoff.isoformat(),
         "data_from": period.data_from.isoformat(),
         "data_to": period.data_to.isoformat(),
-        "total": sum(counts.values()),
+        "total": sum(counts.values()),  # assignments (lượt giao)
+        "tasks": distinct_tasks(session, base),  # nhiệm vụ: distinct tasks behind those assignments
         "buckets": counts,
         "by_field": by_field(session, base, cutoff),
         "completed_in_window": count(session, base.where(completed_in_window_cond(period, cutoff))),

@@ -1,5 +1,6 @@
 """HTTP routes of the reporting periods (kỳ báo cáo)."""
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -31,10 +32,16 @@ def _etag(p: ReportingPeriod) -> str:
     return make_etag("reporting_period", p.id, p.version)
 
 
-def _read(p: ReportingPeriod) -> PeriodRead:
+def _read(p: ReportingPeriod, today: date) -> PeriodRead:
     out = PeriodRead.model_validate(p)
     out.due_dates_are_defaults = periods.has_default_due_dates(p)
+    out.unit_due_passed, out.district_due_passed = today > p.due_unit, today > p.due_district
     return out
+
+
+def _today(request: Request) -> date:
+    today: date = request.app.state.settings.today()
+    return today
 
 
 @router.post(
@@ -45,7 +52,11 @@ def _read(p: ReportingPeriod) -> PeriodRead:
     dependencies=[require(P.reports_review)],
 )
 def generate(
-    body: PeriodGenerate, session: SessionDep, principal: CurrentPrincipal, idem: IdempotencyDep
+    body: PeriodGenerate,
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    idem: IdempotencyDep,
 ) -> Response:
     """Tạo 4 kỳ báo cáo của năm (Quý I, 6 tháng, Quý III, năm) với thời gian chốt số liệu theo 581/BNV-CCHC và hạn
     nộp mặc định (chưa xác minh, sửa được). Kỳ đã có được giữ nguyên."""
@@ -53,7 +64,7 @@ def generate(
         return replayed
     owner = periods.owner_unit_for(session, principal, body.owner_unit_id)
     created = periods.generate(session, principal, owner=owner, year=body.year)
-    return idem.respond(session, principal.key, [_read(p) for p in created], 201)
+    return idem.respond(session, principal.key, [_read(p, _today(request)) for p in created], 201)
 
 
 @router.get(
@@ -63,6 +74,7 @@ def generate(
     dependencies=[require(P.reports_read)],
 )
 def list_periods(
+    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     page: PageDep,
@@ -77,6 +89,7 @@ def list_periods(
         stmt = stmt.where(col(ReportingPeriod.owner_unit_id) == owner_unit_id)
     if kind is not None:
         stmt = stmt.where(col(ReportingPeriod.kind) == kind)
+    today = _today(request)
     return paginate(
         session,
         stmt,
@@ -87,7 +100,7 @@ def list_periods(
             col(ReportingPeriod.data_to),
             col(ReportingPeriod.id),
         ],
-        transform=lambda rows: [_read(p) for p in rows],
+        transform=lambda rows: [_read(p, today) for p in rows],
     )
 
 
@@ -98,11 +111,11 @@ def list_periods(
     dependencies=[require(P.reports_read)],
 )
 def get_period(
-    period_id: int, session: SessionDep, principal: CurrentPrincipal, response: Response
+    period_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal, response: Response
 ) -> PeriodRead:
     p = scope.get_period(session, principal, period_id)
     set_etag(response, _etag(p))
-    return _read(p)
+    return _read(p, _today(request))
 
 
 @router.patch(
@@ -127,4 +140,4 @@ def update_period(
     require_if_match(request, _etag(p))
     p = periods.update(session, principal, period=p, data=body)
     set_etag(response, _etag(p))
-    return _read(p)
+    return _read(p, _today(request))

@@ -126,12 +126,26 @@ def update_report(
     dependencies=[require(P.reports_submit)],
 )
 def submit_report(
-    report_id: int, request: Request, response: Response, session: SessionDep, principal: CurrentPrincipal
+    report_id: int,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    confirm_missing_units: Annotated[
+        bool,
+        Query(
+            description="Báo cáo tổng hợp: xác nhận gửi khi còn đơn vị chưa có báo cáo được tiếp nhận "
+            "(không có → 409 units_not_reported liệt kê các đơn vị)."
+        ),
+    ] = False,
 ) -> ReportDetail:
-    """Gửi báo cáo (thủ trưởng đơn vị; báo cáo huyện: Phòng Nội vụ). Gửi sau hạn → đánh dấu nộp muộn."""
+    """Gửi báo cáo (thủ trưởng đơn vị; báo cáo huyện: Phòng Nội vụ). Gửi sau hạn → đánh dấu nộp muộn. Báo cáo
+    tổng hợp khi còn đơn vị chưa báo cáo: cần ``confirm_missing_units=true``."""
     report = scope.get_report(session, principal, report_id, P.reports_submit)
     require_if_match(request, service.etag(report))
-    report = service.submit(session, principal, report=report, today=_today(request))
+    report = service.submit(
+        session, principal, report=report, today=_today(request), confirm_missing_units=confirm_missing_units
+    )
     return _detail(request, response, session, principal, report)
 
 

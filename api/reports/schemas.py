@@ -64,6 +64,13 @@ class PeriodRead(BaseModel):
         default=False,
         description="Hạn nộp vẫn là giá trị mặc định chưa xác minh ([B] domain.md §3.2); sửa bằng PATCH.",
     )
+    unit_due_passed: bool = Field(
+        default=False,
+        description="Đã qua hạn nộp của đơn vị (theo ngày của hệ thống): báo cáo chưa gửi là quá hạn.",
+    )
+    district_due_passed: bool = Field(
+        default=False, description="Đã qua hạn nộp báo cáo tổng hợp: báo cáo tổng hợp chưa gửi là quá hạn."
+    )
 
 
 # --- reports ------------------------------------------------------------------------------------------------

@@ -273,10 +273,52 @@ def _check_level(report: Report, level: ReportLevel, action_vi: str) -> None:
         )
 
 
-def submit(session: Session, principal: Principal, *, report: Report, today: date) -> Report:
-    """Gửi báo cáo: late when the first submission comes after the level's due date."""
+def units_not_reported(session: Session, principal: Principal, report: Report, *, today: date) -> list[str]:
+    """Names of the units under an aggregated report whose own report has not been accepted yet."""
+    figures, _ = compute(session, context(session, principal, report), today=today)
+    return [str(u.get("name") or u.get("code") or u.get("unit_id")) for u in figures.get("not_reported", [])]
+
+
+def _check_missing_units(
+    session: Session, principal: Principal, report: Report, *, today: date, confirmed: bool
+) -> None:
+    """An aggregated report goes out with units missing only when the sender confirms it, having seen them."""
+    if report.level != ReportLevel.district or confirmed:
+        return
+    missing = units_not_reported(session, principal, report, today=today)
+    if not missing:
+        return
+    listed = "; ".join(missing)
+    raise Conflict(
+        f"Còn {len(missing)} cơ quan, đơn vị chưa có báo cáo được tiếp nhận: {listed}. "
+        "Hãy xác nhận gửi báo cáo tổng hợp khi còn đơn vị chưa báo cáo (confirm_missing_units=true).",
+        f"{len(missing)} unit(s) have no accepted report: {listed}. Confirm with confirm_missing_units=true.",
+        code="units_not_reported",
+        errors=[
+            FieldError(
+                field="confirm_missing_units",
+                code="unit_not_reported",
+                message=name,
+                message_en=f"No accepted report: {name}",
+            )
+            for name in missing
+        ],
+    )
+
+
+def submit(
+    session: Session,
+    principal: Principal,
+    *,
+    report: Report,
+    today: date,
+    confirm_missing_units: bool = False,
+) -> Report:
+    """Gửi báo cáo: late when the first submission comes after the level's due date. An aggregated report with
+    units that have not reported needs ``confirm_missing_units`` (409 ``units_not_reported`` lists them)."""
     if report.status not in EDITABLE:
         raise _refuse(report, "gửi", "submit")
+    _check_missing_units(session, principal, report, today=today, confirmed=confirm_missing_units)
     period = scope.get_period(session, principal, report.period_id)
     before = snapshot(report, AUDIT_FIELDS)
     due = period.due_unit if report.level == ReportLevel.unit else period.due_district
@@ -286,7 +328,10 @@ def submit(session: Session, principal: Principal, *, report: Report, today: dat
     report.submitted_at, report.submitted_by_id = utcnow(), principal.user_id
     session.add(report)
     session.flush()
-    _audit(session, principal, "submit", report, before, note="Nộp muộn" if report.is_late else None)
+    notes = ["Nộp muộn"] if report.is_late else []
+    if report.level == ReportLevel.district and confirm_missing_units:
+        notes.append("Xác nhận gửi khi còn đơn vị chưa báo cáo")
+    _audit(session, principal, "submit", report, before, note="; ".join(notes) or None)
     return report
 
 

@@ -22,15 +22,20 @@ def number(value: float | int | None, decimals: int = 0) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def percent(part: int, whole: int, decimals: int = 1) -> str:
-    """Share as Vietnamese text, ``"83,3%"``; an empty whole gives ``"0%"``."""
-    if not whole:
-        return "0%"
-    value = 100 * part / whole
-    text = number(value, decimals)
-    if "," in text:
-        text = text.rstrip("0").rstrip(",")
-    return f"{text}%"
+PERCENT_DECIMALS = 1
+
+
+def percent(part: int | float, whole: int | float) -> str:
+    """The one way a report writes a share: decimal comma, one decimal, ``"83,3%"``, ``"50,0%"``, ``"100,0%"``;
+    an empty whole gives ``"0,0%"``. The SPA's ``percentText`` (components/reports/model.ts) writes the same."""
+    value = 100 * part / whole if whole else 0
+    return f"{number(value, PERCENT_DECIMALS)}%"
+
+
+def tasks_and_assignments(tasks: int, assignments: int) -> str:
+    """``"62 nhiệm vụ, 2.022 lượt giao"``: a task given to many units (or recurring) counts once as a task and
+    once per unit and instance as an assignment (lượt giao)."""
+    return f"{number(tasks)} nhiệm vụ, {number(assignments)} lượt giao"
 
 
 def short_date(d: date | None) -> str:

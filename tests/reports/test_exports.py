@@ -93,7 +93,8 @@ def test_unit_report_docx_follows_nd30(client, auth, accepted) -> None:  # type:
                     "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI", "IV. ĐỀ XUẤT, KIẾN NGHỊ"):  # fmt: skip
         assert heading in body, heading
     assert _run_with(doc, "I. KẾT QUẢ").bold and _run_with(doc, "a) Theo thời hạn").italic
-    assert "Tổng số nhiệm vụ được giao: 7" in text and "Xã đã hoàn thành kế hoạch tuyên truyền." in body
+    assert "Tổng số được giao: 7 nhiệm vụ, 7 lượt giao; trong đó (tính theo lượt giao)" in text
+    assert "Xã đã hoàn thành kế hoạch tuyên truyền." in body
     assert "Thực hiện Kế hoạch số 7/KH-UBND ngày 10/1/2023 của UBND huyện Bình Gia" in text
     assert "(số liệu tính từ ngày 15/12/2022 đến ngày 14/3/2023)" in text
     # the figures table: counts and Vietnamese percentages (decimal comma)
@@ -103,7 +104,7 @@ def test_unit_report_docx_follows_nd30(client, auth, accepted) -> None:  # type:
         "4",
         "57,1%",
     ]
-    assert rows["Tổng số"] == ["7", "100%"]
+    assert rows["Tổng số"] == ["7", "100,0%"]
     # nơi nhận and the signature block
     sign = next(t for t in doc.tables if "Nơi nhận:" in t.rows[0].cells[0].text)
     noi_nhan, chu_ky = sign.rows[0].cells
@@ -153,7 +154,8 @@ def test_xlsx_export(client, auth, accepted) -> None:  # type: ignore[no-untyped
     values = {row[0]: row[1:] for row in ws.iter_rows(values_only=True) if row and row[0]}
     assert values["Đơn vị"][0] == "UBND xã Hoa Thám" and values["Số báo cáo"][0] == "05/BC-UBND"
     assert values["Hoàn thành đúng hạn"][:2] == (1, pytest.approx(1 / 7))
-    assert values["Tổng số"][0] == 7 and values["Hoàn thành trong kỳ"][0] == 2
+    assert values["Tổng số"][0] == 7 and values["Số nhiệm vụ"][0] == 7
+    assert values["Hoàn thành trong kỳ"][0] == 2
     tasks = list(wb["Nhiệm vụ"].iter_rows(values_only=True))
     assert tasks[0][:4] == ("STT", "Nhiệm vụ, giải pháp", "Sản phẩm", "Tiến độ")
     late = next(row for row in tasks if row[0] == "6")

@@ -68,6 +68,10 @@ def test_quy_iii_is_not_cumulative(client, auth, world) -> None:  # type: ignore
         "2023-Q3",
     ]
     assert f["buckets"]["overdue"] == 3 and f["buckets"]["done_on_time"] == 1
+    # tasks and assignments are counted apart: the three instances of task 7 are one nhiệm vụ, three lượt giao
+    assert f["total"] == len(body["task_table"])
+    assert f["tasks"] == len({r["label"] for r in body["task_table"]})
+    assert f["tasks"] == f["total"] - 2
     assert (
         f["evidence_in_window"] == 1 and f["evidence"][0]["title"] == "Báo cáo khảo sát"
     )  # by effective date

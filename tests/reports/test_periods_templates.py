@@ -23,6 +23,9 @@ def test_generate_periods_with_the_cut_off_windows(client, auth) -> None:  # typ
     assert q1["name"] == "Quý I năm 2024" and got["h1"]["name"] == "6 tháng đầu năm 2024"
     assert q1["due_unit"] < q1["due_district"] < q1["due_province"] == "2024-03-20"
     assert q1["due_dates_are_defaults"] is True
+    # the clock is 15/10/2024: Quý III's due dates have passed (a report not sent is quá hạn), the year's have not
+    assert got["q3"]["unit_due_passed"] is True and got["q3"]["district_due_passed"] is True
+    assert got["year"]["unit_due_passed"] is False and got["year"]["district_due_passed"] is False
     again = client.post(f"{V1}/report-periods/generate", json={"year": 2024}, headers=auth("noivu")).json()
     assert [p["id"] for p in again] == [p["id"] for p in r.json()]  # kept, not duplicated
     listed = client.get(f"{V1}/report-periods", params={"year": 2024}, headers=auth("canbo.hoatham")).json()

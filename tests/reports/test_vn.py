@@ -22,7 +22,10 @@ DEPT = _unit(
 
 def test_numbers_and_dates() -> None:
     assert vn.number(36525) == "36.525" and vn.number(86.98, 2) == "86,98"
-    assert vn.percent(1, 7) == "14,3%" and vn.percent(1, 2) == "50%" and vn.percent(0, 0) == "0%"
+    # one way everywhere: decimal comma, always one decimal
+    assert vn.percent(1, 7) == "14,3%" and vn.percent(1, 2) == "50,0%" and vn.percent(0, 0) == "0,0%"
+    assert vn.percent(2022, 2022) == "100,0%" and vn.percent(2, 3) == "66,7%"
+    assert vn.tasks_and_assignments(62, 2022) == "62 nhiệm vụ, 2.022 lượt giao"
     assert vn.long_date(date(2024, 1, 5)) == "ngày 05 tháng 01 năm 2024"
     assert vn.long_date(date(2024, 6, 3)) == "ngày 03 tháng 6 năm 2024"
     assert vn.short_date(date(2024, 6, 3)) == "03/6/2024"

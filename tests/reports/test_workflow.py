@@ -145,7 +145,22 @@ def test_district_report_aggregates_and_is_approved_by_a_leader(client, auth, se
     assert f["total"] >= 7 and detail["task_table"] and detail["task_table"][0]["summary"]
     act(client, auth("chutich"), rep["id"], "approve", expect=409)  # not submitted yet
     act(client, auth("chutich"), rep["id"], "submit", expect=403)  # the leader does not submit
-    act(client, auth("noivu"), rep["id"], "submit")
+    # units have not reported: refused without an explicit confirmation, the refusal names them in Vietnamese
+    refused = act(client, auth("noivu"), rep["id"], "submit", expect=409)
+    assert refused["code"] == "units_not_reported" and "UBND xã Tân Văn" in refused["detail"]
+    named = {e["message"] for e in refused["errors"]}
+    assert "UBND xã Tân Văn" in named and "UBND xã Hoa Thám" not in named  # Hoa Thám's report was accepted
+    assert {e["field"] for e in refused["errors"]} == {"confirm_missing_units"}
+    assert client.get(f"{V1}/reports/{rep['id']}", headers=auth("noivu")).json()["status"] == "draft"
+    act(client, auth("noivu"), rep["id"], "submit?confirm_missing_units=false", expect=409)
+    act(client, auth("noivu"), rep["id"], "submit?confirm_missing_units=true")
+    session.commit()  # a fresh read
+    note = session.exec(
+        select(AuditEvent.note).where(AuditEvent.entity_type == "report", AuditEvent.entity_id == str(rep["id"]),
+                                      AuditEvent.action == "submit")
+    ).one()  # fmt: skip
+    assert note is not None and "Xác nhận gửi khi còn đơn vị chưa báo cáo" in note
+    session.commit()  # end the read transaction (SQLite: the app needs the write lock)
     act(client, auth("noivu"), rep["id"], "approve", expect=403)
     act(client, auth("chutich.hoatham"), rep["id"], "approve", expect=403)
     act(
@@ -166,7 +181,7 @@ def test_district_report_aggregates_and_is_approved_by_a_leader(client, auth, se
 def test_leader_returns_the_district_report(client, auth, world) -> None:  # type: ignore[no-untyped-def]
     q1 = world["periods"]["q1"]
     rep = open_report(client, auth("noivu"), q1["id"], q1["owner_unit_id"])
-    act(client, auth("noivu"), rep["id"], "submit")
+    act(client, auth("noivu"), rep["id"], "submit?confirm_missing_units=true")
     act(client, auth("noivu"), rep["id"], "return", json={"reason": "x"}, expect=403)
     out = act(client, auth("chutich"), rep["id"], "return", json={"reason": "Bổ sung phần đánh giá"})
     assert out["status"] == "returned"

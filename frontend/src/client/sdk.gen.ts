@@ -1586,7 +1586,8 @@ export const reportsReturn = <ThrowOnError extends boolean = false>(options: Opt
 /**
  * Submit Report
  *
- * Gửi báo cáo (thủ trưởng đơn vị; báo cáo huyện: Phòng Nội vụ). Gửi sau hạn → đánh dấu nộp muộn.
+ * Gửi báo cáo (thủ trưởng đơn vị; báo cáo huyện: Phòng Nội vụ). Gửi sau hạn → đánh dấu nộp muộn. Báo cáo
+ * tổng hợp khi còn đơn vị chưa báo cáo: cần ``confirm_missing_units=true``.
  */
 export const reportsSubmit = <ThrowOnError extends boolean = false>(options: Options<ReportsSubmitData, ThrowOnError>) => (options.client ?? client).post<ReportsSubmitResponses, ReportsSubmitErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

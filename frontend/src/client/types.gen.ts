@@ -3171,6 +3171,12 @@ export type PeriodRead = {
      */
     data_to: string;
     /**
+     * District Due Passed
+     *
+     * Đã qua hạn nộp báo cáo tổng hợp: báo cáo tổng hợp chưa gửi là quá hạn.
+     */
+    district_due_passed?: boolean;
+    /**
      * Due Dates Are Defaults
      *
      * Hạn nộp vẫn là giá trị mặc định chưa xác minh ([B] domain.md §3.2); sửa bằng PATCH.
@@ -3201,6 +3207,12 @@ export type PeriodRead = {
      * Owner Unit Id
      */
     owner_unit_id: number;
+    /**
+     * Unit Due Passed
+     *
+     * Đã qua hạn nộp của đơn vị (theo ngày của hệ thống): báo cáo chưa gửi là quá hạn.
+     */
+    unit_due_passed?: boolean;
     /**
      * Updated At
      */
@@ -13768,7 +13780,14 @@ export type ReportsSubmitData = {
          */
         report_id: number;
     };
-    query?: never;
+    query?: {
+        /**
+         * Confirm Missing Units
+         *
+         * Báo cáo tổng hợp: xác nhận gửi khi còn đơn vị chưa có báo cáo được tiếp nhận (không có → 409 units_not_reported liệt kê các đơn vị).
+         */
+        confirm_missing_units?: boolean;
+    };
     url: '/api/v1/reports/{report_id}/submit';
 };
 

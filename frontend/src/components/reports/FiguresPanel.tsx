@@ -3,7 +3,7 @@ import type { ReportDetail } from '../../client/types.gen';
 import { useI18n } from '../../i18n';
 import { BucketTag } from '../common';
 import ScrollRegion from './ScrollRegion';
-import { BUCKETS, figuresOf, percent, taskRowsOf, type Bucket, type CompletedTask, type EvidenceRow, type FieldRow, type Figures, type TaskRow } from './model';
+import { BUCKETS, figuresOf, percent, percentText, taskRowsOf, type Bucket, type CompletedTask, type EvidenceRow, type FieldRow, type Figures, type TaskRow } from './model';
 
 interface SummaryRow {
   key: string;
@@ -51,7 +51,7 @@ export function BucketTable({
           align: 'right',
           render: (v: number, r) => <span data-testid={r.testId}>{num(v, 0)}</span>,
         },
-        { title: t('rpFigShare'), dataIndex: 'share', align: 'right', render: (v: number | null) => (v == null ? '' : `${num(v, 1)}%`) },
+        { title: t('rpFigShare'), dataIndex: 'share', align: 'right', render: (v: number | null) => percentText(v) },
       ]}
     />
   );
@@ -191,7 +191,7 @@ function EvidenceList({ rows }: { rows: EvidenceRow[] }) {
  * every read while the report is open, the frozen copy once Phòng Nội vụ accepted it (or the leader approved it).
  */
 export default function FiguresPanel({ report }: { report: ReportDetail }) {
-  const { t, date, dateTime } = useI18n();
+  const { t, date, dateTime, num } = useI18n();
   const f = figuresOf(report);
   const tasks = taskRowsOf(report);
   const district = report.level === 'district';
@@ -225,6 +225,11 @@ export default function FiguresPanel({ report }: { report: ReportDetail }) {
       <p style={{ margin: '0 0 8px' }}>
         {t('rpWindow')}: {date(f.data_from)} – {date(f.data_to)}
       </p>
+      {f.tasks != null && (
+        <p style={{ margin: '0 0 8px' }} data-testid="fig-scope">
+          {t('rpTasksAndAssignments').replace('{tasks}', num(f.tasks, 0)).replace('{assignments}', num(f.total, 0))}
+        </p>
+      )}
       <BucketTable figures={f} caption={district ? t('rpFigDistrictWide') : t('rpFigUnit')} />
       {f.plans.length > 0 && (
         <p style={{ margin: '8px 0', color: 'rgba(0,0,0,0.72)' }}>

@@ -89,9 +89,16 @@ export default function PeriodCard({
         {own.map((u) => {
           const mine = reports.find((r) => r.unit_id === u.unit_id && r.level === (u.district ? 'district' : 'unit'));
           const key = `${period.id}-${u.unit_id}`;
+          // the level's due date has passed and nothing was sent: quá hạn
+          const overdue = (u.district ? period.district_due_passed : period.unit_due_passed) && (!mine || mine.status === 'draft');
           return (
             <li key={u.unit_id} style={{ display: 'flex', flexWrap: 'wrap', gap: 6, alignItems: 'center', marginBottom: 6 }}>
               <span style={{ fontWeight: 600 }}>{u.district ? t('rpLevelDistrict') : u.unit_name}:</span>
+              {overdue && (
+                <Tag color="#a8071a" data-testid="period-overdue">
+                  {t('rpPeriodOverdue')}
+                </Tag>
+              )}
               {mine ? (
                 <>
                   <ReportStatusTag status={mine.status} late={mine.is_late} />

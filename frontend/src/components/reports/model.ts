@@ -66,7 +66,9 @@ export interface Figures {
   as_of: string | null;
   data_from: string | null;
   data_to: string | null;
+  /** Assignments (lượt giao); ``tasks`` counts the distinct tasks (nhiệm vụ), null in figures frozen before it. */
   total: number;
+  tasks: number | null;
   buckets: BucketCounts;
   by_field: FieldRow[];
   completed_in_window: number;
@@ -128,6 +130,7 @@ export function figuresOf(r: Pick<ReportDetail, 'figures' | 'level'>): Figures {
     data_from: s(f.data_from),
     data_to: s(f.data_to),
     total: n(f.total),
+    tasks: f.tasks == null ? null : n(f.tasks),
     buckets: bucketsOf(f.buckets),
     by_field: arr(f.by_field).map((x) => ({ framework: s(x.framework), code: s(x.code), name: String(x.name ?? ''), total: n(x.total), buckets: bucketsOf(x.buckets) })),
     completed_in_window: n(f.completed_in_window),
@@ -186,6 +189,13 @@ export function taskRowsOf(r: Pick<ReportDetail, 'task_table'>): TaskRow[] {
 /** Share of ``part`` in ``total`` as a percentage, or null when there is nothing to divide. */
 export function percent(part: number, total: number): number | null {
   return total > 0 ? (part * 100) / total : null;
+}
+
+const PERCENT = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** The one way a report writes a share (as api/reports/vn.py ``percent``): decimal comma, one decimal, "50,0%". */
+export function percentText(share: number | null): string {
+  return share == null ? '' : `${PERCENT.format(share)}%`;
 }
 
 export type ReportAction = 'edit' | 'submit' | 'accept' | 'return' | 'approve';

@@ -1,9 +1,11 @@
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ReportDetail } from '../../client/types.gen';
+import { MemoryRouter } from 'react-router';
+import type { PeriodRead, ReportDetail, ReportRead } from '../../client/types.gen';
 import { I18nContext, makeI18n } from '../../i18n';
 import FiguresPanel from './FiguresPanel';
-import { allowedActions, figuresOf, initialValues, newIdempotencyKey, ownUnits, percent, taskRowsOf, updateBody } from './model';
+import PeriodCard from './PeriodCard';
+import { allowedActions, figuresOf, initialValues, newIdempotencyKey, ownUnits, percent, percentText, taskRowsOf, updateBody, type OwnUnit } from './model';
 
 afterEach(cleanup);
 beforeAll(() => {
@@ -100,6 +102,11 @@ describe('figures', () => {
   it('computes shares only when there is a total', () => {
     expect(percent(1, 4)).toBe(25);
     expect(percent(0, 0)).toBeNull();
+    // one way everywhere, as the exports: decimal comma, one decimal
+    expect(percentText(percent(1, 2))).toBe('50,0%');
+    expect(percentText(percent(1, 7))).toBe('14,3%');
+    expect(percentText(percent(2022, 2022))).toBe('100,0%');
+    expect(percentText(null)).toBe('');
   });
   it('keys task rows uniquely even when ids repeat', () => {
     const rows = taskRowsOf({ task_table: [{ assignment_id: 1, task: 'A' }, { assignment_id: 1, task: 'A' }] });
@@ -137,6 +144,7 @@ describe('FiguresPanel', () => {
         data_from: '2024-06-15',
         data_to: '2024-09-14',
         total: 1234,
+        tasks: 62,
         buckets: { done_on_time: 6, done_late: 7, overdue: 18, in_progress_on_time: 1203 },
         completed_in_window: 13,
         evidence_in_window: 2,
@@ -154,7 +162,11 @@ describe('FiguresPanel', () => {
     expect(mode.getAttribute('data-live')).toBe('true');
     expect(mode.textContent).toContain('Số liệu trực tiếp, tính đến ngày 14/09/2024');
     expect(within(screen.getByRole('region', { name: 'Bảng: Theo lĩnh vực' })).getByText('1. Chỉ đạo, điều hành')).toBeTruthy();
-  });
+    // tasks and assignments said apart; shares with one decimal (1.203/1.234 = 97,5 %, 6/1.234 = 0,5 %)
+    expect(screen.getByTestId('fig-scope').textContent).toContain('62 nhiệm vụ, 1.234 lượt giao');
+    expect(screen.getByText('97,5%')).toBeTruthy();
+    expect(screen.getByText('0,5%')).toBeTruthy();
+  }, 20000);
   it('says the figures are frozen once accepted (English too)', () => {
     render(
       <I18nContext.Provider value={makeI18n('en', () => undefined)}>
@@ -165,5 +177,34 @@ describe('FiguresPanel', () => {
     expect(mode.getAttribute('data-live')).toBe('false');
     expect(mode.textContent).toContain('Figures frozen at 15/10/2024 10:00');
     expect(screen.getByTestId('fig-total').textContent).toBe('1,234');
+  });
+});
+
+describe('PeriodCard', () => {
+  const period = (passed: boolean) =>
+    ({
+      id: 7, owner_unit_id: 1, year: 2024, kind: 'q3', name: 'Quý III năm 2024', data_from: '2024-06-15', data_to: '2024-09-14',
+      due_unit: '2024-09-06', due_district: '2024-09-11', due_province: '2024-09-20', version: 1, created_at: '2024-06-01T00:00:00Z',
+      due_dates_are_defaults: true, unit_due_passed: passed, district_due_passed: passed,
+    }) as unknown as PeriodRead;
+  const unit: OwnUnit = { unit_id: 5, unit_name: 'UBND xã Hoa Thám', district: false, canCreate: true };
+  const card = (passed: boolean, reports: ReportRead[] = []) =>
+    render(
+      <MemoryRouter>
+        <PeriodCard period={period(passed)} reports={reports} own={[unit]} showUnitSummary={false} canEditPeriod={false}
+          creating={null} error={null} onCreate={() => undefined} onEditPeriod={() => undefined} onFilter={() => undefined} />
+      </MemoryRouter>,
+    );
+
+  it('says quá hạn when the due date has passed and nothing was sent', () => {
+    card(true);
+    expect(screen.getByTestId('period-overdue').textContent).toBe('Quá hạn');
+  });
+  it('does not once the report is sent, nor before the due date', () => {
+    card(true, [{ id: 9, unit_id: 5, level: 'unit', status: 'submitted', is_late: true } as unknown as ReportRead]);
+    expect(screen.queryByTestId('period-overdue')).toBeNull();
+    cleanup();
+    card(false);
+    expect(screen.queryByTestId('period-overdue')).toBeNull();
   });
 });

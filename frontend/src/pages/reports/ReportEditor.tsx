@@ -9,7 +9,7 @@ import DeliveryPanel from '../../components/reports/DeliveryPanel';
 import DistrictPanel from '../../components/reports/DistrictPanel';
 import ExportButtons from '../../components/reports/ExportButtons';
 import FiguresPanel from '../../components/reports/FiguresPanel';
-import { allowedActions, periodName, updateBody, type NarrativeValues } from '../../components/reports/model';
+import { allowedActions, figuresOf, periodName, updateBody, type NarrativeValues } from '../../components/reports/model';
 import NarrativeForm from '../../components/reports/NarrativeForm';
 import { LevelTag, ReportStatusTag } from '../../components/reports/ReportTags';
 import { useI18n, type Key } from '../../i18n';
@@ -92,11 +92,29 @@ export default function ReportEditor() {
         const editable = actions.has('edit');
         const dirty = () => editable && !!formRef.current?.isFieldsTouched();
         const save = (v: NarrativeValues) => run('save', () => send('', 'PATCH', updateBody(v), etag), t('saved'));
+        // An aggregate report with units that have not reported goes out only once the sender has seen them listed.
+        const missing = r.level === 'district' ? (figuresOf(r).district?.not_reported ?? []) : [];
         const submit = () =>
           modal.confirm({
             title: t('rpConfirmSubmit'),
-            content: r.level === 'district' ? t('rpConfirmSubmitDistrict') : t('rpConfirmSubmitUnit'),
-            okText: t('rpSubmit'),
+            width: missing.length ? 560 : undefined,
+            content:
+              r.level !== 'district' ? (
+                t('rpConfirmSubmitUnit')
+              ) : missing.length === 0 ? (
+                t('rpConfirmSubmitDistrict')
+              ) : (
+                <div data-testid="confirm-missing-units">
+                  <p>{t('rpConfirmMissingUnits').replace('{n}', String(missing.length))}</p>
+                  <ul style={{ maxHeight: 240, overflowY: 'auto', margin: '0 0 8px', paddingLeft: 20 }}>
+                    {missing.map((u) => (
+                      <li key={u.unit_id}>{u.name ?? u.code ?? `#${u.unit_id}`}</li>
+                    ))}
+                  </ul>
+                  <p>{t('rpConfirmSubmitDistrict')}</p>
+                </div>
+              ),
+            okText: missing.length ? t('rpSubmitAnyway') : t('rpSubmit'),
             cancelText: t('rpCancel'),
             onOk: async () => {
               if (dirty()) {
@@ -116,7 +134,7 @@ export default function ReportEditor() {
                     setEtag(saved.etag);
                     tag = saved.etag;
                   }
-                  return send('/submit', 'POST', undefined, tag);
+                  return send(missing.length ? '/submit?confirm_missing_units=true' : '/submit', 'POST', undefined, tag);
                 },
                 t('rpSubmittedMsg'),
               );
