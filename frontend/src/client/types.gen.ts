@@ -10829,6 +10829,51 @@ export type NotificationsReadAllResponses = {
 
 export type NotificationsReadAllResponse = NotificationsReadAllResponses[keyof NotificationsReadAllResponses];
 
+export type NotificationsRetryParkedData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/notifications/retry-parked';
+};
+
+export type NotificationsRetryParkedErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type NotificationsRetryParkedError = NotificationsRetryParkedErrors[keyof NotificationsRetryParkedErrors];
+
+export type NotificationsRetryParkedResponses = {
+    /**
+     * Successful Response
+     */
+    200: MarkedRead;
+};
+
+export type NotificationsRetryParkedResponse = NotificationsRetryParkedResponses[keyof NotificationsRetryParkedResponses];
+
 export type NotificationsSettingsData = {
     body?: never;
     path?: never;
