@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DICTS, makeI18n } from './i18n';
 import { ALL_PERMISSIONS } from './pages/admin/lib';
-import { nodeName } from './pages/Dashboard';
+import { nodeName } from './nodeName';
 
 const vi = makeI18n('vi', () => undefined);
 const en = makeI18n('en', () => undefined);

@@ -8,6 +8,7 @@ import { BucketTag, Guard, Loading, useLoad } from '../components/common';
 import { listLink, SERIES, trendLink, trendTick, weeksBefore, type Filters, type Series } from '../components/trend';
 import { formatDate, useI18n } from '../i18n';
 import RiskIndex from '../features/scoring/RiskIndex';
+import { nodeName } from '../nodeName';
 
 const ProgressChart = lazy(() => import('../components/ProgressChart'));
 const TrendChart = lazy(() => import('../components/TrendChart'));
@@ -16,23 +17,6 @@ const BUCKETS = ['done_on_time', 'done_late', 'in_progress_on_time', 'awaiting_r
 
 export function bucketCounts(s: Pick<Summary, 'buckets'>): Record<string, number> {
   return { ...(s.buckets ?? {}) };
-}
-
-/** The index a framework code belongs to, for people ("PAR_INDEX_TINH_876" → "PAR INDEX"); '' when unknown. */
-export function frameworkShort(code: string): string {
-  if (/^PAR[_ ]?INDEX/i.test(code)) return 'PAR INDEX';
-  if (/^SIPAS/i.test(code)) return 'SIPAS';
-  return '';
-}
-
-/**
- * A framework node by number and title, never by framework code: "Tiêu chí 3.1 — Tỷ lệ hồ sơ…" for a criterion,
- * "3. Công tác chỉ đạo…" for a lĩnh vực; the index named only when the list mixes indexes (PAR INDEX and SIPAS).
- */
-export function nodeName(n: { framework_code: string; code: string; title: string }, criterion: string | null, mixed: boolean): string {
-  const fw = mixed ? frameworkShort(n.framework_code) : '';
-  const base = criterion ? `${criterion.replace('{n}', n.code)} — ${n.title}` : `${n.code}. ${n.title}`;
-  return fw ? `${fw} · ${base}` : base;
 }
 
 const mixedFrameworks = (rows: { framework_code: string }[]) => new Set(rows.map((r) => r.framework_code)).size > 1;
