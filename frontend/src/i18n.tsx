@@ -704,6 +704,10 @@ const vi = {
   plSectionLabelHelp: 'Ví dụ: I, II, II.1',
   plSectionTitle: 'Tên mục (lĩnh vực)',
   plOrder: 'Thứ tự',
+  plContent: 'Nội dung',
+  plOtherUnit: 'đơn vị khác',
+  plOtherSection: 'mục đã bỏ',
+  plCriteriaCount: 'tiêu chí',
 } as const;
 
 export type Key = keyof typeof vi;
@@ -1406,6 +1410,10 @@ const en: Record<Key, string> = {
   plSectionLabelHelp: 'For example I, II, II.1',
   plSectionTitle: 'Section title (field)',
   plOrder: 'Order',
+  plContent: 'Title',
+  plOtherUnit: 'another unit',
+  plOtherSection: 'a removed section',
+  plCriteriaCount: 'criteria',
 };
 
 export const DICTS: Record<Lang, Record<Key, string>> = { vi, en };

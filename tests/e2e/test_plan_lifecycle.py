@@ -36,6 +36,7 @@ def _pick(page: Page, field_id: str, text: str) -> None:
     page.locator(f"#{field_id}").click()
     page.locator(f"#{field_id}").fill(text)
     page.locator(".ant-select-item-option:visible").filter(has_text=text).first.click()
+    expect(page.locator(".ant-select-dropdown:visible")).to_have_count(0)  # closed before axe looks
 
 
 def _officer_total(base: str, token: str) -> int:
@@ -164,6 +165,8 @@ def test_plan_created_issued_then_reaches_the_commune(
     ]["id"]
     officer.goto(f"/assignments/{aid}")
     expect(officer.get_by_text(REASON)).to_be_visible(timeout=SLOW)
+    expect(officer.get_by_text("Hạn: 30/11/2024 → 15/12/2024")).to_be_visible()  # what changed, for this unit
+    _no_axe(officer, axe_path, "assignment history with the amendment")
     expect(officer.get_by_text("15/12/2024").first).to_be_visible()
     officer.context.close()
     page.context.close()

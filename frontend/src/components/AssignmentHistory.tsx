@@ -3,6 +3,7 @@ import { apiGet } from '../api/http';
 import { itemsOf, type HistoryEvent } from '../api/types';
 import { useI18n } from '../i18n';
 import { Guard, useLoad } from './common';
+import { ChangeList } from '../features/plans/ChangeList';
 
 /** Lịch sử of one assignment (who did what, when, with the note); ``tick`` reloads it after an action. */
 export default function AssignmentHistory({ id, tick = 0, headingId }: { id: number | string; tick?: number; headingId: string }) {
@@ -17,10 +18,13 @@ export default function AssignmentHistory({ id, tick = 0, headingId }: { id: num
             items={itemsOf<HistoryEvent>(list.data).map((h) => ({
               key: h.id,
               content: (
-                <span>
-                  {dateTime(h.at)} — <strong>{h.actor_name ?? ''}</strong> {label(h.action)}
-                  {h.note ? `: ${h.note}` : ''}
-                </span>
+                <>
+                  <span>
+                    {dateTime(h.at)} — <strong>{h.actor_name ?? ''}</strong> {label(h.action)}
+                    {h.note ? `: ${h.note}` : ''}
+                  </span>
+                  {h.action === 'plan_amended' && <ChangeList changes={h.changes} />}
+                </>
               ),
             }))}
           />

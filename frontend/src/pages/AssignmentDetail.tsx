@@ -10,6 +10,7 @@ import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
 import EvidencePanel from '../components/EvidencePanel';
 import { useLeaveGuard } from '../components/useLeaveGuard';
 import { useI18n } from '../i18n';
+import { ChangeList } from '../features/plans/ChangeList';
 
 export default function AssignmentDetail() {
   const { id = '' } = useParams();
@@ -292,10 +293,13 @@ function History({ id, tick, dateTime }: { id: string; tick: number; dateTime: (
             items={itemsOf<HistoryEvent>(list.data).map((h) => ({
               key: h.id,
               content: (
-                <span>
-                  {dateTime(h.at)} — <strong>{h.actor_name ?? ''}</strong> {label(h.action)}
-                  {h.note ? `: ${h.note}` : ''}
-                </span>
+                <>
+                  <span>
+                    {dateTime(h.at)} — <strong>{h.actor_name ?? ''}</strong> {label(h.action)}
+                    {h.note ? `: ${h.note}` : ''}
+                  </span>
+                  {h.action === 'plan_amended' && <ChangeList changes={h.changes} />}
+                </>
               ),
             }))}
           />
