@@ -69,6 +69,8 @@ KNOWN_ERRORS = [
 KNOWN: dict[str, list[str]] = {
     # Plans.tsx (the plan screens, reworked under #18 by the plan work) lists criteria by framework code.
     "/plans": ["framework code: 'PAR_INDEX_", "framework code: 'SIPAS_", "framework code: 'VD_CHI_SO_"],
+    # The notification settings (features/notifications, in progress under #18) name server variables to managers.
+    "/account": ["framework code: 'PARSIPAS_SMTP_HOST'", "framework code: 'PARSIPAS_NOTIFY_WEBHOOK_URL'"],
 }
 KNOWN_AXE = [
     # antd's table keeps an aria-hidden measuring row with focusable cells (also known in test_two_tier.py).
