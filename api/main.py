@@ -215,6 +215,7 @@ def _document_errors(app: FastAPI) -> None:
                         for code, text in _IF_MATCH_ERROR.items():
                             responses.setdefault(code, {"description": text})
                 for code, resp in responses.items():
+                    _binary_schemas(resp)
                     if not code.isdigit() or int(code) < 400:
                         continue
                     content = resp.get("content") or {}
@@ -225,6 +226,14 @@ def _document_errors(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _binary_schemas(response: dict[str, Any]) -> None:
+    """A file answer (DOCX, XLSX, PDF, CSV…) documented without a schema gets ``{type: string, format: binary}``,
+    so that generated clients return its bytes instead of dropping the response."""
+    for media_type, media in (response.get("content") or {}).items():
+        if "json" not in media_type and isinstance(media, dict) and not media.get("schema"):
+            media["schema"] = {"type": "string", "format": "binary"}
 
 
 def _mount_docs_and_spa(app: FastAPI, settings: Settings) -> None:

@@ -23,19 +23,39 @@ KindParam = Annotated[service.ImportKindName, "import kind"]
 
 _ROW_SCHEMA = {
     "type": "object",
-    "additionalProperties": {"type": ["string", "number", "boolean", "null", "array"]},
+    # anyOf rather than a list of types: client generators (openapi-python-client) understand this form
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "string"},
+            {"type": "number"},
+            {"type": "boolean"},
+            {"type": "null"},
+            {"type": "array", "items": {}},
+        ]
+    },
     "description": "Một dòng: khóa là tiêu đề cột tiếng Việt hoặc khóa tiếng Anh / one row keyed by column",
 }
 _BODY = {
     "required": True,
     "content": {
         "application/json": {
+            # Documented as objects only, the shape client generators handle (a bare array of rows is accepted
+            # too, for older scripts): ``{"items": [row, …]}``, or a framework file for ``frameworks``.
             "schema": {
-                "oneOf": [
-                    {"type": "array", "items": _ROW_SCHEMA},
-                    {"type": "object", "properties": {"items": {"type": "array", "items": _ROW_SCHEMA}}},
-                    {"type": "object", "description": "Tệp bộ chỉ số (format_version, framework, nodes)"},
-                ]
+                "anyOf": [
+                    {
+                        "type": "object",
+                        "title": "ImportRows",
+                        "properties": {"items": {"type": "array", "items": _ROW_SCHEMA}},
+                        "required": ["items"],
+                    },
+                    {
+                        "type": "object",
+                        "title": "FrameworkDocument",
+                        "description": "Tệp bộ chỉ số (format_version, framework, nodes)",
+                    },
+                ],
+                "description": "Các dòng cần nhập {items: [...]} (một mảng dòng cũng được nhận) / rows to import",
             }
         },
         "multipart/form-data": {

@@ -7050,8 +7050,10 @@ export type ScoringExportsResultsResponses = {
     /**
      * Tệp DOCX hoặc XLSX / DOCX or XLSX file
      */
-    200: unknown;
+    200: Blob | File;
 };
+
+export type ScoringExportsResultsResponse = ScoringExportsResultsResponses[keyof ScoringExportsResultsResponses];
 
 export type AssessmentSheetsListData = {
     body?: never;
@@ -7639,8 +7641,10 @@ export type ScoringExportsSheetResponses = {
     /**
      * Tệp DOCX hoặc XLSX / DOCX or XLSX file
      */
-    200: unknown;
+    200: Blob | File;
 };
+
+export type ScoringExportsSheetResponse = ScoringExportsSheetResponses[keyof ScoringExportsSheetResponses];
 
 export type AssessmentSheetsReopenData = {
     body: ReopenSheet;
@@ -10340,10 +10344,11 @@ export type HealthReadyResponses = {
 export type HealthReadyResponse = HealthReadyResponses[keyof HealthReadyResponses];
 
 export type ImportsRunData = {
-    body: Array<{
-        [key: string]: string | number | boolean | null | Array<unknown>;
-    }> | {
-        items?: Array<{
+    /**
+     * Các dòng cần nhập {items: [...]} (một mảng dòng cũng được nhận) / rows to import
+     */
+    body: {
+        items: Array<{
             [key: string]: string | number | boolean | null | Array<unknown>;
         }>;
     } | {
@@ -10468,8 +10473,10 @@ export type ImportsExportCsvResponses = {
     /**
      * Dữ liệu hiện có / current data
      */
-    200: unknown;
+    200: Blob | File;
 };
+
+export type ImportsExportCsvResponse = ImportsExportCsvResponses[keyof ImportsExportCsvResponses];
 
 export type ImportsExportXlsxData = {
     body?: never;
@@ -10510,8 +10517,10 @@ export type ImportsExportXlsxResponses = {
     /**
      * Dữ liệu hiện có / current data
      */
-    200: unknown;
+    200: Blob | File;
 };
+
+export type ImportsExportXlsxResponse = ImportsExportXlsxResponses[keyof ImportsExportXlsxResponses];
 
 export type ImportsTemplateData = {
     body?: never;
@@ -10547,8 +10556,10 @@ export type ImportsTemplateResponses = {
     /**
      * Tệp mẫu / template
      */
-    200: unknown;
+    200: Blob | File;
 };
+
+export type ImportsTemplateResponse = ImportsTemplateResponses[keyof ImportsTemplateResponses];
 
 export type AuthMeData = {
     body?: never;
@@ -13205,8 +13216,10 @@ export type ReportTemplatesDefaultResponses = {
     /**
      * Mẫu mặc định theo Nghị định 30/2020/NĐ-CP
      */
-    200: unknown;
+    200: Blob | File;
 };
+
+export type ReportTemplatesDefaultResponse = ReportTemplatesDefaultResponses[keyof ReportTemplatesDefaultResponses];
 
 export type ReportTemplatesPlaceholdersData = {
     body?: never;
@@ -13382,8 +13395,10 @@ export type ReportTemplatesDownloadResponses = {
     /**
      * Tệp mẫu
      */
-    200: unknown;
+    200: Blob | File;
 };
+
+export type ReportTemplatesDownloadResponse = ReportTemplatesDownloadResponses[keyof ReportTemplatesDownloadResponses];
 
 export type ReportsListData = {
     body?: never;
