@@ -5,6 +5,8 @@ import { ApiError, download } from '../../api/http';
 import { useAuth } from '../../auth';
 import type { OrgUnitRead, SectionRead } from '../../client/types.gen';
 import { useI18n } from '../../i18n';
+import { nodeName } from '../../nodeName';
+import { foldVn } from '../../text';
 import { deadlineText, instanceName, type Appendix, type TaskRead } from './model';
 
 interface RowT {
@@ -53,9 +55,11 @@ export function AppendixTable({
   const [status, setStatus] = useState<string | undefined>();
   const planId = appendix.plan.id;
   const deadline = (x: TaskRead) => deadlineText(x, i18n, appendix.plan.year);
+  // name the index (PAR INDEX, SIPAS) beside a criterion only when the appendix links to more than one framework
+  const mixedFrameworks = new Set(appendix.tasks.flatMap((x) => (x.nodes ?? []).map((n) => n.framework_id))).size > 1;
   const all = appendix.tasks.filter(
     (x) =>
-      (!q || `${x.label} ${x.title} ${x.product ?? ''}`.toLowerCase().includes(q.toLowerCase())) &&
+      (!q || foldVn(`${x.label} ${x.title} ${x.product ?? ''}`).includes(foldVn(q))) &&
       (!status || (x.units ?? []).some((u) => u.status === status)),
   );
   // every heading in order (an empty one too, unless a filter is on), then the tasks not yet in a section
@@ -98,7 +102,7 @@ export function AppendixTable({
                 deadline(x),
                 x.lead_unit?.name ?? '',
                 (x.coordinating_units ?? []).map((u) => u.name).join(', '),
-                (x.nodes ?? []).map((n) => `${n.framework_code} ${n.code}`).join(', '),
+                (x.nodes ?? []).map((n) => nodeName(n, t('criterionNo'), mixedFrameworks)).join('; '),
                 (x.units ?? []).map((u) => `${names.get(u.unit_id) ?? u.unit_code}${u.instance_key ? ` (${instanceName(u.instance_key, t)})` : ''}: ${label(u.status)}`).join('; '),
               ]),
             ])
@@ -156,7 +160,7 @@ export function AppendixTable({
             title: t('plCriteria'),
             key: 'nodes',
             onCell: span,
-            render: (_, r) => (r.task?.nodes ?? []).map((n) => <div key={n.id} title={n.title}>{`${n.framework_code} ${n.code}`}</div>),
+            render: (_, r) => (r.task?.nodes ?? []).map((n) => <div key={n.id}>{nodeName(n, t('criterionNo'), mixedFrameworks)}</div>),
           },
           {
             title: t('status'),

@@ -131,7 +131,7 @@ export function PlanView({ planId, units, frameworks, onChanged }: { planId: num
               onDelete={(task) => setDialog({ kind: 'deleteTask', task })}
               onEditSection={(section) => setDialog({ kind: 'editSection', section })}
             />
-            <PlanHistory planId={plan.id} tick={tick} units={units} sections={appendix.sections} />
+            {can('plans:manage') && <PlanHistory planId={plan.id} tick={tick} units={units} sections={appendix.sections} />}
 
             {(dialog?.kind === 'edit' || dialog?.kind === 'amend') && (
               <PlanFormModal mode={dialog.kind} plan={plan} etag={etag} frameworks={frameworks} onClose={() => setDialog(null)} onSaved={saved} />

@@ -4,6 +4,7 @@ import { api, apiGet, ApiError, type Page } from '../../api/http';
 import type { NodeSearchHit, OrgUnitRead } from '../../client/types.gen';
 import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
+import { nodeName } from '../../nodeName';
 import { applyFieldErrors, newIdempotencyKey } from '../../pages/admin/lib';
 import {
   call,
@@ -36,7 +37,7 @@ function NodeSelect({ value, onChange, frameworkIds, initial, id }: { value?: nu
     if (n !== seq.current) return;
     const hits = page.items.filter((h) => !frameworkIds.length || frameworkIds.includes(h.framework_id));
     const chosen = opts.filter((o) => value?.includes(o.value));
-    const found = hits.map((h) => ({ value: h.id, label: `${h.framework_code} ${h.code} — ${h.title}` }));
+    const found = hits.map((h) => ({ value: h.id, label: nodeName(h, t('criterionNo'), true) }));
     setOpts([...chosen, ...found.filter((f) => !chosen.some((c) => c.value === f.value))]);
   };
   return (
@@ -168,7 +169,7 @@ export function TaskModal({
         <Form.Item name="node_ids" label={t('plCriteria')}>
           <NodeSelect
             frameworkIds={plan.framework_ids ?? []}
-            initial={(task?.nodes ?? []).map((n) => ({ value: n.id, label: `${n.framework_code} ${n.code} — ${n.title}` }))}
+            initial={(task?.nodes ?? []).map((n) => ({ value: n.id, label: nodeName(n, t('criterionNo'), true) }))}
           />
         </Form.Item>
         <Form.Item name="target" label={t('plTarget')}>
