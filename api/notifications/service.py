@@ -197,7 +197,7 @@ def channel_status(settings: Settings) -> tuple[ChannelStatus, ChannelStatus]:
     else:
         email = ChannelStatus(
             enabled=False,
-            detail="Kênh thư điện tử đang tắt: chưa cấu hình máy chủ thư (PARSIPAS_SMTP_HOST). "
+            detail="Kênh thư điện tử đang tắt: máy chủ chưa được cấu hình máy chủ thư (SMTP). "
             "Thông báo vẫn hiện trong hộp thư của ứng dụng.",
         )
     if events.webhook_enabled(settings):
@@ -208,7 +208,7 @@ def channel_status(settings: Settings) -> tuple[ChannelStatus, ChannelStatus]:
         )
     else:
         webhook = ChannelStatus(
-            enabled=False, detail="Webhook đang tắt: chưa cấu hình PARSIPAS_NOTIFY_WEBHOOK_URL."
+            enabled=False, detail="Webhook đang tắt: máy chủ chưa được cấu hình địa chỉ nhận webhook."
         )
     return email, webhook
 

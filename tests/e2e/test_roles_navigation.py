@@ -63,16 +63,10 @@ KNOWN_ERRORS: list[re.Pattern[str]] = []
 
 # Buttons that change something: none may be offered to a read-only observer.
 # Known findings on pages other work owns, each with its reason; reported by the run, never silently widened.
-KNOWN: dict[str, list[str]] = {
-    # The notification settings (features/notifications, in progress under #18) name server variables to managers.
-    "/account": ["framework code: 'PARSIPAS_SMTP_HOST'", "framework code: 'PARSIPAS_NOTIFY_WEBHOOK_URL'"],
-}
+KNOWN: dict[str, list[str]] = {}
 KNOWN_AXE = [
     # antd's table keeps an aria-hidden measuring row with focusable cells (also known in test_two_tier.py).
     ("aria-hidden-focus", ".ant-table-measure-row"),
-    # The notifications bell (features/notifications, in progress under #18) names itself "Thông báo, N chưa đọc"
-    # while showing only the count.
-    ("label-content-name-mismatch", 'aria-label="Thông báo'),
 ]
 ACTION = re.compile(
     r"^(?:Duyệt|Trả lại|Nhập|Xác nhận nhập|Lưu|Trình|Gửi|Thêm|Tạo|Sửa|Xóa|Xoá|Tải lên|Phê duyệt|Ban hành|Tiếp nhận|"

@@ -27,7 +27,9 @@ export default function NotificationBell() {
       window.removeEventListener(CHANGED, load);
     };
   }, [loc.pathname]);
-  const label = unread ? w('bellUnread', unread) : w('bell');
+  // the name holds the visible text ("99+"), as screen readers and voice control expect (WCAG 2.5.3)
+  const shown = unread > 99 ? '99+' : String(unread);
+  const label = unread ? w('bellUnread', shown) : w('bell');
   return (
     <Link to="/notifications" className="hdr-btn"
       style={{ display: 'inline-flex', alignItems: 'center', gap: 4, textDecoration: 'none' }} aria-label={label} title={label} data-testid="notification-bell">
@@ -38,7 +40,7 @@ export default function NotificationBell() {
           data-testid="notification-count"
           style={{ background: '#b3261e', color: '#fff', borderRadius: 10, padding: '0 6px', fontSize: 12, fontWeight: 600 }}
         >
-          {unread > 99 ? '99+' : unread}
+          {shown}
         </span>
       )}
     </Link>

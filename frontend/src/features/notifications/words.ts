@@ -89,7 +89,7 @@ export function useWords() {
   const dict = i18n.lang === 'en' ? en : vi;
   return {
     ...i18n,
-    w: (k: Key, n?: number) => dict[k].replace('{n}', String(n ?? '')),
+    w: (k: Key, n?: number | string) => dict[k].replace('{n}', String(n ?? '')),
     kindLabel: (k: string) => (KINDS[i18n.lang === 'en' ? 'en' : 'vi'] as Record<string, string>)[k] ?? k,
   };
 }
