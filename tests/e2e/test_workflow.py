@@ -173,7 +173,7 @@ def test_phone_width_my_work(browser: Any, server: str, target: dict[str, Any], 
 def test_plan_framework_and_admin_screens(page: Page, server: str, shots: Path) -> None:
     ui_login(page, "noivu")
     page.goto("/plans")
-    table = page.locator(".ant-table")
+    table = page.locator(".ant-table").first  # the appendix; the plan's history table follows it
     page.screenshot(path=str(shots / "10-plan-appendix.png"), full_page=True)
     expect(table.get_by_role("columnheader", name="Chủ trì")).to_be_visible()
     expect(table.locator("tbody tr").nth(3)).to_be_visible()
