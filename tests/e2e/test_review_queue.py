@@ -24,14 +24,11 @@ def _queue(base: str, token: str, unit_id: int) -> dict[str, Any]:
     return api_json(base, f"/assignments?status=submitted&unit_id={unit_id}&limit=200", token)  # type: ignore[no-any-return]
 
 
-
 def _no_axe(page: Page, axe: Path, where: str) -> None:
     found = [
         v
         for v in axe_violations(page, axe)
-        if not any(
-            v["id"] == rule and all(where_ in t for t in v["targets"]) for rule, where_ in (KNOWN,)
-        )
+        if not any(v["id"] == rule and all(where_ in t for t in v["targets"]) for rule, where_ in (KNOWN,))
     ]
     assert found == [], f"{where}: {found}"
 
