@@ -31,6 +31,7 @@ from api.models import (
     PortalDelivery,
     Report,
     ReportingPeriod,
+    Role,
     Task,
     User,
 )
@@ -457,6 +458,18 @@ def mentionable_users(unit_ids: Any) -> Any:
         .join(Membership, col(Membership.user_id) == col(User.id))
         .where(col(Membership.unit_id).in_(unit_ids), col(User.is_active).is_(True))
         .distinct()
+    )
+
+
+def unit_head(unit_id: int, role: Role) -> Any:
+    """``(full_name, position)`` of the active head of a unit (its ``role`` membership, the oldest first): the
+    default signer of the unit's report, for whoever may open that report (checked by the caller)."""
+    return (
+        select(col(User.full_name), col(User.position))
+        .join(Membership, col(Membership.user_id) == col(User.id))
+        .where(col(Membership.unit_id) == unit_id, col(Membership.role) == role, col(User.is_active).is_(True))
+        .order_by(col(Membership.id))
+        .limit(1)
     )
 
 

@@ -22,7 +22,7 @@ from api.authz.permissions import Permission
 from api.authz.principal import Principal
 from api.errors import Conflict, FieldError, Forbidden, Unprocessable
 from api.etag import make_etag
-from api.models import OrgUnit, Report, ReportingPeriod, ReportLevel, ReportStatus
+from api.models import OrgUnit, Report, ReportingPeriod, ReportLevel, ReportStatus, Role, UnitKind
 from api.models.base import utcnow
 from api.reports import district as district_figures
 from api.reports import figures as unit_figures
@@ -160,6 +160,26 @@ def _invalid(field: str, message: str, message_en: str, code: str = "invalid") -
     )
 
 
+# The default chức vụ of a unit's head when the account has no position, by the kind of unit.
+HEAD_TITLES = {
+    UnitKind.people_committee: "Chủ tịch",
+    UnitKind.department: "Trưởng phòng",
+}
+DEFAULT_HEAD_TITLE = "Thủ trưởng đơn vị"
+
+
+def default_signer(session: Session, unit: OrgUnit, level: ReportLevel) -> tuple[str | None, str | None]:
+    """(signer, signer_title) of a new report: the unit's head (unit_head; the leader for an aggregated report),
+    with the account's position as title, else the head's title by the kind of unit. Editable afterwards."""
+    role = Role.leader if level == ReportLevel.district else Role.unit_head
+    row = session.execute(scope.unit_head(unit.id or 0, role)).first()
+    if row is None:
+        return None, None
+    name, position = row
+    title = (position or "").strip() or HEAD_TITLES.get(UnitKind(unit.kind), DEFAULT_HEAD_TITLE)
+    return name, title
+
+
 def create(session: Session, principal: Principal, *, data: ReportCreate) -> Report:
     """Mở báo cáo of a unit for a period (one per period, unit and level)."""
     period = scope.get_period(session, principal, data.period_id)
@@ -195,14 +215,17 @@ def create(session: Session, principal: Principal, *, data: ReportCreate) -> Rep
             f"A report already exists for this unit and period (id {existing.id}).",
             code="report_exists",
         )
+    signer, signer_title = data.signer, data.signer_title
+    if "signer" not in data.model_fields_set and "signer_title" not in data.model_fields_set:
+        signer, signer_title = default_signer(session, unit, level)
     report = Report(
         period_id=period.id or 0,
         unit_id=unit.id or 0,
         level=level,
         number=data.number,
         title=data.title,
-        signer=data.signer,
-        signer_title=data.signer_title,
+        signer=signer,
+        signer_title=signer_title,
         narrative=dict.fromkeys(NARRATIVE_SECTIONS),
     )
     session.add(report)

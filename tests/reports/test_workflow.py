@@ -191,3 +191,37 @@ def _unit_id(session, code):  # type: ignore[no-untyped-def]
     from tests.reports.helpers import unit
 
     return unit(session, code).id
+
+
+def test_signer_defaults_to_the_units_head(client, auth, session, world) -> None:  # type: ignore[no-untyped-def]
+    from api.models import User
+
+    q1 = world["periods"]["q1"]
+    tanvan_id, vhtt_id = _unit_id(session, "LS.BG.X.TANVAN"), _unit_id(session, "LS.BG.VHTT")
+    session.commit()  # end the read transaction (SQLite: the app needs the write lock)
+    # a commune's report: its chairman (unit_head), titled by the kind of unit when the account has no position
+    rep = _unit_report(client, auth, world, "q1")
+    assert (rep["signer"], rep["signer_title"]) == ("Hoàng Văn Minh", "Chủ tịch")
+    # the account's position wins; a department head is a Trưởng phòng
+    head = session.exec(select(User).where(User.username == "chutich.tanvan")).one()
+    head.position = "Phó Chủ tịch UBND xã"
+    session.add(head)
+    session.commit()
+    tanvan = open_report(client, auth("noivu"), q1["id"], tanvan_id)
+    assert (tanvan["signer"], tanvan["signer_title"]) == ("Lộc Văn Bình", "Phó Chủ tịch UBND xã")
+    vhtt = open_report(client, auth("noivu"), q1["id"], vhtt_id)
+    assert (vhtt["signer"], vhtt["signer_title"]) == ("Lương Văn Hùng", "Trưởng phòng")
+    # the district's aggregate report: the district's leader
+    district = open_report(client, auth("noivu"), q1["id"], q1["owner_unit_id"])
+    assert (district["signer"], district["signer_title"]) == ("Nguyễn Mạnh Tuấn", "Chủ tịch")
+    # still editable, and an explicit signer on creation is kept
+    edited = patch_report(
+        client, auth("canbo.hoatham"), rep["id"], {"signer": "Nông Văn Ba", "signer_title": "Phó Chủ tịch"}
+    )
+    assert (edited["signer"], edited["signer_title"]) == ("Nông Văn Ba", "Phó Chủ tịch")
+    r = client.post(
+        f"{V1}/reports",
+        json={"period_id": world["periods"]["h1"]["id"], "unit_id": world["unit"].id, "signer": "Người khác"},
+        headers=auth("canbo.hoatham"),
+    )
+    assert r.status_code == 201 and (r.json()["signer"], r.json()["signer_title"]) == ("Người khác", None)
