@@ -55,6 +55,16 @@ def _expand(codes: list[str], units: dict[str, OrgUnit], issuer: OrgUnit, year: 
     return list(dict.fromkeys(out))
 
 
+def _fill(text: str | None) -> str | None:
+    """``{han_bao_cao_don_vi}`` → the units' due-day rule of the reporting periods (one constant for both)."""
+    from api.reports.periods import PLAN_TEXT_PLACEHOLDERS
+
+    for key, value in PLAN_TEXT_PLACEHOLDERS.items():
+        if text and "{" + key + "}" in text:
+            text = text.replace("{" + key + "}", value())
+    return text
+
+
 def _deadline(d: dict[str, Any], year: int) -> dict[str, Any]:
     kind = d["kind"]
     out: dict[str, Any] = {"deadline_kind": kind, "deadline_text": d.get("text")}
@@ -142,7 +152,7 @@ def seed_plan(
             label=t["label"],
             order=t.get("order", 0),
             title=t["title"],
-            description=t.get("description"),
+            description=_fill(t.get("description")),
             product=t.get("product"),
             lead_unit_id=lead.id or 0,
             priority=t.get("priority", "normal"),

@@ -41,6 +41,16 @@ DEFAULT_DUE_DAY_DISTRICT = 11
 DEFAULT_DUE_DAY_PROVINCE = 20  # [V] 581/BNV-CCHC: the ministry's deadline
 
 
+def unit_due_rule_text(day: int = DEFAULT_DUE_DAY_UNIT) -> str:
+    """The units' due-day rule in words, as plans cite it ("chậm nhất ngày 06 của tháng cuối kỳ báo cáo"): the demo
+    plan's text is filled from the same constant as the periods' default ``due_unit``, so the two cannot differ."""
+    return f"chậm nhất ngày {day:02d} của tháng cuối kỳ báo cáo"
+
+
+# Placeholders a seeded plan text may use (api/plans/seed.py fills them).
+PLAN_TEXT_PLACEHOLDERS = {"han_bao_cao_don_vi": unit_due_rule_text}
+
+
 @dataclass(frozen=True)
 class Window:
     kind: PeriodKind

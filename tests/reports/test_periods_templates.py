@@ -1,5 +1,6 @@
 """Reporting periods (windows of 581/BNV-CCHC, editable due dates) and replaceable DOCX templates."""
 
+from datetime import date
 from io import BytesIO
 
 from docx import Document
@@ -118,3 +119,20 @@ def test_replaceable_templates(client, auth, world) -> None:  # type: ignore[no-
     )
     assert not Document(BytesIO(r.content)).paragraphs[0].text.startswith("MẪU RIÊNG")
     act(client, auth("chutich.hoatham"), rep["id"], "submit")
+
+
+def test_plan_text_and_period_defaults_share_the_units_due_day(client, auth, session) -> None:  # type: ignore[no-untyped-def]
+    """The demo plan's I.1.3 cites the units' due day; the periods default to the same day (one constant)."""
+    from sqlmodel import select
+
+    from api.models import Plan, Task
+    from api.reports.periods import DEFAULT_DUE_DAY_UNIT, unit_due_rule_text
+
+    task = session.exec(
+        select(Task).join(Plan, Plan.id == Task.plan_id).where(Plan.year == 2024, Task.label == "I.1.3")
+    ).one()
+    assert unit_due_rule_text() in (task.description or "") and "{" not in (task.description or "")
+    assert f"ngày {DEFAULT_DUE_DAY_UNIT:02d}" in (task.description or "")
+    session.commit()  # end the read transaction (SQLite: the app needs the write lock)
+    periods = client.post(f"{V1}/report-periods/generate", json={"year": 2024}, headers=auth("noivu")).json()
+    assert {date.fromisoformat(p["due_unit"]).day for p in periods} == {DEFAULT_DUE_DAY_UNIT}
