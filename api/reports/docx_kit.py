@@ -89,6 +89,30 @@ def set_borders(table: Table, on: bool) -> None:
     tbl_pr.append(borders)
 
 
+def set_widths(table: Table, widths: list[Any]) -> None:
+    """Fixed column widths written everywhere Word and LibreOffice read them: the grid (``w:tblGrid/w:gridCol``),
+    every cell (``w:tcW``), the table width (``w:tblW``) and a fixed layout, so the grid and the cells agree (a
+    grid left at python-docx's equal split makes LibreOffice wrap "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")."""
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = tbl_pr.find(qn("w:tblLayout"))
+    if layout is None:
+        layout = OxmlElement("w:tblLayout")
+        tbl_pr.append(layout)
+    layout.set(qn("w:type"), "fixed")
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_w)
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(int(w.twips) for w in widths)))
+    for grid_col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        grid_col.set(qn("w:w"), str(int(w.twips)))
+    for row in table.rows:
+        for c, w in zip(row.cells, widths, strict=True):
+            c.width = w
+
+
 def repeat_header(row: Any) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")

@@ -46,15 +46,26 @@ APPENDIX_COLUMNS = [
     "Kết quả",
     "Tài liệu kiểm chứng",
 ]
-APPENDIX_WIDTHS_MM = [14, 62, 38, 26, 34, 50, 43]
+# NĐ 30 margins (mm): top, bottom, left (binding), right — the same on the landscape appendix pages.
+MARGINS_MM = (20, 20, 30, 15)
+PORTRAIT_TEXT_MM = 210 - MARGINS_MM[2] - MARGINS_MM[3]  # 165
+LANDSCAPE_TEXT_MM = 297 - MARGINS_MM[2] - MARGINS_MM[3]  # 252
+HEADER_WIDTHS_MM = [62, 103]  # issuing body | quốc hiệu (one line at 12 pt bold)
+SIGN_WIDTHS_MM = [80, 85]
+APPENDIX_WIDTHS_MM = [12, 58, 36, 24, 32, 48, 42]  # = LANDSCAPE_TEXT_MM
+
+
+def _margins(section: Any) -> None:
+    top, bottom, left, right = MARGINS_MM
+    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
+    section.left_margin, section.right_margin = Mm(left), Mm(right)
+    section.header_distance = Mm(10)
 
 
 def _page_setup(section: Any) -> None:
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    section.header_distance = Mm(10)
+    _margins(section)
 
 
 def _cell_lines(cell: Any, lines: list[tuple[str, dict[str, Any]]]) -> None:
@@ -77,8 +88,8 @@ def skeleton() -> DocumentObject:
     header = doc.add_table(rows=1, cols=2)
     K.set_borders(header, on=False)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    K.set_widths(header, [Mm(w) for w in HEADER_WIDTHS_MM])
     left, right = header.rows[0].cells
-    left.width, right.width = Mm(62), Mm(103)
     _cell_lines(
         left,
         [
@@ -108,8 +119,8 @@ def skeleton() -> DocumentObject:
     K.write(doc.add_paragraph(), "{{NOI_DUNG}}")
     sign = doc.add_table(rows=1, cols=2)
     K.set_borders(sign, on=False)
+    K.set_widths(sign, [Mm(w) for w in SIGN_WIDTHS_MM])
     left, right = sign.rows[0].cells
-    left.width, right.width = Mm(80), Mm(85)
     _cell_lines(
         left,
         [
@@ -183,11 +194,8 @@ class Body:
             for i, (c, value) in enumerate(zip(cells, row, strict=True)):
                 align = L if i > 0 and isinstance(value, str) and len(value) > 12 else C
                 K.write(c.paragraphs[0], vn.cell(value), size=size, align=align)
-        if widths_mm:  # the grid and the header row carry the widths (Word and LibreOffice both honour them)
-            t.autofit = False
-            for col, c, w in zip(t.columns, t.rows[0].cells, widths_mm, strict=True):
-                col.width = Mm(w)
-                c.width = Mm(w)
+        if widths_mm:  # the grid and every cell carry the same widths (Word and LibreOffice both honour them)
+            K.set_widths(t, [Mm(w) for w in widths_mm])
         self.para("", indent=False, size=6)
         return t
 
@@ -435,8 +443,7 @@ def render(doc: ReportDocument, template: bytes | None = None) -> bytes:
         section = d.add_section(WD_SECTION.NEW_PAGE)
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(297), Mm(210)
-        section.left_margin, section.right_margin = Mm(20), Mm(15)
-        section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+        _margins(section)  # NĐ 30 margins on the appendix too
         section.different_first_page_header_footer = False
         aw = K.EndWriter(d)
     _appendix(aw, doc)
