@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from sqlmodel import col
 
 from api.auth.deps import CurrentPrincipal, require
@@ -23,6 +23,17 @@ SORT = {
 }
 
 
+def _configured(request: Request) -> bool:
+    """Whether the provincial portal is configured: without PARSIPAS_PORTAL_URL no worker sends anything."""
+    return bool(request.app.state.settings.portal_url)
+
+
+def _read(delivery: PortalDelivery, configured: bool) -> PortalDeliveryRead:
+    out = PortalDeliveryRead.model_validate(delivery)
+    out.portal_configured = configured
+    return out
+
+
 @router.get(
     "",
     response_model=Page[PortalDeliveryRead],
@@ -30,6 +41,7 @@ SORT = {
     dependencies=[require(P.reports_read)],
 )
 def list_deliveries(
+    request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     page: PageDep,
@@ -38,7 +50,15 @@ def list_deliveries(
     unit_id: int | None = None,
 ) -> dict[str, Any]:
     stmt = service.list_query(principal, status=status, report_id=report_id, unit_id=unit_id)
-    return paginate(session, stmt, page, sort_fields=SORT, default_order=[col(PortalDelivery.id).desc()])
+    configured = _configured(request)
+    return paginate(
+        session,
+        stmt,
+        page,
+        sort_fields=SORT,
+        default_order=[col(PortalDelivery.id).desc()],
+        transform=lambda rows: [_read(d, configured) for d in rows],
+    )
 
 
 @router.get(
@@ -47,12 +67,14 @@ def list_deliveries(
     operation_id="portal-get",
     dependencies=[require(P.reports_read)],
 )
-def get_delivery(delivery_id: int, session: SessionDep, principal: CurrentPrincipal) -> PortalDeliveryDetail:
+def get_delivery(
+    delivery_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> PortalDeliveryDetail:
     delivery, attempts = service.get_delivery_with_attempts(
         session, principal=principal, delivery_id=delivery_id
     )
     return PortalDeliveryDetail(
-        **PortalDeliveryRead.model_validate(delivery).model_dump(),
+        **_read(delivery, _configured(request)).model_dump(),
         payload=delivery.payload,
         attempt_log=[DeliveryAttemptRead.model_validate(a) for a in attempts],
     )
@@ -64,5 +86,8 @@ def get_delivery(delivery_id: int, session: SessionDep, principal: CurrentPrinci
     operation_id="portal-retry",
     dependencies=[require(P.portal_manage)],
 )
-def retry_delivery(delivery_id: int, session: SessionDep, principal: CurrentPrincipal) -> PortalDelivery:
-    return service.retry_delivery(session, principal=principal, delivery_id=delivery_id)
+def retry_delivery(
+    delivery_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal
+) -> PortalDeliveryRead:
+    delivery = service.retry_delivery(session, principal=principal, delivery_id=delivery_id)
+    return _read(delivery, _configured(request))

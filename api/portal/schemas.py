@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.models.report import DeliveryStatus
 
@@ -34,6 +34,11 @@ class PortalDeliveryRead(BaseModel):
     remote_reference: str | None
     delivered_at: datetime | None
     created_at: datetime
+    portal_configured: bool = Field(
+        default=False,
+        description="Cổng tiếp nhận của tỉnh đã được cấu hình (PARSIPAS_PORTAL_URL) chưa: chưa cấu hình thì báo cáo "
+        "chưa được gửi, dù đang ở trạng thái chờ gửi.",
+    )
 
 
 class PortalDeliveryDetail(PortalDeliveryRead):

@@ -255,7 +255,14 @@ def test_district_report_approval_and_delivery(page: Page, server: str, shots: P
     expect(not_reported.locator("li")).to_have_count(len(figures["not_reported"]))
     expect(not_reported.get_by_text("UBND xã Tân Văn")).to_be_visible()
     expect(page.get_by_text("Báo cáo được gửi lên cổng của tỉnh sau khi lãnh đạo phê duyệt.")).to_be_visible()
-    _confirm(page, "Gửi báo cáo")
+    # units have not reported: the confirmation lists them and sending needs an explicit "Vẫn gửi báo cáo"
+    page.get_by_role("button", name="Gửi báo cáo", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    listed = dialog.get_by_test_id("confirm-missing-units")
+    expect(listed.locator("li")).to_have_count(len(figures["not_reported"]))
+    expect(listed.get_by_text("UBND xã Tân Văn")).to_be_visible()
+    dialog.get_by_role("button", name="Vẫn gửi báo cáo", exact=True).click()
+    expect(dialog).to_have_count(0)
     expect(page.get_by_test_id("report-status")).to_have_text("Đã gửi, chờ xử lý")
     expect(page.get_by_role("button", name="Phê duyệt")).to_have_count(0)  # Phòng Nội vụ does not approve
     ui_logout(page)
@@ -267,8 +274,12 @@ def test_district_report_approval_and_delivery(page: Page, server: str, shots: P
     expect(page.get_by_test_id("report-status")).to_have_text("Đã phê duyệt")
     expect(page.get_by_test_id("figures-mode")).to_have_attribute("data-live", "false")
     deliveries = api_json(server, f"/portal-deliveries?report_id={rid}", noivu)["items"]
-    assert len(deliveries) == 1
-    expect(page.get_by_test_id("delivery-status")).to_have_text("Chờ gửi")
+    assert len(deliveries) == 1 and deliveries[0]["portal_configured"] is False  # no PARSIPAS_PORTAL_URL here
+    # the portal is not configured: said plainly, not "Chờ gửi" with a next attempt already past
+    expect(page.get_by_test_id("delivery-status")).to_have_text("Chưa gửi (chưa cấu hình cổng)")
+    expect(page.get_by_test_id("portal-not-configured")).to_contain_text(
+        "Chưa cấu hình cổng tiếp nhận của tỉnh: báo cáo chưa được gửi"
+    )
     expect(page.get_by_test_id("delivery-attempts")).to_have_text(str(deliveries[0]["attempts"]))
     # the leader does not manage the portal
     expect(page.get_by_role("button", name="Gửi ngay")).to_have_count(0)
@@ -279,9 +290,8 @@ def test_district_report_approval_and_delivery(page: Page, server: str, shots: P
     # Phòng Nội vụ sees the delivery and asks for it to be sent now
     ui_login(page, "noivu")
     page.goto(url)
-    expect(page.get_by_test_id("delivery-status")).to_have_text("Chờ gửi")
-    page.get_by_role("button", name="Gửi ngay").click()
-    expect(page.get_by_text("Đã xếp lịch gửi ngay")).to_be_visible()
+    expect(page.get_by_test_id("delivery-status")).to_have_text("Chưa gửi (chưa cấu hình cổng)")
+    expect(page.get_by_role("button", name="Gửi ngay")).to_have_count(0)  # nothing could send it
     with page.expect_download() as info:
         page.get_by_role("button", name="Tải XLSX (số liệu)").click()
     assert Path(info.value.path()).read_bytes()[:4] == b"PK\x03\x04"

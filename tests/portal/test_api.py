@@ -69,3 +69,31 @@ def test_unknown_delivery_is_404(client, auth):
     assert client.get(f"{BASE}/999999", headers=auth("noivu")).status_code == 404
     assert client.post(f"{BASE}/999999/retry", headers=auth("noivu")).status_code == 404
     assert client.get(BASE).status_code == 401
+
+
+def test_deliveries_say_whether_the_portal_is_configured(db, session, client, auth):  # type: ignore[no-untyped-def]
+    """Without PARSIPAS_PORTAL_URL nothing is sent: every delivery says so (the SPA shows it instead of 'Chờ gửi')."""
+    report = approved_report(session, unit_id=unit_by_code(session, "LS.BG").id)
+    settings = client.app.state.settings
+    delivery = enqueue_delivery(session, report=report, principal=None, settings=settings)
+    session.commit()
+    noivu = auth("noivu")
+    try:
+        _check_configured_flag(client, noivu, settings, report.id, delivery.id)
+    finally:
+        client.app.state.settings = settings
+
+
+def _check_configured_flag(client, noivu, settings, report_id, delivery_id):  # type: ignore[no-untyped-def]
+    client.app.state.settings = settings.model_copy(update={"portal_url": None})
+    listed = client.get(BASE, headers=noivu, params={"report_id": report_id}).json()["items"]
+    assert [(d["id"], d["status"], d["portal_configured"]) for d in listed] == [
+        (delivery_id, "pending", False)
+    ]
+    assert client.get(f"{BASE}/{delivery_id}", headers=noivu).json()["portal_configured"] is False
+    assert client.post(f"{BASE}/{delivery_id}/retry", headers=noivu).json()["portal_configured"] is False
+    configured = settings.model_copy(update={"portal_url": "https://cong.langson.example/api"})
+    client.app.state.settings = configured
+    assert client.get(f"{BASE}/{delivery_id}", headers=noivu).json()["portal_configured"] is True
+    listed = client.get(BASE, headers=noivu, params={"report_id": report_id}).json()["items"]
+    assert listed[0]["portal_configured"] is True

@@ -3706,6 +3706,12 @@ export type PortalDeliveryDetail = {
         [key: string]: unknown;
     };
     /**
+     * Portal Configured
+     *
+     * Cổng tiếp nhận của tỉnh đã được cấu hình (PARSIPAS_PORTAL_URL) chưa: chưa cấu hình thì báo cáo chưa được gửi, dù đang ở trạng thái chờ gửi.
+     */
+    portal_configured?: boolean;
+    /**
      * Remote Reference
      */
     remote_reference: string | null;
@@ -3764,6 +3770,12 @@ export type PortalDeliveryRead = {
      * Next Attempt At
      */
     next_attempt_at: string;
+    /**
+     * Portal Configured
+     *
+     * Cổng tiếp nhận của tỉnh đã được cấu hình (PARSIPAS_PORTAL_URL) chưa: chưa cấu hình thì báo cáo chưa được gửi, dù đang ở trạng thái chờ gửi.
+     */
+    portal_configured?: boolean;
     /**
      * Remote Reference
      */

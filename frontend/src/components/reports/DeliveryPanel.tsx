@@ -1,4 +1,4 @@
-import { App, Button, Empty, Table, Typography } from 'antd';
+import { Alert, App, Button, Empty, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, apiGet, type Page } from '../../api/http';
 import type { DeliveryAttemptRead, PortalDeliveryDetail, PortalDeliveryRead, ReportStatus } from '../../client/types.gen';
@@ -80,7 +80,14 @@ export default function DeliveryPanel({ reportId, reportStatus }: { reportId: nu
           const items = list.data?.items ?? [];
           if (!items.length)
             return <Empty description={reportStatus === 'approved' ? t('rpNoDelivery') : t('rpDeliveryAfterApproval')} />;
+          // Without a configured provincial portal nothing is sent: say so, not "Chờ gửi" with a next attempt in the past.
+          const waiting = (d: PortalDeliveryRead) => d.status === 'pending' || d.status === 'sending';
+          const stuck = (d: PortalDeliveryRead) => !d.portal_configured && waiting(d);
           return (
+            <>
+            {items.some(stuck) && (
+              <Alert type="warning" showIcon data-testid="portal-not-configured" title={t('rpPortalNotConfigured')} description={t('rpPortalNotConfiguredHelp')} style={{ marginBottom: 8 }} />
+            )}
             <ScrollRegion label={t('rpDelivery')}>
               <Table<PortalDeliveryRead>
                 size="small"
@@ -93,12 +100,23 @@ export default function DeliveryPanel({ reportId, reportStatus }: { reportId: nu
                 }}
                 columns={[
                   { title: '#', dataIndex: 'id' },
-                  { title: t('status'), dataIndex: 'status', render: (_, d) => <DeliveryStatusTag status={d.status} /> },
+                  {
+                    title: t('status'),
+                    dataIndex: 'status',
+                    render: (_, d) =>
+                      stuck(d) ? (
+                        <Tag color="#8a4b00" data-testid="delivery-status">
+                          {t('rpDlNotSent')}
+                        </Tag>
+                      ) : (
+                        <DeliveryStatusTag status={d.status} />
+                      ),
+                  },
                   { title: t('rpAttempts'), dataIndex: 'attempts', align: 'right', render: (v: number) => <span data-testid="delivery-attempts">{num(v, 0)}</span> },
                   {
                     title: t('rpNextAttempt'),
                     dataIndex: 'next_attempt_at',
-                    render: (v: string, d) => (d.status === 'pending' || d.status === 'sending' ? dateTime(v) : '—'),
+                    render: (v: string, d) => (waiting(d) && !stuck(d) ? dateTime(v) : '—'),
                   },
                   { title: t('rpLastError'), dataIndex: 'last_error', render: (v: string | null) => <div style={{ maxWidth: 320, whiteSpace: 'pre-wrap' }}>{v ?? ''}</div> },
                   { title: t('rpDeliveredAt'), dataIndex: 'delivered_at', render: (v: string | null) => dateTime(v) },
@@ -108,7 +126,7 @@ export default function DeliveryPanel({ reportId, reportStatus }: { reportId: nu
                     title: t('action'),
                     key: 'act',
                     render: (_, d) =>
-                      can('portal:manage') && (d.status === 'pending' || d.status === 'failed') ? (
+                      can('portal:manage') && d.portal_configured && (d.status === 'pending' || d.status === 'failed') ? (
                         <Button size="small" type={d.status === 'failed' ? 'primary' : 'default'} loading={busy === d.id} onClick={() => retry(d)}>
                           {d.status === 'failed' ? t('rpRetry') : t('rpSendNow')}
                         </Button>
@@ -117,6 +135,7 @@ export default function DeliveryPanel({ reportId, reportStatus }: { reportId: nu
                 ]}
               />
             </ScrollRegion>
+            </>
           );
         }}
       </Guard>
