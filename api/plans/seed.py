@@ -200,8 +200,10 @@ def _progress_mix(session: Session, plan: Plan, units: dict[str, OrgUnit], today
             elif k <= 5:  # approved late
                 a.status, a.progress = S.approved, 100
                 a.completed_date = min(due + timedelta(days=3 + 7 * (k - 4)), today - timedelta(days=1))
-            elif k == 6:  # submitted, awaiting review (already past due → overdue)
-                a.status, a.progress, a.completed_date = S.submitted, 100, due + timedelta(days=2)
+            elif k == 6:  # submitted, awaiting review: done before the deadline → chờ duyệt; done after → quá hạn
+                on_time = _pick(t.label, code_of.get(a.unit_id, ""), a.instance_key, "review") % 2 == 0
+                a.status, a.progress = S.submitted, 100
+                a.completed_date = due - timedelta(days=1) if on_time else due + timedelta(days=2)
             elif k == 7:
                 a.status, a.progress = S.in_progress, 60
             elif k == 8:
