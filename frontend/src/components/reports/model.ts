@@ -1,7 +1,7 @@
 // Shapes and rules of the reports screens: the figures the API computes, which actions a caller may take.
 import type { MeRead, PeriodRead, ReportDetail, ReportLevel, ReportStatus } from '../../client/types.gen';
 
-export const BUCKETS = ['done_on_time', 'done_late', 'in_progress_on_time', 'overdue'] as const;
+export const BUCKETS = ['done_on_time', 'done_late', 'in_progress_on_time', 'awaiting_review', 'overdue'] as const;
 export type Bucket = (typeof BUCKETS)[number];
 export type BucketCounts = Record<Bucket, number>;
 
@@ -114,7 +114,13 @@ const s = (v: unknown): string | null => (v == null ? null : String(v));
 
 export function bucketsOf(v: unknown): BucketCounts {
   const o = obj(v);
-  return { done_on_time: n(o.done_on_time), done_late: n(o.done_late), in_progress_on_time: n(o.in_progress_on_time), overdue: n(o.overdue) };
+  return {
+    done_on_time: n(o.done_on_time),
+    done_late: n(o.done_late),
+    in_progress_on_time: n(o.in_progress_on_time),
+    awaiting_review: n(o.awaiting_review),
+    overdue: n(o.overdue),
+  };
 }
 
 const totals = (v: unknown) => {

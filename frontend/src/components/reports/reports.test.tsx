@@ -80,7 +80,7 @@ describe('figures', () => {
   it('fills what the API left out and keeps the numbers', () => {
     const f = figuresOf({ level: 'unit', figures: { total: 5, buckets: { done_on_time: 2, overdue: 3 } } });
     expect(f.total).toBe(5);
-    expect(f.buckets).toEqual({ done_on_time: 2, done_late: 0, in_progress_on_time: 0, overdue: 3 });
+    expect(f.buckets).toEqual({ done_on_time: 2, done_late: 0, in_progress_on_time: 0, awaiting_review: 0, overdue: 3 });
     expect(f.by_field).toEqual([]);
     expect(f.district).toBeNull();
   });
@@ -95,7 +95,7 @@ describe('figures', () => {
         reported_totals: { total: 0, buckets: {} },
       },
     });
-    expect(f.district?.units[0].live).toEqual({ total: 4, buckets: { done_on_time: 0, done_late: 0, in_progress_on_time: 0, overdue: 1 } });
+    expect(f.district?.units[0].live).toEqual({ total: 4, buckets: { done_on_time: 0, done_late: 0, in_progress_on_time: 0, awaiting_review: 0, overdue: 1 } });
     expect(f.district?.not_reported.map((u) => u.name)).toEqual(['Phòng VH&TT']);
     expect(f.district?.reported_totals.total).toBe(0);
   });
@@ -145,7 +145,7 @@ describe('FiguresPanel', () => {
         data_to: '2024-09-14',
         total: 1234,
         tasks: 62,
-        buckets: { done_on_time: 6, done_late: 7, overdue: 18, in_progress_on_time: 1203 },
+        buckets: { done_on_time: 6, done_late: 7, awaiting_review: 4, overdue: 18, in_progress_on_time: 1203 },
         completed_in_window: 13,
         evidence_in_window: 2,
         by_field: [{ framework: 'PAR', code: '1', name: 'Chỉ đạo, điều hành', total: 7, buckets: { done_on_time: 1, done_late: 2, overdue: 1, in_progress_on_time: 3 } }],
@@ -157,6 +157,7 @@ describe('FiguresPanel', () => {
     render(<FiguresPanel report={report(true)} />);
     expect(screen.getByTestId('fig-total').textContent).toBe('1.234');
     expect(screen.getByTestId('fig-overdue').textContent).toBe('18');
+    expect(screen.getByTestId('fig-awaiting_review').textContent).toBe('4'); // chờ duyệt, its own row
     expect(screen.getByTestId('fig-completed').textContent).toBe('13');
     const mode = screen.getByTestId('figures-mode');
     expect(mode.getAttribute('data-live')).toBe('true');
