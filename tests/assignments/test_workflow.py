@@ -128,7 +128,7 @@ def test_filters(client: TestClient, session: Session, auth) -> None:  # type: i
     total = client.get(f"{API}/assignments", headers=h, params={"limit": 1}).json()["total"]
     parts = [
         client.get(f"{API}/assignments", headers=h, params={"bucket": b, "limit": 1}).json()["total"]
-        for b in ("done_on_time", "done_late", "overdue", "in_progress_on_time")
+        for b in ("done_on_time", "done_late", "overdue", "in_progress_on_time", "awaiting_review")
     ]
     assert all(parts) and sum(parts) == total
     overdue = client.get(f"{API}/assignments", headers=h, params={"bucket": "overdue", "limit": 5}).json()[
