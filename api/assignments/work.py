@@ -72,7 +72,8 @@ def rank_expr(today: date, soon_days: int) -> Any:
 
 
 def ready_cond() -> Any:
-    """Cần trình: finished (100 % and a result) but not yet submitted, on a plan still open."""
+    """Cần trình: finished (100 % and a result) but not yet submitted, on a plan still open; a returned item only once
+    something came after the return (new evidence), since submitting it unchanged is refused."""
     result = col(Assignment.result)
     return sa.and_(
         col(Assignment.status).in_(OPEN),
@@ -80,6 +81,7 @@ def ready_cond() -> Any:
         result.is_not(None),
         sa.func.trim(result) != "",
         ~_closed(),
+        sa.or_(col(Assignment.status) != AssignmentStatus.returned, scope.assignment_evidence_after_review()),
     )
 
 

@@ -441,6 +441,19 @@ def assignment_evidence_since(assignment_id: int, since: Any) -> SelectOfScalar[
     return stmt if since is None else stmt.where(col(Evidence.uploaded_at) > since)
 
 
+def assignment_evidence_after_review() -> Any:
+    """EXISTS: live evidence attached to the ``Assignment`` row of the enclosing query after its last review (what
+    makes a returned item submittable again without a new giải trình, as :func:`assignment_evidence_since`)."""
+    return exists(
+        select(Evidence.id).where(
+            col(Evidence.owner_type) == EvidenceOwner.assignment,
+            col(Evidence.owner_id) == col(Assignment.id),
+            col(Evidence.deleted_at).is_(None),
+            or_(col(Assignment.reviewed_at).is_(None), col(Evidence.uploaded_at) > col(Assignment.reviewed_at)),
+        )
+    )
+
+
 def units_by_ids(unit_ids: Any) -> SelectOfScalar[OrgUnit]:
     """Units named by a task the caller already reached (codes and names of lead/coordinators are public)."""
     return select(OrgUnit).where(col(OrgUnit.id).in_(unit_ids))

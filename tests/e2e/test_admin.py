@@ -289,7 +289,8 @@ def test_dashboard_draws_the_trend(page: Page, server: str, shots: Path, axe_pat
     chart = page.get_by_test_id("trend-chart")
     expect(chart.locator("svg").first).to_be_visible()
     dots = chart.locator("circle.trend-dot")
-    expect(dots).to_have_count(4 * 10)  # four series, January … October 2024 (as-of 15/10/2024)
+    # five series (came due, on time, late, overdue, chờ duyệt), January … October 2024 (as-of 15/10/2024)
+    expect(dots).to_have_count(5 * 10)
     token = api_token(server, "noivu")
     trend = api_json(server, "/dashboards/trend", token)
     summary = api_json(server, "/dashboards/summary", token)
@@ -310,7 +311,7 @@ def test_dashboard_draws_the_trend(page: Page, server: str, shots: Path, axe_pat
     )
 
     page.get_by_text("Theo tuần").click()
-    expect(dots).to_have_count(4 * 13)  # 13 weeks: from Monday 22/07 to the as-of date
+    expect(dots).to_have_count(5 * 13)  # 13 weeks: from Monday 22/07 to the as-of date
     _accessible(page, axe_path, "dashboard weekly trend")
     page.screenshot(path=str(shots / "70-dashboard-trend-weekly.png"), full_page=True)
 

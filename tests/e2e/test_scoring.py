@@ -184,8 +184,8 @@ def test_phong_noi_vu_opens_a_round_and_publishing_waits_for_approval(
     browser: Browser, base_url: str, axe_path: Path
 ):
     """Phòng Nội vụ opens a 2025 round in the browser (the commune framework, both windows as dd/mm/yyyy); the
-    round and its sheets are listed with "0/N" scored; publishing the 2024 round is refused while sheets still
-    wait for approval, and the refusal names them. A commune officer has no such buttons."""
+    round and its sheets are listed with "0/N" scored; publishing is not offered for the 2024 round while sheets
+    wait, and the new round is published with its decision number. A commune officer has no such buttons."""
     page = _as(browser, base_url, "noivu")
     page.goto("/scoring")
     page.get_by_role("button", name="Mở đợt đánh giá").click()
@@ -194,30 +194,43 @@ def test_phong_noi_vu_opens_a_round_and_publishing_waits_for_approval(
     dialog.get_by_label("Bộ chỉ số").click()
     page.locator(".ant-select-item-option:visible").filter(has_text="cấp xã").first.click()
     dialog.get_by_label("Năm").fill("2025")
-    for label, (start, end) in (("Thời gian tự chấm", ("01/11/2025", "30/11/2025")),
-                                ("Thời gian thẩm định", ("01/12/2025", "20/12/2025"))):  # fmt: skip
-        dialog.get_by_label(label).click()
-        dialog.get_by_label(label).fill(start)
-        page.keyboard.press("Enter")
-        page.keyboard.type(end)
-        page.keyboard.press("Enter")
+    for n, (start, end) in enumerate((("01/11/2025", "30/11/2025"), ("01/12/2025", "20/12/2025"))):
+        picker = dialog.locator(".ant-picker-range").nth(n)
+        for i, value in enumerate((start, end)):
+            field = picker.locator("input").nth(i)
+            field.click()
+            field.fill(value)
+            field.press("Enter")
+        expect(picker.locator("input").nth(0)).to_have_value(start)
+        expect(picker.locator("input").nth(1)).to_have_value(end)
+    dialog.get_by_text("Các đơn vị được đánh giá", exact=False).click()  # closes the last date popup
+    expect(page.locator(".ant-picker-dropdown:visible")).to_have_count(0)
     _no_axe(page, axe_path, "open a round")
     dialog.get_by_role("button", name="Mở đợt").click()
-    expect(page.get_by_role("dialog")).to_have_count(0)
-    rounds = page.get_by_role("row").filter(has_text="năm 2025 (thử)")
+    expect(page.get_by_role("dialog")).to_have_count(0, timeout=30_000)  # one sheet per commune is created
+    rounds = page.get_by_role("row").filter(has_text="01/11/2025 – 30/11/2025")  # the rounds table: windows
     expect(rounds).to_have_count(1)
-    expect(rounds).to_contain_text("01/11/2025 – 30/11/2025")
-    expect(page.get_by_role("row").filter(has_text="(2025)").first).to_contain_text("0/")
+    expect(rounds).to_contain_text("năm 2025 (thử)")
+    sheets = page.get_by_role("row").filter(has_text="năm 2025 (thử) (2025)")  # one sheet per commune, 0 scored
+    expect(sheets.first).to_contain_text("0/")
+    assert sheets.count() >= 19
 
     token = api_token(base_url, "noivu")
-    round_2024 = next(
-        r for r in api_json(base_url, "/assessment-rounds?limit=50", token)["items"] if r["year"] == 2024
-    )
+    listed = api_json(base_url, "/assessment-rounds?limit=50", token)["items"]
+    round_2024 = next(r for r in listed if r["year"] == 2024)
+    round_2025 = next(r for r in listed if r["year"] == 2025)
+    # the 2024 round still has sheets waiting for appraisal or approval: publishing is not offered
     page.goto(f"/scoring/rounds/{round_2024['id']}/results")
+    expect(page.get_by_role("heading", name="Kết quả và xếp hạng", exact=False)).to_be_visible()
+    expect(page.get_by_role("button", name="Công bố kết quả")).to_have_count(0)
+    # the new round has nothing waiting: Phòng Nội vụ publishes it with its decision number
+    page.goto(f"/scoring/rounds/{round_2025['id']}/results")
     page.get_by_role("button", name="Công bố kết quả").click()
     page.get_by_label("Số quyết định công bố (nếu có)").fill("123/QĐ-UBND")
     page.get_by_role("dialog").get_by_role("button", name="Công bố kết quả").click()
-    expect(page.get_by_role("alert").filter(has_text="UBND xã Tân Văn")).to_be_visible()
+    expect(page.get_by_role("button", name="Công bố kết quả")).to_have_count(0, timeout=20_000)
+    published = api_json(base_url, f"/assessment-rounds/{round_2025['id']}", token)
+    assert published["status"] == "published" and published["decision_ref"] == "123/QĐ-UBND"
     page.context.close()
 
     officer = _as(browser, base_url, "canbo.hoatham")

@@ -68,7 +68,7 @@ const KINDS = {
     due_soon: 'Sắp đến hạn',
     overdue: 'Quá hạn (nhắc lại hằng tuần)',
     escalated_head: 'Báo thủ trưởng khi quá hạn',
-    escalated_district: 'Báo Phòng Nội vụ khi quá hạn',
+    escalated_district: 'Báo cơ quan nội vụ cấp trên khi quá hạn',
     digest: 'Thư tổng hợp',
   },
   en: {
@@ -79,7 +79,7 @@ const KINDS = {
     due_soon: 'Due soon',
     overdue: 'Overdue (weekly reminder)',
     escalated_head: 'Overdue, to the unit head',
-    escalated_district: 'Overdue, to Phòng Nội vụ',
+    escalated_district: 'Overdue, to the home-affairs office above',
     digest: 'Daily digest',
   },
 } as const;

@@ -29,9 +29,11 @@ const PAGE_SIZES = [50, 100, 200, 500];
 function PublishRound({ id, onDone }: { id: string | undefined; onDone: () => void }) {
   const { t } = useI18n();
   const { modal } = App.useApp();
-  const detail = useLoad(() => apiGet<RoundDetail>(`/assessment-rounds/${id}`), [id]);
+  // the round with its ETag: publishing is an edit of the round (If-Match)
+  const detail = useLoad(() => api<RoundDetail>(`/assessment-rounds/${id}`), [id]);
   const [error, setError] = useState<unknown>(null);
-  if (!detail.data?.allowed_actions.includes('publish')) return null;
+  if (!detail.data?.data.allowed_actions.includes('publish')) return null;
+  const etag = detail.data.etag ?? '';
   const open = () => {
     let ref = '';
     modal.confirm({
@@ -48,7 +50,11 @@ function PublishRound({ id, onDone }: { id: string | undefined; onDone: () => vo
       onOk: async () => {
         setError(null);
         try {
-          await api(`/assessment-rounds/${id}/publish`, { method: 'POST', body: { decision_ref: ref.trim() || null } });
+          await api(`/assessment-rounds/${id}/publish`, {
+            method: 'POST',
+            headers: { 'If-Match': etag },
+            body: { decision_ref: ref.trim() || null },
+          });
           detail.reload();
           onDone();
         } catch (e) {
