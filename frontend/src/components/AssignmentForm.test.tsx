@@ -1,5 +1,6 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { stubAntdDom } from './testDom';
 import type { AssignmentRead } from '../api/types';
 import { ProgressForm, SubmitDialog } from './AssignmentForm';
 import { renderHook } from '@testing-library/react';
@@ -7,28 +8,7 @@ import { useLeaveGuard } from './useLeaveGuard';
 import { bodyChanged, isReady, needsExplanation, parseProgress } from './assignmentRules';
 
 beforeAll(() => {
-  vi.stubGlobal(
-    'ResizeObserver',
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
-  // antd's responsive helpers ask for matchMedia, which jsdom lacks
-  vi.stubGlobal(
-    'matchMedia',
-    vi.fn().mockImplementation((query: string) => ({
-      matches: false,
-      media: query,
-      onchange: null,
-      addListener: vi.fn(),
-      removeListener: vi.fn(),
-      addEventListener: vi.fn(),
-      removeEventListener: vi.fn(),
-      dispatchEvent: vi.fn(),
-    })),
-  );
+  stubAntdDom();
 });
 
 afterEach(cleanup);
