@@ -37,6 +37,26 @@ SCOPED = {
     "NotificationMessage",
     "NotificationPreference",
     "NotificationSetting",
+    "NotificationTemplate",
+    # CCHC activities (issue 16)
+    "InspectionPlan",
+    "Inspection",
+    "Finding",
+    "OutreachOutput",
+    "AccountabilitySession",
+    "AccountabilityItem",
+    # report outlines and indicator tables (issue 16)
+    "ReportOutline",
+    "Indicator",
+    "IndicatorValue",
+    # import history (issue 18)
+    "ImportRun",
+    # SIPAS survey (issue 20)
+    "Survey",
+    "SurveyQuestion",
+    "CollectionPoint",
+    "SurveyResponse",
+    "SipasOfficialResult",
 }
 
 # Modules that may select scoped tables: the scoping module, writers of setup data, and credential checks
@@ -46,6 +66,9 @@ ALLOWED_MODULES = {
     "api/authz/scope_scoring.py",  # the scoring part of the scoping module, re-exported by scope.py
     "api/authz/scope_notifications.py",  # recipients and inboxes: the notification part of the scoping module
     "api/authz/scope_evidence.py",  # who may delete a document, its uploaders' names: the evidence part
+    "api/authz/scope_activities.py",  # inspections, outreach, accountability: the activities part
+    "api/authz/scope_outline.py",  # report outlines and indicator values: the report-outline part
+    "api/authz/scope_survey.py",  # surveys, desks, responses: the survey part
     "api/cli.py",
     "api/auth/service.py",
     "api/migrate.py",

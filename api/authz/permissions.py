@@ -44,6 +44,15 @@ class Permission(StrEnum):
     assessments_approve = "assessments:approve"  # the leader approves the appraised results
     assessments_manage = "assessments:manage"  # open rounds, publish, reopen, import official results
     results_read = "results:read"  # published results and rankings (also for integration tokens)
+    # CCHC activities (kiểm tra, tuyên truyền, giải trình)
+    activities_read = "activities:read"  # inspections, outreach outputs, accountability sessions in reach
+    activities_manage = "activities:manage"  # Phòng Nội vụ: inspection plans, inspections, findings, sessions
+    activities_respond = "activities:respond"  # the unit head answers: explanations, closure of findings
+    outreach_edit = "outreach:edit"  # the responsible unit records its propaganda and outreach outputs
+    # SIPAS survey (khảo sát sự hài lòng)
+    surveys_read = "surveys:read"  # survey results of the desks in reach
+    surveys_manage = "surveys:manage"  # survey definitions, collection points, official SIPAS results
+    surveys_enter = "surveys:enter"  # enter paper answers for the unit's own desks
 
 
 P = Permission
@@ -58,6 +67,8 @@ _READ_BUSINESS = {
     P.dashboards_read,
     P.assessments_read,
     P.results_read,
+    P.activities_read,
+    P.surveys_read,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -95,12 +106,23 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.reports_submit,
             P.assessments_edit,
             P.assessments_submit,
+            P.activities_respond,
+            P.outreach_edit,
+            P.surveys_enter,
         }
     ),
     # Công chức: works its unit's assignments, evidence and report drafts; cannot submit.
     Role.unit_officer: frozenset(
         _READ_BUSINESS
-        | {P.assignments_edit, P.comments_write, P.evidence_upload, P.reports_edit, P.assessments_edit}
+        | {
+            P.assignments_edit,
+            P.comments_write,
+            P.evidence_upload,
+            P.reports_edit,
+            P.assessments_edit,
+            P.outreach_edit,
+            P.surveys_enter,
+        }
     ),
     # Thường trực Huyện ủy, HĐND, MTTQ: read-only.
     Role.observer: frozenset(_READ_BUSINESS),

@@ -47,6 +47,8 @@ from api.models.scoring import (
     ScoreEvidence,
     SheetStatus,
 )
+# Modules of this wave register their tables on import; import their names from the module itself.
+from api.models import activity, import_run, report_outline, survey  # noqa: F401
 from api.models.user import ApiToken, AuthSession, LoginThrottle, Membership, RefreshToken, Role, User
 
 __all__ = [

@@ -1541,6 +1541,13 @@ const ENUMS: Record<Lang, Record<string, string>> = {
     'assessments:approve': 'Phê duyệt kết quả chấm điểm',
     'assessments:manage': 'Quản lý đợt chấm điểm',
     'results:read': 'Xem kết quả công bố',
+    'activities:read': 'Xem hoạt động CCHC (kiểm tra, tuyên truyền, giải trình)',
+    'activities:manage': 'Quản lý kiểm tra và phiên giải trình',
+    'activities:respond': 'Giải trình, khắc phục sau kiểm tra',
+    'outreach:edit': 'Ghi nhận kết quả tuyên truyền',
+    'surveys:read': 'Xem kết quả khảo sát sự hài lòng',
+    'surveys:manage': 'Quản lý phiếu khảo sát và điểm thu thập',
+    'surveys:enter': 'Nhập phiếu khảo sát giấy',
   },
   en: {
     amend: 'amended the plan',
@@ -1657,6 +1664,13 @@ const ENUMS: Record<Lang, Record<string, string>> = {
     'assessments:approve': 'Approve scoring results',
     'assessments:manage': 'Manage scoring rounds',
     'results:read': 'View published results',
+    'activities:read': 'View CCHC activities (inspections, outreach, accountability)',
+    'activities:manage': 'Manage inspections and accountability sessions',
+    'activities:respond': 'Answer inspections and accountability sessions',
+    'outreach:edit': 'Record outreach outputs',
+    'surveys:read': 'View satisfaction survey results',
+    'surveys:manage': 'Manage surveys and collection points',
+    'surveys:enter': 'Enter paper survey forms',
   },
 };
 

@@ -3266,7 +3266,7 @@ export type PeriodUpdate = {
 /**
  * Permission
  */
-export type Permission = 'units:read' | 'units:manage' | 'users:read' | 'users:manage' | 'tokens:manage' | 'audit:read' | 'frameworks:read' | 'frameworks:manage' | 'plans:read' | 'plans:manage' | 'assignments:read' | 'assignments:edit' | 'assignments:submit' | 'assignments:review' | 'comments:write' | 'evidence:read' | 'evidence:upload' | 'evidence:delete' | 'evidence:restore' | 'reports:read' | 'reports:edit' | 'reports:submit' | 'reports:review' | 'reports:approve' | 'portal:manage' | 'imports:run' | 'dashboards:read' | 'assessments:read' | 'assessments:edit' | 'assessments:submit' | 'assessments:appraise' | 'assessments:approve' | 'assessments:manage' | 'results:read';
+export type Permission = 'units:read' | 'units:manage' | 'users:read' | 'users:manage' | 'tokens:manage' | 'audit:read' | 'frameworks:read' | 'frameworks:manage' | 'plans:read' | 'plans:manage' | 'assignments:read' | 'assignments:edit' | 'assignments:submit' | 'assignments:review' | 'comments:write' | 'evidence:read' | 'evidence:upload' | 'evidence:delete' | 'evidence:restore' | 'reports:read' | 'reports:edit' | 'reports:submit' | 'reports:review' | 'reports:approve' | 'portal:manage' | 'imports:run' | 'dashboards:read' | 'assessments:read' | 'assessments:edit' | 'assessments:submit' | 'assessments:appraise' | 'assessments:approve' | 'assessments:manage' | 'results:read' | 'activities:read' | 'activities:manage' | 'activities:respond' | 'outreach:edit' | 'surveys:read' | 'surveys:manage' | 'surveys:enter';
 
 /**
  * PlanAmend
