@@ -74,6 +74,9 @@ def _optional_routers() -> list[APIRouter]:
         "api.scoring.router",
         "api.scoring.exports_router",
         "api.notifications.router",
+        "api.activities.router",  # CCHC activities: inspections, outreach, accountability (issue 16)
+        "api.reports.outline_router",  # report outlines and indicator values (issue 16)
+        "api.surveys.router",  # SIPAS survey: definitions, desks, paper entry, results (issue 20)
     ):
         try:
             mod = importlib.import_module(module)
@@ -83,6 +86,19 @@ def _optional_routers() -> list[APIRouter]:
             raise
         routers.extend(getattr(mod, "routers", [mod.router]))
     return routers
+
+
+def _public_routers() -> list[APIRouter]:
+    """Routers that take no login (the public survey form): each carries its own limits."""
+    import importlib
+
+    try:
+        mod = importlib.import_module("api.surveys.public_router")
+    except ModuleNotFoundError as exc:
+        if exc.name and "api.surveys.public_router".startswith(exc.name):
+            return []
+        raise
+    return list(getattr(mod, "routers", [mod.router]))
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -137,6 +153,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(health_router)
     api.include_router(auth_public_router)
+    for r in _public_routers():
+        api.include_router(r)
     protected = APIRouter(
         dependencies=[Depends(get_principal)],
         responses={
