@@ -537,6 +537,17 @@ def import_units(principal: Principal, permission: Permission) -> SelectOfScalar
     )
 
 
+def visible_import_runs(principal: Principal) -> Any:
+    """Import history rows (with the unit's name) of the units the principal reaches with ``imports:run``."""
+    from api.models.import_run import ImportRun
+
+    return (
+        select(ImportRun, col(OrgUnit.name))
+        .join(OrgUnit, col(OrgUnit.id) == col(ImportRun.unit_id))
+        .where(unit_condition(principal, P.imports_run))
+    )
+
+
 def units_by_codes(codes: Any) -> Any:
     """``(id, code, path, level, name)`` of units with these codes, wherever they are.
 
@@ -890,4 +901,27 @@ from api.authz.scope_scoring import (  # noqa: E402, F401
     visible_official_results,
     visible_rounds,
     visible_sheets,
+)
+
+# CCHC activities (inspections, outreach, accountability) live in their own file of this module.
+from api.authz.scope_activities import (  # noqa: E402, F401
+    findings_of,
+    follow_up_assignments,
+    get_finding,
+    get_inspection,
+    get_inspection_plan,
+    get_outreach,
+    get_session,
+    inspection_rows,
+    outreach_rows,
+    session_items,
+    session_rows,
+    summary_inspections,
+    summary_outreach,
+    summary_sessions,
+    summary_severities,
+    visible_inspection_plans,
+    visible_inspections,
+    visible_outreach,
+    visible_sessions,
 )

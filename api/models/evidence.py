@@ -12,6 +12,9 @@ class EvidenceOwner(StrEnum):
     plan = "plan"
     report = "report"
     sheet = "sheet"  # phiếu tự đánh giá (assessment sheet)
+    inspection = "inspection"  # biên bản, kết luận kiểm tra CCHC (issue 16)
+    outreach = "outreach"  # sản phẩm tuyên truyền (issue 16)
+    accountability = "accountability"  # biên bản phiên giải trình (issue 16)
 
 
 class Evidence(SQLModel, table=True):
