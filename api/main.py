@@ -291,7 +291,8 @@ def _mount_docs_and_spa(app: FastAPI, settings: Settings) -> None:
         if found:
             cache = "public, max-age=31536000, immutable" if "/assets/" in f"/{full_path}" else "no-cache"
             return _static(request, candidate, cache)
-        index = root / "index.html"
+        # the public survey form behind a desk's QR code (issue 20): its own small page, no login
+        index = root / ("survey.html" if full_path.startswith("khao-sat/") else "index.html")
         if index.is_file():
             return _static(request, index, "no-cache")
         return HTMLResponse(_PLACEHOLDER, headers={"Cache-Control": "no-cache"})

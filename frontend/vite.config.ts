@@ -134,7 +134,7 @@ function preloadRoot(): Plugin {
       order: 'post',
       handler(html, ctx) {
         const bundle = ctx.bundle;
-        if (!bundle) return html;
+        if (!bundle || ctx.filename.endsWith('survey.html')) return html; // the public form preloads nothing of the app
         const chunks = Object.values(bundle).filter((c) => c.type === 'chunk');
         const root = chunks.find((c) => c.moduleIds.some((id) => id.endsWith('/src/root.tsx')));
         if (!root) throw new Error('parsipas-preload-root: no chunk holds src/root.tsx');
@@ -154,14 +154,32 @@ function preloadRoot(): Plugin {
   };
 }
 
+/** The public survey form (survey.html) loads one script and imports nothing later: it needs no modulepreload
+ *  polyfill, which would otherwise become a chunk shared with the app (one more request for both pages). */
+function surveyWithoutPolyfill(): Plugin {
+  return {
+    name: 'parsipas-survey-without-polyfill',
+    apply: 'build',
+    enforce: 'post',
+    transform(code, id) {
+      if (!id.replace(/\\/g, '/').endsWith('/survey.html')) return null;
+      return { code: code.replace('import "vite/modulepreload-polyfill";\n', ''), map: null };
+    },
+  };
+}
+
 const chunks = firstScreenChunks();
 
 export default defineConfig({
-  plugins: [react(), slimAntd(), swaggerAssets(), chunks.plugin, preloadRoot()],
+  plugins: [react(), slimAntd(), swaggerAssets(), chunks.plugin, preloadRoot(), surveyWithoutPolyfill()],
   server: { proxy: { '/api': 'http://127.0.0.1:8000' } },
   build: {
     chunkSizeWarningLimit: 1200,
-    rolldownOptions: { output: { codeSplitting: { groups: chunks.groups } } },
+    rolldownOptions: {
+      // survey.html: the public survey form (/khao-sat/<token>), its own small entry without React or antd
+      input: { index: resolve(import.meta.dirname, 'index.html'), survey: resolve(import.meta.dirname, 'survey.html') },
+      output: { codeSplitting: { groups: chunks.groups } },
+    },
   },
   test: {
     environment: 'jsdom',
