@@ -57,6 +57,7 @@ SCOPED = {
     "CollectionPoint",
     "SurveyResponse",
     "SipasOfficialResult",
+    "SurveyAnswer",  # answers of a response: by the desk's unit (api/authz/scope_survey.py)
 }
 
 # Modules that may select scoped tables: the scoping module, writers of setup data, and credential checks
@@ -72,6 +73,9 @@ ALLOWED_MODULES = {
     "api/cli.py",
     "api/auth/service.py",
     "api/migrate.py",
+    # The outbox claim (portal delivery and notifications) runs as the system, with no principal; it only takes
+    # due rows of the outbox table it is given.
+    "api/outbox.py",
 }
 ALLOWED_PREFIXES = ("api/demo/",)
 ALLOWED_SUFFIXES = ("/seed.py", "/cli.py")  # seeding and operator commands (no principal, like api/cli.py)
@@ -89,10 +93,6 @@ ALLOWED_CALLS: dict[tuple[str, str], str] = {
         "api/users/service.py",
         "_unit_codes",
     ): "codes of the units named in the memberships being granted, for the password rule (not shown to anyone)",
-    (
-        "api/portal/worker.py",
-        "claim_next",
-    ): "the delivery outbox worker runs as the system, with no principal; it only claims due deliveries",
 }
 
 

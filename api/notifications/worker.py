@@ -1,6 +1,6 @@
 """The notification job: compute the day's events, fold digests, then claim → send → record each due message.
 
-The outbox pattern of the portal delivery (``api.portal.worker``), on ``notification_message``: a claim is one short
+The outbox pattern of the portal delivery (the claim of :mod:`api.outbox`), on ``notification_message``: a claim is one short
 write transaction (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) that moves a due row to
 ``sending`` with a lease; the send runs outside any transaction; a second transaction records the outcome. Two
 workers never hold the same message; a worker that dies mid-send leaves a lease that expires, and the message is
@@ -17,15 +17,17 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import and_, or_, update
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from api import outbox
 from api.authz import scope_notifications as scope_n
 from api.config import Settings, get_settings
 from api.db import get_engine, write_session
 from api.models import MessageStatus, NotificationChannel, NotificationKind, NotificationMessage
 from api.notifications import channels, events, templates
+from api.outbox import Outbox
 from api.portal.worker import Outcome, backoff_seconds, new_worker_id
 
 log = logging.getLogger("parsipas.notifications")
@@ -53,48 +55,23 @@ class Claim:
     created_at: datetime
 
 
-def _due(cutoff: datetime, now: datetime) -> Any:
-    return or_(
-        and_(col(M.status) == MessageStatus.pending, col(M.next_attempt_at) <= cutoff),
-        and_(col(M.status) == MessageStatus.sending, col(M.locked_until) < now),
-    )
+OUTBOX = Outbox(M, MessageStatus.pending, MessageStatus.sending)
+
+
+def _claim(row: NotificationMessage) -> Claim:
+    return Claim(
+        row.id or 0, row.idempotency_key, row.event_key, row.kind, row.channel, row.user_id,
+        row.object_type, row.object_id, dict(row.params), row.attempts, row.created_at,
+    )  # fmt: skip
 
 
 def claim_next(
     engine: Engine, *, worker: str, settings: Settings, cutoff: datetime | None = None
 ) -> Claim | None:
     """Atomically take the oldest due message for ``worker`` (committed before returning), or None."""
-    with write_session(engine) as session:
-        now = datetime.now(UTC)
-        due = _due(cutoff or now, now)
-        pick = scope_n.due_message_ids(due)
-        if engine.dialect.name == "postgresql":
-            pick = pick.with_for_update(skip_locked=True)
-        message_id = session.execute(pick).scalar()
-        if message_id is None:
-            session.rollback()
-            return None
-        result = session.execute(
-            update(M)
-            .where(col(M.id) == message_id, due)
-            .values(
-                status=MessageStatus.sending,
-                locked_by=worker,
-                locked_until=now + lease_for(settings),
-                attempts=col(M.attempts) + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            session.rollback()
-            return None
-        row = session.exec(scope_n.message_by_id(message_id)).one()
-        claim = Claim(
-            row.id or 0, row.idempotency_key, row.event_key, row.kind, row.channel, row.user_id,
-            row.object_type, row.object_id, dict(row.params), row.attempts, row.created_at,
-        )  # fmt: skip
-        session.commit()
-        return claim
+    return outbox.claim_next(
+        engine, OUTBOX, worker=worker, lease=lease_for(settings), load=_claim, cutoff=cutoff
+    )
 
 
 def _base_url(settings: Settings) -> str | None:

@@ -1,6 +1,6 @@
 """The outbox worker: claim a due delivery, send it, record the attempt — never the same delivery twice at once.
 
-Claiming is one short write transaction: pick the oldest due row (on PostgreSQL ``FOR UPDATE SKIP LOCKED``; on
+Claiming (:func:`api.outbox.claim_next`, shared with notifications) is one short write transaction: pick the oldest due row (on PostgreSQL ``FOR UPDATE SKIP LOCKED``; on
 SQLite the ``BEGIN IMMEDIATE`` of ``write_session`` serialises claimers), then ``UPDATE … SET status='sending',
 locked_by=me, locked_until=now+lease WHERE id=:id AND <still due>`` and check the row count. The HTTP request
 runs outside any transaction; a second short transaction records the attempt and the outcome. A worker that
@@ -28,14 +28,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import and_, or_, update
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import col
 
+from api import outbox
 from api.audit.service import record
 from api.config import Settings, get_settings
 from api.db import get_engine, write_session
 from api.models import DeliveryAttempt, DeliveryStatus, PortalDelivery
+from api.outbox import Outbox
 from api.portal.adapters import AdapterError, adapter_by_name
 
 log = logging.getLogger("parsipas.portal")
@@ -90,13 +92,17 @@ class Outcome:
     retry_after: float | None = None
 
 
-def _due(cutoff: datetime, now: datetime) -> Any:
-    return or_(
-        and_(
-            col(PortalDelivery.status) == DeliveryStatus.pending,
-            col(PortalDelivery.next_attempt_at) <= cutoff,
-        ),
-        and_(col(PortalDelivery.status) == DeliveryStatus.sending, col(PortalDelivery.locked_until) < now),
+OUTBOX = Outbox(PortalDelivery, DeliveryStatus.pending, DeliveryStatus.sending)
+
+
+def _claim(row: PortalDelivery) -> Claim:
+    return Claim(
+        id=row.id or 0,
+        unit_id=row.unit_id,
+        adapter=row.adapter,
+        idempotency_key=row.idempotency_key,
+        payload=row.payload,
+        attempts=row.attempts,
     )
 
 
@@ -104,41 +110,9 @@ def claim_next(
     engine: Engine, *, worker: str, settings: Settings, cutoff: datetime | None = None
 ) -> Claim | None:
     """Atomically take the oldest due delivery for ``worker`` (committed before returning), or None."""
-    with write_session(engine) as session:
-        now = datetime.now(UTC)
-        due = _due(cutoff or now, now)
-        pick = select(PortalDelivery.id).where(due).order_by(col(PortalDelivery.id)).limit(1)
-        if engine.dialect.name == "postgresql":
-            pick = pick.with_for_update(skip_locked=True)
-        delivery_id = session.exec(pick).first()
-        if delivery_id is None:
-            session.rollback()
-            return None
-        result = session.exec(
-            update(PortalDelivery)
-            .where(col(PortalDelivery.id) == delivery_id, due)
-            .values(
-                status=DeliveryStatus.sending,
-                locked_by=worker,
-                locked_until=now + lease_for(settings),
-                attempts=col(PortalDelivery.attempts) + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
-            session.rollback()
-            return None
-        row = session.exec(select(PortalDelivery).where(col(PortalDelivery.id) == delivery_id)).one()
-        claim = Claim(
-            id=delivery_id,
-            unit_id=row.unit_id,
-            adapter=row.adapter,
-            idempotency_key=row.idempotency_key,
-            payload=row.payload,
-            attempts=row.attempts,
-        )
-        session.commit()
-        return claim
+    return outbox.claim_next(
+        engine, OUTBOX, worker=worker, lease=lease_for(settings), load=_claim, cutoff=cutoff
+    )
 
 
 def _retry_after(response: httpx.Response) -> float | None:
