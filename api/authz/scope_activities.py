@@ -90,7 +90,7 @@ def inspection_rows(principal: Principal) -> Any:
     """``(Inspection, unit name)`` of the visible inspections (the list)."""
     name = func.coalesce(col(OrgUnit.short_name), col(OrgUnit.name))
     return (
-        select(Inspection, name.label("unit_name"))
+        select(Inspection, name.label("unit_name"), col(OrgUnit.path))
         .join(OrgUnit, col(OrgUnit.id) == col(Inspection.unit_id))
         .where(_inspection_reach(principal, P.activities_read))
     )
@@ -150,7 +150,7 @@ def visible_outreach(
 def outreach_rows(principal: Principal) -> Any:
     name = func.coalesce(col(OrgUnit.short_name), col(OrgUnit.name))
     return (
-        select(OutreachOutput, name.label("unit_name"))
+        select(OutreachOutput, name.label("unit_name"), col(OrgUnit.path))
         .join(OrgUnit, col(OrgUnit.id) == col(OutreachOutput.unit_id))
         .where(col(OutreachOutput.unit_id).in_(_unit_ids_in_reach(principal, P.activities_read)))
     )
@@ -184,7 +184,7 @@ def visible_sessions(
 def session_rows(principal: Principal) -> Any:
     name = func.coalesce(col(OrgUnit.short_name), col(OrgUnit.name))
     return (
-        select(AccountabilitySession, name.label("unit_name"))
+        select(AccountabilitySession, name.label("unit_name"), col(OrgUnit.path))
         .join(OrgUnit, col(OrgUnit.id) == col(AccountabilitySession.unit_id))
         .where(_session_reach(principal, P.activities_read))
     )

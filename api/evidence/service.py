@@ -138,6 +138,10 @@ def authorize_upload(
         from api.scoring.workflow import sheet_upload_unit
 
         return sheet_upload_unit(session, principal, owner_id)
+    elif owner_type in (EvidenceOwner.inspection, EvidenceOwner.outreach, EvidenceOwner.accountability):
+        from api.activities.service import evidence_upload_unit
+
+        return evidence_upload_unit(session, principal, owner_type, owner_id)
     else:
         raise NotFound("Đối tượng", "Owner")
     if (refusal := owner_refusal(session, owner_type, owner_id)) is not None:
