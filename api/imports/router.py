@@ -14,8 +14,10 @@ from api.config import Settings, get_settings
 from api.db import SessionDep
 from api.errors import PROBLEM, Problem, Unprocessable
 from api.idempotency import IdempotencyDep
-from api.imports import service, templates
+from api.imports import history, service, templates
 from api.imports.parsing import Table, read_json, read_upload, too_large
+from api.models.import_run import ImportOutcome
+from api.pagination import Page, PageDep
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 P = Permission
@@ -95,8 +97,10 @@ async def _read_body(request: Request, limit_mb: int) -> bytes:
     return body
 
 
-async def _read_table(request: Request, settings: Settings, sheet: str | None) -> tuple[Table, str | None]:
-    """The input as a table, and (for multipart) the sha256 of the uploaded file for Idempotency-Key."""
+async def _read_table(
+    request: Request, settings: Settings, sheet: str | None
+) -> tuple[Table, str | None, str | None]:
+    """The input as a table, and (for multipart) the sha256 of the uploaded file for Idempotency-Key and its name."""
     ctype = request.headers.get("content-type", "").lower()
     body = await _read_body(request, settings.import_max_mb)
     max_rows = settings.import_max_rows
@@ -117,12 +121,13 @@ async def _read_table(request: Request, settings: Settings, sheet: str | None) -
         finally:
             await form.close()
         table = await run_in_threadpool(_parse, name, utype, raw, sheet, max_rows, settings.import_max_cells)
-        return table, hashlib.sha256(raw).hexdigest()
+        return table, hashlib.sha256(raw).hexdigest(), name
     if len(body) > settings.import_max_mb * 1024 * 1024:
         raise too_large(len(body) / 1024 / 1024, settings.import_max_mb)
     if "json" in ctype or not ctype:
         ctype = "application/json"
-    return await run_in_threadpool(_parse, "", ctype, body, sheet, max_rows, settings.import_max_cells), None
+    table = await run_in_threadpool(_parse, "", ctype, body, sheet, max_rows, settings.import_max_cells)
+    return table, None, None
 
 
 def _parse(name: str, ctype: str, raw: bytes, sheet: str | None, max_rows: int, max_cells: int) -> Table:
@@ -178,7 +183,7 @@ async def run_import(
     settings = _settings(request)
     kind_obj = service.get_kind(kind.value)
     await run_in_threadpool(service.check_allowed, principal, kind_obj)
-    table, file_hash = await _read_table(request, settings, sheet)
+    table, file_hash, file_name = await _read_table(request, settings, sheet)
     if file_hash:
         idem.add_fingerprint(file_hash)
 
@@ -197,12 +202,39 @@ async def run_import(
             )
         except service.ImportRejected as exc:
             session.rollback()
+            _history(exc.result, ImportOutcome.rejected)
             return _rejected(exc.result, request.url.path)
         if dry_run:
             session.rollback()
+        _history(result, ImportOutcome.succeeded)
         return idem.respond(session, principal.key, result, 200)
 
+    def _history(result: service.ImportResult, outcome: ImportOutcome) -> None:
+        # after the rollback of a refused or dry run: the history row is committed with the request either way
+        history.record_run(
+            session, principal, kind=kind.value, file_name=file_name, result=result, outcome=outcome
+        )
+
     return await run_in_threadpool(work)
+
+
+@router.get(
+    "/history",
+    response_model=Page[history.ImportRunRead],
+    operation_id="imports-history",
+    dependencies=[require(P.imports_run)],
+    summary="Lịch sử nhập / import history",
+)
+def import_history(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    kind: Annotated[service.ImportKindName | None, Query(description="Loại dữ liệu nhập")] = None,
+) -> dict[str, Any]:
+    """Past import runs of the units in your reach, newest first: who, when, what (kind, file, dry run) and the
+    outcome (rows created/updated/unchanged, the error count and the first errors of a refused file)."""
+    titles = {k.value: service.get_kind(k.value).title for k in service.ImportKindName}
+    return history.list_runs(session, principal, page, kind=kind.value if kind else None, kind_titles=titles)
 
 
 @router.get(

@@ -21,6 +21,15 @@ def setup(w: Any) -> None:
         s.add(plan)
         s.flush()
         w.ids[f"imports_{side}_plan"] = plan.id
+    from api.models.import_run import ImportOutcome, ImportRun
+
+    for side, unit in (("own", w.units["LS.BG"]), ("foreign", w.ids["foreign_district"])):
+        run = ImportRun(
+            unit_id=unit, actor_name="Người nhập", kind="tasks", dry_run=True, outcome=ImportOutcome.succeeded
+        )
+        s.add(run)
+        s.flush()
+        w.ids[f"imports_{side}_run"] = run.id
     s.commit()
 
 
@@ -48,6 +57,12 @@ CASES = [
         own=_run("own", "LS.BG.X.HOATHAM"),
         foreign=_run("foreign", "XX.D.C"),
         allowed=DISTRICT_ADMINS,
+    ),
+    Case(
+        "imports-history",
+        own=lambda w, a: Req("GET", f"{V1}/history"),
+        allowed=DISTRICT_ADMINS | {"admin"},  # the province's admin imports units and users: it sees LS.BG's runs
+        list_foreign_ids=lambda w: {w.ids["imports_foreign_run"]},
     ),
     Case(
         "imports-template",
