@@ -63,7 +63,8 @@ class Summary(BaseModel):
     by_plan: list[PlanStat]
     by_area: list[AreaStat]
     criteria_most_overdue: list[CriterionOverdue]
-    due_soon: list[AssignmentRead]
+    due_soon: list[AssignmentRead]  # the first rows (by due date) of the work list's "sắp đến hạn" filter
+    due_soon_total: int = 0  # every row of that filter: the number a card shows
 
 
 class TrendPoint(BaseModel):

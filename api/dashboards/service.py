@@ -304,6 +304,11 @@ def summary(
             ).all()
         )
     )
+    # The list is cut at DUE_SOON_ROWS; the count is of every row of the work list's "sắp đến hạn" filter, so a
+    # card and its list never disagree (a card once said 20, the list's first rows, beside a total of 7 days).
+    due_soon_total = int(
+        session.execute(sa.select(sa.func.count()).select_from(soon_stmt.order_by(None).subquery())).scalar_one()
+    )
 
     everything = {
         "total": sum(u["total"] for u in units),
@@ -341,4 +346,5 @@ def summary(
             for r in agg["criterion"][:CRITERIA_MOST_OVERDUE]
         ],
         "due_soon": due_soon,
+        "due_soon_total": due_soon_total,
     }

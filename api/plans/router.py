@@ -14,7 +14,7 @@ from api.etag import make_etag, require_if_match, set_etag
 from api.idempotency import IdempotencyDep
 from api.models import AuditEvent, Plan, PlanStatus, Task
 from api.pagination import Page, PageDep, paginate
-from api.plans import sections, service, tasks
+from api.plans import export_docx, sections, service, tasks
 from api.plans.schemas import (
     Appendix,
     PlanAmend,
@@ -30,6 +30,7 @@ from api.plans.schemas import (
     TaskRead,
     TaskUpdate,
 )
+from api.reports.templates_router import content_disposition
 
 router = APIRouter(prefix="/plans", tags=["plans"])
 tasks_router = APIRouter(prefix="/tasks", tags=["tasks"])
@@ -240,6 +241,29 @@ def plan_appendix(plan_id: int, session: SessionDep, principal: CurrentPrincipal
     """Phụ lục: sections and tasks with lead, coordinators, criteria and each unit's status."""
     plan = scope.get_plan(session, principal, plan_id)
     return service.appendix(session, principal, plan=plan, today=get_settings().today())
+
+
+@router.get(
+    "/{plan_id}/appendix.docx",
+    response_class=Response,
+    operation_id="plans-appendix-docx",
+    dependencies=[require(P.plans_read)],
+    responses={200: {"content": {export_docx.DOCX: {}}, "description": "Phụ lục (DOCX) / Appendix (DOCX)"}},
+)
+def plan_appendix_docx(plan_id: int, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    """Phụ lục dạng DOCX như ban hành kèm kế hoạch (khổ ngang, lề theo Nghị định 30): STT, nhiệm vụ, sản phẩm,
+    thời gian hoàn thành, đơn vị chủ trì, đơn vị phối hợp; chỉ các nhiệm vụ người dùng được xem."""
+    plan = scope.get_plan(session, principal, plan_id)
+    content, name = export_docx.plan_appendix(session, principal, plan=plan, today=get_settings().today())
+    return Response(
+        content,
+        media_type=export_docx.DOCX,
+        headers={
+            "Content-Disposition": content_disposition(name),
+            "Cache-Control": "private, no-cache",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @router.post(

@@ -112,3 +112,18 @@ def test_summary_matches_database(client: TestClient, session: Session, auth) ->
     c = client.get(f"{API}/dashboards/summary", headers=auth("canbo.hoatham")).json()
     assert c["total"] == mine and [u["unit_id"] for u in c["by_unit"]] == [ht]
     assert client.get(f"{API}/dashboards/summary", headers=auth("admin")).status_code == 403
+
+
+def test_due_soon_count_is_the_work_list_total(client: TestClient, auth) -> None:  # type: ignore[no-untyped-def]
+    """The card's number is the whole "sắp đến hạn" list (#18: a card said 20, the rows shown, beside its list):
+    ``due_soon_total`` equals the total of the work list filtered the same way, the rows are its first ones."""
+    h = auth("noivu")
+    s = client.get(f"{API}/dashboards/summary", headers=h).json()
+    listed = client.get(f"{API}/assignments", headers=h, params={"due_soon": "true", "limit": 1}).json()
+    assert s["due_soon_total"] == listed["total"] > 0
+    assert len(s["due_soon"]) == min(20, s["due_soon_total"])
+    hoatham = client.get(f"{API}/dashboards/summary", headers=auth("canbo.hoatham")).json()
+    mine = client.get(
+        f"{API}/assignments", headers=auth("canbo.hoatham"), params={"due_soon": "true", "limit": 1}
+    ).json()
+    assert hoatham["due_soon_total"] == mine["total"] <= s["due_soon_total"]

@@ -166,6 +166,12 @@ CASES = [
         allowed=READERS,
     ),
     Case(
+        "plans-appendix-docx",
+        own=lambda w, a: Req("GET", V1 + _p("own", "/appendix.docx")(w, a)),
+        foreign=lambda w, a: Req("GET", V1 + _p("foreign", "/appendix.docx")(w, a)),
+        allowed=READERS,
+    ),
+    Case(
         "plans-create",
         own=_new_plan,
         allowed=DISTRICT_ADMINS,
