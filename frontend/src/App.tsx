@@ -33,6 +33,7 @@ const ResultsSheet = lazy(() => import('./features/scoring/ResultsSheet'));
 const ScoringRounds = lazy(() => import('./features/scoring/Rounds'));
 const ScoringSheet = lazy(() => import('./features/scoring/SheetPage'));
 const Notifications = lazy(() => import('./features/notifications/InboxPage'));
+const Surveys = lazy(() => import('./features/survey/SurveyPage'));
 
 function Protected() {
   const { me, ready } = useAuth();
@@ -93,6 +94,7 @@ export default function App() {
                     <Route path="scoring/sheets/:id/results" element={<ResultsSheet />} />
                     <Route path="scoring" element={<ScoringRounds />} />
                     <Route path="scoring/sheets/:id" element={<ScoringSheet />} />
+                    <Route path="surveys/:tab?" element={<Surveys />} />
                     <Route path="*" element={<NotYet />} />
                   </Route>
                 </Route>

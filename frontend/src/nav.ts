@@ -28,6 +28,7 @@ export const AREAS: Area[] = [
   { path: 'frameworks', menu: { to: '/frameworks', label: 'frameworks' }, any: ['frameworks:read'] },
   { path: 'reports', menu: { to: '/reports', label: 'reports' }, any: ['reports:read'] },
   { path: 'scoring', menu: { to: '/scoring', label: 'scTitle' }, any: ['assessments:read'] },
+  { path: 'surveys', menu: { to: '/surveys', label: 'surveys' }, any: ['surveys:read', 'surveys:enter'] },
   { path: 'imports', menu: { to: '/imports', label: 'imports' }, any: ['imports:run'] },
   { path: 'admin', menu: { to: '/admin', label: 'admin' }, any: ADMIN_ANY },
   { path: 'account', menu: { to: '/account', label: 'account' }, any: [] },

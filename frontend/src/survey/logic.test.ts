@@ -84,7 +84,7 @@ describe('questions', () => {
   it('are grouped by factor in the SIPAS order, each group by order', () => {
     const g = groups(form.survey.questions);
     expect(g.map((x) => x.factor)).toEqual(['tiep_can', 'ket_qua', 'gop_y']);
-    expect(g[0].name).toBe('Tiếp cận dịch vụ');
+    expect(g[0].name).toBe('Tiếp cận dịch vụ hành chính công');
     expect(g[0].questions.map((q) => q.id)).toEqual([2, 3]);
   });
   it('offers only the extra languages some question has a label in', () => {

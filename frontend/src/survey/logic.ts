@@ -35,10 +35,10 @@ export interface Pending {
 }
 
 export const FACTORS: { code: Factor; name: string }[] = [
-  { code: 'tiep_can', name: 'Tiếp cận dịch vụ' },
+  { code: 'tiep_can', name: 'Tiếp cận dịch vụ hành chính công' },
   { code: 'thu_tuc', name: 'Thủ tục hành chính' },
   { code: 'cong_chuc', name: 'Công chức giải quyết công việc' },
-  { code: 'ket_qua', name: 'Kết quả giải quyết công việc' },
+  { code: 'ket_qua', name: 'Kết quả cung ứng dịch vụ hành chính công' },
   { code: 'gop_y', name: 'Tiếp nhận, xử lý góp ý, phản ánh, kiến nghị' },
 ];
 
@@ -115,9 +115,12 @@ export function groups(questions: PublicQuestion[]): { factor: string; name: str
   return codes.map((code) => ({
     factor: code,
     name: FACTORS.find((f) => f.code === code)?.name ?? 'Ý kiến khác',
+    // by `order` when given, else as the server listed them
     questions: questions
-      .filter((q) => q.factor === code)
-      .sort((a, b) => (a.order ?? 0) - (b.order ?? 0) || a.id - b.id),
+      .map((q, i) => ({ q, at: q.order ?? i }))
+      .filter(({ q }) => q.factor === code)
+      .sort((a, b) => a.at - b.at)
+      .map(({ q }) => q),
   }));
 }
 
