@@ -27,6 +27,7 @@ export const AREAS: Area[] = [
   { path: 'plans', menu: { to: '/plans', label: 'plans' }, any: ['plans:read'] },
   { path: 'frameworks', menu: { to: '/frameworks', label: 'frameworks' }, any: ['frameworks:read'] },
   { path: 'reports', menu: { to: '/reports', label: 'reports' }, any: ['reports:read'] },
+  { path: 'activities', menu: { to: '/activities', label: 'activities' }, any: ['activities:read'] },
   { path: 'scoring', menu: { to: '/scoring', label: 'scTitle' }, any: ['assessments:read'] },
   { path: 'surveys', menu: { to: '/surveys', label: 'surveys' }, any: ['surveys:read', 'surveys:enter'] },
   { path: 'imports', menu: { to: '/imports', label: 'imports' }, any: ['imports:run'] },

@@ -13,6 +13,9 @@ import { allowedActions, figuresOf, periodName, updateBody, type NarrativeValues
 import NarrativeForm from '../../components/reports/NarrativeForm';
 import { LevelTag, ReportStatusTag } from '../../components/reports/ReportTags';
 import { useI18n, type Key } from '../../i18n';
+import IndicatorsPanel from './IndicatorsPanel';
+import type { OutlineSection } from './outline';
+import OutlinePanel from './OutlinePanel';
 
 type Busy = 'save' | 'submit' | 'accept' | 'return' | 'approve' | null;
 
@@ -178,6 +181,8 @@ export default function ReportEditor() {
           );
         };
         const title = r.title || `${t('rpDefaultTitle')} ${period.data ? periodName(period.data, lang) : (r.period_name ?? '')}`;
+        // the outline's sections in order (contract B: absent on a server without report outlines)
+        const outline = (r as ReportDetail & { outline?: OutlineSection[] | null }).outline;
         const due = period.data ? (r.level === 'district' ? period.data.due_district : period.data.due_unit) : null;
         return (
           <>
@@ -290,6 +295,26 @@ export default function ReportEditor() {
               <Card size="small" style={{ marginBottom: 16 }}>
                 <DistrictPanel report={r} />
               </Card>
+            )}
+            {outline && outline.length > 0 && (
+              <>
+                <Card size="small" style={{ marginBottom: 16 }}>
+                  <OutlinePanel
+                    key={`${r.id}-${r.version}-${editable}`}
+                    sections={outline}
+                    editable={editable}
+                    save={async (narrative) => {
+                      const res = await send('', 'PATCH', { narrative }, etag);
+                      load.setData(res.data);
+                      setEtag(res.etag);
+                      message.success(t('saved'));
+                    }}
+                  />
+                </Card>
+                <Card size="small" style={{ marginBottom: 16 }}>
+                  <IndicatorsPanel key={`${r.id}-${editable}`} reportId={r.id} district={r.level === 'district'} etag={etag} onEtag={setEtag} />
+                </Card>
+              </>
             )}
             <Card size="small" style={{ marginBottom: 16 }}>
               <NarrativeForm key={`${r.id}-${r.version}-${editable}`} report={r} formRef={formRef} editable={editable} saving={busy === 'save'} onSave={save} alert={failureAt('form')} />

@@ -1,0 +1,282 @@
+import { App, Button, Card, Checkbox, DatePicker, Descriptions, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api, ApiError } from '../../api/http';
+import { BucketTag, Guard, NotAvailable, ProblemAlert, useLoad } from '../../components/common';
+import Failure from './Failure';
+import { StatusTag } from './InspectionsTab';
+import { create, edit, findingBody, mayDo, newIdempotencyKey, type Finding, type FindingValues, type Inspection } from './model';
+import { AREAS, SEVERITIES, useWords } from './words';
+
+const SEVERITY_COLORS: Record<string, string> = { low: '#555555', medium: '#8a4b00', high: '#b3261e' };
+
+export function SeverityTag({ value }: { value: string }) {
+  const { word } = useWords();
+  return <Tag color={SEVERITY_COLORS[value] ?? '#555555'}>{word(value)}</Tag>;
+}
+
+/** One inspection: its record, findings with their follow-up assignments, closure (what allowed_actions offers). */
+export default function InspectionDetail() {
+  const { id = '' } = useParams();
+  const valid = /^\d+$/.test(id);
+  const { w, word, date, dateTime, lang } = useWords();
+  const { message, modal } = App.useApp();
+  const [etag, setEtag] = useState<string | null>(null);
+  const [adding, setAdding] = useState(false);
+  const [closing, setClosing] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const load = useLoad(async () => {
+    if (!valid) throw new ApiError(404, { status: 404 });
+    const r = await api<Inspection>(`/inspections/${id}`);
+    setEtag(r.etag);
+    return r.data;
+  }, [id]);
+  if (!valid) return <NotAvailable item />;
+  const insp = load.data && String(load.data.id) === id ? load.data : null;
+  const removeFinding = (f: Finding) =>
+    modal.confirm({
+      title: w('deleteFindingConfirm'),
+      content: f.content,
+      okText: w('delete'),
+      okButtonProps: { danger: true },
+      cancelText: w('cancel'),
+      onOk: async () => {
+        setError(null);
+        try {
+          await api(`/findings/${f.id}`, { method: 'DELETE' });
+          message.success(w('deleted'));
+          load.reload();
+        } catch (e) {
+          setError(e);
+        }
+      },
+    });
+  return (
+    <>
+      <Link to="/activities/inspections">← {w('back')}</Link>
+      <Guard loading={load.loading && !insp} error={insp ? null : load.error} item>
+        {() =>
+          insp && (
+            <>
+              <Typography.Title level={1} className="page-title" style={{ marginTop: 8 }}>
+                {w('inspectionOf', insp.unit_name ?? '')}
+              </Typography.Title>
+              <Space wrap style={{ marginBottom: 12 }}>
+                <StatusTag status={insp.status} />
+                <Tag>{word(insp.kind)}</Tag>
+              </Space>
+              <Descriptions
+                bordered
+                size="small"
+                column={{ xs: 1, sm: 2 }}
+                style={{ background: '#fff', marginBottom: 16 }}
+                items={[
+                  { key: 'unit', label: w('inspectedUnit'), children: insp.unit_name },
+                  { key: 'date', label: w('date'), children: date(insp.date) },
+                  { key: 'kind', label: w('kind'), children: word(insp.kind) },
+                  { key: 'areas', label: w('areas'), children: insp.areas.map((a) => word(a)).join('; ') || '—' },
+                  { key: 'team', label: w('team'), span: 2, children: insp.team.length ? <ul style={{ margin: 0, paddingLeft: 18 }}>{insp.team.map((p) => <li key={p}>{p}</li>)}</ul> : '—' },
+                  { key: 'summary', label: w('summary'), span: 2, children: <span style={{ whiteSpace: 'pre-wrap' }}>{insp.summary || '—'}</span> },
+                  ...(insp.status === 'closed'
+                    ? [
+                        { key: 'conclusion', label: w('conclusion'), span: 2, children: <span style={{ whiteSpace: 'pre-wrap' }}>{insp.conclusion || '—'}</span> },
+                        { key: 'closed', label: w('closedAt'), children: dateTime(insp.closed_at) || '—' },
+                      ]
+                    : []),
+                ]}
+              />
+              <ProblemAlert error={error} />
+              <Card
+                size="small"
+                title={<h2 style={{ fontSize: 16, margin: 0 }}>{w('findings')}</h2>}
+                style={{ marginBottom: 16 }}
+                extra={
+                  <Space wrap>
+                    {mayDo(insp, 'add_finding') && (
+                      <Button type="primary" onClick={() => setAdding(true)}>
+                        {w('addFinding')}
+                      </Button>
+                    )}
+                    {mayDo(insp, 'close') && <Button onClick={() => setClosing(true)}>{w('close')}</Button>}
+                  </Space>
+                }
+              >
+                <Table<Finding>
+                  rowKey="id"
+                  size="small"
+                  data-testid="findings"
+                  pagination={false}
+                  scroll={{ x: 'max-content' }}
+                  dataSource={insp.findings ?? []}
+                  locale={{ emptyText: w('noFindings') }}
+                  columns={[
+                    { title: w('finding'), dataIndex: 'content', render: (v: string) => <span style={{ whiteSpace: 'pre-wrap' }}>{v}</span> },
+                    { title: w('severity'), dataIndex: 'severity', render: (v: string) => <SeverityTag value={v} /> },
+                    { title: w('area'), dataIndex: 'area', render: (v: string | null) => (v ? word(v) : '—') },
+                    {
+                      title: w('followUp'),
+                      key: 'fu',
+                      render: (_: unknown, f) =>
+                        f.follow_up ? (
+                          <div data-testid="follow-up">
+                            <div>{f.follow_up.title}</div>
+                            <Space size={4} wrap>
+                              {f.follow_up.deadline && <span>{`${w('deadline')}: ${date(f.follow_up.deadline)}`}</span>}
+                              <BucketTag value={f.follow_up.bucket} />
+                              {f.follow_up.assignment_id != null && <Link to={`/assignments/${f.follow_up.assignment_id}`}>{w('openTask')}</Link>}
+                            </Space>
+                          </div>
+                        ) : (
+                          w('noFollowUp')
+                        ),
+                    },
+                    {
+                      title: '',
+                      key: 'act',
+                      render: (_: unknown, f) =>
+                        mayDo(f, 'delete') ? (
+                          <Button size="small" danger onClick={() => removeFinding(f)} aria-label={`${w('deleteFinding')}: ${f.content.slice(0, 40)}`}>
+                            {w('delete')}
+                          </Button>
+                        ) : null,
+                    },
+                  ]}
+                />
+              </Card>
+              {adding && (
+                <FindingModal
+                  inspection={insp}
+                  onClose={() => setAdding(false)}
+                  onSaved={() => {
+                    setAdding(false);
+                    load.reload();
+                  }}
+                />
+              )}
+              {closing && (
+                <CloseModal
+                  inspection={insp}
+                  etag={etag}
+                  lang={lang}
+                  onClose={() => setClosing(false)}
+                  onSaved={(x, tag) => {
+                    setClosing(false);
+                    setEtag(tag);
+                    load.setData(x);
+                    message.success(w('closed'));
+                  }}
+                />
+              )}
+            </>
+          )
+        }
+      </Guard>
+    </>
+  );
+}
+
+/** Thêm tồn tại, optionally with a follow-up that becomes an assignment of the inspected unit. */
+function FindingModal({ inspection, onClose, onSaved }: { inspection: Inspection; onClose: () => void; onSaved: () => void }) {
+  const { w, word } = useWords();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<FindingValues>();
+  const withFu = Form.useWatch('with_follow_up', form);
+  const [key] = useState(() => newIdempotencyKey('finding'));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const required = { required: true, message: w('required') };
+  const submit = async (v: FindingValues) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await create(`/inspections/${inspection.id}/findings`, key, findingBody(v));
+      message.success(w('findingAdded'));
+      onSaved();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open title={w('addFinding')} okText={w('save')} cancelText={w('cancel')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy }} width={640}>
+      <ProblemAlert error={error} />
+      <Form<FindingValues> form={form} layout="vertical" onFinish={submit} initialValues={{ severity: 'medium', area: inspection.areas[0] ?? null, with_follow_up: true }}>
+        <Form.Item label={w('finding')} name="content" rules={[required, { max: 5000 }]}>
+          <Input.TextArea rows={3} />
+        </Form.Item>
+        <Space wrap size="large">
+          <Form.Item label={w('severity')} name="severity" rules={[required]}>
+            <Select style={{ width: 200 }} options={SEVERITIES.map((s) => ({ value: s, label: word(s) }))} />
+          </Form.Item>
+          <Form.Item label={w('area')} name="area">
+            <Select style={{ width: 320 }} allowClear options={AREAS.map((a) => ({ value: a, label: word(a) }))} />
+          </Form.Item>
+        </Space>
+        <Form.Item name="with_follow_up" valuePropName="checked" extra={w('followUpHelp')}>
+          <Checkbox>{w('withFollowUp')}</Checkbox>
+        </Form.Item>
+        {withFu && (
+          <>
+            <Form.Item label={w('followUpTitle')} name="fu_title" rules={[required, { max: 1000 }]}>
+              <Input.TextArea rows={2} />
+            </Form.Item>
+            <Form.Item label={w('product')} name="fu_product" rules={[{ max: 1000 }]}>
+              <Input />
+            </Form.Item>
+            <Form.Item label={w('deadline')} name="fu_deadline" rules={[required]}>
+              <DatePicker format="DD/MM/YYYY" />
+            </Form.Item>
+          </>
+        )}
+      </Form>
+    </Modal>
+  );
+}
+
+/** Kết thúc cuộc kiểm tra with the conclusion; a 409 (follow-ups still open) offers closing anyway, with a reason. */
+function CloseModal({ inspection, etag, lang, onClose, onSaved }: { inspection: Inspection; etag: string | null; lang: string; onClose: () => void; onSaved: (i: Inspection, etag: string | null) => void }) {
+  const { w } = useWords();
+  const [conclusion, setConclusion] = useState(inspection.conclusion ?? '');
+  const [force, setForce] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const blocked = error instanceof ApiError && error.status === 409;
+  const ok = conclusion.trim() && (!force || reason.trim());
+  const submit = async () => {
+    setBusy(true);
+    try {
+      const body = force ? { conclusion: conclusion.trim(), force: true, reason: reason.trim() } : { conclusion: conclusion.trim() };
+      const r = await edit<Inspection>(`/inspections/${inspection.id}/close`, 'POST', etag, body);
+      onSaved(r.data, r.etag);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open title={w('close')} okText={w('close')} cancelText={w('cancel')} onCancel={onClose} onOk={submit} okButtonProps={{ loading: busy, disabled: !ok }} width={600}>
+      <p style={{ marginTop: 0 }}>{w('closeHelp')}</p>
+      <Failure error={error} />
+      <label htmlFor="insp-conclusion">{w('conclusion')}</label>
+      <Input.TextArea id="insp-conclusion" rows={4} maxLength={5000} value={conclusion} onChange={(e) => setConclusion(e.target.value)} />
+      {blocked && (
+        <div style={{ marginTop: 12 }}>
+          <Checkbox checked={force} onChange={(e) => setForce(e.target.checked)}>
+            {w('closeForce')}
+          </Checkbox>
+          {force && (
+            <>
+              <label htmlFor="insp-force-reason" style={{ display: 'block', marginTop: 8 }}>
+                {w('closeReason')}
+              </label>
+              <Input.TextArea id="insp-force-reason" rows={2} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} lang={lang} />
+            </>
+          )}
+        </div>
+      )}
+    </Modal>
+  );
+}

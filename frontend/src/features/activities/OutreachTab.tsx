@@ -1,0 +1,186 @@
+import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Table } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { api, apiGet, type Page } from '../../api/http';
+import { useAuth } from '../../auth';
+import type { OrgUnitRead } from '../../client/types.gen';
+import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import Failure from './Failure';
+import { create, edit, listQuery, mayDo, newIdempotencyKey, outreachBody, type Filters, type OutreachOutput, type OutreachValues } from './model';
+import { LANGUAGES, OUTREACH_KINDS, useWords } from './words';
+
+/** Sản phẩm tuyên truyền CCHC of the units in reach; the responsible unit (outreach:edit) enters its own. */
+export default function OutreachTab({ filters }: { filters: Filters }) {
+  const { w, word, langWord, date, num } = useWords();
+  const { can, me } = useAuth();
+  const { message, modal } = App.useApp();
+  const [kind, setKind] = useState('');
+  const [editing, setEditing] = useState<OutreachOutput | 'new' | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const list = useLoad(
+    () => apiGet<Page<OutreachOutput>>(`/outreach-outputs${listQuery(filters, { kind })}`),
+    [filters.year, filters.unitId, kind],
+  );
+  // units the caller enters for: its own memberships' units among those it sees (the API has the last word)
+  const own = new Set((me?.memberships ?? []).map((m) => m.unit_id));
+  const writable = can('activities:manage') ? filters.units : filters.units.filter((u) => own.has(u.id));
+  const remove = (o: OutreachOutput) =>
+    modal.confirm({
+      title: w('deleteOutreachConfirm'),
+      content: o.title,
+      okText: w('delete'),
+      okButtonProps: { danger: true },
+      cancelText: w('cancel'),
+      onOk: async () => {
+        setError(null);
+        try {
+          await api(`/outreach-outputs/${o.id}`, { method: 'DELETE' });
+          message.success(w('deleted'));
+          list.reload();
+        } catch (e) {
+          setError(e);
+        }
+      },
+    });
+  return (
+    <>
+      <p style={{ marginTop: 0 }}>{w('outreachHelp')}</p>
+      <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginBottom: 12, alignItems: 'center' }}>
+        <label htmlFor="out-kind">{w('kind')}</label>
+        <Select
+          id="out-kind"
+          style={{ width: 280 }}
+          value={kind}
+          onChange={setKind}
+          options={[{ value: '', label: w('allKinds') }, ...OUTREACH_KINDS.map((k) => ({ value: k, label: word(k) }))]}
+        />
+        <span style={{ flex: 1 }} />
+        {can('outreach:edit') && writable.length > 0 && (
+          <Button type="primary" onClick={() => setEditing('new')}>
+            {w('addOutreach')}
+          </Button>
+        )}
+      </div>
+      <ProblemAlert error={error} />
+      <Guard loading={list.loading} error={list.error}>
+        {() => (
+          <Table<OutreachOutput>
+            rowKey="id"
+            size="small"
+            data-testid="outreach"
+            pagination={false}
+            scroll={{ x: 'max-content' }}
+            dataSource={list.data?.items ?? []}
+            locale={{ emptyText: w('noOutreach') }}
+            columns={[
+              { title: w('date'), dataIndex: 'date', render: (v: string) => date(v), width: 110 },
+              { title: w('unit'), dataIndex: 'unit_name' },
+              { title: w('kind'), dataIndex: 'kind', render: (v: string) => word(v) },
+              { title: w('outreachName'), dataIndex: 'title' },
+              { title: w('language'), dataIndex: 'language', render: (v: string) => langWord(v) },
+              { title: w('medium'), dataIndex: 'medium', render: (v: string | null) => v || '—' },
+              { title: w('quantity'), dataIndex: 'quantity', align: 'right', render: (v: number) => num(v, 0) },
+              { title: w('audience'), dataIndex: 'audience', align: 'right', render: (v: number | null) => (v == null ? '—' : num(v, 0)) },
+              {
+                title: '',
+                key: 'act',
+                render: (_: unknown, o) => (
+                  <Space size={4}>
+                    {mayDo(o, 'update') && (
+                      <Button size="small" onClick={() => setEditing(o)} aria-label={`${w('edit')}: ${o.title}`}>
+                        {w('edit')}
+                      </Button>
+                    )}
+                    {mayDo(o, 'delete') && (
+                      <Button size="small" danger onClick={() => remove(o)} aria-label={`${w('delete')}: ${o.title}`}>
+                        {w('delete')}
+                      </Button>
+                    )}
+                  </Space>
+                ),
+              },
+            ]}
+          />
+        )}
+      </Guard>
+      {editing && (
+        <OutreachModal
+          item={editing === 'new' ? null : editing}
+          units={writable}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            message.success(w('saved'));
+            list.reload();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+/** Thêm / sửa sản phẩm tuyên truyền: a create carries an Idempotency-Key, an edit the ETag read just before. */
+function OutreachModal({ item, units, onClose, onSaved }: { item: OutreachOutput | null; units: OrgUnitRead[]; onClose: () => void; onSaved: () => void }) {
+  const { w, word, langWord } = useWords();
+  const [form] = Form.useForm<OutreachValues>();
+  const [key] = useState(() => newIdempotencyKey('outreach'));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const required = { required: true, message: w('required') };
+  const submit = async (v: OutreachValues) => {
+    setBusy(true);
+    setError(null);
+    try {
+      if (item) {
+        const fresh = await api<OutreachOutput>(`/outreach-outputs/${item.id}`);
+        await edit(`/outreach-outputs/${item.id}`, 'PATCH', fresh.etag, outreachBody(v));
+      } else await create('/outreach-outputs', key, outreachBody(v));
+      onSaved();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const initial: Partial<OutreachValues> = item
+    ? { ...item, date: dayjs(item.date), medium: item.medium ?? undefined, note: item.note ?? undefined }
+    : { kind: 'article', language: 'vi', quantity: 1, unit_id: units.length === 1 ? units[0].id : undefined };
+  return (
+    <Modal open title={item ? w('editOutreach') : w('addOutreach')} okText={w('save')} cancelText={w('cancel')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy }} width={640}>
+      <Failure error={error} />
+      <Form<OutreachValues> form={form} layout="vertical" onFinish={submit} initialValues={initial}>
+        <Form.Item label={w('unit')} name="unit_id" rules={[required]}>
+          <Select showSearch={{ optionFilterProp: 'label' }} options={units.map((u) => ({ value: u.id, label: u.name }))} />
+        </Form.Item>
+        <Space wrap size="large">
+          <Form.Item label={w('date')} name="date" rules={[required]}>
+            <DatePicker format="DD/MM/YYYY" />
+          </Form.Item>
+          <Form.Item label={w('kind')} name="kind" rules={[required]}>
+            <Select style={{ width: 300 }} options={OUTREACH_KINDS.map((k) => ({ value: k, label: word(k) }))} />
+          </Form.Item>
+          <Form.Item label={w('language')} name="language" rules={[required]}>
+            <Select style={{ width: 160 }} options={LANGUAGES.map((l) => ({ value: l, label: langWord(l) }))} />
+          </Form.Item>
+        </Space>
+        <Form.Item label={w('outreachName')} name="title" rules={[required, { max: 500 }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item label={w('medium')} name="medium" rules={[{ max: 300 }]}>
+          <Input />
+        </Form.Item>
+        <Space wrap size="large">
+          <Form.Item label={w('quantity')} name="quantity" rules={[required]}>
+            <InputNumber min={1} precision={0} />
+          </Form.Item>
+          <Form.Item label={w('audience')} name="audience">
+            <InputNumber min={0} precision={0} />
+          </Form.Item>
+        </Space>
+        <Form.Item label={w('note')} name="note" rules={[{ max: 2000 }]}>
+          <Input.TextArea rows={2} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,235 @@
+import { App, Button, Card, DatePicker, Descriptions, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api, ApiError } from '../../api/http';
+import { BucketTag, Guard, NotAvailable, useLoad } from '../../components/common';
+import Failure from './Failure';
+import { create, edit, iso, mayDo, newIdempotencyKey, type AccountabilitySession, type FollowUp, type SessionItem } from './model';
+import { useWords } from './words';
+
+const STATUS_COLORS: Record<string, string> = { scheduled: '#0b5cab', held: '#8a4b00', closed: '#1d6b2f' };
+
+export function SessionStatusTag({ status }: { status: string }) {
+  const { statusWord } = useWords();
+  return <Tag color={STATUS_COLORS[status] ?? '#555555'}>{statusWord(status)}</Tag>;
+}
+
+/** A session: the items, the head's explanation (activities:respond), the conclusion (Phòng Nội vụ), follow-ups. */
+export default function SessionDetail() {
+  const { id = '' } = useParams();
+  const valid = /^\d+$/.test(id);
+  const { w, date } = useWords();
+  const { message } = App.useApp();
+  const [etag, setEtag] = useState<string | null>(null);
+  const [explanation, setExplanation] = useState<string | null>(null);
+  const [conclusion, setConclusion] = useState<string | null>(null);
+  const [busy, setBusy] = useState<'explanation' | 'conclusion' | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [adding, setAdding] = useState(false);
+  const load = useLoad(async () => {
+    if (!valid) throw new ApiError(404, { status: 404 });
+    const r = await api<AccountabilitySession>(`/accountability-sessions/${id}`);
+    setEtag(r.etag);
+    setExplanation(null);
+    setConclusion(null);
+    return r.data;
+  }, [id]);
+  if (!valid) return <NotAvailable item />;
+  const s = load.data && String(load.data.id) === id ? load.data : null;
+  const save = async (what: 'explanation' | 'conclusion', text: string) => {
+    setBusy(what);
+    setError(null);
+    try {
+      const r =
+        what === 'explanation'
+          ? await edit<AccountabilitySession>(`/accountability-sessions/${id}/explanation`, 'PUT', etag, { explanation: text.trim() })
+          : await edit<AccountabilitySession>(`/accountability-sessions/${id}`, 'PATCH', etag, { conclusion: text.trim() });
+      load.setData(r.data);
+      setEtag(r.etag);
+      if (what === 'explanation') setExplanation(null);
+      else setConclusion(null);
+      message.success(w('saved'));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <>
+      <Link to="/activities/sessions">← {w('back')}</Link>
+      <Guard loading={load.loading && !s} error={s ? null : load.error} item>
+        {() =>
+          s && (
+            <>
+              <Typography.Title level={1} className="page-title" style={{ marginTop: 8 }}>
+                {w('sessionOf', s.unit_name ?? '')}
+              </Typography.Title>
+              <Space style={{ marginBottom: 12 }}>
+                <SessionStatusTag status={s.status} />
+              </Space>
+              <Descriptions
+                bordered
+                size="small"
+                column={{ xs: 1, sm: 2 }}
+                style={{ background: '#fff', marginBottom: 16 }}
+                items={[
+                  { key: 'unit', label: w('answeringUnit'), children: s.unit_name },
+                  { key: 'date', label: w('date'), children: date(s.date) },
+                  { key: 'chair', label: w('chairedBy'), children: s.chaired_by || '—' },
+                  { key: 'head', label: w('headName'), children: [s.head_title, s.head_name].filter(Boolean).join(' ') || '—' },
+                ]}
+              />
+              <Failure error={error} />
+              <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{w('items')}</h2>} style={{ marginBottom: 16 }}>
+                <Table<SessionItem>
+                  rowKey="id"
+                  size="small"
+                  pagination={false}
+                  dataSource={s.items}
+                  locale={{ emptyText: '—' }}
+                  columns={[
+                    {
+                      title: w('items'),
+                      dataIndex: 'label',
+                      render: (v: string, it) => (it.assignment_id ? <Link to={`/assignments/${it.assignment_id}`}>{v}</Link> : v),
+                    },
+                    { title: w('itemNote'), dataIndex: 'note', render: (v: string | null) => v || '—' },
+                  ]}
+                />
+              </Card>
+              <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{w('explanation')}</h2>} style={{ marginBottom: 16 }}>
+                <TextBlock
+                  id="session-explanation"
+                  label={w('explanation')}
+                  value={s.explanation}
+                  empty={w('noExplanation')}
+                  editable={mayDo(s, 'explain')}
+                  draft={explanation}
+                  setDraft={setExplanation}
+                  saving={busy === 'explanation'}
+                  saveLabel={w('writeExplanation')}
+                  onSave={(t) => save('explanation', t)}
+                />
+              </Card>
+              <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{w('conclusion')}</h2>} style={{ marginBottom: 16 }}>
+                <TextBlock
+                  id="session-conclusion"
+                  label={w('conclusion')}
+                  value={s.conclusion}
+                  empty={w('noConclusion')}
+                  editable={mayDo(s, 'update')}
+                  draft={conclusion}
+                  setDraft={setConclusion}
+                  saving={busy === 'conclusion'}
+                  saveLabel={w('writeConclusion')}
+                  onSave={(t) => save('conclusion', t)}
+                />
+              </Card>
+              <Card
+                size="small"
+                title={<h2 style={{ fontSize: 16, margin: 0 }}>{w('followUps')}</h2>}
+                extra={mayDo(s, 'add_follow_up') ? <Button onClick={() => setAdding(true)}>{w('addFollowUp')}</Button> : null}
+              >
+                <Table<FollowUp>
+                  rowKey={(f) => `${f.assignment_id ?? f.title}`}
+                  size="small"
+                  pagination={false}
+                  dataSource={s.follow_ups}
+                  locale={{ emptyText: w('noFollowUps') }}
+                  columns={[
+                    { title: w('followUpTitle'), dataIndex: 'title', render: (v: string, f) => (f.assignment_id ? <Link to={`/assignments/${f.assignment_id}`}>{v}</Link> : v) },
+                    { title: w('deadline'), dataIndex: 'deadline', render: (v: string | null) => date(v) || '—' },
+                    { title: w('status'), key: 'b', render: (_: unknown, f) => <BucketTag value={f.bucket ?? f.status} /> },
+                  ]}
+                />
+              </Card>
+              {adding && (
+                <FollowUpModal
+                  sessionId={s.id}
+                  onClose={() => setAdding(false)}
+                  onSaved={() => {
+                    setAdding(false);
+                    load.reload();
+                  }}
+                />
+              )}
+            </>
+          )
+        }
+      </Guard>
+    </>
+  );
+}
+
+function TextBlock(p: {
+  id: string;
+  label: string;
+  value: string | null | undefined;
+  empty: string;
+  editable: boolean;
+  draft: string | null;
+  setDraft: (v: string | null) => void;
+  saving: boolean;
+  saveLabel: string;
+  onSave: (text: string) => void;
+}) {
+  if (!p.editable) return <p style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{p.value || p.empty}</p>;
+  const text = p.draft ?? p.value ?? '';
+  return (
+    <>
+      <label htmlFor={p.id} className="visually-hidden">
+        {p.label}
+      </label>
+      <Input.TextArea id={p.id} rows={4} maxLength={10000} value={text} onChange={(e) => p.setDraft(e.target.value)} />
+      <Button type="primary" style={{ marginTop: 8 }} loading={p.saving} disabled={!text.trim() || p.draft == null} onClick={() => p.onSave(text)}>
+        {p.saveLabel}
+      </Button>
+    </>
+  );
+}
+
+interface FuValues {
+  title: string;
+  product?: string;
+  deadline: Dayjs;
+}
+
+function FollowUpModal({ sessionId, onClose, onSaved }: { sessionId: number; onClose: () => void; onSaved: () => void }) {
+  const { w } = useWords();
+  const [form] = Form.useForm<FuValues>();
+  const [key] = useState(() => newIdempotencyKey('accountability-follow-up'));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const required = { required: true, message: w('required') };
+  const submit = async (v: FuValues) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await create(`/accountability-sessions/${sessionId}/follow-ups`, key, { title: v.title.trim(), product: v.product?.trim() || null, deadline: iso(v.deadline) });
+      onSaved();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open title={w('addFollowUp')} okText={w('save')} cancelText={w('cancel')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy }} width={600}>
+      <p style={{ marginTop: 0 }}>{w('followUpHelp')}</p>
+      <Failure error={error} />
+      <Form<FuValues> form={form} layout="vertical" onFinish={submit}>
+        <Form.Item label={w('followUpTitle')} name="title" rules={[required, { max: 1000 }]}>
+          <Input.TextArea rows={2} />
+        </Form.Item>
+        <Form.Item label={w('product')} name="product" rules={[{ max: 1000 }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item label={w('deadline')} name="deadline" rules={[required]}>
+          <DatePicker format="DD/MM/YYYY" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,137 @@
+import { App, Button, DatePicker, Form, Input, Modal, Select, Space, Table } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { apiGet, type Page } from '../../api/http';
+import { useAuth } from '../../auth';
+import type { AssignmentRead, OrgUnitRead } from '../../client/types.gen';
+import { Guard, useLoad } from '../../components/common';
+import Failure from './Failure';
+import { SessionStatusTag } from './SessionDetail';
+import { create, iso, listQuery, newIdempotencyKey, type AccountabilitySession, type Filters } from './model';
+import { useWords } from './words';
+
+/** Phiên giải trình in reach (a unit: its own); Phòng Nội vụ organises them. */
+export default function SessionsTab({ filters }: { filters: Filters }) {
+  const { w, date } = useWords();
+  const { can } = useAuth();
+  const navigate = useNavigate();
+  const [adding, setAdding] = useState(false);
+  const list = useLoad(() => apiGet<Page<AccountabilitySession>>(`/accountability-sessions${listQuery(filters)}`), [filters.year, filters.unitId]);
+  return (
+    <>
+      <div style={{ display: 'flex', marginBottom: 12 }}>
+        <span style={{ flex: 1 }} />
+        {can('activities:manage') && (
+          <Button type="primary" onClick={() => setAdding(true)}>
+            {w('addSession')}
+          </Button>
+        )}
+      </div>
+      <Guard loading={list.loading} error={list.error}>
+        {() => (
+          <Table<AccountabilitySession>
+            rowKey="id"
+            size="small"
+            data-testid="sessions"
+            pagination={false}
+            scroll={{ x: 'max-content' }}
+            dataSource={list.data?.items ?? []}
+            locale={{ emptyText: w('noSessions') }}
+            columns={[
+              { title: w('date'), dataIndex: 'date', render: (v: string) => date(v), width: 110 },
+              { title: w('answeringUnit'), dataIndex: 'unit_name', render: (v: string, r) => <Link to={`/activities/sessions/${r.id}`}>{v || w('session')}</Link> },
+              { title: w('headName'), key: 'head', render: (_: unknown, r) => [r.head_title, r.head_name].filter(Boolean).join(' ') || '—' },
+              { title: w('items'), key: 'items', align: 'right', render: (_: unknown, r) => r.items?.length ?? 0 },
+              { title: w('followUps'), key: 'fu', align: 'right', render: (_: unknown, r) => r.follow_ups?.length ?? 0 },
+              { title: w('status'), dataIndex: 'status', render: (v: string) => <SessionStatusTag status={v} /> },
+            ]}
+          />
+        )}
+      </Guard>
+      {adding && <SessionModal units={filters.units} onClose={() => setAdding(false)} onSaved={(s) => navigate(`/activities/sessions/${s.id}`)} />}
+    </>
+  );
+}
+
+interface Values {
+  unit_id: number;
+  date: Dayjs;
+  chaired_by?: string;
+  head_name?: string;
+  head_title?: string;
+  assignment_ids?: number[];
+}
+
+/** Tổ chức phiên giải trình: the unit, the date, who chairs and who answers, the late assignments concerned. */
+function SessionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; onClose: () => void; onSaved: (s: AccountabilitySession) => void }) {
+  const { w, date } = useWords();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Values>();
+  const unitId = Form.useWatch('unit_id', form);
+  const [key] = useState(() => newIdempotencyKey('accountability'));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const late = useLoad(
+    async () => (unitId ? (await apiGet<Page<AssignmentRead>>(`/assignments?unit_id=${unitId}&bucket=overdue&limit=200`)).items : []),
+    [unitId],
+  );
+  const required = { required: true, message: w('required') };
+  const submit = async (v: Values) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { data } = await create<AccountabilitySession>('/accountability-sessions', key, {
+        unit_id: v.unit_id,
+        date: iso(v.date),
+        chaired_by: v.chaired_by?.trim() || null,
+        head_name: v.head_name?.trim() || null,
+        head_title: v.head_title?.trim() || null,
+        items: (v.assignment_ids ?? []).map((id) => ({ assignment_id: id })),
+      });
+      message.success(w('saved'));
+      onSaved(data);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal open title={w('addSession')} okText={w('save')} cancelText={w('cancel')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy }} width={680}>
+      <p style={{ marginTop: 0 }}>{w('addSessionHelp')}</p>
+      <Failure error={error} />
+      <Form<Values> form={form} layout="vertical" onFinish={submit}>
+        <Form.Item label={w('answeringUnit')} name="unit_id" rules={[required]}>
+          <Select showSearch={{ optionFilterProp: 'label' }} options={units.map((u) => ({ value: u.id, label: u.name }))} />
+        </Form.Item>
+        <Form.Item label={w('date')} name="date" rules={[required]}>
+          <DatePicker format="DD/MM/YYYY" />
+        </Form.Item>
+        <Form.Item label={w('chairedBy')} name="chaired_by" rules={[{ max: 300 }]}>
+          <Input />
+        </Form.Item>
+        <Space wrap size="large">
+          <Form.Item label={w('headName')} name="head_name" rules={[{ max: 200 }]}>
+            <Input style={{ width: 260 }} />
+          </Form.Item>
+          <Form.Item label={w('headTitle')} name="head_title" rules={[{ max: 200 }]}>
+            <Input style={{ width: 260 }} />
+          </Form.Item>
+        </Space>
+        <Form.Item label={w('items')} name="assignment_ids">
+          <Select
+            mode="multiple"
+            disabled={!unitId}
+            loading={late.loading}
+            optionFilterProp="label"
+            options={(late.data ?? []).map((a) => ({
+              value: a.id,
+              label: `${a.task_label ? `${a.task_label} ` : ''}${a.task_title ?? ''}${a.due_date ? ` (${w('deadline')} ${date(a.due_date)})` : ''}`,
+            }))}
+          />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,308 @@
+import '@testing-library/jest-dom/vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { App } from 'antd';
+import { MemoryRouter, Route, Routes } from 'react-router';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { stubAntdDom } from '../../components/testDom';
+import IndicatorsPanel from '../../pages/reports/IndicatorsPanel';
+import OutlinePanel from '../../pages/reports/OutlinePanel';
+import { depthOf, enterable, indicatorBody, type IndicatorRow } from '../../pages/reports/outline';
+import InspectionDetail from './InspectionDetail';
+import { decimalText, findingBody, inspectionBody, lines, listQuery, outreachBody, parseDecimal, yearOptions, type Inspection, type OutreachOutput } from './model';
+import OutreachTab from './OutreachTab';
+import { AREAS, enumWord, INSPECTION_KINDS, LANGUAGES, OUTREACH_KINDS, SEVERITIES } from './words';
+import dayjs from 'dayjs';
+
+const http = vi.hoisted(() => ({ apiGet: vi.fn(), api: vi.fn() }));
+vi.mock('../../api/http', async (real) => ({ ...(await real<typeof import('../../api/http')>()), ...http }));
+const auth = vi.hoisted(() => ({ perms: [] as string[], units: [] as number[] }));
+vi.mock('../../auth', () => ({
+  useAuth: () => ({ can: (p: string) => auth.perms.includes(p), me: { memberships: auth.units.map((unit_id) => ({ unit_id, role: 'unit_officer', unit_name: `U${unit_id}` })) } }),
+}));
+
+beforeAll(stubAntdDom);
+afterEach(cleanup);
+beforeEach(() => {
+  Object.values(http).forEach((f) => f.mockReset());
+  auth.perms = [];
+  auth.units = [];
+});
+
+const RAW = /\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b\d{4}-\d{2}-\d{2}\b/;
+
+describe('decimals', () => {
+  it('shows the API decimal with a decimal comma and thousands dots, without float rounding', () => {
+    expect(decimalText('12.5')).toBe('12,5');
+    expect(decimalText('2022')).toBe('2.022');
+    expect(decimalText('1234567.125')).toBe('1.234.567,125');
+    expect(decimalText('-0.3')).toBe('-0,3');
+    expect(decimalText(null)).toBe('');
+  });
+  it('reads what a person types: comma decimals, grouped thousands, blank → null, garbage → undefined', () => {
+    expect(parseDecimal('12,5')).toBe('12.5');
+    expect(parseDecimal('1.234,50')).toBe('1234.5');
+    expect(parseDecimal('2.022')).toBe('2022');
+    expect(parseDecimal('12.5')).toBe('12.5');
+    expect(parseDecimal(' 007 ')).toBe('7');
+    expect(parseDecimal('')).toBeNull();
+    expect(parseDecimal('12,5%')).toBeUndefined();
+    expect(parseDecimal('mười')).toBeUndefined();
+    expect(parseDecimal('1,2,3')).toBeUndefined();
+  });
+});
+
+describe('bodies', () => {
+  it('builds an inspection: ISO date, one team member per line', () => {
+    expect(inspectionBody({ unit_id: 5, kind: 'adhoc', date: dayjs('2024-09-12'), team: ' Hoàng Văn A, Trưởng phòng \n\n Lý Thị B ', areas: ['the_che'] })).toEqual({
+      unit_id: 5,
+      kind: 'adhoc',
+      date: '2024-09-12',
+      team: ['Hoàng Văn A, Trưởng phòng', 'Lý Thị B'],
+      areas: ['the_che'],
+      summary: null,
+      plan_id: null,
+    });
+    expect(lines(undefined)).toEqual([]);
+  });
+  it('sends a finding with its follow-up only when asked', () => {
+    const v = { content: ' Chưa niêm yết TTHC ', severity: 'high', area: 'thu_tuc_hanh_chinh', fu_title: 'Niêm yết lại', fu_deadline: dayjs('2024-10-30') };
+    expect(findingBody({ ...v, with_follow_up: true })).toEqual({
+      content: 'Chưa niêm yết TTHC',
+      severity: 'high',
+      area: 'thu_tuc_hanh_chinh',
+      follow_up: { title: 'Niêm yết lại', product: null, deadline: '2024-10-30' },
+    });
+    expect(findingBody({ ...v, with_follow_up: false }).follow_up).toBeNull();
+  });
+  it('builds an outreach output', () => {
+    expect(outreachBody({ unit_id: 3, date: dayjs('2024-08-01'), kind: 'radio', language: 'tay', title: ' Tin CCHC ', quantity: 4 })).toMatchObject({
+      date: '2024-08-01',
+      title: 'Tin CCHC',
+      language: 'tay',
+      medium: null,
+      audience: null,
+    });
+  });
+  it('puts only the filters that are set into the list query', () => {
+    expect(listQuery({ year: 2024, unitId: null }, { kind: '' })).toBe('?limit=200&year=2024');
+    expect(listQuery({ year: null, unitId: 7 }, { kind: 'adhoc' })).toBe('?limit=200&unit_id=7&kind=adhoc');
+    expect(yearOptions(2026)).toContain(2024);
+  });
+});
+
+describe('words', () => {
+  it('names every enum value of the contract in Vietnamese and English, never as a code', () => {
+    for (const lang of ['vi', 'en']) {
+      for (const v of [...INSPECTION_KINDS, ...SEVERITIES, ...OUTREACH_KINDS, ...AREAS]) {
+        const word = enumWord(lang, v);
+        expect(word).not.toMatch(RAW);
+        expect(word).not.toBe('—');
+      }
+      for (const l of LANGUAGES) expect(enumWord(lang, `lang:${l}`)).not.toBe('—');
+    }
+    expect(enumWord('vi', 'tay')).toBe('—'); // a language code alone is no word: the caller asks lang:tay
+    expect(enumWord('vi', 'lang:tay')).toBe('Tiếng Tày');
+    expect(enumWord('vi', 'dialogue')).toBe('Đối thoại giữa Chủ tịch và nhân dân');
+  });
+});
+
+const row = (over: Partial<IndicatorRow>): IndicatorRow => ({
+  indicator_id: 1,
+  code: 'CT01',
+  name: 'Số cuộc kiểm tra',
+  unit_of_measure: 'cuộc',
+  computed: false,
+  rollup: 'sum',
+  value: null,
+  editable: true,
+  ...over,
+});
+
+describe('indicator table', () => {
+  it('sends only changed editable rows and refuses a value that is not a number', () => {
+    const rows = [row({}), row({ indicator_id: 2, code: 'CT02', value: '3' }), row({ indicator_id: 3, code: 'CT03', computed: true, editable: false })];
+    expect(indicatorBody(rows, { 1: { value: '12,5' }, 2: { value: '3' }, 3: { value: '9' } })).toEqual({
+      values: [{ indicator_id: 1, value: '12.5', note: null }],
+      bad: [],
+    });
+    expect(indicatorBody(rows, { 1: { value: 'abc' } }).bad).toEqual([1]);
+    expect(indicatorBody(rows, { 2: { value: '' } }).values).toEqual([{ indicator_id: 2, value: null, note: null }]);
+    expect(enterable(row({ editable: false }))).toBe(false);
+    expect(enterable(row({ indicator_id: null }))).toBe(false);
+  });
+  it('lets the unit type values and saves them with If-Match on the report', async () => {
+    http.api.mockResolvedValueOnce({ data: { items: [row({ value: '2' }), row({ indicator_id: 9, code: 'CT09', name: 'Tỷ lệ', computed: true, editable: false, value: '87.5' })], etag: 'W/"r1"' }, etag: 'W/"r1"' });
+    const onEtag = vi.fn();
+    render(
+      <App>
+        <IndicatorsPanel reportId={4} district={false} etag={'W/"r1"'} onEtag={onEtag} />
+      </App>,
+    );
+    const input = await screen.findByLabelText('Giá trị: Số cuộc kiểm tra');
+    expect(screen.getByTestId('indicator-CT09').textContent).toBe('87,5');
+    fireEvent.change(input, { target: { value: '3,5' } });
+    http.api.mockResolvedValueOnce({ data: { items: [row({ value: '3.5' })], etag: 'W/"r2"' }, etag: 'W/"r2"' });
+    fireEvent.click(screen.getByRole('button', { name: 'Lưu biểu số liệu' }));
+    await waitFor(() => expect(onEtag).toHaveBeenCalledWith('W/"r2"'));
+    expect(http.api).toHaveBeenLastCalledWith('/reports/4/indicators', { method: 'PUT', body: { values: [{ indicator_id: 1, value: '3.5', note: null }] }, headers: { 'If-Match': 'W/"r1"' } });
+  });
+  it('shows the district roll-up read-only with the units that have not entered', async () => {
+    http.api.mockResolvedValueOnce({
+      data: { items: [row({ editable: false, value: '14', units_entered: 2, units_expected: 3, missing_units: [{ unit_id: 5, unit_name: 'UBND xã Hoa Thám' }] })], etag: 'x' },
+      etag: 'x',
+    });
+    render(
+      <App>
+        <IndicatorsPanel reportId={1} district etag="x" onEtag={() => undefined} />
+      </App>,
+    );
+    expect(await screen.findByTestId('missing-CT01')).toHaveTextContent('2/3: UBND xã Hoa Thám');
+    expect(screen.getByTestId('indicator-CT01').textContent).toBe('14');
+    expect(screen.queryByRole('button', { name: 'Lưu biểu số liệu' })).toBeNull();
+    expect(screen.getByText('Cộng')).toBeInTheDocument();
+  });
+});
+
+describe('outline', () => {
+  const sections = [
+    { key: 'chi_dao', number: 'I', title: 'CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH', fill: 'heading' },
+    { key: 'kiem_tra', number: '3', title: 'Công tác kiểm tra CCHC', fill: 'auto', text: 'Kiểm tra 2 đơn vị: UBND xã Hoa Thám (12/09/2024).' },
+    { key: 'khao_sat', number: '4', title: 'Khảo sát', fill: 'written', text: null },
+  ];
+  it('lists the sections in order, the automatic text as given, and offers typing written ones only when editable', () => {
+    render(<OutlinePanel sections={sections} editable={false} save={vi.fn()} />);
+    const shown = screen.getAllByTestId(/^outline-/).map((e) => e.getAttribute('data-testid'));
+    expect(shown).toEqual(['outline-chi_dao', 'outline-kiem_tra', 'outline-khao_sat']);
+    expect(screen.getByTestId('outline-kiem_tra')).toHaveTextContent('UBND xã Hoa Thám (12/09/2024)');
+    expect(screen.queryByRole('textbox')).toBeNull();
+    expect(depthOf({ number: 'II' })).toBe(0);
+    expect(depthOf({ number: '2' })).toBe(1);
+    expect(depthOf({ number: 'a' })).toBe(2);
+  });
+  it('saves a written section as a narrative key', async () => {
+    const save = vi.fn().mockResolvedValue(undefined);
+    render(
+      <App>
+        <OutlinePanel sections={sections} editable save={save} />
+      </App>,
+    );
+    fireEvent.change(screen.getByLabelText('Khảo sát'), { target: { value: 'Đã khảo sát 120 phiếu.' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Lưu' }));
+    await waitFor(() => expect(save).toHaveBeenCalledWith({ khao_sat: 'Đã khảo sát 120 phiếu.' }));
+  });
+});
+
+const inspection = (over: Partial<Inspection> = {}): Inspection => ({
+  id: 11,
+  owner_unit_id: 1,
+  unit_id: 5,
+  unit_name: 'UBND xã Hoa Thám',
+  kind: 'adhoc',
+  date: '2024-09-12',
+  team: ['Hoàng Văn A, Trưởng phòng Nội vụ'],
+  areas: ['thu_tuc_hanh_chinh'],
+  summary: 'Kiểm tra bộ phận một cửa',
+  status: 'open',
+  findings: [
+    {
+      id: 21,
+      inspection_id: 11,
+      content: 'Chưa niêm yết đủ thủ tục',
+      severity: 'high',
+      area: 'thu_tuc_hanh_chinh',
+      follow_up: { assignment_id: 77, task_id: 70, title: 'Niêm yết lại thủ tục', deadline: '2024-10-30', status: 'not_started', bucket: 'in_progress_on_time' },
+      allowed_actions: [],
+    },
+  ],
+  allowed_actions: [],
+  ...over,
+});
+
+const showInspection = (i: Inspection) => {
+  http.api.mockResolvedValueOnce({ data: i, etag: 'W/"i1"' });
+  render(
+    <App>
+      <MemoryRouter initialEntries={['/activities/inspections/11']}>
+        <Routes>
+          <Route path="/activities/inspections/:id" element={<InspectionDetail />} />
+        </Routes>
+      </MemoryRouter>
+    </App>,
+  );
+};
+
+describe('inspection detail', { timeout: 20000 }, () => {
+  it('shows the inspected unit its inspection read-only: words and dd/mm/yyyy, the follow-up with a link to the work', async () => {
+    showInspection(inspection());
+    expect(await screen.findByRole('heading', { level: 1 })).toHaveTextContent('Kiểm tra CCHC tại UBND xã Hoa Thám');
+    const main = document.body.textContent ?? '';
+    expect(main).toContain('12/09/2024');
+    expect(main).toContain('Đột xuất');
+    expect(main).toContain('Cải cách thủ tục hành chính');
+    expect(main).not.toMatch(RAW);
+    const fu = screen.getByTestId('follow-up');
+    expect(within(fu).getByRole('link', { name: 'Mở việc' })).toHaveAttribute('href', '/assignments/77');
+    expect(fu).toHaveTextContent('30/10/2024');
+    expect(screen.queryByRole('button', { name: 'Thêm tồn tại' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Kết thúc cuộc kiểm tra' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /Xoá/ })).toBeNull();
+  });
+  it('offers Phòng Nội vụ what allowed_actions lists', async () => {
+    showInspection(inspection({ allowed_actions: ['update', 'add_finding', 'close'] }));
+    expect(await screen.findByRole('button', { name: 'Thêm tồn tại' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Kết thúc cuộc kiểm tra' })).toBeInTheDocument();
+  });
+});
+
+const output = (over: Partial<OutreachOutput>): OutreachOutput => ({
+  id: 1,
+  unit_id: 8,
+  unit_name: 'Phòng Văn hóa và Thông tin',
+  date: '2024-08-01',
+  kind: 'loudspeaker',
+  language: 'nung',
+  title: 'Tuyên truyền dịch vụ công trực tuyến',
+  medium: 'Đài truyền thanh xã',
+  quantity: 12,
+  audience: 1500,
+  allowed_actions: [],
+  ...over,
+});
+
+describe('outreach', { timeout: 20000 }, () => {
+  it('reads kinds and languages in Vietnamese and offers edit/delete only on allowed rows', async () => {
+    auth.perms = ['activities:read', 'outreach:edit'];
+    auth.units = [8];
+    http.apiGet.mockResolvedValueOnce({ items: [output({ allowed_actions: ['update', 'delete'] }), output({ id: 2, unit_id: 9, unit_name: 'UBND xã Hoa Thám', title: 'Hội nghị đối thoại', kind: 'dialogue', language: 'vi', allowed_actions: [] })], total: 2, limit: 200, offset: 0 });
+    render(
+      <App>
+        <MemoryRouter>
+          <OutreachTab filters={{ year: 2024, unitId: null, units: [{ id: 8, name: 'Phòng Văn hóa và Thông tin' } as never, { id: 9, name: 'UBND xã Hoa Thám' } as never] }} />
+        </MemoryRouter>
+      </App>,
+    );
+    const table = await screen.findByTestId('outreach');
+    expect(table).toHaveTextContent('Loa truyền thanh cơ sở');
+    expect(table).toHaveTextContent('Tiếng Nùng');
+    expect(table).toHaveTextContent('Đối thoại giữa Chủ tịch và nhân dân');
+    expect(table).toHaveTextContent('1.500');
+    expect(table.textContent).not.toMatch(RAW);
+    expect(screen.getAllByRole('button', { name: /^Sửa/ })).toHaveLength(1);
+    expect(screen.getAllByRole('button', { name: /^Xoá/ })).toHaveLength(1);
+    expect(screen.getByRole('button', { name: 'Thêm sản phẩm tuyên truyền' })).toBeInTheDocument();
+    expect(http.apiGet).toHaveBeenCalledWith('/outreach-outputs?limit=200&year=2024');
+  });
+  it('offers no entry to a reader', async () => {
+    auth.perms = ['activities:read'];
+    http.apiGet.mockResolvedValueOnce({ items: [output({})], total: 1, limit: 200, offset: 0 });
+    render(
+      <App>
+        <MemoryRouter>
+          <OutreachTab filters={{ year: null, unitId: null, units: [] }} />
+        </MemoryRouter>
+      </App>,
+    );
+    await screen.findByTestId('outreach');
+    expect(screen.queryByRole('button')).toBeNull();
+  });
+});

@@ -1,0 +1,264 @@
+// CCHC activities in the browser: the shapes of the API (contract A of the wave; the generated client's types take
+// over once the routes are in), request helpers (Idempotency-Key on creates, If-Match on edits) and pure helpers
+// (decimal comma in and out, form → body).
+import type { Dayjs } from 'dayjs';
+import { api, type ApiResult } from '../../api/http';
+import type { OrgUnitRead } from '../../client/types.gen';
+import { newIdempotencyKey } from '../../pages/admin/lib';
+
+export { newIdempotencyKey };
+
+export interface FollowUp {
+  assignment_id?: number | null;
+  task_id?: number | null;
+  title: string;
+  deadline?: string | null;
+  status?: string | null;
+  bucket?: string | null;
+}
+
+export interface Finding {
+  id: number;
+  inspection_id: number;
+  content: string;
+  severity: string;
+  area?: string | null;
+  follow_up?: FollowUp | null;
+  allowed_actions?: string[];
+}
+
+export interface Inspection {
+  id: number;
+  plan_id?: number | null;
+  owner_unit_id: number;
+  unit_id: number;
+  unit_name?: string | null;
+  kind: string;
+  date: string;
+  team: string[];
+  areas: string[];
+  summary?: string | null;
+  status: string;
+  conclusion?: string | null;
+  closed_at?: string | null;
+  findings?: Finding[];
+  findings_count?: number;
+  allowed_actions?: string[];
+}
+
+export interface PlanItem {
+  unit_id: number;
+  unit_name?: string | null;
+  planned_month: number;
+  areas: string[];
+}
+
+export interface InspectionPlan {
+  id: number;
+  owner_unit_id: number;
+  year: number;
+  title: string;
+  decision_number?: string | null;
+  decision_date?: string | null;
+  note?: string | null;
+  items: PlanItem[];
+  allowed_actions?: string[];
+}
+
+export interface OutreachOutput {
+  id: number;
+  unit_id: number;
+  unit_name?: string | null;
+  date: string;
+  kind: string;
+  language: string;
+  title: string;
+  medium?: string | null;
+  quantity: number;
+  audience?: number | null;
+  note?: string | null;
+  allowed_actions?: string[];
+}
+
+export interface SessionItem {
+  id: number;
+  assignment_id?: number | null;
+  node_id?: number | null;
+  label: string;
+  note?: string | null;
+}
+
+export interface AccountabilitySession {
+  id: number;
+  owner_unit_id: number;
+  unit_id: number;
+  unit_name?: string | null;
+  date: string;
+  chaired_by?: string | null;
+  head_name?: string | null;
+  head_title?: string | null;
+  items: SessionItem[];
+  explanation?: string | null;
+  conclusion?: string | null;
+  status: string;
+  follow_ups: FollowUp[];
+  allowed_actions?: string[];
+}
+
+export interface Area {
+  code: string;
+  name: string;
+}
+
+/** What the API says this caller may do on the object (absent: nothing). */
+export const mayDo = (o: { allowed_actions?: string[] | null } | null | undefined, action: string): boolean =>
+  !!o?.allowed_actions?.includes(action);
+
+export const iso = (d: Dayjs | null | undefined): string | null => (d ? d.format('YYYY-MM-DD') : null);
+
+const blank = (v?: string | null) => (v == null || v.trim() === '' ? null : v.trim());
+
+/** "Nguyễn Văn A, Trưởng phòng\n…" → one name per line, empty lines dropped. */
+export const lines = (v?: string | null): string[] =>
+  (v ?? '')
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** Request with If-Match on the object's ETag (edits). */
+export function edit<T>(path: string, method: string, etag: string | null, body?: unknown): Promise<ApiResult<T>> {
+  return api<T>(path, { method, body, headers: etag ? { 'If-Match': etag } : {} });
+}
+
+/** Create with an Idempotency-Key kept for the life of the form (a retried click is not a double). */
+export function create<T>(path: string, key: string, body: unknown): Promise<ApiResult<T>> {
+  return api<T>(path, { method: 'POST', body, headers: { 'Idempotency-Key': key } });
+}
+
+export interface InspectionValues {
+  unit_id: number;
+  kind: string;
+  date: Dayjs;
+  team?: string;
+  areas?: string[];
+  summary?: string;
+  plan_id?: number | null;
+}
+
+export function inspectionBody(v: InspectionValues): Record<string, unknown> {
+  return {
+    unit_id: v.unit_id,
+    kind: v.kind,
+    date: iso(v.date),
+    team: lines(v.team),
+    areas: v.areas ?? [],
+    summary: blank(v.summary),
+    plan_id: v.plan_id ?? null,
+  };
+}
+
+export interface FindingValues {
+  content: string;
+  severity: string;
+  area?: string | null;
+  with_follow_up?: boolean;
+  fu_title?: string;
+  fu_product?: string;
+  fu_deadline?: Dayjs | null;
+}
+
+export function findingBody(v: FindingValues): Record<string, unknown> {
+  return {
+    content: v.content.trim(),
+    severity: v.severity,
+    area: v.area ?? null,
+    follow_up: v.with_follow_up
+      ? { title: (v.fu_title ?? '').trim(), product: blank(v.fu_product), deadline: iso(v.fu_deadline) }
+      : null,
+  };
+}
+
+export interface OutreachValues {
+  unit_id: number;
+  date: Dayjs;
+  kind: string;
+  language: string;
+  title: string;
+  medium?: string;
+  quantity: number;
+  audience?: number | null;
+  note?: string;
+}
+
+export function outreachBody(v: OutreachValues): Record<string, unknown> {
+  return {
+    unit_id: v.unit_id,
+    date: iso(v.date),
+    kind: v.kind,
+    language: v.language,
+    title: v.title.trim(),
+    medium: blank(v.medium),
+    quantity: v.quantity,
+    audience: v.audience ?? null,
+    note: blank(v.note),
+  };
+}
+
+// --- decimals: the API speaks "12.5", people read and type "12,5" -------------------------------------------
+
+/** "1234.5" → "1.234,5" (string in, string out: no float rounding of what the unit entered). */
+export function decimalText(v: string | number | null | undefined): string {
+  if (v == null || v === '') return '';
+  const s = String(v);
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(s);
+  if (!m) return s;
+  const int = m[2].replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return `${m[1]}${int}${m[3] ? `,${m[3]}` : ''}`;
+}
+
+/**
+ * What a person typed → the API's decimal string; '' → null; undefined when it is not a number. A comma is the
+ * decimal mark ("12,5"; "1.234,5"); dots alone are thousands when grouped by three ("2.022"), else a decimal point.
+ */
+export function parseDecimal(input: string | null | undefined): string | null | undefined {
+  const s = (input ?? '').replace(/\s/g, '');
+  if (s === '') return null;
+  let norm: string;
+  if (s.includes(',')) norm = s.replace(/\./g, '').replace(',', '.');
+  else if (/^-?\d{1,3}(\.\d{3})+$/.test(s)) norm = s.replace(/\./g, '');
+  else norm = s;
+  if (!/^-?\d+(\.\d+)?$/.test(norm)) return undefined;
+  // canonical: no leading zeros, no trailing fractional zeros
+  const [i, f] = norm.split('.');
+  const neg = i.startsWith('-');
+  const int = String(BigInt(neg ? i.slice(1) : i));
+  const frac = (f ?? '').replace(/0+$/, '');
+  return `${neg && (int !== '0' || frac) ? '-' : ''}${int}${frac ? `.${frac}` : ''}`;
+}
+
+// --- the list pages' filters ---------------------------------------------------------------------------------
+
+export interface Filters {
+  year: number | null;
+  unitId: number | null;
+  units: OrgUnitRead[];
+}
+
+/** The calendar year when the page was loaded (the inspection plan's default year). */
+export const THIS_YEAR = new Date().getFullYear();
+
+/** The year's choices: next year back to 2020 (the demo's 2024 included). */
+export function yearOptions(now = THIS_YEAR): number[] {
+  const out: number[] = [];
+  for (let y = now + 1; y >= 2020; y -= 1) out.push(y);
+  return out;
+}
+
+/** "?year=2024&unit_id=3&kind=adhoc" from the filters (empty ones left out). */
+export function listQuery(f: Pick<Filters, 'year' | 'unitId'>, extra: Record<string, string | number | null | undefined> = {}): string {
+  const q = new URLSearchParams({ limit: '200' });
+  if (f.year) q.set('year', String(f.year));
+  if (f.unitId) q.set('unit_id', String(f.unitId));
+  for (const [k, v] of Object.entries(extra)) if (v != null && v !== '') q.set(k, String(v));
+  return `?${q.toString()}`;
+}

@@ -1,0 +1,153 @@
+import { Alert, App, Button, Input, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { api, ApiError } from '../../api/http';
+import { Guard, useLoad } from '../../components/common';
+import Failure from '../../features/activities/Failure';
+import { decimalText } from '../../features/activities/model';
+import { useWords, type Key } from '../../features/activities/words';
+import { enterable, indicatorBody, type Draft, type IndicatorRow, type IndicatorTable } from './outline';
+
+const ROLLUP: Record<string, Key> = { sum: 'rollupSum', average: 'rollupAverage', share: 'rollupShare', none: 'rollupNone' };
+
+/**
+ * Biểu số liệu of a report: the unit enters its values (decimal comma) where the API marks a row editable; the
+ * district report shows the roll-ups and the units that have not entered. One PUT for all changed rows, with
+ * If-Match on the report's ETag (shared with the narrative form: `etag`/`onEtag`).
+ */
+export default function IndicatorsPanel({ reportId, district, etag, onEtag }: { reportId: number; district: boolean; etag: string | null; onEtag: (etag: string | null) => void }) {
+  const { w, dateTime } = useWords();
+  const { message } = App.useApp();
+  const [drafts, setDrafts] = useState<Record<number, Draft>>({});
+  const [bad, setBad] = useState<number[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const load = useLoad(async () => {
+    const r = await api<IndicatorTable>(`/reports/${reportId}/indicators`);
+    setDrafts({});
+    return r.data;
+  }, [reportId]);
+  const rows = load.data?.items ?? [];
+  const anyEnterable = rows.some(enterable);
+  const set = (id: number, patch: Draft) => setDrafts((d) => ({ ...d, [id]: { ...d[id], ...patch } }));
+  const save = async () => {
+    const body = indicatorBody(rows, drafts);
+    setBad(body.bad);
+    if (body.bad.length || !body.values.length) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api<IndicatorTable>(`/reports/${reportId}/indicators`, {
+        method: 'PUT',
+        body: { values: body.values },
+        headers: etag ? { 'If-Match': etag } : {},
+      });
+      load.setData(r.data);
+      onEtag(r.etag ?? r.data.etag ?? null);
+      setDrafts({});
+      message.success(w('indicatorsSaved'));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="indicators-title" data-testid="indicators">
+      <Typography.Title level={3} id="indicators-title" style={{ fontSize: 18 }}>
+        {w('indicators')}
+      </Typography.Title>
+      <p style={{ marginTop: 0 }}>{district ? w('indicatorsHelpDistrict') : w('indicatorsHelpUnit')}</p>
+      <Guard loading={load.loading} error={load.error}>
+        {() => (
+          <>
+            <Failure error={error} />
+            {error instanceof ApiError && error.status === 412 && (
+              <Button style={{ marginBottom: 8 }} onClick={() => window.location.reload()}>
+                {w('reload')}
+              </Button>
+            )}
+            {bad.length > 0 && <Alert type="error" showIcon role="alert" title={w('badNumber')} style={{ marginBottom: 8 }} />}
+            <Table<IndicatorRow>
+              rowKey="code"
+              size="small"
+              pagination={false}
+              scroll={{ x: 'max-content' }}
+              dataSource={rows}
+              locale={{ emptyText: w('noIndicators') }}
+              columns={[
+                { title: w('indicatorCode'), dataIndex: 'code', width: 70 },
+                {
+                  title: w('indicatorName'),
+                  dataIndex: 'name',
+                  render: (v: string, r) => (
+                    <>
+                      {v}
+                      {r.computed && <Tag style={{ marginLeft: 6 }}>{w('computed')}</Tag>}
+                    </>
+                  ),
+                },
+                { title: w('uom'), dataIndex: 'unit_of_measure', render: (v: string | null) => v || '—' },
+                {
+                  title: w('value'),
+                  key: 'value',
+                  align: 'right',
+                  render: (_: unknown, r) =>
+                    enterable(r) && r.indicator_id != null ? (
+                      <Input
+                        aria-label={`${w('value')}: ${r.name}`}
+                        data-testid={`indicator-${r.code}`}
+                        inputMode="decimal"
+                        status={bad.includes(r.indicator_id) ? 'error' : undefined}
+                        style={{ width: 120, textAlign: 'right' }}
+                        value={drafts[r.indicator_id]?.value ?? decimalText(r.value)}
+                        onChange={(e) => set(r.indicator_id as number, { value: e.target.value })}
+                      />
+                    ) : (
+                      <span data-testid={`indicator-${r.code}`}>{r.value == null ? '—' : decimalText(r.value)}</span>
+                    ),
+                },
+                ...(district
+                  ? [
+                      { title: w('rollup'), key: 'rollup', render: (_: unknown, r: IndicatorRow) => (r.computed ? w('computed') : w(ROLLUP[r.rollup] ?? 'rollupNone')) },
+                      {
+                        title: w('missingUnits'),
+                        key: 'missing',
+                        render: (_: unknown, r: IndicatorRow) => {
+                          if (r.computed || r.rollup === 'none') return '—';
+                          const count = r.units_expected ? `${r.units_entered ?? 0}/${r.units_expected}` : '';
+                          if (!r.missing_units?.length) return `${w('allEntered')}${count ? ` (${count})` : ''}`;
+                          return (
+                            <span data-testid={`missing-${r.code}`}>
+                              {count && <strong>{`${count}: `}</strong>}
+                              {r.missing_units.map((u) => u.unit_name).join('; ')}
+                            </span>
+                          );
+                        },
+                      },
+                    ]
+                  : [
+                      {
+                        title: w('note'),
+                        key: 'note',
+                        render: (_: unknown, r: IndicatorRow) =>
+                          enterable(r) && r.indicator_id != null ? (
+                            <Input aria-label={`${w('note')}: ${r.name}`} style={{ width: 220 }} maxLength={2000} value={drafts[r.indicator_id]?.note ?? r.note ?? ''} onChange={(e) => set(r.indicator_id as number, { note: e.target.value })} />
+                          ) : (
+                            r.note || '—'
+                          ),
+                      },
+                      { title: w('enteredBy'), key: 'by', render: (_: unknown, r: IndicatorRow) => [r.entered_by, dateTime(r.entered_at)].filter(Boolean).join(' · ') || '—' },
+                    ]),
+              ]}
+            />
+            {anyEnterable && (
+              <Button type="primary" style={{ marginTop: 12 }} loading={busy} disabled={!Object.keys(drafts).length} onClick={save}>
+                {w('saveIndicators')}
+              </Button>
+            )}
+          </>
+        )}
+      </Guard>
+    </section>
+  );
+}
