@@ -6,6 +6,7 @@ import { useAuth } from '../auth';
 import type { ImportResult, RowError } from '../client/types.gen';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { useLoad } from '../components/common';
+import { ImportHistory } from '../features/imports/ImportHistory';
 import { useI18n, type Key } from '../i18n';
 
 /** What can be imported, named for people, and the right each kind needs besides imports:run (api/imports/kinds). */
@@ -33,6 +34,7 @@ export default function Imports() {
   const [result, setResult] = useState<ImportResult | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [percent, setPercent] = useState<number | null>(null);
+  const [runs, setRuns] = useState(0);
   const plans = useLoad(() => (kind === 'tasks' ? apiGet<unknown>('/plans?limit=200') : Promise.resolve(null)), [kind]);
   const needsPlan = kind === 'tasks' && !planId;
   const kindLabel = (k: Kind) => t(KINDS.find((x) => x.kind === k)!.label);
@@ -59,6 +61,7 @@ export default function Imports() {
       setError(rejected ? null : e);
     } finally {
       setPercent(null);
+      setRuns((n) => n + 1);
     }
   };
 
@@ -160,6 +163,7 @@ export default function Imports() {
           )}
         </>
       )}
+      <ImportHistory reload={runs} kindLabel={(k) => (KINDS.some((x) => x.kind === k) ? kindLabel(k as Kind) : null)} />
     </>
   );
 }
