@@ -4,7 +4,8 @@ import { Link } from 'react-router';
 import { apiGet, download, type Page } from '../../api/http';
 import { BucketTag, Guard, ProblemAlert, useLoad } from '../../components/common';
 import CreateTaskModal, { type TaskSource } from './CreateTaskModal';
-import { ciText, dec, gapText, monthText, pct, type FactorResult, type LinkedTask, type PointT, type QuestionResult, type Results as ResultsT, type Share } from './model';
+import { ciText, dec, gapText, monthText, pct, type FactorResult, type GroupResult, type LinkedTask, type MonthResult, type PointT, type QuestionResult, type Results as ResultsT, type Share } from './model';
+import { FACTOR_NAMES } from './words';
 import { useWords } from './words';
 
 function query(year: number, unitId?: number, pointId?: number) {
@@ -20,7 +21,7 @@ function Rate({ s, min }: { s: Share; min: number }) {
   const ci = ciText(s, lang);
   return (
     <Space size={4} wrap>
-      <span>{s.n ? pct(s.satisfied_share, lang) : '–'}</span>
+      <span>{s.responses ? pct(s.satisfied_share, lang) : '–'}</span>
       {s.small_sample && (
         <Tooltip title={[w('smallSampleHelp', min), ci ? w('ci', ci) : ''].filter(Boolean).join(' ')}>
           <Tag color="#7a5a00" tabIndex={0}>
@@ -34,18 +35,53 @@ function Rate({ s, min }: { s: Share; min: number }) {
 }
 
 function Tasks({ tasks }: { tasks?: LinkedTask[] }) {
-  const { w, date } = useWords();
+  const { w } = useWords();
   if (!tasks?.length) return <Typography.Text type="secondary">{w('noTasks')}</Typography.Text>;
   return (
     <ul style={{ margin: 0, paddingLeft: 16 }}>
       {tasks.map((x) => (
-        <li key={`${x.task_id}-${x.assignment_id ?? ''}`}>
-          {x.assignment_id ? <Link to={`/assignments/${x.assignment_id}`}>{x.title}</Link> : x.title}
-          {x.unit_name ? ` – ${x.unit_name}` : ''}
-          {x.deadline ? ` (${date(x.deadline)})` : ''} <BucketTag value={x.bucket} />
+        <li key={x.task_id}>
+          <Link to={`/plans/${x.plan_id}`}>{[x.label, x.title].filter(Boolean).join(' ')}</Link>{' '}
+          {Object.entries(x.buckets)
+            .filter(([, n]) => n > 0)
+            .map(([b, n]) => (
+              <span key={b} style={{ whiteSpace: 'nowrap' }}>
+                <BucketTag value={b} />
+                {n > 1 || x.assignments > 1 ? `${n} ` : ''}
+              </span>
+            ))}
         </li>
       ))}
     </ul>
+  );
+}
+
+const FACTOR_CODES = Object.keys(FACTOR_NAMES.vi);
+
+/** Rates of desks or units: overall with its small-sample warning, the index, and each factor's rate. */
+function GroupTable({ rows, min, name, withUnit }: { rows: GroupResult[]; min: number; name: string; withUnit?: boolean }) {
+  const { w, lang, factorName } = useWords();
+  return (
+    <Table<GroupResult>
+      rowKey="id"
+      size="small"
+      pagination={false}
+      scroll={{ x: 'max-content' }}
+      dataSource={rows}
+      columns={[
+        { title: name, dataIndex: 'name' },
+        ...(withUnit ? [{ title: w('unit'), dataIndex: 'unit_name' }] : []),
+        { title: w('responses'), dataIndex: 'responses', align: 'right' as const },
+        { title: w('satisfied'), key: 'rate', render: (_: unknown, r: GroupResult) => <Rate s={r} min={min} /> },
+        { title: w('index'), dataIndex: 'index', align: 'right' as const, render: (v: number | null) => dec(v, lang) },
+        ...FACTOR_CODES.map((f) => ({
+          title: factorName(f),
+          key: f,
+          align: 'right' as const,
+          render: (_: unknown, r: GroupResult) => pct(r.factors?.[f], lang),
+        })),
+      ]}
+    />
   );
 }
 
@@ -66,15 +102,17 @@ export default function Results() {
   const pointOptions = (points.data?.items ?? [])
     .filter((p) => !unitId || p.unit_id === unitId)
     .map((p) => ({ value: p.id, label: `${p.name} – ${p.unit_name}` }));
-  const min = res.data?.small_sample_min ?? 30;
+  const min = res.data?.min_sample ?? 30;
   const q = query(year, unitId, pointId);
   const get = (path: string, name: string) => {
     setDlError(null);
     download(path, name).catch(setDlError);
   };
 
+  const mayCreate = (r: FactorResult | QuestionResult) =>
+    !!(r.allowed_actions?.includes('create_task') || res.data?.allowed_actions?.includes('create_task'));
   const taskAction = (r: FactorResult | QuestionResult, s: TaskSource) =>
-    r.allowed_actions?.includes('create_task') ? (
+    mayCreate(r) ? (
       <Button size="small" onClick={() => setSource(s)}>
         {w('createTask')}
       </Button>
@@ -125,7 +163,9 @@ export default function Results() {
       <Guard loading={res.loading} error={res.error}>
         {() => {
           const d = res.data!;
-          if (!d.responses && !d.overall?.n)
+          const flagged = Object.values(d.flags ?? {}).reduce((a, b) => a + b, 0);
+          const official = d.official_year ? ` ${d.official_year}` : '';
+          if (!d.responses)
             return (
               <Typography.Paragraph>
                 {w('noData')}
@@ -136,19 +176,28 @@ export default function Results() {
               <Card size="small" style={{ marginBottom: 12 }}>
                 <Space wrap size={24}>
                   <span>
-                    {w('responses')}: <strong>{d.responses ?? d.overall?.n ?? 0}</strong>
+                    {w('responses')}: <strong>{d.responses}</strong>
                   </span>
-                  {d.overall && (
+                  <span>
+                    {w('overall')}: <strong>{pct(d.overall.satisfied_share, lang)}</strong>
+                    {d.index != null && ` · ${w('index')} ${dec(d.index, lang)}`}
+                  </span>
+                  {d.official_index != null && (
                     <span>
-                      {w('overall')}: <strong>{pct(d.overall.satisfied_share, lang)}</strong>
-                      {d.overall.index != null && ` · ${w('index')} ${dec(d.overall.index, lang)}`}
+                      {w('officialYear', d.official_year ?? '')}: <strong>{pct(d.official_index, lang)}</strong> · {w('gap')} {gapText(d.gap, lang)}
+                      {d.official?.some((o) => o.illustrative) && (
+                        <Tag color="#7a5a00" style={{ marginLeft: 8 }}>
+                          {w('illustrative')}
+                        </Tag>
+                      )}
                     </span>
                   )}
-                  {!!d.flagged && (
+                  {!!flagged && (
                     <span>
-                      {w('flagged')}: <strong>{d.flagged}</strong>
+                      {w('flagged')}: <strong>{flagged}</strong>
                     </span>
                   )}
+                  {d.weights_source === 'equal' && <Typography.Text type="secondary">{w('equalWeights')}</Typography.Text>}
                 </Space>
               </Card>
               <Card size="small" title={w('byFactor')} style={{ marginBottom: 12 }}>
@@ -160,16 +209,11 @@ export default function Results() {
                   dataSource={d.factors}
                   columns={[
                     { title: w('factor'), dataIndex: 'factor', render: (f: string) => factorName(f) },
-                    { title: w('responses'), dataIndex: 'n', align: 'right' },
+                    { title: w('responses'), dataIndex: 'responses', align: 'right' },
                     { title: w('satisfied'), key: 'rate', render: (_: unknown, r) => <Rate s={r} min={min} /> },
                     { title: w('index'), dataIndex: 'index', align: 'right', render: (v) => dec(v, lang) },
                     { title: w('weight'), dataIndex: 'weight', align: 'right', render: (v) => dec(v, lang) },
-                    {
-                      title: w('official'),
-                      key: 'official',
-                      align: 'right',
-                      render: (_: unknown, r) => (r.official ? `${pct(r.official.value, lang)} (${r.official.year})` : '–'),
-                    },
+                    { title: `${w('official')}${official}`, dataIndex: 'official_percent', align: 'right', render: (v) => pct(v, lang) },
                     { title: <Tooltip title={w('gapHelp')}>{w('gap')}</Tooltip>, dataIndex: 'gap', align: 'right', render: (v) => gapText(v, lang) },
                     { title: w('tasks'), key: 'tasks', render: (_: unknown, r) => <Tasks tasks={r.tasks} /> },
                     {
@@ -191,7 +235,7 @@ export default function Results() {
                   columns={[
                     { title: w('question'), dataIndex: 'text', width: 420 },
                     { title: w('factor'), dataIndex: 'factor', render: (f: string) => factorName(f) },
-                    { title: w('responses'), dataIndex: 'n', align: 'right' },
+                    { title: w('responses'), dataIndex: 'responses', align: 'right' },
                     { title: w('satisfied'), key: 'rate', render: (_: unknown, r) => <Rate s={r} min={min} /> },
                     { title: w('tasks'), key: 'tasks', render: (_: unknown, r) => <Tasks tasks={r.tasks} /> },
                     {
@@ -203,48 +247,32 @@ export default function Results() {
                   ]}
                 />
               </Card>
-              <Space align="start" wrap style={{ width: '100%' }} size={12}>
-                <Card size="small" title={w('byPoint')}>
-                  <Table
-                    rowKey="point_id"
-                    size="small"
-                    pagination={false}
-                    dataSource={d.points}
-                    columns={[
-                      { title: w('point'), dataIndex: 'name' },
-                      { title: w('unit'), dataIndex: 'unit_name' },
-                      { title: w('responses'), dataIndex: 'n', align: 'right' },
-                      { title: w('satisfied'), key: 'rate', render: (_: unknown, r: Share) => <Rate s={r} min={min} /> },
-                    ]}
-                  />
-                </Card>
-                <Card size="small" title={w('byUnit')}>
-                  <Table
-                    rowKey="unit_id"
-                    size="small"
-                    pagination={false}
-                    dataSource={d.units}
-                    columns={[
-                      { title: w('unit'), dataIndex: 'unit_name' },
-                      { title: w('responses'), dataIndex: 'n', align: 'right' },
-                      { title: w('satisfied'), key: 'rate', render: (_: unknown, r: Share) => <Rate s={r} min={min} /> },
-                    ]}
-                  />
-                </Card>
-                <Card size="small" title={w('trend')}>
-                  <Table
-                    rowKey="month"
-                    size="small"
-                    pagination={false}
-                    dataSource={d.months}
-                    columns={[
-                      { title: w('month'), dataIndex: 'month', render: (m: string) => monthText(m) },
-                      { title: w('responses'), dataIndex: 'n', align: 'right' },
-                      { title: w('satisfied'), key: 'rate', render: (_: unknown, r: Share) => <Rate s={r} min={min} /> },
-                    ]}
-                  />
-                </Card>
-              </Space>
+              <Card size="small" title={w('byPoint')} style={{ marginBottom: 12 }}>
+                <GroupTable rows={d.desks} min={min} name={w('point')} withUnit />
+              </Card>
+              <Card size="small" title={w('byUnit')} style={{ marginBottom: 12 }}>
+                <GroupTable rows={d.units} min={min} name={w('unit')} />
+              </Card>
+              <Card size="small" title={w('trend')}>
+                <Table<MonthResult>
+                  rowKey="month"
+                  size="small"
+                  pagination={false}
+                  scroll={{ x: 'max-content' }}
+                  dataSource={d.months}
+                  columns={[
+                    { title: w('month'), dataIndex: 'month', render: (m: string) => monthText(m) },
+                    { title: w('responses'), dataIndex: 'responses', align: 'right' },
+                    { title: w('index'), dataIndex: 'index', align: 'right', render: (v) => dec(v, lang) },
+                    ...FACTOR_CODES.map((f) => ({
+                      title: factorName(f),
+                      key: f,
+                      align: 'right' as const,
+                      render: (_: unknown, m: MonthResult) => pct(m.factors[f], lang),
+                    })),
+                  ]}
+                />
+              </Card>
             </>
           );
         }}

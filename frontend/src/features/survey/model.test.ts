@@ -20,13 +20,13 @@ describe('figures for people', () => {
   it('index, months, confidence interval', () => {
     expect(dec('0.8125', 'vi')).toBe('0,8');
     expect(monthText('2026-03')).toBe('03/2026');
-    expect(ciText({ n: 12, satisfied_share: '75', ci_low: '46.8', ci_high: '91.1' }, 'vi')).toBe('46,8% – 91,1%');
-    expect(ciText({ n: 12, satisfied_share: '75' }, 'vi')).toBeNull();
+    expect(ciText({ responses: 12, satisfied_share: 75, ci_low: 46.8, ci_high: 91.1 }, 'vi')).toBe('46,8% – 91,1%');
+    expect(ciText({ responses: 12, satisfied_share: '75' }, 'vi')).toBeNull();
   });
   it('weak results', () => {
-    expect(isWeak({ n: 40, satisfied_share: '79.9' })).toBe(true);
-    expect(isWeak({ n: 40, satisfied_share: '80' })).toBe(false);
-    expect(isWeak({ n: 0, satisfied_share: null })).toBe(false);
+    expect(isWeak({ satisfied_share: 79.9 })).toBe(true);
+    expect(isWeak({ satisfied_share: '80' })).toBe(false);
+    expect(isWeak({ satisfied_share: null })).toBe(false);
   });
   it('desk hours and days in words, no raw codes', () => {
     expect(hoursLabel('07:30-11:30,13:30-17:00')).toBe('07:30–11:30, 13:30–17:00');

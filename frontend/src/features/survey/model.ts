@@ -2,31 +2,36 @@
 // written for people (percent with a decimal comma and one decimal, months as mm/yyyy, gaps with their sign).
 import type { Lang } from '../../i18n';
 
+/** A plan task linked to the factor's or question's SIPAS node, with its assignments per bucket. */
 export interface LinkedTask {
   task_id: number;
-  assignment_id?: number | null;
+  plan_id: number;
+  label: string;
   title: string;
-  unit_name?: string | null;
-  deadline?: string | null;
-  bucket?: string | null;
+  assignments: number;
+  buckets: Record<string, number>;
 }
 
+/** Counts and the satisfaction rate (%, top two levels) with its 95 % interval (api/surveys/results.py Figure). */
 export interface Share {
-  n: number;
-  satisfied_share: string | number | null;
+  responses: number;
+  answers?: number;
+  satisfied?: number;
+  satisfied_share: number | string | null;
+  ci_low?: number | string | null;
+  ci_high?: number | string | null;
   small_sample?: boolean;
-  ci_low?: string | number | null;
-  ci_high?: string | number | null;
 }
 
 export interface FactorResult extends Share {
   factor: string;
   factor_name?: string;
   node_id?: number | null;
-  weight?: string | number | null;
-  index?: string | number | null;
-  official?: { year: number; value: string | number | null } | null;
-  gap?: string | number | null;
+  node_code?: string | null;
+  weight?: number | null;
+  index?: number | null;
+  official_percent?: number | null;
+  gap?: number | null;
   tasks?: LinkedTask[];
   allowed_actions?: string[];
 }
@@ -42,34 +47,53 @@ export interface QuestionResult extends Share {
   allowed_actions?: string[];
 }
 
-export interface PointResult extends Share {
-  point_id: number;
+export interface GroupResult extends Share {
+  id: number;
   name: string;
-  unit_id?: number;
-  unit_name?: string;
+  unit_id?: number | null;
+  unit_name?: string | null;
+  index?: number | null;
+  factors?: Record<string, number | null>;
 }
 
-export interface UnitResult extends Share {
+export interface MonthResult {
+  month: string;
+  responses: number;
+  index: number | null;
+  factors: Record<string, number | null>;
+}
+
+export interface OfficialRow {
   unit_id: number;
   unit_name: string;
-}
-
-export interface MonthResult extends Share {
-  month: string;
+  year: number;
+  factor: string;
+  percent: number;
+  source?: string | null;
+  illustrative: boolean;
 }
 
 export interface Results {
-  from?: string | null;
-  to?: string | null;
-  responses?: number;
-  flagged?: number;
-  small_sample_min?: number;
-  overall?: (Share & { index?: string | number | null }) | null;
+  start?: string | null;
+  end?: string | null;
+  responses: number;
+  excluded?: number;
+  flags?: Record<string, number>;
+  weights_source?: string;
+  weights_verified?: boolean;
+  min_sample?: number;
+  overall: Share;
+  index?: number | null;
+  official_year?: number | null;
+  official_index?: number | null;
+  gap?: number | null;
   factors: FactorResult[];
   questions: QuestionResult[];
-  points: PointResult[];
-  units: UnitResult[];
+  desks: GroupResult[];
+  units: GroupResult[];
   months: MonthResult[];
+  official?: OfficialRow[];
+  allowed_actions?: string[];
 }
 
 /** A number from the API's decimal string or number; null when absent or not a number. */
@@ -120,7 +144,7 @@ export function ciText(s: Share, lang: Lang): string | null {
 
 /** Weak: a share below this is offered as the start of a task (the action itself is the API's to allow). */
 export const WEAK_BELOW = 80;
-export const isWeak = (s: Share) => {
+export const isWeak = (s: Pick<Share, 'satisfied_share'>) => {
   const n = num(s.satisfied_share);
   return n !== null && n < WEAK_BELOW;
 };

@@ -48,6 +48,8 @@ const vi = {
   downloadXlsx: 'Tải bảng kết quả (Excel)',
   downloadDocx: 'Tải báo cáo tóm tắt (Word)',
   noAnswer: 'Chưa có',
+  illustrative: 'Số liệu minh họa, không phải kết quả đã công bố',
+  equalWeights: 'Chỉ số tính với trọng số bằng nhau (bộ chỉ số SIPAS chưa có trọng số).',
   // desks
   pointName: 'Tên điểm',
   address: 'Địa chỉ',
@@ -162,6 +164,8 @@ const en: Record<Key, string> = {
   downloadXlsx: 'Download the results (Excel)',
   downloadDocx: 'Download the summary (Word)',
   noAnswer: 'None yet',
+  illustrative: 'Illustrative figures, not published results',
+  equalWeights: 'Index with equal weights (the SIPAS framework holds none).',
   pointName: 'Name',
   address: 'Address',
   hours: 'Opening hours',
