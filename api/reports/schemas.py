@@ -1,5 +1,6 @@
 """API shapes of reporting periods, reports and report templates."""
 
+import re
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -77,14 +78,30 @@ class PeriodRead(BaseModel):
 
 
 class Narrative(BaseModel):
-    """Narrative sections; a section sent as null is cleared, one not sent is kept."""
+    """Narrative sections; a section sent as null is cleared, one not sent is kept. Besides the five classic keys,
+    any written section of the report's outline (its ``key``: the_che, khao_sat, …) is accepted."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="allow")
     ket_qua: str | None = Field(default=None, max_length=50_000)
     ton_tai_han_che: str | None = Field(default=None, max_length=50_000)
     nguyen_nhan: str | None = Field(default=None, max_length=50_000)
     phuong_huong: str | None = Field(default=None, max_length=50_000)
     de_xuat_kien_nghi: str | None = Field(default=None, max_length=50_000)
+
+    @model_validator(mode="after")
+    def _extra_sections(self) -> "Narrative":
+        for key, value in (self.model_extra or {}).items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]{1,59}", key):
+                raise ValueError(f"Khóa mục không hợp lệ: {key[:60]}")
+            if value is not None and (not isinstance(value, str) or len(value) > 50_000):
+                raise ValueError(f"Nội dung mục {key} phải là văn bản, tối đa 50.000 ký tự")
+        return self
+
+    def sections(self) -> dict[str, str | None]:
+        """The sections sent (classic and outline keys) with their texts."""
+        out: dict[str, str | None] = {k: getattr(self, k) for k in self.model_fields_set if k in NARRATIVE_SECTIONS}
+        out.update(self.model_extra or {})
+        return out
 
 
 class ReportCreate(BaseModel):
@@ -150,6 +167,14 @@ class ReportDetail(ReportRead):
     as_of: date | None = None
     figures: dict[str, Any] = Field(default_factory=dict)
     task_table: list[dict[str, Any]] = Field(default_factory=list)
+    outline: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Các mục của báo cáo theo đề cương, theo thứ tự: key, number, title, fill (auto | written | "
+        "heading | indicators), source, hint, depth, text (tự viết hoặc do đơn vị viết), auto_text (số liệu lĩnh vực)",
+    )
+    outline_info: dict[str, Any] = Field(
+        default_factory=dict, description="Đề cương áp dụng: id, name, verified, source_note"
+    )
 
 
 # --- templates ----------------------------------------------------------------------------------------------

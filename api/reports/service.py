@@ -26,6 +26,7 @@ from api.models import OrgUnit, Report, ReportingPeriod, ReportLevel, ReportStat
 from api.models.base import utcnow
 from api.reports import district as district_figures
 from api.reports import figures as unit_figures
+from api.reports import outlines
 from api.reports.schemas import NARRATIVE_SECTIONS, ReportCreate, ReportDetail, ReportRead, ReportUpdate
 
 P = Permission
@@ -60,6 +61,7 @@ class Context:
     period: ReportingPeriod
     unit: OrgUnit
     parent: OrgUnit | None
+    principal: Principal | None = None  # whose reach the CCHC activities of the outline are read in
 
 
 def context(session: Session, principal: Principal, report: Report) -> Context:
@@ -70,14 +72,19 @@ def context(session: Session, principal: Principal, report: Report) -> Context:
     parent = None
     if unit.parent_id is not None:
         parent = session.exec(scope.units_by_ids([unit.parent_id])).first()
-    return Context(report, period, unit, parent)
+    return Context(report, period, unit, parent, principal)
 
 
 def compute(session: Session, ctx: Context, *, today: date) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Live figures and task table of the report (as of the period's cut-off)."""
+    """Live figures and task table of the report (as of the period's cut-off), with its outline's sections, indicator
+    table and CCHC activities (:func:`api.reports.outlines.attach`)."""
     if ctx.report.level == ReportLevel.district:
-        return district_figures.district_figures(session, district=ctx.unit, period=ctx.period, today=today)
-    return unit_figures.unit_figures(session, unit=ctx.unit, period=ctx.period, today=today)
+        figures, table = district_figures.district_figures(session, district=ctx.unit, period=ctx.period, today=today)
+    else:
+        figures, table = unit_figures.unit_figures(session, unit=ctx.unit, period=ctx.period, today=today)
+    outlines.attach(session, report=ctx.report, unit=ctx.unit, period=ctx.period, principal=ctx.principal,
+                    figures=figures, cutoff=unit_figures.as_of(ctx.period, today))  # fmt: skip
+    return figures, table
 
 
 def figures_of(
@@ -105,12 +112,21 @@ def detail(session: Session, principal: Principal, report: Report, *, today: dat
     live, figures, table = figures_of(session, ctx, today=today)
     base = read(report, ctx.unit, ctx.period).model_dump()
     as_of = figures.get("as_of")
+    if "outline" not in figures:  # frozen before outlines existed: written from the frozen figures
+        figures = dict(figures)
+        cutoff = date.fromisoformat(as_of) if as_of else ctx.period.data_to
+        outlines.attach(session, report=report, unit=ctx.unit, period=ctx.period, principal=principal,
+                        figures=figures, cutoff=cutoff)  # fmt: skip
+    shown = {k: v for k, v in figures.items() if k != "outline"}
+    outline = figures.get("outline") or {}
     return ReportDetail(
         **base,
         live=live,
         as_of=date.fromisoformat(as_of) if as_of else None,
-        figures=figures,
+        figures=shown,
         task_table=table,
+        outline=outline.get("sections", []),
+        outline_info={k: v for k, v in outline.items() if k != "sections"},
     )
 
 
@@ -270,8 +286,9 @@ def update(session: Session, principal: Principal, *, report: Report, data: Repo
     values = data.model_dump(exclude_unset=True)
     if data.narrative is not None:
         narrative = dict(report.narrative or {})
-        for key in data.narrative.model_fields_set:
-            narrative[key] = getattr(data.narrative, key)
+        sent = data.narrative.sections()
+        _check_written_keys(session, principal, report, set(sent))
+        narrative.update(sent)
         report.narrative = narrative  # a new dict: JSON columns do not track in-place changes
     values.pop("narrative", None)
     for key, value in values.items():
@@ -281,6 +298,22 @@ def update(session: Session, principal: Principal, *, report: Report, data: Repo
     session.flush()
     _audit(session, principal, "update", report, before)
     return report
+
+
+def _check_written_keys(session: Session, principal: Principal, report: Report, keys: set[str]) -> None:
+    """Narrative keys are the written sections of the report's outline (and the classic five)."""
+    extra = keys - set(NARRATIVE_SECTIONS)
+    if not extra:
+        return
+    ctx = context(session, principal, report)
+    unknown = sorted(extra - outlines.written_keys(session, report, ctx.unit, ctx.period.owner_unit_id))
+    if unknown:
+        raise _invalid(
+            "narrative",
+            "Mục không có trong đề cương của báo cáo: " + ", ".join(unknown) + ".",
+            "Unknown narrative section(s): " + ", ".join(unknown),
+            "unknown_section",
+        )
 
 
 # --- workflow -------------------------------------------------------------------------------------------------
@@ -376,6 +409,7 @@ def accept(session: Session, principal: Principal, *, report: Report, today: dat
     session.add(report)
     session.flush()
     _audit(session, principal, "accept", report, before)
+    _notify(session, principal, report, "report_accepted")
     return report
 
 
@@ -401,7 +435,15 @@ def return_(session: Session, principal: Principal, *, report: Report, unit: Org
     session.add(report)
     session.flush()
     _audit(session, principal, "return", report, before, note=reason)
+    _notify(session, principal, report, "report_returned", reason)
     return report
+
+
+def _notify(session: Session, principal: Principal, report: Report, kind: str, reason: str | None = None) -> None:
+    """Đôn đốc: the unit's inbox entry (and e-mail/webhook rows) commit with the return or acceptance itself."""
+    from api.notifications.events import on_report_event
+
+    on_report_event(session, report=report, kind=kind, actor_user_id=principal.user_id, reason=reason)
 
 
 def approve(session: Session, principal: Principal, *, report: Report, today: date) -> Report:
