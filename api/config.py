@@ -86,6 +86,16 @@ class Settings(BaseSettings):
     notify_max_attempts: int = 8
     notify_overdue_repeat_days: int = 7
     notify_catch_up_days: int = 2  # a threshold crossed on a day the job did not run is still sent
+    # The public survey form (api/surveys/public_router.py): answers per device (client id kept by the browser),
+    # per kiosk tablet and per client address within the window; the same device and answers again within the
+    # duplicate window are flagged; more than burst_count answers at one desk within burst_seconds are flagged.
+    survey_window_seconds: int = Field(default=3600, ge=1)
+    survey_max_per_device: int = Field(default=10, ge=1)
+    survey_max_per_kiosk: int = Field(default=240, ge=1)
+    survey_max_per_address: int = Field(default=600, ge=1)
+    survey_duplicate_seconds: int = Field(default=86400, ge=0)
+    survey_burst_count: int = Field(default=20, ge=1)
+    survey_burst_seconds: int = Field(default=60, ge=1)
     frontend_dist: Path | None = None
     # Bearer token for GET /metrics (Prometheus). Unset: /metrics answers 404.
     metrics_token: str | None = None

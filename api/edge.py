@@ -2,7 +2,7 @@
 
 Every route except the uploads has its body read here, counting bytes as they arrive (``Content-Length`` is
 believed only to refuse early; a chunked body is cut off at the limit): a larger body is a 413 problem+json and
-the rest is never read. Limits: ``PARSIPAS_AUTH_MAX_BODY_KB`` for ``/api/v1/auth/…`` (no one is logged in yet),
+the rest is never read. Limits: ``PARSIPAS_AUTH_MAX_BODY_KB`` for ``/api/v1/auth/…`` and ``/api/v1/public/…`` (no one is logged in),
 ``PARSIPAS_MAX_BODY_KB`` for the rest. The upload routes — those whose body is ``multipart/form-data`` (evidence,
 imports, framework files, report templates) — stream their own bodies under their own caps
 (``PARSIPAS_MAX_UPLOAD_MB``, ``PARSIPAS_IMPORT_MAX_MB``) and are passed through untouched.
@@ -27,6 +27,7 @@ from api.errors import FieldError, problem_response
 
 MAX_JSON_DEPTH = 64
 AUTH_PREFIX = "/api/v1/auth/"
+PUBLIC_PREFIX = "/api/v1/public/"  # the public survey form: small bodies too
 
 UploadMatcher = Callable[[str, str], bool]
 
@@ -176,7 +177,7 @@ class EdgeMiddleware:
         if self.is_upload(method, path):
             await self.app(scope, receive, send)
             return
-        limit = self.auth_max_body if path.startswith(AUTH_PREFIX) else self.max_body
+        limit = self.auth_max_body if path.startswith((AUTH_PREFIX, PUBLIC_PREFIX)) else self.max_body
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:

@@ -1,0 +1,169 @@
+"""The public survey form: the one unauthenticated write of the API (mounted without login in api/main.py).
+
+``GET /public/survey/{token}`` answers the desk's name, its unit's name and the published questions — nothing
+else; ``POST /public/survey/{token}/responses`` records an answer. Limits: the token is signed per desk
+(:mod:`api.surveys.tokens`), 404 for anything unknown, revoked or retired (one answer, so a token cannot be probed);
+per-device and per-address rate limits shared by every worker (:mod:`api.surveys.throttle`, 429 with
+``Retry-After``); bodies of at most ``PARSIPAS_AUTH_MAX_BODY_KB`` (api/edge.py); unknown fields refused. Doubtful
+answers are flagged, never dropped (:mod:`api.surveys.intake`).
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session
+
+from api.authz import scope_survey
+from api.config import Settings, get_settings
+from api.db import SessionDep
+from api.errors import NotFound, Problem
+from api.models.base import utcnow
+from api.models.survey import CollectionPoint, ResponseSource, Survey
+from api.surveys import intake, throttle, tokens
+from api.surveys.schemas import AnswerIn, PublicForm, PublicQuestion, PublicSurvey, PublicThanks
+
+router = APIRouter(prefix="/public/survey", tags=["public-survey"])
+
+
+class PublicResponseIn(BaseModel):
+    """One answer sheet. ``website`` is the hidden honeypot field: leave it empty."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    answers: list[AnswerIn] = Field(min_length=1, max_length=100)
+    comment: str | None = Field(default=None, max_length=2000)
+    phone: str | None = Field(default=None, max_length=20, pattern=r"^[0-9+ .()-]{6,20}$")
+    kiosk: bool = False
+    client_id: str | None = Field(default=None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    website: str | None = Field(default=None, max_length=500)
+
+
+def _settings(request: Request) -> Settings:
+    return getattr(request.app.state, "settings", None) or get_settings()
+
+
+def _unknown() -> NotFound:
+    return NotFound("Mã khảo sát", "Survey link")
+
+
+def _desk(session: Session, settings: Settings, token: str) -> tuple[CollectionPoint, str, Survey]:
+    point_id = tokens.token_point_id(token)
+    if point_id is None:
+        raise _unknown()
+    row = session.exec(scope_survey.public_point(point_id)).first()  # type: ignore[call-overload]
+    if row is None:
+        raise _unknown()
+    point, unit_name, survey = row
+    if not tokens.token_matches(settings.effective_secret(), token, point.id or 0, point.token_secret):
+        raise _unknown()
+    return point, unit_name, survey
+
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "Mã không đúng, đã thu hồi hoặc phiếu đã ngừng dùng"},
+}
+
+
+@router.get(
+    "/{token}",
+    response_model=PublicForm,
+    operation_id="public_survey-form",
+    responses=_RESPONSES,
+    summary="Phiếu khảo sát của một điểm (không cần đăng nhập) / the desk's form",
+)
+def get_form(token: str, request: Request, session: SessionDep) -> PublicForm:
+    point, unit_name, survey = _desk(session, _settings(request), token)
+    questions = session.exec(scope_survey.survey_questions([survey.id or 0])).all()
+    return PublicForm(
+        desk_name=point.name,
+        unit_name=unit_name,
+        survey=PublicSurvey(
+            questions=[
+                PublicQuestion(
+                    id=q.id or 0,
+                    factor=q.factor,
+                    text=q.text,
+                    labels=q.labels,
+                    scale=q.scale,
+                    required=q.required,
+                )
+                for q in questions
+            ],
+            allow_comment=survey.allow_comment,
+        ),
+        honeypot_field_name=intake.HONEYPOT_FIELD,
+    )
+
+
+@router.post(
+    "/{token}/responses",
+    status_code=201,
+    response_model=PublicThanks,
+    operation_id="public_survey-respond",
+    responses={
+        **_RESPONSES,
+        429: {"model": Problem, "description": "Gửi quá nhiều phiếu (xem Retry-After)"},
+    },
+    summary="Gửi phiếu trả lời (không cần đăng nhập) / send an answer sheet",
+)
+def respond(token: str, body: PublicResponseIn, request: Request, session: SessionDep) -> PublicThanks:
+    settings = _settings(request)
+    point, _unit_name, survey = _desk(session, settings, token)
+    secret = settings.effective_secret()
+    address = request.client.host if request.client else None
+    real_now = datetime.now(UTC)  # a security clock, like the login throttle (not the demo's pinned date)
+    window = settings.survey_window_seconds
+    if body.client_id:
+        limit = settings.survey_max_per_kiosk if body.kiosk else settings.survey_max_per_device
+        key = "k:" if body.kiosk else "c:"
+        throttle.check(
+            session,
+            key + tokens.keyed_hash(secret, "client", body.client_id),
+            limit=limit,
+            now=real_now,
+            window_seconds=window,
+        )
+    if address:
+        throttle.check(
+            session,
+            "a:" + tokens.keyed_hash(secret, "address", address),
+            limit=settings.survey_max_per_address,
+            now=real_now,
+            window_seconds=window,
+        )
+    answers = [(a.question_id, a.value) for a in body.answers]
+    questions = list(session.exec(scope_survey.survey_questions([survey.id or 0])).all())
+    errors = intake.answer_errors(questions, answers)
+    if body.comment and not survey.allow_comment:
+        errors.append(
+            intake.FieldError(
+                field="comment",
+                code="comment_not_allowed",
+                message="Phiếu này không nhận ý kiến khác.",
+                message_en="This survey takes no comment.",
+            )
+        )
+    if errors:
+        raise intake.refuse(errors)
+    intake.record(
+        session,
+        settings,
+        point=point,
+        survey=survey,
+        sub=intake.Submission(
+            answers=answers,
+            source=ResponseSource.kiosk if body.kiosk else ResponseSource.qr,
+            comment=body.comment,
+            phone=body.phone,
+            client_id=body.client_id,
+            address=address,
+            honeypot=bool(body.website),
+        ),
+        now=utcnow(),
+    )
+    return PublicThanks()
+
+
+routers = [router]
