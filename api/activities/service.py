@@ -710,7 +710,9 @@ def _session_actions(principal: Principal, s: AccountabilitySession, path: str) 
     manage = principal.covers(P.activities_manage, s.unit_id, path)
     if manage:
         acts += ["update", "add_follow_up"]
-    if s.status != SessionStatus.closed and principal.covers(P.activities_respond, s.unit_id, path):
+    if s.status != SessionStatus.closed and any(
+        g.unit_id == s.unit_id for g in principal.grants_for(P.activities_respond)
+    ):
         acts.append("explain")
     if (manage or "explain" in acts) and principal.covers(P.evidence_upload, s.unit_id, path):
         acts.append("upload_evidence")

@@ -167,6 +167,11 @@ def get_outreach(
 
 
 def _session_reach(principal: Principal, permission: Permission) -> ColumnElement[bool]:
+    if permission == P.activities_respond:
+        # The explanation is the answering unit's own: only a grant held at that very unit (its head), never
+        # one reaching it from above.
+        own = [g.unit_id for g in principal.grants_for(permission)]
+        return col(AccountabilitySession.unit_id).in_(own)  # type: ignore[no-any-return]
     ids = _unit_ids_in_reach(principal, permission)
     if permission == P.activities_read:
         return or_(
