@@ -82,13 +82,9 @@ def unit_name(u: OrgUnit | None) -> str:
 def _unit_in_reach(
     session: Session, principal: Principal, unit_id: int, permission: Permission, field: str
 ) -> OrgUnit:
-    """A unit named in the body: 422 (nothing written) when it is not one the caller may act on."""
-    unit = session.exec(scope.visible_units(principal, permission).where(col(OrgUnit.id) == unit_id)).first()
-    if unit is None:
-        raise _bad(
-            field, "Đơn vị không tồn tại hoặc ngoài phạm vi quản lý của bạn.", "Unknown unit or out of reach"
-        )
-    return unit
+    """A unit named in the body: 404 (like any object out of scope, nothing written) unless the caller may act on
+    it with ``permission``."""
+    return scope.get_unit(session, principal, unit_id, permission)
 
 
 def _owner(
