@@ -157,10 +157,15 @@ class SurveyResults(BaseModel):
 
 
 def wilson(satisfied: int, n: int) -> tuple[float, float] | None:
-    """95 % Wilson score interval of a share, in %."""
+    """95 % Wilson score interval of ``satisfied`` out of ``n``, in %."""
+    return wilson_share(satisfied / n, n) if n > 0 else None
+
+
+def wilson_share(p: float, n: int) -> tuple[float, float] | None:
+    """95 % Wilson score interval of the share ``p`` observed on ``n`` respondents, in %. A factor pools several
+    answers per respondent: its interval uses the respondents, not the answers (answers of one person agree)."""
     if n <= 0:
         return None
-    p = satisfied / n
     z2 = Z * Z
     denom = 1 + z2 / n
     centre = (p + z2 / (2 * n)) / denom
@@ -170,7 +175,7 @@ def wilson(satisfied: int, n: int) -> tuple[float, float] | None:
 
 def figure(responses: int, answers: int, satisfied: int) -> dict[str, Any]:
     share = round(satisfied / answers * 100, 2) if answers else None
-    ci = wilson(satisfied, responses if 0 < responses < answers else answers)
+    ci = wilson_share(satisfied / answers, min(responses, answers) or answers) if answers else None
     low, high = ci if ci else (None, None)
     small = responses < MIN_SAMPLE or ci is None or (ci[1] - ci[0]) > MAX_CI_WIDTH
     return {

@@ -18,7 +18,7 @@ from api.authz.permissions import Permission
 from api.authz.principal import Principal
 from api.config import Settings
 from api.errors import Conflict, FieldError, Unprocessable
-from api.models import Framework, FrameworkKind, FrameworkNode
+from api.models import Framework, FrameworkKind, FrameworkNode, PlanStatus, Task
 from api.models.base import utcnow
 from api.models.survey import (
     CollectionPoint,
@@ -516,11 +516,50 @@ def enter_paper(
     return PaperResult(created=len(data.responses), flagged={})
 
 
-def sipas_frameworks(session: Session, principal: Principal) -> list[Framework]:
-    return list(
-        session.exec(scope.visible_frameworks(principal).where(Framework.kind == FrameworkKind.sipas)).all()
+# --- from a weak result to work ---------------------------------------------------------------------------
+
+WEAK_RESULT_REASON = "Bổ sung nhiệm vụ từ kết quả khảo sát sự hài lòng tại bộ phận một cửa"
+LABEL_PREFIX = "KS-"
+
+
+def task_from_result(session: Session, principal: Principal, *, data: Any) -> Task:
+    """A task of ``plan_id`` linked to the SIPAS node of a weak factor or question, through the plans service (so it
+    gets its assignments, history, notifications and buckets like any other row of the appendix)."""
+    from api.plans.schemas import TaskCreate
+    from api.plans.tasks import create_task
+
+    plan = scope.get_plan(session, principal, data.plan_id, P.plans_manage)
+    node = session.exec(
+        scope.visible_nodes(principal)
+        .join(Framework, col(Framework.id) == col(FrameworkNode.framework_id))
+        .where(FrameworkNode.id == data.node_id, Framework.kind == FrameworkKind.sipas)
+    ).first()
+    if node is None:
+        raise _bad(
+            "node_id",
+            "Tiêu chí SIPAS không tồn tại hoặc bạn không được xem.",
+            "Unknown SIPAS node.",
+            "unknown_node",
+        )
+    labels = session.exec(
+        scope.visible_tasks(principal, P.plans_manage)
+        .where(Task.plan_id == plan.id, col(Task.label).startswith(LABEL_PREFIX))
+        .with_only_columns(col(Task.label))
+    ).all()
+    numbers = [int(x[len(LABEL_PREFIX) :]) for x in labels if x[len(LABEL_PREFIX) :].isdigit()]
+    label = f"{LABEL_PREFIX}{max(numbers, default=0) + 1}"
+    return create_task(
+        session,
+        principal,
+        plan=plan,
+        data=TaskCreate(
+            label=label,
+            title=data.title,
+            lead_unit_id=data.lead_unit_id,
+            due_date=data.due_date,
+            product=data.product,
+            section_id=data.section_id,
+            node_ids=[node.id or 0],
+            reason=data.reason or (WEAK_RESULT_REASON if plan.status == PlanStatus.issued else None),
+        ),
     )
-
-
-def _unused(*_: Any) -> None:
-    return None
