@@ -19,6 +19,7 @@ const WithAntApp = lazy(() => import('./antApp'));
 const AssignmentDetail = lazy(() => import('./pages/AssignmentDetail'));
 const Review = lazy(() => import('./pages/Review'));
 const Dashboard = lazy(() => import('./pages/Dashboard'));
+const DashboardPrint = lazy(() => import('./features/dashboard/DashboardPrint'));
 const Plans = lazy(() => import('./pages/Plans'));
 const Frameworks = lazy(() => import('./pages/Frameworks'));
 const Admin = lazy(() => import('./pages/Admin'));
@@ -34,6 +35,9 @@ const ScoringRounds = lazy(() => import('./features/scoring/Rounds'));
 const ScoringSheet = lazy(() => import('./features/scoring/SheetPage'));
 const Notifications = lazy(() => import('./features/notifications/InboxPage'));
 const Surveys = lazy(() => import('./features/survey/SurveyPage'));
+const Activities = lazy(() => import('./features/activities/ActivitiesPage'));
+const InspectionDetail = lazy(() => import('./features/activities/InspectionDetail'));
+const SessionDetail = lazy(() => import('./features/activities/SessionDetail'));
 
 function Protected() {
   const { me, ready } = useAuth();
@@ -80,6 +84,7 @@ export default function App() {
                     <Route path="assignments/:id" element={<AssignmentDetail />} />
                     <Route path="review" element={<Review />} />
                     <Route path="dashboard" element={<Dashboard />} />
+                    <Route path="dashboard/print" element={<DashboardPrint />} />
                     <Route path="plans" element={<Plans />} />
                     <Route path="plans/:id" element={<Plans />} />
                     <Route path="frameworks" element={<Frameworks />} />
@@ -95,6 +100,9 @@ export default function App() {
                     <Route path="scoring" element={<ScoringRounds />} />
                     <Route path="scoring/sheets/:id" element={<ScoringSheet />} />
                     <Route path="surveys/:tab?" element={<Surveys />} />
+                    <Route path="activities/inspections/:id" element={<InspectionDetail />} />
+                    <Route path="activities/sessions/:id" element={<SessionDetail />} />
+                    <Route path="activities/:tab?" element={<Activities />} />
                     <Route path="*" element={<NotYet />} />
                   </Route>
                 </Route>

@@ -4,6 +4,7 @@
 import { hasRefreshToken, prefetch, restoreSession } from './api/session';
 import { workQueuePath } from './pages/myWorkQuery';
 import './styles.css';
+import './print.css';
 
 // After a deployment the previous build's hashed chunks are gone (the server answers 404): a page opened before it
 // fails to load its next lazy chunk. Reload once (index.html is never cached stale) instead of breaking.

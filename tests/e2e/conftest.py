@@ -68,8 +68,9 @@ def server_langson(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _serve(tmp: Path, *, demo: str, as_of: str) -> Iterator[str]:
-    if not (ROOT / "frontend" / "dist" / "index.html").exists():
-        pytest.fail("frontend/dist is missing: run `make frontend` (npm ci && npm run build) first")
+    dist = Path(os.environ.get("PARSIPAS_FRONTEND_DIST") or ROOT / "frontend" / "dist")  # the server reads it too
+    if not (dist / "index.html").exists():
+        pytest.fail(f"{dist} is missing: run `make frontend` (npm ci && npm run build) first")
     port = _free_port()
     env = {
         **os.environ,

@@ -1,20 +1,21 @@
-import { Alert, App, Button, Card, Descriptions, Input, List, Modal, Space, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Input, List, Modal, Space, Tag, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, apiGet, ApiError, uploadWithProgress } from '../api/http';
-import { itemsOf, taskLabel, taskTitle, type AssignmentRead, type CommentRead, type HistoryEvent } from '../api/types';
+import { itemsOf, taskLabel, taskTitle, type AssignmentRead, type CommentRead } from '../api/types';
 import { useAuth } from '../auth';
 import { ProgressForm, SubmitDialog, type EditBody, type UploadState } from '../components/AssignmentForm';
 import { bodyChanged, isReady, needsExplanation } from '../components/assignmentRules';
 import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
+import AssignmentHistory from '../components/AssignmentHistory';
 import EvidencePanel from '../components/EvidencePanel';
 import { useLeaveGuard } from '../components/useLeaveGuard';
 import { useI18n } from '../i18n';
-import { ChangeList } from '../features/plans/ChangeList';
+import PrintButton from '../components/PrintButton';
 
 export default function AssignmentDetail() {
   const { id = '' } = useParams();
-  const { t, label, date, dateTime, lang } = useI18n();
+  const { t, label, date, lang } = useI18n();
   const { can } = useAuth();
   const { message, modal } = App.useApp();
   const [etag, setEtag] = useState<string | null>(null);
@@ -117,7 +118,10 @@ export default function AssignmentDetail() {
       {() =>
         a && (
           <>
-            <Link to="/my-work">← {t('back')}</Link>
+            <div className="page-head no-print">
+              <Link to="/my-work">← {t('back')}</Link>
+              <PrintButton />
+            </div>
             <Typography.Title level={1} className="page-title" style={{ marginTop: 8 }}>
               {taskLabel(a) ? `${taskLabel(a)}. ` : ''}
               {taskTitle(a)}
@@ -221,7 +225,7 @@ export default function AssignmentDetail() {
               <Comments id={id} canWrite={can('comments:write')} />
             </Card>
             <Card size="small">
-              <History id={id} tick={historyTick} dateTime={dateTime} />
+              <AssignmentHistory id={id} tick={historyTick} headingId="hs-title" />
             </Card>
           </>
         )
@@ -277,34 +281,6 @@ function Comments({ id, canWrite }: { id: string; canWrite: boolean }) {
           </Button>
         </>
       )}
-    </section>
-  );
-}
-
-function History({ id, tick, dateTime }: { id: string; tick: number; dateTime: (v?: string | null) => string }) {
-  const { t, label } = useI18n();
-  const list = useLoad(() => apiGet<unknown>(`/assignments/${id}/history`), [id, tick]);
-  return (
-    <section aria-labelledby="hs-title">
-      <h3 id="hs-title">{t('history')}</h3>
-      <Guard loading={list.loading} error={list.error}>
-        {() => (
-          <Timeline
-            items={itemsOf<HistoryEvent>(list.data).map((h) => ({
-              key: h.id,
-              content: (
-                <>
-                  <span>
-                    {dateTime(h.at)} — <strong>{h.actor_name ?? ''}</strong> {label(h.action)}
-                    {h.note ? `: ${h.note}` : ''}
-                  </span>
-                  {h.action === 'plan_amended' && <ChangeList changes={h.changes} />}
-                </>
-              ),
-            }))}
-          />
-        )}
-      </Guard>
     </section>
   );
 }

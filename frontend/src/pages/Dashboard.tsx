@@ -1,19 +1,20 @@
-import { Card, Col, List, Row, Segmented, Select, Table, Typography } from 'antd';
-import { lazy, Suspense } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Card, Col, List, Row, Select, Table, Typography } from 'antd';
+import { Link, useSearchParams } from 'react-router';
 import { apiGet } from '../api/http';
 import { itemsOf, taskTitle, type PlanRead, type Summary } from '../api/types';
-import type { OrgUnitRead, Trend, TrendPoint, UnitStat } from '../client/types.gen';
-import { BucketTag, Guard, Loading, useLoad } from '../components/common';
-import { listLink, SERIES, trendLink, trendTick, weeksBefore, type Filters, type Series } from '../components/trend';
-import { formatDate, useI18n } from '../i18n';
+import type { OrgUnitRead, UnitStat } from '../client/types.gen';
+import { BucketTag, Guard, useLoad } from '../components/common';
+import { listLink, type Filters } from '../components/trend';
+import AreaBars from '../features/dashboard/AreaBars';
+import LaggingUnits from '../features/dashboard/LaggingUnits';
+import TrendCard from '../features/dashboard/TrendCard';
+import '../features/dashboard/dashboard.css';
+import { useDashWords } from '../features/dashboard/words';
 import RiskIndex from '../features/scoring/RiskIndex';
 import { nodeName } from '../nodeName';
 
-const ProgressChart = lazy(() => import('../components/ProgressChart'));
-const TrendChart = lazy(() => import('../components/TrendChart'));
-
 const BUCKETS = ['done_on_time', 'done_late', 'in_progress_on_time', 'awaiting_review', 'overdue'] as const;
+const DUE_SOON_SHOWN = 8;
 
 export function bucketCounts(s: Pick<Summary, 'buckets'>): Record<string, number> {
   return { ...(s.buckets ?? {}) };
@@ -21,8 +22,10 @@ export function bucketCounts(s: Pick<Summary, 'buckets'>): Record<string, number
 
 const mixedFrameworks = (rows: { framework_code: string }[]) => new Set(rows.map((r) => r.framework_code)).size > 1;
 
+/** The leader's dashboard: the index projection and points at risk first, then every figure with its label and
+ * its list (a card's number is its list's total), the lagging units with what their lag is measured on. */
 export default function Dashboard() {
-  const { t, label, num, date } = useI18n();
+  const { t, label, num, date, w } = useDashWords();
   const [params, setParams] = useSearchParams();
   const filters: Filters = {
     plan_id: params.get('plan_id') ?? undefined,
@@ -42,9 +45,14 @@ export default function Dashboard() {
 
   return (
     <>
-      <Typography.Title level={1} className="page-title">
-        {t('dashboard')}
-      </Typography.Title>
+      <div className="page-head">
+        <Typography.Title level={1} className="page-title">
+          {t('dashboard')}
+        </Typography.Title>
+        <Link className="btn btn-light no-print" to={`/dashboard/print${fq ? `?${fq}` : ''}`} data-testid="dashboard-print-link">
+          {w('print')}
+        </Link>
+      </div>
       <RiskIndex unitId={filters.unit_id} planId={filters.plan_id} />
       <div className="filters" role="search" aria-label={t('dashDashboardFilters')}>
         <label>
@@ -53,7 +61,7 @@ export default function Dashboard() {
             aria-label={t('plans')}
             allowClear
             placeholder={t('filterAll')}
-            style={{ width: 260 }}
+            style={{ width: 260, maxWidth: '100%' }}
             value={filters.plan_id}
             onChange={(v) => set('plan_id', v)}
             options={itemsOf<PlanRead>(plans.data).map((p) => ({ value: String(p.id), label: `${p.display_number ?? p.number} · ${p.year}` }))}
@@ -66,7 +74,7 @@ export default function Dashboard() {
             allowClear
             showSearch={{ optionFilterProp: 'label' }}
             placeholder={t('filterAll')}
-            style={{ width: 260 }}
+            style={{ width: 260, maxWidth: '100%' }}
             value={filters.unit_id}
             onChange={(v) => set('unit_id', v)}
             options={(units.data?.items ?? []).map((u) => ({ value: String(u.id), label: `${u.name} (${u.code})` }))}
@@ -79,16 +87,18 @@ export default function Dashboard() {
           const counts = bucketCounts(data);
           const mixed = mixedFrameworks([...data.by_area, ...data.criteria_most_overdue]);
           const areaName = (r: (typeof data.by_area)[number]) => nodeName(r, null, mixed);
-          const areas = data.by_area.map((r) => ({ name: areaName(r).slice(0, 40), progress: r.avg_progress }));
           const unitLink = (u: UnitStat, bucket?: string) => listLink({ plan_id: filters.plan_id }, { unit_id: String(u.unit_id), bucket });
+          const dueSoonTotal = data.due_soon_total ?? data.due_soon.length;
+          const dueSoonTitle = w('dueSoonTitle', { n: data.due_soon_days });
+          const shown = Math.min(DUE_SOON_SHOWN, data.due_soon.length);
           return (
             <>
-              <p style={{ color: '#555' }}>
-                {date(data.as_of)} · {t('total')}:{' '}
+              <p className="dash-help">
+                {w('asOf')} {date(data.as_of)} · {w('totalTasks')}:{' '}
                 <Link to={listLink(filters, {})} data-testid="total">
                   {num(data.total, 0)}
                 </Link>{' '}
-                · {t('progress')}: {num(data.avg_progress)}%
+                · {w('avgProgress')}: {num(data.avg_progress)}%
               </p>
               <nav aria-label={t('status')} className="bucket-cards">
                 {BUCKETS.map((b) => (
@@ -99,83 +109,44 @@ export default function Dashboard() {
                 ))}
                 <Link className="bucket-card" to={listLink(filters, { due_soon: 'true' })} data-testid="bucket-due_soon">
                   <BucketTag value="due_soon" />
-                  <div className="n">{num(data.due_soon.length, 0)}</div>
+                  <div className="n">{num(dueSoonTotal, 0)}</div>
+                  <div className="dash-help">{w('withinDays', { n: data.due_soon_days })}</div>
                 </Link>
               </nav>
               <Row gutter={[16, 16]}>
-                <Col xs={24}>
-                  <TrendCard filters={filters} asOf={data.as_of} areas={data.by_area.map((a) => ({ id: a.node_id, name: areaName(a) }))} />
-                </Col>
                 <Col xs={24} lg={12}>
-                  <Card title={t('byArea')} size="small">
-                    {areas.length ? (
-                      <Suspense fallback={<Loading />}>
-                        <ProgressChart data={areas} />
-                      </Suspense>
-                    ) : (
-                      t('empty')
-                    )}
-                    <List
-                      size="small"
-                      dataSource={data.by_area}
-                      renderItem={(r) => (
-                        <List.Item>
-                          <Link to={listLink(filters, { node_id: String(r.node_id) })}>{areaName(r)}</Link>
-                          <span>
-                            {num(r.avg_progress)}% · {num(r.total, 0)}
-                          </span>
-                        </List.Item>
-                      )}
+                  <Card title={w('areaTitle')} size="small">
+                    <p className="dash-help">{w('areaHelp')}</p>
+                    <AreaBars
+                      rows={data.by_area.map((r) => ({
+                        id: r.node_id,
+                        name: areaName(r),
+                        progress: r.avg_progress,
+                        total: r.total,
+                        overdue: r.buckets.overdue ?? 0,
+                        to: listLink(filters, { node_id: String(r.node_id) }),
+                      }))}
                     />
                   </Card>
                 </Col>
                 <Col xs={24} lg={12}>
-                  <Card title={t('byUnit')} size="small">
-                    <Table<UnitStat>
-                      size="small"
-                      rowKey="unit_id"
-                      scroll={{ x: true }}
-                      pagination={{ pageSize: 10 }}
-                      dataSource={data.by_unit}
-                      locale={{ emptyText: t('empty') }}
-                      columns={[
-                        { title: t('unit'), key: 'u', render: (_, r) => <Link to={unitLink(r)}>{r.name}</Link> },
-                        { title: t('total'), dataIndex: 'total', render: (v: number) => num(v, 0) },
-                        { title: `${t('progress')} (%)`, dataIndex: 'avg_progress', render: (v: number) => num(v) },
-                        {
-                          title: label('overdue'),
-                          key: 'o',
-                          render: (_, r) => <Link to={unitLink(r, 'overdue')}>{num(r.buckets.overdue, 0)}</Link>,
-                        },
-                      ]}
-                    />
+                  <Card title={w('laggingTitle')} size="small">
+                    <LaggingUnits units={data.lagging_units} link={unitLink} />
                   </Card>
                 </Col>
-                <Col xs={24} lg={8}>
-                  <Card title={t('laggingUnits')} size="small">
+                <Col xs={24} lg={12}>
+                  <Card title={`${dueSoonTitle}: ${num(dueSoonTotal, 0)}`} size="small" data-testid="due-soon-card">
                     <List
                       size="small"
-                      dataSource={data.lagging_units}
-                      locale={{ emptyText: t('empty') }}
-                      renderItem={(r) => (
-                        <List.Item>
-                          <Link to={unitLink(r, 'overdue')}>{r.name}</Link>
-                          <span>
-                            {label('overdue')}: <strong>{num(r.buckets.overdue, 0)}</strong>
-                          </span>
-                        </List.Item>
-                      )}
-                    />
-                  </Card>
-                </Col>
-                <Col xs={24} lg={8}>
-                  <Card title={`${t('dueSoonWithin').replace('{n}', String(data.due_soon_days))} (${num(data.due_soon.length, 0)})`} size="small">
-                    <List
-                      size="small"
-                      dataSource={data.due_soon.slice(0, 8)}
+                      dataSource={data.due_soon.slice(0, DUE_SOON_SHOWN)}
                       locale={{ emptyText: t('empty') }}
                       footer={
-                        data.due_soon.length > 8 ? <Link to={listLink(filters, { due_soon: 'true' })}>{`${t('total')}: ${data.due_soon.length} →`}</Link> : undefined
+                        dueSoonTotal > 0 ? (
+                          <span>
+                            {w('dueSoonShown', { a: num(shown, 0), b: num(dueSoonTotal, 0) })} ·{' '}
+                            <Link to={listLink(filters, { due_soon: 'true' })}>{w('dueSoonAll', { n: num(dueSoonTotal, 0) })}</Link>
+                          </span>
+                        ) : undefined
                       }
                       renderItem={(a) => (
                         <List.Item>
@@ -188,20 +159,45 @@ export default function Dashboard() {
                     />
                   </Card>
                 </Col>
-                <Col xs={24} lg={8}>
-                  <Card title={label('overdue')} size="small">
+                <Col xs={24} lg={12}>
+                  <Card title={w('criteriaTitle')} size="small">
                     <List
                       size="small"
                       dataSource={data.criteria_most_overdue}
                       locale={{ emptyText: t('empty') }}
                       renderItem={(c) => (
                         <List.Item>
-                          <Link to={listLink(filters, { node_id: String(c.node_id), bucket: 'overdue' })}>
-                            {nodeName(c, t('criterionNo'), mixed)}
-                          </Link>
-                          <span>{num(c.overdue, 0)}</span>
+                          <Link to={listLink(filters, { node_id: String(c.node_id), bucket: 'overdue' })}>{nodeName(c, t('criterionNo'), mixed)}</Link>
+                          <span>
+                            {w('criteriaCount')}: <strong>{num(c.overdue, 0)}</strong>
+                          </span>
                         </List.Item>
                       )}
+                    />
+                  </Card>
+                </Col>
+                <Col xs={24}>
+                  <TrendCard filters={filters} asOf={data.as_of} areas={data.by_area.map((a) => ({ id: a.node_id, name: areaName(a) }))} />
+                </Col>
+                <Col xs={24}>
+                  <Card title={t('byUnit')} size="small">
+                    <Table<UnitStat>
+                      size="small"
+                      rowKey="unit_id"
+                      scroll={{ x: true }}
+                      pagination={{ pageSize: 10 }}
+                      dataSource={data.by_unit}
+                      locale={{ emptyText: t('empty') }}
+                      columns={[
+                        { title: t('unit'), key: 'u', render: (_, r) => <Link to={unitLink(r)}>{r.name}</Link> },
+                        { title: w('count'), dataIndex: 'total', render: (v: number) => num(v, 0) },
+                        { title: `${t('progress')} (%)`, dataIndex: 'avg_progress', render: (v: number) => num(v) },
+                        {
+                          title: label('overdue'),
+                          key: 'o',
+                          render: (_, r) => <Link to={unitLink(r, 'overdue')}>{num(r.buckets.overdue, 0)}</Link>,
+                        },
+                      ]}
                     />
                   </Card>
                 </Col>
@@ -211,97 +207,5 @@ export default function Dashboard() {
         }}
       </Guard>
     </>
-  );
-}
-
-/** Đến hạn / hoàn thành đúng hạn / hoàn thành quá hạn / quá hạn at the end of each month or week. */
-function TrendCard({ filters, asOf, areas }: { filters: Filters; asOf: string; areas: { id: number; name: string }[] }) {
-  const { t, label, num, date } = useI18n();
-  const nav = useNavigate();
-  const [params, setParams] = useSearchParams();
-  const granularity = params.get('granularity') === 'week' ? 'week' : 'month';
-  const nodeId = params.get('node_id') ?? undefined;
-  const f: Filters = { ...filters, node_id: nodeId };
-  const q = new URLSearchParams(Object.entries({ ...f, granularity }).filter(([, v]) => v) as [string, string][]);
-  if (granularity === 'week') q.set('date_from', weeksBefore(asOf, 12));
-  const qs = q.toString();
-  const trend = useLoad(() => apiGet<Trend>(`/dashboards/trend?${qs}`), [qs]);
-  const set = (k: string, v: string | undefined | null) => {
-    const p = new URLSearchParams(params);
-    if (v) p.set(k, v);
-    else p.delete(k);
-    setParams(p, { replace: true });
-  };
-  const names: Record<Series, string> = { due: t('dashDueBy'), done_on_time: label('done_on_time'), done_late: label('done_late'), overdue: t('dashOverdueNotDone'), awaiting_review: label('awaiting_review') };
-
-  return (
-    <Card
-      size="small"
-      title={t('dashTrend')}
-      extra={
-        <Segmented
-          aria-label={t('dashGranularity')}
-          size="small"
-          value={granularity}
-          onChange={(v) => set('granularity', v === 'week' ? 'week' : null)}
-          options={[
-            { value: 'month', label: t('dashByMonth') },
-            { value: 'week', label: t('dashByWeek') },
-          ]}
-        />
-      }
-    >
-      {areas.length > 0 && (
-        <div className="filters">
-          <label>
-            <span>{t('dashAreaFilter')}</span>
-            <Select aria-label={t('dashAreaFilter')} allowClear placeholder={t('filterAll')} style={{ width: 320, maxWidth: '100%' }} value={nodeId} onChange={(v) => set('node_id', v)} options={areas.map((a) => ({ value: String(a.id), label: a.name }))} />
-          </label>
-        </div>
-      )}
-      <Guard loading={trend.loading && !trend.data} error={trend.error}>
-        {() => {
-          const d = trend.data;
-          if (!d || !d.points.length) return t('empty');
-          const pts = d.points;
-          const last = pts[pts.length - 1];
-          const go = (s: Series, i: number) => {
-            const to = trendLink(s, pts[i], i === pts.length - 1, f) ?? trendLink('due', pts[i], false, f);
-            if (to) nav(to);
-          };
-          const aria = `${t('dashTrend')} (${granularity === 'month' ? t('dashByMonth') : t('dashByWeek')}), ${formatDate(pts[0].period_start)}–${formatDate(last.period_end)}. ${date(last.period_end)}: ${SERIES.map((s) => `${names[s]} ${num(last[s], 0)}`).join(', ')}.`;
-          return (
-            <>
-              <Suspense fallback={<Loading />}>
-                <TrendChart points={pts} names={names} tick={(p) => trendTick(p, d.granularity)} num={(v) => num(v, 0)} ariaLabel={aria} onPoint={go} />
-              </Suspense>
-              <p style={{ color: '#555', fontSize: 13, margin: '4px 0 8px' }}>{t('dashTrendHelp')}</p>
-              <details>
-                <summary>{t('dashTrendTable')}</summary>
-                <Table<TrendPoint>
-                  size="small"
-                  rowKey="period_end"
-                  scroll={{ x: true }}
-                  pagination={false}
-                  dataSource={[...pts].reverse()}
-                  data-testid="trend-table"
-                  columns={[
-                    { title: t('dashPeriodEnd'), dataIndex: 'period_end', render: (v: string) => date(v) },
-                    ...SERIES.map((s) => ({
-                      title: names[s],
-                      key: s,
-                      render: (_: unknown, p: TrendPoint) => {
-                        const to = trendLink(s, p, p === last, f);
-                        return to ? <Link to={to}>{num(p[s], 0)}</Link> : num(p[s], 0);
-                      },
-                    })),
-                  ]}
-                />
-              </details>
-            </>
-          );
-        }}
-      </Guard>
-    </Card>
   );
 }

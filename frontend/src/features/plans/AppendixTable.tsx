@@ -7,6 +7,8 @@ import type { OrgUnitRead, SectionRead } from '../../client/types.gen';
 import { useI18n } from '../../i18n';
 import { nodeName } from '../../nodeName';
 import { foldVn } from '../../text';
+import PrintButton from '../../components/PrintButton';
+import { usePlanWords } from './words';
 import { deadlineText, instanceName, type Appendix, type TaskRead } from './model';
 
 interface RowT {
@@ -50,6 +52,7 @@ export function AppendixTable({
   const { can } = useAuth();
   const { message } = App.useApp();
   const i18n = useI18n();
+  const { w: pw } = usePlanWords();
   const { t, label } = i18n;
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<string | undefined>();
@@ -110,6 +113,16 @@ export function AppendixTable({
         >
           {t('exportCsv')}
         </Button>
+        <Button
+          title={pw('appendixDocxHelp')}
+          data-testid="appendix-docx"
+          onClick={() =>
+            download(`/plans/${planId}/appendix.docx`, `phu-luc-${planId}.docx`).catch((e: unknown) => message.error(e instanceof ApiError ? e.message : String(e)))
+          }
+        >
+          {pw('appendixDocx')}
+        </Button>
+        <PrintButton label={pw('printAppendix')} />
         {can('imports:run') && (
           <Button
             onClick={() =>

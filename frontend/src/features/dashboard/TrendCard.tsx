@@ -1,0 +1,102 @@
+import { Card, Segmented, Select, Table } from 'antd';
+import { Suspense, lazy } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { apiGet } from '../../api/http';
+import type { Trend, TrendPoint } from '../../client/types.gen';
+import { Guard, Loading, useLoad } from '../../components/common';
+import { SERIES, trendLink, trendTick, weeksBefore, type Filters, type Series } from '../../components/trend';
+import { formatDate, useI18n } from '../../i18n';
+
+const TrendChart = lazy(() => import('../../components/TrendChart'));
+
+/** Đến hạn / hoàn thành đúng hạn / hoàn thành quá hạn / quá hạn at the end of each month or week. */
+export default function TrendCard({ filters, asOf, areas }: { filters: Filters; asOf: string; areas: { id: number; name: string }[] }) {
+  const { t, label, num, date } = useI18n();
+  const nav = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const granularity = params.get('granularity') === 'week' ? 'week' : 'month';
+  const nodeId = params.get('node_id') ?? undefined;
+  const f: Filters = { ...filters, node_id: nodeId };
+  const q = new URLSearchParams(Object.entries({ ...f, granularity }).filter(([, v]) => v) as [string, string][]);
+  if (granularity === 'week') q.set('date_from', weeksBefore(asOf, 12));
+  const qs = q.toString();
+  const trend = useLoad(() => apiGet<Trend>(`/dashboards/trend?${qs}`), [qs]);
+  const set = (k: string, v: string | undefined | null) => {
+    const p = new URLSearchParams(params);
+    if (v) p.set(k, v);
+    else p.delete(k);
+    setParams(p, { replace: true });
+  };
+  const names: Record<Series, string> = { due: t('dashDueBy'), done_on_time: label('done_on_time'), done_late: label('done_late'), overdue: t('dashOverdueNotDone'), awaiting_review: label('awaiting_review') };
+
+  return (
+    <Card
+      size="small"
+      title={t('dashTrend')}
+      extra={
+        <Segmented
+          aria-label={t('dashGranularity')}
+          size="small"
+          value={granularity}
+          onChange={(v) => set('granularity', v === 'week' ? 'week' : null)}
+          options={[
+            { value: 'month', label: t('dashByMonth') },
+            { value: 'week', label: t('dashByWeek') },
+          ]}
+        />
+      }
+    >
+      {areas.length > 0 && (
+        <div className="filters">
+          <label>
+            <span>{t('dashAreaFilter')}</span>
+            <Select aria-label={t('dashAreaFilter')} allowClear placeholder={t('filterAll')} style={{ width: 320, maxWidth: '100%' }} value={nodeId} onChange={(v) => set('node_id', v)} options={areas.map((a) => ({ value: String(a.id), label: a.name }))} />
+          </label>
+        </div>
+      )}
+      <Guard loading={trend.loading && !trend.data} error={trend.error}>
+        {() => {
+          const d = trend.data;
+          if (!d || !d.points.length) return t('empty');
+          const pts = d.points;
+          const last = pts[pts.length - 1];
+          const go = (s: Series, i: number) => {
+            const to = trendLink(s, pts[i], i === pts.length - 1, f) ?? trendLink('due', pts[i], false, f);
+            if (to) nav(to);
+          };
+          const aria = `${t('dashTrend')} (${granularity === 'month' ? t('dashByMonth') : t('dashByWeek')}), ${formatDate(pts[0].period_start)}–${formatDate(last.period_end)}. ${date(last.period_end)}: ${SERIES.map((s) => `${names[s]} ${num(last[s], 0)}`).join(', ')}.`;
+          return (
+            <>
+              <Suspense fallback={<Loading />}>
+                <TrendChart points={pts} names={names} tick={(p) => trendTick(p, d.granularity)} num={(v) => num(v, 0)} ariaLabel={aria} onPoint={go} />
+              </Suspense>
+              <p style={{ color: '#555', fontSize: 13, margin: '4px 0 8px' }}>{t('dashTrendHelp')}</p>
+              <details>
+                <summary>{t('dashTrendTable')}</summary>
+                <Table<TrendPoint>
+                  size="small"
+                  rowKey="period_end"
+                  scroll={{ x: true }}
+                  pagination={false}
+                  dataSource={[...pts].reverse()}
+                  data-testid="trend-table"
+                  columns={[
+                    { title: t('dashPeriodEnd'), dataIndex: 'period_end', render: (v: string) => date(v) },
+                    ...SERIES.map((s) => ({
+                      title: names[s],
+                      key: s,
+                      render: (_: unknown, p: TrendPoint) => {
+                        const to = trendLink(s, p, p === last, f);
+                        return to ? <Link to={to}>{num(p[s], 0)}</Link> : num(p[s], 0);
+                      },
+                    })),
+                  ]}
+                />
+              </details>
+            </>
+          );
+        }}
+      </Guard>
+    </Card>
+  );
+}

@@ -1,0 +1,20 @@
+// Kept here, not in i18n.tsx: words of the plan screens added with printing (Vietnamese first, English second).
+import { useI18n } from '../../i18n';
+
+const vi = {
+  appendixDocx: 'Tải Phụ lục (DOCX)',
+  appendixDocxHelp: 'Phụ lục khổ ngang theo thể thức ban hành kèm kế hoạch: STT, nhiệm vụ, sản phẩm, thời gian hoàn thành, đơn vị chủ trì, đơn vị phối hợp.',
+  printAppendix: 'In phụ lục',
+};
+type Key = keyof typeof vi;
+const en: Record<Key, string> = {
+  appendixDocx: 'Download the appendix (DOCX)',
+  appendixDocxHelp: 'The landscape appendix as issued with the plan: no., task, product, completion time, lead unit, coordinating units.',
+  printAppendix: 'Print the appendix',
+};
+
+export function usePlanWords() {
+  const i18n = useI18n();
+  const dict = i18n.lang === 'en' ? en : vi;
+  return { ...i18n, w: (k: Key) => dict[k] };
+}
