@@ -1,6 +1,7 @@
 """``create_app()``: routers, error handlers, middleware, the SPA and stable operation ids."""
 
 import mimetypes
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -291,11 +292,19 @@ def _mount_docs_and_spa(app: FastAPI, settings: Settings) -> None:
         if found:
             cache = "public, max-age=31536000, immutable" if "/assets/" in f"/{full_path}" else "no-cache"
             return _static(request, candidate, cache)
-        # the public survey form behind a desk's QR code (issue 20): its own small page, no login
-        index = root / ("survey.html" if full_path.startswith("khao-sat/") else "index.html")
+        # the public survey form behind a desk's QR code (issue 20): its own small page, no login; the browser
+        # fetches the desk's form (JSON) at once, alongside the page's script, instead of after it has run
+        desk = full_path.removeprefix("khao-sat/") if full_path.startswith("khao-sat/") else None
+        index = root / ("survey.html" if desk is not None else "index.html")
         if index.is_file():
-            return _static(request, index, "no-cache")
+            response = _static(request, index, "no-cache")
+            if desk and _DESK_TOKEN.fullmatch(desk):
+                response.headers["Link"] = f"<{API_PREFIX}/public/survey/{desk}>; rel=preload; as=fetch; crossorigin"
+            return response
         return HTMLResponse(_PLACEHOLDER, headers={"Cache-Control": "no-cache"})
+
+
+_DESK_TOKEN = re.compile(r"[A-Za-z0-9._-]{1,120}")
 
 
 def _accepts(request: Request, coding: str) -> bool:

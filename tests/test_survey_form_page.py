@@ -41,3 +41,13 @@ def test_desk_link_serves_the_form_page(spa: TestClient) -> None:
 def test_other_routes_still_get_the_app(spa: TestClient) -> None:
     for path in ("/", "/khao-sat", "/survey", "/surveys/results", "/my-work"):
         assert spa.get(path).content == INDEX, path
+
+
+def test_desk_page_preloads_its_form_and_nothing_else(spa: TestClient) -> None:
+    r = spa.get("/khao-sat/12.abcDEF-_x")
+    assert r.headers["link"] == "</api/v1/public/survey/12.abcDEF-_x>; rel=preload; as=fetch; crossorigin"
+    # anything else than a token's characters is never echoed into a header
+    for path in ("/khao-sat/a%0d%0aSet-Cookie:x=1", "/khao-sat/a>;rel=x", "/khao-sat/a%20b", "/my-work"):
+        r = spa.get(path)  # (control characters are refused before the SPA route)
+        assert "link" not in r.headers, path
+        assert "set-cookie" not in r.headers, path

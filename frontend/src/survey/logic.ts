@@ -64,7 +64,7 @@ export const EXTRA_NAMES: Record<Extra, { name: string; lang: string }> = {
 export const CLIENT_KEY = 'parsipas.survey.client';
 export const PENDING_KEY = 'parsipas.survey.pending';
 export const EXTRA_KEY = 'parsipas.survey.extra';
-export const KIOSK_RESET_SECONDS = 8;
+export const KIOSK_RESET_SECONDS = 6;
 
 /** The desk's token from /khao-sat/<token> (null when the address holds none). */
 export function tokenFromPath(pathname: string): string | null {

@@ -39,10 +39,9 @@ const storage = (() => {
 })();
 const token = tokenFromPath(location.pathname);
 const kiosk = isKiosk(location.search);
-// Asked for at once, while the rest of the script runs.
-const loading: Promise<Response | null> = token
-  ? fetch(formUrl(token), { headers: { Accept: 'application/json' }, credentials: 'omit' }).catch(() => null)
-  : Promise.resolve(null);
+// Asked for at once; the server's `Link: rel=preload` header on the page has usually started it already (this
+// request matches that preload: same URL, default mode and credentials, no extra header).
+const loading: Promise<Response | null> = token ? fetch(formUrl(token)).catch(() => null) : Promise.resolve(null);
 
 type Child = Node | string | null | undefined | false;
 function h<K extends keyof HTMLElementTagNameMap>(
