@@ -173,6 +173,7 @@ def _seed_optional(session: Session, units: dict[str, OrgUnit], settings: Any) -
         ("api.reports.seed", "seed_periods"),
         ("api.scoring.seed", "seed_round"),
         ("api.evidence.seed", "seed_evidence"),
+        ("api.activities.seed", "seed_activities"),  # inspections, outreach, accountability of 2024 (issue 16)
         ("api.surveys.seed", "seed_surveys"),  # the default SIPAS survey; Bình Gia's desks and answers
     ):
         try:
