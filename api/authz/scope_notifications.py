@@ -32,7 +32,24 @@ from api.models import (
     PlanStatus,
     Role,
     Task,
+    UnitLevel,
     User,
+)
+from api.models.activity import Finding
+from api.models.notification import NotificationTemplate
+from api.models.report import (
+    DeliveryStatus,
+    PortalDelivery,
+    Report,
+    ReportingPeriod,
+    ReportLevel,
+    ReportStatus,
+)
+from api.models.scoring import (
+    AssessmentRound,
+    AssessmentSheet,
+    RoundStatus,
+    SheetStatus,
 )
 
 READER_ROLES = frozenset(r for r, perms in ROLE_PERMISSIONS.items() if Permission.assignments_read in perms)
@@ -135,6 +152,8 @@ def deadline_recipients(today: date, windows: DeadlineWindows) -> Any:
         col(User.id),
         col(Membership.role),
         col(User.language),
+        # a follow-up of an inspection (khắc phục sau kiểm tra): the message says so
+        sa.exists().where(col(Finding.assignment_id) == col(Assignment.id)).label("follow_up"),
     )
 
     def base() -> Any:
@@ -172,6 +191,253 @@ def deadline_recipients(today: date, windows: DeadlineWindows) -> Any:
         )
     )
     return sa.union_all(own, district)
+
+
+# --- reporting periods, self-assessment rounds, deliveries to the province (the daily pass) -----------------------
+
+# Units that report to a period's owner: active communes (and departments) below it.
+REPORTED = (ReportStatus.submitted, ReportStatus.accepted, ReportStatus.approved)
+SELF_EDITABLE_SHEETS = (SheetStatus.not_started, SheetStatus.in_progress, SheetStatus.returned)
+PORTAL_ROLES = frozenset(r for r, perms in ROLE_PERMISSIONS.items() if Permission.portal_manage in perms)
+
+
+@dataclass(frozen=True)
+class DateWindows:
+    """Days relative to a date (negative before it) that can give an event today: ``lead`` days before (the
+    longest N or opening lead of any district), and after it on days 1, 1 + repeat, … within ``grace``."""
+
+    lead: int
+    repeat: int
+    grace: int
+
+
+def _days_window(days: Any, w: DateWindows) -> Any:
+    return sa.or_(
+        sa.and_(days >= -w.lead, days <= 0),
+        sa.and_(days >= 1, ((days - 1) % w.repeat) < w.grace),
+    )
+
+
+def _not_reported(period: Any, unit: Any) -> Any:
+    return ~sa.exists().where(
+        col(Report.period_id) == col(period.id),
+        col(Report.unit_id) == col(unit.id),
+        col(Report.level) == ReportLevel.unit,
+        col(Report.status).in_(REPORTED),
+    )
+
+
+def period_unit_recipients(today: date, w: DateWindows) -> Any:
+    """One statement: for every reporting period whose units' deadline is within the lead or overdue (weekly),
+    the head and officers of each unit below its owner that has not submitted its report. Columns: period id,
+    period name, due date, days past it, unit id, unit name, unit path, user id, role."""
+    unit, owner = aliased(OrgUnit), aliased(OrgUnit)
+    period = ReportingPeriod
+    days = days_between(col(period.due_unit), sa.literal(today, sa.Date()))
+    return (
+        sa.select(
+            col(period.id),
+            col(period.name),
+            col(period.due_unit),
+            days.label("days"),
+            col(unit.id),
+            col(unit.name),
+            col(unit.path),
+            col(User.id),
+            col(Membership.role),
+        )
+        .select_from(period)
+        .join(owner, col(owner.id) == col(period.owner_unit_id))
+        .join(unit, sa.and_(_ancestor_of(unit, owner), col(unit.id) != col(owner.id)))
+        .join(Membership, col(Membership.unit_id) == col(unit.id))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(
+            col(period.due_unit) >= today - timedelta(days=w.repeat * 60),
+            col(period.due_unit) <= today + timedelta(days=w.lead),
+            _days_window(days, w),
+            col(unit.level) == UnitLevel.commune,
+            col(unit.is_active).is_(True),
+            col(Membership.role).in_(UNIT_WORKERS),
+            col(User.is_active).is_(True),
+            _not_reported(period, unit),
+        )
+    )
+
+
+def period_district_counts(today: date, w: DateWindows) -> Any:
+    """One statement: per overdue period and Phòng Nội vụ account (district admins of an ancestor of the late
+    units), how many units below it have not reported. Columns: period id, period name, due date, days past it,
+    the admin's unit id and name, user id, count."""
+    unit, owner, member_unit = aliased(OrgUnit), aliased(OrgUnit), aliased(OrgUnit)
+    period = ReportingPeriod
+    days = days_between(col(period.due_unit), sa.literal(today, sa.Date()))
+    return (
+        sa.select(
+            col(period.id),
+            col(period.name),
+            col(period.due_unit),
+            days.label("days"),
+            col(member_unit.id),
+            col(member_unit.name),
+            col(User.id),
+            sa.func.count(sa.distinct(col(unit.id))),
+        )
+        .select_from(period)
+        .join(owner, col(owner.id) == col(period.owner_unit_id))
+        .join(unit, sa.and_(_ancestor_of(unit, owner), col(unit.id) != col(owner.id)))
+        .join(Membership, col(Membership.role) == Role.district_admin)
+        .join(member_unit, col(member_unit.id) == col(Membership.unit_id))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(
+            col(period.due_unit) >= today - timedelta(days=w.repeat * 60),
+            col(period.due_unit) < today,
+            days >= 1,
+            ((days - 1) % w.repeat) < w.grace,
+            col(unit.level) == UnitLevel.commune,
+            col(unit.is_active).is_(True),
+            _ancestor_of(unit, member_unit),
+            col(unit.id) != col(member_unit.id),
+            col(User.is_active).is_(True),
+            _not_reported(period, unit),
+        )
+        .group_by(
+            col(period.id),
+            col(period.name),
+            col(period.due_unit),
+            col(member_unit.id),
+            col(member_unit.name),
+            col(User.id),
+        )
+    )
+
+
+def round_recipients(today: date, lead: int, grace: int) -> Any:
+    """One statement: sheets of open rounds whose self-assessment opened within the grace, or closes within
+    ``lead`` days while the sheet is still the unit's to fill, with the unit's head and officers. Columns: round
+    id, round name, self start, self end, sheet id, sheet status, unit id, unit name, unit path, user id."""
+    unit = aliased(OrgUnit)
+    r, sheet = AssessmentRound, AssessmentSheet
+    opened = sa.and_(col(r.self_start_date) <= today, col(r.self_start_date) > today - timedelta(days=grace))
+    closing = sa.and_(
+        col(r.self_end_date) >= today,
+        col(r.self_end_date) <= today + timedelta(days=lead),
+        col(sheet.status).in_(SELF_EDITABLE_SHEETS),
+    )
+    return (
+        sa.select(
+            col(r.id),
+            col(r.name),
+            col(r.self_start_date),
+            col(r.self_end_date),
+            col(sheet.id),
+            col(sheet.status),
+            col(unit.id),
+            col(unit.name),
+            col(unit.path),
+            col(User.id),
+        )
+        .select_from(r)
+        .join(sheet, col(sheet.round_id) == col(r.id))
+        .join(unit, col(unit.id) == col(sheet.unit_id))
+        .join(Membership, col(Membership.unit_id) == col(unit.id))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(
+            col(r.status) == RoundStatus.open,
+            sa.or_(opened, closing),
+            col(Membership.role).in_(UNIT_WORKERS),
+            col(User.is_active).is_(True),
+        )
+    )
+
+
+def failing_deliveries(since: Any) -> Any:
+    """Deliveries to the province still not delivered, queued before ``since`` and tried at least once, with the
+    accounts that manage the portal delivery of their unit (``portal:manage`` over it). Columns: delivery id,
+    report id, period name, unit id, unit name, unit path, created at, attempts, status, user id."""
+    unit, member_unit = aliased(OrgUnit), aliased(OrgUnit)
+    d = PortalDelivery
+    return (
+        sa.select(
+            col(d.id),
+            col(d.report_id),
+            col(ReportingPeriod.name),
+            col(unit.id),
+            col(unit.name),
+            col(unit.path),
+            col(d.created_at),
+            col(d.attempts),
+            col(d.status),
+            col(User.id),
+        )
+        .select_from(d)
+        .join(Report, col(Report.id) == col(d.report_id))
+        .join(ReportingPeriod, col(ReportingPeriod.id) == col(Report.period_id))
+        .join(unit, col(unit.id) == col(d.unit_id))
+        .join(Membership, col(Membership.role).in_(PORTAL_ROLES))
+        .join(member_unit, col(member_unit.id) == col(Membership.unit_id))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(
+            col(d.status).in_([DeliveryStatus.pending, DeliveryStatus.sending, DeliveryStatus.failed]),
+            col(d.attempts) >= 1,
+            col(d.created_at) <= since,
+            _ancestor_of(unit, member_unit),
+            col(User.is_active).is_(True),
+        )
+    )
+
+
+def unit_members(unit_id: int, roles: frozenset[Role]) -> Any:
+    """``(user_id, role)`` of active accounts with one of ``roles`` at exactly ``unit_id`` (a report's or a
+    sheet's own unit: who works it and may read it)."""
+    return (
+        sa.select(col(User.id), col(Membership.role))
+        .join(Membership, col(Membership.user_id) == col(User.id))
+        .where(
+            col(Membership.unit_id) == unit_id,
+            col(Membership.role).in_(roles & READER_ROLES),
+            col(User.is_active).is_(True),
+        )
+    )
+
+
+def report_params(report_id: int) -> Any:
+    """``(period id, period name, unit name)`` of one report (message parameters)."""
+    return (
+        sa.select(col(ReportingPeriod.id), col(ReportingPeriod.name), col(OrgUnit.name))
+        .select_from(Report)
+        .join(ReportingPeriod, col(ReportingPeriod.id) == col(Report.period_id))
+        .join(OrgUnit, col(OrgUnit.id) == col(Report.unit_id))
+        .where(col(Report.id) == report_id)
+    )
+
+
+def sheet_params(sheet_id: int) -> Any:
+    """``(round id, round name, self end date, unit name)`` of one sheet."""
+    return (
+        sa.select(
+            col(AssessmentRound.id),
+            col(AssessmentRound.name),
+            col(AssessmentRound.self_end_date),
+            col(OrgUnit.name),
+        )
+        .select_from(AssessmentSheet)
+        .join(AssessmentRound, col(AssessmentRound.id) == col(AssessmentSheet.round_id))
+        .join(OrgUnit, col(OrgUnit.id) == col(AssessmentSheet.unit_id))
+        .where(col(AssessmentSheet.id) == sheet_id)
+    )
+
+
+def templates_with_paths() -> Any:
+    """``(NotificationTemplate, unit path)`` of every district's own texts: a few rows, read once per job run or
+    inbox page and matched to a message's unit by path (the nearest ancestor's text wins)."""
+    return sa.select(NotificationTemplate, col(OrgUnit.path)).join(
+        OrgUnit, col(OrgUnit.id) == col(NotificationTemplate.unit_id)
+    )
+
+
+def unit_templates(unit_id: int) -> SelectOfScalar[NotificationTemplate]:
+    """The own texts of one unit the caller already reached with ``scope.get_unit`` (plans:manage)."""
+    return select(NotificationTemplate).where(col(NotificationTemplate.unit_id) == unit_id)
 
 
 def district_settings() -> SelectOfScalar[NotificationSetting]:
@@ -247,14 +513,6 @@ def parked_in_reach(principal: Principal, permission: Permission) -> Any:
 
 
 # --- the delivery job (runs as the system, no principal) ------------------------------------------------------
-
-
-def message_by_id(message_id: int) -> SelectOfScalar[NotificationMessage]:
-    return select(NotificationMessage).where(col(NotificationMessage.id) == message_id)
-
-
-def due_message_ids(due: Any) -> Any:
-    return select(col(NotificationMessage.id)).where(due).order_by(col(NotificationMessage.id)).limit(1)
 
 
 def digest_members(digest_id: int) -> SelectOfScalar[NotificationMessage]:

@@ -20,6 +20,20 @@ class NotificationKind(StrEnum):
     escalated_head = "escalated_head"  # M days overdue → the unit head
     escalated_district = "escalated_district"  # K days overdue → Phòng Nội vụ
     digest = "digest"  # the daily e-mail that groups the others
+    # Reports (báo cáo định kỳ): the period opens / is due / is overdue for a unit that has not reported yet
+    # (and Phòng Nội vụ is told how many units are late); a unit's report returned (with the reason) or accepted.
+    period_open = "period_open"
+    period_due = "period_due"
+    period_overdue = "period_overdue"
+    period_late_units = "period_late_units"  # to Phòng Nội vụ: how many units below have not reported
+    report_returned = "report_returned"
+    report_accepted = "report_accepted"
+    # Self-assessment (tự đánh giá, chấm điểm): the round opens, closes in N days, a sheet is returned.
+    round_open = "round_open"
+    round_closing = "round_closing"
+    sheet_returned = "sheet_returned"
+    # Delivery of a report to the province failing longer than the district's threshold (to its administrators).
+    delivery_failing = "delivery_failing"
 
 
 class NotificationChannel(StrEnum):
@@ -103,5 +117,32 @@ class NotificationSetting(Versioned, SQLModel, table=True):
     due_soon_days: int = Field(default=3)
     escalate_head_days: int = Field(default=3)
     escalate_district_days: int = Field(default=7)
+    report_open_days: int = Field(
+        default=10
+    )  # the reporting window opens this many days before units' deadline
+    delivery_failing_hours: int = Field(
+        default=24
+    )  # tell the administrators after this long without delivery
     version: int = Field(default=1)
+    updated_at: datetime | None = ts_field()
+
+
+class NotificationTemplate(Versioned, SQLModel, table=True):
+    """A district's own wording of one kind of message in one language (subject, plain text, optional HTML), in
+    place of the shipped Vietnamese/English text. Placeholders are ``{task}``, ``{unit}``… (validated before it is
+    stored: an unknown placeholder is refused); the district's units get it (the nearest ancestor's wins)."""
+
+    __tablename__ = "notification_template"
+    __table_args__ = (sa.UniqueConstraint("unit_id", "kind", "language"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="org_unit.id", index=True)
+    kind: NotificationKind = enum_field(NotificationKind)
+    language: str = Field(max_length=8)  # "vi" | "en"
+    subject: str = Field(max_length=300)
+    text: str = Field(sa_type=sa.Text)
+    html: str | None = Field(default=None, sa_type=sa.Text)
+    updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    version: int = Field(default=1)
+    created_at: datetime = created_at_field()
     updated_at: datetime | None = ts_field()

@@ -246,6 +246,57 @@ def on_assignment_event(
     return enqueue(session, events)
 
 
+REPORT_ROLES: dict[str, frozenset[Role]] = {
+    "unit": scope_n.UNIT_WORKERS,  # a unit's report: its head and officers
+    "district": frozenset({Role.district_admin}),  # the district's aggregate report: Phòng Nội vụ
+}
+
+
+def on_report_event(
+    session: Session,
+    *,
+    report: Any,
+    kind: NotificationKind | str,
+    actor_user_id: int | None,
+    reason: str | None = None,
+) -> int:
+    """A report returned (with the reason) or accepted: told to the accounts working it at its own unit, in the
+    transaction of the change."""
+    if report.id is None:
+        return 0
+    kind = NotificationKind(kind)
+    _pid, period_name, unit_name = session.execute(scope_n.report_params(report.id)).one()
+    roles = REPORT_ROLES.get(str(report.level.value if hasattr(report.level, "value") else report.level))
+    rows = session.execute(scope_n.unit_members(report.unit_id, roles or scope_n.UNIT_WORKERS)).all()
+    params: dict[str, Any] = {
+        "period_name": period_name,
+        "unit_name": unit_name,
+        "link": f"/reports/{report.id}",
+    }
+    if reason:
+        params["reason"] = reason
+    key = f"report:{report.id}:{kind.value}:v{report.version}"
+    users = sorted({uid for uid, _ in rows if uid != actor_user_id})
+    return enqueue(session, [Event(key, kind, u, report.unit_id, report.id, params, "report") for u in users])
+
+
+def on_sheet_returned(session: Session, *, sheet: Any, actor_user_id: int | None, reason: str | None) -> int:
+    """A self-assessment sheet returned to its unit (with the reason), in the transaction of the return."""
+    if sheet.id is None:
+        return 0
+    _rid, round_name, end, unit_name = session.execute(scope_n.sheet_params(sheet.id)).one()
+    rows = session.execute(scope_n.unit_members(sheet.unit_id, scope_n.UNIT_WORKERS)).all()
+    params: dict[str, Any] = {
+        "round_name": round_name, "unit_name": unit_name, "due_date": _iso(end), "reason": reason or "—",
+        "link": f"/scoring/sheets/{sheet.id}",
+    }  # fmt: skip
+    key = f"sheet:{sheet.id}:returned:v{sheet.version}"
+    users = sorted({uid for uid, _ in rows if uid != actor_user_id})
+    return enqueue(
+        session, [Event(key, K.sheet_returned, u, sheet.unit_id, sheet.id, params, "sheet") for u in users]
+    )
+
+
 # --- deadline events (the daily pass) ----------------------------------------------------------------------------
 
 
@@ -254,11 +305,19 @@ class Thresholds:
     due_soon_days: int = 3
     escalate_head_days: int = 3
     escalate_district_days: int = 7
+    report_open_days: int = 10
+    delivery_failing_hours: int = 24
 
 
 def _thresholds(session: Session) -> dict[int, Thresholds]:
     return {
-        s.unit_id: Thresholds(s.due_soon_days, s.escalate_head_days, s.escalate_district_days)
+        s.unit_id: Thresholds(
+            s.due_soon_days,
+            s.escalate_head_days,
+            s.escalate_district_days,
+            s.report_open_days,
+            s.delivery_failing_hours,
+        )
         for s in session.exec(scope_n.district_settings()).all()
     }
 
@@ -282,7 +341,7 @@ def deadline_events(
     """
     repeat = max(1, repeat_days)
     events: list[Event] = []
-    for aid, unit_id, due, days, label, title, unit_name, path, uid, role, _lang in rows:
+    for aid, unit_id, due, days, label, title, unit_name, path, uid, role, _lang, follow_up in rows:
         t = _for_path(path, by_unit, default)
         days = int(days)
         due_iso = due.isoformat() if isinstance(due, date) else str(due)
@@ -294,6 +353,8 @@ def deadline_events(
             "days": days,
             "link": f"/assignments/{aid}",
         }
+        if follow_up:
+            params["follow_up"] = True
         base = f"assignment:{aid}"
         kinds: list[tuple[NotificationKind, str]] = []
         if role == Role.district_admin:
@@ -321,7 +382,113 @@ def compute_daily(session: Session, *, now: datetime | None = None, settings: Se
     windows = deadline_windows(by_unit, settings)
     rows = session.execute(scope_n.deadline_recipients(today, windows)).all()
     events = deadline_events(rows, by_unit, Thresholds(), windows.repeat, windows.grace)
+    events += period_events(session, today, by_unit, windows)
+    events += round_events(session, today, by_unit, windows)
+    events += delivery_events(session, now, by_unit)
     return enqueue(session, events, now=now, settings=settings)
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def period_events(
+    session: Session, today: date, by_unit: dict[int, Thresholds], windows: scope_n.DeadlineWindows
+) -> list[Event]:
+    """Reporting periods (one statement for the units, one for Phòng Nội vụ): a unit that has not submitted its
+    report is told when the period opens (``report_open_days`` before its deadline), when the deadline is within
+    N days, and weekly once overdue; each district admin above late units, weekly, how many there are."""
+    default = Thresholds()
+    every = [default, *by_unit.values()]
+    w = scope_n.DateWindows(
+        lead=max(max(t.report_open_days, t.due_soon_days) for t in every),
+        repeat=windows.repeat,
+        grace=windows.grace,
+    )
+    events: list[Event] = []
+    for pid, name, due, days, unit_id, unit_name, path, uid, _role in session.execute(
+        scope_n.period_unit_recipients(today, w)
+    ):
+        t, days, due_iso = _for_path(path, by_unit, default), int(days), _iso(due)
+        params = {
+            "period_name": name,
+            "unit_name": unit_name,
+            "due_date": due_iso,
+            "days": days,
+            "link": "/reports",
+        }
+        base = f"period:{pid}:unit:{unit_id}"
+        kinds: list[tuple[NotificationKind, str]] = []
+        if -t.report_open_days <= days < -t.report_open_days + w.grace:
+            kinds.append((K.period_open, f"{base}:open:{due_iso}"))
+        if -t.due_soon_days <= days <= 0:
+            kinds.append((K.period_due, f"{base}:due:{due_iso}"))
+        if days >= 1 and (days - 1) % w.repeat < w.grace:
+            kinds.append((K.period_overdue, f"{base}:overdue:{due_iso}:w{(days - 1) // w.repeat}"))
+        events.extend(Event(k, kind, uid, unit_id, pid, params, "period") for kind, k in kinds)
+    for pid, name, due, days, unit_id, unit_name, uid, count in session.execute(
+        scope_n.period_district_counts(today, w)
+    ):
+        days, due_iso = int(days), _iso(due)
+        params = {
+            "period_name": name, "unit_name": unit_name, "due_date": due_iso, "days": days,
+            "count": int(count), "link": "/reports",
+        }  # fmt: skip
+        key = f"period:{pid}:district:{unit_id}:late:{due_iso}:w{(days - 1) // w.repeat}"
+        events.append(Event(key, K.period_late_units, uid, unit_id, pid, params, "period"))
+    return events
+
+
+def round_events(
+    session: Session, today: date, by_unit: dict[int, Thresholds], windows: scope_n.DeadlineWindows
+) -> list[Event]:
+    """Self-assessment rounds (one statement): the units of an open round are told when it opens, and when its
+    self-assessment closes within N days while their sheet is still theirs to fill."""
+    default = Thresholds()
+    lead = max(t.due_soon_days for t in [default, *by_unit.values()])
+    events: list[Event] = []
+    for rid, name, start, end, sid, status, unit_id, unit_name, path, uid in session.execute(
+        scope_n.round_recipients(today, lead, windows.grace)
+    ):
+        t = _for_path(path, by_unit, default)
+        start = start if isinstance(start, date) else date.fromisoformat(str(start))
+        end = end if isinstance(end, date) else date.fromisoformat(str(end))
+        params = {
+            "round_name": name,
+            "unit_name": unit_name,
+            "due_date": end.isoformat(),
+            "link": f"/scoring/sheets/{sid}",
+        }
+        base = f"round:{rid}:sheet:{sid}"
+        if start <= today < start + timedelta(days=windows.grace):
+            events.append(Event(f"{base}:open", K.round_open, uid, unit_id, sid, params, "sheet"))
+        if status in scope_n.SELF_EDITABLE_SHEETS and 0 <= (end - today).days <= t.due_soon_days:
+            key = f"{base}:closing:{end.isoformat()}"
+            events.append(Event(key, K.round_closing, uid, unit_id, sid, params, "sheet"))
+    return events
+
+
+def delivery_events(session: Session, now: datetime, by_unit: dict[int, Thresholds]) -> list[Event]:
+    """Deliveries to the province still failing ``delivery_failing_hours`` after they were queued (the district's
+    setting): their administrators are told once per delivery (one statement)."""
+    default = Thresholds()
+    shortest = min(t.delivery_failing_hours for t in [default, *by_unit.values()])
+    events: list[Event] = []
+    for did, report_id, name, unit_id, unit_name, path, created, attempts, _status, uid in session.execute(
+        scope_n.failing_deliveries(now - timedelta(hours=shortest))
+    ):
+        t = _for_path(path, by_unit, default)
+        created = created if created.tzinfo else created.replace(tzinfo=UTC)
+        if created > now - timedelta(hours=t.delivery_failing_hours):
+            continue
+        params = {
+            "period_name": name, "unit_name": unit_name, "attempts": int(attempts),
+            "hours": int((now - created).total_seconds() // 3600), "link": f"/reports/{report_id}",
+        }  # fmt: skip
+        events.append(
+            Event(f"delivery:{did}:failing", K.delivery_failing, uid, unit_id, report_id, params, "report")
+        )
+    return events
 
 
 def deadline_windows(by_unit: dict[int, Thresholds], settings: Settings) -> scope_n.DeadlineWindows:

@@ -10,7 +10,7 @@ from api.authz.permissions import Permission
 from api.db import SessionDep
 from api.etag import require_if_match, set_etag
 from api.models import NotificationMessage
-from api.notifications import service
+from api.notifications import custom, service
 from api.notifications.schemas import (
     DistrictSettingRead,
     DistrictSettingUpdate,
@@ -19,6 +19,10 @@ from api.notifications.schemas import (
     NotificationSettingsRead,
     PreferencesRead,
     PreferencesUpdate,
+    TemplatePreview,
+    TemplateRead,
+    TemplatesRead,
+    TemplateWrite,
     UnreadCount,
 )
 from api.observability import register_outbox
@@ -120,6 +124,8 @@ def get_district_setting(
             due_soon_days=setting.due_soon_days,
             escalate_head_days=setting.escalate_head_days,
             escalate_district_days=setting.escalate_district_days,
+            report_open_days=setting.report_open_days,
+            delivery_failing_hours=setting.delivery_failing_hours,
         )
         if setting
         else DistrictSettingUpdate()
@@ -147,6 +153,84 @@ def put_district_setting(
     out = service.put_district_setting(session, unit=unit, setting=setting, data=body)
     _, _, new_etag = service.district_setting(session, principal, unit_id)
     set_etag(response, new_etag)
+    return out
+
+
+@router.get(
+    "/templates/{unit_id}",
+    response_model=TemplatesRead,
+    operation_id="notifications-list_templates",
+    dependencies=[require(P.plans_manage)],
+)
+def list_templates(unit_id: int, session: SessionDep, principal: CurrentPrincipal) -> TemplatesRead:
+    """Mẫu thông báo của huyện: every kind in Vietnamese and English, the district's own text or the shipped one,
+    and the placeholders a text may use."""
+    return custom.list_templates(session, principal, unit_id)
+
+
+@router.post(
+    "/templates/{unit_id}/{kind}/{language}/preview",
+    response_model=TemplatePreview,
+    operation_id="notifications-preview_template",
+    dependencies=[require(P.plans_manage)],
+)
+def preview_template(
+    unit_id: int,
+    kind: str,
+    language: str,
+    body: TemplateWrite,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> TemplatePreview:
+    """Xem trước: the text filled with sample values (validated like a save; nothing is stored)."""
+    custom.district(session, principal, unit_id)
+    return custom.preview(body, kind, language)
+
+
+@router.put(
+    "/templates/{unit_id}/{kind}/{language}",
+    response_model=TemplateRead,
+    operation_id="notifications-put_template",
+    dependencies=[require(P.plans_manage)],
+)
+def put_template(
+    unit_id: int,
+    kind: str,
+    language: str,
+    body: TemplateWrite,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> TemplateRead:
+    """Thay mẫu: unknown placeholders are refused (422) before anything is stored; If-Match the item's etag."""
+    unit, k, lang, row = custom.get_one(session, principal, unit_id, kind, language)
+    require_if_match(request, custom.etag_of(unit_id, row, k.value, lang))
+    out = custom.put(session, principal, unit=unit, kind=k, language=lang, row=row, data=body)
+    set_etag(response, out.etag)
+    return out
+
+
+@router.delete(
+    "/templates/{unit_id}/{kind}/{language}",
+    response_model=TemplateRead,
+    operation_id="notifications-reset_template",
+    dependencies=[require(P.plans_manage)],
+)
+def reset_template(
+    unit_id: int,
+    kind: str,
+    language: str,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> TemplateRead:
+    """Dùng lại mẫu mặc định (If-Match the item's etag)."""
+    unit, k, lang, row = custom.get_one(session, principal, unit_id, kind, language)
+    require_if_match(request, custom.etag_of(unit_id, row, k.value, lang))
+    out = custom.reset(session, principal, unit=unit, kind=k, language=lang, row=row)
+    set_etag(response, out.etag)
     return out
 
 

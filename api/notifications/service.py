@@ -21,6 +21,7 @@ from api.models import (
     UnitLevel,
 )
 from api.notifications import events, templates
+from api.notifications.custom import TemplateBook
 from api.notifications.schemas import (
     USER_KINDS,
     ChannelStatus,
@@ -57,21 +58,27 @@ def _language(session: Session, principal: Principal) -> str | None:
 
 
 def reads_for(session: Session, principal: Principal) -> Any:
-    """A page transform rendering messages in the reader's language (one statement for the language)."""
+    """A page transform rendering messages in the reader's language and with the district's own texts (a fixed
+    number of statements: the language, the templates, the units' paths)."""
     language = _language(session, principal)
+    book = TemplateBook(session)
 
     def transform(rows: list[NotificationMessage]) -> list[NotificationRead]:
-        return [to_read(m, language) for m in rows]
+        book.load_paths(session, (m.unit_id for m in rows))
+        return [to_read(m, language, book) for m in rows]
 
     return transform
 
 
-def to_read(m: NotificationMessage, language: str | None) -> NotificationRead:
+def to_read(
+    m: NotificationMessage, language: str | None, book: TemplateBook | None = None
+) -> NotificationRead:
+    override = book.override(m.unit_id, m.kind, language) if book else None
     return NotificationRead(
         id=m.id or 0,
         kind=m.kind,
-        title=templates.title(m.kind, m.params, language),
-        body=templates.body(m.kind, m.params, language),
+        title=templates.title(m.kind, m.params, language, override),
+        body=templates.body(m.kind, m.params, language, override),
         link=str(m.params.get("link") or "/notifications"),
         object_type=m.object_type,
         object_id=m.object_id,
@@ -94,7 +101,9 @@ def mark_read(session: Session, principal: Principal, message_id: int) -> Notifi
         m.read_at = datetime.now(UTC)
         session.add(m)
         session.flush()
-    return to_read(m, _language(session, principal))
+    book = TemplateBook(session)
+    book.load_paths(session, [m.unit_id])
+    return to_read(m, _language(session, principal), book)
 
 
 def mark_all_read(session: Session, principal: Principal) -> int:
@@ -223,6 +232,8 @@ def settings_view(session: Session, principal: Principal, settings: Settings) ->
             due_soon_days=s.due_soon_days,
             escalate_head_days=s.escalate_head_days,
             escalate_district_days=s.escalate_district_days,
+            report_open_days=s.report_open_days,
+            delivery_failing_hours=s.delivery_failing_hours,
         )
         for s, u in session.execute(scope_n.visible_settings(principal, P.users_manage)).all()
     ]
@@ -268,6 +279,8 @@ def put_district_setting(
     setting.due_soon_days = data.due_soon_days
     setting.escalate_head_days = data.escalate_head_days
     setting.escalate_district_days = data.escalate_district_days
+    setting.report_open_days = data.report_open_days
+    setting.delivery_failing_hours = data.delivery_failing_hours
     setting.updated_at = datetime.now(UTC)
     session.add(setting)
     session.flush()

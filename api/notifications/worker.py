@@ -10,6 +10,7 @@ message is ``parked``, counted on the administrators' settings page.
 """
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from api.config import Settings, get_settings
 from api.db import get_engine, write_session
 from api.models import MessageStatus, NotificationChannel, NotificationKind, NotificationMessage
 from api.notifications import channels, events, templates
+from api.notifications.custom import TemplateBook
 from api.outbox import Outbox
 from api.portal.worker import Outcome, backoff_seconds, new_worker_id
 
@@ -48,6 +50,7 @@ class Claim:
     kind: NotificationKind
     channel: NotificationChannel
     user_id: int
+    unit_id: int | None
     object_type: str
     object_id: int | None
     params: dict[str, Any]
@@ -60,7 +63,7 @@ OUTBOX = Outbox(M, MessageStatus.pending, MessageStatus.sending)
 
 def _claim(row: NotificationMessage) -> Claim:
     return Claim(
-        row.id or 0, row.idempotency_key, row.event_key, row.kind, row.channel, row.user_id,
+        row.id or 0, row.idempotency_key, row.event_key, row.kind, row.channel, row.user_id, row.unit_id,
         row.object_type, row.object_id, dict(row.params), row.attempts, row.created_at,
     )  # fmt: skip
 
@@ -91,11 +94,17 @@ def _render(
     session: Session, claim: Claim, language: str | None, settings: Settings
 ) -> templates.Rendered | None:
     base = _base_url(settings)
+    book = TemplateBook(session)
     if claim.kind != NotificationKind.digest:
-        return templates.render(claim.kind, claim.params, language, base)
-    items = [(m.kind, m.params) for m in session.exec(scope_n.digest_members(claim.id)).all()]
-    if not items:
+        book.load_paths(session, [claim.unit_id])
+        return templates.render(
+            claim.kind, claim.params, language, base, book.override(claim.unit_id, claim.kind, language)
+        )
+    members = session.exec(scope_n.digest_members(claim.id)).all()
+    if not members:
         return None
+    book.load_paths(session, (m.unit_id for m in members))
+    items = [(m.kind, m.params, book.override(m.unit_id, m.kind, language)) for m in members]
     return templates.render_digest(claim.params.get("day", ""), items, language, base)
 
 
@@ -221,14 +230,27 @@ def make_client(settings: Settings) -> httpx.Client:
     return httpx.Client(timeout=settings.portal_timeout_seconds, follow_redirects=False)
 
 
+CRASH_EXIT_CODE = 75
+
+
+def _crash_after_send(settings: Settings) -> bool:
+    """Test hook, honoured only with ``PARSIPAS_ENV=test``: ``PARSIPAS_TEST_CRASH_AFTER_SEND=1`` ends the process
+    right after the first successful send of a message's first attempt and before its record (``os._exit``: no clean-up, no commit) — the
+    window in which a real crash leaves a sent message with an unexpired lease."""
+    return settings.env == "test" and os.environ.get("PARSIPAS_TEST_CRASH_AFTER_SEND") == "1"
+
+
 def deliver_due(
     engine: Engine, *, settings: Settings, worker: str, client: httpx.Client, cutoff: datetime | None = None
 ) -> int:
     """Send every message due when the run starts (each at most once per run); returns the count."""
     cutoff = cutoff or datetime.now(UTC)
     done = 0
+    crash = _crash_after_send(settings)
     while (claim := claim_next(engine, worker=worker, settings=settings, cutoff=cutoff)) is not None:
         outcome = send(engine, client, settings, claim)
+        if crash and outcome.ok and claim.attempts == 1:
+            os._exit(CRASH_EXIT_CODE)  # the test's kill: sent, never recorded
         status = finish(engine, worker=worker, settings=settings, claim=claim, outcome=outcome)
         log.info(
             "notification %s (%s) attempt %s by %s: %s",

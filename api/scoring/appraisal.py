@@ -194,6 +194,9 @@ def return_sheet(
     sheet.return_reason = " ".join(p for p in (reason, summary) if p)
     session.flush()
     audit_sheet(session, principal, "return", sheet, before, sheet.return_reason)
+    from api.notifications.events import on_sheet_returned  # the unit's inbox entry commits with the return
+
+    on_sheet_returned(session, sheet=sheet, actor_user_id=principal.user_id, reason=sheet.return_reason)
 
 
 def finish(session: Session, principal: Principal, *, sheet: AssessmentSheet, today: date) -> None:

@@ -29,7 +29,11 @@ def run(session: Session, now: datetime) -> set[tuple[str, str]]:
         select(NotificationMessage).where(col(NotificationMessage.channel) == NotificationChannel.inbox)
     ).all()
     names = {user_id(session, u): u for u in ("canbo.hoatham", "chutich.hoatham", "noivu", "canbo.tanvan")}
-    out = {(names.get(m.user_id, str(m.user_id)), m.kind.value) for m in rows if m.id not in before}
+    out = {
+        (names.get(m.user_id, str(m.user_id)), m.kind.value)
+        for m in rows
+        if m.id not in before and m.object_type == "assignment"
+    }
     session.commit()
     return out
 

@@ -67,6 +67,21 @@ def _setting(key: str, method: str = "GET") -> Any:
     return make
 
 
+def _template(key: str, method: str) -> Any:
+    def make(w: Any, a: str) -> Req:
+        path = f"{V1}/notifications/templates/{w.ids[key]}"
+        if method == "GET":
+            return Req("GET", path)
+        item = f"{path}/returned/vi"
+        body = {"subject": "Trả lại: {task}", "text": "{unit}: {reason}", "html": "<p>{reason}</p>"}
+        if method == "POST":
+            return Req("POST", f"{item}/preview", json=body)
+        etag = f'"notification_template-returned-vi-{w.ids[key]}-v0"'
+        return Req(method, item, json=body if method == "PUT" else None, headers={"If-Match": etag})
+
+    return make
+
+
 CASES = [
     Case("notifications-list", own=lambda w, a: Req("GET", f"{V1}/notifications", params={"limit": 500}),
          allowed=ALL_USERS, list_foreign_ids=lambda w: {w.ids["foreign_notification"]},
@@ -89,4 +104,12 @@ CASES = [
          allowed=DISTRICT_ADMINS),
     Case("notifications-put_district_setting", own=_setting("own_district", "PUT"),
          foreign=_setting("foreign_district", "PUT"), allowed=DISTRICT_ADMINS),
+    Case("notifications-list_templates", own=_template("own_district", "GET"),
+         foreign=_template("foreign_district", "GET"), allowed=DISTRICT_ADMINS),
+    Case("notifications-preview_template", own=_template("own_district", "POST"),
+         foreign=_template("foreign_district", "POST"), allowed=DISTRICT_ADMINS),
+    Case("notifications-put_template", own=_template("own_district", "PUT"),
+         foreign=_template("foreign_district", "PUT"), allowed=DISTRICT_ADMINS),
+    Case("notifications-reset_template", own=_template("own_district", "DELETE"),
+         foreign=_template("foreign_district", "DELETE"), allowed=DISTRICT_ADMINS),
 ]  # fmt: skip
