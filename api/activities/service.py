@@ -131,6 +131,7 @@ def create_follow_up(
     data: S.FollowUpCreate,
     section_title: str,
     reason: str,
+    field: str = "follow_up.deadline",
 ) -> tuple[Task, Assignment]:
     """Add the task to the owner's issued plan of the year (section created on demand) by amendment with
     ``reason``; 409 when there is no issued plan for that year."""
@@ -140,7 +141,7 @@ def create_follow_up(
 
     if data.deadline < when:
         raise _bad(
-            "follow_up.deadline",
+            field,
             "Hạn khắc phục phải sau ngày kiểm tra / phiên giải trình.",
             "Deadline too early",
         )
@@ -238,6 +239,35 @@ def _evidence_counts(
     return {int(i): int(n) for i, n in session.execute(stmt).all()}
 
 
+def _required(values: dict[str, Any], keys: Iterable[str]) -> None:
+    for key in keys:
+        if key in values and values[key] is None:
+            raise _bad(key, "Trường này không được để trống.", f"{key} required")
+
+
+def _save_edit(
+    session: Session,
+    principal: Principal,
+    obj: Any,
+    values: dict[str, Any],
+    *,
+    fields: list[str],
+    entity: str,
+    unit_id: int,
+    before: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Apply an edit and write its audit event (the changed fields only)."""
+    before = snapshot(obj, fields) if before is None else before
+    for k, v in values.items():
+        setattr(obj, k, v)
+    obj.updated_at = utcnow()
+    session.add(obj)
+    session.flush()
+    changes = {**diff(before, snapshot(obj, fields)), **(extra or {})}
+    record(session, principal, "update", entity, obj.id, unit_id, changes)
+
+
 # --- inspection plans -------------------------------------------------------------------------------------------
 
 
@@ -318,27 +348,13 @@ def create_plan(session: Session, principal: Principal, data: S.InspectionPlanCr
 def update_plan(
     session: Session, principal: Principal, plan: InspectionPlan, data: S.InspectionPlanUpdate
 ) -> InspectionPlan:
-    before = snapshot(plan, PLAN_FIELDS)
     values = data.model_dump(exclude_unset=True)
+    _required(values, ["title"])
     if "items" in values:
         owner = _units(session, [plan.owner_unit_id])[plan.owner_unit_id]
         values["items"] = _plan_items(session, principal, owner, data.items or [])
-    if "title" in values and values["title"] is None:
-        raise _bad("title", "Tên kế hoạch không được để trống.", "title required")
-    for k, v in values.items():
-        setattr(plan, k, v)
-    plan.updated_at = utcnow()
-    session.add(plan)
-    session.flush()
-    record(
-        session,
-        principal,
-        "update",
-        "inspection_plan",
-        plan.id,
-        plan.owner_unit_id,
-        diff(before, snapshot(plan, PLAN_FIELDS)),
-    )
+    _save_edit(session, principal, plan, values, fields=PLAN_FIELDS, entity="inspection_plan",
+               unit_id=plan.owner_unit_id)  # fmt: skip
     return plan
 
 
@@ -471,29 +487,15 @@ def update_inspection(
 ) -> Inspection:
     _ensure_open(ins)
     values = data.model_dump(exclude_unset=True)
-    for key in ("kind", "date", "team", "areas"):
-        if key in values and values[key] is None:
-            raise _bad(key, "Trường này không được để trống.", f"{key} required")
+    _required(values, ["kind", "date", "team", "areas"])
     if "plan_id" in values:
         _check_plan(session, principal, values["plan_id"], ins.owner_unit_id)
     if "areas" in values:
         values["areas"] = _check_areas(values["areas"])
     if "team" in values:
         values["team"] = [t.strip() for t in values["team"] if t and t.strip()]
-    before = snapshot(ins, INSPECTION_FIELDS)
-    for k, v in values.items():
-        setattr(ins, k, v)
-    ins.updated_at = utcnow()
-    session.add(ins)
-    session.flush()
-    record(
-        session,
-        principal,
-        "update",
-        "inspection",
-        ins.id,
-        ins.unit_id,
-        diff(before, snapshot(ins, INSPECTION_FIELDS)),
+    _save_edit(
+        session, principal, ins, values, fields=INSPECTION_FIELDS, entity="inspection", unit_id=ins.unit_id
     )
     return ins
 
@@ -577,24 +579,18 @@ def update_finding(
 ) -> Finding:
     _ensure_open(ins)
     values = data.model_dump(exclude_unset=True, exclude={"follow_up"})
-    for key in ("content", "severity"):
-        if key in values and values[key] is None:
-            raise _bad(key, "Trường này không được để trống.", f"{key} required")
+    _required(values, ["content", "severity"])
     if data.follow_up is not None and f.assignment_id is not None:
         raise Conflict(
             "Tồn tại này đã có việc khắc phục.", "The finding already has a follow-up.", code="has_follow_up"
         )
+    if values.get("content"):
+        values["content"] = values["content"].strip()
     before = snapshot(f, FINDING_FIELDS)
-    for k, v in values.items():
-        setattr(f, k, v.strip() if isinstance(v, str) and k == "content" else v)
     if data.follow_up is not None:
         _attach_follow_up(session, principal, ins, f, data.follow_up)
-    f.updated_at = utcnow()
-    session.add(f)
-    session.flush()
-    record(
-        session, principal, "update", "finding", f.id, ins.unit_id, diff(before, snapshot(f, FINDING_FIELDS))
-    )
+    _save_edit(session, principal, f, values, fields=FINDING_FIELDS, entity="finding", unit_id=ins.unit_id,
+               before=before)  # fmt: skip
     return f
 
 
@@ -653,23 +649,9 @@ def update_outreach(
     session: Session, principal: Principal, o: OutreachOutput, data: S.OutreachUpdate
 ) -> OutreachOutput:
     values = data.model_dump(exclude_unset=True)
-    for key in ("date", "kind", "language", "title", "quantity"):
-        if key in values and values[key] is None:
-            raise _bad(key, "Trường này không được để trống.", f"{key} required")
-    before = snapshot(o, OUTREACH_FIELDS)
-    for k, v in values.items():
-        setattr(o, k, v)
-    o.updated_at = utcnow()
-    session.add(o)
-    session.flush()
-    record(
-        session,
-        principal,
-        "update",
-        "outreach_output",
-        o.id,
-        o.unit_id,
-        diff(before, snapshot(o, OUTREACH_FIELDS)),
+    _required(values, ["date", "kind", "language", "title", "quantity"])
+    _save_edit(
+        session, principal, o, values, fields=OUTREACH_FIELDS, entity="outreach_output", unit_id=o.unit_id
     )
     return o
 
@@ -855,10 +837,7 @@ def update_session(
     session: Session, principal: Principal, s: AccountabilitySession, data: S.SessionUpdate
 ) -> AccountabilitySession:
     values = data.model_dump(exclude_unset=True, exclude={"items"})
-    for key in ("date", "status"):
-        if key in values and values[key] is None:
-            raise _bad(key, "Trường này không được để trống.", f"{key} required")
-    before = snapshot(s, SESSION_FIELDS)
+    _required(values, ["date", "status"])
     if data.items is not None:
         new_items = _build_items(session, principal, s.unit_id, data.items)
         for old in session.exec(scope.session_items([s.id or 0])).all():
@@ -867,15 +846,9 @@ def update_session(
         for it in new_items:
             it.session_id = s.id or 0
             session.add(it)
-    for k, v in values.items():
-        setattr(s, k, v)
-    s.updated_at = utcnow()
-    session.add(s)
-    session.flush()
-    changes = diff(before, snapshot(s, SESSION_FIELDS))
-    if data.items is not None:
-        changes["items"] = {"to": len(data.items)}
-    record(session, principal, "update", "accountability_session", s.id, s.unit_id, changes)
+    extra = {"items": {"to": len(data.items)}} if data.items is not None else None
+    _save_edit(session, principal, s, values, fields=SESSION_FIELDS, entity="accountability_session",
+               unit_id=s.unit_id, extra=extra)  # fmt: skip
     return s
 
 
@@ -915,6 +888,7 @@ def add_session_follow_up(
         data=data,
         section_title=SESSION_SECTION,
         reason=f"Bổ sung nhiệm vụ theo kết luận phiên giải trình ngày {vn_date(s.date)}",
+        field="deadline",
     )
     s.follow_ups = [*(s.follow_ups or []), {"task_id": task.id, "assignment_id": assignment.id}]
     s.updated_at = utcnow()

@@ -362,3 +362,34 @@ def test_summary_counts_rows_inside_the_window_only(client: TestClient, session:
     assert (
         [i.unit_id for i in only.inspections] == [tanvan.id] and only.outreach == [] and only.sessions == []
     )
+
+
+def test_inspection_evidence_through_the_evidence_machinery(
+    client: TestClient, session: Session, auth
+) -> None:  # type: ignore[no-untyped-def]
+    hoatham, tanvan = _unit(session, "LS.BG.X.HOATHAM"), _unit(session, "LS.BG.X.TANVAN")
+    noivu = auth("noivu")
+    ins = _inspect(client, noivu, hoatham.id or 0)
+    pdf = b"%PDF-1.4\n" + b"bien ban kiem tra\n" * 64 + b"%%EOF\n"
+    r = client.post(f"{API}/inspections/{ins['id']}/evidence", headers=noivu, data={"title": "Biên bản kiểm tra"},
+                    files={"file": ("bien-ban.pdf", pdf, "application/pdf")})  # fmt: skip
+    assert r.status_code == 201, r.text
+    # The inspected commune reads it (it is the commune's document); another commune does not.
+    head = auth("chutich.hoatham")
+    listed = client.get(f"{API}/inspections/{ins['id']}/evidence", headers=head).json()
+    assert [e["title"] for e in listed["items"]] == ["Biên bản kiểm tra"]
+    assert client.get(f"{API}/inspections/{ins['id']}", headers=head).json()["evidence_count"] == 1
+    assert (
+        client.get(f"{API}/inspections/{ins['id']}/evidence", headers=auth("chutich.tanvan")).status_code
+        == 404
+    )
+    # The commune may not attach documents to the district's inspection (it does not manage it).
+    r = client.post(f"{API}/inspections/{ins['id']}/evidence", headers=head, data={"title": "X"},
+                    files={"file": ("x.pdf", pdf, "application/pdf")})  # fmt: skip
+    assert r.status_code == 404
+    # A session's follow-up deadline before the session: 422 on the body's own field.
+    s = client.post(f"{API}/accountability-sessions", headers=noivu,
+                    json={"unit_id": tanvan.id, "date": "2024-09-12"}).json()  # fmt: skip
+    r = client.post(f"{API}/accountability-sessions/{s['id']}/follow-ups", headers=noivu,
+                    json={"title": "Khắc phục", "deadline": "2024-09-01"})  # fmt: skip
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "deadline"
