@@ -9,7 +9,7 @@ RUN if [ -f package.json ]; then npm ci --no-audit --no-fund && npm run build; e
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     PARSIPAS_HOST=0.0.0.0 PARSIPAS_PORT=8000 PARSIPAS_DATA_DIR=/data PARSIPAS_ENV=production
-RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --uid 10001 parsipas && mkdir -p /data && chown parsipas /data
 WORKDIR /app

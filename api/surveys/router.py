@@ -18,10 +18,11 @@ from api.config import Settings, get_settings
 from api.db import SessionDep
 from api.etag import make_etag, require_if_match, set_etag
 from api.idempotency import IdempotencyDep
+from api.imports.templates import download
 from api.models import OrgUnit
 from api.models.survey import CollectionPoint, SipasOfficialResult, Survey, SurveyStatus
 from api.pagination import Page, PageDep, paginate
-from api.surveys import results, service
+from api.surveys import exports, poster, results, service, tokens
 from api.surveys.schemas import (
     PaperBatch,
     PaperResult,
@@ -171,10 +172,16 @@ def retire_survey(
 # --- collection points ------------------------------------------------------------------------------------
 
 
+def _base_url(request: Request) -> str:
+    """Where people reach this server (the QR codes' links): the configured public base, else this request's."""
+    settings = _settings(request)
+    return settings.notify_links_base_url or settings.portal_links_base_url or str(request.base_url)
+
+
 def _point_reads(
     session: Any, principal: Any, request: Request, points: list[CollectionPoint]
 ) -> list[PointRead]:
-    return service.point_reads(session, principal, points, _settings(request), str(request.base_url))
+    return service.point_reads(session, principal, points, _settings(request), _base_url(request))
 
 
 @router.get(
@@ -353,6 +360,119 @@ def survey_results(
         include_flagged=include_flagged,
         official_year=year,
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _export(
+    request: Request,
+    session: Any,
+    principal: Any,
+    year: int | None,
+    start: date | None,
+    end: date | None,
+    unit_id: int | None,
+    point_id: int | None,
+) -> tuple[results.SurveyResults, str]:
+    res = survey_results(request, session, principal, year, start, end, unit_id, point_id, False)
+    grants = principal.grants_for(P.surveys_read)
+    name_unit = unit_id if unit_id is not None else (grants[0].unit_id if grants else None)
+    name = scope.get_unit(session, principal, name_unit, P.surveys_read).name if name_unit else ""
+    if point_id is not None:
+        name = f"{scope_survey.get_point(session, principal, point_id).name} ({name})"
+    return res, name
+
+
+def _filename(stem: str, year: int | None, ext: str) -> str:
+    return f"{stem}{'-' + str(year) if year else ''}.{ext}"
+
+
+@router.get(
+    "/survey-results.xlsx",
+    operation_id="surveys-results_xlsx",
+    dependencies=[require(P.surveys_read)],
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "Bảng kết quả khảo sát (XLSX)"}},
+)
+def results_xlsx(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    year: Year = None,
+    start: From = None,
+    end: To = None,
+    unit_id: Annotated[int | None, Query()] = None,
+    point_id: Annotated[int | None, Query()] = None,
+) -> Response:
+    """Bảng kết quả khảo sát: theo yếu tố, câu hỏi, điểm khảo sát, đơn vị, tháng."""
+    res, name = _export(request, session, principal, year, start, end, unit_id, point_id)
+    data = exports.results_xlsx(res, scope_name=name)
+    return download(data, _filename("ket-qua-khao-sat", year, "xlsx"), XLSX)
+
+
+@router.get(
+    "/survey-results.docx",
+    operation_id="surveys-results_docx",
+    dependencies=[require(P.surveys_read)],
+    response_class=Response,
+    responses={200: {"content": {DOCX: {}}, "description": "Tóm tắt kết quả khảo sát (DOCX)"}},
+)
+def results_docx(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    year: Year = None,
+    start: From = None,
+    end: To = None,
+    unit_id: Annotated[int | None, Query()] = None,
+    point_id: Annotated[int | None, Query()] = None,
+) -> Response:
+    """Tóm tắt kết quả khảo sát cho phần khảo sát của báo cáo định kỳ."""
+    res, name = _export(request, session, principal, year, start, end, unit_id, point_id)
+    data = exports.summary_docx(res, scope_name=name)
+    return download(data, _filename("tom-tat-khao-sat", year, "docx"), DOCX)
+
+
+# --- posters ----------------------------------------------------------------------------------------------
+
+
+def _poster_args(request: Request, session: Any, principal: Any, point_id: int) -> dict[str, str]:
+    p = scope_survey.get_point(session, principal, point_id, P.surveys_enter)
+    read = _point_reads(session, principal, request, [p])[0]
+    token = tokens.point_token(_settings(request).effective_secret(), p.id or 0, p.token_secret)
+    return {
+        "unit_name": read.unit_name,
+        "desk_name": p.name,
+        "url": service.public_url(_base_url(request), token),
+    }
+
+
+@router.get(
+    "/collection-points/{point_id}/poster.pdf",
+    operation_id="surveys-poster_pdf",
+    dependencies=[require(P.surveys_enter)],
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "Tờ mã QR (A4, PDF)"}},
+)
+def poster_pdf(point_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    """Tờ mã QR để dán tại bộ phận một cửa (A4). Người nhập phiếu của đơn vị và người quản lý in được."""
+    args = _poster_args(request, session, principal, point_id)
+    return download(poster.poster_pdf(**args), f"ma-qr-khao-sat-{point_id}.pdf", "application/pdf")
+
+
+@router.get(
+    "/collection-points/{point_id}/poster.png",
+    operation_id="surveys-poster_png",
+    dependencies=[require(P.surveys_enter)],
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}, "description": "Tờ mã QR (A4, PNG 150 dpi)"}},
+)
+def poster_png(point_id: int, request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    """Tờ mã QR dạng ảnh PNG (A4, 150 dpi)."""
+    args = _poster_args(request, session, principal, point_id)
+    return download(poster.poster_png(**args), f"ma-qr-khao-sat-{point_id}.png", "image/png")
 
 
 # --- official results -------------------------------------------------------------------------------------

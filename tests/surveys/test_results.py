@@ -123,3 +123,35 @@ def test_scope_commune_sees_its_desks_only(client: TestClient, session: Session,
     # a unit filter narrows the district's view to that commune
     only = _results(client, auth("noivu"), year=2024, unit_id=tv.unit_id)
     assert [x["id"] for x in only["desks"]] == [tv.id]
+
+
+def test_exports_and_posters(client: TestClient, session: Session, auth: Any) -> None:
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    h = auth("noivu")
+    r = client.get(f"{V1}/survey-results.xlsx", headers=h, params={"year": 2024})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["Theo yếu tố", "Theo câu hỏi", "Theo điểm khảo sát", "Theo đơn vị", "Theo tháng"]
+    ws = wb["Theo yếu tố"]
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert any("01/1/2024" in t or "02/1/2024" in t or "31/12/2024" in t for t in texts)  # dd/mm/yyyy
+    assert any("%" in t and "," in t for t in texts)  # decimal comma
+    assert "Tiếp nhận, xử lý góp ý, phản ánh, kiến nghị" in texts
+    r = client.get(f"{V1}/survey-results.docx", headers=h, params={"year": 2024})
+    assert r.status_code == 200
+    doc = Document(io.BytesIO(r.content))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "KẾT QUẢ KHẢO SÁT" in body and "số liệu minh họa" in body and "31/12/2024" in body
+    assert len(doc.tables) == 1 and len(doc.tables[0].rows) == 6
+    point = desk(session, HT_DESK)
+    pdf = client.get(f"{V1}/collection-points/{point.id}/poster.pdf", headers=auth("canbo.hoatham"))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    png = client.get(f"{V1}/collection-points/{point.id}/poster.png", headers=h)
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    tv = desk(session, TV_DESK)
+    assert client.get(f"{V1}/collection-points/{tv.id}/poster.pdf", headers=auth("canbo.hoatham")).status_code == 404
+    assert client.get(f"{V1}/collection-points/{point.id}/poster.pdf", headers=auth("huyenuy")).status_code == 403
