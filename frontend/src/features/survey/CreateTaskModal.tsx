@@ -1,28 +1,33 @@
-import { DatePicker, Form, Input, Modal } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
-import { useState } from 'react';
-import { api } from '../../api/http';
-import { ProblemAlert } from '../../components/common';
+import { DatePicker, Form, Input, Modal, Select } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useEffect, useState } from 'react';
+import { api, apiGet, type Page } from '../../api/http';
+import type { OrgUnitRead, PlanRead, WeakResultTaskRead } from '../../client/types.gen';
+import { Guard, ProblemAlert, useLoad } from '../../components/common';
 import { newIdempotencyKey } from '../../components/reports/model';
-import { pct } from './model';
+import { defaultDue, defaultPlan, pct } from './model';
 import { useWords } from './words';
 
 export interface TaskSource {
-  factor: string;
-  questionId?: number;
+  nodeId: number;
   label: string;
-  share: string | number | null;
+  share: number | null | undefined;
+  /** The unit the results were filtered on: the task's lead unit by default. */
+  unitId?: number;
 }
 
 interface Values {
+  plan_id: number;
   title: string;
-  deadline: Dayjs;
+  lead_unit_id: number;
+  due_date: Dayjs;
+  product?: string;
 }
 
 /**
- * The second click of "from a weak result to work": a dialog already filled in (title naming the factor or question
- * and its rate, deadline in two months within the year); "Tạo nhiệm vụ" creates the task in the year's issued plan,
- * linked to the result's SIPAS node (the API decides where and refuses with a message when no plan is issued).
+ * The second click of "from a weak result to work": a dialog already filled in (the year's plan, a title naming the
+ * factor or question and its rate, the unit, a deadline); "Tạo nhiệm vụ" adds the task to the plan, linked to the
+ * result's SIPAS criterion, through the plans service (an issued plan records it as a change with its reason).
  */
 export default function CreateTaskModal({
   source,
@@ -33,37 +38,45 @@ export default function CreateTaskModal({
   source: TaskSource;
   year: number;
   onClose: () => void;
-  onCreated: () => void;
+  onCreated: (t: WeakResultTaskRead) => void;
 }) {
-  const { w, lang } = useWords();
+  const { w, lang, statusName } = useWords();
   const [form] = Form.useForm<Values>();
   const [key] = useState(() => newIdempotencyKey('survey-task'));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [initial] = useState(() => {
-    const inTwoMonths = dayjs().add(2, 'month');
-    const endOfYear = dayjs(`${year}-12-31`);
-    const deadline = inTwoMonths.isAfter(endOfYear) || inTwoMonths.year() < year ? endOfYear : inTwoMonths;
+  const plans = useLoad(() => apiGet<Page<PlanRead>>(`/plans?year=${year}&limit=50`), [year]);
+  const units = useLoad(() => apiGet<Page<OrgUnitRead>>('/org-units?limit=500'), []);
+  const plan = defaultPlan(plans.data?.items ?? [], year);
+
+  useEffect(() => {
+    if (!plan) return;
     const rate = source.share != null ? ` (${w('satisfied').toLowerCase()} ${pct(source.share, lang)})` : '';
-    return { title: `${w('defaultTaskTitle', source.label)}${rate}`.slice(0, 500), deadline };
-  });
+    form.setFieldsValue({
+      plan_id: plan.id,
+      title: `${w('defaultTaskTitle', source.label)}${rate}`.slice(0, 4000),
+      lead_unit_id: source.unitId ?? plan.issuing_unit_id,
+      due_date: defaultDue(year),
+    });
+  }, [plan?.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const submit = async (v: Values) => {
     setBusy(true);
     setError(null);
     try {
-      await api('/survey-results/tasks', {
+      const { data } = await api<WeakResultTaskRead>('/survey-results/tasks', {
         method: 'POST',
         headers: { 'Idempotency-Key': key },
         body: {
-          year,
-          factor: source.factor,
-          question_id: source.questionId ?? null,
+          plan_id: v.plan_id,
+          node_id: source.nodeId,
           title: v.title.trim(),
-          deadline: v.deadline.format('YYYY-MM-DD'),
+          lead_unit_id: v.lead_unit_id,
+          due_date: v.due_date.format('YYYY-MM-DD'),
+          product: v.product?.trim() || null,
         },
       });
-      onCreated();
+      onCreated(data);
     } catch (e) {
       setError(e);
     } finally {
@@ -71,6 +84,7 @@ export default function CreateTaskModal({
     }
   };
 
+  const req = { required: true, message: w('required') };
   return (
     <Modal
       open
@@ -79,19 +93,45 @@ export default function CreateTaskModal({
       cancelText={w('cancel')}
       onCancel={onClose}
       onOk={() => form.submit()}
-      okButtonProps={{ loading: busy }}
-      width={600}
+      okButtonProps={{ loading: busy, disabled: !plan }}
+      width={640}
     >
       <p style={{ marginTop: 0 }}>{w('createTaskHelp')}</p>
       <ProblemAlert error={error} />
-      <Form form={form} layout="vertical" initialValues={initial} onFinish={submit}>
-        <Form.Item name="title" label={w('taskTitle')} rules={[{ required: true, whitespace: true, message: w('required') }]}>
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={500} />
-        </Form.Item>
-        <Form.Item name="deadline" label={w('taskDeadline')} rules={[{ required: true, message: w('required') }]}>
-          <DatePicker format="DD/MM/YYYY" />
-        </Form.Item>
-      </Form>
+      <Guard loading={plans.loading} error={plans.error}>
+        {() =>
+          !plan ? (
+            <ProblemAlert error={new Error(w('noPlan', year))} />
+          ) : (
+            <Form form={form} layout="vertical" onFinish={submit}>
+              <Form.Item name="plan_id" label={w('plan')} rules={[req]}>
+                <Select
+                  options={(plans.data?.items ?? [])
+                    .filter((p) => p.status !== 'closed')
+                    .map((p) => ({ value: p.id, label: `${p.title} (${statusName(p.status)})` }))}
+                />
+              </Form.Item>
+              <Form.Item name="title" label={w('taskTitle')} rules={[{ ...req, whitespace: true }]}>
+                <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={4000} />
+              </Form.Item>
+              <Form.Item name="lead_unit_id" label={w('taskUnit')} rules={[req]}>
+                <Select
+                  showSearch
+                  optionFilterProp="label"
+                  loading={units.loading}
+                  options={(units.data?.items ?? []).map((u) => ({ value: u.id, label: u.name }))}
+                />
+              </Form.Item>
+              <Form.Item name="due_date" label={w('taskDeadline')} rules={[req]}>
+                <DatePicker format="DD/MM/YYYY" />
+              </Form.Item>
+              <Form.Item name="product" label={w('taskProduct')}>
+                <Input maxLength={4000} />
+              </Form.Item>
+            </Form>
+          )
+        }
+      </Guard>
     </Modal>
   );
 }

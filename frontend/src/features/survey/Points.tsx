@@ -2,6 +2,7 @@ import { App, Button, Form, Input, Modal, Select, Space, Switch, Table, Tag, Typ
 import { useState } from 'react';
 import { api, apiGet, download, type Page } from '../../api/http';
 import { useAuth } from '../../auth';
+import type { OrgUnitRead } from '../../client/types.gen';
 import { Guard, ProblemAlert, useLoad } from '../../components/common';
 import { newIdempotencyKey } from '../../components/reports/model';
 import { kioskUrl, type PointT, type SurveyT } from './model';
@@ -32,7 +33,10 @@ function PointModal({ point, onClose, onSaved }: { point: PointT | null; onClose
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const surveys = useLoad(() => apiGet<Page<SurveyT>>('/surveys?limit=200'), []);
-  const units = [...new Map((me?.memberships ?? []).map((m) => [m.unit_id, m.unit_name]))];
+  const orgUnits = useLoad(() => apiGet<Page<OrgUnitRead>>('/org-units?limit=500').catch(() => null), []);
+  const units: [number, string][] = orgUnits.data?.items.length
+    ? orgUnits.data.items.map((u) => [u.id, u.name])
+    : [...new Map((me?.memberships ?? []).map((m) => [m.unit_id, m.unit_name]))];
   const submit = async (v: Values) => {
     setBusy(true);
     setError(null);
@@ -207,7 +211,8 @@ export default function Points() {
               {
                 title: w('poster'),
                 key: 'poster',
-                render: (_: unknown, p) => (
+                render: (_: unknown, p) =>
+                  !p.allowed_actions?.includes('poster') ? null : (
                   <Space>
                     <Button size="small" onClick={() => get(p.poster_pdf_url, `ap-phich-${p.code}.pdf`)} aria-label={`${w('poster')} ${p.name} (PDF)`}>
                       {w('posterPdf')}
@@ -240,7 +245,7 @@ export default function Points() {
                 title: '',
                 key: 'edit',
                 render: (_: unknown, p) =>
-                  p.allowed_actions.includes('edit') ? (
+                  p.allowed_actions?.includes('edit') ? (
                     <Button size="small" onClick={() => setEditing(p)}>
                       {w('editPoint')}
                     </Button>

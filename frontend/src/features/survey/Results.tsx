@@ -2,6 +2,7 @@ import { App, Button, Card, Select, Space, Table, Tag, Tooltip, Typography } fro
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { apiGet, download, type Page } from '../../api/http';
+import { useAuth } from '../../auth';
 import { BucketTag, Guard, ProblemAlert, useLoad } from '../../components/common';
 import CreateTaskModal, { type TaskSource } from './CreateTaskModal';
 import { ciText, dec, gapText, monthText, pct, type FactorResult, type GroupResult, type LinkedTask, type MonthResult, type PointT, type QuestionResult, type Results as ResultsT, type Share } from './model';
@@ -90,6 +91,7 @@ function GroupTable({ rows, min, name, withUnit }: { rows: GroupResult[]; min: n
 export default function Results() {
   const { w, lang, factorName } = useWords();
   const { message } = App.useApp();
+  const { can } = useAuth();
   const [thisYear] = useState(() => new Date().getFullYear());
   const [year, setYear] = useState(thisYear);
   const [unitId, setUnitId] = useState<number | undefined>();
@@ -109,11 +111,10 @@ export default function Results() {
     download(path, name).catch(setDlError);
   };
 
-  const mayCreate = (r: FactorResult | QuestionResult) =>
-    !!(r.allowed_actions?.includes('create_task') || res.data?.allowed_actions?.includes('create_task'));
-  const taskAction = (r: FactorResult | QuestionResult, s: TaskSource) =>
-    mayCreate(r) ? (
-      <Button size="small" onClick={() => setSource(s)}>
+  // Phòng Nội vụ (plans:manage, as the route asks) on a result linked to a SIPAS criterion
+  const taskAction = (r: FactorResult | QuestionResult, s: Omit<TaskSource, 'nodeId' | 'unitId'>) =>
+    can('plans:manage') && r.node_id ? (
+      <Button size="small" onClick={() => setSource({ ...s, nodeId: r.node_id!, unitId })}>
         {w('createTask')}
       </Button>
     ) : null;
@@ -125,9 +126,9 @@ export default function Results() {
           source={source}
           year={year}
           onClose={() => setSource(null)}
-          onCreated={() => {
+          onCreated={(t) => {
             setSource(null);
-            message.success(w('taskCreated'));
+            message.success(w('taskCreated', `${t.label} ${t.title}`));
             res.reload();
           }}
         />
@@ -220,7 +221,7 @@ export default function Results() {
                       title: '',
                       key: 'act',
                       render: (_: unknown, r) =>
-                        taskAction(r, { factor: r.factor, label: factorName(r.factor), share: r.satisfied_share }),
+                        taskAction(r, { label: factorName(r.factor), share: r.satisfied_share }),
                     },
                   ]}
                 />
@@ -242,7 +243,7 @@ export default function Results() {
                       title: '',
                       key: 'act',
                       render: (_: unknown, r) =>
-                        taskAction(r, { factor: r.factor, questionId: r.question_id, label: r.text, share: r.satisfied_share }),
+                        taskAction(r, { label: r.text, share: r.satisfied_share }),
                     },
                   ]}
                 />

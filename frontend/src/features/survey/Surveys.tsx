@@ -149,6 +149,23 @@ export default function Surveys() {
         }
       },
     });
+  const retire = (s: SurveyT) =>
+    modal.confirm({
+      title: w('retire'),
+      content: w('retireConfirm'),
+      okText: w('retire'),
+      cancelText: w('cancel'),
+      onOk: async () => {
+        setError(null);
+        try {
+          const { etag } = await api<SurveyT>(`/surveys/${s.id}`);
+          await api(`/surveys/${s.id}/retire`, { method: 'POST', headers: etag ? { 'If-Match': etag } : {} });
+          list.reload();
+        } catch (e) {
+          setError(e);
+        }
+      },
+    });
   const newVersion = async (s: SurveyT) => {
     setError(null);
     try {
@@ -208,17 +225,22 @@ export default function Surveys() {
                     <Button size="small" onClick={() => setOpenId(s.id === openId ? null : s.id)}>
                       {s.id === openId ? w('close') : w('open')}
                     </Button>
-                    {s.allowed_actions.includes('edit') && (
+                    {s.allowed_actions?.includes('edit') && (
                       <Button size="small" onClick={() => setEditing(s)}>
                         {w('edit')}
                       </Button>
                     )}
-                    {s.allowed_actions.includes('publish') && (
+                    {s.allowed_actions?.includes('publish') && (
                       <Button size="small" type="primary" onClick={() => publish(s)}>
                         {w('publish')}
                       </Button>
                     )}
-                    {(s.allowed_actions.includes('copy') || s.allowed_actions.includes('new_version')) && (
+                    {s.allowed_actions?.includes('retire') && (
+                      <Button size="small" onClick={() => retire(s)}>
+                        {w('retire')}
+                      </Button>
+                    )}
+                    {s.allowed_actions?.includes('copy') && (
                       <Button size="small" onClick={() => void newVersion(s)}>
                         {w('newVersion')}
                       </Button>

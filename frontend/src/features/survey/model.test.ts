@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ciText, dec, gapText, isWeak, kioskUrl, monthText, nextCode, paperBatch, pct, questionIn } from './model';
+import dayjs from 'dayjs';
+import type { PlanRead } from '../../client/types.gen';
+import { ciText, defaultDue, defaultPlan, dec, gapText, isWeak, kioskUrl, monthText, nextCode, paperBatch, pct, questionIn } from './model';
 import { daysLabel, hoursLabel } from './words';
 
 describe('figures for people', () => {
@@ -61,5 +63,19 @@ describe('what is sent', () => {
       { answered_on: '2026-12-01', answers: [{ question_id: 1, value: 5 }, { question_id: 3, value: 0 }], comment: null },
       { answered_on: '2026-12-01', answers: [{ question_id: 2, value: 1 }], comment: 'Chờ lâu' },
     ]);
+  });
+});
+
+describe('a task from a weak result', () => {
+  const plan = (id: number, year: number, status: string) => ({ id, year, status, issuing_unit_id: 1, title: `KH ${id}` }) as unknown as PlanRead;
+  it("goes to the year's issued plan, else its draft, never a closed one", () => {
+    expect(defaultPlan([plan(1, 2024, 'draft'), plan(2, 2024, 'issued'), plan(3, 2023, 'issued')], 2024)?.id).toBe(2);
+    expect(defaultPlan([plan(1, 2024, 'draft'), plan(3, 2023, 'issued')], 2024)?.id).toBe(1);
+    expect(defaultPlan([plan(4, 2024, 'closed')], 2024)).toBeUndefined();
+  });
+  it('is due two months ahead within the year', () => {
+    expect(defaultDue(2024, dayjs('2024-10-15')).format('DD/MM/YYYY')).toBe('15/12/2024');
+    expect(defaultDue(2024, dayjs('2024-11-20')).format('DD/MM/YYYY')).toBe('31/12/2024');
+    expect(defaultDue(2026, dayjs('2024-11-20')).format('DD/MM/YYYY')).toBe('31/03/2026');
   });
 });

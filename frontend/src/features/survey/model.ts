@@ -1,100 +1,17 @@
 // SIPAS survey screens: shapes read from the API (/survey-results, /surveys, /collection-points) and how figures are
 // written for people (percent with a decimal comma and one decimal, months as mm/yyyy, gaps with their sign).
+import dayjs, { type Dayjs } from 'dayjs';
+import type * as gen from '../../client/types.gen';
 import type { Lang } from '../../i18n';
 
-/** A plan task linked to the factor's or question's SIPAS node, with its assignments per bucket. */
-export interface LinkedTask {
-  task_id: number;
-  plan_id: number;
-  label: string;
-  title: string;
-  assignments: number;
-  buckets: Record<string, number>;
-}
-
-/** Counts and the satisfaction rate (%, top two levels) with its 95 % interval (api/surveys/results.py Figure). */
-export interface Share {
-  responses: number;
-  answers?: number;
-  satisfied?: number;
-  satisfied_share: number | string | null;
-  ci_low?: number | string | null;
-  ci_high?: number | string | null;
-  small_sample?: boolean;
-}
-
-export interface FactorResult extends Share {
-  factor: string;
-  factor_name?: string;
-  node_id?: number | null;
-  node_code?: string | null;
-  weight?: number | null;
-  index?: number | null;
-  official_percent?: number | null;
-  gap?: number | null;
-  tasks?: LinkedTask[];
-  allowed_actions?: string[];
-}
-
-export interface QuestionResult extends Share {
-  question_id: number;
-  code?: string;
-  factor: string;
-  text: string;
-  scale?: string;
-  node_id?: number | null;
-  tasks?: LinkedTask[];
-  allowed_actions?: string[];
-}
-
-export interface GroupResult extends Share {
-  id: number;
-  name: string;
-  unit_id?: number | null;
-  unit_name?: string | null;
-  index?: number | null;
-  factors?: Record<string, number | null>;
-}
-
-export interface MonthResult {
-  month: string;
-  responses: number;
-  index: number | null;
-  factors: Record<string, number | null>;
-}
-
-export interface OfficialRow {
-  unit_id: number;
-  unit_name: string;
-  year: number;
-  factor: string;
-  percent: number;
-  source?: string | null;
-  illustrative: boolean;
-}
-
-export interface Results {
-  start?: string | null;
-  end?: string | null;
-  responses: number;
-  excluded?: number;
-  flags?: Record<string, number>;
-  weights_source?: string;
-  weights_verified?: boolean;
-  min_sample?: number;
-  overall: Share;
-  index?: number | null;
-  official_year?: number | null;
-  official_index?: number | null;
-  gap?: number | null;
-  factors: FactorResult[];
-  questions: QuestionResult[];
-  desks: GroupResult[];
-  units: GroupResult[];
-  months: MonthResult[];
-  official?: OfficialRow[];
-  allowed_actions?: string[];
-}
+// The API's shapes (generated client); the screens read only these.
+export type LinkedTask = gen.LinkedTask;
+export type Share = Pick<gen.Figure, 'responses' | 'satisfied_share' | 'ci_low' | 'ci_high' | 'small_sample'>;
+export type FactorResult = gen.FactorResult;
+export type QuestionResult = gen.QuestionResult;
+export type GroupResult = gen.GroupResult;
+export type MonthResult = gen.MonthResult;
+export type Results = gen.SurveyResults;
 
 /** A number from the API's decimal string or number; null when absent or not a number. */
 export function num(v: string | number | null | undefined): number | null {
@@ -151,60 +68,11 @@ export const isWeak = (s: Pick<Share, 'satisfied_share'>) => {
 
 // --- definitions and desks ---------------------------------------------------------------------------------------
 
-export interface QuestionLabels {
-  tay?: string | null;
-  nung?: string | null;
-  en?: string | null;
-}
-
-export interface SurveyQuestion {
-  id?: number;
-  code: string;
-  factor: string;
-  factor_name?: string;
-  order: number;
-  text: string;
-  labels: QuestionLabels;
-  scale: string;
-  required: boolean;
-  node_id?: number | null;
-}
-
-export interface SurveyT {
-  id: number;
-  owner_unit_id: number | null;
-  code: string;
-  name: string;
-  version: number;
-  status: string;
-  verified: boolean;
-  source_note: string | null;
-  framework_id: number | null;
-  allow_comment: boolean;
-  published_at: string | null;
-  questions: SurveyQuestion[];
-  points?: number;
-  allowed_actions: string[];
-}
-
-export interface PointT {
-  id: number;
-  unit_id: number;
-  unit_name: string;
-  code: string;
-  name: string;
-  address: string | null;
-  opening_hours: string;
-  open_days: string;
-  active: boolean;
-  survey_id: number;
-  survey_name: string;
-  token?: string | null;
-  public_url?: string | null;
-  poster_pdf_url: string;
-  poster_png_url: string;
-  allowed_actions: string[];
-}
+export type QuestionLabels = gen.QuestionLabels;
+export type SurveyT = gen.SurveyRead;
+export type PointT = gen.PointRead;
+/** A question being edited in a draft: as read, or new (no id yet). */
+export type SurveyQuestion = Omit<gen.QuestionRead, 'id' | 'factor_name'> & { id?: number; factor_name?: string };
 
 /** The question as sent back in a draft edit (the API's QuestionIn: no id, no factor_name). */
 export function questionIn(q: SurveyQuestion) {
@@ -256,3 +124,20 @@ export function paperBatch(rows: PaperRow[], answeredOn: string) {
 
 /** Link for a desk's tablet: the same form, reset after each answer. */
 export const kioskUrl = (publicUrl: string) => `${publicUrl}${publicUrl.includes('?') ? '&' : '?'}kiosk=1`;
+
+// --- a task from a weak result ---------------------------------------------------------------------------------
+
+/** The plan to put the task in: the year's issued plan first, else its draft (the caller's plans, in scope). */
+export function defaultPlan(plans: gen.PlanRead[], year: number): gen.PlanRead | undefined {
+  const ofYear = plans.filter((p) => p.year === year && p.status !== 'closed');
+  return ofYear.find((p) => p.status === 'issued') ?? ofYear[0];
+}
+
+/** A deadline two months ahead, kept within the plan's year. */
+export function defaultDue(year: number, today = dayjs()): Dayjs {
+  const end = dayjs(`${year}-12-31`);
+  const due = today.add(2, 'month');
+  if (due.year() < year) return dayjs(`${year}-03-31`);
+  return due.isAfter(end) ? end : due;
+}
+

@@ -36,7 +36,10 @@ const vi = {
   taskTitle: 'Tên nhiệm vụ',
   taskDeadline: 'Thời hạn',
   taskUnit: 'Đơn vị thực hiện',
-  taskCreated: 'Đã tạo nhiệm vụ.',
+  taskCreated: 'Đã tạo nhiệm vụ {n}.',
+  taskProduct: 'Sản phẩm (không bắt buộc)',
+  plan: 'Kế hoạch',
+  noPlan: 'Chưa có kế hoạch năm {n} để thêm nhiệm vụ.',
   defaultTaskTitle: 'Nâng cao sự hài lòng về {n}',
   byFactor: 'Theo yếu tố',
   byQuestion: 'Theo câu hỏi',
@@ -91,6 +94,8 @@ const vi = {
   allowComment: 'Cho ghi ý kiến khác',
   edit: 'Sửa bản nháp',
   publish: 'Ban hành',
+  retire: 'Ngừng dùng',
+  retireConfirm: 'Ngừng dùng phiếu này? Các điểm khảo sát đang dùng phiếu sẽ không nhận thêm câu trả lời.',
   publishConfirm: 'Ban hành phiếu này? Sau khi ban hành, phiếu không sửa được nữa.',
   published: 'Đã ban hành phiếu.',
   newVersion: 'Tạo phiên bản mới',
@@ -152,7 +157,10 @@ const en: Record<Key, string> = {
   taskTitle: 'Task title',
   taskDeadline: 'Deadline',
   taskUnit: 'Responsible unit',
-  taskCreated: 'Task created.',
+  taskCreated: 'Task {n} created.',
+  taskProduct: 'Product (optional)',
+  plan: 'Plan',
+  noPlan: 'There is no {n} plan to add the task to.',
   defaultTaskTitle: 'Improve satisfaction with {n}',
   byFactor: 'By factor',
   byQuestion: 'By question',
@@ -205,6 +213,8 @@ const en: Record<Key, string> = {
   allowComment: 'Allow a free comment',
   edit: 'Edit the draft',
   publish: 'Publish',
+  retire: 'Retire',
+  retireConfirm: 'Retire this form? Collection points using it will take no more answers.',
   publishConfirm: 'Publish this form? A published form cannot be changed.',
   published: 'Form published.',
   newVersion: 'New version',
@@ -253,8 +263,8 @@ const SCALES = {
 } as const;
 
 const STATUSES = {
-  vi: { draft: 'Bản nháp', published: 'Đã ban hành', retired: 'Ngừng dùng' },
-  en: { draft: 'Draft', published: 'Published', retired: 'Retired' },
+  vi: { draft: 'Bản nháp', published: 'Đã ban hành', retired: 'Ngừng dùng', issued: 'Đã ban hành', closed: 'Đã kết thúc' },
+  en: { draft: 'Draft', published: 'Published', retired: 'Retired', issued: 'Issued', closed: 'Closed' },
 } as const;
 
 const DAYS = {
