@@ -95,6 +95,11 @@ def survey_questions(survey_ids: list[int]) -> SelectOfScalar[SurveyQuestion]:
     )
 
 
+def surveys_by_ids(survey_ids: list[int]) -> SelectOfScalar[Survey]:
+    """Surveys of desks the caller already reached (a desk may use a survey owned above the caller)."""
+    return select(Survey).where(col(Survey.id).in_(survey_ids))
+
+
 def survey_versions(code: str) -> Any:
     """Highest version number of a survey code (natural key across owners: codes are global)."""
     return select(func.max(Survey.version)).where(Survey.code == code)

@@ -33,6 +33,8 @@ class ImportKindName(StrEnum):
     tasks = "tasks"
     frameworks = "frameworks"
     official_results = "official-results"
+    sipas_results = "sipas-results"  # issue 20
+    survey_responses = "survey-responses"  # issue 20
 
 
 class ImportResult(BaseModel):
