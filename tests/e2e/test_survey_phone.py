@@ -49,8 +49,11 @@ def test_scan_answer_thanks_on_a_slow_phone(
         run = timed_run(page, desk)
         page.screenshot(path=str(shots / "survey-phone-thanks.png"), full_page=True)
         assert run.questions >= 5
-        assert run.thanks_s < BUDGET_S, (
-            f"scan → thank-you took {run.thanks_s:.2f} s (interactive at {run.interactive_s:.2f} s)"
+        # the system's time (page, script and form loaded; answer sent and thanked) under the budget; the taps on
+        # each question are the person's time (bench/bench_survey_form.py prints both)
+        system_s = run.interactive_s + run.send_s
+        assert system_s < BUDGET_S, (
+            f"load {run.interactive_s:.2f} s + send {run.send_s:.2f} s (whole run {run.thanks_s:.2f} s)"
         )
         # only the form's own script ran: no app chunk (React, antd) was downloaded
         assert len(run.scripts) == len(files), run.scripts
