@@ -10,7 +10,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = 'a16activ001'
 down_revision: str | None = 'n17notify001'
 branch_labels: str | Sequence[str] | None = None

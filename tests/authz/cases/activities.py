@@ -45,7 +45,9 @@ def _side(w: Any, side: str, owner_id: int, unit_id: int) -> None:
     s.add(ins)
     s.flush()
     f = Finding(inspection_id=ins.id or 0, content="Chưa niêm yết TTHC", severity=Severity.low)
-    o = OutreachOutput(unit_id=unit_id, date=date(2024, 8, 1), kind=OutreachKind.article, title="Bài viết CCHC")
+    o = OutreachOutput(
+        unit_id=unit_id, date=date(2024, 8, 1), kind=OutreachKind.article, title="Bài viết CCHC"
+    )
     ses = AccountabilitySession(owner_unit_id=owner_id, unit_id=unit_id, date=date(2024, 9, 12))
     s.add_all([f, o, ses])
     s.flush()
