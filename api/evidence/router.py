@@ -31,6 +31,8 @@ from api.errors import AppError, FieldError, Forbidden, Problem, Unprocessable, 
 from api.etag import require_if_match, set_etag
 from api.evidence import reads, service, sniff, upload
 from api.evidence.schemas import (
+    AcceptedFiles,
+    AcceptedType,
     EvidenceCreate,
     EvidenceDetail,
     EvidenceRead,
@@ -102,19 +104,43 @@ def _storage_error(exc: StorageError) -> AppError:
 # --- upload ---------------------------------------------------------------------------------------------
 
 
+# The upload form's fields as people read them: an error names the field, in the officer's words.
+_FIELD_NAMES = {
+    "title": ("Tiêu đề", "Title"),
+    "doc_number": ("Số/ký hiệu", "Document number"),
+    "issue_date": ("Ngày ban hành", "Issue date"),
+    "issuing_body": ("Cơ quan ban hành", "Issuing body"),
+    "effective_from": ("Hiệu lực từ ngày", "Effective from"),
+    "effective_to": ("Hiệu lực đến ngày", "Effective to"),
+    "description": ("Mô tả", "Description"),
+    "series_id": ("Tài liệu được thay bản mới", "Document to replace"),
+}
+
+
+def _field_error(e: Any) -> FieldError:
+    field = ".".join(str(p) for p in e["loc"]) or None
+    vi, en = _FIELD_NAMES.get(field or "", (field or "", field or ""))
+    kind = str(e["type"])
+    if kind == "invalid_period":
+        message = f"{vi} không được trước ngày “{_FIELD_NAMES['effective_from'][0]}”."
+        message_en = f"{en} must not be before “Effective from”."
+    elif kind in ("missing", "string_too_short") or (kind == "string_type" and e.get("input") is None):
+        message, message_en = f"Chưa nhập {vi.lower()} (bắt buộc).", f"{en} is required."
+    elif kind == "string_too_long":
+        limit = (e.get("ctx") or {}).get("max_length")
+        message, message_en = f"{vi} dài quá {limit} ký tự.", f"{en} is longer than {limit} characters."
+    elif kind.startswith("date"):
+        message, message_en = f"{vi}: ngày không hợp lệ.", f"{en}: invalid date."
+    else:
+        message, message_en = f"{vi}: giá trị không hợp lệ.", f"{en}: invalid value."
+    return FieldError(field=field, code=kind, message=message, message_en=message_en)
+
+
 def _metadata(fields: dict[str, str]) -> EvidenceCreate:
     try:
         return EvidenceCreate.model_validate({k: (v if v.strip() else None) for k, v in fields.items()})
     except ValidationError as exc:
-        errors = [
-            FieldError(
-                field=".".join(str(p) for p in e["loc"]) or None,
-                code=str(e["type"]),
-                message=f"Giá trị không hợp lệ: {'.'.join(str(p) for p in e['loc'])}",
-                message_en=str(e["msg"]),
-            )
-            for e in exc.errors()
-        ]
+        errors = [_field_error(e) for e in exc.errors()]
         raise Unprocessable(
             "Thông tin tài liệu không hợp lệ; xem lỗi theo từng trường.", "Invalid metadata.", errors=errors
         ) from None
@@ -283,6 +309,17 @@ def _list(
     )
     items = reads.reads(session, principal, session.exec(ordered).all())
     return {"items": items, "total": int(total), "limit": page.limit, "offset": page.offset}
+
+
+@router.get("/evidence/accepted", response_model=AcceptedFiles, operation_id="evidence-accepted")
+def accepted(request: Request) -> AcceptedFiles:
+    """Loại tệp và dung lượng tối đa được nhận làm tài liệu kiểm chứng (nội dung được kiểm tra, không theo đuôi tên
+    tệp). / The file types accepted as evidence (checked from the content) and the size limit."""
+    return AcceptedFiles(
+        types=[AcceptedType(extension=t.extension, mime=t.mime, label=t.label) for t in sniff.ALLOWED_TYPES],
+        names=sniff.ALLOWED_NAMES,
+        max_mb=request.app.state.settings.max_upload_mb,
+    )
 
 
 @router.get(

@@ -2,7 +2,8 @@
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from api.models.evidence import EvidenceOwner
 
@@ -19,11 +20,14 @@ class EvidenceMeta(BaseModel):
     effective_to: date | None = None
     description: str | None = Field(default=None, max_length=10_000)
 
-    @model_validator(mode="after")
-    def _period(self) -> "EvidenceMeta":
-        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
-            raise ValueError("effective_to must not be before effective_from")
-        return self
+    @field_validator("effective_to")
+    @classmethod
+    def _period(cls, value: date | None, info: ValidationInfo) -> date | None:
+        """On the field itself (``loc`` effective_to), so the form marks the date that is out of order."""
+        start = info.data.get("effective_from")
+        if value and start and value < start:
+            raise PydanticCustomError("invalid_period", "effective_to must not be before effective_from")
+        return value
 
 
 class EvidenceCreate(EvidenceMeta):
@@ -84,3 +88,18 @@ class EvidenceDetail(EvidenceRead):
     """One document plus every version of its series (newest first)."""
 
     versions: list[EvidenceRead] = []
+
+
+class AcceptedType(BaseModel):
+    extension: str
+    mime: str
+    label: str
+
+
+class AcceptedFiles(BaseModel):
+    """What an upload of evidence may be: the types the content check verifies and the size limit (for the drop
+    zones to say before anyone uploads)."""
+
+    types: list[AcceptedType]
+    names: str  # "PDF, DOC, DOCX, …" as written in the refusal message
+    max_mb: int

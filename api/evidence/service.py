@@ -305,7 +305,14 @@ def update(session: Session, principal: Principal, ev: Evidence, data: EvidenceU
         raise Unprocessable(
             "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.",
             "effective_to must not be before effective_from.",
-            errors=[FieldError(field="effective_to", code="invalid_period", message="Khoảng thời gian sai")],
+            errors=[
+                FieldError(
+                    field="effective_to",
+                    code="invalid_period",
+                    message="Hiệu lực đến ngày không được trước ngày “Hiệu lực từ ngày”.",
+                    message_en="Effective to must not be before “Effective from”.",
+                )
+            ],
         )
     after = snapshot(ev, META_FIELDS)
     delta: dict[str, Any] = {

@@ -1,8 +1,17 @@
 """Type detection for evidence files (tài liệu kiểm chứng) from their bytes, never from name or client MIME.
 
-Allowed: PDF, JPEG, PNG, DOCX, XLSX, ODT, ODS and plain ZIP archives whose every member is itself a PDF, JPEG
-or PNG. Every ZIP-based file is checked against zip-bomb limits before anything is decompressed, and member
-heads are read with bounded decompression only.
+Allowed: PDF, JPEG, PNG, DOCX, XLSX, ODT, ODS, plain ZIP archives whose every member is itself a PDF, JPEG
+or PNG, and legacy Word/Excel files (DOC, XLS). Every ZIP-based file is checked against zip-bomb limits before
+anything is decompressed, and member heads are read with bounded decompression only.
+
+A legacy Office file is an OLE2 compound file; it is accepted only when all of this holds (:func:`_classify_ole`):
+the compound file's header, sector tables and directory parse (``olefile``); it holds no macro storage
+(``Macros``, ``_VBA_PROJECT_CUR``, ``VBA``) and is not an encrypted OOXML package (``EncryptedPackage``); and
+either a ``WordDocument`` stream starting with the Word file-information block's identifier (0xA5EC) whose
+"encrypted" flag is clear (DOC), or a ``Workbook``/``Book`` stream starting with a BIFF beginning-of-file
+record for workbook globals and holding no FILEPASS (password) record before the globals end (XLS). Anything
+else in such a file (PowerPoint, Outlook messages, installers) is refused. Nothing of the content is run or
+rendered.
 """
 
 import os
@@ -14,7 +23,9 @@ import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
-ALLOWED_NAMES = "PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, ZIP"
+import olefile
+
+ALLOWED_NAMES = "PDF, DOC, DOCX, XLS, XLSX, ODT, ODS, JPEG, PNG, ZIP"
 _MIB = 1024 * 1024
 _HEAD_BYTES = 16
 _CONTENT_TYPES = "[Content_Types].xml"
@@ -43,7 +54,17 @@ XLSX = DetectedType(
 ODT = DetectedType("application/vnd.oasis.opendocument.text", "odt", "Văn bản OpenDocument (ODT)")
 ODS = DetectedType("application/vnd.oasis.opendocument.spreadsheet", "ods", "Bảng tính OpenDocument (ODS)")
 ZIP = DetectedType("application/zip", "zip", "Tệp nén ZIP")
-ALLOWED_TYPES: tuple[DetectedType, ...] = (PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, ZIP)
+DOC = DetectedType("application/msword", "doc", "Văn bản Word 97–2003 (DOC)")
+XLS = DetectedType("application/vnd.ms-excel", "xls", "Bảng tính Excel 97–2003 (XLS)")
+ALLOWED_TYPES: tuple[DetectedType, ...] = (PDF, DOC, DOCX, XLS, XLSX, ODT, ODS, JPEG, PNG, ZIP)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_WORD_IDENT = 0xA5EC
+_WORD_ENCRYPTED = 0x0100  # FibBase.fEncrypted
+_BIFF_BOF = (0x0809, 0x0409, 0x0209, 0x0009)  # BIFF8/5, BIFF4, BIFF3, BIFF2 beginning of file
+_BIFF_GLOBALS = 0x0005
+_BIFF_FILEPASS, _BIFF_EOF = 0x002F, 0x000A
+_BIFF_SCAN = 256 * 1024  # the globals' first records: FILEPASS, when present, comes right after BOF
+_OLE_MACROS = {"macros", "_vba_project_cur", "vba"}
 _ODF_TYPES = {t.mime.encode(): t for t in (ODT, ODS)}
 
 
@@ -116,6 +137,8 @@ def _detect_stream(f: BinaryIO, limits: ZipLimits) -> DetectedType:
         return found
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _detect_zip(f, limits)
+    if head.startswith(OLE_MAGIC):
+        return _classify_ole(f)
     raise UnsupportedType(*_describe(head))
 
 
@@ -144,11 +167,6 @@ _KNOWN_REFUSED: tuple[tuple[tuple[bytes, ...], str, str], ...] = (
         "Mach-O or Java class executable",
     ),
     ((b"#!",), "tập lệnh (script)", "script"),
-    (
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-        "tài liệu Office định dạng cũ (DOC/XLS), hãy lưu lại thành DOCX/XLSX",
-        "legacy Office document (DOC/XLS); save it as DOCX/XLSX",
-    ),
     ((b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b"), "tệp nén RAR/7z/GZIP", "RAR/7z/GZIP archive"),
     ((b"GIF8",), "ảnh GIF", "GIF image"),
 )
@@ -354,3 +372,61 @@ def _classify_plain(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> D
 
 def _shown(name: str) -> str:
     return name if len(name) <= 80 else name[:77] + "..."
+
+
+# --- legacy Office (OLE2 compound files) ----------------------------------------------------------------------
+
+
+def _classify_ole(f: BinaryIO) -> DetectedType:
+    """DOC or XLS, verified as the module docstring says; otherwise :class:`UnsupportedType`."""
+    f.seek(0)
+    try:
+        with olefile.OleFileIO(f) as ole:
+            entries = ole.listdir(streams=True, storages=True)
+            if any(part.lower() in _OLE_MACROS for path in entries for part in path):
+                raise UnsupportedType("tài liệu Office có chứa macro", "Office document containing macros")
+            if ole.exists("EncryptedPackage"):
+                raise UnsupportedType(
+                    "tài liệu Office được đặt mật khẩu", "password-protected Office document"
+                )
+            if ole.exists("WordDocument"):
+                return _check_word(ole.openstream("WordDocument").read(12))
+            for name in ("Workbook", "Book"):
+                if ole.exists(name):
+                    return _check_excel(ole.openstream(name).read(_BIFF_SCAN))
+    except UnsupportedType:
+        raise
+    except Exception as exc:  # olefile raises many kinds on a malformed file: all are a refusal
+        raise UnsupportedType(
+            "tài liệu Office định dạng cũ (DOC/XLS) bị hỏng hoặc không đọc được",
+            "corrupt or unreadable legacy Office (DOC/XLS) document",
+        ) from exc
+    raise UnsupportedType(
+        "tài liệu Office định dạng cũ không phải Word (DOC) hay Excel (XLS) (ví dụ PowerPoint, Outlook)",
+        "legacy Office file other than Word (DOC) or Excel (XLS) (e.g. PowerPoint, Outlook)",
+    )
+
+
+def _check_word(fib: bytes) -> DetectedType:
+    if len(fib) < 12 or struct.unpack_from("<H", fib, 0)[0] != _WORD_IDENT:
+        raise UnsupportedType("tài liệu Word định dạng cũ bị hỏng", "corrupt legacy Word document")
+    if struct.unpack_from("<H", fib, 10)[0] & _WORD_ENCRYPTED:
+        raise UnsupportedType("tài liệu Word được đặt mật khẩu", "password-protected Word document")
+    return DOC
+
+
+def _check_excel(data: bytes) -> DetectedType:
+    if len(data) < 8:
+        raise UnsupportedType("bảng tính Excel định dạng cũ bị hỏng", "corrupt legacy Excel workbook")
+    kind, size = struct.unpack_from("<HH", data, 0)
+    if kind not in _BIFF_BOF or size < 4 or struct.unpack_from("<H", data, 6)[0] != _BIFF_GLOBALS:
+        raise UnsupportedType("bảng tính Excel định dạng cũ bị hỏng", "corrupt legacy Excel workbook")
+    pos = 4 + size
+    while pos + 4 <= len(data):
+        kind, size = struct.unpack_from("<HH", data, pos)
+        if kind == _BIFF_FILEPASS:
+            raise UnsupportedType("bảng tính Excel được đặt mật khẩu", "password-protected Excel workbook")
+        if kind == _BIFF_EOF:
+            break
+        pos += 4 + size
+    return XLS

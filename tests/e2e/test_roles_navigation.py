@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.conftest import ROOT, clean_dir
 from tests.e2e.helpers import PASSWORD, api_json, api_token, axe_violations
 
 pytestmark = pytest.mark.e2e
@@ -27,13 +28,14 @@ MENU = {
     "/plans": "Kế hoạch",
     "/frameworks": "Bộ chỉ số",
     "/reports": "Báo cáo định kỳ",
+    "/activities": "Hoạt động CCHC",
     "/scoring": "Chấm điểm chỉ số",
     "/imports": "Nhập dữ liệu",
     "/admin": "Quản trị",
     "/account": "Tài khoản của tôi",
 }
-READ_ONLY = ["/dashboard", "/plans", "/frameworks", "/reports", "/scoring", "/account"]
-UNIT = ["/dashboard", "/my-work", "/plans", "/frameworks", "/reports", "/scoring", "/account"]
+READ_ONLY = ["/dashboard", "/plans", "/frameworks", "/reports", "/activities", "/scoring", "/account"]
+UNIT = ["/dashboard", "/my-work", "/plans", "/frameworks", "/reports", "/activities", "/scoring", "/account"]
 
 # username → (role as seeded by api/demo/seed.py, landing path, menu entries in order)
 ROLES: dict[str, tuple[str, str, list[str]]] = {
@@ -118,11 +120,18 @@ def _login(
 
 
 @pytest.fixture(scope="module")
-def artifacts(shots: Path) -> Path:
-    out = shots / "roles"
-    out.mkdir(parents=True, exist_ok=True)
+def artifacts() -> Path:
+    """test-artifacts/screens/<account>/<page>-<size>.png: every main page of every role at both sizes."""
+    out = ROOT / "test-artifacts" / "screens"
+    clean_dir(out)
     print(f"\nrole screenshots: {out}")
     return out
+
+
+def _shot(page: Page, artifacts: Path, username: str, name: str, size: str, full_page: bool = False) -> None:
+    folder = artifacts / username
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}-{size}.png"), full_page=full_page)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366x768", "375x812"])
@@ -159,7 +168,7 @@ def test_each_role_lands_home_sees_its_menu_and_no_raw_code(
             shown = [b for b in page.get_by_role("button").all_inner_texts() if ACTION.match(b.strip())]
             problems += [f"{path}: action button {b!r} shown to an observer" for b in shown]
         name = path.strip("/").replace("/", "-") or "home"
-        page.screenshot(path=str(artifacts / f"{username}-{name}-{size}.png"), full_page=False)
+        _shot(page, artifacts, username, name, size)
     if tolerated:
         print(f"\n{username} {size}: {len(tolerated)} known finding(s), e.g. {sorted(set(tolerated))[:3]}")
     known_errors = [e for e in errors if any(k.fullmatch(e) for k in KNOWN_ERRORS)]
@@ -187,9 +196,7 @@ def test_observer_gets_a_friendly_page_not_a_live_form(
         assert [b for b in page.get_by_role("button").all_inner_texts() if ACTION.match(b.strip())] == []
         expect(page.locator("#main form, #main input[type=file], #main table")).to_have_count(0)
         assert axe_violations(page, axe_path) == [], path
-        page.screenshot(
-            path=str(artifacts / f"huyenuy-refused-{path.strip('/').replace('/', '-')}-{size}.png")
-        )
+        _shot(page, artifacts, "huyenuy", f"refused-{path.strip('/').replace('/', '-')}", size)
     friendly.get_by_role("link", name="Về trang chính của bạn").click()
     expect(page).to_have_url(re.compile(r"/dashboard$"))
     # An assignment is readable but offers nothing to act on.
@@ -199,7 +206,7 @@ def test_observer_gets_a_friendly_page_not_a_live_form(
     expect(page.get_by_test_id("not-for-role")).to_have_count(0)
     shown = [b for b in page.get_by_role("button").all_inner_texts() if ACTION.match(b.strip())]
     assert shown == [], shown
-    page.screenshot(path=str(artifacts / f"huyenuy-assignment-{size}.png"), full_page=True)
+    _shot(page, artifacts, "huyenuy", "assignment", size, full_page=True)
     assert errors == [], "\n".join(errors)
     page.context.close()
 
@@ -282,7 +289,7 @@ def test_import_page_names_kinds_asks_the_plan_and_lists_every_error_by_column(
     assert {r[0].strip() for r in rows} == {"2"}
     expect(page.get_by_role("button", name="Xác nhận nhập")).to_be_disabled()
     assert axe_violations(page, axe_path) == []
-    page.screenshot(path=str(artifacts / "noivu-import-errors-1366x768.png"), full_page=True)
+    _shot(page, artifacts, "noivu", "import-errors", "1366x768", full_page=True)
 
     good = tmp_path / "nhiem-vu-da-sua.csv"
     good.write_text(header + '"IX.9","Nhiệm vụ thử từ trang nhập","Quý IV/2024","LS.BG.X.HOATHAM","Cao"\n',
@@ -295,7 +302,7 @@ def test_import_page_names_kinds_asks_the_plan_and_lists_every_error_by_column(
     expect(page.get_by_test_id("import-errors")).to_have_count(0)
     assert "✕" not in _visible_text(page)
     expect(page.get_by_test_id("import-created")).to_have_text("1")
-    page.screenshot(path=str(artifacts / "noivu-import-done-1366x768.png"), full_page=True)
+    _shot(page, artifacts, "noivu", "import-done", "1366x768", full_page=True)
     # The bad file's dry run is refused by design (422 listing every error); nothing else may fail.
     rejected = re.compile(
         r"(?:HTTP 422 \S+/imports/tasks\?dry_run=true\S*|Failed to load resource: .*422.*) @ \S+/imports"

@@ -391,3 +391,51 @@ def test_upload_fields_follow_the_text_policy(
     assert r.status_code == 422, r.text
     assert r.json()["code"] == "invalid_text" and r.json()["errors"][0]["field"] == "title"
     assert _rows(db) == 0 and not [p for p in _disk(store) if not p.startswith("tmp")]
+
+
+def test_legacy_word_and_excel_uploads(
+    client: TestClient, auth: Any, ids: dict[str, int], store: LocalStorage, db: sa.Engine
+) -> None:
+    """DOC and XLS are kept when the sniffer verifies them (#18); a .doc with macros is refused, nothing kept."""
+    from tests.evidence import ole2
+
+    h = auth("canbo.hoatham")
+    for data, name, mime in ((ole2.word(), "bien-ban.doc", "application/msword"),
+                             (ole2.excel(), "so-lieu.xls", "application/vnd.ms-excel")):  # fmt: skip
+        r = _upload(client, h, ids["own"], data, filename=name)
+        assert r.status_code == 201, r.text
+        assert r.json()["mime"] == mime and r.json()["filename"] == name
+        got = client.get(f"{API}/evidence/{r.json()['id']}/content", headers=h)
+        assert got.status_code == 200 and got.content == data
+    rows = _rows(db)
+    bad = _upload(client, h, ids["own"], ole2.word(macros=True), filename="co-macro.doc")
+    assert bad.status_code == 415 and "macro" in bad.json()["detail"]
+    assert _rows(db) == rows
+
+
+def test_accepted_types_and_limit_for_the_drop_zones(client: TestClient, auth: Any, app: Any) -> None:
+    r = client.get(f"{API}/evidence/accepted", headers=auth("canbo.hoatham"))
+    assert r.status_code == 200
+    body = r.json()
+    assert body["max_mb"] == app.state.settings.max_upload_mb
+    assert [t["extension"] for t in body["types"]] == ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg",
+                                                       "png", "zip"]  # fmt: skip
+    assert body["names"] == "PDF, DOC, DOCX, XLS, XLSX, ODT, ODS, JPEG, PNG, ZIP"
+    assert client.get(f"{API}/evidence/accepted").status_code == 401
+
+
+def test_upload_errors_name_the_field_in_words(
+    client: TestClient, auth: Any, ids: dict[str, int], store: LocalStorage, db: sa.Engine
+) -> None:
+    """An empty required field and a period out of order are each marked on their own field, named as the form
+    names it (#18), and nothing is kept."""
+    h = auth("canbo.hoatham")
+    r = _upload(
+        client, h, ids["own"], pdf_bytes(), title="", effective_from="2024-05-01", effective_to="2024-01-01"
+    )
+    assert r.status_code == 422
+    errors = {e["field"]: e for e in r.json()["errors"]}
+    assert errors["title"]["message"] == "Chưa nhập tiêu đề (bắt buộc)."
+    assert errors["effective_to"]["code"] == "invalid_period"
+    assert errors["effective_to"]["message"] == "Hiệu lực đến ngày không được trước ngày “Hiệu lực từ ngày”."
+    assert _rows(db) == 0

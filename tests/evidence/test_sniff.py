@@ -130,7 +130,7 @@ def test_refusal_messages(tmp_path: Path) -> None:
         _detect_bytes(EXE_BYTES, tmp_path, "report.pdf")
     assert not isinstance(info.value, ZipBombSuspected)
     assert info.value.message.startswith("Loại tệp không được phép: tệp thực thi Windows")
-    assert info.value.message.endswith("Chỉ chấp nhận PDF, DOCX, XLSX, ODT, ODS, JPEG, PNG, ZIP.")
+    assert info.value.message.endswith("Chỉ chấp nhận PDF, DOC, DOCX, XLS, XLSX, ODT, ODS, JPEG, PNG, ZIP.")
     assert "Windows executable" in info.value.message_en
     assert info.value.status == 415
 
@@ -321,3 +321,57 @@ def test_damaged_zips_are_refused_cleanly(edits: list[tuple[int, int]], keep: in
     # Either still recognised or refused with UnsupportedType; any other exception fails the test.
     with contextlib.suppress(UnsupportedType):
         assert detect(io.BytesIO(bytes(data))) in (DOCX, ZIP)
+
+
+# --- legacy Office (OLE2): accepted only when verified (#18) --------------------------------------------------
+
+
+def test_legacy_word_and_excel_are_accepted_when_verified(tmp_path: Path) -> None:
+    from api.evidence.sniff import DOC, XLS
+    from tests.evidence import ole2
+
+    assert _detect_bytes(ole2.word(), tmp_path, "bien-ban.doc") == DOC
+    assert _detect_bytes(ole2.excel(), tmp_path, "so-lieu.xls") == XLS
+    assert detect(io.BytesIO(ole2.word())) == DOC and DOC.mime == "application/msword"
+    assert detect(io.BytesIO(ole2.excel())) == XLS and XLS.mime == "application/vnd.ms-excel"
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda o: o.word(encrypted=True), "Word được đặt mật khẩu"),
+        (lambda o: o.word(macros=True), "macro"),
+        (lambda o: o.excel(password=True), "Excel được đặt mật khẩu"),
+        (lambda o: o.excel(macros=True), "macro"),
+        (lambda o: o.powerpoint(), "không phải Word (DOC) hay Excel (XLS)"),
+        (lambda o: o.word()[:700], "bị hỏng"),  # the header and tables, streams cut off
+        (lambda o: o.compound({"WordDocument": b"not a FIB"}), "Word định dạng cũ bị hỏng"),
+        (lambda o: o.compound({"Workbook": b"\x00" * 32}), "Excel định dạng cũ bị hỏng"),
+        (lambda o: o.compound({"EncryptedPackage": b"\x00" * 32}), "đặt mật khẩu"),
+    ],
+    ids=[
+        "doc-encrypted",
+        "doc-macros",
+        "xls-password",
+        "xls-macros",
+        "ppt",
+        "truncated",
+        "bad-fib",
+        "bad-biff",
+        "encrypted-ooxml",
+    ],  # fmt: skip
+)
+def test_legacy_office_refusals(make: object, reason: str, tmp_path: Path) -> None:
+    from tests.evidence import ole2
+
+    with pytest.raises(UnsupportedType) as info:
+        _detect_bytes(make(ole2), tmp_path, "looks-fine.doc")  # type: ignore[operator]
+    assert reason in info.value.message, info.value.message
+
+
+def test_a_doc_inside_a_zip_is_still_refused(tmp_path: Path) -> None:
+    """Plain ZIPs hold only PDF, JPEG and PNG (unchanged): a legacy Office member is refused."""
+    from tests.evidence import ole2
+
+    with pytest.raises(UnsupportedType):
+        _detect_bytes(_zip({"a.doc": ole2.word()}), tmp_path)

@@ -25,14 +25,14 @@ def _rows(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
 def _get(client: TestClient, headers: dict[str, str], plan_id: int):  # type: ignore[no-untyped-def]
     r = client.get(f"{API}/plans/{plan_id}/appendix.docx", headers=headers)
     assert r.status_code == 200, r.text
-    assert r.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    assert r.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    )
     assert "attachment" in r.headers["content-disposition"]
     return Document(BytesIO(r.content))
 
 
-def test_appendix_docx_reads_back_in_the_official_layout(
-    client: TestClient, session: Session, auth
-) -> None:  # type: ignore[no-untyped-def]
+def test_appendix_docx_reads_back_in_the_official_layout(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
     h = auth("noivu")
     plan = plan_85(session)
     session.commit()
@@ -48,7 +48,9 @@ def test_appendix_docx_reads_back_in_the_official_layout(
     assert len(doc.tables) == 1
     table = doc.tables[0]
     grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
-    assert abs(sum(grid) - Mm(252).twips) <= len(grid)  # between the margins: 297 − 30 − 15 mm (twips rounding)
+    assert abs(sum(grid) - Mm(252).twips) <= len(
+        grid
+    )  # between the margins: 297 − 30 − 15 mm (twips rounding)
     rows = _rows(table)
     assert rows[0] == COLUMNS
 

@@ -1,6 +1,8 @@
+import '@testing-library/jest-dom/vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App } from 'antd';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../api/http';
 import type { EvidenceRead } from '../api/types';
 import EvidencePanel from './EvidencePanel';
 import { stubAntdDom } from './testDom';
@@ -74,5 +76,50 @@ describe('EvidencePanel', { timeout: 20000 }, () => {
     show([doc(1, 'Mine', [])], false);
     await screen.findByText('Mine');
     expect(screen.queryByText('Tải lên')).toBeNull();
+  });
+});
+
+describe('the drop zone', { timeout: 20000 }, () => {
+  const accepted = {
+    names: 'PDF, DOC, DOCX, XLS, XLSX, ODT, ODS, JPEG, PNG, ZIP',
+    max_mb: 50,
+    types: ['pdf', 'doc', 'docx', 'xls', 'xlsx', 'odt', 'ods', 'jpg', 'png', 'zip'].map((e) => ({ extension: e, mime: '', label: e })),
+  };
+
+  it('says what it accepts, names an empty title and marks the date the API refuses on its field', async () => {
+    http.apiGet.mockImplementation((path: string) =>
+      Promise.resolve(String(path) === '/evidence/accepted' ? accepted : { items: [], total: 0, limit: 50, offset: 0 }),
+    );
+    render(
+      <App>
+        <EvidencePanel assignmentId="7" canUpload />
+      </App>,
+    );
+    expect(await screen.findByTestId('accepted-files')).toHaveTextContent('Nhận tệp PDF, DOC, DOCX, XLS, XLSX, ODT, ODS, JPEG, PNG, ZIP; tối đa 50 MB mỗi tệp.');
+    const input = document.querySelector('input[type="file"]') as HTMLInputElement;
+    expect(input.accept).toBe('.pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png,.zip');
+    fireEvent.change(input, { target: { files: [new File(['x'], 'Biên bản.doc', { type: 'application/msword' })] } });
+    const title = await screen.findByDisplayValue('Biên bản');
+    fireEvent.change(title, { target: { value: '' } });
+    fireEvent.click(screen.getByText('Tải lên').closest('button') as HTMLButtonElement);
+    expect(await screen.findByText('Chưa nhập tiêu đề (bắt buộc).')).toBeTruthy();
+    expect(http.uploadWithProgress).not.toHaveBeenCalled();
+
+    fireEvent.change(title, { target: { value: 'Biên bản' } });
+    const problem = {
+      title: 'Dữ liệu không hợp lệ',
+      detail: 'Thông tin tài liệu không hợp lệ; xem lỗi theo từng trường.',
+      errors: [{ field: 'effective_to', code: 'invalid_period', message: 'Hiệu lực đến ngày không được trước ngày “Hiệu lực từ ngày”.' }],
+    };
+    http.uploadWithProgress.mockRejectedValue(new ApiError(422, problem as never));
+    fireEvent.click(screen.getByText('Tải lên').closest('button') as HTMLButtonElement);
+    await waitFor(() => expect(http.uploadWithProgress).toHaveBeenCalledTimes(1));
+    const marked = await waitFor(() => {
+      const el = document.querySelector('.ant-form-item-has-error');
+      expect(el).not.toBeNull();
+      return el as HTMLElement;
+    });
+    expect(within(marked).getByText('Hiệu lực đến')).toBeTruthy();
+    expect(within(marked).getByText('Hiệu lực đến ngày không được trước ngày “Hiệu lực từ ngày”.')).toBeTruthy();
   });
 });

@@ -7,6 +7,10 @@ import { useAuth } from '../auth';
 import type { EvidenceDetail, EvidenceUploaded } from '../client/types.gen';
 import { useI18n } from '../i18n';
 import { Guard, ProblemAlert, useLoad } from './common';
+import AcceptedHint, { useAcceptedFiles } from '../features/evidence/AcceptedHint';
+import { acceptAttr, tooBig } from '../features/evidence/accepted';
+import { useEvidenceWords } from '../features/evidence/words';
+import { applyFieldErrors } from '../pages/admin/lib';
 
 interface Meta {
   title: string;
@@ -59,6 +63,8 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
   const [replacing, setReplacing] = useState<EvidenceRead | null>(null);
   const [versionsOf, setVersionsOf] = useState<EvidenceRead | null>(null);
   const [form] = Form.useForm<Meta>();
+  const accepted = useAcceptedFiles();
+  const { w: ew } = useEvidenceWords();
 
   const changed = () => {
     list.reload();
@@ -66,7 +72,7 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
   };
 
   /** Send one upload; a repeat of the file just uploaded comes back as 200 with ``duplicate_of``. */
-  const send = async (fd: FormData): Promise<EvidenceUploaded | null> => {
+  const send = async (fd: FormData, onFail?: (e: unknown) => void): Promise<EvidenceUploaded | null> => {
     setError(null);
     setNotice(null);
     setPercent(0);
@@ -78,6 +84,7 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
       return r;
     } catch (e) {
       setError(e);
+      onFail?.(e); // the fields the API names are marked in place too
       return null;
     } finally {
       setTimeout(() => setPercent(null), 800);
@@ -101,7 +108,7 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
       effective_to: iso(m.effective_to),
       description: m.description,
     };
-    if (await send(evidenceForm(file, fields))) {
+    if (await send(evidenceForm(file, fields), (e) => applyFieldErrors(form, e, lang === 'en' ? 'en' : 'vi', [...META_KEYS]))) {
       setFile(null);
       form.resetFields();
     }
@@ -226,19 +233,24 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
           <Upload.Dragger
             multiple={false}
             maxCount={1}
+            accept={accepted ? acceptAttr(accepted) : undefined}
             beforeUpload={(f) => {
+              if (accepted && tooBig(f.size, accepted.max_mb)) {
+                message.error(ew('tooBig', { name: f.name, size: formatBytes(f.size, lang), mb: accepted.max_mb }));
+                return Upload.LIST_IGNORE;
+              }
               setFile(f);
               if (!form.getFieldValue('title')) form.setFieldValue('title', f.name.replace(/\.[^.]+$/, ''));
               return false;
             }}
             onRemove={() => setFile(null)}
             fileList={file ? [{ uid: '1', name: file.name, status: 'done' }] : []}
-            aria-label={t('dropHere')}
           >
             <p style={{ margin: 8 }}>{t('dropHere')}</p>
+            <AcceptedHint accepted={accepted} />
           </Upload.Dragger>
           {percent !== null && !replacing && <Progress percent={percent} aria-label={t('upload')} data-testid="upload-progress" />}
-          <Form.Item label={t('title')} name="title" rules={[{ required: true, message: t('title') }]} style={{ marginTop: 12 }}>
+          <Form.Item label={t('title')} name="title" rules={[{ required: true, whitespace: true, message: ew('required', { label: t('title').toLowerCase() }) }]} style={{ marginTop: 12 }}>
             <Input />
           </Form.Item>
           <Form.Item label={t('docNumber')} name="doc_number">
@@ -253,7 +265,21 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
           <Form.Item label={t('effectiveFrom')} name="effective_from">
             <DatePicker format="DD/MM/YYYY" />
           </Form.Item>
-          <Form.Item label={t('effectiveTo')} name="effective_to">
+          <Form.Item
+            label={t('effectiveTo')}
+            name="effective_to"
+            dependencies={['effective_from']}
+            rules={[
+              ({ getFieldValue }) => ({
+                validator: (_, to?: Dayjs) => {
+                  const from: Dayjs | undefined = getFieldValue('effective_from');
+                  return to && from && to.isBefore(from, 'day')
+                    ? Promise.reject(new Error(ew('periodOrder', { to: t('effectiveTo'), from: t('effectiveFrom') })))
+                    : Promise.resolve();
+                },
+              }),
+            ]}
+          >
             <DatePicker format="DD/MM/YYYY" />
           </Form.Item>
           <Button type="primary" htmlType="button" disabled={!file} loading={percent !== null && !replacing} onClick={upload}>
@@ -270,7 +296,9 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
 }
 
 function ReplaceDialog({ doc, percent, onCancel, onUpload }: { doc: EvidenceRead; percent: number | null; onCancel: () => void; onUpload: (f: File) => void }) {
-  const { t } = useI18n();
+  const { t, w, lang } = useEvidenceWords();
+  const { message } = App.useApp();
+  const accepted = useAcceptedFiles();
   const [file, setFile] = useState<File | null>(null);
   return (
     <Modal
@@ -286,15 +314,20 @@ function ReplaceDialog({ doc, percent, onCancel, onUpload }: { doc: EvidenceRead
       <Upload.Dragger
         multiple={false}
         maxCount={1}
+        accept={accepted ? acceptAttr(accepted) : undefined}
         beforeUpload={(f) => {
+          if (accepted && tooBig(f.size, accepted.max_mb)) {
+            message.error(w('tooBig', { name: f.name, size: formatBytes(f.size, lang), mb: accepted.max_mb }));
+            return Upload.LIST_IGNORE;
+          }
           setFile(f);
           return false;
         }}
         onRemove={() => setFile(null)}
         fileList={file ? [{ uid: '1', name: file.name, status: 'done' }] : []}
-        aria-label={t('dropHere')}
       >
         <p style={{ margin: 8 }}>{t('dropHere')}</p>
+        <AcceptedHint accepted={accepted} />
       </Upload.Dragger>
       {percent !== null && <Progress percent={percent} aria-label={t('upload')} />}
     </Modal>

@@ -9,6 +9,7 @@ import { newIdempotencyKey } from '../components/reports/model';
 import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
 import { useI18n, type Key } from '../i18n';
 import { PAGE_SIZES, pageOf, periodOfInstance, WORK_STATES, workCountsPath, workQueuePath, type WorkState } from './myWorkQuery';
+import PrintButton from '../components/PrintButton';
 
 const BUCKETS = ['overdue', 'in_progress_on_time', 'done_on_time', 'done_late'];
 const STATUSES = ['not_started', 'in_progress', 'submitted', 'returned', 'approved'];
@@ -67,7 +68,10 @@ export default function MyWork({ all = false }: { all?: boolean }) {
 
   return (
     <>
-      <h1 className="page-h2">{all ? t('total') : t('myWork')}</h1>
+      <div className="page-head">
+        <h1 className="page-h2">{all ? t('total') : t('myWork')}</h1>
+        <PrintButton />
+      </div>
       {c && (
         <nav className="work-counts" aria-label={t('workCounts')}>
           {WORK_STATES.filter((s) => s !== 'done' || all || params.get('include_done') === 'true').map((s) => (

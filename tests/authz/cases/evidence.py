@@ -11,7 +11,7 @@ evidence:restore (district_admin, token). Readers: everyone holding evidence:rea
 import os
 from typing import Any
 
-from tests.authz.spec import DISTRICT_ADMINS, READERS, UNIT_SUBMITTERS, UNIT_WORKERS, Case, Req
+from tests.authz.spec import ALL_USERS, DISTRICT_ADMINS, READERS, UNIT_SUBMITTERS, UNIT_WORKERS, Case, Req
 
 V1 = "/api/v1"
 PDF = b"%PDF-1.4\n" + b"matrix evidence\n" * 64 + b"%%EOF\n"
@@ -124,6 +124,12 @@ def _patch(key: str) -> Any:
 
 
 CASES = [
+    Case(
+        "evidence-accepted",
+        own=lambda w, a: Req("GET", "/api/v1/evidence/accepted"),
+        allowed=ALL_USERS,
+        note="the accepted file types and size limit: the same for every signed-in caller, no object",
+    ),
     Case(
         "evidence-upload_assignment",
         own=lambda w, a: _upload(f"{V1}/assignments/{w.ids['ev_own_assignment']}/evidence"),

@@ -1,4 +1,4 @@
-import { DatePicker, Form, Input, Modal, Progress, Upload } from 'antd';
+import { App, DatePicker, Form, Input, Modal, Progress, Upload } from 'antd';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useState } from 'react';
@@ -7,6 +7,9 @@ import type { EvidenceRead } from '../../api/types';
 import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { applyFieldErrors } from '../../pages/admin/lib';
+import AcceptedHint, { useAcceptedFiles } from '../evidence/AcceptedHint';
+import { acceptAttr, tooBig } from '../evidence/accepted';
+import { useEvidenceWords } from '../evidence/words';
 import { call, type PlanRead } from './model';
 
 interface Values {
@@ -21,6 +24,9 @@ interface Values {
  * plan first, then named by ``document_id``). Only then do its tasks reach the units. */
 export function IssueModal({ plan, etag, onClose, onIssued }: { plan: PlanRead; etag: string | null; onClose: () => void; onIssued: (p: PlanRead, etag: string | null) => void }) {
   const { t, lang } = useI18n();
+  const { message } = App.useApp();
+  const accepted = useAcceptedFiles();
+  const { w: ew } = useEvidenceWords();
   const [form] = Form.useForm<Values>();
   const [file, setFile] = useState<File | null>(null);
   const [docId, setDocId] = useState<number | null>(null); // an upload already done survives a refused issue
@@ -99,8 +105,12 @@ export function IssueModal({ plan, etag, onClose, onIssued }: { plan: PlanRead; 
           <Upload.Dragger
             multiple={false}
             maxCount={1}
-            accept=".pdf,.doc,.docx,.jpg,.jpeg,.png"
+            accept={accepted ? acceptAttr(accepted) : '.pdf,.doc,.docx,.jpg,.jpeg,.png'}
             beforeUpload={(f) => {
+              if (accepted && tooBig(f.size, accepted.max_mb)) {
+                message.error(ew('tooBig', { name: f.name, size: `${Math.ceil(f.size / 1024 / 1024)} MB`, mb: accepted.max_mb }));
+                return Upload.LIST_IGNORE;
+              }
               setFile(f);
               setDocId(null);
               return false;
@@ -113,6 +123,7 @@ export function IssueModal({ plan, etag, onClose, onIssued }: { plan: PlanRead; 
             aria-label={t('plSignedDoc')}
           >
             <p style={{ margin: 8 }}>{t('dropHere')}</p>
+            <AcceptedHint accepted={accepted} />
           </Upload.Dragger>
           {percent !== null && <Progress percent={percent} aria-label={t('upload')} />}
         </Form.Item>
