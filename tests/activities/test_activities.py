@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from api.authz.permissions import Permission
 from api.authz.principal import Principal, grant_for_role
-from api.models import AuditEvent, OrgUnit
+from api.models import AuditEvent, OrgUnit, Task
 from api.models.activity import Finding, Inspection, OutreachOutput
 from api.models.user import Role
 from tests.dashboards.test_summary import count_statements
@@ -393,3 +393,18 @@ def test_inspection_evidence_through_the_evidence_machinery(
     r = client.post(f"{API}/accountability-sessions/{s['id']}/follow-ups", headers=noivu,
                     json={"title": "Khắc phục", "deadline": "2024-09-01"})  # fmt: skip
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "deadline"
+
+
+def test_a_replayed_finding_creates_one_follow_up(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
+    hoatham = _unit(session, "LS.BG.X.HOATHAM")
+    noivu = auth("noivu")
+    ins = _inspect(client, noivu, hoatham.id or 0)
+    body = {"content": "Thiếu sổ theo dõi", "severity": "medium",
+            "follow_up": {"title": "Lập sổ theo dõi", "deadline": "2024-11-30"}}  # fmt: skip
+    h = {**noivu, "Idempotency-Key": "finding-1"}
+    first = client.post(f"{API}/inspections/{ins['id']}/findings", json=body, headers=h)
+    again = client.post(f"{API}/inspections/{ins['id']}/findings", json=body, headers=h)
+    assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    assert len(_all(session, select(Finding).where(Finding.inspection_id == ins["id"]))) == 1
+    tasks = _all(session, select(Task).where(Task.title == "Lập sổ theo dõi"))
+    assert len(tasks) == 1
