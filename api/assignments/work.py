@@ -30,6 +30,7 @@ from api.authz.permissions import Permission
 from api.authz.principal import Principal
 from api.errors import AppError, NotFound
 from api.models import Assignment, AssignmentStatus
+from api.pagination import PageParams
 
 S = AssignmentStatus
 OPEN = (S.not_started.value, S.in_progress.value, S.returned.value)
@@ -52,23 +53,71 @@ def _closed() -> Any:
     return col(Assignment.plan_id).in_(scope.closed_plan_ids())
 
 
+def _state_whens(today: date, soon_days: int) -> list[tuple[Any, WorkState]]:
+    """The conditions of the work states, first match wins."""
+    due, status = col(Assignment.due_date), col(Assignment.status)
+    return [
+        (sa.or_(status == S.approved.value, _closed()), WorkState.done),
+        (status == S.submitted.value, WorkState.submitted),
+        (due < sa.literal(today, sa.Date()), WorkState.overdue),
+        (due <= sa.literal(today + timedelta(days=soon_days), sa.Date()), WorkState.due_soon),
+        (status == S.not_started.value, WorkState.not_started),
+    ]
+
+
 def state_expr(today: date, soon_days: int) -> Any:
     """CASE giving the :class:`WorkState` of an ``Assignment`` row."""
-    due, status = col(Assignment.due_date), col(Assignment.status)
-    return sa.case(
-        (sa.or_(status == S.approved.value, _closed()), WorkState.done.value),
-        (status == S.submitted.value, WorkState.submitted.value),
-        (due < sa.literal(today, sa.Date()), WorkState.overdue.value),
-        (due <= sa.literal(today + timedelta(days=soon_days), sa.Date()), WorkState.due_soon.value),
-        (status == S.not_started.value, WorkState.not_started.value),
-        else_=WorkState.in_progress.value,
-    )
+    whens = [(cond, state.value) for cond, state in _state_whens(today, soon_days)]
+    return sa.case(*whens, else_=WorkState.in_progress.value)
 
 
 def rank_expr(today: date, soon_days: int) -> Any:
-    """The work order as a number (``sort=work``)."""
-    state = state_expr(today, soon_days)
-    return sa.case(*((state == s.value, i) for i, s in enumerate(ORDER)), else_=len(ORDER))
+    """The work order as a number (``sort=work``): the same conditions giving the state's place in
+    :data:`ORDER` directly (comparing :func:`state_expr` with each state evaluated the whole CASE six times
+    per row, most of the district list's CPU on PostgreSQL)."""
+    whens = [(cond, ORDER.index(state)) for cond, state in _state_whens(today, soon_days)]
+    return sa.case(*whens, else_=ORDER.index(WorkState.in_progress))
+
+
+def paginate_in_work_order(session: Session, stmt: Any, page: PageParams, rank: Any) -> dict[str, Any]:
+    """The default page (``sort=work``, then due date, then id), like :func:`paginate` but found on narrow rows:
+    a district's list has ~120,000 open rows on 3,300 communes, and sorting them whole with every column of the
+    row (task texts, unit, buckets) spilled to disk on PostgreSQL (the LIMIT sat above the joins: no top-N sort).
+    Here the candidates are only (id, rank, due date, the count of all of them), fenced by ``OFFSET 0`` so the
+    scope's join stays inside and the LIMIT sits right on the sort (a top-N sort); the full rows are then read for
+    those ids alone, with the same filters. The total comes with the page (one scan instead of two); a page past
+    the end asks for it separately."""
+    cand = (
+        stmt.with_only_columns(
+            col(Assignment.id),
+            rank.label("rank"),
+            col(Assignment.due_date),
+            sa.func.count().over().label("total"),
+        )
+        .order_by(None)
+        .offset(0)
+        .subquery("work_candidates")
+    )
+    ids = (
+        sa.select(cand.c.id, cand.c.rank, cand.c.due_date, cand.c.total)
+        .order_by(cand.c.rank, cand.c.due_date, cand.c.id)
+        .limit(page.limit)
+        .offset(page.offset)
+        .subquery("work_page")
+    )
+    ordered = (
+        stmt.add_columns(ids.c.total)
+        .join(ids, ids.c.id == col(Assignment.id))
+        .order_by(ids.c.rank, ids.c.due_date, ids.c.id)
+    )
+    rows = list(session.execute(ordered).all())
+    if rows:
+        total = int(rows[0][-1])
+    else:
+        count = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+        total = int(session.execute(count).scalar_one())
+    items = to_reads([row[:-1] for row in rows])
+    return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
 
 
 def ready_cond() -> Any:

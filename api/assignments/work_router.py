@@ -93,6 +93,8 @@ def work_list(
         hide_done=not include_done and state != work.WorkState.done,
     )
     rank = work.rank_expr(today, soon)
+    if page.sort in (None, "", "work"):
+        return work.paginate_in_work_order(session, stmt, page, rank)
     return paginate(
         session,
         stmt,
