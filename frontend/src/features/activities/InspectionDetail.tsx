@@ -3,10 +3,13 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ApiError } from '../../api/http';
 import { BucketTag, Guard, NotAvailable, ProblemAlert, useLoad } from '../../components/common';
+import EvidenceCard from './EvidenceCard';
 import Failure from './Failure';
+import FollowUpModal from './FollowUpModal';
 import { StatusTag } from './InspectionsTab';
 import { create, edit, findingBody, mayDo, newIdempotencyKey, type Finding, type FindingValues, type Inspection } from './model';
 import { AREAS, SEVERITIES, useWords } from './words';
+import ScrollRegion from '../../components/reports/ScrollRegion';
 
 const SEVERITY_COLORS: Record<string, string> = { low: '#555555', medium: '#8a4b00', high: '#b3261e' };
 
@@ -25,6 +28,7 @@ export default function InspectionDetail() {
   const [adding, setAdding] = useState(false);
   const [closing, setClosing] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [followUpOf, setFollowUpOf] = useState<Finding | null>(null);
   const load = useLoad(async () => {
     if (!valid) throw new ApiError(404, { status: 404 });
     const r = await api<Inspection>(`/inspections/${id}`);
@@ -43,7 +47,8 @@ export default function InspectionDetail() {
       onOk: async () => {
         setError(null);
         try {
-          await api(`/findings/${f.id}`, { method: 'DELETE' });
+          const fresh = await api<Finding>(`/findings/${f.id}`);
+          await edit(`/findings/${f.id}`, 'DELETE', fresh.etag);
           message.success(w('deleted'));
           load.reload();
         } catch (e) {
@@ -101,47 +106,56 @@ export default function InspectionDetail() {
                   </Space>
                 }
               >
-                <Table<Finding>
-                  rowKey="id"
-                  size="small"
-                  data-testid="findings"
-                  pagination={false}
-                  scroll={{ x: 'max-content' }}
-                  dataSource={insp.findings ?? []}
-                  locale={{ emptyText: w('noFindings') }}
-                  columns={[
-                    { title: w('finding'), dataIndex: 'content', render: (v: string) => <span style={{ whiteSpace: 'pre-wrap' }}>{v}</span> },
-                    { title: w('severity'), dataIndex: 'severity', render: (v: string) => <SeverityTag value={v} /> },
-                    { title: w('area'), dataIndex: 'area', render: (v: string | null) => (v ? word(v) : '—') },
-                    {
-                      title: w('followUp'),
-                      key: 'fu',
-                      render: (_: unknown, f) =>
-                        f.follow_up ? (
-                          <div data-testid="follow-up">
-                            <div>{f.follow_up.title}</div>
-                            <Space size={4} wrap>
-                              {f.follow_up.deadline && <span>{`${w('deadline')}: ${date(f.follow_up.deadline)}`}</span>}
-                              <BucketTag value={f.follow_up.bucket} />
-                              {f.follow_up.assignment_id != null && <Link to={`/assignments/${f.follow_up.assignment_id}`}>{w('openTask')}</Link>}
-                            </Space>
-                          </div>
-                        ) : (
-                          w('noFollowUp')
+                <ScrollRegion label={w('findings')}>
+                  <Table<Finding>
+                    rowKey="id"
+                    size="small"
+                    data-testid="findings"
+                    pagination={false}
+                    dataSource={insp.findings ?? []}
+                    locale={{ emptyText: w('noFindings') }}
+                    columns={[
+                      { title: w('finding'), dataIndex: 'content', render: (v: string) => <span style={{ whiteSpace: 'pre-wrap' }}>{v}</span> },
+                      { title: w('severity'), dataIndex: 'severity', render: (v: string) => <SeverityTag value={v} /> },
+                      { title: w('area'), dataIndex: 'area', render: (v: string | null) => (v ? word(v) : '—') },
+                      {
+                        title: w('followUp'),
+                        key: 'fu',
+                        render: (_: unknown, f) =>
+                          f.follow_up ? (
+                            <div data-testid="follow-up">
+                              <div>{f.follow_up.title}</div>
+                              <Space size={4} wrap>
+                                {f.follow_up.deadline && <span>{`${w('deadline')}: ${date(f.follow_up.deadline)}`}</span>}
+                                <BucketTag value={f.follow_up.bucket} />
+                                {f.follow_up.assignment_id != null && <Link to={`/assignments/${f.follow_up.assignment_id}`}>{w('openTask')}</Link>}
+                              </Space>
+                            </div>
+                          ) : (
+                            w('noFollowUp')
+                          ),
+                      },
+                      {
+                        title: '',
+                        key: 'act',
+                        render: (_: unknown, f) => (
+                          <Space size={4}>
+                            {mayDo(f, 'add_follow_up') && !f.follow_up && (
+                              <Button size="small" onClick={() => setFollowUpOf(f)} aria-label={`${w('assignFix')}: ${f.content.slice(0, 40)}`}>
+                                {w('assignFix')}
+                              </Button>
+                            )}
+                            {mayDo(f, 'delete') && (
+                              <Button size="small" danger onClick={() => removeFinding(f)} aria-label={`${w('deleteFinding')}: ${f.content.slice(0, 40)}`}>
+                                {w('delete')}
+                              </Button>
+                            )}
+                          </Space>
                         ),
-                    },
-                    {
-                      title: '',
-                      key: 'act',
-                      render: (_: unknown, f) =>
-                        mayDo(f, 'delete') ? (
-                          <Button size="small" danger onClick={() => removeFinding(f)} aria-label={`${w('deleteFinding')}: ${f.content.slice(0, 40)}`}>
-                            {w('delete')}
-                          </Button>
-                        ) : null,
-                    },
-                  ]}
-                />
+                      },
+                    ]}
+                  />
+                </ScrollRegion>
               </Card>
               {adding && (
                 <FindingModal
@@ -153,6 +167,22 @@ export default function InspectionDetail() {
                   }}
                 />
               )}
+              {followUpOf && (
+                <FollowUpModal
+                  idemPrefix="finding-follow-up"
+                  title={w('assignFix')}
+                  send={async (body) => {
+                    const fresh = await api<Finding>(`/findings/${followUpOf.id}`);
+                    return edit(`/findings/${followUpOf.id}`, 'PATCH', fresh.etag, { follow_up: body });
+                  }}
+                  onClose={() => setFollowUpOf(null)}
+                  onSaved={() => {
+                    setFollowUpOf(null);
+                    load.reload();
+                  }}
+                />
+              )}
+              <EvidenceCard prefix="inspections" ownerId={insp.id} canUpload={mayDo(insp, 'upload_evidence')} />
               {closing && (
                 <CloseModal
                   inspection={insp}

@@ -7,6 +7,7 @@ import type { OrgUnitRead } from '../../client/types.gen';
 import { Guard, ProblemAlert, useLoad } from '../../components/common';
 import { create, inspectionBody, listQuery, newIdempotencyKey, type Filters, type Inspection, type InspectionValues } from './model';
 import { AREAS, INSPECTION_KINDS, useWords } from './words';
+import ScrollRegion from '../../components/reports/ScrollRegion';
 
 export function StatusTag({ status }: { status: string }) {
   const { statusWord } = useWords();
@@ -44,23 +45,24 @@ export default function InspectionsTab({ filters }: { filters: Filters }) {
       </div>
       <Guard loading={list.loading} error={list.error}>
         {() => (
-          <Table<Inspection>
-            rowKey="id"
-            size="small"
-            data-testid="inspections"
-            pagination={false}
-            scroll={{ x: 'max-content' }}
-            dataSource={list.data?.items ?? []}
-            locale={{ emptyText: w('noInspections') }}
-            columns={[
-              { title: w('date'), dataIndex: 'date', render: (v: string) => date(v), width: 110 },
-              { title: w('inspectedUnit'), dataIndex: 'unit_name', render: (v: string, r) => <Link to={`/activities/inspections/${r.id}`}>{v || w('inspection')}</Link> },
-              { title: w('kind'), dataIndex: 'kind', render: (v: string) => word(v) },
-              { title: w('areas'), dataIndex: 'areas', render: (v: string[]) => (v ?? []).map((a) => word(a)).join('; ') },
-              { title: w('findingsCount'), key: 'f', align: 'right', render: (_: unknown, r) => r.findings_count ?? r.findings?.length ?? 0 },
-              { title: w('status'), dataIndex: 'status', render: (v: string) => <StatusTag status={v} /> },
-            ]}
-          />
+          <ScrollRegion label={w('tabInspections')}>
+            <Table<Inspection>
+              rowKey="id"
+              size="small"
+              data-testid="inspections"
+              pagination={false}
+              dataSource={list.data?.items ?? []}
+              locale={{ emptyText: w('noInspections') }}
+              columns={[
+                { title: w('date'), dataIndex: 'date', render: (v: string) => date(v), width: 110 },
+                { title: w('inspectedUnit'), dataIndex: 'unit_name', render: (v: string, r) => <Link to={`/activities/inspections/${r.id}`}>{v || w('inspection')}</Link> },
+                { title: w('kind'), dataIndex: 'kind', render: (v: string) => word(v) },
+                { title: w('areas'), dataIndex: 'areas', render: (v: string[]) => (v ?? []).map((a) => word(a)).join('; ') },
+                { title: w('findingsCount'), key: 'f', align: 'right', render: (_: unknown, r) => r.findings.length },
+                { title: w('status'), dataIndex: 'status', render: (v: string) => <StatusTag status={v} /> },
+              ]}
+            />
+          </ScrollRegion>
         )}
       </Guard>
       {adding && (
@@ -111,7 +113,7 @@ function InspectionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; on
           <DatePicker format="DD/MM/YYYY" />
         </Form.Item>
         <Form.Item label={w('areas')} name="areas">
-          <Select mode="multiple" options={AREAS.map((a) => ({ value: a, label: word(a) }))} />
+          <Select mode="multiple" showSearch={{ optionFilterProp: 'label' }} options={AREAS.map((a) => ({ value: a, label: word(a) }))} />
         </Form.Item>
         <Form.Item label={w('team')} name="team" extra={w('teamHelp')}>
           <Input.TextArea rows={3} />

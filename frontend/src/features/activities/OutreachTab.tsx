@@ -8,6 +8,7 @@ import { Guard, ProblemAlert, useLoad } from '../../components/common';
 import Failure from './Failure';
 import { create, edit, listQuery, mayDo, newIdempotencyKey, outreachBody, type Filters, type OutreachOutput, type OutreachValues } from './model';
 import { LANGUAGES, OUTREACH_KINDS, useWords } from './words';
+import ScrollRegion from '../../components/reports/ScrollRegion';
 
 /** Sản phẩm tuyên truyền CCHC of the units in reach; the responsible unit (outreach:edit) enters its own. */
 export default function OutreachTab({ filters }: { filters: Filters }) {
@@ -34,7 +35,8 @@ export default function OutreachTab({ filters }: { filters: Filters }) {
       onOk: async () => {
         setError(null);
         try {
-          await api(`/outreach-outputs/${o.id}`, { method: 'DELETE' });
+          const fresh = await api<OutreachOutput>(`/outreach-outputs/${o.id}`);
+          await edit(`/outreach-outputs/${o.id}`, 'DELETE', fresh.etag);
           message.success(w('deleted'));
           list.reload();
         } catch (e) {
@@ -64,43 +66,44 @@ export default function OutreachTab({ filters }: { filters: Filters }) {
       <ProblemAlert error={error} />
       <Guard loading={list.loading} error={list.error}>
         {() => (
-          <Table<OutreachOutput>
-            rowKey="id"
-            size="small"
-            data-testid="outreach"
-            pagination={false}
-            scroll={{ x: 'max-content' }}
-            dataSource={list.data?.items ?? []}
-            locale={{ emptyText: w('noOutreach') }}
-            columns={[
-              { title: w('date'), dataIndex: 'date', render: (v: string) => date(v), width: 110 },
-              { title: w('unit'), dataIndex: 'unit_name' },
-              { title: w('kind'), dataIndex: 'kind', render: (v: string) => word(v) },
-              { title: w('outreachName'), dataIndex: 'title' },
-              { title: w('language'), dataIndex: 'language', render: (v: string) => langWord(v) },
-              { title: w('medium'), dataIndex: 'medium', render: (v: string | null) => v || '—' },
-              { title: w('quantity'), dataIndex: 'quantity', align: 'right', render: (v: number) => num(v, 0) },
-              { title: w('audience'), dataIndex: 'audience', align: 'right', render: (v: number | null) => (v == null ? '—' : num(v, 0)) },
-              {
-                title: '',
-                key: 'act',
-                render: (_: unknown, o) => (
-                  <Space size={4}>
-                    {mayDo(o, 'update') && (
-                      <Button size="small" onClick={() => setEditing(o)} aria-label={`${w('edit')}: ${o.title}`}>
-                        {w('edit')}
-                      </Button>
-                    )}
-                    {mayDo(o, 'delete') && (
-                      <Button size="small" danger onClick={() => remove(o)} aria-label={`${w('delete')}: ${o.title}`}>
-                        {w('delete')}
-                      </Button>
-                    )}
-                  </Space>
-                ),
-              },
-            ]}
-          />
+          <ScrollRegion label={w('outreachTitle')}>
+            <Table<OutreachOutput>
+              rowKey="id"
+              size="small"
+              data-testid="outreach"
+              pagination={false}
+              dataSource={list.data?.items ?? []}
+              locale={{ emptyText: w('noOutreach') }}
+              columns={[
+                { title: w('date'), dataIndex: 'date', render: (v: string) => date(v), width: 110 },
+                { title: w('unit'), dataIndex: 'unit_name' },
+                { title: w('kind'), dataIndex: 'kind', render: (v: string) => word(v) },
+                { title: w('outreachName'), dataIndex: 'title' },
+                { title: w('language'), dataIndex: 'language', render: (v: string) => langWord(v) },
+                { title: w('medium'), dataIndex: 'medium', render: (v: string | null) => v || '—' },
+                { title: w('quantity'), dataIndex: 'quantity', align: 'right', render: (v: number) => num(v, 0) },
+                { title: w('audience'), dataIndex: 'audience', align: 'right', render: (v: number | null) => (v == null ? '—' : num(v, 0)) },
+                {
+                  title: '',
+                  key: 'act',
+                  render: (_: unknown, o) => (
+                    <Space size={4}>
+                      {mayDo(o, 'update') && (
+                        <Button size="small" onClick={() => setEditing(o)} aria-label={`${w('edit')}: ${o.title}`}>
+                          {w('edit')}
+                        </Button>
+                      )}
+                      {mayDo(o, 'delete') && (
+                        <Button size="small" danger onClick={() => remove(o)} aria-label={`${w('delete')}: ${o.title}`}>
+                          {w('delete')}
+                        </Button>
+                      )}
+                    </Space>
+                  ),
+                },
+              ]}
+            />
+          </ScrollRegion>
         )}
       </Guard>
       {editing && (

@@ -8,6 +8,7 @@ import { Guard, useLoad } from '../../components/common';
 import Failure from './Failure';
 import { create, edit, iso, mayDo, newIdempotencyKey, THIS_YEAR, type Filters, type InspectionPlan, type PlanItem } from './model';
 import { AREAS, useWords } from './words';
+import ScrollRegion from '../../components/reports/ScrollRegion';
 
 /** Kế hoạch kiểm tra CCHC of the year: which unit is inspected in which month, on which areas. */
 export default function PlanTab({ filters }: { filters: Filters }) {
@@ -47,18 +48,19 @@ export default function PlanTab({ filters }: { filters: Filters }) {
                     ...(p.note ? [{ key: 'note', label: w('note'), span: 2, children: p.note }] : []),
                   ]}
                 />
-                <Table<PlanItem>
-                  rowKey={(r) => `${r.unit_id}-${r.planned_month}`}
-                  size="small"
-                  pagination={false}
-                  scroll={{ x: 'max-content' }}
-                  dataSource={[...p.items].sort((a, b) => a.planned_month - b.planned_month)}
-                  columns={[
-                    { title: w('month'), dataIndex: 'planned_month', render: (m: number) => w('monthN', m), width: 110 },
-                    { title: w('inspectedUnit'), dataIndex: 'unit_id', render: (id: number, r) => unitName(id, r.unit_name) },
-                    { title: w('areas'), dataIndex: 'areas', render: (v: string[]) => v.map((a) => word(a)).join('; ') || '—' },
-                  ]}
-                />
+                <ScrollRegion label={w('planItems')}>
+                  <Table<PlanItem>
+                    rowKey={(r) => `${r.unit_id}-${r.planned_month}`}
+                    size="small"
+                    pagination={false}
+                    dataSource={[...p.items].sort((a, b) => a.planned_month - b.planned_month)}
+                    columns={[
+                      { title: w('month'), dataIndex: 'planned_month', render: (m: number) => w('monthN', m), width: 110 },
+                      { title: w('inspectedUnit'), dataIndex: 'unit_id', render: (id: number, r) => unitName(id, r.unit_name) },
+                      { title: w('areas'), dataIndex: 'areas', render: (v: string[]) => v.map((a) => word(a)).join('; ') || '—' },
+                    ]}
+                  />
+                </ScrollRegion>
               </Card>
             ))}
             {editing && (
@@ -156,7 +158,7 @@ function PlanModal({ plan, year, units, onClose, onSaved }: { plan: InspectionPl
                     <Select style={{ width: 120 }} options={Array.from({ length: 12 }, (_, i) => ({ value: i + 1, label: w('monthN', i + 1) }))} />
                   </Form.Item>
                   <Form.Item name={[f.name, 'areas']} label={w('areas')}>
-                    <Select mode="multiple" style={{ width: 260 }} options={AREAS.map((a) => ({ value: a, label: word(a) }))} />
+                    <Select mode="multiple" showSearch={{ optionFilterProp: 'label' }} style={{ width: 260 }} options={AREAS.map((a) => ({ value: a, label: word(a) }))} />
                   </Form.Item>
                   <Button onClick={() => remove(f.name)} style={{ marginTop: 30 }}>
                     {w('removeRow')}

@@ -1,11 +1,12 @@
-import { App, Button, Card, DatePicker, Descriptions, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
-import type { Dayjs } from 'dayjs';
+import { App, Button, Card, Descriptions, Input, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ApiError } from '../../api/http';
 import { BucketTag, Guard, NotAvailable, useLoad } from '../../components/common';
+import EvidenceCard from './EvidenceCard';
 import Failure from './Failure';
-import { create, edit, iso, mayDo, newIdempotencyKey, type AccountabilitySession, type FollowUp, type SessionItem } from './model';
+import FollowUpModal from './FollowUpModal';
+import { create, edit, mayDo, type AccountabilitySession, type FollowUp, type SessionItem } from './model';
 import { useWords } from './words';
 
 const STATUS_COLORS: Record<string, string> = { scheduled: '#0b5cab', held: '#8a4b00', closed: '#1d6b2f' };
@@ -145,9 +146,13 @@ export default function SessionDetail() {
                   ]}
                 />
               </Card>
+              <div style={{ height: 16 }} />
+              <EvidenceCard prefix="accountability-sessions" ownerId={s.id} canUpload={mayDo(s, 'upload_evidence')} />
               {adding && (
                 <FollowUpModal
-                  sessionId={s.id}
+                  idemPrefix="accountability-follow-up"
+                  title={w('addFollowUp')}
+                  send={(body, key) => create(`/accountability-sessions/${s.id}/follow-ups`, key, body)}
                   onClose={() => setAdding(false)}
                   onSaved={() => {
                     setAdding(false);
@@ -187,49 +192,5 @@ function TextBlock(p: {
         {p.saveLabel}
       </Button>
     </>
-  );
-}
-
-interface FuValues {
-  title: string;
-  product?: string;
-  deadline: Dayjs;
-}
-
-function FollowUpModal({ sessionId, onClose, onSaved }: { sessionId: number; onClose: () => void; onSaved: () => void }) {
-  const { w } = useWords();
-  const [form] = Form.useForm<FuValues>();
-  const [key] = useState(() => newIdempotencyKey('accountability-follow-up'));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const required = { required: true, message: w('required') };
-  const submit = async (v: FuValues) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await create(`/accountability-sessions/${sessionId}/follow-ups`, key, { title: v.title.trim(), product: v.product?.trim() || null, deadline: iso(v.deadline) });
-      onSaved();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Modal open title={w('addFollowUp')} okText={w('save')} cancelText={w('cancel')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy }} width={600}>
-      <p style={{ marginTop: 0 }}>{w('followUpHelp')}</p>
-      <Failure error={error} />
-      <Form<FuValues> form={form} layout="vertical" onFinish={submit}>
-        <Form.Item label={w('followUpTitle')} name="title" rules={[required, { max: 1000 }]}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
-        <Form.Item label={w('product')} name="product" rules={[{ max: 1000 }]}>
-          <Input />
-        </Form.Item>
-        <Form.Item label={w('deadline')} name="deadline" rules={[required]}>
-          <DatePicker format="DD/MM/YYYY" />
-        </Form.Item>
-      </Form>
-    </Modal>
   );
 }

@@ -10,6 +10,7 @@ import Failure from './Failure';
 import { SessionStatusTag } from './SessionDetail';
 import { create, iso, listQuery, newIdempotencyKey, type AccountabilitySession, type Filters } from './model';
 import { useWords } from './words';
+import ScrollRegion from '../../components/reports/ScrollRegion';
 
 /** Phiên giải trình in reach (a unit: its own); Phòng Nội vụ organises them. */
 export default function SessionsTab({ filters }: { filters: Filters }) {
@@ -30,23 +31,24 @@ export default function SessionsTab({ filters }: { filters: Filters }) {
       </div>
       <Guard loading={list.loading} error={list.error}>
         {() => (
-          <Table<AccountabilitySession>
-            rowKey="id"
-            size="small"
-            data-testid="sessions"
-            pagination={false}
-            scroll={{ x: 'max-content' }}
-            dataSource={list.data?.items ?? []}
-            locale={{ emptyText: w('noSessions') }}
-            columns={[
-              { title: w('date'), dataIndex: 'date', render: (v: string) => date(v), width: 110 },
-              { title: w('answeringUnit'), dataIndex: 'unit_name', render: (v: string, r) => <Link to={`/activities/sessions/${r.id}`}>{v || w('session')}</Link> },
-              { title: w('headName'), key: 'head', render: (_: unknown, r) => [r.head_title, r.head_name].filter(Boolean).join(' ') || '—' },
-              { title: w('items'), key: 'items', align: 'right', render: (_: unknown, r) => r.items?.length ?? 0 },
-              { title: w('followUps'), key: 'fu', align: 'right', render: (_: unknown, r) => r.follow_ups?.length ?? 0 },
-              { title: w('status'), dataIndex: 'status', render: (v: string) => <SessionStatusTag status={v} /> },
-            ]}
-          />
+          <ScrollRegion label={w('sessionsTitle')}>
+            <Table<AccountabilitySession>
+              rowKey="id"
+              size="small"
+              data-testid="sessions"
+              pagination={false}
+              dataSource={list.data?.items ?? []}
+              locale={{ emptyText: w('noSessions') }}
+              columns={[
+                { title: w('date'), dataIndex: 'date', render: (v: string) => date(v), width: 110 },
+                { title: w('answeringUnit'), dataIndex: 'unit_name', render: (v: string, r) => <Link to={`/activities/sessions/${r.id}`}>{v || w('session')}</Link> },
+                { title: w('headName'), key: 'head', render: (_: unknown, r) => [r.head_title, r.head_name].filter(Boolean).join(' ') || '—' },
+                { title: w('items'), key: 'items', align: 'right', render: (_: unknown, r) => r.items?.length ?? 0 },
+                { title: w('followUps'), key: 'fu', align: 'right', render: (_: unknown, r) => r.follow_ups?.length ?? 0 },
+                { title: w('status'), dataIndex: 'status', render: (v: string) => <SessionStatusTag status={v} /> },
+              ]}
+            />
+          </ScrollRegion>
         )}
       </Guard>
       {adding && <SessionModal units={filters.units} onClose={() => setAdding(false)} onSaved={(s) => navigate(`/activities/sessions/${s.id}`)} />}
@@ -124,7 +126,7 @@ function SessionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; onClo
             mode="multiple"
             disabled={!unitId}
             loading={late.loading}
-            optionFilterProp="label"
+            showSearch={{ optionFilterProp: 'label' }}
             options={(late.data ?? []).map((a) => ({
               value: a.id,
               label: `${a.task_label ? `${a.task_label} ` : ''}${a.task_title ?? ''}${a.due_date ? ` (${w('deadline')} ${date(a.due_date)})` : ''}`,

@@ -118,7 +118,7 @@ const row = (over: Partial<IndicatorRow>): IndicatorRow => ({
   ...over,
 });
 
-describe('indicator table', () => {
+describe('indicator table', { timeout: 20000 }, () => {
   it('sends only changed editable rows and refuses a value that is not a number', () => {
     const rows = [row({}), row({ indicator_id: 2, code: 'CT02', value: '3' }), row({ indicator_id: 3, code: 'CT03', computed: true, editable: false })];
     expect(indicatorBody(rows, { 1: { value: '12,5' }, 2: { value: '3' }, 3: { value: '9' } })).toEqual({
@@ -163,7 +163,7 @@ describe('indicator table', () => {
   });
 });
 
-describe('outline', () => {
+describe('outline', { timeout: 20000 }, () => {
   const sections = [
     { key: 'chi_dao', number: 'I', title: 'CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH', fill: 'heading' },
     { key: 'kiem_tra', number: '3', title: 'Công tác kiểm tra CCHC', fill: 'auto', text: 'Kiểm tra 2 đơn vị: UBND xã Hoa Thám (12/09/2024).' },
@@ -220,6 +220,7 @@ const inspection = (over: Partial<Inspection> = {}): Inspection => ({
 
 const showInspection = (i: Inspection) => {
   http.api.mockResolvedValueOnce({ data: i, etag: 'W/"i1"' });
+  http.apiGet.mockResolvedValue({ items: [], total: 0, limit: 100, offset: 0 }); // its documents
   render(
     <App>
       <MemoryRouter initialEntries={['/activities/inspections/11']}>
@@ -234,7 +235,7 @@ const showInspection = (i: Inspection) => {
 describe('inspection detail', { timeout: 20000 }, () => {
   it('shows the inspected unit its inspection read-only: words and dd/mm/yyyy, the follow-up with a link to the work', async () => {
     showInspection(inspection());
-    expect(await screen.findByRole('heading', { level: 1 })).toHaveTextContent('Kiểm tra CCHC tại UBND xã Hoa Thám');
+    expect(await screen.findByRole('heading', { level: 1 })).toHaveTextContent('Kiểm tra CCHC – UBND xã Hoa Thám');
     const main = document.body.textContent ?? '';
     expect(main).toContain('12/09/2024');
     expect(main).toContain('Đột xuất');
@@ -246,11 +247,13 @@ describe('inspection detail', { timeout: 20000 }, () => {
     expect(screen.queryByRole('button', { name: 'Thêm tồn tại' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Kết thúc cuộc kiểm tra' })).toBeNull();
     expect(screen.queryByRole('button', { name: /Xoá/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Tải lên' })).toBeNull();
   });
   it('offers Phòng Nội vụ what allowed_actions lists', async () => {
     showInspection(inspection({ allowed_actions: ['update', 'add_finding', 'close'] }));
     expect(await screen.findByRole('button', { name: 'Thêm tồn tại' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Kết thúc cuộc kiểm tra' })).toBeInTheDocument();
+    expect(http.apiGet).toHaveBeenCalledWith('/inspections/11/evidence?limit=100');
   });
 });
 

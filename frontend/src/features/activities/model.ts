@@ -3,112 +3,33 @@
 // (decimal comma in and out, form → body).
 import type { Dayjs } from 'dayjs';
 import { api, type ApiResult } from '../../api/http';
-import type { OrgUnitRead } from '../../client/types.gen';
+import type {
+  AreaRead,
+  FindingRead,
+  FollowUpRead,
+  InspectionPlanItemRead,
+  InspectionPlanRead,
+  InspectionRead,
+  ItemRead,
+  OrgUnitRead,
+  OutreachRead,
+  SessionFollowUpRead,
+  SessionRead,
+} from '../../client/types.gen';
 import { newIdempotencyKey } from '../../pages/admin/lib';
 
 export { newIdempotencyKey };
 
-export interface FollowUp {
-  assignment_id?: number | null;
-  task_id?: number | null;
-  title: string;
-  deadline?: string | null;
-  status?: string | null;
-  bucket?: string | null;
-}
-
-export interface Finding {
-  id: number;
-  inspection_id: number;
-  content: string;
-  severity: string;
-  area?: string | null;
-  follow_up?: FollowUp | null;
-  allowed_actions?: string[];
-}
-
-export interface Inspection {
-  id: number;
-  plan_id?: number | null;
-  owner_unit_id: number;
-  unit_id: number;
-  unit_name?: string | null;
-  kind: string;
-  date: string;
-  team: string[];
-  areas: string[];
-  summary?: string | null;
-  status: string;
-  conclusion?: string | null;
-  closed_at?: string | null;
-  findings?: Finding[];
-  findings_count?: number;
-  allowed_actions?: string[];
-}
-
-export interface PlanItem {
-  unit_id: number;
-  unit_name?: string | null;
-  planned_month: number;
-  areas: string[];
-}
-
-export interface InspectionPlan {
-  id: number;
-  owner_unit_id: number;
-  year: number;
-  title: string;
-  decision_number?: string | null;
-  decision_date?: string | null;
-  note?: string | null;
-  items: PlanItem[];
-  allowed_actions?: string[];
-}
-
-export interface OutreachOutput {
-  id: number;
-  unit_id: number;
-  unit_name?: string | null;
-  date: string;
-  kind: string;
-  language: string;
-  title: string;
-  medium?: string | null;
-  quantity: number;
-  audience?: number | null;
-  note?: string | null;
-  allowed_actions?: string[];
-}
-
-export interface SessionItem {
-  id: number;
-  assignment_id?: number | null;
-  node_id?: number | null;
-  label: string;
-  note?: string | null;
-}
-
-export interface AccountabilitySession {
-  id: number;
-  owner_unit_id: number;
-  unit_id: number;
-  unit_name?: string | null;
-  date: string;
-  chaired_by?: string | null;
-  head_name?: string | null;
-  head_title?: string | null;
-  items: SessionItem[];
-  explanation?: string | null;
-  conclusion?: string | null;
-  status: string;
-  follow_ups: FollowUp[];
-  allowed_actions?: string[];
-}
-
-export interface Area {
-  code: string;
-  name: string;
-}
+// The API's shapes (generated client of the live OpenAPI document).
+export type Inspection = InspectionRead;
+export type Finding = FindingRead;
+export type FollowUp = FollowUpRead | SessionFollowUpRead;
+export type InspectionPlan = InspectionPlanRead;
+export type PlanItem = InspectionPlanItemRead;
+export type OutreachOutput = OutreachRead;
+export type AccountabilitySession = SessionRead;
+export type SessionItem = ItemRead;
+export type Area = AreaRead;
 
 /** What the API says this caller may do on the object (absent: nothing). */
 export const mayDo = (o: { allowed_actions?: string[] | null } | null | undefined, action: string): boolean =>

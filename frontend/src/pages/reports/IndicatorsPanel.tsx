@@ -6,6 +6,7 @@ import Failure from '../../features/activities/Failure';
 import { decimalText } from '../../features/activities/model';
 import { useWords, type Key } from '../../features/activities/words';
 import { enterable, indicatorBody, type Draft, type IndicatorRow, type IndicatorTable } from './outline';
+import ScrollRegion from '../../components/reports/ScrollRegion';
 
 const ROLLUP: Record<string, Key> = { sum: 'rollupSum', average: 'rollupAverage', share: 'rollupShare', none: 'rollupNone' };
 
@@ -67,79 +68,80 @@ export default function IndicatorsPanel({ reportId, district, etag, onEtag }: { 
               </Button>
             )}
             {bad.length > 0 && <Alert type="error" showIcon role="alert" title={w('badNumber')} style={{ marginBottom: 8 }} />}
-            <Table<IndicatorRow>
-              rowKey="code"
-              size="small"
-              pagination={false}
-              scroll={{ x: 'max-content' }}
-              dataSource={rows}
-              locale={{ emptyText: w('noIndicators') }}
-              columns={[
-                { title: w('indicatorCode'), dataIndex: 'code', width: 70 },
-                {
-                  title: w('indicatorName'),
-                  dataIndex: 'name',
-                  render: (v: string, r) => (
-                    <>
-                      {v}
-                      {r.computed && <Tag style={{ marginLeft: 6 }}>{w('computed')}</Tag>}
-                    </>
-                  ),
-                },
-                { title: w('uom'), dataIndex: 'unit_of_measure', render: (v: string | null) => v || '—' },
-                {
-                  title: w('value'),
-                  key: 'value',
-                  align: 'right',
-                  render: (_: unknown, r) =>
-                    enterable(r) && r.indicator_id != null ? (
-                      <Input
-                        aria-label={`${w('value')}: ${r.name}`}
-                        data-testid={`indicator-${r.code}`}
-                        inputMode="decimal"
-                        status={bad.includes(r.indicator_id) ? 'error' : undefined}
-                        style={{ width: 120, textAlign: 'right' }}
-                        value={drafts[r.indicator_id]?.value ?? decimalText(r.value)}
-                        onChange={(e) => set(r.indicator_id as number, { value: e.target.value })}
-                      />
-                    ) : (
-                      <span data-testid={`indicator-${r.code}`}>{r.value == null ? '—' : decimalText(r.value)}</span>
+            <ScrollRegion label={w('indicators')}>
+              <Table<IndicatorRow>
+                rowKey="code"
+                size="small"
+                pagination={false}
+                dataSource={rows}
+                locale={{ emptyText: w('noIndicators') }}
+                columns={[
+                  { title: w('indicatorCode'), dataIndex: 'code', width: 70 },
+                  {
+                    title: w('indicatorName'),
+                    dataIndex: 'name',
+                    render: (v: string, r) => (
+                      <>
+                        {v}
+                        {r.computed && <Tag style={{ marginLeft: 6 }}>{w('computed')}</Tag>}
+                      </>
                     ),
-                },
-                ...(district
-                  ? [
-                      { title: w('rollup'), key: 'rollup', render: (_: unknown, r: IndicatorRow) => (r.computed ? w('computed') : w(ROLLUP[r.rollup] ?? 'rollupNone')) },
-                      {
-                        title: w('missingUnits'),
-                        key: 'missing',
-                        render: (_: unknown, r: IndicatorRow) => {
-                          if (r.computed || r.rollup === 'none') return '—';
-                          const count = r.units_expected ? `${r.units_entered ?? 0}/${r.units_expected}` : '';
-                          if (!r.missing_units?.length) return `${w('allEntered')}${count ? ` (${count})` : ''}`;
-                          return (
-                            <span data-testid={`missing-${r.code}`}>
-                              {count && <strong>{`${count}: `}</strong>}
-                              {r.missing_units.map((u) => u.unit_name).join('; ')}
-                            </span>
-                          );
+                  },
+                  { title: w('uom'), dataIndex: 'unit_of_measure', render: (v: string | null) => v || '—' },
+                  {
+                    title: w('value'),
+                    key: 'value',
+                    align: 'right',
+                    render: (_: unknown, r) =>
+                      enterable(r) && r.indicator_id != null ? (
+                        <Input
+                          aria-label={`${w('value')}: ${r.name}`}
+                          data-testid={`indicator-${r.code}`}
+                          inputMode="decimal"
+                          status={bad.includes(r.indicator_id) ? 'error' : undefined}
+                          style={{ width: 120, textAlign: 'right' }}
+                          value={drafts[r.indicator_id]?.value ?? decimalText(r.value)}
+                          onChange={(e) => set(r.indicator_id as number, { value: e.target.value })}
+                        />
+                      ) : (
+                        <span data-testid={`indicator-${r.code}`}>{r.value == null ? '—' : decimalText(r.value)}</span>
+                      ),
+                  },
+                  ...(district
+                    ? [
+                        { title: w('rollup'), key: 'rollup', render: (_: unknown, r: IndicatorRow) => (r.computed ? w('computed') : w(ROLLUP[r.rollup] ?? 'rollupNone')) },
+                        {
+                          title: w('missingUnits'),
+                          key: 'missing',
+                          render: (_: unknown, r: IndicatorRow) => {
+                            if (r.computed || r.rollup === 'none') return '—';
+                            const count = r.units_expected ? `${r.units_entered ?? 0}/${r.units_expected}` : '';
+                            if (!r.missing_units?.length) return `${w('allEntered')}${count ? ` (${count})` : ''}`;
+                            return (
+                              <span data-testid={`missing-${r.code}`}>
+                                {count && <strong>{`${count}: `}</strong>}
+                                {r.missing_units.map((u) => u.unit_name).join('; ')}
+                              </span>
+                            );
+                          },
                         },
-                      },
-                    ]
-                  : [
-                      {
-                        title: w('note'),
-                        key: 'note',
-                        render: (_: unknown, r: IndicatorRow) =>
-                          enterable(r) && r.indicator_id != null ? (
-                            <Input aria-label={`${w('note')}: ${r.name}`} style={{ width: 220 }} maxLength={2000} value={drafts[r.indicator_id]?.note ?? r.note ?? ''} onChange={(e) => set(r.indicator_id as number, { note: e.target.value })} />
-                          ) : (
-                            r.note || '—'
-                          ),
-                      },
-                      { title: w('enteredBy'), key: 'by', render: (_: unknown, r: IndicatorRow) => [r.entered_by, dateTime(r.entered_at)].filter(Boolean).join(' · ') || '—' },
-                    ]),
-              ]}
-            />
+                      ]
+                    : [
+                        {
+                          title: w('note'),
+                          key: 'note',
+                          render: (_: unknown, r: IndicatorRow) =>
+                            enterable(r) && r.indicator_id != null ? (
+                              <Input aria-label={`${w('note')}: ${r.name}`} style={{ width: 220 }} maxLength={2000} value={drafts[r.indicator_id]?.note ?? r.note ?? ''} onChange={(e) => set(r.indicator_id as number, { note: e.target.value })} />
+                            ) : (
+                              r.note || '—'
+                            ),
+                        },
+                        { title: w('enteredBy'), key: 'by', render: (_: unknown, r: IndicatorRow) => [r.entered_by, dateTime(r.entered_at)].filter(Boolean).join(' · ') || '—' },
+                      ]),
+                ]}
+              />
+            </ScrollRegion>
             {anyEnterable && (
               <Button type="primary" style={{ marginTop: 12 }} loading={busy} disabled={!Object.keys(drafts).length} onClick={save}>
                 {w('saveIndicators')}

@@ -1,5 +1,6 @@
 // The report's outline and indicator table in the browser (contract B of the wave): shapes, the drafts typed by
 // the unit → the PUT body, and which rows the caller may type into.
+import type { IndicatorItem, ReportIndicators } from '../../client/types.gen';
 import { parseDecimal } from '../../features/activities/model';
 
 export interface OutlineSection {
@@ -14,31 +15,8 @@ export interface OutlineSection {
   auto_text?: string | null;
 }
 
-export interface IndicatorRow {
-  indicator_id: number | null;
-  code: string;
-  name: string;
-  unit_of_measure?: string | null;
-  computed: boolean;
-  rollup: string;
-  value: string | null;
-  note?: string | null;
-  editable?: boolean;
-  units_entered?: number | null;
-  units_expected?: number | null;
-  missing_units?: { unit_id: number; unit_name: string }[] | null;
-  entered_by?: string | null;
-  entered_at?: string | null;
-  section_key?: string | null;
-}
-
-export interface IndicatorTable {
-  items: IndicatorRow[];
-  etag?: string | null;
-  outline_name?: string;
-  verified?: boolean;
-  source_note?: string | null;
-}
+export type IndicatorRow = IndicatorItem;
+export type IndicatorTable = ReportIndicators;
 
 export interface Draft {
   value?: string;
