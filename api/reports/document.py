@@ -13,7 +13,7 @@ from api.authz.principal import Principal
 from api.config import Settings
 from api.models import OrgUnit, Report, ReportLevel
 from api.org_units import levels
-from api.reports import exchange, service, vn
+from api.reports import exchange, outlines, service, vn
 from api.reports.exchange import period_phrase
 
 
@@ -69,6 +69,12 @@ def build(session: Session, principal: Principal, report: Report, *, settings: S
     """Gather everything an export shows (one report, its live or frozen figures)."""
     ctx = service.context(session, principal, report)
     live, figures, table = service.figures_of(session, ctx, today=settings.today())
+    if "outline" not in figures:  # frozen before outlines existed: sections written from the frozen figures
+        figures = dict(figures)
+        as_of = figures.get("as_of")
+        cutoff = date.fromisoformat(as_of) if as_of else ctx.period.data_to
+        outlines.attach(session, report=report, unit=ctx.unit, period=ctx.period, principal=principal,
+                        figures=figures, cutoff=cutoff)  # fmt: skip
     owner = ctx.unit if ctx.unit.id == ctx.period.owner_unit_id else None
     if owner is None:
         owner = session.exec(scope.units_by_ids([ctx.period.owner_unit_id])).one()

@@ -9,6 +9,7 @@ appendix are generated the same way into either.
 """
 
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -23,7 +24,6 @@ from api.org_units import levels
 from api.reports import docx_kit as K
 from api.reports import vn
 from api.reports.document import ReportDocument, citation, recipients
-from api.reports.schemas import NARRATIVE_SECTIONS
 
 C, J, L = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
 BODY_SIZE, TABLE_SIZE = 14, 12
@@ -208,11 +208,10 @@ def _count_rows(counts: dict[str, int], total: int) -> list[list[Any]]:
     return [*rows, ["Tổng số", vn.number(total), vn.percent(total, total)]]
 
 
-def _figures_section(b: Body, doc: ReportDocument) -> None:
-    f, t = doc.figures, doc.texts
+def _plan_progress(b: Body, doc: ReportDocument) -> None:
+    """Kế hoạch: figures by deadline bucket and by lĩnh vực (auto section ``plan_progress``)."""
+    f = doc.figures
     counts, total = f.get("buckets", {}), int(f.get("total", 0))
-    b.heading("I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH", 1)
-    b.heading("1. Tình hình thực hiện Kế hoạch", 2)
     b.heading("a) Theo thời hạn hoàn thành", 3)
     parts = [
         f"{label.lower()} {vn.number(counts.get(k, 0))} ({vn.percent(counts.get(k, 0), total)})"
@@ -251,7 +250,12 @@ def _figures_section(b: Body, doc: ReportDocument) -> None:
         )
     else:
         b.para("Chưa có nhiệm vụ gắn với lĩnh vực của Bộ chỉ số.")
-    b.heading("2. Nhiệm vụ hoàn thành trong kỳ", 2)
+
+
+def _plan_tasks(b: Body, doc: ReportDocument) -> None:
+    """Nhiệm vụ hoàn thành và tài liệu kiểm chứng trong kỳ (auto section ``plan_tasks``)."""
+    f, t = doc.figures, doc.texts
+    b.heading("a) Nhiệm vụ hoàn thành trong kỳ", 3)
     done = f.get("completed_tasks", [])
     if doc.is_district:
         _completed_by_task(b, done)
@@ -262,7 +266,7 @@ def _figures_section(b: Body, doc: ReportDocument) -> None:
         b.para(
             f"Trong kỳ (từ ngày {t['tu_ngay']} đến ngày {t['den_ngay']}) chưa có nhiệm vụ được công nhận hoàn thành."
         )
-    b.heading("3. Tài liệu kiểm chứng trong kỳ", 2)
+    b.heading("b) Tài liệu kiểm chứng trong kỳ", 3)
     evidence = f.get("evidence", [])
     if doc.is_district:
         _evidence_by_unit(b, evidence)
@@ -272,10 +276,6 @@ def _figures_section(b: Body, doc: ReportDocument) -> None:
         b.para(f"- {ev.get('title')}{number}{f', ngày {when}' if when else ''}.")
     if not evidence:
         b.para("Không có tài liệu kiểm chứng có hiệu lực trong kỳ.")
-    b.heading("4. Kết quả nổi bật", 2)
-    b.text((doc.report.narrative or {}).get("ket_qua"))
-    if doc.is_district:
-        _units_section(b, doc)
 
 
 def _completed_by_task(b: Body, done: list[dict[str, Any]]) -> None:
@@ -306,7 +306,6 @@ def _evidence_by_unit(b: Body, evidence: list[dict[str, Any]]) -> None:
 
 def _units_section(b: Body, doc: ReportDocument) -> None:
     f = doc.figures
-    b.heading("5. Tình hình báo cáo của các cơ quan, đơn vị", 2)
     b.para(
         f"{levels.terms(doc.owner).home_affairs} đã tiếp nhận {vn.number(f.get('accepted_reports', 0))}/"
         f"{vn.number(f.get('units_expected', 0))} "
@@ -344,25 +343,99 @@ def _units_section(b: Body, doc: ReportDocument) -> None:
         b.para("Các cơ quan, đơn vị chưa có báo cáo được tiếp nhận: " + "; ".join(missing) + ".")
 
 
+def heading_text(section: dict[str, Any]) -> str:
+    """``I. TITLE``, ``1. Title``, ``a) Title``; the indicator table's own title stands alone."""
+    number, title = str(section.get("number") or ""), str(section.get("title") or "")
+    if section.get("fill") == "indicators" or not number:
+        return title
+    if len(number) == 1 and number.isalpha() and number.islower():
+        return f"{number}) {title}"
+    return f"{number}. {title}"
+
+
+def indicator_value_text(value: str | None) -> str:
+    """The API's decimal string in Vietnamese writing: ``"1234"`` → ``1.234``, ``"87.5"`` → ``87,5``."""
+    if value is None:
+        return "—"
+    d = Decimal(value)
+    places = max(0, -int(d.as_tuple().exponent))  # type: ignore[operator]
+    return vn.number(float(d), places)
+
+
+ROLLUP_WORDS = {"sum": "Tổng cộng", "average": "Trung bình", "share": "Tỷ lệ"}
+INDICATOR_WIDTHS_MM = [12, 70, 24, 24, 35]  # = PORTRAIT_TEXT_MM
+DISTRICT_INDICATOR_WIDTHS_MM = [12, 58, 22, 22, 51]
+
+
+def _indicator_note(doc: ReportDocument, item: dict[str, Any]) -> str:
+    if item.get("computed") and item.get("rollup") != "share":
+        return "Hệ thống tính"
+    if doc.is_district and item.get("rollup") in ROLLUP_WORDS:
+        note = f"{ROLLUP_WORDS[item['rollup']]} từ {vn.number(item.get('units_entered') or 0)}/" + vn.number(
+            item.get("units_expected") or 0
+        ) + " đơn vị"
+        missing = [str(u.get("unit_name") or "") for u in item.get("missing_units") or []]
+        if missing:
+            shown = ", ".join(missing[:4]) + (f" và {len(missing) - 4} đơn vị khác" if len(missing) > 4 else "")
+            note += f"; chưa nhập: {shown}"
+        return note
+    if item.get("rollup") == "share":
+        return "Tỷ lệ, hệ thống tính"
+    return str(item.get("note") or "")
+
+
+def _indicators(b: Body, doc: ReportDocument) -> None:
+    items = doc.figures.get("indicators") or []
+    if not items:
+        b.para("Đề cương không có chỉ tiêu số liệu.")
+        return
+    rows = [
+        [str(i), it.get("name") or "", it.get("unit_of_measure") or "", indicator_value_text(it.get("value")),
+         _indicator_note(doc, it)]
+        for i, it in enumerate(items, 1)
+    ]  # fmt: skip
+    last = "Cách tổng hợp" if doc.is_district else "Ghi chú"
+    widths = DISTRICT_INDICATOR_WIDTHS_MM if doc.is_district else INDICATOR_WIDTHS_MM
+    b.table(["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", last], rows, widths)
+
+
+AUTO_WRITERS = {"plan_progress": _plan_progress, "plan_tasks": _plan_tasks}
+
+
+def _section(b: Body, doc: ReportDocument, s: dict[str, Any]) -> None:
+    fill, source = s.get("fill"), s.get("source")
+    depth = int(s.get("depth") or 0)
+    if fill == "indicators":
+        b.para(heading_text(s), bold=True, indent=False, align=C)
+        _indicators(b, doc)
+        return
+    b.heading(heading_text(s), min(depth + 1, 3))
+    if fill == "auto":
+        writer = AUTO_WRITERS.get(str(source))
+        if writer is not None:
+            writer(b, doc)
+        elif source == "unit_reports":
+            _units_section(b, doc)
+        else:
+            b.text(s.get("text"))
+    elif fill == "written":
+        if s.get("auto_text"):
+            b.para(str(s["auto_text"]), italic=True)
+        b.text(s.get("text"))
+
+
 def _body(writer: Any, doc: ReportDocument) -> None:
     b = Body(writer)
-    t, narrative = doc.texts, doc.report.narrative or {}
+    t = doc.texts
     plans = [citation(p) for p in doc.figures.get("plans", [])]
     basis = f"Thực hiện {'; '.join(plans)}, " if plans else ""
     b.para(
         f"{basis}{t['ten_don_vi']} báo cáo kết quả thực hiện công tác cải cách hành chính {t['ky_bao_cao']} "
         f"(số liệu tính từ ngày {t['tu_ngay']} đến ngày {t['den_ngay']}) như sau:"
     )
-    _figures_section(b, doc)
-    b.heading("II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", 1)
-    b.heading(f"1. {NARRATIVE_SECTIONS['ton_tai_han_che']}", 2)
-    b.text(narrative.get("ton_tai_han_che"))
-    b.heading(f"2. {NARRATIVE_SECTIONS['nguyen_nhan']}", 2)
-    b.text(narrative.get("nguyen_nhan"))
-    b.heading("III. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI", 1)
-    b.text(narrative.get("phuong_huong"))
-    b.heading("IV. ĐỀ XUẤT, KIẾN NGHỊ", 1)
-    b.text(narrative.get("de_xuat_kien_nghi"))
+    outline = doc.figures.get("outline") or {}
+    for s in outline.get("sections") or []:
+        _section(b, doc, s)
     b.para(
         f"Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {t['ky_bao_cao']} của "
         f"{t['ten_don_vi']}./."

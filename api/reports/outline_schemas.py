@@ -45,6 +45,7 @@ class OutlineSection(BaseModel):
 
 class IndicatorIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    id: int | None = Field(default=None, description="Bỏ qua: chỉ tiêu được nhận biết theo mã (code)")
     code: str = Field(pattern=CODE)
     section_key: str = Field(pattern=KEY)
     name: str = Field(min_length=1, max_length=500)

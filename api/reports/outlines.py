@@ -180,16 +180,19 @@ def inspections_text(a: dict[str, Any] | None, *, district: bool, window: str) -
     if not rows:
         return [f"Trong kỳ ({window}) không có cuộc kiểm tra cải cách hành chính nào được ghi nhận."]
     sev = a.get("findings_by_severity") or {}
-    sev_text = ", ".join(f"{SEVERITY.get(k, k)} {vn.number(v)}" for k, v in sev.items() if v)
-    who = (
-        f"tại {vn.number(a.get('units_inspected', 0))} cơ quan, đơn vị"
-        if district
-        else f"đối với đơn vị ({vn.number(a.get('units_inspected', 0))} đơn vị được kiểm tra)"
-    )
+    sev_text = ", ".join(f"{word} {vn.number(sev[k])}" for k, word in SEVERITY.items() if sev.get(k))
+    kinds = f"(định kỳ {vn.number(a.get('inspections_periodic', 0))}, đột xuất {vn.number(a.get('inspections_adhoc', 0))})"
+    if district:
+        head = (
+            f"Trong kỳ đã tiến hành {vn.number(len(rows))} cuộc kiểm tra công tác cải cách hành chính {kinds} tại "
+            f"{vn.number(a.get('units_inspected', 0))} cơ quan, đơn vị"
+        )
+    else:
+        head = (
+            f"Trong kỳ, đơn vị được kiểm tra công tác cải cách hành chính {vn.number(len(rows))} lần {kinds}"
+        )
     lines = [
-        f"Trong kỳ đã tiến hành {vn.number(len(rows))} cuộc kiểm tra công tác cải cách hành chính (định kỳ "
-        f"{vn.number(a.get('inspections_periodic', 0))}, đột xuất {vn.number(a.get('inspections_adhoc', 0))}) "
-        f"{who}; phát hiện {vn.number(a.get('findings', 0))} tồn tại, hạn chế"
+        f"{head}; phát hiện {vn.number(a.get('findings', 0))} tồn tại, hạn chế"
         + (f" ({sev_text})" if sev_text else "")
         + f"; nhiệm vụ khắc phục sau kiểm tra: đã hoàn thành {vn.number(a.get('follow_ups_done', 0))}, đang thực "
         f"hiện {vn.number(a.get('follow_ups_open', 0))}."
@@ -218,9 +221,8 @@ def outreach_text(a: dict[str, Any] | None, *, window: str) -> list[str]:
     ]
     for r in rows:
         lang = r.get("language")
-        lang_text = (
-            f" ({str(r.get('language_label') or '').lower() or lang})" if lang and lang != "vi" else ""
-        )
+        label = str(r.get("language_label") or lang or "")
+        lang_text = f" ({label[:1].lower()}{label[1:]})" if lang and lang != "vi" else ""
         lines.append(
             f"- {r.get('kind_label')}{lang_text}: {vn.number(r.get('quantity', 0))} "
             f"({vn.number(r.get('entries', 0))} lần ghi nhận)."
@@ -238,7 +240,8 @@ def accountability_text(a: dict[str, Any] | None, *, window: str) -> list[str]:
         f"Trong kỳ đã tổ chức {vn.number(len(rows))} phiên giải trình của người đứng đầu trước Chủ tịch UBND:"
     ]
     for r in rows:
-        conclusion = f" Kết luận: {r['conclusion'].strip()}" if (r.get("conclusion") or "").strip() else ""
+        said = (r.get("conclusion") or "").strip()
+        conclusion = f" Kết luận: {said}{'' if said.endswith(('.', '!', '?')) else '.'}" if said else ""
         follow = f"; {vn.number(r.get('follow_ups', 0))} nhiệm vụ khắc phục" if r.get("follow_ups") else ""
         lines.append(
             f"- Ngày {_d(r.get('date'))}: {r.get('unit_name')} giải trình {vn.number(r.get('items', 0))} nội dung"
@@ -292,14 +295,14 @@ def area_text(f: dict[str, Any], code: str) -> str | None:
 
 
 def depth(number: str) -> int:
-    """I, II … → 1; 1, 2 … → 2; a, b … → 3; anything else (Biểu) → 1."""
+    """I, II … → 0; 1, 2 … → 1; a, b … → 2; anything else (Biểu) → 0."""
     if number.isdigit():
-        return 2
-    if set(number.upper()) <= set("IVXLC"):
         return 1
+    if set(number.upper()) <= set("IVXLC"):
+        return 0
     if len(number) == 1 and number.isalpha():
-        return 3
-    return 1
+        return 2
+    return 0
 
 
 def section_texts(
@@ -777,7 +780,7 @@ def update(
     wanted = (
         body.indicators
         if body.indicators is not None
-        else [IndicatorIn.model_validate(i.model_dump()) for i in current]
+        else [IndicatorIn.model_validate(i.model_dump(exclude={"outline_id"})) for i in current]
     )
     _check_outline(sections, wanted)
     changes: dict[str, Any] = {}
@@ -809,7 +812,7 @@ def update(
             row = by_code.get(w.code) or Indicator(
                 outline_id=outline.id or 0, code=w.code, section_key="", name="", unit_of_measure=""
             )
-            for k, v in w.model_dump().items():
+            for k, v in w.model_dump(exclude={"id"}).items():
                 setattr(row, k, v)
             session.add(row)
         changes["indicators"] = {"from": len(current), "to": len(wanted)}

@@ -15,6 +15,7 @@ from docx.shared import Mm, Pt
 
 from api.reports.export_docx import QUOC_HIEU, skeleton
 from tests.reports.helpers import V1, open_report
+from tests.reports.outline_helpers import add_activities, put_values
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
 TOLERANCE = 2  # twips: Mm → twips rounding
@@ -89,14 +90,18 @@ def test_exported_report_tables_and_margins(client, auth, world) -> None:  # typ
         assert sum(_grid(table)) <= _text_width(portrait) + TOLERANCE
 
 
-def test_rendered_with_libreoffice(client, auth, world, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Page 1 as LibreOffice lays it out: the quốc hiệu on one line, and a PNG in test-artifacts for a person to look
-    at. LibreOffice and poppler are installed by .ci/run; each run has its own LibreOffice profile and artifact
-    folder (the SQLite and PostgreSQL suites run at the same time)."""
+def test_rendered_with_libreoffice(client, auth, session, world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Pages 1–2 as LibreOffice lays them out: the quốc hiệu on one line, the report following its outline (section
+    I written from the Quý III inspections, outreach and accountability, the biểu số liệu with entered values), and
+    PNGs in test-artifacts for a person to look at. LibreOffice and poppler are installed by .ci/run; each run has its
+    own LibreOffice profile and artifact folder (the SQLite and PostgreSQL suites run at the same time)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice (soffice) is required: .ci/run installs libreoffice-writer-nogui"
     assert shutil.which("pdftotext") and shutil.which("pdftoppm"), "poppler-utils is required: .ci/run installs it"
-    rep = open_report(client, auth("canbo.hoatham"), world["periods"]["q1"]["id"], world["unit"].id)
+    add_activities(session)
+    rep = open_report(client, auth("canbo.hoatham"), world["periods"]["q3"]["id"], world["unit"].id)
+    put_values(client, auth("canbo.hoatham"), rep["id"],
+               {"VB_BAN_HANH": "3", "HS_TIEP_NHAN": "1250", "HS_DUNG_HAN": "1200", "CB_HAI_LONG": "87,5"})  # fmt: skip
     r = client.get(
         f"{V1}/reports/{rep['id']}/export", params={"format": "docx"}, headers=auth("canbo.hoatham")
     )
@@ -119,6 +124,12 @@ def test_rendered_with_libreoffice(client, auth, world, tmp_path) -> None:  # ty
         ["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert any(QUOC_HIEU in line for line in text.splitlines())  # one line on page 1
-    subprocess.run(["pdftoppm", "-png", "-f", "1", "-l", "1", "-r", "80", str(pdf), str(out / "page")],
+    assert "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH" in text
+    everything = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(everything.split())
+    assert "BIỂU SỐ LIỆU KẾT QUẢ CẢI CÁCH HÀNH CHÍNH" in flat and "Ngày 10/8/2023: kiểm tra định kỳ" in flat
+    for old in out.glob("page*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-f", "1", "-l", "2", "-r", "80", str(pdf), str(out / "page")],
                    check=True, timeout=120)  # fmt: skip
-    assert list(out.glob("page*.png"))
+    assert len(list(out.glob("page*.png"))) == 2

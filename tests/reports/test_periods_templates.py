@@ -102,7 +102,7 @@ def test_replaceable_templates(client, auth, world) -> None:  # type: ignore[no-
     doc = Document(BytesIO(r.content))
     texts = [p.text for p in doc.paragraphs]
     assert texts[0] == "MẪU RIÊNG: UBND xã Hoa Thám – 09/BC-UBND – Quý I năm 2023 – {{khong_co}}"
-    assert "I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH" in texts and "{{NOI_DUNG}}" not in texts
+    assert "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH" in texts and "{{NOI_DUNG}}" not in texts
     # the district report still uses the shipped layout (no district_report.docx uploaded)
     q1 = world["periods"]["q1"]
     district = open_report(client, auth("noivu"), q1["id"], q1["owner_unit_id"])
