@@ -4,6 +4,7 @@ import { api, apiGet } from '../../api/http';
 import type { KindPreference, NotificationSettingsRead, PreferencesRead } from '../../client/types.gen';
 import { useAuth } from '../../auth';
 import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import NotificationTemplates from './Templates';
 import { useWords } from './words';
 
 type Channel = 'inbox' | 'email' | 'webhook' | 'digest';
@@ -32,7 +33,9 @@ function ChannelStatus() {
 
 export default function NotificationPreferences() {
   const { w, kindLabel } = useWords();
-  const { can } = useAuth();
+  const { can, me } = useAuth();
+  // Phòng Nội vụ edits its district's own message texts (plans:manage over the district, as the API checks).
+  const district = me?.memberships.find((m) => m.role === 'district_admin')?.unit_id;
   const [etag, setEtag] = useState<string | null>(null);
   const [draft, setDraft] = useState<PreferencesRead | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -112,6 +115,7 @@ export default function NotificationPreferences() {
           )
         }
       </Guard>
+      {district !== undefined && can('plans:manage') && <NotificationTemplates unitId={district} />}
     </Card>
   );
 }
