@@ -7,8 +7,8 @@ import { useAuth } from '../auth';
 import type { EvidenceDetail, EvidenceUploaded } from '../client/types.gen';
 import { useI18n } from '../i18n';
 import { Guard, ProblemAlert, useLoad } from './common';
-import AcceptedHint, { useAcceptedFiles } from '../features/evidence/AcceptedHint';
-import { acceptAttr, tooBig } from '../features/evidence/accepted';
+import AcceptedHint from '../features/evidence/AcceptedHint';
+import { acceptAttr, tooBig, useAcceptedFiles } from '../features/evidence/accepted';
 import { useEvidenceWords } from '../features/evidence/words';
 import { applyFieldErrors } from '../pages/admin/lib';
 

@@ -1,4 +1,5 @@
 // What an evidence upload may be (GET /evidence/accepted), asked once per page load and shared by every drop zone.
+import { useEffect, useState } from 'react';
 import { apiGet } from '../../api/http';
 import type { AcceptedFiles } from '../../client/types.gen';
 
@@ -25,3 +26,19 @@ export function acceptAttr(a: Pick<AcceptedFiles, 'types'>): string {
 
 /** Over the limit? (the server refuses it anyway; this says so before the upload starts) */
 export const tooBig = (size: number, maxMb: number) => size > maxMb * 1024 * 1024;
+
+/** The accepted types and size limit for a drop zone (its hint and its `accept`); null until known or if unknown. */
+export function useAcceptedFiles(): AcceptedFiles | null {
+  const [a, setA] = useState<AcceptedFiles | null>(null);
+  useEffect(() => {
+    let alive = true;
+    acceptedFiles().then(
+      (v) => alive && Array.isArray(v?.types) && setA(v),
+      () => undefined, // the hint is left out; the server still says what it refuses
+    );
+    return () => {
+      alive = false;
+    };
+  }, []);
+  return a;
+}

@@ -6,9 +6,10 @@ import { uploadWithProgress } from '../../api/http';
 import type { EvidenceRead } from '../../api/types';
 import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
+import { usePlanWords } from './words';
 import { applyFieldErrors } from '../../pages/admin/lib';
-import AcceptedHint, { useAcceptedFiles } from '../evidence/AcceptedHint';
-import { acceptAttr, tooBig } from '../evidence/accepted';
+import AcceptedHint from '../evidence/AcceptedHint';
+import { acceptAttr, tooBig, useAcceptedFiles } from '../evidence/accepted';
 import { useEvidenceWords } from '../evidence/words';
 import { call, type PlanRead } from './model';
 
@@ -24,6 +25,7 @@ interface Values {
  * plan first, then named by ``document_id``). Only then do its tasks reach the units. */
 export function IssueModal({ plan, etag, onClose, onIssued }: { plan: PlanRead; etag: string | null; onClose: () => void; onIssued: (p: PlanRead, etag: string | null) => void }) {
   const { t, lang } = useI18n();
+  const { required } = usePlanWords();
   const { message } = App.useApp();
   const accepted = useAcceptedFiles();
   const { w: ew } = useEvidenceWords();
@@ -83,7 +85,7 @@ export function IssueModal({ plan, etag, onClose, onIssued }: { plan: PlanRead; 
         }}
       >
         <div className="pl-row">
-          <Form.Item name="number" label={t('plNumber')} rules={[{ required: true, whitespace: true, message: t('plRequired') }]}>
+          <Form.Item name="number" label={t('plNumber')} rules={[{ required: true, whitespace: true, message: required(t('plNumber')) }]}>
             <Input maxLength={40} />
           </Form.Item>
           <Form.Item name="symbol" label={t('plSymbol')}>

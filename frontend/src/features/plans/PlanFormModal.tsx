@@ -5,6 +5,7 @@ import { useAuth } from '../../auth';
 import type { FrameworkRead } from '../../api/types';
 import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
+import { usePlanWords } from './words';
 import { applyFieldErrors, newIdempotencyKey } from '../../pages/admin/lib';
 import { call, type PlanRead } from './model';
 
@@ -43,6 +44,7 @@ export function PlanFormModal({
   onSaved: (p: PlanRead, etag: string | null) => void;
 }) {
   const { t, lang } = useI18n();
+  const { required } = usePlanWords();
   const { me } = useAuth();
   const [form] = Form.useForm<Values>();
   const [key] = useState(() => newIdempotencyKey('plan'));
@@ -116,21 +118,21 @@ export function PlanFormModal({
             : { symbol: 'KH-UBND', year: defaultYear, issuing_unit_id: units[0]?.[0] }
         }
       >
-        <Form.Item name="title" label={t('plTitle')} rules={[{ required: true, whitespace: true, message: t('plRequired') }]}>
+        <Form.Item name="title" label={t('plTitle')} rules={[{ required: true, whitespace: true, message: required(t('plTitle')) }]}>
           <Input.TextArea rows={2} maxLength={2000} />
         </Form.Item>
         <div className="pl-row">
-          <Form.Item name="number" label={t('plNumber')} rules={[{ required: true, whitespace: true, message: t('plRequired') }]}>
+          <Form.Item name="number" label={t('plNumber')} rules={[{ required: true, whitespace: true, message: required(t('plNumber')) }]}>
             <Input maxLength={40} />
           </Form.Item>
           <Form.Item name="symbol" label={t('plSymbol')}>
             <Input maxLength={60} />
           </Form.Item>
-          <Form.Item name="year" label={t('plYear')} rules={[{ required: true, message: t('plRequired') }]}>
+          <Form.Item name="year" label={t('plYear')} rules={[{ required: true, message: required(t('plYear')) }]}>
             <InputNumber min={2000} max={2100} disabled={mode !== 'create'} />
           </Form.Item>
         </div>
-        <Form.Item name="issuing_unit_id" label={t('plIssuingUnit')} rules={[{ required: true, message: t('plRequired') }]}>
+        <Form.Item name="issuing_unit_id" label={t('plIssuingUnit')} rules={[{ required: true, message: required(t('plIssuingUnit')) }]}>
           <Select disabled={mode !== 'create'} options={units.map(([id, name]) => ({ value: id, label: name }))} />
         </Form.Item>
         <Form.Item name="framework_ids" label={t('plFrameworks')}>

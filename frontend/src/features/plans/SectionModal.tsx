@@ -4,6 +4,7 @@ import { api, ApiError } from '../../api/http';
 import type { SectionRead } from '../../client/types.gen';
 import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
+import { usePlanWords } from './words';
 import { applyFieldErrors, newIdempotencyKey } from '../../pages/admin/lib';
 import { call, type PlanRead } from './model';
 
@@ -18,6 +19,7 @@ interface Values {
  * issued plan both are amendments with their reason. */
 export function SectionModal({ plan, etag, section, onClose, onSaved }: { plan: PlanRead; etag: string | null; section?: SectionRead; onClose: () => void; onSaved: () => void }) {
   const { t, lang } = useI18n();
+  const { required } = usePlanWords();
   const [form] = Form.useForm<Values>();
   const [key] = useState(() => newIdempotencyKey('section'));
   const [error, setError] = useState<unknown>(null);
@@ -57,14 +59,14 @@ export function SectionModal({ plan, etag, section, onClose, onSaved }: { plan: 
       <ProblemAlert error={error} />
       <Form<Values> form={form} layout="vertical" onFinish={save} initialValues={section ? { label: section.label, title: section.title, order: section.order } : {}}>
         <div className="pl-row">
-          <Form.Item name="label" label={t('plSectionLabel')} rules={[{ required: true, whitespace: true, message: t('plRequired') }]} extra={t('plSectionLabelHelp')}>
+          <Form.Item name="label" label={t('plSectionLabel')} rules={[{ required: true, whitespace: true, message: required(t('plSectionLabel')) }]} extra={t('plSectionLabelHelp')}>
             <Input maxLength={40} />
           </Form.Item>
           <Form.Item name="order" label={t('plOrder')}>
             <InputNumber min={0} max={100000} />
           </Form.Item>
         </div>
-        <Form.Item name="title" label={t('plSectionTitle')} rules={[{ required: true, whitespace: true, message: t('plRequired') }]}>
+        <Form.Item name="title" label={t('plSectionTitle')} rules={[{ required: true, whitespace: true, message: required(t('plSectionTitle')) }]}>
           <Input maxLength={2000} />
         </Form.Item>
         {issued && (

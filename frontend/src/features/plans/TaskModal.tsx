@@ -4,6 +4,7 @@ import { api, apiGet, ApiError, type Page } from '../../api/http';
 import type { NodeSearchHit, OrgUnitRead } from '../../client/types.gen';
 import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
+import { usePlanWords } from './words';
 import { nodeName } from '../../nodeName';
 import { applyFieldErrors, newIdempotencyKey } from '../../pages/admin/lib';
 import {
@@ -73,6 +74,7 @@ export function TaskModal({
   onSaved: () => void;
 }) {
   const { t, lang } = useI18n();
+  const { required } = usePlanWords();
   const [form] = Form.useForm<TaskValues>();
   const [key] = useState(() => newIdempotencyKey('task'));
   const [etag, setEtag] = useState<string | null>(null);
@@ -129,14 +131,14 @@ export function TaskModal({
         initialValues={task ? taskValues(task) : { label: next, deadline_kind: 'date', coordinating_unit_ids: [], node_ids: [] }}
       >
         <div className="pl-row">
-          <Form.Item name="label" label={t('stt')} rules={[{ required: true, whitespace: true, message: t('plRequired') }]}>
+          <Form.Item name="label" label={t('stt')} rules={[{ required: true, whitespace: true, message: required(t('stt')) }]}>
             <Input maxLength={40} />
           </Form.Item>
           <Form.Item name="section_id" label={t('plSection')}>
             <Select allowClear options={appendix.sections.map((s) => ({ value: s.id, label: `${s.label}. ${s.title}` }))} notFoundContent={t('plNoSections')} />
           </Form.Item>
         </div>
-        <Form.Item name="title" label={t('plTaskTitle')} rules={[{ required: true, whitespace: true, message: t('plRequired') }]}>
+        <Form.Item name="title" label={t('plTaskTitle')} rules={[{ required: true, whitespace: true, message: required(t('plTaskTitle')) }]}>
           <Input.TextArea rows={2} maxLength={4000} />
         </Form.Item>
         <Form.Item name="product" label={t('product')}>
@@ -146,21 +148,21 @@ export function TaskModal({
           <Radio.Group options={DEADLINE_KINDS.map((k) => ({ value: k, label: t(KIND_KEYS[k]) }))} />
         </Form.Item>
         {kind === 'date' && (
-          <Form.Item name="due_date" label={t('due')} rules={[{ required: true, message: t('plRequired') }]}>
+          <Form.Item name="due_date" label={t('due')} rules={[{ required: true, message: required(t('due')) }]}>
             <DatePicker format="DD/MM/YYYY" />
           </Form.Item>
         )}
         {kind === 'period' && (
-          <Form.Item name="period_code" label={t('plPeriod')} rules={[{ required: true, message: t('plRequired') }]}>
+          <Form.Item name="period_code" label={t('plPeriod')} rules={[{ required: true, message: required(t('plPeriod')) }]}>
             <Select options={PERIOD_CODES.map((c) => ({ value: c, label: `${periodLabel(c, t)}/${plan.year}` }))} />
           </Form.Item>
         )}
         {kind === 'recurring' && (
-          <Form.Item name="recurrence" label={t('plRecurrence')} rules={[{ required: true, message: t('plRequired') }]}>
+          <Form.Item name="recurrence" label={t('plRecurrence')} rules={[{ required: true, message: required(t('plRecurrence')) }]}>
             <Select options={RECURRENCES.map((r) => ({ value: r, label: t(RECURRENCE_KEYS[r]) }))} />
           </Form.Item>
         )}
-        <Form.Item name="lead_unit_id" label={t('lead')} rules={[{ required: true, message: t('plRequired') }]}>
+        <Form.Item name="lead_unit_id" label={t('lead')} rules={[{ required: true, message: required(t('lead')) }]}>
           <Select showSearch={{ optionFilterProp: 'label' }} options={unitOpts} />
         </Form.Item>
         <Form.Item name="coordinating_unit_ids" label={t('coord')}>

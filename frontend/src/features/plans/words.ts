@@ -5,16 +5,23 @@ const vi = {
   appendixDocx: 'Tải Phụ lục (DOCX)',
   appendixDocxHelp: 'Phụ lục khổ ngang theo thể thức ban hành kèm kế hoạch: STT, nhiệm vụ, sản phẩm, thời gian hoàn thành, đơn vị chủ trì, đơn vị phối hợp.',
   printAppendix: 'In phụ lục',
+  required: 'Chưa nhập {label} (bắt buộc).',
 };
 type Key = keyof typeof vi;
 const en: Record<Key, string> = {
   appendixDocx: 'Download the appendix (DOCX)',
   appendixDocxHelp: 'The landscape appendix as issued with the plan: no., task, product, completion time, lead unit, coordinating units.',
   printAppendix: 'Print the appendix',
+  required: '{label} is required.',
 };
 
 export function usePlanWords() {
   const i18n = useI18n();
   const dict = i18n.lang === 'en' ? en : vi;
-  return { ...i18n, w: (k: Key) => dict[k] };
+  return {
+    ...i18n,
+    w: (k: Key) => dict[k],
+    /** "Chưa nhập số ký hiệu (bắt buộc)." — an empty required field named in its error. */
+    required: (label: string) => dict.required.replace('{label}', i18n.lang === 'en' ? label : label.toLowerCase()),
+  };
 }
