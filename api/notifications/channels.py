@@ -13,7 +13,13 @@ the message is then sent again, with the same idempotency key. So:
   in the window between the server's ``250`` and our commit, a resend that is **recognisable**: its ``Message-ID``
   is derived from the key (its first 40 hex digits, ``<…@parsipas>``), the same on every attempt, and carried again in
   ``X-Parsipas-Idempotency-Key``; mail stores and clients that deduplicate on Message-ID show it once. That window
-  is the only way a second copy can exist.
+  is the only way a second copy can exist. Nothing on our side can close it: the 250 and our commit cannot be one
+  atomic step, and skipping the resend would lose the mail when the crash came *before* the 250 — so SMTP is at
+  least once, with a recognisable duplicate, and exactly once whenever no worker dies in that window.
+
+``tests/notifications/test_processes.py`` shows both with real processes: two ``parsipas notify --once`` at once
+(one message per key at the SMTP server, one POST per key at the webhook) and a worker killed between send and
+record (``PARSIPAS_TEST_CRASH_AFTER_SEND``, honoured only with ``PARSIPAS_ENV=test``), then another taking over.
 """
 
 import json
