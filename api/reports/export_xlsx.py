@@ -1,6 +1,7 @@
 """XLSX export: the figures and the task table, headers in Vietnamese, safe against formula injection."""
 
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -241,11 +242,41 @@ def _evidence_sheet(ws: Worksheet, doc: ReportDocument) -> None:
     _widths(ws, [20, 14, 60, 30, 14, 14, 10, 40])
 
 
+ROLLUP_LABELS = {"sum": "Tổng cộng", "average": "Trung bình", "share": "Tỷ lệ", "none": "Không cộng dồn"}
+
+
+def _indicators_sheet(ws: Worksheet, doc: ReportDocument) -> None:
+    """Biểu số liệu (#16): the values as numbers (the API's decimal strings), how they are obtained, who is missing."""
+    ws.title = "Biểu số liệu"
+    head = ["STT", "Mã", "Chỉ tiêu", "Đơn vị tính", "Số liệu", "Cách tính", "Ghi chú"]
+    if doc.is_district:
+        head += ["Đơn vị đã nhập", "Đơn vị chưa nhập"]
+    _row(ws, head, bold=True)
+    for i, it in enumerate(doc.figures.get("indicators") or [], 1):
+        value = it.get("value")
+        how = "Hệ thống tính" if it.get("computed") and it.get("rollup") != "share" else "Đơn vị nhập"
+        if it.get("rollup") == "share":
+            how = "Tỷ lệ (hệ thống tính)"
+        elif doc.is_district and it.get("rollup") in ("sum", "average") and not it.get("computed"):
+            how = ROLLUP_LABELS[str(it["rollup"])] + " từ các đơn vị"
+        row: list[Any] = [i, it.get("code"), it.get("name"), it.get("unit_of_measure"),
+                          float(Decimal(value)) if value is not None else None, how, it.get("note")]  # fmt: skip
+        if doc.is_district:
+            expected = it.get("units_expected")
+            row += [
+                f"{it.get('units_entered') or 0}/{expected}" if expected is not None else None,
+                "; ".join(str(u.get("unit_name") or "") for u in it.get("missing_units") or []) or None,
+            ]
+        _row(ws, row)
+    _widths(ws, [6, 16, 60, 14, 12, 24, 30, 14, 60])
+
+
 def render(doc: ReportDocument) -> bytes:
     wb = Workbook()
     _figures_sheet(wb.active, doc)  # type: ignore[arg-type]
     if doc.is_district:
         _units_sheet(wb.create_sheet(), doc)
+    _indicators_sheet(wb.create_sheet(), doc)
     _tasks_sheet(wb.create_sheet(), doc)
     _evidence_sheet(wb.create_sheet(), doc)
     out = BytesIO()

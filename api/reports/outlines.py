@@ -696,7 +696,10 @@ def report_indicators(
         verified=bool(info.get("verified")),
         source_note=info.get("source_note"),
         live=live,
-        items=[IndicatorItem.model_validate(i) for i in figures.get("indicators", [])],
+        items=[
+            IndicatorItem.model_validate({**i, "editable": bool(i.get("editable")) and editable})
+            for i in figures.get("indicators", [])
+        ],
         etag=service.etag(report),
         allowed_actions=["edit"] if editable else [],
     )

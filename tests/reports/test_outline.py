@@ -135,6 +135,8 @@ def test_indicator_rollup_sum_average_share_with_units_missing(client, auth, ses
     assert mine["CB_HAI_LONG"]["value"] == "90.5" and mine["HS_TY_LE"]["value"] == "100"
     assert mine["VB_BAN_HANH"]["entered_by"] and mine["VB_BAN_HANH"]["editable"]
     put_values(client, noivu, r_hoabinh["id"], {"VB_BAN_HANH": "1"})
+    seen = indicators(client, auth("huyenuy"), r_hoabinh["id"])  # the observer reads, never types
+    assert seen["allowed_actions"] == [] and not any(i["editable"] for i in seen["items"])
     assert by_code(indicators(client, officer, r_hoatham["id"]))["HS_TY_LE"]["value"] == "95"
     # bad input: nothing changes
     table = indicators(client, officer, r_hoatham["id"])

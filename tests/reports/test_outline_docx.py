@@ -1,9 +1,11 @@
 """The DOCX follows the report's outline (#16), read back with python-docx: its headings in the outline's order, the
 auto-filled sections' texts, and the biểu số liệu table holding the values the API gives."""
 
+from decimal import Decimal
 from io import BytesIO
 
 from docx import Document
+from openpyxl import load_workbook
 
 from api.reports.export_docx import heading_text
 from tests.reports.helpers import V1, open_report, patch_report, unit
@@ -87,3 +89,15 @@ def test_docx_follows_the_outline(client, auth, session, world) -> None:  # type
     assert notes["Số văn bản quy phạm pháp luật, văn bản chỉ đạo CCHC ban hành"] == "Tổng cộng từ 2/2 đơn vị"
     assert notes["Số hồ sơ TTHC tiếp nhận"] == f"Tổng cộng từ 1/2 đơn vị; chưa nhập: {tanvan.name}"
     assert notes["Số cuộc kiểm tra CCHC"] == "Hệ thống tính"
+    # the XLSX holds the same table as numbers, with the units not entered
+    r = client.get(f"{V1}/reports/{drep['id']}/export", params={"format": "xlsx"}, headers=noivu)
+    assert r.status_code == 200, r.text
+    rows = list(load_workbook(BytesIO(r.content))["Biểu số liệu"].iter_rows(values_only=True))
+    api = indicators(client, noivu, drep["id"])["items"]
+    assert [row[1] for row in rows[1:]] == [i["code"] for i in api]
+    for row, item in zip(rows[1:], api, strict=True):
+        assert (row[4] is None) == (item["value"] is None)
+        if item["value"] is not None:
+            assert Decimal(str(row[4])) == Decimal(item["value"])
+    received = next(row for row in rows if row[1] == "HS_TIEP_NHAN")
+    assert received[7] == "1/2" and received[8] == tanvan.name
