@@ -103,10 +103,9 @@ def logout(body: schemas.LogoutRequest, session: SessionDep, principal: CurrentP
 
 @router.get("/me", response_model=schemas.MeRead, operation_id="auth-me")
 def me(session: SessionDep, principal: CurrentPrincipal) -> schemas.MeRead:
-    user = session.get(User, principal.user_id) if principal.user_id is not None else None
+    user, rows = service.own_user_and_memberships(session, principal)
     memberships: list[schemas.MembershipRead] = []
     if user is not None:
-        rows = service.own_memberships(session, user.id or 0)
         ids = {i for _, u in rows for i in path_ids(u)}
         lineage = {a.id or 0: a for a in session.exec(scope.units_by_ids(ids)).all()} if ids else {}
         for m, u in rows:

@@ -242,7 +242,10 @@ def own_memberships(session: Session, user_id: int) -> list[tuple[Membership, Or
 
 
 def principal_for_user(session: Session, user: User, session_id: int | None = None) -> Principal:
-    rows = own_memberships(session, user.id or 0)
+    return _principal(user, own_memberships(session, user.id or 0), session_id)
+
+
+def _principal(user: User, rows: list[tuple[Membership, OrgUnit]], session_id: int | None) -> Principal:
     grants = tuple(grant_for_role(unit.id or 0, unit.path, m.role) for m, unit in rows)
     return Principal(
         user_id=user.id,
@@ -264,17 +267,39 @@ def principal_from_jwt(session: Session, settings: Settings, token: str) -> Prin
         0 < user_id < 2**63 and 0 < session_id < 2**63
     ):  # the database could not even bind it: still a 401
         raise Unauthorized()
-    row = session.exec(
-        select(User, AuthSession)
+    # One statement for the user, the session and the memberships with their units (every request pays it).
+    rows = session.exec(
+        select(User, AuthSession, Membership, OrgUnit)
         .join(AuthSession, col(AuthSession.user_id) == User.id)
+        .outerjoin(Membership, col(Membership.user_id) == User.id)
+        .outerjoin(OrgUnit, col(OrgUnit.id) == col(Membership.unit_id))
         .where(User.id == user_id, AuthSession.id == session_id)
-    ).first()
-    if row is None:
+        .order_by(col(Membership.id))
+    ).all()
+    if not rows:
         raise Unauthorized()
-    user, auth_session = row
+    user, auth_session = rows[0][0], rows[0][1]
     if not user.is_active or auth_session.revoked_at is not None or auth_session.expires_at <= _now():
         raise Unauthorized()
-    return principal_for_user(session, user, session_id)
+    memberships = [(m, u) for _, _, m, u in rows if m is not None and u is not None]
+    # Kept for this request's own transaction only (``/me`` reads them instead of asking again); a session is
+    # never shared between requests, so nothing here outlives the request.
+    session.info[_OWN] = (user, memberships)
+    return _principal(user, memberships, session_id)
+
+
+_OWN = "parsipas_own_user_memberships"
+
+
+def own_user_and_memberships(
+    session: Session, principal: Principal
+) -> tuple[User | None, list[tuple[Membership, OrgUnit]]]:
+    """The caller's account and own memberships: those the authentication of this request read, else read now."""
+    kept = session.info.get(_OWN)
+    if kept is not None and kept[0].id == principal.user_id:
+        return kept[0], list(kept[1])
+    user = session.get(User, principal.user_id) if principal.user_id is not None else None
+    return user, own_memberships(session, user.id or 0) if user is not None else []
 
 
 def token_grant(unit: OrgUnit, permissions: list[str]) -> Grant:
