@@ -79,9 +79,7 @@ def unit_name(u: OrgUnit | None) -> str:
     return (u.short_name or u.name) if u is not None else ""
 
 
-def _unit_in_reach(
-    session: Session, principal: Principal, unit_id: int, permission: Permission, field: str
-) -> OrgUnit:
+def _unit_in_reach(session: Session, principal: Principal, unit_id: int, permission: Permission) -> OrgUnit:
     """A unit named in the body: 404 (like any object out of scope, nothing written) unless the caller may act on
     it with ``permission``."""
     return scope.get_unit(session, principal, unit_id, permission)
@@ -103,7 +101,7 @@ def _owner(
         if not grants:
             raise _bad("owner_unit_id", "Hãy chọn đơn vị tổ chức.", "owner_unit_id required")
         owner_unit_id = max(grants, key=lambda g: len(g.unit_path)).unit_id
-    owner = _unit_in_reach(session, principal, owner_unit_id, permission, "owner_unit_id")
+    owner = _unit_in_reach(session, principal, owner_unit_id, permission)
     if unit is not None and not unit.path.startswith(owner.path):
         raise _bad(
             "unit_id", "Đơn vị không thuộc phạm vi của đơn vị tổ chức.", "Unit is outside the owner's subtree"
@@ -462,7 +460,7 @@ def _ensure_open(ins: Inspection) -> None:
 
 
 def create_inspection(session: Session, principal: Principal, data: S.InspectionCreate) -> Inspection:
-    unit = _unit_in_reach(session, principal, data.unit_id, P.activities_manage, "unit_id")
+    unit = _unit_in_reach(session, principal, data.unit_id, P.activities_manage)
     owner = _owner(session, principal, data.owner_unit_id, unit, P.activities_manage)
     _check_plan(session, principal, data.plan_id, owner.id or 0)
     ins = Inspection(
@@ -635,7 +633,7 @@ def outreach_read(session: Session, principal: Principal, o: OutreachOutput) -> 
 
 
 def create_outreach(session: Session, principal: Principal, data: S.OutreachCreate) -> OutreachOutput:
-    _unit_in_reach(session, principal, data.unit_id, P.outreach_edit, "unit_id")
+    _unit_in_reach(session, principal, data.unit_id, P.outreach_edit)
     values = data.model_dump()
     values["title"] = values["title"].strip()
     o = OutreachOutput(**values, created_by_id=principal.user_id)
@@ -810,7 +808,7 @@ def _build_items(
 
 
 def create_session(session: Session, principal: Principal, data: S.SessionCreate) -> AccountabilitySession:
-    unit = _unit_in_reach(session, principal, data.unit_id, P.activities_manage, "unit_id")
+    unit = _unit_in_reach(session, principal, data.unit_id, P.activities_manage)
     owner = _owner(session, principal, data.owner_unit_id, unit, P.activities_manage)
     items = _build_items(session, principal, unit.id or 0, data.items)
     s = AccountabilitySession(
