@@ -227,78 +227,93 @@ def _not_reported(period: Any, unit: Any) -> Any:
     )
 
 
-def period_unit_recipients(today: date, w: DateWindows) -> Any:
-    """One statement: for every reporting period whose units' deadline is within the lead or overdue (weekly),
-    the head and officers of each unit below its owner that has not submitted its report. Columns: period id,
-    period name, due date, days past it, unit id, unit name, unit path, user id, role."""
-    unit, owner = aliased(OrgUnit), aliased(OrgUnit)
-    period = ReportingPeriod
-    days = days_between(col(period.due_unit), sa.literal(today, sa.Date()))
+def periods_in_window(today: date, w: DateWindows) -> Any:
+    """``(period id, owner unit id, owner path)`` of the periods whose units' deadline can give an event today (a
+    handful of rows: the period statements below then run once per owner, driven by its subtree's path prefix)."""
     return (
-        sa.select(
-            col(period.id),
-            col(period.name),
-            col(period.due_unit),
-            days.label("days"),
-            col(unit.id),
-            col(unit.name),
-            col(unit.path),
-            col(User.id),
-            col(Membership.role),
-        )
-        .select_from(period)
-        .join(owner, col(owner.id) == col(period.owner_unit_id))
-        .join(unit, sa.and_(_ancestor_of(unit, owner), col(unit.id) != col(owner.id)))
-        .join(Membership, col(Membership.unit_id) == col(unit.id))
-        .join(User, col(User.id) == col(Membership.user_id))
+        sa.select(col(ReportingPeriod.id), col(ReportingPeriod.owner_unit_id), col(OrgUnit.path))
+        .join(OrgUnit, col(OrgUnit.id) == col(ReportingPeriod.owner_unit_id))
         .where(
-            col(period.due_unit) >= today - timedelta(days=w.repeat * 60),
-            col(period.due_unit) <= today + timedelta(days=w.lead),
-            _days_window(days, w),
-            col(unit.level) == UnitLevel.commune,
-            col(unit.is_active).is_(True),
-            col(Membership.role).in_(UNIT_WORKERS),
-            col(User.is_active).is_(True),
-            _not_reported(period, unit),
+            col(ReportingPeriod.due_unit) >= today - timedelta(days=w.repeat * 60),
+            col(ReportingPeriod.due_unit) <= today + timedelta(days=w.lead),
         )
     )
 
 
-def period_district_counts(today: date, w: DateWindows) -> Any:
+def _late_units(
+    today: date, w: DateWindows, owner: tuple[int, str, list[int]], columns: Any
+) -> tuple[Any, Any, Any]:
+    """``(select of columns over the owner's periods → units below it that have not reported, unit alias, days
+    past the units' deadline)``: the common part of the two period statements (its first columns are the period's
+    id, name, due date and the days). ``owner`` is (owner unit id, its path, its period ids)."""
+    owner_id, owner_path, period_ids = owner
+    unit = aliased(OrgUnit)
+    period = ReportingPeriod
+    days = days_between(col(period.due_unit), sa.literal(today, sa.Date()))
+    stmt = (
+        sa.select(col(period.id), col(period.name), col(period.due_unit), days.label("days"), *columns(unit))
+        .select_from(unit)
+        .join(period, col(period.id).in_(period_ids))
+        .where(
+            col(unit.path).startswith(owner_path),
+            col(unit.id) != owner_id,
+            col(unit.level) == UnitLevel.commune,
+            col(unit.is_active).is_(True),
+            _not_reported(period, unit),
+        )
+    )
+    return stmt, unit, days
+
+
+def period_unit_recipients(today: date, w: DateWindows, owner: tuple[int, str, list[int]]) -> Any:
+    """One statement: for every reporting period whose units' deadline is within the lead or overdue (weekly),
+    the head and officers of each unit below its owner that has not submitted its report. Columns: period id,
+    period name, due date, days past it, unit id, unit name, unit path, user id, role."""
+    stmt, unit, days = _late_units(
+        today,
+        w,
+        owner,
+        lambda u: (col(u.id), col(u.name), col(u.path), col(User.id), col(Membership.role)),
+    )
+    return (
+        stmt.join(Membership, col(Membership.unit_id) == col(unit.id))
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(
+            _days_window(days, w),
+            col(Membership.role).in_(UNIT_WORKERS),
+            col(User.is_active).is_(True),
+        )
+    )
+
+
+def period_district_counts(today: date, w: DateWindows, owner: tuple[int, str, list[int]]) -> Any:
     """One statement: per overdue period and Phòng Nội vụ account (district admins of an ancestor of the late
     units), how many units below it have not reported. Columns: period id, period name, due date, days past it,
     the admin's unit id and name, user id, count."""
-    unit, owner, member_unit = aliased(OrgUnit), aliased(OrgUnit), aliased(OrgUnit)
-    period = ReportingPeriod
-    days = days_between(col(period.due_unit), sa.literal(today, sa.Date()))
-    return (
-        sa.select(
-            col(period.id),
-            col(period.name),
-            col(period.due_unit),
-            days.label("days"),
+    member_unit = aliased(OrgUnit)
+    stmt, unit, days = _late_units(
+        today,
+        w,
+        owner,
+        lambda u: (
             col(member_unit.id),
             col(member_unit.name),
             col(User.id),
-            sa.func.count(sa.distinct(col(unit.id))),
-        )
-        .select_from(period)
-        .join(owner, col(owner.id) == col(period.owner_unit_id))
-        .join(unit, sa.and_(_ancestor_of(unit, owner), col(unit.id) != col(owner.id)))
-        .join(Membership, col(Membership.role) == Role.district_admin)
+            sa.func.count(sa.distinct(col(u.id))),
+        ),
+    )
+    period = ReportingPeriod
+    return (
+        stmt.join(Membership, col(Membership.role) == Role.district_admin)
         .join(member_unit, col(member_unit.id) == col(Membership.unit_id))
         .join(User, col(User.id) == col(Membership.user_id))
         .where(
-            col(period.due_unit) >= today - timedelta(days=w.repeat * 60),
             col(period.due_unit) < today,
             days >= 1,
             ((days - 1) % w.repeat) < w.grace,
-            col(unit.level) == UnitLevel.commune,
-            col(unit.is_active).is_(True),
             _ancestor_of(unit, member_unit),
             col(unit.id) != col(member_unit.id),
             col(User.is_active).is_(True),
-            _not_reported(period, unit),
         )
         .group_by(
             col(period.id),

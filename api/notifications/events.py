@@ -395,7 +395,8 @@ def _iso(value: Any) -> str:
 def period_events(
     session: Session, today: date, by_unit: dict[int, Thresholds], windows: scope_n.DeadlineWindows
 ) -> list[Event]:
-    """Reporting periods (one statement for the units, one for Phòng Nội vụ): a unit that has not submitted its
+    """Reporting periods (per owning unit in the window: one statement for its units, one for Phòng Nội vụ;
+    driven by the owner's path prefix): a unit that has not submitted its
     report is told when the period opens (``report_open_days`` before its deadline), when the deadline is within
     N days, and weekly once overdue; each district admin above late units, weekly, how many there are."""
     default = Thresholds()
@@ -405,9 +406,27 @@ def period_events(
         repeat=windows.repeat,
         grace=windows.grace,
     )
+    owners: dict[tuple[int, str], list[int]] = {}
+    for pid, owner_id, owner_path in session.execute(scope_n.periods_in_window(today, w)):
+        owners.setdefault((owner_id, owner_path), []).append(pid)
+    events: list[Event] = []
+    for (owner_id, owner_path), period_ids in sorted(owners.items()):
+        events += _period_owner_events(session, today, by_unit, w, (owner_id, owner_path, period_ids))
+    return events
+
+
+def _period_owner_events(
+    session: Session,
+    today: date,
+    by_unit: dict[int, Thresholds],
+    w: scope_n.DateWindows,
+    owner: tuple[int, str, list[int]],
+) -> list[Event]:
+    """The events of one owner's periods (two statements over its subtree)."""
+    default = Thresholds()
     events: list[Event] = []
     for pid, name, due, days, unit_id, unit_name, path, uid, _role in session.execute(
-        scope_n.period_unit_recipients(today, w)
+        scope_n.period_unit_recipients(today, w, owner)
     ):
         t, days, due_iso = _for_path(path, by_unit, default), int(days), _iso(due)
         params = {
@@ -427,7 +446,7 @@ def period_events(
             kinds.append((K.period_overdue, f"{base}:overdue:{due_iso}:w{(days - 1) // w.repeat}"))
         events.extend(Event(k, kind, uid, unit_id, pid, params, "period") for kind, k in kinds)
     for pid, name, due, days, unit_id, unit_name, uid, count in session.execute(
-        scope_n.period_district_counts(today, w)
+        scope_n.period_district_counts(today, w, owner)
     ):
         days, due_iso = int(days), _iso(due)
         params = {
