@@ -371,12 +371,16 @@ def _indicator_note(doc: ReportDocument, item: dict[str, Any]) -> str:
     if item.get("computed") and item.get("rollup") != "share":
         return "Hệ thống tính"
     if doc.is_district and item.get("rollup") in ROLLUP_WORDS:
-        note = f"{ROLLUP_WORDS[item['rollup']]} từ {vn.number(item.get('units_entered') or 0)}/" + vn.number(
-            item.get("units_expected") or 0
-        ) + " đơn vị"
+        note = (
+            f"{ROLLUP_WORDS[item['rollup']]} từ {vn.number(item.get('units_entered') or 0)}/"
+            + vn.number(item.get("units_expected") or 0)
+            + " đơn vị"
+        )
         missing = [str(u.get("unit_name") or "") for u in item.get("missing_units") or []]
         if missing:
-            shown = ", ".join(missing[:4]) + (f" và {len(missing) - 4} đơn vị khác" if len(missing) > 4 else "")
+            shown = ", ".join(missing[:4]) + (
+                f" và {len(missing) - 4} đơn vị khác" if len(missing) > 4 else ""
+            )
             note += f"; chưa nhập: {shown}"
         return note
     if item.get("rollup") == "share":

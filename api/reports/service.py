@@ -79,7 +79,9 @@ def compute(session: Session, ctx: Context, *, today: date) -> tuple[dict[str, A
     """Live figures and task table of the report (as of the period's cut-off), with its outline's sections, indicator
     table and CCHC activities (:func:`api.reports.outlines.attach`)."""
     if ctx.report.level == ReportLevel.district:
-        figures, table = district_figures.district_figures(session, district=ctx.unit, period=ctx.period, today=today)
+        figures, table = district_figures.district_figures(
+            session, district=ctx.unit, period=ctx.period, today=today
+        )
     else:
         figures, table = unit_figures.unit_figures(session, unit=ctx.unit, period=ctx.period, today=today)
     outlines.attach(session, report=ctx.report, unit=ctx.unit, period=ctx.period, principal=ctx.principal,

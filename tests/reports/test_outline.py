@@ -181,7 +181,9 @@ def test_indicator_rollup_sum_average_share_with_units_missing(client, auth, ses
 
 def test_demo_quy_iii_2024_district_table_names_who_has_not_entered(client, auth) -> None:  # type: ignore[no-untyped-def]
     noivu = auth("noivu")
-    periods = client.get(f"{V1}/report-periods", params={"year": 2024, "limit": 50}, headers=noivu).json()["items"]
+    periods = client.get(f"{V1}/report-periods", params={"year": 2024, "limit": 50}, headers=noivu).json()[
+        "items"
+    ]
     q3 = next(p for p in periods if p["kind"] == "q3")
     district = client.get(f"{V1}/me", headers=noivu).json()["memberships"][0]["unit_id"]
     drep = open_report(client, noivu, q3["id"], district)

@@ -15,12 +15,13 @@ ALL = {"limit": 500}
 
 
 def setup(w: Any) -> None:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from api.models.report_outline import Indicator, ReportOutline
 
     s = w.session
-    shipped = {o.code: o for o in s.exec(select(ReportOutline).where(ReportOutline.owner_unit_id.is_(None))).all()}  # type: ignore[union-attr]
+    rows = s.exec(select(ReportOutline).where(col(ReportOutline.owner_unit_id).is_(None))).all()
+    shipped = {o.code: o for o in rows}
     for side, owner in (("own", w.ids["own_district"]), ("foreign", w.ids["foreign_district"])):
         o = ReportOutline(level="district", owner_unit_id=owner, based_on_id=shipped["cchc-huyen"].id,
                           code="cchc-huyen", name=f"Đề cương {side}", sections=list(shipped["cchc-huyen"].sections))  # fmt: skip
@@ -28,7 +29,9 @@ def setup(w: Any) -> None:
         s.flush()
         w.ids[f"{side}_outline"] = o.id
     entered = s.exec(
-        select(Indicator).where(Indicator.outline_id == shipped["cchc-xa"].id, Indicator.code == "VB_BAN_HANH")
+        select(Indicator).where(
+            Indicator.outline_id == shipped["cchc-xa"].id, Indicator.code == "VB_BAN_HANH"
+        )
     ).one()
     w.ids["commune_indicator"] = entered.id
     s.commit()
