@@ -175,6 +175,21 @@ def public_point(point_id: int) -> Any:
     )
 
 
+def live_checks(
+    point_id: int,
+    burst_since: datetime,
+    client_hash: str | None,
+    answers_hash: str,
+    duplicate_since: datetime,
+) -> Any:
+    """One row: answers at the desk since ``burst_since`` (burst flag), and whether the same device sent the same
+    answers since ``duplicate_since`` (duplicate flag; false without a device id)."""
+    recent = recent_at_point(point_id, burst_since).scalar_subquery()
+    if client_hash is None:
+        return select(recent, sa.false())
+    return select(recent, exists(same_answers_since(client_hash, answers_hash, duplicate_since)))
+
+
 def recent_at_point(point_id: int, since: datetime) -> Any:
     """How many answers the desk received since ``since`` (burst flag)."""
     return (
@@ -259,12 +274,12 @@ def linked_task_buckets(principal: Principal, node_ids: list[int], today: date) 
     sc = _scope()
     bucket = bucket_expr(today).label("bucket")
     return (
-        select(
-            TaskNode.node_id,
-            Task.id,
-            Task.label,
-            Task.title,
-            Task.plan_id,
+        select(  # type: ignore[call-overload]
+            col(TaskNode.node_id),
+            col(Task.id),
+            col(Task.label),
+            col(Task.title),
+            col(Task.plan_id),
             bucket,
             func.count(col(Assignment.id)),
         )

@@ -9,8 +9,10 @@ duplicate and honeypot ones out. A response is never edited afterwards.
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -25,8 +27,10 @@ from api.models.survey import (
     ResponseSource,
     Survey,
     SurveyAnswer,
+    SurveyFactor,
     SurveyQuestion,
     SurveyResponse,
+    SurveyStatus,
 )
 from api.surveys import tokens
 
@@ -118,11 +122,47 @@ def is_out_of_hours(point: CollectionPoint, local: datetime) -> bool:
     return not any(start <= now <= end for start, end in hours)
 
 
+# --- questions of a published survey (immutable: cached per process) --------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    id: int
+    code: str
+    factor: SurveyFactor
+    text: str
+    labels: dict[str, Any]
+    scale: QuestionScale
+    required: bool
+
+
+_CACHE: dict[tuple[int, str, int, Any], tuple[QuestionInfo, ...]] = {}
+
+
+def questions_of(session: Session, survey: Survey) -> tuple[QuestionInfo, ...]:
+    """The survey's questions in order. A published survey never changes, so its questions are kept per process
+    (keyed by id, code, version and publication instant); a draft's are read each time."""
+    key = (survey.id or 0, survey.code, survey.version, survey.published_at)
+    if survey.status != SurveyStatus.draft and key in _CACHE:
+        return _CACHE[key]
+    rows = tuple(
+        QuestionInfo(q.id or 0, q.code, q.factor, q.text, dict(q.labels), q.scale, q.required)
+        for q in session.exec(scope_survey.survey_questions([survey.id or 0])).all()
+    )
+    if survey.status != SurveyStatus.draft:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        _CACHE[key] = rows
+    return rows
+
+
 # --- answers ----------------------------------------------------------------------------------------------
 
 
 def answer_errors(
-    questions: list[SurveyQuestion], answers: list[tuple[int, int]], prefix: str = "answers"
+    questions: Sequence[SurveyQuestion | QuestionInfo],
+    answers: list[tuple[int, int]],
+    prefix: str = "answers",
 ) -> list[FieldError]:
     """Every problem of the answers against the survey's questions (Vietnamese, per field)."""
     by_id = {q.id: q for q in questions}
@@ -206,15 +246,18 @@ def record(
     digest = answers_digest(settings, sub.answers, sub.comment)
     live = sub.source in (ResponseSource.qr, ResponseSource.kiosk)
     burst = duplicate = False
-    if live:
-        since = now - timedelta(seconds=settings.survey_burst_seconds)
-        recent = session.exec(scope_survey.recent_at_point(point.id or 0, since)).one()
-        burst = int(recent) >= settings.survey_burst_count
-        if client_hash:
-            window = now - timedelta(seconds=settings.survey_duplicate_seconds)
-            duplicate = (
-                session.exec(scope_survey.same_answers_since(client_hash, digest, window)).first() is not None
+    if live:  # one statement for both checks
+        recent, same = session.execute(
+            scope_survey.live_checks(
+                point.id or 0,
+                now - timedelta(seconds=settings.survey_burst_seconds),
+                client_hash,
+                digest,
+                now - timedelta(seconds=settings.survey_duplicate_seconds),
             )
+        ).one()
+        burst = int(recent) >= settings.survey_burst_count
+        duplicate = bool(same)
     phone = tokens.normalise_phone(sub.phone) if sub.phone else ""
     response = SurveyResponse(
         point_id=point.id or 0,

@@ -113,7 +113,7 @@ def poster_png(*, unit_name: str, desk_name: str, url: str) -> bytes:
     def text(s: str) -> str:
         return s if fonts else fold_accents(s)
 
-    y = 90
+    y = 90.0
 
     def line(s: str, size: int, bold: bool = False, gap: int = 14) -> None:
         nonlocal y
@@ -132,7 +132,7 @@ def poster_png(*, unit_name: str, desk_name: str, url: str) -> bytes:
     qr = Image.open(io.BytesIO(_qr_png(url, 16))).convert("RGB")
     side = 700
     qr = qr.resize((side, side), Image.Resampling.NEAREST)
-    img.paste(qr, ((w - side) // 2, y))
+    img.paste(qr, ((w - side) // 2, int(y)))
     y += side + 30
     line(CALL, 40, bold=True)
     line(NOTE, 26)

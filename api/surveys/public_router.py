@@ -75,7 +75,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 )
 def get_form(token: str, request: Request, session: SessionDep) -> PublicForm:
     point, unit_name, survey = _desk(session, _settings(request), token)
-    questions = session.exec(scope_survey.survey_questions([survey.id or 0])).all()
+    questions = intake.questions_of(session, survey)
     return PublicForm(
         desk_name=point.name,
         unit_name=unit_name,
@@ -114,28 +114,17 @@ def respond(token: str, body: PublicResponseIn, request: Request, session: Sessi
     secret = settings.effective_secret()
     address = request.client.host if request.client else None
     real_now = datetime.now(UTC)  # a security clock, like the login throttle (not the demo's pinned date)
-    window = settings.survey_window_seconds
+    limits: dict[str, int] = {}
     if body.client_id:
-        limit = settings.survey_max_per_kiosk if body.kiosk else settings.survey_max_per_device
-        key = "k:" if body.kiosk else "c:"
-        throttle.check(
-            session,
-            key + tokens.keyed_hash(secret, "client", body.client_id),
-            limit=limit,
-            now=real_now,
-            window_seconds=window,
+        prefix, limit = (
+            ("k:", settings.survey_max_per_kiosk) if body.kiosk else ("c:", settings.survey_max_per_device)
         )
+        limits[prefix + tokens.keyed_hash(secret, "client", body.client_id)] = limit
     if address:
-        throttle.check(
-            session,
-            "a:" + tokens.keyed_hash(secret, "address", address),
-            limit=settings.survey_max_per_address,
-            now=real_now,
-            window_seconds=window,
-        )
+        limits["a:" + tokens.keyed_hash(secret, "address", address)] = settings.survey_max_per_address
+    throttle.check(session, limits, now=real_now, window_seconds=settings.survey_window_seconds)
     answers = [(a.question_id, a.value) for a in body.answers]
-    questions = list(session.exec(scope_survey.survey_questions([survey.id or 0])).all())
-    errors = intake.answer_errors(questions, answers)
+    errors = intake.answer_errors(intake.questions_of(session, survey), answers)
     if body.comment and not survey.allow_comment:
         errors.append(
             intake.FieldError(

@@ -222,14 +222,14 @@ class Filters:
 
 
 def _satisfied() -> Any:
-    likert = sa.and_(SurveyQuestion.scale == QuestionScale.likert5, col(SurveyAnswer.value) >= 4)
-    yes = sa.and_(SurveyQuestion.scale == QuestionScale.yes_no, col(SurveyAnswer.value) == 1)
+    likert = sa.and_(col(SurveyQuestion.scale) == QuestionScale.likert5, col(SurveyAnswer.value) >= 4)
+    yes = sa.and_(col(SurveyQuestion.scale) == QuestionScale.yes_no, col(SurveyAnswer.value) == 1)
     return sa.func.sum(sa.case((sa.or_(likert, yes), 1), else_=0))
 
 
 def _measures() -> tuple[Any, Any, Any]:
     return (
-        sa.func.count(sa.distinct(SurveyAnswer.response_id)),
+        sa.func.count(sa.distinct(col(SurveyAnswer.response_id))),
         sa.func.count(),
         _satisfied(),
     )
@@ -275,8 +275,8 @@ def compute(
     p_rows = _grouped(session, principal, f, SurveyResponse.point_id, SurveyQuestion.factor)
     u_rows = _grouped(session, principal, f, SurveyResponse.unit_id, SurveyQuestion.factor)
     # 4. per month × factor
-    year_e = sa.extract("year", SurveyResponse.answered_on)
-    month_e = sa.extract("month", SurveyResponse.answered_on)
+    year_e = sa.extract("year", col(SurveyResponse.answered_on))
+    month_e = sa.extract("month", col(SurveyResponse.answered_on))
     m_rows = _grouped(session, principal, f, year_e, month_e, SurveyQuestion.factor)
     m_resp = session.execute(
         scope_survey.responses_in_reach(principal, year_e, month_e, sa.func.count())
@@ -465,7 +465,7 @@ def _groups(
     return sorted(out, key=lambda g: g.name)
 
 
-def _months(rows: list[Any], responses: list[Any], weights: dict[SurveyFactor, float]) -> list[MonthResult]:
+def _months(rows: list[Any], responses: Any, weights: dict[SurveyFactor, float]) -> list[MonthResult]:
     per: dict[str, dict[SurveyFactor, float | None]] = defaultdict(lambda: {x: None for x in FACTORS})
     for y, m, factor, _r, n, s in rows:
         per[f"{int(y):04d}-{int(m):02d}"][SurveyFactor(factor)] = (

@@ -74,7 +74,7 @@ def survey_reads(session: Session, principal: Principal, surveys: list[Survey]) 
         session.exec(
             scope_survey.visible_surveys(principal, P.surveys_manage)
             .where(col(Survey.id).in_(ids))
-            .with_only_columns(col(Survey.id))
+            .with_only_columns(col(Survey.id))  # type: ignore[call-overload]
         ).all()
     )
     return [
@@ -544,7 +544,7 @@ def task_from_result(session: Session, principal: Principal, *, data: Any) -> Ta
     labels = session.exec(
         scope.visible_tasks(principal, P.plans_manage)
         .where(Task.plan_id == plan.id, col(Task.label).startswith(LABEL_PREFIX))
-        .with_only_columns(col(Task.label))
+        .with_only_columns(col(Task.label))  # type: ignore[call-overload]
     ).all()
     numbers = [int(x[len(LABEL_PREFIX) :]) for x in labels if x[len(LABEL_PREFIX) :].isdigit()]
     label = f"{LABEL_PREFIX}{max(numbers, default=0) + 1}"

@@ -18,8 +18,11 @@ from api.errors import TooManyRequests
 from api.models.survey import SurveyThrottle
 
 
-def bump(session: Session, key: str, *, now: datetime, window_seconds: int) -> tuple[int, datetime]:
-    """Count one more hit of ``key``; returns (hits in the current window, the window's start)."""
+def bump(
+    session: Session, keys: list[str], *, now: datetime, window_seconds: int
+) -> dict[str, tuple[int, datetime]]:
+    """Count one more hit of each key (one statement, rows in the given order so that concurrent requests lock
+    shared rows in the same order); returns key → (hits in the current window, the window's start)."""
     table = SurveyThrottle.__table__  # type: ignore[attr-defined]
     ts = table.c.window_start.type
     now_lit = sa.literal(now, ts)
@@ -28,7 +31,7 @@ def bump(session: Session, key: str, *, now: datetime, window_seconds: int) -> t
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = (
         insert(table)
-        .values(key=key, window_start=now, count=1)
+        .values([{"key": k, "window_start": now, "count": 1} for k in keys])
         .on_conflict_do_update(
             index_elements=[table.c.key],
             set_={
@@ -36,17 +39,24 @@ def bump(session: Session, key: str, *, now: datetime, window_seconds: int) -> t
                 "window_start": sa.case((expired, now_lit), else_=table.c.window_start),
             },
         )
-        .returning(table.c.count, table.c.window_start)
+        .returning(table.c.key, table.c.count, table.c.window_start)
     )
-    count, start = session.execute(stmt).one()
-    return int(count), start
+    return {k: (int(c), start) for k, c, start in session.execute(stmt).all()}
 
 
-def check(session: Session, key: str, *, limit: int, now: datetime, window_seconds: int) -> None:
-    """Bump ``key`` and refuse (429 with ``Retry-After``) past ``limit`` hits in the window."""
-    count, start = bump(session, key, now=now, window_seconds=window_seconds)
-    if count > limit:
-        retry = max(1, math.ceil((start + timedelta(seconds=window_seconds) - now).total_seconds()))
+def check(session: Session, limits: dict[str, int], *, now: datetime, window_seconds: int) -> None:
+    """Bump every key of ``limits`` (key → allowed hits in the window) and refuse (429 with ``Retry-After``) when
+    one is past its limit."""
+    if not limits:
+        return
+    counts = bump(session, list(limits), now=now, window_seconds=window_seconds)
+    ends = [
+        counts[k][1] + timedelta(seconds=window_seconds)
+        for k, limit in limits.items()
+        if counts[k][0] > limit
+    ]
+    if ends:
+        retry = max(1, math.ceil((max(ends) - now).total_seconds()))
         minutes = max(1, math.ceil(retry / 60))
         raise TooManyRequests(
             f"Thiết bị hoặc mạng này đã gửi quá nhiều phiếu. Vui lòng thử lại sau {minutes} phút.",

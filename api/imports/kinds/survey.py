@@ -292,8 +292,8 @@ class SurveyResponsesKind(Kind):
             bad = False
             for part in (p for p in text.split(";") if p.strip()):
                 m = _PAIR.match(part)
-                q = by_code.get(m.group(1).upper()) if m else None
-                if m is None or q is None:
+                found = by_code.get(m.group(1).upper()) if m else None
+                if m is None or found is None:
                     ctx.error(
                         row.number,
                         "answers",
@@ -303,7 +303,7 @@ class SurveyResponsesKind(Kind):
                     )
                     bad = True
                     continue
-                answers.append((q.id, int(m.group(2))))
+                answers.append((found.id or 0, int(m.group(2))))
             for e in intake.answer_errors(qs, answers, prefix="answers") if not bad else []:
                 ctx.error(row.number, "answers", e.code, e.message, e.message_en or e.message)
             if ctx.errors or answered_on is None:

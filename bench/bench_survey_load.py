@@ -1,0 +1,257 @@
+"""Load benchmark of the public survey form: answer sheets POSTed at a fixed rate (default 200/s for 30 s) to ONE
+server process (``parsipas serve``, ``PARSIPAS_WORKERS=1``) on PostgreSQL with the Bình Gia demo data, from a second
+process (an open-loop asyncio + httpx driver: requests leave on schedule whether or not earlier ones have
+answered, so a slow server shows as latency, not as a lower offered rate). Nothing may be lost: the rows of
+``survey_response`` written during the run are counted and must equal the 201 answers.
+
+    .venv/bin/python bench/bench_survey_load.py [--rate 200] [--duration 30] [--connections 64] [--pg URL]
+
+Each request is a different phone (its own ``client_id``) behind a different address (``X-Forwarded-For`` from a
+trusted proxy, ``PARSIPAS_TRUSTED_PROXIES=["127.0.0.1/32"]``) so the per-device and per-address limits stay in
+force without refusing the load; all go to the desks of the demo (their tokens are computed from the database with
+the server's secret), so the burst flag is set on most of them, as it should be.
+
+Prints the offered and achieved rates, p50/p90/p99/max latency, the status counts, rows written vs. 201 answers,
+and the load average (1 min) before and after (the machine is shared: read the figures with it).
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import national  # noqa: E402
+from bench.bench_http import free_port, server_env, start_server, stop_server  # noqa: E402
+
+V1 = "/api/v1"
+SECRET = "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # what bench_http's server_env sets
+
+
+def desks(database_url: str) -> list[dict[str, object]]:
+    """Each active desk's token (signed with the server's secret) and a complete answer sheet for its survey."""
+    import sqlalchemy as sa
+
+    from api.surveys.tokens import point_token
+
+    engine = sa.create_engine(database_url)
+    out = []
+    with engine.connect() as c:
+        for pid, secret, survey_id in c.execute(
+            sa.text("SELECT id, token_secret, survey_id FROM collection_point WHERE active ORDER BY id")
+        ):
+            qs = c.execute(
+                sa.text("SELECT id, scale FROM survey_question WHERE survey_id = :s ORDER BY id"),
+                {"s": survey_id},
+            ).all()
+            out.append({"token": point_token(SECRET, pid, secret), "questions": [(q, s) for q, s in qs]})
+    engine.dispose()
+    return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its descendants (Linux /proc), in seconds."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        p = int(stat.parent.name)
+        parents[p] = int(fields[1])
+        times[p] = (int(fields[11]) + int(fields[12])) / tick
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        nxt = [c for c, par in parents.items() if par in frontier and c not in tree]
+        tree.update(nxt)
+        frontier = nxt
+    return sum(times.get(p, 0.0) for p in tree)
+
+
+def count_rows(database_url: str) -> int:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url)
+    with engine.connect() as c:
+        n = int(c.execute(sa.text("SELECT count(*) FROM survey_response")).scalar_one())
+    engine.dispose()
+    return n
+
+
+# --- the driver (second process) --------------------------------------------------------------------------
+
+
+async def _drive(
+    base: str, desk_list: list[dict[str, object]], rate: float, duration: float, connections: int
+) -> dict[str, object]:
+    """Open loop: request ``i`` is due at ``t0 + i / rate``; at most ``connections`` are in flight (a bounded
+    queue in front of httpx's pool, whose own queue is quadratic in its length). Latency is measured from the due
+    time, so waiting for a free connection counts (no coordinated omission)."""
+    import httpx
+
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    total = int(rate * duration)
+    gate = asyncio.Semaphore(connections)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120.0) as client:
+
+        async def one(i: int, due: float) -> None:
+            d = desk_list[i % len(desk_list)]
+            answers = [
+                {"question_id": q, "value": (3 + (i + q) % 3) if scale == "likert5" else (i + q) % 2}
+                for q, scale in d["questions"]  # type: ignore[attr-defined]
+            ]
+            body = {"answers": answers, "client_id": uuid.uuid4().hex, "kiosk": False}
+            address = f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"
+            async with gate:
+                try:
+                    r = await client.post(
+                        f"{V1}/public/survey/{d['token']}/responses",
+                        json=body,
+                        headers={"X-Forwarded-For": address},
+                    )
+                    key = str(r.status_code)
+                except httpx.HTTPError as exc:
+                    key = type(exc).__name__
+            latencies.append((time.perf_counter() - due) * 1000)
+            statuses[key] = statuses.get(key, 0) + 1
+
+        t0 = time.perf_counter()
+        tasks = []
+        for i in range(total):
+            due = t0 + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(i, due)))
+        sent_in = time.perf_counter() - t0
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - t0
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else 0.0
+
+    return {
+        "sent": total,
+        "sent_in": sent_in,
+        "elapsed": elapsed,
+        "statuses": statuses,
+        "p50": pct(0.50),
+        "p90": pct(0.90),
+        "p99": pct(0.99),
+        "max": latencies[-1] if latencies else 0.0,
+    }
+
+
+def drive_main(args: argparse.Namespace) -> None:
+    spec = json.loads(Path(args.drive).read_text())
+    result = asyncio.run(_drive(spec["base"], spec["desks"], args.rate, args.duration, args.connections))
+    print(json.dumps(result))
+
+
+# --- the run ----------------------------------------------------------------------------------------------
+
+
+def measure(args: argparse.Namespace) -> None:
+    database_url, drop = national.create_database(args.pg)
+    data_dir = Path(tempfile.mkdtemp(prefix="parsipas-bench-survey-"))
+    proc = None
+    try:
+        port = free_port()
+        env = server_env(database_url, data_dir, 1, port, demo=True)
+        env["PARSIPAS_TRUSTED_PROXIES"] = '["127.0.0.1/32"]'
+        proc = start_server(ROOT, env, data_dir / "server.log")
+        base = f"http://127.0.0.1:{port}"
+        spec = data_dir / "spec.json"
+        spec.write_text(json.dumps({"base": base, "desks": desks(database_url)}))
+        before = count_rows(database_url)
+        load_before = os.getloadavg()[0]
+        print(
+            f"public form · 1 server process · PostgreSQL · offered {args.rate:.0f}/s for {args.duration:.0f} s"
+            f" · {args.connections} connections · load average {load_before:.2f}",
+            flush=True,
+        )
+        cmd = [sys.executable, __file__, "--drive", str(spec), "--rate", str(args.rate),
+               "--duration", str(args.duration), "--connections", str(args.connections)]  # fmt: skip
+        cpu0 = cpu_seconds(proc.pid)
+        sampler = None
+        if args.profile:
+            spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+            sampler = subprocess.Popen(
+                [spy, "record", "--nonblocking", "--format", "raw", "-r", "200", "-d", str(int(args.duration)),
+                 "-o", str(data_dir / "profile.txt"), "-p", str(proc.pid)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        if sampler is not None:
+            sampler.wait(timeout=120)
+            from bench.bench_http import summarise
+
+            print(summarise((data_dir / "profile.txt").read_text(), top=40))
+        cpu = cpu_seconds(proc.pid) - cpu0
+        r = json.loads(out)
+        load_after = os.getloadavg()[0]
+        after = count_rows(database_url)
+        created = int(r["statuses"].get("201", 0))
+        written = after - before
+        print(
+            f"sent {r['sent']:,} in {r['sent_in']:.1f} s, all answered after {r['elapsed']:.1f} s · {r['statuses']}"
+        )
+        print(
+            f"achieved {created / r['elapsed']:.1f} answers/s (201 answers / time to the last answer)"
+            f" · offered {r['sent'] / r['sent_in']:.1f}/s"
+        )
+        print(
+            f"latency ms: p50 {r['p50']:.1f} · p90 {r['p90']:.1f} · p99 {r['p99']:.1f} · max {r['max']:.1f}"
+        )
+        verdict = "nothing lost" if written == created == r["sent"] else "MISMATCH"
+        print(f"rows written {written:,} · 201 answers {created:,} · sent {r['sent']:,}: {verdict}")
+        print(
+            f"server process CPU: {cpu:.1f} s = {cpu / max(created, 1) * 1000:.1f} ms per answer"
+            f" (≈ {max(created, 1) / cpu if cpu else 0:.0f} answers/s per fully available core)"
+        )
+        print(
+            f"load average (1 min): {load_before:.2f} before, {load_after:.2f} after ({os.cpu_count()} CPUs)"
+        )
+    finally:
+        if proc is not None:
+            stop_server(proc)
+        drop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--duration", type=float, default=30.0)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--pg", default=national.PG_BASE)
+    parser.add_argument(
+        "--profile", action="store_true", help="py-spy samples the server (pip install py-spy)"
+    )
+    parser.add_argument("--drive", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.drive:
+        drive_main(args)
+    else:
+        measure(args)
+
+
+if __name__ == "__main__":
+    main()
