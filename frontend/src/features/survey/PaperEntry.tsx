@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { api, apiGet, type Page } from '../../api/http';
 import { Guard, ProblemAlert, useLoad } from '../../components/common';
 import { newIdempotencyKey } from '../../components/reports/model';
-import { emptyRow, paperBatch, type PaperRow, type PointT, type SurveyQuestion, type SurveyT } from './model';
+import { emptyRow, paperBatch, paperGaps, type PaperRow, type PointT, type SurveyQuestion, type SurveyT } from './model';
 import { useWords } from './words';
 
 const LIKERT = [5, 4, 3, 2, 1];
@@ -27,7 +27,7 @@ function Cell({ q, row, rowNo, onChange }: { q: SurveyQuestion; row: PaperRow; r
       title={q.text}
       value={value === undefined ? '' : String(value)}
       onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
-      style={{ minWidth: 72, height: 32 }}
+      style={{ width: 84, height: 32 }}
     >
       <option value="">–</option>
       {opts.map(([v, label]) => (
@@ -62,6 +62,8 @@ export default function PaperEntry() {
     setError(null);
     setDone(null);
     if (!batch.length) return setError(new Error(w('paperEmpty')));
+    const gaps = paperGaps(rows, questions);
+    if (gaps.length) return setError(new Error(gaps.map(([n, codes]) => w('paperGap', `${n}: ${codes.join(', ')}`)).join(' ')));
     setBusy(true);
     try {
       const { data } = await api<PaperResult>(`/collection-points/${pointId}/paper-responses`, {
@@ -134,7 +136,12 @@ export default function PaperEntry() {
                 columns={[
                   { title: w('rowNo'), key: 'no', render: (_: unknown, _r, i) => i + 1, fixed: 'left' },
                   ...questions.map((q) => ({
-                    title: <span title={q.text}>{q.code}</span>,
+                    title: (
+                      <span title={q.text}>
+                        {q.code}
+                        {q.required ? ' *' : ''}
+                      </span>
+                    ),
                     key: `q${q.id}`,
                     render: (_: unknown, r: PaperRow, i: number) => <Cell q={q} row={r} rowNo={i + 1} onChange={(v) => setAnswer(i, q.id!, v)} />,
                   })),

@@ -183,14 +183,21 @@ export default function Points() {
           <Table<PointT>
             rowKey="id"
             size="small"
-            scroll={{ x: 'max-content' }}
             pagination={{ pageSize: 50, hideOnSinglePage: true }}
             dataSource={points.data?.items ?? []}
             locale={{ emptyText: w('noPoints') }}
             columns={[
-              { title: w('pointName'), dataIndex: 'name' },
-              { title: w('unit'), dataIndex: 'unit_name' },
-              { title: w('address'), dataIndex: 'address' },
+              {
+                title: w('pointName'),
+                dataIndex: 'name',
+                render: (v: string, p) => (
+                  <>
+                    {v}
+                    <br />
+                    <Typography.Text type="secondary">{[p.unit_name, p.address].filter(Boolean).join(' · ')}</Typography.Text>
+                  </>
+                ),
+              },
               {
                 title: w('hours'),
                 key: 'hours',
@@ -202,7 +209,6 @@ export default function Points() {
                   </>
                 ),
               },
-              { title: w('survey'), dataIndex: 'survey_name' },
               {
                 title: w('status'),
                 dataIndex: 'active',
@@ -214,10 +220,10 @@ export default function Points() {
                 render: (_: unknown, p) =>
                   !p.allowed_actions?.includes('poster') ? null : (
                   <Space>
-                    <Button size="small" onClick={() => get(p.poster_pdf_url, `ap-phich-${p.code}.pdf`)} aria-label={`${w('poster')} ${p.name} (PDF)`}>
+                    <Button size="small" onClick={() => get(p.poster_pdf_url, `ap-phich-${p.code}.pdf`)} aria-label={`${w('posterPdf')} – ${w('poster')} ${p.name}`}>
                       {w('posterPdf')}
                     </Button>
-                    <Button size="small" onClick={() => get(p.poster_png_url, `ap-phich-${p.code}.png`)} aria-label={`${w('poster')} ${p.name} (PNG)`}>
+                    <Button size="small" onClick={() => get(p.poster_png_url, `ap-phich-${p.code}.png`)} aria-label={`${w('posterPng')} – ${w('poster')} ${p.name}`}>
                       {w('posterPng')}
                     </Button>
                   </Space>
@@ -242,7 +248,7 @@ export default function Points() {
                   ) : null,
               },
               {
-                title: '',
+                title: w('actions'),
                 key: 'edit',
                 render: (_: unknown, p) =>
                   p.allowed_actions?.includes('edit') ? (

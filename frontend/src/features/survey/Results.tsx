@@ -59,6 +59,25 @@ function Tasks({ tasks }: { tasks?: LinkedTask[] }) {
 
 const FACTOR_CODES = Object.keys(FACTOR_NAMES.vi);
 
+/** How many plan tasks are linked (the list opens with the row) and, for Phòng Nội vụ, the first click of
+ *  "create a task from this result". */
+function TasksCell({ r, children }: { r: { tasks?: LinkedTask[] }; children?: React.ReactNode }) {
+  const { w } = useWords();
+  const n = r.tasks?.length ?? 0;
+  return (
+    <Space wrap>
+      <Typography.Text type={n ? undefined : 'secondary'}>{n ? w('tasksCount', n) : w('noTasksShort')}</Typography.Text>
+      {children}
+    </Space>
+  );
+}
+
+const expandTasks = (title: string) => ({
+  columnTitle: <span className="visually-hidden">{title}</span>,
+  expandedRowRender: (r: { tasks?: LinkedTask[] }) => <Tasks tasks={r.tasks} />,
+  rowExpandable: (r: { tasks?: LinkedTask[] }) => !!r.tasks?.length,
+});
+
 /** Rates of desks or units: overall with its small-sample warning, the index, and each factor's rate. */
 function GroupTable({ rows, min, name, withUnit }: { rows: GroupResult[]; min: number; name: string; withUnit?: boolean }) {
   const { w, lang, factorName } = useWords();
@@ -67,7 +86,6 @@ function GroupTable({ rows, min, name, withUnit }: { rows: GroupResult[]; min: n
       rowKey="id"
       size="small"
       pagination={false}
-      scroll={{ x: 'max-content' }}
       dataSource={rows}
       columns={[
         { title: name, dataIndex: 'name' },
@@ -206,7 +224,7 @@ export default function Results() {
                   rowKey="factor"
                   size="small"
                   pagination={false}
-                  scroll={{ x: 'max-content' }}
+                  expandable={expandTasks(w('tasks'))}
                   dataSource={d.factors}
                   columns={[
                     { title: w('factor'), dataIndex: 'factor', render: (f: string) => factorName(f) },
@@ -216,12 +234,12 @@ export default function Results() {
                     { title: w('weight'), dataIndex: 'weight', align: 'right', render: (v) => dec(v, lang) },
                     { title: `${w('official')}${official}`, dataIndex: 'official_percent', align: 'right', render: (v) => pct(v, lang) },
                     { title: <Tooltip title={w('gapHelp')}>{w('gap')}</Tooltip>, dataIndex: 'gap', align: 'right', render: (v) => gapText(v, lang) },
-                    { title: w('tasks'), key: 'tasks', render: (_: unknown, r) => <Tasks tasks={r.tasks} /> },
                     {
-                      title: '',
-                      key: 'act',
-                      render: (_: unknown, r) =>
-                        taskAction(r, { label: factorName(r.factor), share: r.satisfied_share }),
+                      title: w('tasks'),
+                      key: 'tasks',
+                      render: (_: unknown, r) => (
+                        <TasksCell r={r}>{taskAction(r, { label: factorName(r.factor), share: r.satisfied_share })}</TasksCell>
+                      ),
                     },
                   ]}
                 />
@@ -231,19 +249,17 @@ export default function Results() {
                   rowKey="question_id"
                   size="small"
                   pagination={false}
-                  scroll={{ x: 'max-content' }}
+                  expandable={expandTasks(w('tasks'))}
                   dataSource={d.questions}
                   columns={[
-                    { title: w('question'), dataIndex: 'text', width: 420 },
+                    { title: w('question'), dataIndex: 'text', width: '40%' },
                     { title: w('factor'), dataIndex: 'factor', render: (f: string) => factorName(f) },
                     { title: w('responses'), dataIndex: 'responses', align: 'right' },
                     { title: w('satisfied'), key: 'rate', render: (_: unknown, r) => <Rate s={r} min={min} /> },
-                    { title: w('tasks'), key: 'tasks', render: (_: unknown, r) => <Tasks tasks={r.tasks} /> },
                     {
-                      title: '',
-                      key: 'act',
-                      render: (_: unknown, r) =>
-                        taskAction(r, { label: r.text, share: r.satisfied_share }),
+                      title: w('tasks'),
+                      key: 'tasks',
+                      render: (_: unknown, r) => <TasksCell r={r}>{taskAction(r, { label: r.text, share: r.satisfied_share })}</TasksCell>,
                     },
                   ]}
                 />
@@ -259,7 +275,6 @@ export default function Results() {
                   rowKey="month"
                   size="small"
                   pagination={false}
-                  scroll={{ x: 'max-content' }}
                   dataSource={d.months}
                   columns={[
                     { title: w('month'), dataIndex: 'month', render: (m: string) => monthText(m) },

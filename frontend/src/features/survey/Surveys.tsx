@@ -218,7 +218,7 @@ export default function Surveys() {
               { title: w('questions'), key: 'q', align: 'right', render: (_: unknown, s) => s.questions.length },
               { title: w('points'), dataIndex: 'points', align: 'right' },
               {
-                title: '',
+                title: w('actions'),
                 key: 'act',
                 render: (_: unknown, s) => (
                   <Space wrap>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import dayjs from 'dayjs';
 import type { PlanRead } from '../../client/types.gen';
-import { ciText, defaultDue, defaultPlan, dec, gapText, isWeak, kioskUrl, monthText, nextCode, paperBatch, pct, questionIn } from './model';
+import { ciText, defaultDue, defaultPlan, paperGaps, dec, gapText, isWeak, kioskUrl, monthText, nextCode, paperBatch, pct, questionIn } from './model';
 import { daysLabel, hoursLabel } from './words';
 
 describe('figures for people', () => {
@@ -77,5 +77,25 @@ describe('a task from a weak result', () => {
     expect(defaultDue(2024, dayjs('2024-10-15')).format('DD/MM/YYYY')).toBe('15/12/2024');
     expect(defaultDue(2024, dayjs('2024-11-20')).format('DD/MM/YYYY')).toBe('31/12/2024');
     expect(defaultDue(2026, dayjs('2024-11-20')).format('DD/MM/YYYY')).toBe('31/03/2026');
+  });
+});
+
+describe('paper forms: required questions', () => {
+  it('names the rows that leave a required question blank, skips blank rows', () => {
+    const qs = [
+      { id: 1, code: 'TC1', required: true },
+      { id: 2, code: 'TT2', required: true },
+      { id: 3, code: 'GY2', required: false },
+    ];
+    const rows = [
+      { key: 'a', answers: { 1: 5, 2: 0 }, comment: '' },
+      { key: 'b', answers: {}, comment: '' },
+      { key: 'c', answers: { 1: 4, 3: 2 }, comment: '' },
+      { key: 'd', answers: { 2: undefined, 3: 1 }, comment: '' },
+    ];
+    expect(paperGaps(rows, qs)).toEqual([
+      [3, ['TT2']],
+      [4, ['TC1', 'TT2']],
+    ]);
   });
 });

@@ -122,6 +122,18 @@ export function paperBatch(rows: PaperRow[], answeredOn: string) {
     .filter((r) => r.answers.length > 0);
 }
 
+/** Rows with answers but a required question left blank: [row number (1-based), codes missing]. */
+export function paperGaps(rows: PaperRow[], questions: { id?: number; code: string; required?: boolean }[]): [number, string[]][] {
+  const out: [number, string[]][] = [];
+  rows.forEach((r, i) => {
+    const answered = Object.values(r.answers).some((v) => v !== undefined && v !== null);
+    if (!answered) return;
+    const lacking = questions.filter((q) => q.required && (r.answers[q.id!] === undefined || r.answers[q.id!] === null)).map((q) => q.code);
+    if (lacking.length) out.push([i + 1, lacking]);
+  });
+  return out;
+}
+
 /** Link for a desk's tablet: the same form, reset after each answer. */
 export const kioskUrl = (publicUrl: string) => `${publicUrl}${publicUrl.includes('?') ? '&' : '?'}kiosk=1`;
 

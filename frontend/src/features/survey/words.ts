@@ -30,6 +30,9 @@ const vi = {
   ci: 'Khoảng tin cậy 95%: {n}',
   tasks: 'Nhiệm vụ liên quan',
   noTasks: 'Chưa có nhiệm vụ nào gắn với yếu tố này.',
+  tasksCount: '{n} nhiệm vụ (mở dòng để xem)',
+  noTasksShort: 'Chưa có',
+  actions: 'Thao tác',
   createTask: 'Tạo nhiệm vụ',
   createTaskTitle: 'Tạo nhiệm vụ khắc phục từ kết quả khảo sát',
   createTaskHelp: 'Nhiệm vụ được thêm vào kế hoạch năm đã ban hành và gắn với yếu tố SIPAS này.',
@@ -108,7 +111,7 @@ const vi = {
   noSurveys: 'Chưa có phiếu khảo sát nào.',
   // paper
   paperHelp:
-    'Mỗi dòng là một phiếu giấy. Chọn điểm khảo sát và ngày trả lời, điền câu trả lời rồi bấm “Lưu các phiếu”. Câu bỏ trống được coi là không trả lời.',
+    'Mỗi dòng là một phiếu giấy. Chọn điểm khảo sát và ngày trả lời, điền câu trả lời rồi bấm “Lưu các phiếu”. Câu có dấu * là câu bắt buộc; dòng để trống hoàn toàn được bỏ qua.',
   answeredOn: 'Ngày trả lời',
   comment: 'Ý kiến khác',
   addRow: 'Thêm phiếu',
@@ -118,6 +121,7 @@ const vi = {
   paperSaved: 'Đã lưu {n} phiếu.',
   paperFlagged: 'Trong đó {n} phiếu được đánh dấu để xem lại.',
   paperEmpty: 'Chưa có phiếu nào có câu trả lời.',
+  paperGap: 'Phiếu {n} chưa trả lời câu bắt buộc (đánh dấu *).',
   choosePoint: 'Chọn điểm khảo sát',
   notAllowed: 'Tài khoản này không có quyền xem mục này.',
 };
@@ -151,6 +155,9 @@ const en: Record<Key, string> = {
   ci: '95% confidence interval: {n}',
   tasks: 'Linked tasks',
   noTasks: 'No task is linked to this factor yet.',
+  tasksCount: '{n} tasks (open the row to see them)',
+  noTasksShort: 'None',
+  actions: 'Actions',
   createTask: 'Create a task',
   createTaskTitle: 'Create a task from a survey result',
   createTaskHelp: "The task is added to the year's issued plan and linked to this SIPAS factor.",
@@ -226,7 +233,7 @@ const en: Record<Key, string> = {
   points: 'Points using it',
   noSurveys: 'No survey form yet.',
   paperHelp:
-    'One row per paper form. Choose the collection point and the date answered, fill in the answers, then “Save the forms”. A blank cell means no answer.',
+    'One row per paper form. Choose the collection point and the date answered, fill in the answers, then “Save the forms”. Questions marked * are required; an entirely blank row is skipped.',
   answeredOn: 'Date answered',
   comment: 'Comment',
   addRow: 'Add a form',
@@ -236,6 +243,7 @@ const en: Record<Key, string> = {
   paperSaved: '{n} forms saved.',
   paperFlagged: '{n} of them are flagged for checking.',
   paperEmpty: 'No form has an answer yet.',
+  paperGap: 'Form {n} leaves required questions (marked *) blank.',
   choosePoint: 'Choose a collection point',
   notAllowed: 'This account may not see this.',
 };
