@@ -39,8 +39,19 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   client that has it already.
 - work lists (``/assignments/work``): ~20 % building the statement (``ColumnElement.operate``,
   ``_inspect_mapped_object``), ~20 % waiting on PostgreSQL, the rest FastAPI/Pydantic and the session.
-- ``/health`` and ``/me``: the floor is uvicorn + Starlette + the middleware stack; ``/me`` adds the token check
-  and two small statements.
+- ``/health`` and ``/me``: the floor is uvicorn + Starlette + the middleware stack. ``/me`` (py-spy, 06/12/2026):
+  ~60 % of its busy samples were psycopg sending statements (``BaseCursor._execute_send``) and ~35 % the token
+  check (``get_principal``): it ran five statements — the user with its session, the memberships, then the route
+  read the user and the memberships again (SQLAlchemy's identity map holds objects weakly, so they were gone) and
+  the units above them. Now the token check is one statement (user, session, memberships and units) kept in the
+  request's own session, and ``/me`` reuses it: two statements (``tests/test_request_statements.py``).
+- district work list on the national dataset (3,300 communes × 60, ~124,000 open rows; EXPLAIN ANALYZE): the
+  page's ``ORDER BY work rank, due date`` sorted every open row with all its columns, spilling ~9 MB to disk
+  ("external merge"), because the LIMIT sat above the scope's join (no top-N sort), plus a separate count scan
+  (250 ms); the rank CASE also re-evaluated the state CASE six times per row. Now (``work.paginate_in_work_order``)
+  narrow candidates fenced by ``OFFSET 0`` → "top-N heapsort, 27 kB", the count from the same scan (one statement),
+  the rank from the state conditions once: 663–761 ms → 158–368 ms in process (best of 6, load 9–10). No index was
+  added: the time was the sort and the CASE, not the access path.
 """
 
 import argparse
