@@ -39,8 +39,8 @@ def api_token(base: str, username: str) -> str:
     )
 
 
-def axe_violations(page: Page, axe: Path) -> list[dict[str, Any]]:
-    """Run axe-core in the page; return violations with impact serious or critical."""
+def axe_all(page: Page, axe: Path) -> list[dict[str, Any]]:
+    """Run axe-core in the page; return every violation, whatever its impact."""
     page.add_script_tag(path=str(axe))
     found: list[dict[str, Any]] = page.evaluate(
         """async () => {
@@ -49,7 +49,12 @@ def axe_violations(page: Page, axe: Path) -> list[dict[str, Any]]:
                 targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')) }));
         }"""
     )
-    return [v for v in found if v.get("impact") in ("serious", "critical")]
+    return found
+
+
+def axe_violations(page: Page, axe: Path) -> list[dict[str, Any]]:
+    """Run axe-core in the page; return violations with impact serious or critical."""
+    return [v for v in axe_all(page, axe) if v.get("impact") in ("serious", "critical")]
 
 
 def minimal_pdf() -> bytes:

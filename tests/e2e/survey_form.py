@@ -127,16 +127,3 @@ def form_js_gzip(dist: Path) -> tuple[int, int, list[str]]:
         gz += len(gzip.compress(data, 9))
         todo += [f"/assets/{m.decode()}" for m in re.findall(rb'(?:from|import)\s*"\./([\w.-]+\.js)"', data)]
     return raw, gz, seen
-
-
-def axe_all(page: Page, axe: Path) -> list[dict[str, Any]]:
-    """Every axe-core violation (any impact) of the page as it is now."""
-    page.add_script_tag(path=str(axe))
-    found: list[dict[str, Any]] = page.evaluate(
-        """async () => {
-            const r = await axe.run(document, { resultTypes: ['violations'] });
-            return r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-                targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')) }));
-        }"""
-    )
-    return found

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.e2e.helpers import axe_all
 from tests.e2e.survey_form import (
     BUDGET_JS_GZ,
     BUDGET_S,
     answer_all,
-    axe_all,
     desk_paths,
     form_js_gzip,
     phone_context,
