@@ -1,7 +1,8 @@
 """Notifications in a real browser: Phòng Nội vụ returns a Hoa Thám item with a reason from the review queue; the
 commune officer's bell counts it at once, the inbox shows the reason with a link to the item, and the count drops
 after reading. axe-core on the inbox and on the account page's preferences; the district admin's account page says
-that the e-mail channel is off (no SMTP settings)."""
+that the e-mail channel is off (no SMTP settings), and lets it replace a notification text (refused, previewed,
+saved, reset)."""
 
 import json
 import urllib.request
@@ -100,3 +101,27 @@ def test_officer_inbox_shows_the_return_reason(page: Page, server: str, shots: P
     expect(page.get_by_text("Cách nhận thông báo")).to_be_visible()
     found = axe_violations(page, axe_path)
     assert found == [], f"account preferences: {found}"
+
+
+def test_district_replaces_a_notification_text(page: Page, server: str, axe_path: Path) -> None:
+    """Phòng Nội vụ's own wording: an unknown field is refused with the server's words, the preview fills sample
+    values, the saved text is marked as the district's own; axe-core on the account page with the templates."""
+    ui_login(page, "noivu")
+    page.goto("/account")
+    card = page.get_by_test_id("notification-templates")
+    expect(card).to_contain_text("Mẫu thông báo của")
+    expect(card).to_contain_text("Đang dùng mẫu mặc định")
+    subject = card.get_by_label("Tiêu đề")
+    subject.fill("[Bình Gia] Trả lại: {ho_ten}")
+    card.get_by_role("button", name="Lưu mẫu").click()
+    expect(card).to_contain_text("Không có trường {ho_ten}")
+    subject.fill("[Bình Gia] Trả lại: {task}")
+    card.get_by_role("button", name="Xem trước").click()
+    expect(card.get_by_test_id("template-preview")).to_contain_text("[Bình Gia] Trả lại: 1.2 Rà soát")
+    card.get_by_role("button", name="Lưu mẫu").click()
+    expect(card).to_contain_text("Đã lưu mẫu thông báo.")
+    expect(card).to_contain_text("Đang dùng mẫu riêng của huyện")
+    found = axe_violations(page, axe_path)
+    assert found == [], f"account page with the notification templates: {found}"
+    card.get_by_role("button", name="Dùng lại mẫu mặc định").click()
+    expect(card).to_contain_text("Đang dùng mẫu mặc định")
