@@ -218,7 +218,12 @@ def measure(args: argparse.Namespace) -> None:
         print(
             f"latency ms: p50 {r['p50']:.1f} · p90 {r['p90']:.1f} · p99 {r['p99']:.1f} · max {r['max']:.1f}"
         )
-        verdict = "nothing lost" if written == created == r["sent"] else "MISMATCH"
+        failed = r["sent"] - created
+        verdict = (
+            "every 201 has its row, nothing lost" if written == created else "MISMATCH: rows ≠ 201 answers"
+        )
+        if failed and written == created:
+            verdict += f"; {failed:,} request(s) refused or failed visibly (no row, the sender was told)"
         print(f"rows written {written:,} · 201 answers {created:,} · sent {r['sent']:,}: {verdict}")
         print(
             f"server process CPU: {cpu:.1f} s = {cpu / max(created, 1) * 1000:.1f} ms per answer"
