@@ -233,7 +233,7 @@ def import_history(
 ) -> dict[str, Any]:
     """Past import runs of the units in your reach, newest first: who, when, what (kind, file, dry run) and the
     outcome (rows created/updated/unchanged, the error count and the first errors of a refused file)."""
-    titles = {k.value: service.get_kind(k.value).title for k in service.ImportKindName}
+    titles = {name: kind_.title for name, kind_ in service.KINDS.items()}
     return history.list_runs(session, principal, page, kind=kind.value if kind else None, kind_titles=titles)
 
 
