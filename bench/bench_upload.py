@@ -179,7 +179,7 @@ def main() -> int:
 
         env, assignment_id = prepare_site(root / "site", PARSIPAS_MAX_UPLOAD_MB=str(args.mb + 10))
         port = free_port()
-        proc = start_server(env, port)
+        proc = start_server(env, port, startup_s=240)  # importing the app takes 40 s on a loaded 2-core machine
         target = f"/api/v1/assignments/{assignment_id}/evidence"
         try:
             headers = server_login(port)
