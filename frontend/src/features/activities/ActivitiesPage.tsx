@@ -1,5 +1,5 @@
-import { Select, Space, Tabs, Typography } from 'antd';
-import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { Select, Space, Typography } from 'antd';
+import { Link, useParams, useSearchParams } from 'react-router';
 import type { OrgUnitRead } from '../../client/types.gen';
 import { useLoad } from '../../components/common';
 import { loadAll } from '../../pages/admin/lib';
@@ -18,7 +18,6 @@ export type Tab = (typeof TABS)[number];
 export default function ActivitiesPage() {
   const { w } = useWords();
   const { tab = 'inspections' } = useParams();
-  const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const year = params.get('year') ? Number(params.get('year')) : null;
   const unitId = params.get('unit_id') ? Number(params.get('unit_id')) : null;
@@ -70,11 +69,28 @@ export default function ActivitiesPage() {
           </>
         )}
       </Space>
-      <Tabs
-        activeKey={current}
-        onChange={(k) => navigate({ pathname: `/activities/${k}`, search: params.toString() })}
-        items={TABS.map((k) => ({ key: k, label: labels[k] }))}
-      />
+      {/* Plain links, not antd Tabs: they wrap on a phone (no overflow menu inside the tab list) and stay light. */}
+      <nav aria-label={w('title')} style={{ borderBottom: '1px solid #d9d9d9', marginBottom: 16 }}>
+        <ul style={{ display: 'flex', flexWrap: 'wrap', gap: '4px 20px', listStyle: 'none', margin: 0, padding: 0 }}>
+          {TABS.map((k) => (
+            <li key={k}>
+              <Link
+                to={{ pathname: `/activities/${k}`, search: params.toString() }}
+                aria-current={k === current ? 'page' : undefined}
+                style={{
+                  display: 'inline-block',
+                  padding: '8px 0',
+                  color: k === current ? '#0b5cab' : 'rgba(0,0,0,0.88)',
+                  fontWeight: k === current ? 600 : 400,
+                  borderBottom: k === current ? '2px solid #0b5cab' : '2px solid transparent',
+                }}
+              >
+                {labels[k]}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
       {current === 'inspections' && <InspectionsTab filters={filters} />}
       {current === 'plan' && <PlanTab filters={filters} />}
       {current === 'outreach' && <OutreachTab filters={filters} />}
