@@ -172,12 +172,14 @@ export function AppendixTable({
           {
             title: t('plCriteria'),
             key: 'nodes',
+            className: 'no-print', // paper: the appendix as issued (STT … phối hợp)
             onCell: span,
             render: (_, r) => (r.task?.nodes ?? []).map((n) => <div key={n.id}>{nodeName(n, t('criterionNo'), mixedFrameworks)}</div>),
           },
           {
             title: t('status'),
             key: 'status',
+            className: 'no-print',
             onCell: span,
             render: (_, r) =>
               (r.task?.units ?? []).map((u) => (
@@ -192,6 +194,7 @@ export function AppendixTable({
                 {
                   title: t('admActions'),
                   key: 'actions',
+                  className: 'no-print',
                   width: 150,
                   onCell: span,
                   render: (_: unknown, r: RowT) =>

@@ -131,7 +131,11 @@ export function PlanView({ planId, units, frameworks, onChanged }: { planId: num
               onDelete={(task) => setDialog({ kind: 'deleteTask', task })}
               onEditSection={(section) => setDialog({ kind: 'editSection', section })}
             />
-            {can('plans:manage') && <PlanHistory planId={plan.id} tick={tick} units={units} sections={appendix.sections} />}
+            {can('plans:manage') && (
+              <div className="no-print">
+                <PlanHistory planId={plan.id} tick={tick} units={units} sections={appendix.sections} />
+              </div>
+            )}
 
             {(dialog?.kind === 'edit' || dialog?.kind === 'amend') && (
               <PlanFormModal mode={dialog.kind} plan={plan} etag={etag} frameworks={frameworks} onClose={() => setDialog(null)} onSaved={saved} />
