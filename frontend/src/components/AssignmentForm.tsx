@@ -1,9 +1,11 @@
 import { Alert, Button, DatePicker, Form, Input, Modal, Progress } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { AssignmentRead } from '../api/types';
 import { useI18n } from '../i18n';
 import { bodyChanged, needsExplanation, parseProgress } from './assignmentRules';
+import DraftNote from './DraftNote';
+import { readDraft, useDraft, writeDraft } from './useDraft';
 
 /** What the unit types; progress stays the text it typed until it is valid (never clamped behind its back). */
 export interface Edit {
@@ -46,6 +48,7 @@ export function ProgressForm({
   canUpload = false,
   upload = null,
   onDirtyChange,
+  draftId = null,
 }: {
   a: AssignmentRead;
   editable: boolean;
@@ -54,12 +57,41 @@ export function ProgressForm({
   canUpload?: boolean;
   upload?: UploadState | null;
   onDirtyChange?: (dirty: boolean) => void;
+  /** sessionStorage key (useDraft's draftKey: per user and assignment) keeping the unsaved result / giải trình. */
+  draftId?: string | null;
 }) {
   const { t } = useI18n();
   const [files, setFiles] = useState<File[]>([]);
+  const [resetTick, setResetTick] = useState(0);
   const formKey = `${a.id}-${a.version ?? ''}-${a.status}`;
-  const [changed, setChanged] = useState<{ key: string; on: boolean }>({ key: formKey, on: false });
-  const formDirty = changed.key === formKey && changed.on;
+  // The long texts typed and not saved, put back after a reload; a stored text equal to the saved one is dropped.
+  const key = editable ? draftId : null;
+  const restored = useMemo(() => {
+    void resetTick;
+    let stored: Record<string, unknown> = {};
+    try {
+      stored = JSON.parse(readDraft(key) ?? '{}') as Record<string, unknown>;
+    } catch {
+      /* not ours */
+    }
+    const saved = { result: a.result ?? '', explanation: a.explanation ?? '' };
+    const kept = Object.entries(saved).filter(([k, v]) => typeof stored[k] === 'string' && stored[k] !== v);
+    return Object.fromEntries(kept.map(([k]) => [k, stored[k] as string]));
+  }, [key, a.result, a.explanation, resetTick]);
+  const hasDraft = Object.keys(restored).length > 0;
+  const [changed, setChanged] = useState<{ key: string; on: boolean }>({ key: '', on: false });
+  const formDirty = changed.key === formKey ? changed.on : hasDraft;
+  const keepDraft = (all: Edit) => {
+    const texts = { result: all.result ?? '', explanation: all.explanation ?? '' };
+    const saved = { result: a.result ?? '', explanation: a.explanation ?? '' };
+    const kept = Object.entries(texts).filter(([k, v]) => v !== saved[k as keyof typeof saved]);
+    writeDraft(key, kept.length ? JSON.stringify(Object.fromEntries(kept)) : null);
+  };
+  const discardDraft = () => {
+    writeDraft(key, null);
+    setChanged({ key: formKey, on: false });
+    setResetTick((x) => x + 1);
+  };
   const dirty = editable && (formDirty || files.length > 0);
   useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
 
@@ -69,8 +101,10 @@ export function ProgressForm({
   };
   const removeFile = (f: File) => setFiles((xs) => xs.filter((x) => x !== f));
   return (
+    <>
+    <DraftNote show={hasDraft} onDiscard={discardDraft} />
     <Form<Edit>
-      key={formKey}
+      key={`${formKey}-${resetTick}`}
       layout="vertical"
       disabled={!editable}
       initialValues={{
@@ -78,8 +112,12 @@ export function ProgressForm({
         result: a.result ?? '',
         completed_date: a.completed_date ? dayjs(a.completed_date) : null,
         explanation: a.explanation ?? '',
+        ...restored,
       }}
-      onValuesChange={(_, all) => setChanged({ key: formKey, on: parseProgress(all.progress) === null || bodyChanged(a, bodyOf(all)) })}
+      onValuesChange={(_, all) => {
+        setChanged({ key: formKey, on: parseProgress(all.progress) === null || bodyChanged(a, bodyOf(all)) });
+        keepDraft(all);
+      }}
       onFinish={finish}
       onKeyDown={(e) => {
         // Enter in a one-line field would submit the form (save and upload): only the save button does that.
@@ -153,6 +191,7 @@ export function ProgressForm({
         </div>
       )}
     </Form>
+    </>
   );
 }
 
@@ -163,15 +202,20 @@ export function SubmitDialog({
   busy,
   onCancel,
   onSubmit,
+  draftId = null,
 }: {
   a: AssignmentRead;
   open: boolean;
   busy: boolean;
   onCancel: () => void;
+  /** Resolves to false when the submit failed (the giải trình's draft is then kept). */
   onSubmit: (body: { explanation: string | null; completed_date: string | null }) => unknown;
+  /** sessionStorage key of the giải trình's draft (useDraft's draftKey). */
+  draftId?: string | null;
 }) {
   const { t } = useI18n();
-  const [text, setText] = useState(a.explanation ?? '');
+  const draft = useDraft(draftId, a.explanation ?? '');
+  const { value: text, setValue: setText } = draft;
   const needed = needsExplanation(a);
   const warning =
     a.progress < 100 ? t('submitWarnProgress').replace('{p}', String(a.progress)) : t('submitWarnResult');
@@ -183,8 +227,11 @@ export function SubmitDialog({
       confirmLoading={busy}
       okButtonProps={{ disabled: needed && !text.trim() }}
       onCancel={onCancel}
-      onOk={() => onSubmit({ explanation: text.trim() || null, completed_date: a.completed_date ?? null })}
+      onOk={async () => {
+        if ((await onSubmit({ explanation: text.trim() || null, completed_date: a.completed_date ?? null })) !== false) draft.clear();
+      }}
     >
+      <DraftNote show={draft.restored} onDiscard={draft.discard} />
       {needed && <Alert type="warning" showIcon title={warning} style={{ marginBottom: 12 }} />}
       <label htmlFor="submit-explanation">
         {t('explanation')}

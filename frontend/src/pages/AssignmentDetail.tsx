@@ -9,6 +9,7 @@ import { bodyChanged, isReady, needsExplanation } from '../components/assignment
 import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
 import AssignmentHistory from '../components/AssignmentHistory';
 import EvidencePanel from '../components/EvidencePanel';
+import { draftKey } from '../components/useDraft';
 import { useLeaveGuard } from '../components/useLeaveGuard';
 import { useI18n } from '../i18n';
 import PrintButton from '../components/PrintButton';
@@ -16,7 +17,7 @@ import PrintButton from '../components/PrintButton';
 export default function AssignmentDetail() {
   const { id = '' } = useParams();
   const { t, label, date, lang } = useI18n();
-  const { can } = useAuth();
+  const { can, me } = useAuth();
   const { message, modal } = App.useApp();
   const [etag, setEtag] = useState<string | null>(null);
   const load = useLoad(async () => {
@@ -160,6 +161,7 @@ export default function AssignmentDetail() {
                 canUpload={can('evidence:upload')}
                 upload={upload}
                 onDirtyChange={onDirtyChange}
+                draftId={draftKey(me?.id, 'assignment', a.id, 'progress')}
               />
               <Space wrap style={{ marginTop: 12 }}>
                 {can('assignments:submit') && ['not_started', 'in_progress', 'returned'].includes(a.status) && (
@@ -192,8 +194,11 @@ export default function AssignmentDetail() {
                 open={submitting}
                 busy={busy}
                 onCancel={() => setSubmitting(false)}
+                draftId={draftKey(me?.id, 'assignment', a.id, 'submit')}
                 onSubmit={async (body) => {
-                  if (await act('/submit', body, t('submittedMsg'))) setSubmitting(false);
+                  const ok = await act('/submit', body, t('submittedMsg'));
+                  if (ok) setSubmitting(false);
+                  return ok;
                 }}
               />
             )}

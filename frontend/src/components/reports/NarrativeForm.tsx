@@ -1,9 +1,13 @@
 import { Button, Col, Form, Input, Row, Typography, type FormInstance } from 'antd';
-import { useEffect, type ReactNode, type RefObject } from 'react';
+import { useEffect, useState, type ReactNode, type RefObject } from 'react';
+import { useAuth } from '../../auth';
 import type { ReportDetail } from '../../client/types.gen';
 import { useI18n, type Key } from '../../i18n';
 import { SECTION_KEYS } from './labels';
 import { initialValues, NARRATIVE_SECTIONS, type NarrativeValues } from './model';
+import DraftNote from '../DraftNote';
+import { draftKey, readDraft, writeDraft } from '../useDraft';
+import { useLeaveGuard } from '../useLeaveGuard';
 
 /** The drafted content of a report: editable while draft or returned (and the caller may edit), else read-only. */
 export default function NarrativeForm({
@@ -34,6 +38,39 @@ export default function NarrativeForm({
     };
   }, [editable, form, formRef]);
   const init = initialValues(report);
+  // Unsaved fields kept in sessionStorage (per user and report) until saved: after a reload they are put back, marked
+  // touched (the page then saves them before a submit), with a note and a way to discard them. A stored field equal to
+  // the report's text (it has been saved since) is dropped.
+  const { me } = useAuth();
+  const key = editable ? draftKey(me?.id, 'report', report.id, 'narrative') : null;
+  const [restored] = useState(() => {
+    let stored: Record<string, unknown> = {};
+    try {
+      stored = JSON.parse(readDraft(key) ?? '{}') as Record<string, unknown>;
+    } catch {
+      /* not ours */
+    }
+    const kept = Object.entries(stored).filter(([k, v]) => k in init && typeof v === 'string' && v !== init[k as keyof NarrativeValues]);
+    writeDraft(key, kept.length ? JSON.stringify(Object.fromEntries(kept)) : null);
+    return kept;
+  });
+  const [dirty, setDirty] = useState(restored.length > 0);
+  const [showNote, setShowNote] = useState(restored.length > 0);
+  useEffect(() => {
+    if (restored.length) form.setFields(restored.map(([name, value]) => ({ name: name as keyof NarrativeValues, value, touched: true })));
+  }, [form, restored]);
+  useLeaveGuard(editable && dirty, t('unsavedLeave'));
+  const onValuesChange = (_: unknown, all: NarrativeValues) => {
+    const changed = Object.entries(all).filter(([k, v]) => (v ?? '') !== (init[k as keyof NarrativeValues] ?? ''));
+    writeDraft(key, changed.length ? JSON.stringify(Object.fromEntries(changed)) : null);
+    setDirty(changed.length > 0);
+  };
+  const discard = () => {
+    writeDraft(key, null);
+    form.resetFields();
+    setDirty(false);
+    setShowNote(false);
+  };
   if (!editable) {
     const meta: [Key, string][] = [
       ['rpNumber', init.number],
@@ -73,7 +110,8 @@ export default function NarrativeForm({
         {t('rpNarrative')}
       </Typography.Title>
       <p style={{ color: 'rgba(0,0,0,0.72)', marginTop: 0 }}>{t('rpNarrativeHelp')}</p>
-      <Form<NarrativeValues> form={form} name="report" layout="vertical" initialValues={init} onFinish={onSave} aria-labelledby="narrative-title">
+      <DraftNote show={showNote} onDiscard={discard} />
+      <Form<NarrativeValues> form={form} name="report" layout="vertical" initialValues={init} onFinish={onSave} onValuesChange={onValuesChange} aria-labelledby="narrative-title">
         <Row gutter={12}>
           <Col xs={24} md={8}>
             <Form.Item label={t('rpNumber')} name="number" rules={[{ max: 60 }]}>

@@ -1,5 +1,9 @@
 import { Button, Checkbox, Form, Input, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
+import { useAuth } from '../../auth';
+import DraftNote from '../../components/DraftNote';
+import { draftKey, useDraft } from '../../components/useDraft';
+import { useLeaveGuard } from '../../components/useLeaveGuard';
 import { useI18n } from '../../i18n';
 import { EvidencePicker } from './EvidencePicker';
 import { decimalText, fieldErrors, pts, type SheetNodeT } from './model';
@@ -28,7 +32,11 @@ export function ScoreEditor(props: {
   const [manual, setManual] = useState(rule.kind === 'manual' || !!s?.manual);
   const [points, setPoints] = useState(s?.manual || rule.kind === 'manual' ? pts(s?.self_points, lang).replace('–', '') : '');
   const [comment, setComment] = useState(s?.comment ?? '');
-  const [explanation, setExplanation] = useState(s?.explanation ?? '');
+  const { me } = useAuth();
+  // the giải trình survives a reload until saved (sessionStorage, per user and criterion of this sheet)
+  const draft = useDraft(draftKey(me?.id, 'sheet', props.sheetId, node.id, 'explanation'), s?.explanation ?? '');
+  const { value: explanation, setValue: setExplanation } = draft;
+  useLeaveGuard(explanation !== (s?.explanation ?? ''), t('unsavedLeave'));
   const [evidence, setEvidence] = useState<number[]>((s?.evidence ?? []).map((e) => e.id));
   const [picking, setPicking] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -44,6 +52,7 @@ export function ScoreEditor(props: {
     setErrors({});
     try {
       await props.save(body);
+      draft.clear();
     } catch (e) {
       const fe = fieldErrors(e, lang);
       setErrors(Object.keys(fe).length ? fe : { _: (e as Error).message });
@@ -114,6 +123,7 @@ export function ScoreEditor(props: {
         required={noEvidence}
         extra={noEvidence ? t('scExplanationRequired') : undefined}
       >
+        <DraftNote show={draft.restored} onDiscard={draft.discard} />
         <Input.TextArea id={id('explanation')} rows={2} value={explanation} onChange={(e) => setExplanation(e.target.value)} />
       </Form.Item>
       {errors._ && <Typography.Text type="danger">{errors._}</Typography.Text>}

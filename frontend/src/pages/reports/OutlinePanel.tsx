@@ -1,6 +1,9 @@
 import { Button, Input, Tag, Typography } from 'antd';
 import { useState } from 'react';
+import DraftNote from '../../components/DraftNote';
 import { NARRATIVE_SECTIONS } from '../../components/reports/model';
+import { useDraft } from '../../components/useDraft';
+import { useLeaveGuard } from '../../components/useLeaveGuard';
 import Failure from '../../features/activities/Failure';
 import { useWords, type Key } from '../../features/activities/words';
 import { depthOf, type OutlineSection } from './outline';
@@ -17,18 +20,25 @@ const CLASSIC = new Set<string>(NARRATIVE_SECTIONS);
  * sections of the outline (beyond the five classic ones, which the narrative form below edits) typed here while
  * the report is editable and saved as one PATCH of the report (`save`: If-Match handled by the page).
  */
-export default function OutlinePanel({ sections, editable, save }: { sections: OutlineSection[]; editable: boolean; save: (narrative: Record<string, string | null>) => Promise<void> }) {
-  const { w } = useWords();
-  const [drafts, setDrafts] = useState<Record<string, string>>({});
+export default function OutlinePanel({ sections, editable, save, draftId = null }: { sections: OutlineSection[]; editable: boolean; save: (narrative: Record<string, string | null>) => Promise<void>; draftId?: string | null }) {
+  const { w, t } = useWords();
+  // the typed sections survive a reload until saved (sessionStorage under `draftId`: per user and report)
+  const draft = useDraft(editable ? draftId : null, '');
+  const drafts = JSON.parse(draft.value || '{}') as Record<string, string>;
+  const setDrafts = (f: (d: Record<string, string>) => Record<string, string>) => {
+    const next = f(drafts);
+    draft.setValue(Object.keys(next).length ? JSON.stringify(next) : '');
+  };
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const dirty = Object.keys(drafts).length > 0;
+  useLeaveGuard(editable && dirty, t('unsavedLeave'));
   const submit = async () => {
     setBusy(true);
     setError(null);
     try {
       await save(Object.fromEntries(Object.entries(drafts).map(([k, v]) => [k, v.trim() ? v : null])));
-      setDrafts({});
+      draft.discard();
     } catch (e) {
       setError(e);
     } finally {
@@ -41,6 +51,7 @@ export default function OutlinePanel({ sections, editable, save }: { sections: O
         {w('outline')}
       </Typography.Title>
       <p style={{ marginTop: 0 }}>{w('outlineHelp')}</p>
+      <DraftNote show={draft.restored} onDiscard={draft.discard} />
       {sections.map((s) => {
         const depth = depthOf(s);
         const fill = FILL[s.fill];

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { api, apiGet, ApiError, type ApiResult } from '../../api/http';
 import type { PeriodRead, ReportDetail } from '../../client/types.gen';
 import { useAuth } from '../../auth';
+import { draftKey } from '../../components/useDraft';
 import { Guard, NotAvailable, ProblemAlert, useLoad } from '../../components/common';
 import DeliveryPanel from '../../components/reports/DeliveryPanel';
 import DistrictPanel from '../../components/reports/DistrictPanel';
@@ -39,7 +40,7 @@ export default function ReportEditor() {
   const { id = '' } = useParams();
   const valid = /^\d+$/.test(id);
   const { t, lang, date, dateTime } = useI18n();
-  const { can } = useAuth();
+  const { can, me } = useAuth();
   const { message, modal } = App.useApp();
   const formRef = useRef<FormInstance<NarrativeValues> | null>(null);
   const [etag, setEtag] = useState<string | null>(null);
@@ -303,6 +304,7 @@ export default function ReportEditor() {
                     key={`${r.id}-${r.version}-${editable}`}
                     sections={outline}
                     editable={editable}
+                    draftId={draftKey(me?.id, 'report', r.id, 'outline')}
                     save={async (narrative) => {
                       const res = await send('', 'PATCH', { narrative }, etag);
                       load.setData(res.data);
