@@ -177,9 +177,15 @@ def main() -> int:
         copy = root / "copy.pdf"
         yard, yard_port = yardstick_server(root / "fastapi-store")
 
-        env, assignment_id = prepare_site(root / "site", PARSIPAS_MAX_UPLOAD_MB=str(args.mb + 10))
-        port = free_port()
-        proc = start_server(env, port, startup_s=240)  # importing the app takes 40 s on a loaded 2-core machine
+        try:
+            env, assignment_id = prepare_site(root / "site", PARSIPAS_MAX_UPLOAD_MB=str(args.mb + 10))
+            port = free_port()
+            # importing the app takes ~40 s on a loaded 2-core VM
+            proc = start_server(env, port, startup_s=240)
+        except BaseException:
+            yard.terminate()
+            yard.wait(timeout=10)
+            raise
         target = f"/api/v1/assignments/{assignment_id}/evidence"
         try:
             headers = server_login(port)
