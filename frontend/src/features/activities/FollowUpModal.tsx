@@ -4,6 +4,7 @@ import { useState } from 'react';
 import Failure from './Failure';
 import { iso, newIdempotencyKey } from './model';
 import { useWords } from './words';
+import { useSubmit } from './useSubmit';
 
 interface FuValues {
   title: string;
@@ -16,20 +17,13 @@ export default function FollowUpModal({ idemPrefix, title, send, onClose, onSave
   const { w } = useWords();
   const [form] = Form.useForm<FuValues>();
   const [key] = useState(() => newIdempotencyKey(idemPrefix));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const required = { required: true, message: w('required') };
   const submit = async (v: FuValues) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await send({ title: v.title.trim(), product: v.product?.trim() || null, deadline: iso(v.deadline) }, key);
       onSaved();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal open title={title} okText={w('save')} cancelText={w('cancel')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy }} width={600}>

@@ -7,9 +7,10 @@ import EvidenceCard from './EvidenceCard';
 import Failure from './Failure';
 import FollowUpModal from './FollowUpModal';
 import { StatusTag } from './InspectionsTab';
-import { create, edit, findingBody, mayDo, newIdempotencyKey, type Finding, type FindingValues, type Inspection } from './model';
+import { create, edit, findingBody, removeWithEtag, mayDo, newIdempotencyKey, type Finding, type FindingValues, type Inspection } from './model';
 import { AREAS, SEVERITIES, useWords } from './words';
 import ScrollRegion from '../../components/reports/ScrollRegion';
+import { useSubmit } from './useSubmit';
 
 const SEVERITY_COLORS: Record<string, string> = { low: '#555555', medium: '#8a4b00', high: '#b3261e' };
 
@@ -47,8 +48,7 @@ export default function InspectionDetail() {
       onOk: async () => {
         setError(null);
         try {
-          const fresh = await api<Finding>(`/findings/${f.id}`);
-          await edit(`/findings/${f.id}`, 'DELETE', fresh.etag);
+          await removeWithEtag(`/findings/${f.id}`);
           message.success(w('deleted'));
           load.reload();
         } catch (e) {
@@ -212,21 +212,14 @@ function FindingModal({ inspection, onClose, onSaved }: { inspection: Inspection
   const [form] = Form.useForm<FindingValues>();
   const withFu = Form.useWatch('with_follow_up', form);
   const [key] = useState(() => newIdempotencyKey('finding'));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const required = { required: true, message: w('required') };
   const submit = async (v: FindingValues) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await create(`/inspections/${inspection.id}/findings`, key, findingBody(v));
       message.success(w('findingAdded'));
       onSaved();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal open title={w('addFinding')} okText={w('save')} cancelText={w('cancel')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy }} width={640}>
@@ -270,22 +263,16 @@ function CloseModal({ inspection, etag, lang, onClose, onSaved }: { inspection: 
   const [conclusion, setConclusion] = useState(inspection.conclusion ?? '');
   const [force, setForce] = useState(false);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const blocked = error instanceof ApiError && error.status === 409;
+  const { busy, error, run } = useSubmit();
+  // once refused for open follow-ups (409), closing anyway stays offered
+  const blocked = force || (error instanceof ApiError && error.status === 409);
   const ok = conclusion.trim() && (!force || reason.trim());
-  const submit = async () => {
-    setBusy(true);
-    try {
+  const submit = () =>
+    run(async () => {
       const body = force ? { conclusion: conclusion.trim(), force: true, reason: reason.trim() } : { conclusion: conclusion.trim() };
       const r = await edit<Inspection>(`/inspections/${inspection.id}/close`, 'POST', etag, body);
       onSaved(r.data, r.etag);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Modal open title={w('close')} okText={w('close')} cancelText={w('cancel')} onCancel={onClose} onOk={submit} okButtonProps={{ loading: busy, disabled: !ok }} width={600}>
       <p style={{ marginTop: 0 }}>{w('closeHelp')}</p>

@@ -8,6 +8,7 @@ import { Guard, ProblemAlert, useLoad } from '../../components/common';
 import { create, inspectionBody, listQuery, newIdempotencyKey, type Filters, type Inspection, type InspectionValues } from './model';
 import { AREAS, INSPECTION_KINDS, useWords } from './words';
 import ScrollRegion from '../../components/reports/ScrollRegion';
+import { useSubmit } from './useSubmit';
 
 export function StatusTag({ status }: { status: string }) {
   const { statusWord } = useWords();
@@ -82,21 +83,14 @@ function InspectionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; on
   const { message } = App.useApp();
   const [form] = Form.useForm<InspectionValues>();
   const [key] = useState(() => newIdempotencyKey('inspection'));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const required = { required: true, message: w('required') };
   const submit = async (v: InspectionValues) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const { data } = await create<Inspection>('/inspections', key, inspectionBody(v));
       message.success(w('recorded'));
       onSaved(data);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal open title={w('recordInspection')} okText={w('save')} cancelText={w('cancel')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy }} width={640}>

@@ -6,9 +6,10 @@ import { useAuth } from '../../auth';
 import type { OrgUnitRead } from '../../client/types.gen';
 import { Guard, ProblemAlert, useLoad } from '../../components/common';
 import Failure from './Failure';
-import { create, edit, listQuery, mayDo, newIdempotencyKey, outreachBody, type Filters, type OutreachOutput, type OutreachValues } from './model';
+import { create, edit, listQuery, removeWithEtag, mayDo, newIdempotencyKey, outreachBody, type Filters, type OutreachOutput, type OutreachValues } from './model';
 import { LANGUAGES, OUTREACH_KINDS, useWords } from './words';
 import ScrollRegion from '../../components/reports/ScrollRegion';
+import { useSubmit } from './useSubmit';
 
 /** Sản phẩm tuyên truyền CCHC of the units in reach; the responsible unit (outreach:edit) enters its own. */
 export default function OutreachTab({ filters }: { filters: Filters }) {
@@ -35,8 +36,7 @@ export default function OutreachTab({ filters }: { filters: Filters }) {
       onOk: async () => {
         setError(null);
         try {
-          const fresh = await api<OutreachOutput>(`/outreach-outputs/${o.id}`);
-          await edit(`/outreach-outputs/${o.id}`, 'DELETE', fresh.etag);
+          await removeWithEtag(`/outreach-outputs/${o.id}`);
           message.success(w('deleted'));
           list.reload();
         } catch (e) {
@@ -127,23 +127,16 @@ function OutreachModal({ item, units, onClose, onSaved }: { item: OutreachOutput
   const { w, word, langWord } = useWords();
   const [form] = Form.useForm<OutreachValues>();
   const [key] = useState(() => newIdempotencyKey('outreach'));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const required = { required: true, message: w('required') };
   const submit = async (v: OutreachValues) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       if (item) {
         const fresh = await api<OutreachOutput>(`/outreach-outputs/${item.id}`);
         await edit(`/outreach-outputs/${item.id}`, 'PATCH', fresh.etag, outreachBody(v));
       } else await create('/outreach-outputs', key, outreachBody(v));
       onSaved();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const initial: Partial<OutreachValues> = item
     ? { ...item, date: dayjs(item.date), medium: item.medium ?? undefined, note: item.note ?? undefined }

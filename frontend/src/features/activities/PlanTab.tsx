@@ -9,6 +9,7 @@ import Failure from './Failure';
 import { create, edit, iso, mayDo, newIdempotencyKey, THIS_YEAR, type Filters, type InspectionPlan, type PlanItem } from './model';
 import { AREAS, useWords } from './words';
 import ScrollRegion from '../../components/reports/ScrollRegion';
+import { useSubmit } from './useSubmit';
 
 /** Kế hoạch kiểm tra CCHC of the year: which unit is inspected in which month, on which areas. */
 export default function PlanTab({ filters }: { filters: Filters }) {
@@ -96,12 +97,9 @@ function PlanModal({ plan, year, units, onClose, onSaved }: { plan: InspectionPl
   const { me } = useAuth();
   const [form] = Form.useForm<PlanValues>();
   const [key] = useState(() => newIdempotencyKey('inspection-plan'));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const required = { required: true, message: w('required') };
   const submit = async (v: PlanValues) => {
-    setBusy(true);
-    setError(null);
     const body = {
       title: v.title.trim(),
       decision_number: v.decision_number?.trim() || null,
@@ -109,7 +107,7 @@ function PlanModal({ plan, year, units, onClose, onSaved }: { plan: InspectionPl
       note: v.note?.trim() || null,
       items: v.items.filter((i) => i.unit_id && i.planned_month).map((i) => ({ unit_id: i.unit_id, planned_month: i.planned_month, areas: i.areas ?? [] })),
     };
-    try {
+    await run(async () => {
       if (plan) {
         const fresh = await api<InspectionPlan>(`/inspection-plans/${plan.id}`);
         await edit(`/inspection-plans/${plan.id}`, 'PATCH', fresh.etag, body);
@@ -118,11 +116,7 @@ function PlanModal({ plan, year, units, onClose, onSaved }: { plan: InspectionPl
         await create('/inspection-plans', key, { ...body, year, owner_unit_id: owner });
       }
       onSaved();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const initial: PlanValues = plan
     ? { title: plan.title, decision_number: plan.decision_number ?? undefined, decision_date: plan.decision_date ? dayjs(plan.decision_date) : null, note: plan.note ?? undefined, items: plan.items }

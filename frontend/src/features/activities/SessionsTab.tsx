@@ -11,6 +11,7 @@ import { SessionStatusTag } from './SessionDetail';
 import { create, iso, listQuery, newIdempotencyKey, type AccountabilitySession, type Filters } from './model';
 import { useWords } from './words';
 import ScrollRegion from '../../components/reports/ScrollRegion';
+import { useSubmit } from './useSubmit';
 
 /** Phiên giải trình in reach (a unit: its own); Phòng Nội vụ organises them. */
 export default function SessionsTab({ filters }: { filters: Filters }) {
@@ -72,17 +73,14 @@ function SessionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; onClo
   const [form] = Form.useForm<Values>();
   const unitId = Form.useWatch('unit_id', form);
   const [key] = useState(() => newIdempotencyKey('accountability'));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const late = useLoad(
     async () => (unitId ? (await apiGet<Page<AssignmentRead>>(`/assignments?unit_id=${unitId}&bucket=overdue&limit=200`)).items : []),
     [unitId],
   );
   const required = { required: true, message: w('required') };
   const submit = async (v: Values) => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const { data } = await create<AccountabilitySession>('/accountability-sessions', key, {
         unit_id: v.unit_id,
         date: iso(v.date),
@@ -93,11 +91,7 @@ function SessionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; onClo
       });
       message.success(w('saved'));
       onSaved(data);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Modal open title={w('addSession')} okText={w('save')} cancelText={w('cancel')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy }} width={680}>

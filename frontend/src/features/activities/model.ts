@@ -51,6 +51,12 @@ export function edit<T>(path: string, method: string, etag: string | null, body?
   return api<T>(path, { method, body, headers: etag ? { 'If-Match': etag } : {} });
 }
 
+/** Delete with If-Match on the ETag read just before (the API refuses a delete without it). */
+export async function removeWithEtag(path: string): Promise<void> {
+  const fresh = await api<unknown>(path);
+  await edit(path, 'DELETE', fresh.etag);
+}
+
 /** Create with an Idempotency-Key kept for the life of the form (a retried click is not a double). */
 export function create<T>(path: string, key: string, body: unknown): Promise<ApiResult<T>> {
   return api<T>(path, { method: 'POST', body, headers: { 'Idempotency-Key': key } });
