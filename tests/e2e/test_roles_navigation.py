@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ROOT, clean_dir
+from tests.e2e.conftest import ROOT
 from tests.e2e.helpers import PASSWORD, api_json, api_token, axe_violations
 
 pytestmark = pytest.mark.e2e
@@ -123,7 +123,7 @@ def _login(
 def artifacts() -> Path:
     """test-artifacts/screens/<account>/<page>-<size>.png: every main page of every role at both sizes."""
     out = ROOT / "test-artifacts" / "screens"
-    clean_dir(out)
+    out.mkdir(parents=True, exist_ok=True)  # overwritten file by file: runs side by side share the folder
     print(f"\nrole screenshots: {out}")
     return out
 
