@@ -20,6 +20,16 @@ Prints:
 Needs frontend/dist (``make frontend``) and /usr/bin/chromium.
 Usage: ``.venv/bin/python bench/bench_frontend.py [--runs 7] [--no-gzip]``; ``PARSIPAS_FRONTEND_DIST`` picks another
 build.
+
+``--static`` (no server, no browser): builds the SPA into a temporary directory (``npx vite build --manifest``) and
+reads, from the build manifest and the built index.html, the gzipped (level 9) JavaScript of
+  * the first screen: what index.html loads (its script, its ``modulepreload`` links, their static imports) — target
+    ≤ 250 KB; and the login page of a first visit (the same plus the sign-in chunk main.tsx asks for);
+  * the dashboard's cold load: the first screen plus the chunks a reload of /dashboard asks for (the shell and work
+    queue, antd's App, the dashboard page, their static imports) and the trend chart it draws on first view — target
+    ≤ 350 KB (515 KB before the wave);
+  * the public survey form (survey.html): its own JavaScript.
+``--static --dist DIR`` reads an existing build made with ``--manifest`` instead of building.
 """
 
 import argparse
@@ -217,6 +227,72 @@ def js_weights(browser: Any, base: str) -> dict[str, dict[str, int]]:
     return {"login_js": login, "dashboard_js_cumulative": dashboard, "dashboard_js_cold": dashboard_cold}
 
 
+def _gz(data: bytes) -> int:
+    return len(gzip.compress(data, 9))
+
+
+def build_static(out: Path) -> None:
+    cmd = ["npx", "vite", "build", "--outDir", str(out), "--emptyOutDir", "--manifest", "--logLevel", "warn"]
+    subprocess.run(cmd, cwd=ROOT / "frontend", check=True)
+
+
+def static_sizes(dist: Path) -> dict[str, dict[str, int]]:
+    """First screen, dashboard cold load and survey form, from ``.vite/manifest.json`` and index.html."""
+    import re
+
+    manifest: dict[str, dict[str, Any]] = json.loads((dist / ".vite" / "manifest.json").read_text())
+    by_file = {v["file"]: k for k, v in manifest.items()}
+
+    def closure(*keys: str) -> set[str]:
+        files: set[str] = set()
+        todo = list(keys)
+        while todo:
+            k = todo.pop()
+            e = manifest[k]
+            if e["file"] in files:
+                continue
+            files.add(e["file"])
+            todo.extend(e.get("imports", []))
+        return files
+
+    def key_of(name: str) -> str:
+        for k, v in manifest.items():
+            if k == name or v.get("name") == name:
+                return k
+        raise SystemExit(f"no chunk {name} in the manifest")
+
+    html = (dist / "index.html").read_text()
+    loaded = re.findall(r'<(?:script[^>]*src|link rel="modulepreload"[^>]*href)="/([^"]+\.js)"', html)
+    first = closure(*(by_file[f] for f in loaded))
+    dashboard = first | closure(key_of("work-queue"), "src/antApp.tsx", "src/pages/Dashboard.tsx")
+    chart = closure("src/components/TrendChart.tsx")
+
+    def weigh(files: set[str]) -> dict[str, int]:
+        data = [(dist / f).read_bytes() for f in files if f.endswith(".js")]
+        return {"files": len(data), "raw_bytes": sum(map(len, data)), "gzip_bytes": sum(map(_gz, data))}
+
+    login = first | closure(key_of("login"))  # main.tsx asks for it when there is no session to restore
+    return {"first_screen": weigh(first), "login_page": weigh(login), "dashboard_cold": weigh(dashboard | chart),
+            "dashboard_cold_without_chart": weigh(dashboard), "survey_form": weigh(closure("survey.html"))}  # fmt: skip
+
+
+def print_static(res: dict[str, dict[str, int]]) -> None:
+    def line(name: str, t: dict[str, int], budget: int | None) -> str:
+        verdict = (
+            ""
+            if budget is None
+            else f"  (target ≤ {budget} KB: {'ok' if t['gzip_bytes'] <= budget * 1024 else 'OVER'})"
+        )
+        return f"{name:<44} {t['files']:>2} files, {kb(t['raw_bytes']):>9} raw, {kb(t['gzip_bytes']):>8} gzipped{verdict}"
+
+    print(line("first screen JS (index.html + preloads):", res["first_screen"], 250))
+    print(line("login page JS (first visit: + the login chunk):", res["login_page"], 250))
+    print(line("dashboard cold load JS (with its chart):", res["dashboard_cold"], 350))
+    print(line("  of which before the chart's chunk:", res["dashboard_cold_without_chart"], None))
+    print(line("survey form JS (survey.html):", res["survey_form"], None))
+    print(json.dumps(res))
+
+
 def summary(ts: list[float]) -> dict[str, Any]:
     return {"runs": [round(t, 2) for t in ts], "median": round(statistics.median(ts), 2),
             "min": round(min(ts), 2), "max": round(max(ts), 2)}  # fmt: skip
@@ -226,7 +302,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=7, help="timed cold loads of the work queue (default 7)")
     ap.add_argument("--no-gzip", action="store_true", help="skip the GZipMiddleware comparison")
+    ap.add_argument("--static", action="store_true", help="build sizes only (manifest), no server or browser")
+    ap.add_argument("--dist", type=Path, help="with --static: an existing build made with --manifest")
     opts = ap.parse_args()
+    if opts.static:
+        if opts.dist:
+            print_static(static_sizes(opts.dist))
+            return
+        with tempfile.TemporaryDirectory(prefix="bench-frontend-") as d:
+            build_static(Path(d))
+            print_static(static_sizes(Path(d)))
+        return
     if not (DIST / "index.html").exists():
         raise SystemExit(f"{DIST}/index.html missing: run `make frontend` first")
     res: dict[str, Any] = {}
