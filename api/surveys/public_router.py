@@ -11,7 +11,7 @@ answers are flagged, never dropped (:mod:`api.surveys.intake`).
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
@@ -19,6 +19,7 @@ from api.authz import scope_survey
 from api.config import Settings, get_settings
 from api.db import SessionDep
 from api.errors import NotFound, Problem
+from api.idempotency import IdempotencyDep
 from api.models.base import utcnow
 from api.models.survey import CollectionPoint, ResponseSource, Survey
 from api.surveys import intake, throttle, tokens
@@ -108,11 +109,22 @@ def get_form(token: str, request: Request, session: SessionDep) -> PublicForm:
     },
     summary="Gửi phiếu trả lời (không cần đăng nhập) / send an answer sheet",
 )
-def respond(token: str, body: PublicResponseIn, request: Request, session: SessionDep) -> PublicThanks:
+def respond(
+    token: str, body: PublicResponseIn, request: Request, session: SessionDep, idem: IdempotencyDep
+) -> Response:
     settings = _settings(request)
     point, _unit_name, survey = _desk(session, settings, token)
     secret = settings.effective_secret()
     address = request.client.host if request.client else None
+    # A phone that lost the network re-sends with the same Idempotency-Key: the first answer is replayed, not
+    # recorded twice (keys are kept per device, or per address without a device id).
+    sender = (
+        "survey:" + tokens.keyed_hash(secret, "client", body.client_id)
+        if body.client_id
+        else "survey-addr:" + tokens.keyed_hash(secret, "address", address or "")
+    )[:80]
+    if (replayed := idem.replay(session, sender)) is not None:
+        return replayed
     real_now = datetime.now(UTC)  # a security clock, like the login throttle (not the demo's pinned date)
     limits: dict[str, int] = {}
     if body.client_id:
@@ -152,7 +164,7 @@ def respond(token: str, body: PublicResponseIn, request: Request, session: Sessi
         ),
         now=utcnow(),
     )
-    return PublicThanks()
+    return idem.respond(session, sender, PublicThanks(), 201)
 
 
 routers = [router]

@@ -200,3 +200,17 @@ def test_a_big_body_is_413(client: TestClient, session: Session) -> None:
     body = sheet(session, point, comment="x" * 40_000)
     r = client.post(f"{V1}/public/survey/{token_of(point)}/responses", json=body)
     assert r.status_code == 413
+
+
+def test_a_resent_answer_with_the_same_idempotency_key_is_recorded_once(
+    client: TestClient, session: Session
+) -> None:
+    point = desk(session, HT_DESK)
+    url = f"{V1}/public/survey/{token_of(point)}/responses"
+    body = sheet(session, point, 4, client_id=_client_id())
+    before = _count(session, point.id or 0)
+    first = client.post(url, json=body, headers={"Idempotency-Key": "abc-123"})
+    again = client.post(url, json=body, headers={"Idempotency-Key": "abc-123"})
+    assert first.status_code == again.status_code == 201 and again.json() == {"thanks": True}
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert _count(session, point.id or 0) == before + 1

@@ -153,5 +153,11 @@ def test_exports_and_posters(client: TestClient, session: Session, auth: Any) ->
     png = client.get(f"{V1}/collection-points/{point.id}/poster.png", headers=h)
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     tv = desk(session, TV_DESK)
-    assert client.get(f"{V1}/collection-points/{tv.id}/poster.pdf", headers=auth("canbo.hoatham")).status_code == 404
-    assert client.get(f"{V1}/collection-points/{point.id}/poster.pdf", headers=auth("huyenuy")).status_code == 403
+    assert (
+        client.get(f"{V1}/collection-points/{tv.id}/poster.pdf", headers=auth("canbo.hoatham")).status_code
+        == 404
+    )
+    assert (
+        client.get(f"{V1}/collection-points/{point.id}/poster.pdf", headers=auth("huyenuy")).status_code
+        == 403
+    )
