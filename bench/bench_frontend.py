@@ -209,7 +209,7 @@ def js_weights(browser: Any, base: str) -> dict[str, dict[str, int]]:
         page.get_by_role("button", name="Đăng nhập").click()
         page.get_by_role("button", name="Đăng xuất").wait_for()
         page.get_by_role("link", name="Tổng quan").click()  # client-side navigation (noivu lands here anyway)
-        page.locator(".recharts-surface").first.wait_for(timeout=30000)
+        page.locator("[data-testid=trend-chart] svg").first.wait_for(timeout=30000)
         page.wait_for_load_state("networkidle")
         dashboard = scripts.totals()
     finally:
@@ -219,7 +219,7 @@ def js_weights(browser: Any, base: str) -> dict[str, dict[str, int]]:
         page = ctx.new_page()
         scripts = Scripts(page)
         page.goto("/dashboard")
-        page.locator(".recharts-surface").first.wait_for(timeout=30000)
+        page.locator("[data-testid=trend-chart] svg").first.wait_for(timeout=30000)
         page.wait_for_load_state("networkidle")
         dashboard_cold = scripts.totals()
     finally:

@@ -50,3 +50,14 @@ export function weeksBefore(asOf: string, n: number): string {
   d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7) - 7 * n);
   return d.toISOString().slice(0, 10);
 }
+
+/** Round steps (1, 2, 5 × 10ⁿ) giving about five whole-number gridlines from 0 to at least `max`. */
+export function yTicks(max: number): number[] {
+  const raw = Math.max(1, max) / 5;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow);
+  const top = Math.max(step, Math.ceil(Math.max(1, max) / step) * step);
+  const out: number[] = [];
+  for (let v = 0; v <= top + 1e-9; v += step) out.push(Math.round(v));
+  return out;
+}
