@@ -102,7 +102,7 @@ def logout(body: schemas.LogoutRequest, session: SessionDep, principal: CurrentP
 
 
 @router.get("/me", response_model=schemas.MeRead, operation_id="auth-me")
-def me(session: SessionDep, principal: CurrentPrincipal) -> schemas.MeRead:
+def me(request: Request, session: SessionDep, principal: CurrentPrincipal) -> schemas.MeRead:
     user, rows = service.own_user_and_memberships(session, principal)
     memberships: list[schemas.MembershipRead] = []
     if user is not None:
@@ -132,6 +132,7 @@ def me(session: SessionDep, principal: CurrentPrincipal) -> schemas.MeRead:
         must_change_password=bool(user and user.must_change_password),
         memberships=memberships,
         permissions=perms,
+        today=_settings(request).today(),
     )
 
 

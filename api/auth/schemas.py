@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -59,6 +59,9 @@ class MeRead(BaseModel):
     )
     memberships: list[MembershipRead]
     permissions: list[Permission]
+    today: date = Field(
+        description="Ngày hôm nay của máy chủ (giờ Việt Nam, hoặc ngày cố định của bản trình diễn): năm và ngày mặc định"
+    )
 
 
 class PasswordChange(BaseModel):

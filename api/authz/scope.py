@@ -882,27 +882,6 @@ get_user = get_account
 
 
 # Index scoring lives in its own file of this module (rounds, sheets, scores, official results).
-from api.authz.scope_scoring import (  # noqa: E402, F401
-    candidate_units,
-    get_round,
-    get_round_readable,
-    get_sheet,
-    linkable_evidence,
-    reaches_unit,
-    round_frameworks,
-    round_nodes,
-    round_sheets,
-    score_evidence_links,
-    score_evidence_rows,
-    sheet_evidence_candidates,
-    sheet_round,
-    sheet_scores,
-    strictly_below_condition,
-    visible_official_results,
-    visible_rounds,
-    visible_sheets,
-)
-
 # CCHC activities (inspections, outreach, accountability) live in their own file of this module.
 from api.authz.scope_activities import (  # noqa: E402, F401
     findings_of,
@@ -924,4 +903,24 @@ from api.authz.scope_activities import (  # noqa: E402, F401
     visible_inspections,
     visible_outreach,
     visible_sessions,
+)
+from api.authz.scope_scoring import (  # noqa: E402, F401
+    candidate_units,
+    get_round,
+    get_round_readable,
+    get_sheet,
+    linkable_evidence,
+    reaches_unit,
+    round_frameworks,
+    round_nodes,
+    round_sheets,
+    score_evidence_links,
+    score_evidence_rows,
+    sheet_evidence_candidates,
+    sheet_round,
+    sheet_scores,
+    strictly_below_condition,
+    visible_official_results,
+    visible_rounds,
+    visible_sheets,
 )

@@ -30,12 +30,32 @@ MENU = {
     "/reports": "Báo cáo định kỳ",
     "/activities": "Hoạt động CCHC",
     "/scoring": "Chấm điểm chỉ số",
+    "/surveys": "Khảo sát hài lòng",
     "/imports": "Nhập dữ liệu",
     "/admin": "Quản trị",
     "/account": "Tài khoản của tôi",
 }
-READ_ONLY = ["/dashboard", "/plans", "/frameworks", "/reports", "/activities", "/scoring", "/account"]
-UNIT = ["/dashboard", "/my-work", "/plans", "/frameworks", "/reports", "/activities", "/scoring", "/account"]
+READ_ONLY = [
+    "/dashboard",
+    "/plans",
+    "/frameworks",
+    "/reports",
+    "/activities",
+    "/scoring",
+    "/surveys",
+    "/account",
+]
+UNIT = [
+    "/dashboard",
+    "/my-work",
+    "/plans",
+    "/frameworks",
+    "/reports",
+    "/activities",
+    "/scoring",
+    "/surveys",
+    "/account",
+]
 
 # username → (role as seeded by api/demo/seed.py, landing path, menu entries in order)
 ROLES: dict[str, tuple[str, str, list[str]]] = {

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape } from './client';
 import { client } from './client.gen';
-import type { ApiTokensCreateData, ApiTokensCreateErrors, ApiTokensCreateResponses, ApiTokensListData, ApiTokensListErrors, ApiTokensListResponses, ApiTokensRevokeData, ApiTokensRevokeErrors, ApiTokensRevokeResponses, AssessmentRoundsCreateData, AssessmentRoundsCreateErrors, AssessmentRoundsCreateResponses, AssessmentRoundsGetData, AssessmentRoundsGetErrors, AssessmentRoundsGetResponses, AssessmentRoundsListData, AssessmentRoundsListErrors, AssessmentRoundsListResponses, AssessmentRoundsPublishData, AssessmentRoundsPublishErrors, AssessmentRoundsPublishResponses, AssessmentRoundsUpdateData, AssessmentRoundsUpdateErrors, AssessmentRoundsUpdateResponses, AssessmentSheetsAcceptManyData, AssessmentSheetsAcceptManyErrors, AssessmentSheetsAcceptManyResponses, AssessmentSheetsAppraiseNodeData, AssessmentSheetsAppraiseNodeErrors, AssessmentSheetsAppraiseNodeResponses, AssessmentSheetsApproveData, AssessmentSheetsApproveErrors, AssessmentSheetsApproveResponses, AssessmentSheetsEvidenceCandidatesData, AssessmentSheetsEvidenceCandidatesErrors, AssessmentSheetsEvidenceCandidatesResponses, AssessmentSheetsFinishAppraisalData, AssessmentSheetsFinishAppraisalErrors, AssessmentSheetsFinishAppraisalResponses, AssessmentSheetsGetData, AssessmentSheetsGetErrors, AssessmentSheetsGetResponses, AssessmentSheetsListData, AssessmentSheetsListErrors, AssessmentSheetsListResponses, AssessmentSheetsReopenData, AssessmentSheetsReopenErrors, AssessmentSheetsReopenResponses, AssessmentSheetsReturnData, AssessmentSheetsReturnErrors, AssessmentSheetsReturnResponses, AssessmentSheetsScoreData, AssessmentSheetsScoreErrors, AssessmentSheetsScoreResponses, AssessmentSheetsSubmitData, AssessmentSheetsSubmitErrors, AssessmentSheetsSubmitResponses, AssessmentSheetsUpdateData, AssessmentSheetsUpdateErrors, AssessmentSheetsUpdateResponses, AssignmentsApproveData, AssignmentsApproveErrors, AssignmentsApproveResponses, AssignmentsBulkReviewData, AssignmentsBulkReviewErrors, AssignmentsBulkReviewResponses, AssignmentsBulkSubmitData, AssignmentsBulkSubmitErrors, AssignmentsBulkSubmitResponses, AssignmentsCommentData, AssignmentsCommentErrors, AssignmentsCommentResponses, AssignmentsCommentsData, AssignmentsCommentsErrors, AssignmentsCommentsResponses, AssignmentsGetData, AssignmentsGetErrors, AssignmentsGetResponses, AssignmentsHistoryData, AssignmentsHistoryErrors, AssignmentsHistoryResponses, AssignmentsListData, AssignmentsListErrors, AssignmentsListResponses, AssignmentsReopenData, AssignmentsReopenErrors, AssignmentsReopenResponses, AssignmentsReturnData, AssignmentsReturnErrors, AssignmentsReturnResponses, AssignmentsSubmitData, AssignmentsSubmitErrors, AssignmentsSubmitResponses, AssignmentsUpdateData, AssignmentsUpdateErrors, AssignmentsUpdateResponses, AssignmentsWorkCountsData, AssignmentsWorkCountsErrors, AssignmentsWorkCountsResponses, AssignmentsWorkListData, AssignmentsWorkListErrors, AssignmentsWorkListResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, DashboardsSummaryData, DashboardsSummaryErrors, DashboardsSummaryResponses, DashboardsTrendData, DashboardsTrendErrors, DashboardsTrendResponses, EvidenceDeleteData, EvidenceDeleteErrors, EvidenceDeleteResponses, EvidenceDownloadData, EvidenceDownloadErrors, EvidenceDownloadResponses, EvidenceGetData, EvidenceGetErrors, EvidenceGetResponses, EvidenceListAssignmentData, EvidenceListAssignmentErrors, EvidenceListAssignmentResponses, EvidenceListPlanData, EvidenceListPlanErrors, EvidenceListPlanResponses, EvidenceRestoreData, EvidenceRestoreErrors, EvidenceRestoreResponses, EvidenceUpdateData, EvidenceUpdateErrors, EvidenceUpdateResponses, EvidenceUploadAssignmentData, EvidenceUploadAssignmentErrors, EvidenceUploadAssignmentResponses, EvidenceUploadPlanData, EvidenceUploadPlanErrors, EvidenceUploadPlanResponses, EvidenceUploadSheetData, EvidenceUploadSheetErrors, EvidenceUploadSheetResponses, FrameworksCloneData, FrameworksCloneErrors, FrameworksCloneResponses, FrameworksExportData, FrameworksExportErrors, FrameworksExportResponses, FrameworksGetData, FrameworksGetErrors, FrameworksGetResponses, FrameworksImportData, FrameworksImportErrors, FrameworksImportResponses, FrameworksListData, FrameworksListErrors, FrameworksListResponses, FrameworksNodeData, FrameworksNodeErrors, FrameworksNodeResponses, FrameworksPublishData, FrameworksPublishErrors, FrameworksPublishResponses, FrameworksRetireData, FrameworksRetireErrors, FrameworksRetireResponses, FrameworksSchemaData, FrameworksSchemaErrors, FrameworksSchemaResponses, FrameworksSearchData, FrameworksSearchErrors, FrameworksSearchResponses, FrameworksTreeData, FrameworksTreeErrors, FrameworksTreeResponses, FrameworksUpdateData, FrameworksUpdateErrors, FrameworksUpdateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportsExportCsvData, ImportsExportCsvErrors, ImportsExportCsvResponses, ImportsExportXlsxData, ImportsExportXlsxErrors, ImportsExportXlsxResponses, ImportsRunData, ImportsRunErrors, ImportsRunResponses, ImportsTemplateData, ImportsTemplateErrors, ImportsTemplateResponses, NotificationsGetDistrictSettingData, NotificationsGetDistrictSettingErrors, NotificationsGetDistrictSettingResponses, NotificationsGetPreferencesData, NotificationsGetPreferencesErrors, NotificationsGetPreferencesResponses, NotificationsListData, NotificationsListErrors, NotificationsListResponses, NotificationsPutDistrictSettingData, NotificationsPutDistrictSettingErrors, NotificationsPutDistrictSettingResponses, NotificationsPutPreferencesData, NotificationsPutPreferencesErrors, NotificationsPutPreferencesResponses, NotificationsReadAllData, NotificationsReadAllErrors, NotificationsReadAllResponses, NotificationsReadData, NotificationsReadErrors, NotificationsReadResponses, NotificationsRetryParkedData, NotificationsRetryParkedErrors, NotificationsRetryParkedResponses, NotificationsSettingsData, NotificationsSettingsErrors, NotificationsSettingsResponses, NotificationsUnreadCountData, NotificationsUnreadCountErrors, NotificationsUnreadCountResponses, OrgUnitsAddSuccessionData, OrgUnitsAddSuccessionErrors, OrgUnitsAddSuccessionResponses, OrgUnitsCreateData, OrgUnitsCreateErrors, OrgUnitsCreateResponses, OrgUnitsDeactivateData, OrgUnitsDeactivateErrors, OrgUnitsDeactivateResponses, OrgUnitsDeleteData, OrgUnitsDeleteErrors, OrgUnitsDeleteResponses, OrgUnitsGetData, OrgUnitsGetErrors, OrgUnitsGetResponses, OrgUnitsListData, OrgUnitsListErrors, OrgUnitsListResponses, OrgUnitsSuccessionsData, OrgUnitsSuccessionsErrors, OrgUnitsSuccessionsResponses, OrgUnitsTransferData, OrgUnitsTransferErrors, OrgUnitsTransferResponses, OrgUnitsUpdateData, OrgUnitsUpdateErrors, OrgUnitsUpdateResponses, PlansAddSectionData, PlansAddSectionErrors, PlansAddSectionResponses, PlansAmendData, PlansAmendErrors, PlansAmendResponses, PlansAppendixData, PlansAppendixErrors, PlansAppendixResponses, PlansCloneData, PlansCloneErrors, PlansCloneResponses, PlansCloseData, PlansCloseErrors, PlansCloseResponses, PlansCreateData, PlansCreateErrors, PlansCreateResponses, PlansGetData, PlansGetErrors, PlansGetResponses, PlansHistoryData, PlansHistoryErrors, PlansHistoryResponses, PlansIssueData, PlansIssueErrors, PlansIssueResponses, PlansListData, PlansListErrors, PlansListResponses, PlansUpdateData, PlansUpdateErrors, PlansUpdateResponses, PlansUpdateSectionData, PlansUpdateSectionErrors, PlansUpdateSectionResponses, PortalGetData, PortalGetErrors, PortalGetResponses, PortalListData, PortalListErrors, PortalListResponses, PortalRetryData, PortalRetryErrors, PortalRetryResponses, ReportPeriodsGenerateData, ReportPeriodsGenerateErrors, ReportPeriodsGenerateResponses, ReportPeriodsGetData, ReportPeriodsGetErrors, ReportPeriodsGetResponses, ReportPeriodsListData, ReportPeriodsListErrors, ReportPeriodsListResponses, ReportPeriodsUpdateData, ReportPeriodsUpdateErrors, ReportPeriodsUpdateResponses, ReportsAcceptData, ReportsAcceptErrors, ReportsAcceptResponses, ReportsApproveData, ReportsApproveErrors, ReportsApproveResponses, ReportsCreateData, ReportsCreateErrors, ReportsCreateResponses, ReportsExportData, ReportsExportErrors, ReportsExportResponses, ReportsGetData, ReportsGetErrors, ReportsGetResponses, ReportsListData, ReportsListErrors, ReportsListResponses, ReportsReturnData, ReportsReturnErrors, ReportsReturnResponses, ReportsSubmitData, ReportsSubmitErrors, ReportsSubmitResponses, ReportsUpdateData, ReportsUpdateErrors, ReportsUpdateResponses, ReportTemplatesDefaultData, ReportTemplatesDefaultErrors, ReportTemplatesDefaultResponses, ReportTemplatesDeleteData, ReportTemplatesDeleteErrors, ReportTemplatesDeleteResponses, ReportTemplatesDownloadData, ReportTemplatesDownloadErrors, ReportTemplatesDownloadResponses, ReportTemplatesGetData, ReportTemplatesGetErrors, ReportTemplatesGetResponses, ReportTemplatesListData, ReportTemplatesListErrors, ReportTemplatesListResponses, ReportTemplatesPlaceholdersData, ReportTemplatesPlaceholdersErrors, ReportTemplatesPlaceholdersResponses, ReportTemplatesUploadData, ReportTemplatesUploadErrors, ReportTemplatesUploadResponses, ScoringExportsResultsData, ScoringExportsResultsErrors, ScoringExportsResultsResponses, ScoringExportsSheetData, ScoringExportsSheetErrors, ScoringExportsSheetResponses, ScoringResultsOfficialListData, ScoringResultsOfficialListErrors, ScoringResultsOfficialListResponses, ScoringResultsPointsAtRiskAssignmentsData, ScoringResultsPointsAtRiskAssignmentsErrors, ScoringResultsPointsAtRiskAssignmentsResponses, ScoringResultsPointsAtRiskData, ScoringResultsPointsAtRiskErrors, ScoringResultsPointsAtRiskResponses, ScoringResultsRoundData, ScoringResultsRoundErrors, ScoringResultsRoundResponses, ScoringResultsSheetData, ScoringResultsSheetErrors, ScoringResultsSheetResponses, TasksCreateData, TasksCreateErrors, TasksCreateResponses, TasksDeleteData, TasksDeleteErrors, TasksDeleteResponses, TasksGetData, TasksGetErrors, TasksGetResponses, TasksUpdateData, TasksUpdateErrors, TasksUpdateResponses, UsersActivateData, UsersActivateErrors, UsersActivateResponses, UsersAddMembershipData, UsersAddMembershipErrors, UsersAddMembershipResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersDeactivateData, UsersDeactivateErrors, UsersDeactivateResponses, UsersGetData, UsersGetErrors, UsersGetResponses, UsersListData, UsersListErrors, UsersListResponses, UsersRemoveMembershipData, UsersRemoveMembershipErrors, UsersRemoveMembershipResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
+import type { ActivitiesAreasData, ActivitiesAreasErrors, ActivitiesAreasResponses, ActivitiesEvidenceListInspectionData, ActivitiesEvidenceListInspectionErrors, ActivitiesEvidenceListInspectionResponses, ActivitiesEvidenceListOutreachData, ActivitiesEvidenceListOutreachErrors, ActivitiesEvidenceListOutreachResponses, ActivitiesEvidenceListSessionData, ActivitiesEvidenceListSessionErrors, ActivitiesEvidenceListSessionResponses, ActivitiesEvidenceUploadInspectionData, ActivitiesEvidenceUploadInspectionErrors, ActivitiesEvidenceUploadInspectionResponses, ActivitiesEvidenceUploadOutreachData, ActivitiesEvidenceUploadOutreachErrors, ActivitiesEvidenceUploadOutreachResponses, ActivitiesEvidenceUploadSessionData, ActivitiesEvidenceUploadSessionErrors, ActivitiesEvidenceUploadSessionResponses, ActivitiesFindingsCreateData, ActivitiesFindingsCreateErrors, ActivitiesFindingsCreateResponses, ActivitiesFindingsDeleteData, ActivitiesFindingsDeleteErrors, ActivitiesFindingsDeleteResponses, ActivitiesFindingsGetData, ActivitiesFindingsGetErrors, ActivitiesFindingsGetResponses, ActivitiesFindingsUpdateData, ActivitiesFindingsUpdateErrors, ActivitiesFindingsUpdateResponses, ActivitiesInspectionsCloseData, ActivitiesInspectionsCloseErrors, ActivitiesInspectionsCloseResponses, ActivitiesInspectionsCreateData, ActivitiesInspectionsCreateErrors, ActivitiesInspectionsCreateResponses, ActivitiesInspectionsGetData, ActivitiesInspectionsGetErrors, ActivitiesInspectionsGetResponses, ActivitiesInspectionsListData, ActivitiesInspectionsListErrors, ActivitiesInspectionsListResponses, ActivitiesInspectionsUpdateData, ActivitiesInspectionsUpdateErrors, ActivitiesInspectionsUpdateResponses, ActivitiesOutreachCreateData, ActivitiesOutreachCreateErrors, ActivitiesOutreachCreateResponses, ActivitiesOutreachDeleteData, ActivitiesOutreachDeleteErrors, ActivitiesOutreachDeleteResponses, ActivitiesOutreachGetData, ActivitiesOutreachGetErrors, ActivitiesOutreachGetResponses, ActivitiesOutreachListData, ActivitiesOutreachListErrors, ActivitiesOutreachListResponses, ActivitiesOutreachUpdateData, ActivitiesOutreachUpdateErrors, ActivitiesOutreachUpdateResponses, ActivitiesPlansCreateData, ActivitiesPlansCreateErrors, ActivitiesPlansCreateResponses, ActivitiesPlansGetData, ActivitiesPlansGetErrors, ActivitiesPlansGetResponses, ActivitiesPlansListData, ActivitiesPlansListErrors, ActivitiesPlansListResponses, ActivitiesPlansUpdateData, ActivitiesPlansUpdateErrors, ActivitiesPlansUpdateResponses, ActivitiesSessionsCreateData, ActivitiesSessionsCreateErrors, ActivitiesSessionsCreateResponses, ActivitiesSessionsExplainData, ActivitiesSessionsExplainErrors, ActivitiesSessionsExplainResponses, ActivitiesSessionsFollowUpData, ActivitiesSessionsFollowUpErrors, ActivitiesSessionsFollowUpResponses, ActivitiesSessionsGetData, ActivitiesSessionsGetErrors, ActivitiesSessionsGetResponses, ActivitiesSessionsListData, ActivitiesSessionsListErrors, ActivitiesSessionsListResponses, ActivitiesSessionsUpdateData, ActivitiesSessionsUpdateErrors, ActivitiesSessionsUpdateResponses, ApiTokensCreateData, ApiTokensCreateErrors, ApiTokensCreateResponses, ApiTokensListData, ApiTokensListErrors, ApiTokensListResponses, ApiTokensRevokeData, ApiTokensRevokeErrors, ApiTokensRevokeResponses, AssessmentRoundsCreateData, AssessmentRoundsCreateErrors, AssessmentRoundsCreateResponses, AssessmentRoundsGetData, AssessmentRoundsGetErrors, AssessmentRoundsGetResponses, AssessmentRoundsListData, AssessmentRoundsListErrors, AssessmentRoundsListResponses, AssessmentRoundsPublishData, AssessmentRoundsPublishErrors, AssessmentRoundsPublishResponses, AssessmentRoundsUpdateData, AssessmentRoundsUpdateErrors, AssessmentRoundsUpdateResponses, AssessmentSheetsAcceptManyData, AssessmentSheetsAcceptManyErrors, AssessmentSheetsAcceptManyResponses, AssessmentSheetsAppraiseNodeData, AssessmentSheetsAppraiseNodeErrors, AssessmentSheetsAppraiseNodeResponses, AssessmentSheetsApproveData, AssessmentSheetsApproveErrors, AssessmentSheetsApproveResponses, AssessmentSheetsEvidenceCandidatesData, AssessmentSheetsEvidenceCandidatesErrors, AssessmentSheetsEvidenceCandidatesResponses, AssessmentSheetsFinishAppraisalData, AssessmentSheetsFinishAppraisalErrors, AssessmentSheetsFinishAppraisalResponses, AssessmentSheetsGetData, AssessmentSheetsGetErrors, AssessmentSheetsGetResponses, AssessmentSheetsListData, AssessmentSheetsListErrors, AssessmentSheetsListResponses, AssessmentSheetsReopenData, AssessmentSheetsReopenErrors, AssessmentSheetsReopenResponses, AssessmentSheetsReturnData, AssessmentSheetsReturnErrors, AssessmentSheetsReturnResponses, AssessmentSheetsScoreData, AssessmentSheetsScoreErrors, AssessmentSheetsScoreResponses, AssessmentSheetsSubmitData, AssessmentSheetsSubmitErrors, AssessmentSheetsSubmitResponses, AssessmentSheetsUpdateData, AssessmentSheetsUpdateErrors, AssessmentSheetsUpdateResponses, AssignmentsApproveData, AssignmentsApproveErrors, AssignmentsApproveResponses, AssignmentsBulkReviewData, AssignmentsBulkReviewErrors, AssignmentsBulkReviewResponses, AssignmentsBulkSubmitData, AssignmentsBulkSubmitErrors, AssignmentsBulkSubmitResponses, AssignmentsCommentData, AssignmentsCommentErrors, AssignmentsCommentResponses, AssignmentsCommentsData, AssignmentsCommentsErrors, AssignmentsCommentsResponses, AssignmentsGetData, AssignmentsGetErrors, AssignmentsGetResponses, AssignmentsHistoryData, AssignmentsHistoryErrors, AssignmentsHistoryResponses, AssignmentsListData, AssignmentsListErrors, AssignmentsListResponses, AssignmentsReopenData, AssignmentsReopenErrors, AssignmentsReopenResponses, AssignmentsReturnData, AssignmentsReturnErrors, AssignmentsReturnResponses, AssignmentsSubmitData, AssignmentsSubmitErrors, AssignmentsSubmitResponses, AssignmentsUpdateData, AssignmentsUpdateErrors, AssignmentsUpdateResponses, AssignmentsWorkCountsData, AssignmentsWorkCountsErrors, AssignmentsWorkCountsResponses, AssignmentsWorkListData, AssignmentsWorkListErrors, AssignmentsWorkListResponses, AuditListData, AuditListErrors, AuditListResponses, AuthChangePasswordData, AuthChangePasswordErrors, AuthChangePasswordResponses, AuthLoginData, AuthLoginErrors, AuthLoginResponses, AuthLogoutData, AuthLogoutErrors, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, DashboardsSummaryData, DashboardsSummaryErrors, DashboardsSummaryResponses, DashboardsTrendData, DashboardsTrendErrors, DashboardsTrendResponses, EvidenceAcceptedData, EvidenceAcceptedErrors, EvidenceAcceptedResponses, EvidenceDeleteData, EvidenceDeleteErrors, EvidenceDeleteResponses, EvidenceDownloadData, EvidenceDownloadErrors, EvidenceDownloadResponses, EvidenceGetData, EvidenceGetErrors, EvidenceGetResponses, EvidenceListAssignmentData, EvidenceListAssignmentErrors, EvidenceListAssignmentResponses, EvidenceListPlanData, EvidenceListPlanErrors, EvidenceListPlanResponses, EvidenceRestoreData, EvidenceRestoreErrors, EvidenceRestoreResponses, EvidenceUpdateData, EvidenceUpdateErrors, EvidenceUpdateResponses, EvidenceUploadAssignmentData, EvidenceUploadAssignmentErrors, EvidenceUploadAssignmentResponses, EvidenceUploadPlanData, EvidenceUploadPlanErrors, EvidenceUploadPlanResponses, EvidenceUploadSheetData, EvidenceUploadSheetErrors, EvidenceUploadSheetResponses, FrameworksCloneData, FrameworksCloneErrors, FrameworksCloneResponses, FrameworksExportData, FrameworksExportErrors, FrameworksExportResponses, FrameworksGetData, FrameworksGetErrors, FrameworksGetResponses, FrameworksImportData, FrameworksImportErrors, FrameworksImportResponses, FrameworksListData, FrameworksListErrors, FrameworksListResponses, FrameworksNodeData, FrameworksNodeErrors, FrameworksNodeResponses, FrameworksPublishData, FrameworksPublishErrors, FrameworksPublishResponses, FrameworksRetireData, FrameworksRetireErrors, FrameworksRetireResponses, FrameworksSchemaData, FrameworksSchemaErrors, FrameworksSchemaResponses, FrameworksSearchData, FrameworksSearchErrors, FrameworksSearchResponses, FrameworksTreeData, FrameworksTreeErrors, FrameworksTreeResponses, FrameworksUpdateData, FrameworksUpdateErrors, FrameworksUpdateResponses, HealthGetData, HealthGetErrors, HealthGetResponses, HealthLiveData, HealthLiveErrors, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, ImportsExportCsvData, ImportsExportCsvErrors, ImportsExportCsvResponses, ImportsExportXlsxData, ImportsExportXlsxErrors, ImportsExportXlsxResponses, ImportsHistoryData, ImportsHistoryErrors, ImportsHistoryResponses, ImportsRunData, ImportsRunErrors, ImportsRunResponses, ImportsTemplateData, ImportsTemplateErrors, ImportsTemplateResponses, NotificationsGetDistrictSettingData, NotificationsGetDistrictSettingErrors, NotificationsGetDistrictSettingResponses, NotificationsGetPreferencesData, NotificationsGetPreferencesErrors, NotificationsGetPreferencesResponses, NotificationsListData, NotificationsListErrors, NotificationsListResponses, NotificationsListTemplatesData, NotificationsListTemplatesErrors, NotificationsListTemplatesResponses, NotificationsPreviewTemplateData, NotificationsPreviewTemplateErrors, NotificationsPreviewTemplateResponses, NotificationsPutDistrictSettingData, NotificationsPutDistrictSettingErrors, NotificationsPutDistrictSettingResponses, NotificationsPutPreferencesData, NotificationsPutPreferencesErrors, NotificationsPutPreferencesResponses, NotificationsPutTemplateData, NotificationsPutTemplateErrors, NotificationsPutTemplateResponses, NotificationsReadAllData, NotificationsReadAllErrors, NotificationsReadAllResponses, NotificationsReadData, NotificationsReadErrors, NotificationsReadResponses, NotificationsResetTemplateData, NotificationsResetTemplateErrors, NotificationsResetTemplateResponses, NotificationsRetryParkedData, NotificationsRetryParkedErrors, NotificationsRetryParkedResponses, NotificationsSettingsData, NotificationsSettingsErrors, NotificationsSettingsResponses, NotificationsUnreadCountData, NotificationsUnreadCountErrors, NotificationsUnreadCountResponses, OrgUnitsAddSuccessionData, OrgUnitsAddSuccessionErrors, OrgUnitsAddSuccessionResponses, OrgUnitsCreateData, OrgUnitsCreateErrors, OrgUnitsCreateResponses, OrgUnitsDeactivateData, OrgUnitsDeactivateErrors, OrgUnitsDeactivateResponses, OrgUnitsDeleteData, OrgUnitsDeleteErrors, OrgUnitsDeleteResponses, OrgUnitsGetData, OrgUnitsGetErrors, OrgUnitsGetResponses, OrgUnitsListData, OrgUnitsListErrors, OrgUnitsListResponses, OrgUnitsSuccessionsData, OrgUnitsSuccessionsErrors, OrgUnitsSuccessionsResponses, OrgUnitsTransferData, OrgUnitsTransferErrors, OrgUnitsTransferResponses, OrgUnitsUpdateData, OrgUnitsUpdateErrors, OrgUnitsUpdateResponses, PlansAddSectionData, PlansAddSectionErrors, PlansAddSectionResponses, PlansAmendData, PlansAmendErrors, PlansAmendResponses, PlansAppendixData, PlansAppendixDocxData, PlansAppendixDocxErrors, PlansAppendixDocxResponses, PlansAppendixErrors, PlansAppendixResponses, PlansCloneData, PlansCloneErrors, PlansCloneResponses, PlansCloseData, PlansCloseErrors, PlansCloseResponses, PlansCreateData, PlansCreateErrors, PlansCreateResponses, PlansGetData, PlansGetErrors, PlansGetResponses, PlansHistoryData, PlansHistoryErrors, PlansHistoryResponses, PlansIssueData, PlansIssueErrors, PlansIssueResponses, PlansListData, PlansListErrors, PlansListResponses, PlansUpdateData, PlansUpdateErrors, PlansUpdateResponses, PlansUpdateSectionData, PlansUpdateSectionErrors, PlansUpdateSectionResponses, PortalGetData, PortalGetErrors, PortalGetResponses, PortalListData, PortalListErrors, PortalListResponses, PortalRetryData, PortalRetryErrors, PortalRetryResponses, PublicSurveyFormData, PublicSurveyFormErrors, PublicSurveyFormResponses, PublicSurveyRespondData, PublicSurveyRespondErrors, PublicSurveyRespondResponses, ReportOutlinesCopyData, ReportOutlinesCopyErrors, ReportOutlinesCopyResponses, ReportOutlinesGetData, ReportOutlinesGetErrors, ReportOutlinesGetResponses, ReportOutlinesListData, ReportOutlinesListErrors, ReportOutlinesListResponses, ReportOutlinesUpdateData, ReportOutlinesUpdateErrors, ReportOutlinesUpdateResponses, ReportPeriodsGenerateData, ReportPeriodsGenerateErrors, ReportPeriodsGenerateResponses, ReportPeriodsGetData, ReportPeriodsGetErrors, ReportPeriodsGetResponses, ReportPeriodsListData, ReportPeriodsListErrors, ReportPeriodsListResponses, ReportPeriodsUpdateData, ReportPeriodsUpdateErrors, ReportPeriodsUpdateResponses, ReportsAcceptData, ReportsAcceptErrors, ReportsAcceptResponses, ReportsApproveData, ReportsApproveErrors, ReportsApproveResponses, ReportsCreateData, ReportsCreateErrors, ReportsCreateResponses, ReportsExportData, ReportsExportErrors, ReportsExportResponses, ReportsGetData, ReportsGetErrors, ReportsGetResponses, ReportsIndicatorsData, ReportsIndicatorsErrors, ReportsIndicatorsResponses, ReportsIndicatorsUpdateData, ReportsIndicatorsUpdateErrors, ReportsIndicatorsUpdateResponses, ReportsListData, ReportsListErrors, ReportsListResponses, ReportsReturnData, ReportsReturnErrors, ReportsReturnResponses, ReportsSubmitData, ReportsSubmitErrors, ReportsSubmitResponses, ReportsUpdateData, ReportsUpdateErrors, ReportsUpdateResponses, ReportTemplatesDefaultData, ReportTemplatesDefaultErrors, ReportTemplatesDefaultResponses, ReportTemplatesDeleteData, ReportTemplatesDeleteErrors, ReportTemplatesDeleteResponses, ReportTemplatesDownloadData, ReportTemplatesDownloadErrors, ReportTemplatesDownloadResponses, ReportTemplatesGetData, ReportTemplatesGetErrors, ReportTemplatesGetResponses, ReportTemplatesListData, ReportTemplatesListErrors, ReportTemplatesListResponses, ReportTemplatesPlaceholdersData, ReportTemplatesPlaceholdersErrors, ReportTemplatesPlaceholdersResponses, ReportTemplatesUploadData, ReportTemplatesUploadErrors, ReportTemplatesUploadResponses, ScoringExportsResultsData, ScoringExportsResultsErrors, ScoringExportsResultsResponses, ScoringExportsSheetData, ScoringExportsSheetErrors, ScoringExportsSheetResponses, ScoringResultsOfficialListData, ScoringResultsOfficialListErrors, ScoringResultsOfficialListResponses, ScoringResultsPointsAtRiskAssignmentsData, ScoringResultsPointsAtRiskAssignmentsErrors, ScoringResultsPointsAtRiskAssignmentsResponses, ScoringResultsPointsAtRiskData, ScoringResultsPointsAtRiskErrors, ScoringResultsPointsAtRiskResponses, ScoringResultsRoundData, ScoringResultsRoundErrors, ScoringResultsRoundResponses, ScoringResultsSheetData, ScoringResultsSheetErrors, ScoringResultsSheetResponses, SurveysCreateData, SurveysCreateErrors, SurveysCreatePointData, SurveysCreatePointErrors, SurveysCreatePointResponses, SurveysCreateResponses, SurveysCreateTaskData, SurveysCreateTaskErrors, SurveysCreateTaskResponses, SurveysEnterPaperData, SurveysEnterPaperErrors, SurveysEnterPaperResponses, SurveysGetData, SurveysGetErrors, SurveysGetPointData, SurveysGetPointErrors, SurveysGetPointResponses, SurveysGetResponses, SurveysListData, SurveysListErrors, SurveysListOfficialData, SurveysListOfficialErrors, SurveysListOfficialResponses, SurveysListPointsData, SurveysListPointsErrors, SurveysListPointsResponses, SurveysListResponses, SurveysPosterPdfData, SurveysPosterPdfErrors, SurveysPosterPdfResponses, SurveysPosterPngData, SurveysPosterPngErrors, SurveysPosterPngResponses, SurveysPublishData, SurveysPublishErrors, SurveysPublishResponses, SurveysResultsData, SurveysResultsDocxData, SurveysResultsDocxErrors, SurveysResultsDocxResponses, SurveysResultsErrors, SurveysResultsResponses, SurveysResultsXlsxData, SurveysResultsXlsxErrors, SurveysResultsXlsxResponses, SurveysRetireData, SurveysRetireErrors, SurveysRetireResponses, SurveysRotateTokenData, SurveysRotateTokenErrors, SurveysRotateTokenResponses, SurveysUpdateData, SurveysUpdateErrors, SurveysUpdatePointData, SurveysUpdatePointErrors, SurveysUpdatePointResponses, SurveysUpdateResponses, TasksCreateData, TasksCreateErrors, TasksCreateResponses, TasksDeleteData, TasksDeleteErrors, TasksDeleteResponses, TasksGetData, TasksGetErrors, TasksGetResponses, TasksUpdateData, TasksUpdateErrors, TasksUpdateResponses, UsersActivateData, UsersActivateErrors, UsersActivateResponses, UsersAddMembershipData, UsersAddMembershipErrors, UsersAddMembershipResponses, UsersCreateData, UsersCreateErrors, UsersCreateResponses, UsersDeactivateData, UsersDeactivateErrors, UsersDeactivateResponses, UsersGetData, UsersGetErrors, UsersGetResponses, UsersListData, UsersListErrors, UsersListResponses, UsersRemoveMembershipData, UsersRemoveMembershipErrors, UsersRemoveMembershipResponses, UsersUpdateData, UsersUpdateErrors, UsersUpdateResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -17,6 +17,114 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: Record<string, unknown>;
 };
+
+/**
+ * List Sessions
+ */
+export const activitiesSessionsList = <ThrowOnError extends boolean = false>(options?: Options<ActivitiesSessionsListData, ThrowOnError>) => (options?.client ?? client).get<ActivitiesSessionsListResponses, ActivitiesSessionsListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accountability-sessions',
+    ...options
+});
+
+/**
+ * Create Session
+ */
+export const activitiesSessionsCreate = <ThrowOnError extends boolean = false>(options: Options<ActivitiesSessionsCreateData, ThrowOnError>) => (options.client ?? client).post<ActivitiesSessionsCreateResponses, ActivitiesSessionsCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accountability-sessions',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Evidence
+ */
+export const activitiesEvidenceListSession = <ThrowOnError extends boolean = false>(options: Options<ActivitiesEvidenceListSessionData, ThrowOnError>) => (options.client ?? client).get<ActivitiesEvidenceListSessionResponses, ActivitiesEvidenceListSessionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accountability-sessions/{owner_id}/evidence',
+    ...options
+});
+
+/**
+ * Upload
+ *
+ * Upload a document (multipart ``file`` + metadata, like assignments' evidence).
+ */
+export const activitiesEvidenceUploadSession = <ThrowOnError extends boolean = false>(options: Options<ActivitiesEvidenceUploadSessionData, ThrowOnError>) => (options.client ?? client).post<ActivitiesEvidenceUploadSessionResponses, ActivitiesEvidenceUploadSessionErrors, ThrowOnError>({
+    ...formDataBodySerializer,
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accountability-sessions/{owner_id}/evidence',
+    ...options,
+    headers: {
+        'Content-Type': null,
+        ...options.headers
+    }
+});
+
+/**
+ * Get Session
+ */
+export const activitiesSessionsGet = <ThrowOnError extends boolean = false>(options: Options<ActivitiesSessionsGetData, ThrowOnError>) => (options.client ?? client).get<ActivitiesSessionsGetResponses, ActivitiesSessionsGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accountability-sessions/{session_id}',
+    ...options
+});
+
+/**
+ * Update Session
+ */
+export const activitiesSessionsUpdate = <ThrowOnError extends boolean = false>(options: Options<ActivitiesSessionsUpdateData, ThrowOnError>) => (options.client ?? client).patch<ActivitiesSessionsUpdateResponses, ActivitiesSessionsUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accountability-sessions/{session_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Explain
+ *
+ * Nội dung giải trình, written by the answering unit's head (If-Match of the session).
+ */
+export const activitiesSessionsExplain = <ThrowOnError extends boolean = false>(options: Options<ActivitiesSessionsExplainData, ThrowOnError>) => (options.client ?? client).put<ActivitiesSessionsExplainResponses, ActivitiesSessionsExplainErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accountability-sessions/{session_id}/explanation',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Add Follow Up
+ */
+export const activitiesSessionsFollowUp = <ThrowOnError extends boolean = false>(options: Options<ActivitiesSessionsFollowUpData, ThrowOnError>) => (options.client ?? client).post<ActivitiesSessionsFollowUpResponses, ActivitiesSessionsFollowUpErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/accountability-sessions/{session_id}/follow-ups',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Areas
+ *
+ * Lĩnh vực CCHC (codes used by inspections, findings and the report outline).
+ */
+export const activitiesAreas = <ThrowOnError extends boolean = false>(options?: Options<ActivitiesAreasData, ThrowOnError>) => (options?.client ?? client).get<ActivitiesAreasResponses, ActivitiesAreasErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/activities/areas',
+    ...options
+});
 
 /**
  * List Tokens
@@ -588,6 +696,102 @@ export const authRefresh = <ThrowOnError extends boolean = false>(options: Optio
 });
 
 /**
+ * List Points
+ *
+ * Điểm khảo sát (bộ phận một cửa) trong phạm vi: xã thấy điểm của xã, huyện thấy mọi điểm.
+ */
+export const surveysListPoints = <ThrowOnError extends boolean = false>(options?: Options<SurveysListPointsData, ThrowOnError>) => (options?.client ?? client).get<SurveysListPointsResponses, SurveysListPointsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/collection-points',
+    ...options
+});
+
+/**
+ * Create Point
+ */
+export const surveysCreatePoint = <ThrowOnError extends boolean = false>(options: Options<SurveysCreatePointData, ThrowOnError>) => (options.client ?? client).post<SurveysCreatePointResponses, SurveysCreatePointErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/collection-points',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Point
+ */
+export const surveysGetPoint = <ThrowOnError extends boolean = false>(options: Options<SurveysGetPointData, ThrowOnError>) => (options.client ?? client).get<SurveysGetPointResponses, SurveysGetPointErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/collection-points/{point_id}',
+    ...options
+});
+
+/**
+ * Update Point
+ *
+ * Sửa điểm khảo sát (If-Match); ``active: false`` thu hồi mã QR của điểm.
+ */
+export const surveysUpdatePoint = <ThrowOnError extends boolean = false>(options: Options<SurveysUpdatePointData, ThrowOnError>) => (options.client ?? client).patch<SurveysUpdatePointResponses, SurveysUpdatePointErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/collection-points/{point_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Enter Paper
+ *
+ * Nhập phiếu giấy của một điểm (tối đa 500 phiếu mỗi lần; có lỗi thì không ghi phiếu nào).
+ */
+export const surveysEnterPaper = <ThrowOnError extends boolean = false>(options: Options<SurveysEnterPaperData, ThrowOnError>) => (options.client ?? client).post<SurveysEnterPaperResponses, SurveysEnterPaperErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/collection-points/{point_id}/paper-responses',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Poster Pdf
+ *
+ * Tờ mã QR để dán tại bộ phận một cửa (A4). Người nhập phiếu của đơn vị và người quản lý in được.
+ */
+export const surveysPosterPdf = <ThrowOnError extends boolean = false>(options: Options<SurveysPosterPdfData, ThrowOnError>) => (options.client ?? client).get<SurveysPosterPdfResponses, SurveysPosterPdfErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/collection-points/{point_id}/poster.pdf',
+    ...options
+});
+
+/**
+ * Poster Png
+ *
+ * Tờ mã QR dạng ảnh PNG (A4, 150 dpi).
+ */
+export const surveysPosterPng = <ThrowOnError extends boolean = false>(options: Options<SurveysPosterPngData, ThrowOnError>) => (options.client ?? client).get<SurveysPosterPngResponses, SurveysPosterPngErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/collection-points/{point_id}/poster.png',
+    ...options
+});
+
+/**
+ * Rotate Token
+ *
+ * Đổi mã QR (If-Match): mọi tờ mã QR đã in của điểm này hết hiệu lực.
+ */
+export const surveysRotateToken = <ThrowOnError extends boolean = false>(options: Options<SurveysRotateTokenData, ThrowOnError>) => (options.client ?? client).post<SurveysRotateTokenResponses, SurveysRotateTokenErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/collection-points/{point_id}/rotate-token',
+    ...options
+});
+
+/**
  * Summary
  *
  * Bốn nhóm thời hạn, tiến độ bình quân, theo đơn vị / lĩnh vực / kế hoạch, xếp hạng đơn vị chậm, sắp đến hạn.
@@ -606,6 +810,18 @@ export const dashboardsSummary = <ThrowOnError extends boolean = false>(options?
 export const dashboardsTrend = <ThrowOnError extends boolean = false>(options?: Options<DashboardsTrendData, ThrowOnError>) => (options?.client ?? client).get<DashboardsTrendResponses, DashboardsTrendErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/dashboards/trend',
+    ...options
+});
+
+/**
+ * Accepted
+ *
+ * Loại tệp và dung lượng tối đa được nhận làm tài liệu kiểm chứng (nội dung được kiểm tra, không theo đuôi tên
+ * tệp). / The file types accepted as evidence (checked from the content) and the size limit.
+ */
+export const evidenceAccepted = <ThrowOnError extends boolean = false>(options?: Options<EvidenceAcceptedData, ThrowOnError>) => (options?.client ?? client).get<EvidenceAcceptedResponses, EvidenceAcceptedErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/evidence/accepted',
     ...options
 });
 
@@ -661,6 +877,39 @@ export const evidenceRestore = <ThrowOnError extends boolean = false>(options: O
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/evidence/{evidence_id}/restore',
     ...options
+});
+
+/**
+ * Delete Finding
+ *
+ * Only a finding without a follow-up (409 ``has_follow_up``), on an open inspection; If-Match of the finding.
+ */
+export const activitiesFindingsDelete = <ThrowOnError extends boolean = false>(options: Options<ActivitiesFindingsDeleteData, ThrowOnError>) => (options.client ?? client).delete<ActivitiesFindingsDeleteResponses, ActivitiesFindingsDeleteErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/findings/{finding_id}',
+    ...options
+});
+
+/**
+ * Get Finding
+ */
+export const activitiesFindingsGet = <ThrowOnError extends boolean = false>(options: Options<ActivitiesFindingsGetData, ThrowOnError>) => (options.client ?? client).get<ActivitiesFindingsGetResponses, ActivitiesFindingsGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/findings/{finding_id}',
+    ...options
+});
+
+/**
+ * Update Finding
+ */
+export const activitiesFindingsUpdate = <ThrowOnError extends boolean = false>(options: Options<ActivitiesFindingsUpdateData, ThrowOnError>) => (options.client ?? client).patch<ActivitiesFindingsUpdateResponses, ActivitiesFindingsUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/findings/{finding_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -827,6 +1076,18 @@ export const healthLive = <ThrowOnError extends boolean = false>(options?: Optio
 export const healthReady = <ThrowOnError extends boolean = false>(options?: Options<HealthReadyData, ThrowOnError>) => (options?.client ?? client).get<HealthReadyResponses, HealthReadyErrors, ThrowOnError>({ url: '/api/v1/health/ready', ...options });
 
 /**
+ * Lịch sử nhập / import history
+ *
+ * Past import runs of the units in your reach, newest first: who, when, what (kind, file, dry run) and the
+ * outcome (rows created/updated/unchanged, the error count and the first errors of a refused file).
+ */
+export const importsHistory = <ThrowOnError extends boolean = false>(options?: Options<ImportsHistoryData, ThrowOnError>) => (options?.client ?? client).get<ImportsHistoryResponses, ImportsHistoryErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/imports/history',
+    ...options
+});
+
+/**
  * Nhập dữ liệu hàng loạt / bulk import
  *
  * Import rows of ``kind`` from a JSON body or a multipart ``file`` (CSV, XLSX, or a framework YAML/JSON).
@@ -875,6 +1136,153 @@ export const importsTemplate = <ThrowOnError extends boolean = false>(options: O
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/imports/{kind}/template.xlsx',
     ...options
+});
+
+/**
+ * List Plans
+ */
+export const activitiesPlansList = <ThrowOnError extends boolean = false>(options?: Options<ActivitiesPlansListData, ThrowOnError>) => (options?.client ?? client).get<ActivitiesPlansListResponses, ActivitiesPlansListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/inspection-plans',
+    ...options
+});
+
+/**
+ * Create Plan
+ */
+export const activitiesPlansCreate = <ThrowOnError extends boolean = false>(options: Options<ActivitiesPlansCreateData, ThrowOnError>) => (options.client ?? client).post<ActivitiesPlansCreateResponses, ActivitiesPlansCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/inspection-plans',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Plan
+ */
+export const activitiesPlansGet = <ThrowOnError extends boolean = false>(options: Options<ActivitiesPlansGetData, ThrowOnError>) => (options.client ?? client).get<ActivitiesPlansGetResponses, ActivitiesPlansGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/inspection-plans/{plan_id}',
+    ...options
+});
+
+/**
+ * Update Plan
+ */
+export const activitiesPlansUpdate = <ThrowOnError extends boolean = false>(options: Options<ActivitiesPlansUpdateData, ThrowOnError>) => (options.client ?? client).patch<ActivitiesPlansUpdateResponses, ActivitiesPlansUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/inspection-plans/{plan_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Inspections
+ *
+ * Cuộc kiểm tra in reach (a commune: its own only), findings and follow-ups included: four statements.
+ */
+export const activitiesInspectionsList = <ThrowOnError extends boolean = false>(options?: Options<ActivitiesInspectionsListData, ThrowOnError>) => (options?.client ?? client).get<ActivitiesInspectionsListResponses, ActivitiesInspectionsListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/inspections',
+    ...options
+});
+
+/**
+ * Create Inspection
+ */
+export const activitiesInspectionsCreate = <ThrowOnError extends boolean = false>(options: Options<ActivitiesInspectionsCreateData, ThrowOnError>) => (options.client ?? client).post<ActivitiesInspectionsCreateResponses, ActivitiesInspectionsCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/inspections',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Inspection
+ */
+export const activitiesInspectionsGet = <ThrowOnError extends boolean = false>(options: Options<ActivitiesInspectionsGetData, ThrowOnError>) => (options.client ?? client).get<ActivitiesInspectionsGetResponses, ActivitiesInspectionsGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/inspections/{inspection_id}',
+    ...options
+});
+
+/**
+ * Update Inspection
+ */
+export const activitiesInspectionsUpdate = <ThrowOnError extends boolean = false>(options: Options<ActivitiesInspectionsUpdateData, ThrowOnError>) => (options.client ?? client).patch<ActivitiesInspectionsUpdateResponses, ActivitiesInspectionsUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/inspections/{inspection_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Close Inspection
+ *
+ * Kết thúc with the conclusion (If-Match of the inspection). 409 ``follow_ups_open`` while a follow-up is not
+ * approved, unless ``force`` with ``reason``.
+ */
+export const activitiesInspectionsClose = <ThrowOnError extends boolean = false>(options: Options<ActivitiesInspectionsCloseData, ThrowOnError>) => (options.client ?? client).post<ActivitiesInspectionsCloseResponses, ActivitiesInspectionsCloseErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/inspections/{inspection_id}/close',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Create Finding
+ *
+ * Ghi tồn tại; with ``follow_up`` it becomes a task of the district's issued plan for the inspected unit
+ * (409 ``no_issued_plan`` without one). Answers the whole inspection.
+ */
+export const activitiesFindingsCreate = <ThrowOnError extends boolean = false>(options: Options<ActivitiesFindingsCreateData, ThrowOnError>) => (options.client ?? client).post<ActivitiesFindingsCreateResponses, ActivitiesFindingsCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/inspections/{inspection_id}/findings',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Evidence
+ */
+export const activitiesEvidenceListInspection = <ThrowOnError extends boolean = false>(options: Options<ActivitiesEvidenceListInspectionData, ThrowOnError>) => (options.client ?? client).get<ActivitiesEvidenceListInspectionResponses, ActivitiesEvidenceListInspectionErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/inspections/{owner_id}/evidence',
+    ...options
+});
+
+/**
+ * Upload
+ *
+ * Upload a document (multipart ``file`` + metadata, like assignments' evidence).
+ */
+export const activitiesEvidenceUploadInspection = <ThrowOnError extends boolean = false>(options: Options<ActivitiesEvidenceUploadInspectionData, ThrowOnError>) => (options.client ?? client).post<ActivitiesEvidenceUploadInspectionResponses, ActivitiesEvidenceUploadInspectionErrors, ThrowOnError>({
+    ...formDataBodySerializer,
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/inspections/{owner_id}/evidence',
+    ...options,
+    headers: {
+        'Content-Type': null,
+        ...options.headers
+    }
 });
 
 /**
@@ -984,6 +1392,59 @@ export const notificationsGetDistrictSetting = <ThrowOnError extends boolean = f
 export const notificationsPutDistrictSetting = <ThrowOnError extends boolean = false>(options: Options<NotificationsPutDistrictSettingData, ThrowOnError>) => (options.client ?? client).put<NotificationsPutDistrictSettingResponses, NotificationsPutDistrictSettingErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/notifications/settings/{unit_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Templates
+ *
+ * Mẫu thông báo của huyện: every kind in Vietnamese and English, the district's own text or the shipped one,
+ * and the placeholders a text may use.
+ */
+export const notificationsListTemplates = <ThrowOnError extends boolean = false>(options: Options<NotificationsListTemplatesData, ThrowOnError>) => (options.client ?? client).get<NotificationsListTemplatesResponses, NotificationsListTemplatesErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/templates/{unit_id}',
+    ...options
+});
+
+/**
+ * Reset Template
+ *
+ * Dùng lại mẫu mặc định (If-Match the item's etag).
+ */
+export const notificationsResetTemplate = <ThrowOnError extends boolean = false>(options: Options<NotificationsResetTemplateData, ThrowOnError>) => (options.client ?? client).delete<NotificationsResetTemplateResponses, NotificationsResetTemplateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/templates/{unit_id}/{kind}/{language}',
+    ...options
+});
+
+/**
+ * Put Template
+ *
+ * Thay mẫu: unknown placeholders are refused (422) before anything is stored; If-Match the item's etag.
+ */
+export const notificationsPutTemplate = <ThrowOnError extends boolean = false>(options: Options<NotificationsPutTemplateData, ThrowOnError>) => (options.client ?? client).put<NotificationsPutTemplateResponses, NotificationsPutTemplateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/templates/{unit_id}/{kind}/{language}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Preview Template
+ *
+ * Xem trước: the text filled with sample values (validated like a save; nothing is stored).
+ */
+export const notificationsPreviewTemplate = <ThrowOnError extends boolean = false>(options: Options<NotificationsPreviewTemplateData, ThrowOnError>) => (options.client ?? client).post<NotificationsPreviewTemplateResponses, NotificationsPreviewTemplateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/notifications/templates/{unit_id}/{kind}/{language}/preview',
     ...options,
     headers: {
         'Content-Type': 'application/json',
@@ -1127,6 +1588,84 @@ export const orgUnitsTransfer = <ThrowOnError extends boolean = false>(options: 
 });
 
 /**
+ * List Outreach
+ */
+export const activitiesOutreachList = <ThrowOnError extends boolean = false>(options?: Options<ActivitiesOutreachListData, ThrowOnError>) => (options?.client ?? client).get<ActivitiesOutreachListResponses, ActivitiesOutreachListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/outreach-outputs',
+    ...options
+});
+
+/**
+ * Create Outreach
+ */
+export const activitiesOutreachCreate = <ThrowOnError extends boolean = false>(options: Options<ActivitiesOutreachCreateData, ThrowOnError>) => (options.client ?? client).post<ActivitiesOutreachCreateResponses, ActivitiesOutreachCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/outreach-outputs',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Outreach
+ */
+export const activitiesOutreachDelete = <ThrowOnError extends boolean = false>(options: Options<ActivitiesOutreachDeleteData, ThrowOnError>) => (options.client ?? client).delete<ActivitiesOutreachDeleteResponses, ActivitiesOutreachDeleteErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/outreach-outputs/{output_id}',
+    ...options
+});
+
+/**
+ * Get Outreach
+ */
+export const activitiesOutreachGet = <ThrowOnError extends boolean = false>(options: Options<ActivitiesOutreachGetData, ThrowOnError>) => (options.client ?? client).get<ActivitiesOutreachGetResponses, ActivitiesOutreachGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/outreach-outputs/{output_id}',
+    ...options
+});
+
+/**
+ * Update Outreach
+ */
+export const activitiesOutreachUpdate = <ThrowOnError extends boolean = false>(options: Options<ActivitiesOutreachUpdateData, ThrowOnError>) => (options.client ?? client).patch<ActivitiesOutreachUpdateResponses, ActivitiesOutreachUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/outreach-outputs/{output_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Evidence
+ */
+export const activitiesEvidenceListOutreach = <ThrowOnError extends boolean = false>(options: Options<ActivitiesEvidenceListOutreachData, ThrowOnError>) => (options.client ?? client).get<ActivitiesEvidenceListOutreachResponses, ActivitiesEvidenceListOutreachErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/outreach-outputs/{owner_id}/evidence',
+    ...options
+});
+
+/**
+ * Upload
+ *
+ * Upload a document (multipart ``file`` + metadata, like assignments' evidence).
+ */
+export const activitiesEvidenceUploadOutreach = <ThrowOnError extends boolean = false>(options: Options<ActivitiesEvidenceUploadOutreachData, ThrowOnError>) => (options.client ?? client).post<ActivitiesEvidenceUploadOutreachResponses, ActivitiesEvidenceUploadOutreachErrors, ThrowOnError>({
+    ...formDataBodySerializer,
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/outreach-outputs/{owner_id}/evidence',
+    ...options,
+    headers: {
+        'Content-Type': null,
+        ...options.headers
+    }
+});
+
+/**
  * List Plans
  */
 export const plansList = <ThrowOnError extends boolean = false>(options?: Options<PlansListData, ThrowOnError>) => (options?.client ?? client).get<PlansListResponses, PlansListErrors, ThrowOnError>({
@@ -1185,6 +1724,18 @@ export const plansAmend = <ThrowOnError extends boolean = false>(options: Option
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Plan Appendix Docx
+ *
+ * Phụ lục dạng DOCX như ban hành kèm kế hoạch (khổ ngang, lề theo Nghị định 30): STT, nhiệm vụ, sản phẩm,
+ * thời gian hoàn thành, đơn vị chủ trì, đơn vị phối hợp; chỉ các nhiệm vụ người dùng được xem.
+ */
+export const plansAppendixDocx = <ThrowOnError extends boolean = false>(options: Options<PlansAppendixDocxData, ThrowOnError>) => (options.client ?? client).get<PlansAppendixDocxResponses, PlansAppendixDocxErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/plans/{plan_id}/appendix.docx',
+    ...options
 });
 
 /**
@@ -1369,6 +1920,77 @@ export const portalRetry = <ThrowOnError extends boolean = false>(options: Optio
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/portal-deliveries/{delivery_id}/retry',
     ...options
+});
+
+/**
+ * Phiếu khảo sát của một điểm (không cần đăng nhập) / the desk's form
+ */
+export const publicSurveyForm = <ThrowOnError extends boolean = false>(options: Options<PublicSurveyFormData, ThrowOnError>) => (options.client ?? client).get<PublicSurveyFormResponses, PublicSurveyFormErrors, ThrowOnError>({ url: '/api/v1/public/survey/{token}', ...options });
+
+/**
+ * Gửi phiếu trả lời (không cần đăng nhập) / send an answer sheet
+ */
+export const publicSurveyRespond = <ThrowOnError extends boolean = false>(options: Options<PublicSurveyRespondData, ThrowOnError>) => (options.client ?? client).post<PublicSurveyRespondResponses, PublicSurveyRespondErrors, ThrowOnError>({
+    url: '/api/v1/public/survey/{token}/responses',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Outlines
+ *
+ * Đề cương báo cáo CCHC: các mẫu cài sẵn (theo cấp: huyện, xã, phòng; ``verified`` = false khi câu chữ chưa
+ * được đối chiếu với văn bản gốc) và bản sao của các đơn vị trong phạm vi.
+ */
+export const reportOutlinesList = <ThrowOnError extends boolean = false>(options?: Options<ReportOutlinesListData, ThrowOnError>) => (options?.client ?? client).get<ReportOutlinesListResponses, ReportOutlinesListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/report-outlines',
+    ...options
+});
+
+/**
+ * Get Outline
+ *
+ * Một đề cương với các mục (tự điền / đơn vị viết / tiêu đề / biểu số liệu) và các chỉ tiêu của biểu.
+ */
+export const reportOutlinesGet = <ThrowOnError extends boolean = false>(options: Options<ReportOutlinesGetData, ThrowOnError>) => (options.client ?? client).get<ReportOutlinesGetResponses, ReportOutlinesGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/report-outlines/{outline_id}',
+    ...options
+});
+
+/**
+ * Update Outline
+ *
+ * Sửa đề cương của đơn vị (tên, các mục, các chỉ tiêu theo mã). Mẫu cài sẵn không sửa trực tiếp: sao chép
+ * trước (409 ``outline_shipped``).
+ */
+export const reportOutlinesUpdate = <ThrowOnError extends boolean = false>(options: Options<ReportOutlinesUpdateData, ThrowOnError>) => (options.client ?? client).patch<ReportOutlinesUpdateResponses, ReportOutlinesUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/report-outlines/{outline_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Copy Outline
+ *
+ * Tạo đề cương riêng của đơn vị (Phòng Nội vụ) từ một đề cương (mẫu cài sẵn hoặc bản sao khác) để sửa.
+ */
+export const reportOutlinesCopy = <ThrowOnError extends boolean = false>(options: Options<ReportOutlinesCopyData, ThrowOnError>) => (options.client ?? client).post<ReportOutlinesCopyResponses, ReportOutlinesCopyErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/report-outlines/{outline_id}/copy',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**
@@ -1580,6 +2202,34 @@ export const reportsExport = <ThrowOnError extends boolean = false>(options: Opt
 });
 
 /**
+ * Get Indicators
+ *
+ * Biểu số liệu của báo cáo: giá trị đơn vị nhập, giá trị hệ thống tính, và với báo cáo tổng hợp giá trị cộng
+ * dồn / trung bình / tỷ lệ từ báo cáo các đơn vị cùng danh sách đơn vị chưa nhập. ETag là ETag của báo cáo.
+ */
+export const reportsIndicators = <ThrowOnError extends boolean = false>(options: Options<ReportsIndicatorsData, ThrowOnError>) => (options.client ?? client).get<ReportsIndicatorsResponses, ReportsIndicatorsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/reports/{report_id}/indicators',
+    ...options
+});
+
+/**
+ * Put Indicators
+ *
+ * Nhập số liệu các chỉ tiêu (giá trị null: xóa) khi báo cáo còn là dự thảo hoặc bị trả lại; If-Match = ETag của
+ * báo cáo. Chỉ tiêu tự tính hoặc cộng dồn từ đơn vị không nhập tay (422).
+ */
+export const reportsIndicatorsUpdate = <ThrowOnError extends boolean = false>(options: Options<ReportsIndicatorsUpdateData, ThrowOnError>) => (options.client ?? client).put<ReportsIndicatorsUpdateResponses, ReportsIndicatorsUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/reports/{report_id}/indicators',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Return Report
  *
  * Trả lại kèm lý do: báo cáo đơn vị (Phòng Nội vụ, reports:review), báo cáo huyện (lãnh đạo, reports:approve).
@@ -1603,6 +2253,139 @@ export const reportsReturn = <ThrowOnError extends boolean = false>(options: Opt
 export const reportsSubmit = <ThrowOnError extends boolean = false>(options: Options<ReportsSubmitData, ThrowOnError>) => (options.client ?? client).post<ReportsSubmitResponses, ReportsSubmitErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/reports/{report_id}/submit',
+    ...options
+});
+
+/**
+ * List Official
+ *
+ * Kết quả SIPAS chính thức đã nhập (nhập bằng ``POST /imports/sipas-results``, CSV/XLSX/JSON).
+ */
+export const surveysListOfficial = <ThrowOnError extends boolean = false>(options?: Options<SurveysListOfficialData, ThrowOnError>) => (options?.client ?? client).get<SurveysListOfficialResponses, SurveysListOfficialErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/sipas-official-results',
+    ...options
+});
+
+/**
+ * Survey Results
+ *
+ * Tỷ lệ hài lòng theo câu hỏi, yếu tố, điểm, đơn vị, tháng; chỉ số theo trọng số của bộ chỉ số SIPAS; mẫu
+ * nhỏ được đánh dấu (khoảng tin cậy Wilson 95 %); kết quả chính thức bên cạnh; nhiệm vụ gắn với từng yếu tố.
+ */
+export const surveysResults = <ThrowOnError extends boolean = false>(options?: Options<SurveysResultsData, ThrowOnError>) => (options?.client ?? client).get<SurveysResultsResponses, SurveysResultsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/survey-results',
+    ...options
+});
+
+/**
+ * Results Docx
+ *
+ * Tóm tắt kết quả khảo sát cho phần khảo sát của báo cáo định kỳ.
+ */
+export const surveysResultsDocx = <ThrowOnError extends boolean = false>(options?: Options<SurveysResultsDocxData, ThrowOnError>) => (options?.client ?? client).get<SurveysResultsDocxResponses, SurveysResultsDocxErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/survey-results.docx',
+    ...options
+});
+
+/**
+ * Results Xlsx
+ *
+ * Bảng kết quả khảo sát: theo yếu tố, câu hỏi, điểm khảo sát, đơn vị, tháng.
+ */
+export const surveysResultsXlsx = <ThrowOnError extends boolean = false>(options?: Options<SurveysResultsXlsxData, ThrowOnError>) => (options?.client ?? client).get<SurveysResultsXlsxResponses, SurveysResultsXlsxErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/survey-results.xlsx',
+    ...options
+});
+
+/**
+ * Create Task
+ *
+ * Phòng Nội vụ giao việc từ một yếu tố hoặc câu hỏi có kết quả yếu: nhiệm vụ mới của kế hoạch (nếu kế hoạch đã
+ * ban hành: ghi lý do bổ sung, mặc định "Bổ sung nhiệm vụ từ kết quả khảo sát sự hài lòng"), gắn với tiêu chí.
+ */
+export const surveysCreateTask = <ThrowOnError extends boolean = false>(options: Options<SurveysCreateTaskData, ThrowOnError>) => (options.client ?? client).post<SurveysCreateTaskResponses, SurveysCreateTaskErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/survey-results/tasks',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Surveys
+ *
+ * Phiếu khảo sát: phiếu mặc định và phiếu của các đơn vị liên quan (phiếu nháp: người quản lý).
+ */
+export const surveysList = <ThrowOnError extends boolean = false>(options?: Options<SurveysListData, ThrowOnError>) => (options?.client ?? client).get<SurveysListResponses, SurveysListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/surveys',
+    ...options
+});
+
+/**
+ * Create Survey
+ *
+ * Phiếu nháp mới (trống, hoặc sao chép một phiếu có sẵn thành phiên bản mới).
+ */
+export const surveysCreate = <ThrowOnError extends boolean = false>(options: Options<SurveysCreateData, ThrowOnError>) => (options.client ?? client).post<SurveysCreateResponses, SurveysCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/surveys',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Survey
+ */
+export const surveysGet = <ThrowOnError extends boolean = false>(options: Options<SurveysGetData, ThrowOnError>) => (options.client ?? client).get<SurveysGetResponses, SurveysGetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/surveys/{survey_id}',
+    ...options
+});
+
+/**
+ * Update Survey
+ *
+ * Sửa phiếu nháp (If-Match). Phiếu đã phát hành không sửa được (409).
+ */
+export const surveysUpdate = <ThrowOnError extends boolean = false>(options: Options<SurveysUpdateData, ThrowOnError>) => (options.client ?? client).patch<SurveysUpdateResponses, SurveysUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/surveys/{survey_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Publish Survey
+ *
+ * Phát hành: từ đây phiếu không đổi nữa (If-Match).
+ */
+export const surveysPublish = <ThrowOnError extends boolean = false>(options: Options<SurveysPublishData, ThrowOnError>) => (options.client ?? client).post<SurveysPublishResponses, SurveysPublishErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/surveys/{survey_id}/publish',
+    ...options
+});
+
+/**
+ * Retire Survey
+ *
+ * Ngừng dùng: các điểm dùng phiếu này không nhận thêm phiếu trả lời (If-Match).
+ */
+export const surveysRetire = <ThrowOnError extends boolean = false>(options: Options<SurveysRetireData, ThrowOnError>) => (options.client ?? client).post<SurveysRetireResponses, SurveysRetireErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/surveys/{survey_id}/retire',
     ...options
 });
 

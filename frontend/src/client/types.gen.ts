@@ -5,6 +5,45 @@ export type ClientOptions = {
 };
 
 /**
+ * AcceptedFiles
+ *
+ * What an upload of evidence may be: the types the content check verifies and the size limit (for the drop
+ * zones to say before anyone uploads).
+ */
+export type AcceptedFiles = {
+    /**
+     * Max Mb
+     */
+    max_mb: number;
+    /**
+     * Names
+     */
+    names: string;
+    /**
+     * Types
+     */
+    types: Array<AcceptedType>;
+};
+
+/**
+ * AcceptedType
+ */
+export type AcceptedType = {
+    /**
+     * Extension
+     */
+    extension: string;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Mime
+     */
+    mime: string;
+};
+
+/**
  * ActiveChange
  */
 export type ActiveChange = {
@@ -12,6 +51,20 @@ export type ActiveChange = {
      * Reason
      */
     reason?: string | null;
+};
+
+/**
+ * AnswerIn
+ */
+export type AnswerIn = {
+    /**
+     * Question Id
+     */
+    question_id: number;
+    /**
+     * Value
+     */
+    value: number;
 };
 
 /**
@@ -204,6 +257,20 @@ export type AreaHeader = {
      * Title En
      */
     title_en?: string | null;
+};
+
+/**
+ * AreaRead
+ */
+export type AreaRead = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Name
+     */
+    name: string;
 };
 
 /**
@@ -835,6 +902,10 @@ export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed';
  */
 export type DistrictSettingRead = {
     /**
+     * Delivery Failing Hours
+     */
+    delivery_failing_hours?: number;
+    /**
      * Due Soon Days
      */
     due_soon_days: number;
@@ -846,6 +917,10 @@ export type DistrictSettingRead = {
      * Escalate Head Days
      */
     escalate_head_days: number;
+    /**
+     * Report Open Days
+     */
+    report_open_days?: number;
     /**
      * Unit Id
      */
@@ -861,6 +936,12 @@ export type DistrictSettingRead = {
  */
 export type DistrictSettingUpdate = {
     /**
+     * Delivery Failing Hours
+     *
+     * tell admins after this long
+     */
+    delivery_failing_hours?: number;
+    /**
      * Due Soon Days
      */
     due_soon_days?: number;
@@ -872,6 +953,12 @@ export type DistrictSettingUpdate = {
      * Escalate Head Days
      */
     escalate_head_days?: number;
+    /**
+     * Report Open Days
+     *
+     * the period opens this many days before
+     */
+    report_open_days?: number;
 };
 
 /**
@@ -1054,7 +1141,7 @@ export type EvidenceDetail = {
 /**
  * EvidenceOwner
  */
-export type EvidenceOwner = 'assignment' | 'plan' | 'report' | 'sheet';
+export type EvidenceOwner = 'assignment' | 'plan' | 'report' | 'sheet' | 'inspection' | 'outreach' | 'accountability';
 
 /**
  * EvidenceRead
@@ -1292,6 +1379,87 @@ export type EvidenceUploaded = {
 };
 
 /**
+ * ExplanationIn
+ */
+export type ExplanationIn = {
+    /**
+     * Explanation
+     */
+    explanation: string;
+};
+
+/**
+ * FactorResult
+ */
+export type FactorResult = {
+    /**
+     * Answers
+     */
+    answers?: number;
+    /**
+     * Ci High
+     */
+    ci_high?: number | null;
+    /**
+     * Ci Low
+     */
+    ci_low?: number | null;
+    factor: SurveyFactor;
+    /**
+     * Factor Name
+     */
+    factor_name: string;
+    /**
+     * Gap
+     *
+     * index − official (điểm %)
+     */
+    gap?: number | null;
+    /**
+     * Index
+     */
+    index?: number | null;
+    /**
+     * Node Code
+     */
+    node_code?: string | null;
+    /**
+     * Node Id
+     */
+    node_id?: number | null;
+    /**
+     * Official Percent
+     */
+    official_percent?: number | null;
+    /**
+     * Responses
+     */
+    responses?: number;
+    /**
+     * Satisfied
+     */
+    satisfied?: number;
+    /**
+     * Satisfied Share
+     *
+     * % hài lòng (2 mức cao nhất)
+     */
+    satisfied_share?: number | null;
+    /**
+     * Small Sample
+     */
+    small_sample?: boolean;
+    /**
+     * Tasks
+     */
+    tasks?: Array<LinkedTask>;
+    /**
+     * Weight
+     */
+    weight?: number | null;
+};
+
+/**
  * FieldError
  */
 export type FieldError = {
@@ -1315,6 +1483,177 @@ export type FieldError = {
      * Row
      */
     row?: number | null;
+};
+
+/**
+ * Figure
+ *
+ * Counts and the satisfaction rate (%), with its 95 % Wilson interval.
+ */
+export type Figure = {
+    /**
+     * Answers
+     */
+    answers?: number;
+    /**
+     * Ci High
+     */
+    ci_high?: number | null;
+    /**
+     * Ci Low
+     */
+    ci_low?: number | null;
+    /**
+     * Responses
+     */
+    responses?: number;
+    /**
+     * Satisfied
+     */
+    satisfied?: number;
+    /**
+     * Satisfied Share
+     *
+     * % hài lòng (2 mức cao nhất)
+     */
+    satisfied_share?: number | null;
+    /**
+     * Small Sample
+     */
+    small_sample?: boolean;
+};
+
+/**
+ * FindingCreate
+ */
+export type FindingCreate = {
+    /**
+     * Area
+     */
+    area?: 'chi_dao_dieu_hanh' | 'the_che' | 'thu_tuc_hanh_chinh' | 'to_chuc_bo_may' | 'cong_vu' | 'tai_chinh_cong' | 'chinh_quyen_so' | null;
+    /**
+     * Content
+     */
+    content: string;
+    follow_up?: FollowUpCreate | null;
+    severity: Severity;
+};
+
+/**
+ * FindingRead
+ */
+export type FindingRead = {
+    /**
+     * Allowed Actions
+     */
+    allowed_actions?: Array<string>;
+    /**
+     * Area
+     */
+    area: string | null;
+    /**
+     * Content
+     */
+    content: string;
+    follow_up: FollowUpRead | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Inspection Id
+     */
+    inspection_id: number;
+    severity: Severity;
+};
+
+/**
+ * FindingUpdate
+ */
+export type FindingUpdate = {
+    /**
+     * Area
+     */
+    area?: 'chi_dao_dieu_hanh' | 'the_che' | 'thu_tuc_hanh_chinh' | 'to_chuc_bo_may' | 'cong_vu' | 'tai_chinh_cong' | 'chinh_quyen_so' | null;
+    /**
+     * Content
+     */
+    content?: string | null;
+    /**
+     * Giao việc khắc phục cho một tồn tại chưa có (một lần).
+     */
+    follow_up?: FollowUpCreate | null;
+    severity?: Severity | null;
+};
+
+/**
+ * Flags
+ */
+export type Flags = {
+    /**
+     * Burst
+     */
+    burst?: number;
+    /**
+     * Duplicate
+     */
+    duplicate?: number;
+    /**
+     * Honeypot
+     */
+    honeypot?: number;
+    /**
+     * Out Of Hours
+     */
+    out_of_hours?: number;
+};
+
+/**
+ * FollowUpCreate
+ */
+export type FollowUpCreate = {
+    /**
+     * Deadline
+     */
+    deadline: string;
+    /**
+     * Product
+     */
+    product?: string | null;
+    /**
+     * Title
+     */
+    title: string;
+};
+
+/**
+ * FollowUpRead
+ */
+export type FollowUpRead = {
+    /**
+     * Assignment Id
+     */
+    assignment_id: number;
+    /**
+     * Bucket
+     */
+    bucket: string;
+    /**
+     * Deadline
+     */
+    deadline: string | null;
+    /**
+     * Status
+     */
+    status: string;
+    /**
+     * Task Id
+     */
+    task_id: number;
+    /**
+     * Title
+     */
+    title: string;
 };
 
 /**
@@ -1812,6 +2151,68 @@ export type FrameworkUpdate = {
 };
 
 /**
+ * GroupResult
+ */
+export type GroupResult = {
+    /**
+     * Answers
+     */
+    answers?: number;
+    /**
+     * Ci High
+     */
+    ci_high?: number | null;
+    /**
+     * Ci Low
+     */
+    ci_low?: number | null;
+    /**
+     * Factors
+     */
+    factors?: {
+        [key: string]: number | null;
+    };
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Index
+     */
+    index?: number | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Responses
+     */
+    responses?: number;
+    /**
+     * Satisfied
+     */
+    satisfied?: number;
+    /**
+     * Satisfied Share
+     *
+     * % hài lòng (2 mức cao nhất)
+     */
+    satisfied_share?: number | null;
+    /**
+     * Small Sample
+     */
+    small_sample?: boolean;
+    /**
+     * Unit Id
+     */
+    unit_id?: number | null;
+    /**
+     * Unit Name
+     */
+    unit_name?: string | null;
+};
+
+/**
  * Health
  */
 export type Health = {
@@ -1864,7 +2265,12 @@ export type HistoryEvent = {
 /**
  * ImportKindName
  */
-export type ImportKindName = 'org-units' | 'users' | 'plans' | 'tasks' | 'frameworks' | 'official-results';
+export type ImportKindName = 'org-units' | 'users' | 'plans' | 'tasks' | 'frameworks' | 'official-results' | 'sipas-results' | 'survey-responses';
+
+/**
+ * ImportOutcome
+ */
+export type ImportOutcome = 'succeeded' | 'rejected';
 
 /**
  * ImportResult
@@ -1919,6 +2325,630 @@ export type ImportResult = {
 };
 
 /**
+ * ImportRunRead
+ */
+export type ImportRunRead = {
+    /**
+     * Actor Name
+     */
+    actor_name: string;
+    /**
+     * Allowed Actions
+     */
+    allowed_actions?: Array<string>;
+    /**
+     * At
+     */
+    at: string;
+    /**
+     * Created
+     */
+    created: number;
+    /**
+     * Deleted
+     */
+    deleted: number;
+    /**
+     * Dry Run
+     */
+    dry_run: boolean;
+    /**
+     * Error Count
+     */
+    error_count: number;
+    /**
+     * Errors
+     *
+     * Tối đa 50 lỗi đầu tiên / the first errors
+     */
+    errors: Array<RowError>;
+    /**
+     * File Name
+     */
+    file_name: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Kind
+     */
+    kind: string;
+    /**
+     * Kind Label
+     *
+     * Tên loại dữ liệu nhập (tiếng Việt)
+     */
+    kind_label: string;
+    outcome: ImportOutcome;
+    /**
+     * Rows
+     */
+    rows: number;
+    /**
+     * Unchanged
+     */
+    unchanged: number;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+    /**
+     * Updated
+     */
+    updated: number;
+};
+
+/**
+ * IndicatorIn
+ */
+export type IndicatorIn = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Computed
+     */
+    computed?: boolean;
+    /**
+     * Denominator Code
+     */
+    denominator_code?: string | null;
+    /**
+     * Id
+     *
+     * Bỏ qua: chỉ tiêu được nhận biết theo mã (code)
+     */
+    id?: number | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Numerator Code
+     */
+    numerator_code?: string | null;
+    /**
+     * Order
+     */
+    order?: number;
+    rollup?: Rollup;
+    /**
+     * Section Key
+     */
+    section_key: string;
+    /**
+     * Source
+     */
+    source?: string | null;
+    /**
+     * Unit Of Measure
+     */
+    unit_of_measure: string;
+};
+
+/**
+ * IndicatorItem
+ */
+export type IndicatorItem = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Computed
+     */
+    computed: boolean;
+    /**
+     * Editable
+     */
+    editable?: boolean;
+    /**
+     * Entered At
+     */
+    entered_at?: string | null;
+    /**
+     * Entered By
+     */
+    entered_by?: string | null;
+    /**
+     * Indicator Id
+     */
+    indicator_id: number | null;
+    /**
+     * Missing Units
+     */
+    missing_units?: Array<MissingUnit>;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Note
+     */
+    note?: string | null;
+    rollup: Rollup;
+    /**
+     * Section Key
+     */
+    section_key: string;
+    /**
+     * Source
+     */
+    source?: string | null;
+    /**
+     * Unit Of Measure
+     */
+    unit_of_measure: string;
+    /**
+     * Units Entered
+     */
+    units_entered?: number | null;
+    /**
+     * Units Expected
+     */
+    units_expected?: number | null;
+    /**
+     * Value
+     *
+     * Số thập phân dạng chuỗi (dấu chấm), null = chưa nhập
+     */
+    value?: string | null;
+};
+
+/**
+ * IndicatorRead
+ */
+export type IndicatorRead = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Computed
+     */
+    computed?: boolean;
+    /**
+     * Denominator Code
+     */
+    denominator_code?: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Numerator Code
+     */
+    numerator_code?: string | null;
+    /**
+     * Order
+     */
+    order?: number;
+    rollup?: Rollup;
+    /**
+     * Section Key
+     */
+    section_key: string;
+    /**
+     * Source
+     */
+    source?: string | null;
+    /**
+     * Unit Of Measure
+     */
+    unit_of_measure: string;
+};
+
+/**
+ * IndicatorValueIn
+ */
+export type IndicatorValueIn = {
+    /**
+     * Indicator Id
+     */
+    indicator_id: number;
+    /**
+     * Note
+     */
+    note?: string | null;
+    /**
+     * Value
+     *
+     * Số, dấu chấm hoặc dấu phẩy thập phân
+     */
+    value?: string | null;
+};
+
+/**
+ * IndicatorValuesPut
+ */
+export type IndicatorValuesPut = {
+    /**
+     * Values
+     */
+    values: Array<IndicatorValueIn>;
+};
+
+/**
+ * InspectionClose
+ */
+export type InspectionClose = {
+    /**
+     * Conclusion
+     */
+    conclusion: string;
+    /**
+     * Force
+     */
+    force?: boolean;
+    /**
+     * Reason
+     */
+    reason?: string | null;
+};
+
+/**
+ * InspectionCreate
+ */
+export type InspectionCreate = {
+    /**
+     * Areas
+     */
+    areas?: Array<'chi_dao_dieu_hanh' | 'the_che' | 'thu_tuc_hanh_chinh' | 'to_chuc_bo_may' | 'cong_vu' | 'tai_chinh_cong' | 'chinh_quyen_so'>;
+    /**
+     * Date
+     */
+    date: string;
+    kind: InspectionKind;
+    /**
+     * Owner Unit Id
+     */
+    owner_unit_id?: number | null;
+    /**
+     * Plan Id
+     */
+    plan_id?: number | null;
+    /**
+     * Summary
+     */
+    summary?: string | null;
+    /**
+     * Team
+     */
+    team?: Array<string>;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+};
+
+/**
+ * InspectionKind
+ */
+export type InspectionKind = 'periodic' | 'adhoc';
+
+/**
+ * InspectionPlanCreate
+ */
+export type InspectionPlanCreate = {
+    /**
+     * Decision Date
+     */
+    decision_date?: string | null;
+    /**
+     * Decision Number
+     */
+    decision_number?: string | null;
+    /**
+     * Items
+     */
+    items?: Array<InspectionPlanItem>;
+    /**
+     * Note
+     */
+    note?: string | null;
+    /**
+     * Owner Unit Id
+     */
+    owner_unit_id?: number | null;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
+ * InspectionPlanItem
+ */
+export type InspectionPlanItem = {
+    /**
+     * Areas
+     */
+    areas?: Array<'chi_dao_dieu_hanh' | 'the_che' | 'thu_tuc_hanh_chinh' | 'to_chuc_bo_may' | 'cong_vu' | 'tai_chinh_cong' | 'chinh_quyen_so'>;
+    /**
+     * Planned Month
+     */
+    planned_month: number;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+};
+
+/**
+ * InspectionPlanItemRead
+ */
+export type InspectionPlanItemRead = {
+    /**
+     * Areas
+     */
+    areas: Array<string>;
+    /**
+     * Planned Month
+     */
+    planned_month: number;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+};
+
+/**
+ * InspectionPlanRead
+ */
+export type InspectionPlanRead = {
+    /**
+     * Allowed Actions
+     */
+    allowed_actions?: Array<string>;
+    /**
+     * Decision Date
+     */
+    decision_date: string | null;
+    /**
+     * Decision Number
+     */
+    decision_number: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Items
+     */
+    items: Array<InspectionPlanItemRead>;
+    /**
+     * Note
+     */
+    note: string | null;
+    /**
+     * Owner Unit Id
+     */
+    owner_unit_id: number;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
+ * InspectionPlanUpdate
+ */
+export type InspectionPlanUpdate = {
+    /**
+     * Decision Date
+     */
+    decision_date?: string | null;
+    /**
+     * Decision Number
+     */
+    decision_number?: string | null;
+    /**
+     * Items
+     */
+    items?: Array<InspectionPlanItem> | null;
+    /**
+     * Note
+     */
+    note?: string | null;
+    /**
+     * Title
+     */
+    title?: string | null;
+};
+
+/**
+ * InspectionRead
+ */
+export type InspectionRead = {
+    /**
+     * Allowed Actions
+     */
+    allowed_actions?: Array<string>;
+    /**
+     * Areas
+     */
+    areas: Array<string>;
+    /**
+     * Close Reason
+     */
+    close_reason: string | null;
+    /**
+     * Closed At
+     */
+    closed_at: string | null;
+    /**
+     * Conclusion
+     */
+    conclusion: string | null;
+    /**
+     * Date
+     */
+    date: string;
+    /**
+     * Evidence Count
+     */
+    evidence_count?: number;
+    /**
+     * Findings
+     */
+    findings: Array<FindingRead>;
+    /**
+     * Id
+     */
+    id: number;
+    kind: InspectionKind;
+    /**
+     * Owner Unit Id
+     */
+    owner_unit_id: number;
+    /**
+     * Plan Id
+     */
+    plan_id: number | null;
+    status: InspectionStatus;
+    /**
+     * Summary
+     */
+    summary: string | null;
+    /**
+     * Team
+     */
+    team: Array<string>;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+};
+
+/**
+ * InspectionStatus
+ */
+export type InspectionStatus = 'open' | 'closed';
+
+/**
+ * InspectionUpdate
+ */
+export type InspectionUpdate = {
+    /**
+     * Areas
+     */
+    areas?: Array<'chi_dao_dieu_hanh' | 'the_che' | 'thu_tuc_hanh_chinh' | 'to_chuc_bo_may' | 'cong_vu' | 'tai_chinh_cong' | 'chinh_quyen_so'> | null;
+    /**
+     * Date
+     */
+    date?: string | null;
+    kind?: InspectionKind | null;
+    /**
+     * Plan Id
+     */
+    plan_id?: number | null;
+    /**
+     * Summary
+     */
+    summary?: string | null;
+    /**
+     * Team
+     */
+    team?: Array<string> | null;
+};
+
+/**
+ * ItemIn
+ */
+export type ItemIn = {
+    /**
+     * Assignment Id
+     */
+    assignment_id?: number | null;
+    /**
+     * Label
+     *
+     * Nội dung khi không chọn việc/tiêu chí
+     */
+    label?: string | null;
+    /**
+     * Node Id
+     */
+    node_id?: number | null;
+    /**
+     * Note
+     */
+    note?: string | null;
+};
+
+/**
+ * ItemRead
+ */
+export type ItemRead = {
+    /**
+     * Assignment Id
+     */
+    assignment_id: number | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Node Id
+     */
+    node_id: number | null;
+    /**
+     * Note
+     */
+    note: string | null;
+};
+
+/**
  * KindPreference
  */
 export type KindPreference = {
@@ -1941,6 +2971,38 @@ export type KindPreference = {
      * Webhook
      */
     webhook?: boolean;
+};
+
+/**
+ * LinkedTask
+ */
+export type LinkedTask = {
+    /**
+     * Assignments
+     */
+    assignments: number;
+    /**
+     * Buckets
+     */
+    buckets: {
+        [key: string]: number;
+    };
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Plan Id
+     */
+    plan_id: number;
+    /**
+     * Task Id
+     */
+    task_id: number;
+    /**
+     * Title
+     */
+    title: string;
 };
 
 /**
@@ -2052,6 +3114,12 @@ export type MeRead = {
      */
     permissions: Array<Permission>;
     /**
+     * Today
+     *
+     * Ngày hôm nay của máy chủ (giờ Việt Nam, hoặc ngày cố định của bản trình diễn): năm và ngày mặc định
+     */
+    today: string;
+    /**
      * Username
      */
     username: string | null;
@@ -2125,9 +3193,48 @@ export type MembershipRead = {
 };
 
 /**
+ * MissingUnit
+ */
+export type MissingUnit = {
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+};
+
+/**
+ * MonthResult
+ */
+export type MonthResult = {
+    /**
+     * Factors
+     */
+    factors: {
+        [key: string]: number | null;
+    };
+    /**
+     * Index
+     */
+    index: number | null;
+    /**
+     * Month
+     */
+    month: string;
+    /**
+     * Responses
+     */
+    responses: number;
+};
+
+/**
  * Narrative
  *
- * Narrative sections; a section sent as null is cleared, one not sent is kept.
+ * Narrative sections; a section sent as null is cleared, one not sent is kept. Besides the five classic keys,
+ * any written section of the report's outline (its ``key``: the_che, khao_sat, …) is accepted.
  */
 export type Narrative = {
     /**
@@ -2150,6 +3257,7 @@ export type Narrative = {
      * Ton Tai Han Che
      */
     ton_tai_han_che?: string | null;
+    [key: string]: unknown;
 };
 
 /**
@@ -2384,7 +3492,7 @@ export type NodeSearchHit = {
 /**
  * NotificationKind
  */
-export type NotificationKind = 'returned' | 'approved' | 'commented' | 'mentioned' | 'due_soon' | 'overdue' | 'escalated_head' | 'escalated_district' | 'digest';
+export type NotificationKind = 'returned' | 'approved' | 'commented' | 'mentioned' | 'due_soon' | 'overdue' | 'escalated_head' | 'escalated_district' | 'digest' | 'period_open' | 'period_due' | 'period_overdue' | 'period_late_units' | 'report_returned' | 'report_accepted' | 'round_open' | 'round_closing' | 'sheet_returned' | 'delivery_failing';
 
 /**
  * NotificationRead
@@ -2471,6 +3579,48 @@ export type OfficialPoints = {
 };
 
 /**
+ * OfficialRead
+ */
+export type OfficialRead = {
+    /**
+     * Factor
+     */
+    factor: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Illustrative
+     */
+    illustrative: boolean;
+    /**
+     * Percent
+     */
+    percent: number;
+    /**
+     * Source
+     */
+    source: string | null;
+    /**
+     * Unit Code
+     */
+    unit_code: string;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
  * OfficialResultRead
  */
 export type OfficialResultRead = {
@@ -2528,6 +3678,40 @@ export type OfficialResultRead = {
      * Unit Code
      */
     unit_code: string;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+    /**
+     * Year
+     */
+    year: number;
+};
+
+/**
+ * OfficialRow
+ */
+export type OfficialRow = {
+    /**
+     * Factor
+     */
+    factor: string;
+    /**
+     * Illustrative
+     */
+    illustrative: boolean;
+    /**
+     * Percent
+     */
+    percent: number;
+    /**
+     * Source
+     */
+    source: string | null;
     /**
      * Unit Id
      */
@@ -2680,6 +3864,273 @@ export type OrgUnitUpdate = {
 };
 
 /**
+ * OutlineCopy
+ */
+export type OutlineCopy = {
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Owner Unit Id
+     *
+     * Mặc định: đơn vị cấp huyện của người gọi
+     */
+    owner_unit_id?: number | null;
+};
+
+/**
+ * OutlineRead
+ */
+export type OutlineRead = {
+    /**
+     * Allowed Actions
+     */
+    allowed_actions?: Array<string>;
+    /**
+     * Based On Id
+     */
+    based_on_id?: number | null;
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Indicators
+     */
+    indicators?: Array<IndicatorRead>;
+    level: ReportLevel;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Owner Unit Id
+     */
+    owner_unit_id?: number | null;
+    /**
+     * Sections
+     */
+    sections?: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Source Note
+     */
+    source_note?: string | null;
+    /**
+     * Unit Kind
+     */
+    unit_kind?: string | null;
+    /**
+     * Updated At
+     */
+    updated_at?: string | null;
+    /**
+     * Verified
+     */
+    verified: boolean;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
+ * OutlineSection
+ */
+export type OutlineSection = {
+    /**
+     * Fill
+     *
+     * auto: hệ thống tự viết; written: đơn vị viết; heading: tiêu đề; indicators: biểu
+     */
+    fill: 'auto' | 'written' | 'heading' | 'indicators';
+    /**
+     * Hint
+     */
+    hint?: string;
+    /**
+     * Key
+     *
+     * Khóa mục; mục viết lưu nội dung trong narrative của báo cáo
+     */
+    key: string;
+    /**
+     * Number
+     *
+     * Số mục: I, 1, a, Biểu
+     */
+    number: string;
+    /**
+     * Source
+     *
+     * auto: nguồn dữ liệu; written: area:<mã>
+     */
+    source?: string | null;
+    /**
+     * Title
+     */
+    title: string;
+};
+
+/**
+ * OutlineUpdate
+ */
+export type OutlineUpdate = {
+    /**
+     * Indicators
+     */
+    indicators?: Array<IndicatorIn> | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Sections
+     */
+    sections?: Array<OutlineSection> | null;
+    /**
+     * Source Note
+     */
+    source_note?: string | null;
+};
+
+/**
+ * OutreachCreate
+ */
+export type OutreachCreate = {
+    /**
+     * Audience
+     */
+    audience?: number | null;
+    /**
+     * Date
+     */
+    date: string;
+    kind: OutreachKind;
+    language?: OutreachLanguage;
+    /**
+     * Medium
+     */
+    medium?: string | null;
+    /**
+     * Note
+     */
+    note?: string | null;
+    /**
+     * Quantity
+     */
+    quantity?: number;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+};
+
+/**
+ * OutreachKind
+ */
+export type OutreachKind = 'article' | 'radio' | 'television' | 'loudspeaker' | 'conference' | 'dialogue' | 'leaflet' | 'online_post' | 'other';
+
+/**
+ * OutreachLanguage
+ */
+export type OutreachLanguage = 'vi' | 'tay' | 'nung' | 'other';
+
+/**
+ * OutreachRead
+ */
+export type OutreachRead = {
+    /**
+     * Allowed Actions
+     */
+    allowed_actions?: Array<string>;
+    /**
+     * Audience
+     */
+    audience: number | null;
+    /**
+     * Date
+     */
+    date: string;
+    /**
+     * Id
+     */
+    id: number;
+    kind: OutreachKind;
+    language: OutreachLanguage;
+    /**
+     * Medium
+     */
+    medium: string | null;
+    /**
+     * Note
+     */
+    note: string | null;
+    /**
+     * Quantity
+     */
+    quantity: number;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+};
+
+/**
+ * OutreachUpdate
+ */
+export type OutreachUpdate = {
+    /**
+     * Audience
+     */
+    audience?: number | null;
+    /**
+     * Date
+     */
+    date?: string | null;
+    kind?: OutreachKind | null;
+    language?: OutreachLanguage | null;
+    /**
+     * Medium
+     */
+    medium?: string | null;
+    /**
+     * Note
+     */
+    note?: string | null;
+    /**
+     * Quantity
+     */
+    quantity?: number | null;
+    /**
+     * Title
+     */
+    title?: string | null;
+};
+
+/**
  * Page[ApiTokenRead]
  */
 export type PageApiTokenRead = {
@@ -2812,6 +4263,72 @@ export type PageFrameworkRead = {
 };
 
 /**
+ * Page[ImportRunRead]
+ */
+export type PageImportRunRead = {
+    /**
+     * Items
+     */
+    items: Array<ImportRunRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[InspectionPlanRead]
+ */
+export type PageInspectionPlanRead = {
+    /**
+     * Items
+     */
+    items: Array<InspectionPlanRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[InspectionRead]
+ */
+export type PageInspectionRead = {
+    /**
+     * Items
+     */
+    items: Array<InspectionRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[NodeSearchHit]
  */
 export type PageNodeSearchHit = {
@@ -2841,6 +4358,28 @@ export type PageNotificationRead = {
      * Items
      */
     items: Array<NotificationRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[OfficialRead]
+ */
+export type PageOfficialRead = {
+    /**
+     * Items
+     */
+    items: Array<OfficialRead>;
     /**
      * Limit
      */
@@ -2900,6 +4439,50 @@ export type PageOrgUnitRead = {
 };
 
 /**
+ * Page[OutlineRead]
+ */
+export type PageOutlineRead = {
+    /**
+     * Items
+     */
+    items: Array<OutlineRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[OutreachRead]
+ */
+export type PageOutreachRead = {
+    /**
+     * Items
+     */
+    items: Array<OutreachRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[PeriodRead]
  */
 export type PagePeriodRead = {
@@ -2929,6 +4512,28 @@ export type PagePlanRead = {
      * Items
      */
     items: Array<PlanRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
+ * Page[PointRead]
+ */
+export type PagePointRead = {
+    /**
+     * Items
+     */
+    items: Array<PointRead>;
     /**
      * Limit
      */
@@ -3032,6 +4637,28 @@ export type PageRoundRead = {
 };
 
 /**
+ * Page[SessionRead]
+ */
+export type PageSessionRead = {
+    /**
+     * Items
+     */
+    items: Array<SessionRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[SheetRead]
  */
 export type PageSheetRead = {
@@ -3054,13 +4681,35 @@ export type PageSheetRead = {
 };
 
 /**
+ * Page[SurveyRead]
+ */
+export type PageSurveyRead = {
+    /**
+     * Items
+     */
+    items: Array<SurveyRead>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[TemplateRead]
  */
 export type PageTemplateRead = {
     /**
      * Items
      */
-    items: Array<TemplateRead>;
+    items: Array<ApiReportsSchemasTemplateRead>;
     /**
      * Limit
      */
@@ -3117,6 +4766,50 @@ export type PageWorkItemRead = {
      * Total
      */
     total: number;
+};
+
+/**
+ * PaperBatch
+ */
+export type PaperBatch = {
+    /**
+     * Responses
+     */
+    responses: Array<PaperResponseIn>;
+};
+
+/**
+ * PaperResponseIn
+ */
+export type PaperResponseIn = {
+    /**
+     * Answered On
+     */
+    answered_on: string;
+    /**
+     * Answers
+     */
+    answers: Array<AnswerIn>;
+    /**
+     * Comment
+     */
+    comment?: string | null;
+};
+
+/**
+ * PaperResult
+ */
+export type PaperResult = {
+    /**
+     * Created
+     */
+    created: number;
+    /**
+     * Flagged
+     */
+    flagged: {
+        [key: string]: number;
+    };
 };
 
 /**
@@ -3267,6 +4960,20 @@ export type PeriodUpdate = {
  * Permission
  */
 export type Permission = 'units:read' | 'units:manage' | 'users:read' | 'users:manage' | 'tokens:manage' | 'audit:read' | 'frameworks:read' | 'frameworks:manage' | 'plans:read' | 'plans:manage' | 'assignments:read' | 'assignments:edit' | 'assignments:submit' | 'assignments:review' | 'comments:write' | 'evidence:read' | 'evidence:upload' | 'evidence:delete' | 'evidence:restore' | 'reports:read' | 'reports:edit' | 'reports:submit' | 'reports:review' | 'reports:approve' | 'portal:manage' | 'imports:run' | 'dashboards:read' | 'assessments:read' | 'assessments:edit' | 'assessments:submit' | 'assessments:appraise' | 'assessments:approve' | 'assessments:manage' | 'results:read' | 'activities:read' | 'activities:manage' | 'activities:respond' | 'outreach:edit' | 'surveys:read' | 'surveys:manage' | 'surveys:enter';
+
+/**
+ * PlaceholderRead
+ */
+export type PlaceholderRead = {
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Name
+     */
+    name: string;
+};
 
 /**
  * PlanAmend
@@ -3594,6 +5301,146 @@ export type PlanUpdate = {
      * Title
      */
     title?: string | null;
+};
+
+/**
+ * PointCreate
+ */
+export type PointCreate = {
+    /**
+     * Address
+     */
+    address?: string | null;
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Open Days
+     */
+    open_days?: string;
+    /**
+     * Opening Hours
+     */
+    opening_hours?: string;
+    /**
+     * Survey Id
+     */
+    survey_id?: number | null;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+};
+
+/**
+ * PointRead
+ */
+export type PointRead = {
+    /**
+     * Active
+     */
+    active: boolean;
+    /**
+     * Address
+     */
+    address: string | null;
+    /**
+     * Allowed Actions
+     */
+    allowed_actions?: Array<string>;
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Open Days
+     */
+    open_days: string;
+    /**
+     * Opening Hours
+     */
+    opening_hours: string;
+    /**
+     * Poster Pdf Url
+     */
+    poster_pdf_url: string;
+    /**
+     * Poster Png Url
+     */
+    poster_png_url: string;
+    /**
+     * Public Url
+     */
+    public_url?: string | null;
+    /**
+     * Survey Id
+     */
+    survey_id: number;
+    /**
+     * Survey Name
+     */
+    survey_name: string;
+    /**
+     * Token
+     *
+     * Chỉ người quản lý thấy / managers only
+     */
+    token?: string | null;
+    /**
+     * Token Rotated At
+     */
+    token_rotated_at: string | null;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+};
+
+/**
+ * PointUpdate
+ */
+export type PointUpdate = {
+    /**
+     * Active
+     */
+    active?: boolean | null;
+    /**
+     * Address
+     */
+    address?: string | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Open Days
+     */
+    open_days?: string | null;
+    /**
+     * Opening Hours
+     */
+    opening_hours?: string | null;
+    /**
+     * Survey Id
+     */
+    survey_id?: number | null;
 };
 
 /**
@@ -3939,6 +5786,258 @@ export type Problem = {
 };
 
 /**
+ * PublicForm
+ */
+export type PublicForm = {
+    /**
+     * Desk Name
+     */
+    desk_name: string;
+    /**
+     * Honeypot Field Name
+     */
+    honeypot_field_name: string;
+    survey: PublicSurvey;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+};
+
+/**
+ * PublicQuestion
+ */
+export type PublicQuestion = {
+    factor: SurveyFactor;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Labels
+     */
+    labels: {
+        [key: string]: unknown;
+    };
+    /**
+     * Required
+     */
+    required: boolean;
+    scale: QuestionScale;
+    /**
+     * Text
+     */
+    text: string;
+};
+
+/**
+ * PublicResponseIn
+ *
+ * One answer sheet. ``website`` is the hidden honeypot field: leave it empty.
+ */
+export type PublicResponseIn = {
+    /**
+     * Answers
+     */
+    answers: Array<AnswerIn>;
+    /**
+     * Client Id
+     */
+    client_id?: string | null;
+    /**
+     * Comment
+     */
+    comment?: string | null;
+    /**
+     * Kiosk
+     */
+    kiosk?: boolean;
+    /**
+     * Phone
+     */
+    phone?: string | null;
+    /**
+     * Website
+     */
+    website?: string | null;
+};
+
+/**
+ * PublicSurvey
+ */
+export type PublicSurvey = {
+    /**
+     * Allow Comment
+     */
+    allow_comment: boolean;
+    /**
+     * Questions
+     */
+    questions: Array<PublicQuestion>;
+};
+
+/**
+ * PublicThanks
+ */
+export type PublicThanks = {
+    /**
+     * Thanks
+     */
+    thanks?: boolean;
+};
+
+/**
+ * QuestionIn
+ */
+export type QuestionIn = {
+    /**
+     * Code
+     */
+    code: string;
+    factor: SurveyFactor;
+    labels?: QuestionLabels;
+    /**
+     * Node Id
+     */
+    node_id?: number | null;
+    /**
+     * Order
+     */
+    order?: number;
+    /**
+     * Required
+     */
+    required?: boolean;
+    scale?: QuestionScale;
+    /**
+     * Text
+     */
+    text: string;
+};
+
+/**
+ * QuestionLabels
+ */
+export type QuestionLabels = {
+    /**
+     * En
+     */
+    en?: string | null;
+    /**
+     * Nung
+     */
+    nung?: string | null;
+    /**
+     * Tay
+     */
+    tay?: string | null;
+};
+
+/**
+ * QuestionRead
+ */
+export type QuestionRead = {
+    /**
+     * Code
+     */
+    code: string;
+    factor: SurveyFactor;
+    /**
+     * Factor Name
+     */
+    factor_name: string;
+    /**
+     * Id
+     */
+    id: number;
+    labels?: QuestionLabels;
+    /**
+     * Node Id
+     */
+    node_id?: number | null;
+    /**
+     * Order
+     */
+    order?: number;
+    /**
+     * Required
+     */
+    required?: boolean;
+    scale?: QuestionScale;
+    /**
+     * Text
+     */
+    text: string;
+};
+
+/**
+ * QuestionResult
+ */
+export type QuestionResult = {
+    /**
+     * Answers
+     */
+    answers?: number;
+    /**
+     * Ci High
+     */
+    ci_high?: number | null;
+    /**
+     * Ci Low
+     */
+    ci_low?: number | null;
+    /**
+     * Code
+     */
+    code: string;
+    factor: SurveyFactor;
+    /**
+     * Node Id
+     */
+    node_id: number | null;
+    /**
+     * Question Id
+     */
+    question_id: number;
+    /**
+     * Responses
+     */
+    responses?: number;
+    /**
+     * Satisfied
+     */
+    satisfied?: number;
+    /**
+     * Satisfied Share
+     *
+     * % hài lòng (2 mức cao nhất)
+     */
+    satisfied_share?: number | null;
+    scale: QuestionScale;
+    /**
+     * Small Sample
+     */
+    small_sample?: boolean;
+    /**
+     * Survey Id
+     */
+    survey_id: number;
+    /**
+     * Tasks
+     */
+    tasks?: Array<LinkedTask>;
+    /**
+     * Text
+     */
+    text: string;
+};
+
+/**
+ * QuestionScale
+ */
+export type QuestionScale = 'likert5' | 'yes_no';
+
+/**
  * RankingBand
  *
  * Nhóm xếp loại. ``min_percent`` is inclusive, ``max_percent`` exclusive; ``None`` = open end.
@@ -4141,6 +6240,22 @@ export type ReportDetail = {
      */
     number?: string | null;
     /**
+     * Outline
+     *
+     * Các mục của báo cáo theo đề cương, theo thứ tự: key, number, title, fill (auto | written | heading | indicators), source, hint, depth, text (tự viết hoặc do đơn vị viết), auto_text (số liệu lĩnh vực)
+     */
+    outline?: Array<{
+        [key: string]: unknown;
+    }>;
+    /**
+     * Outline Info
+     *
+     * Đề cương áp dụng: id, name, verified, source_note
+     */
+    outline_info?: {
+        [key: string]: unknown;
+    };
+    /**
      * Period Id
      */
     period_id: number;
@@ -4199,6 +6314,48 @@ export type ReportDetail = {
      * Version
      */
     version: number;
+};
+
+/**
+ * ReportIndicators
+ */
+export type ReportIndicators = {
+    /**
+     * Allowed Actions
+     */
+    allowed_actions?: Array<string>;
+    /**
+     * Etag
+     */
+    etag: string;
+    /**
+     * Items
+     */
+    items: Array<IndicatorItem>;
+    /**
+     * Live
+     */
+    live: boolean;
+    /**
+     * Outline Id
+     */
+    outline_id: number | null;
+    /**
+     * Outline Name
+     */
+    outline_name: string;
+    /**
+     * Report Id
+     */
+    report_id: number;
+    /**
+     * Source Note
+     */
+    source_note?: string | null;
+    /**
+     * Verified
+     */
+    verified: boolean;
 };
 
 /**
@@ -4510,6 +6667,11 @@ export type RiskUnit = {
  * Role
  */
 export type Role = 'admin' | 'district_admin' | 'leader' | 'unit_head' | 'unit_officer' | 'observer' | 'integration';
+
+/**
+ * Rollup
+ */
+export type Rollup = 'sum' | 'average' | 'share' | 'none';
 
 /**
  * RoundCreate
@@ -5079,6 +7241,179 @@ export type SectionUpdate = {
 };
 
 /**
+ * SessionCreate
+ */
+export type SessionCreate = {
+    /**
+     * Chaired By
+     */
+    chaired_by?: string | null;
+    /**
+     * Date
+     */
+    date: string;
+    /**
+     * Head Name
+     */
+    head_name?: string | null;
+    /**
+     * Head Title
+     */
+    head_title?: string | null;
+    /**
+     * Items
+     */
+    items?: Array<ItemIn>;
+    /**
+     * Owner Unit Id
+     */
+    owner_unit_id?: number | null;
+    status?: SessionStatus;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+};
+
+/**
+ * SessionFollowUpRead
+ */
+export type SessionFollowUpRead = {
+    /**
+     * Assignment Id
+     */
+    assignment_id: number;
+    /**
+     * Bucket
+     */
+    bucket: string;
+    /**
+     * Deadline
+     */
+    deadline: string | null;
+    /**
+     * Status
+     */
+    status: string;
+    /**
+     * Task Id
+     */
+    task_id: number;
+    /**
+     * Title
+     */
+    title: string;
+};
+
+/**
+ * SessionRead
+ */
+export type SessionRead = {
+    /**
+     * Allowed Actions
+     */
+    allowed_actions?: Array<string>;
+    /**
+     * Chaired By
+     */
+    chaired_by: string | null;
+    /**
+     * Conclusion
+     */
+    conclusion: string | null;
+    /**
+     * Date
+     */
+    date: string;
+    /**
+     * Evidence Count
+     */
+    evidence_count?: number;
+    /**
+     * Explained At
+     */
+    explained_at: string | null;
+    /**
+     * Explanation
+     */
+    explanation: string | null;
+    /**
+     * Follow Ups
+     */
+    follow_ups: Array<SessionFollowUpRead>;
+    /**
+     * Head Name
+     */
+    head_name: string | null;
+    /**
+     * Head Title
+     */
+    head_title: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Items
+     */
+    items: Array<ItemRead>;
+    /**
+     * Owner Unit Id
+     */
+    owner_unit_id: number;
+    status: SessionStatus;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+};
+
+/**
+ * SessionStatus
+ */
+export type SessionStatus = 'scheduled' | 'held' | 'closed';
+
+/**
+ * SessionUpdate
+ */
+export type SessionUpdate = {
+    /**
+     * Chaired By
+     */
+    chaired_by?: string | null;
+    /**
+     * Conclusion
+     */
+    conclusion?: string | null;
+    /**
+     * Date
+     */
+    date?: string | null;
+    /**
+     * Head Name
+     */
+    head_name?: string | null;
+    /**
+     * Head Title
+     */
+    head_title?: string | null;
+    /**
+     * Items
+     */
+    items?: Array<ItemIn> | null;
+    status?: SessionStatus | null;
+};
+
+/**
+ * Severity
+ */
+export type Severity = 'low' | 'medium' | 'high';
+
+/**
  * SheetDetail
  */
 export type SheetDetail = {
@@ -5593,6 +7928,10 @@ export type Summary = {
      */
     due_soon_days: number;
     /**
+     * Due Soon Total
+     */
+    due_soon_total?: number;
+    /**
      * Lagging Units
      */
     lagging_units: Array<UnitStat>;
@@ -5600,6 +7939,231 @@ export type Summary = {
      * Total
      */
     total: number;
+};
+
+/**
+ * SurveyCreate
+ *
+ * A new draft: empty, or a copy of ``copy_from_id`` (a new version when the code is the same).
+ */
+export type SurveyCreate = {
+    /**
+     * Allow Comment
+     */
+    allow_comment?: boolean;
+    /**
+     * Code
+     */
+    code?: string | null;
+    /**
+     * Copy From Id
+     */
+    copy_from_id?: number | null;
+    /**
+     * Framework Id
+     */
+    framework_id?: number | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Owner Unit Id
+     */
+    owner_unit_id: number;
+    /**
+     * Questions
+     */
+    questions?: Array<QuestionIn> | null;
+};
+
+/**
+ * SurveyFactor
+ *
+ * The five SIPAS factors (yếu tố) of service delivery, QĐ 2640/QĐ-BNV, still reported under QĐ 1001.
+ */
+export type SurveyFactor = 'tiep_can' | 'thu_tuc' | 'cong_chuc' | 'ket_qua' | 'gop_y';
+
+/**
+ * SurveyRead
+ */
+export type SurveyRead = {
+    /**
+     * Allow Comment
+     */
+    allow_comment: boolean;
+    /**
+     * Allowed Actions
+     */
+    allowed_actions?: Array<string>;
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Framework Id
+     */
+    framework_id: number | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Owner Unit Id
+     */
+    owner_unit_id: number | null;
+    /**
+     * Points
+     */
+    points?: number;
+    /**
+     * Published At
+     */
+    published_at: string | null;
+    /**
+     * Questions
+     */
+    questions: Array<QuestionRead>;
+    /**
+     * Source Note
+     */
+    source_note: string | null;
+    status: SurveyStatus;
+    /**
+     * Verified
+     */
+    verified: boolean;
+    /**
+     * Version
+     */
+    version: number;
+};
+
+/**
+ * SurveyResults
+ */
+export type SurveyResults = {
+    /**
+     * Desks
+     */
+    desks: Array<GroupResult>;
+    /**
+     * End
+     */
+    end: string | null;
+    /**
+     * Excluded
+     *
+     * Phiếu trùng / phiếu máy tự điền không tính
+     */
+    excluded: number;
+    /**
+     * Factors
+     */
+    factors: Array<FactorResult>;
+    flags: Flags;
+    /**
+     * Gap
+     */
+    gap: number | null;
+    /**
+     * Include Flagged
+     */
+    include_flagged: boolean;
+    /**
+     * Index
+     */
+    index: number | null;
+    /**
+     * Min Sample
+     */
+    min_sample?: number;
+    /**
+     * Months
+     */
+    months: Array<MonthResult>;
+    /**
+     * Official
+     */
+    official: Array<OfficialRow>;
+    /**
+     * Official Index
+     */
+    official_index: number | null;
+    /**
+     * Official Year
+     */
+    official_year: number | null;
+    overall: Figure;
+    /**
+     * Point Id
+     */
+    point_id: number | null;
+    /**
+     * Questions
+     */
+    questions: Array<QuestionResult>;
+    /**
+     * Responses
+     */
+    responses: number;
+    /**
+     * Start
+     */
+    start: string | null;
+    /**
+     * Unit Id
+     */
+    unit_id: number | null;
+    /**
+     * Units
+     */
+    units: Array<GroupResult>;
+    /**
+     * Weights Source
+     */
+    weights_source: string;
+    /**
+     * Weights Verified
+     */
+    weights_verified: boolean;
+};
+
+/**
+ * SurveyStatus
+ */
+export type SurveyStatus = 'draft' | 'published' | 'retired';
+
+/**
+ * SurveyUpdate
+ *
+ * Edits of a draft (a published survey never changes).
+ */
+export type SurveyUpdate = {
+    /**
+     * Allow Comment
+     */
+    allow_comment?: boolean | null;
+    /**
+     * Framework Id
+     */
+    framework_id?: number | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    /**
+     * Questions
+     */
+    questions?: Array<QuestionIn> | null;
+    /**
+     * Source Note
+     */
+    source_note?: string | null;
 };
 
 /**
@@ -5839,37 +8403,61 @@ export type TaskUpdate = {
 };
 
 /**
- * TemplateRead
+ * TemplatePreview
  */
-export type TemplateRead = {
+export type TemplatePreview = {
     /**
-     * Created At
+     * Html
      */
-    created_at: string;
+    html: string;
     /**
-     * Id
+     * Subject
      */
-    id: number;
+    subject: string;
     /**
-     * Name
+     * Text
      */
-    name: string;
+    text: string;
+};
+
+/**
+ * TemplateWrite
+ */
+export type TemplateWrite = {
     /**
-     * Owner Unit Id
+     * Html
      */
-    owner_unit_id: number;
+    html?: string | null;
     /**
-     * Sha256
+     * Subject
      */
-    sha256: string;
+    subject: string;
     /**
-     * Size
+     * Text
      */
-    size?: number;
+    text: string;
+};
+
+/**
+ * TemplatesRead
+ */
+export type TemplatesRead = {
     /**
-     * Uploaded By Id
+     * Items
      */
-    uploaded_by_id?: number | null;
+    items: Array<ApiNotificationsSchemasTemplateRead>;
+    /**
+     * Placeholders
+     */
+    placeholders: Array<PlaceholderRead>;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
 };
 
 /**
@@ -6365,6 +8953,70 @@ export type UserUpdate = {
 };
 
 /**
+ * WeakResultTask
+ *
+ * Giao việc từ kết quả yếu: một nhiệm vụ mới trong kế hoạch, gắn với tiêu chí SIPAS của yếu tố / câu hỏi.
+ */
+export type WeakResultTask = {
+    /**
+     * Due Date
+     */
+    due_date: string;
+    /**
+     * Lead Unit Id
+     */
+    lead_unit_id: number;
+    /**
+     * Node Id
+     *
+     * Tiêu chí SIPAS (yếu tố hoặc câu hỏi) có kết quả yếu
+     */
+    node_id: number;
+    /**
+     * Plan Id
+     */
+    plan_id: number;
+    /**
+     * Product
+     */
+    product?: string | null;
+    /**
+     * Reason
+     */
+    reason?: string | null;
+    /**
+     * Section Id
+     */
+    section_id?: number | null;
+    /**
+     * Title
+     */
+    title: string;
+};
+
+/**
+ * WeakResultTaskRead
+ */
+export type WeakResultTaskRead = {
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Plan Id
+     */
+    plan_id: number;
+    /**
+     * Task Id
+     */
+    task_id: number;
+    /**
+     * Title
+     */
+    title: string;
+};
+
+/**
  * WorkCounts
  *
  * Số việc theo trạng thái (the filters of the list, without state, ready and hide_done).
@@ -6535,6 +9187,588 @@ export type WorkItemRead = {
  * WorkState
  */
 export type WorkState = 'overdue' | 'due_soon' | 'in_progress' | 'not_started' | 'submitted' | 'done';
+
+/**
+ * TemplateRead
+ */
+export type ApiNotificationsSchemasTemplateRead = {
+    /**
+     * Customized
+     */
+    customized: boolean;
+    /**
+     * Default Subject
+     */
+    default_subject: string;
+    /**
+     * Default Text
+     */
+    default_text: string;
+    /**
+     * Etag
+     */
+    etag: string;
+    /**
+     * Html
+     */
+    html: string | null;
+    kind: NotificationKind;
+    /**
+     * Language
+     */
+    language: string;
+    /**
+     * Subject
+     */
+    subject: string;
+    /**
+     * Text
+     */
+    text: string;
+};
+
+/**
+ * TemplateRead
+ */
+export type ApiReportsSchemasTemplateRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Owner Unit Id
+     */
+    owner_unit_id: number;
+    /**
+     * Sha256
+     */
+    sha256: string;
+    /**
+     * Size
+     */
+    size?: number;
+    /**
+     * Uploaded By Id
+     */
+    uploaded_by_id?: number | null;
+};
+
+export type ActivitiesSessionsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Year
+         */
+        year?: number | null;
+        /**
+         * Unit Id
+         */
+        unit_id?: number | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/accountability-sessions';
+};
+
+export type ActivitiesSessionsListErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesSessionsListError = ActivitiesSessionsListErrors[keyof ActivitiesSessionsListErrors];
+
+export type ActivitiesSessionsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageSessionRead;
+};
+
+export type ActivitiesSessionsListResponse = ActivitiesSessionsListResponses[keyof ActivitiesSessionsListResponses];
+
+export type ActivitiesSessionsCreateData = {
+    body: SessionCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/accountability-sessions';
+};
+
+export type ActivitiesSessionsCreateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesSessionsCreateError = ActivitiesSessionsCreateErrors[keyof ActivitiesSessionsCreateErrors];
+
+export type ActivitiesSessionsCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: SessionRead;
+};
+
+export type ActivitiesSessionsCreateResponse = ActivitiesSessionsCreateResponses[keyof ActivitiesSessionsCreateResponses];
+
+export type ActivitiesEvidenceListSessionData = {
+    body?: never;
+    path: {
+        /**
+         * Owner Id
+         */
+        owner_id: number;
+    };
+    query?: {
+        /**
+         * All Versions
+         */
+        all_versions?: boolean;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/accountability-sessions/{owner_id}/evidence';
+};
+
+export type ActivitiesEvidenceListSessionErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesEvidenceListSessionError = ActivitiesEvidenceListSessionErrors[keyof ActivitiesEvidenceListSessionErrors];
+
+export type ActivitiesEvidenceListSessionResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageEvidenceRead;
+};
+
+export type ActivitiesEvidenceListSessionResponse = ActivitiesEvidenceListSessionResponses[keyof ActivitiesEvidenceListSessionResponses];
+
+export type ActivitiesEvidenceUploadSessionData = {
+    body: {
+        description?: string;
+        doc_number?: string;
+        effective_from?: string;
+        effective_to?: string;
+        file: Blob | File;
+        issue_date?: string;
+        issuing_body?: string;
+        series_id?: string;
+        title: string;
+    };
+    path: {
+        /**
+         * Owner Id
+         */
+        owner_id: number;
+    };
+    query?: never;
+    url: '/api/v1/accountability-sessions/{owner_id}/evidence';
+};
+
+export type ActivitiesEvidenceUploadSessionErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Nhiệm vụ đã duyệt, phiếu đã nộp hoặc kế hoạch đã kết thúc (chỉ đọc)
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Tệp quá lớn
+     */
+    413: Problem;
+    /**
+     * Loại tệp không được phép
+     */
+    415: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ActivitiesEvidenceUploadSessionError = ActivitiesEvidenceUploadSessionErrors[keyof ActivitiesEvidenceUploadSessionErrors];
+
+export type ActivitiesEvidenceUploadSessionResponses = {
+    /**
+     * Tệp giống hệt (cùng SHA-256) vừa được tải lên đối tượng này: trả lại tài liệu đó (duplicate_of), không lưu thêm
+     */
+    200: EvidenceUploaded;
+    /**
+     * Successful Response
+     */
+    201: EvidenceUploaded;
+};
+
+export type ActivitiesEvidenceUploadSessionResponse = ActivitiesEvidenceUploadSessionResponses[keyof ActivitiesEvidenceUploadSessionResponses];
+
+export type ActivitiesSessionsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Session Id
+         */
+        session_id: number;
+    };
+    query?: never;
+    url: '/api/v1/accountability-sessions/{session_id}';
+};
+
+export type ActivitiesSessionsGetErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesSessionsGetError = ActivitiesSessionsGetErrors[keyof ActivitiesSessionsGetErrors];
+
+export type ActivitiesSessionsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: SessionRead;
+};
+
+export type ActivitiesSessionsGetResponse = ActivitiesSessionsGetResponses[keyof ActivitiesSessionsGetResponses];
+
+export type ActivitiesSessionsUpdateData = {
+    body: SessionUpdate;
+    path: {
+        /**
+         * Session Id
+         */
+        session_id: number;
+    };
+    query?: never;
+    url: '/api/v1/accountability-sessions/{session_id}';
+};
+
+export type ActivitiesSessionsUpdateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ActivitiesSessionsUpdateError = ActivitiesSessionsUpdateErrors[keyof ActivitiesSessionsUpdateErrors];
+
+export type ActivitiesSessionsUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: SessionRead;
+};
+
+export type ActivitiesSessionsUpdateResponse = ActivitiesSessionsUpdateResponses[keyof ActivitiesSessionsUpdateResponses];
+
+export type ActivitiesSessionsExplainData = {
+    body: ExplanationIn;
+    path: {
+        /**
+         * Session Id
+         */
+        session_id: number;
+    };
+    query?: never;
+    url: '/api/v1/accountability-sessions/{session_id}/explanation';
+};
+
+export type ActivitiesSessionsExplainErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ActivitiesSessionsExplainError = ActivitiesSessionsExplainErrors[keyof ActivitiesSessionsExplainErrors];
+
+export type ActivitiesSessionsExplainResponses = {
+    /**
+     * Successful Response
+     */
+    200: SessionRead;
+};
+
+export type ActivitiesSessionsExplainResponse = ActivitiesSessionsExplainResponses[keyof ActivitiesSessionsExplainResponses];
+
+export type ActivitiesSessionsFollowUpData = {
+    body: FollowUpCreate;
+    path: {
+        /**
+         * Session Id
+         */
+        session_id: number;
+    };
+    query?: never;
+    url: '/api/v1/accountability-sessions/{session_id}/follow-ups';
+};
+
+export type ActivitiesSessionsFollowUpErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ActivitiesSessionsFollowUpError = ActivitiesSessionsFollowUpErrors[keyof ActivitiesSessionsFollowUpErrors];
+
+export type ActivitiesSessionsFollowUpResponses = {
+    /**
+     * Successful Response
+     */
+    201: SessionRead;
+};
+
+export type ActivitiesSessionsFollowUpResponse = ActivitiesSessionsFollowUpResponses[keyof ActivitiesSessionsFollowUpResponses];
+
+export type ActivitiesAreasData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/activities/areas';
+};
+
+export type ActivitiesAreasErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesAreasError = ActivitiesAreasErrors[keyof ActivitiesAreasErrors];
+
+export type ActivitiesAreasResponses = {
+    /**
+     * Response Activities-Areas
+     *
+     * Successful Response
+     */
+    200: Array<AreaRead>;
+};
+
+export type ActivitiesAreasResponse = ActivitiesAreasResponses[keyof ActivitiesAreasResponses];
 
 export type ApiTokensListData = {
     body?: never;
@@ -9220,6 +12454,415 @@ export type AuthRefreshResponses = {
 
 export type AuthRefreshResponse = AuthRefreshResponses[keyof AuthRefreshResponses];
 
+export type SurveysListPointsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Unit Id
+         *
+         * Đơn vị (cả các đơn vị trực thuộc)
+         */
+        unit_id?: number | null;
+        /**
+         * Active
+         */
+        active?: boolean | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/collection-points';
+};
+
+export type SurveysListPointsErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type SurveysListPointsError = SurveysListPointsErrors[keyof SurveysListPointsErrors];
+
+export type SurveysListPointsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PagePointRead;
+};
+
+export type SurveysListPointsResponse = SurveysListPointsResponses[keyof SurveysListPointsResponses];
+
+export type SurveysCreatePointData = {
+    body: PointCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/collection-points';
+};
+
+export type SurveysCreatePointErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type SurveysCreatePointError = SurveysCreatePointErrors[keyof SurveysCreatePointErrors];
+
+export type SurveysCreatePointResponses = {
+    /**
+     * Successful Response
+     */
+    201: PointRead;
+};
+
+export type SurveysCreatePointResponse = SurveysCreatePointResponses[keyof SurveysCreatePointResponses];
+
+export type SurveysGetPointData = {
+    body?: never;
+    path: {
+        /**
+         * Point Id
+         */
+        point_id: number;
+    };
+    query?: never;
+    url: '/api/v1/collection-points/{point_id}';
+};
+
+export type SurveysGetPointErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type SurveysGetPointError = SurveysGetPointErrors[keyof SurveysGetPointErrors];
+
+export type SurveysGetPointResponses = {
+    /**
+     * Successful Response
+     */
+    200: PointRead;
+};
+
+export type SurveysGetPointResponse = SurveysGetPointResponses[keyof SurveysGetPointResponses];
+
+export type SurveysUpdatePointData = {
+    body: PointUpdate;
+    path: {
+        /**
+         * Point Id
+         */
+        point_id: number;
+    };
+    query?: never;
+    url: '/api/v1/collection-points/{point_id}';
+};
+
+export type SurveysUpdatePointErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type SurveysUpdatePointError = SurveysUpdatePointErrors[keyof SurveysUpdatePointErrors];
+
+export type SurveysUpdatePointResponses = {
+    /**
+     * Successful Response
+     */
+    200: PointRead;
+};
+
+export type SurveysUpdatePointResponse = SurveysUpdatePointResponses[keyof SurveysUpdatePointResponses];
+
+export type SurveysEnterPaperData = {
+    body: PaperBatch;
+    path: {
+        /**
+         * Point Id
+         */
+        point_id: number;
+    };
+    query?: never;
+    url: '/api/v1/collection-points/{point_id}/paper-responses';
+};
+
+export type SurveysEnterPaperErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type SurveysEnterPaperError = SurveysEnterPaperErrors[keyof SurveysEnterPaperErrors];
+
+export type SurveysEnterPaperResponses = {
+    /**
+     * Successful Response
+     */
+    201: PaperResult;
+};
+
+export type SurveysEnterPaperResponse = SurveysEnterPaperResponses[keyof SurveysEnterPaperResponses];
+
+export type SurveysPosterPdfData = {
+    body?: never;
+    path: {
+        /**
+         * Point Id
+         */
+        point_id: number;
+    };
+    query?: never;
+    url: '/api/v1/collection-points/{point_id}/poster.pdf';
+};
+
+export type SurveysPosterPdfErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type SurveysPosterPdfError = SurveysPosterPdfErrors[keyof SurveysPosterPdfErrors];
+
+export type SurveysPosterPdfResponses = {
+    /**
+     * Tờ mã QR (A4, PDF)
+     */
+    200: Blob | File;
+};
+
+export type SurveysPosterPdfResponse = SurveysPosterPdfResponses[keyof SurveysPosterPdfResponses];
+
+export type SurveysPosterPngData = {
+    body?: never;
+    path: {
+        /**
+         * Point Id
+         */
+        point_id: number;
+    };
+    query?: never;
+    url: '/api/v1/collection-points/{point_id}/poster.png';
+};
+
+export type SurveysPosterPngErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type SurveysPosterPngError = SurveysPosterPngErrors[keyof SurveysPosterPngErrors];
+
+export type SurveysPosterPngResponses = {
+    /**
+     * Tờ mã QR (A4, PNG 150 dpi)
+     */
+    200: Blob | File;
+};
+
+export type SurveysPosterPngResponse = SurveysPosterPngResponses[keyof SurveysPosterPngResponses];
+
+export type SurveysRotateTokenData = {
+    body?: never;
+    path: {
+        /**
+         * Point Id
+         */
+        point_id: number;
+    };
+    query?: never;
+    url: '/api/v1/collection-points/{point_id}/rotate-token';
+};
+
+export type SurveysRotateTokenErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type SurveysRotateTokenError = SurveysRotateTokenErrors[keyof SurveysRotateTokenErrors];
+
+export type SurveysRotateTokenResponses = {
+    /**
+     * Successful Response
+     */
+    200: PointRead;
+};
+
+export type SurveysRotateTokenResponse = SurveysRotateTokenResponses[keyof SurveysRotateTokenResponses];
+
 export type DashboardsSummaryData = {
     body?: never;
     path?: never;
@@ -9347,6 +12990,43 @@ export type DashboardsTrendResponses = {
 };
 
 export type DashboardsTrendResponse = DashboardsTrendResponses[keyof DashboardsTrendResponses];
+
+export type EvidenceAcceptedData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/evidence/accepted';
+};
+
+export type EvidenceAcceptedErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type EvidenceAcceptedError = EvidenceAcceptedErrors[keyof EvidenceAcceptedErrors];
+
+export type EvidenceAcceptedResponses = {
+    /**
+     * Successful Response
+     */
+    200: AcceptedFiles;
+};
+
+export type EvidenceAcceptedResponse = EvidenceAcceptedResponses[keyof EvidenceAcceptedResponses];
 
 export type EvidenceDeleteData = {
     body?: never;
@@ -9605,6 +13285,160 @@ export type EvidenceRestoreResponses = {
 };
 
 export type EvidenceRestoreResponse = EvidenceRestoreResponses[keyof EvidenceRestoreResponses];
+
+export type ActivitiesFindingsDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Finding Id
+         */
+        finding_id: number;
+    };
+    query?: never;
+    url: '/api/v1/findings/{finding_id}';
+};
+
+export type ActivitiesFindingsDeleteErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ActivitiesFindingsDeleteError = ActivitiesFindingsDeleteErrors[keyof ActivitiesFindingsDeleteErrors];
+
+export type ActivitiesFindingsDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ActivitiesFindingsDeleteResponse = ActivitiesFindingsDeleteResponses[keyof ActivitiesFindingsDeleteResponses];
+
+export type ActivitiesFindingsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Finding Id
+         */
+        finding_id: number;
+    };
+    query?: never;
+    url: '/api/v1/findings/{finding_id}';
+};
+
+export type ActivitiesFindingsGetErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesFindingsGetError = ActivitiesFindingsGetErrors[keyof ActivitiesFindingsGetErrors];
+
+export type ActivitiesFindingsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: FindingRead;
+};
+
+export type ActivitiesFindingsGetResponse = ActivitiesFindingsGetResponses[keyof ActivitiesFindingsGetResponses];
+
+export type ActivitiesFindingsUpdateData = {
+    body: FindingUpdate;
+    path: {
+        /**
+         * Finding Id
+         */
+        finding_id: number;
+    };
+    query?: never;
+    url: '/api/v1/findings/{finding_id}';
+};
+
+export type ActivitiesFindingsUpdateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ActivitiesFindingsUpdateError = ActivitiesFindingsUpdateErrors[keyof ActivitiesFindingsUpdateErrors];
+
+export type ActivitiesFindingsUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: FindingRead;
+};
+
+export type ActivitiesFindingsUpdateResponse = ActivitiesFindingsUpdateResponses[keyof ActivitiesFindingsUpdateResponses];
 
 export type FrameworksListData = {
     body?: never;
@@ -10355,6 +14189,66 @@ export type HealthReadyResponses = {
 
 export type HealthReadyResponse = HealthReadyResponses[keyof HealthReadyResponses];
 
+export type ImportsHistoryData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Kind
+         *
+         * Loại dữ liệu nhập
+         */
+        kind?: ImportKindName | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/imports/history';
+};
+
+export type ImportsHistoryErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ImportsHistoryError = ImportsHistoryErrors[keyof ImportsHistoryErrors];
+
+export type ImportsHistoryResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageImportRunRead;
+};
+
+export type ImportsHistoryResponse = ImportsHistoryResponses[keyof ImportsHistoryResponses];
+
 export type ImportsRunData = {
     /**
      * Các dòng cần nhập {items: [...]} (một mảng dòng cũng được nhận) / rows to import
@@ -10572,6 +14466,691 @@ export type ImportsTemplateResponses = {
 };
 
 export type ImportsTemplateResponse = ImportsTemplateResponses[keyof ImportsTemplateResponses];
+
+export type ActivitiesPlansListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Year
+         */
+        year?: number | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/inspection-plans';
+};
+
+export type ActivitiesPlansListErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesPlansListError = ActivitiesPlansListErrors[keyof ActivitiesPlansListErrors];
+
+export type ActivitiesPlansListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageInspectionPlanRead;
+};
+
+export type ActivitiesPlansListResponse = ActivitiesPlansListResponses[keyof ActivitiesPlansListResponses];
+
+export type ActivitiesPlansCreateData = {
+    body: InspectionPlanCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/inspection-plans';
+};
+
+export type ActivitiesPlansCreateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesPlansCreateError = ActivitiesPlansCreateErrors[keyof ActivitiesPlansCreateErrors];
+
+export type ActivitiesPlansCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: InspectionPlanRead;
+};
+
+export type ActivitiesPlansCreateResponse = ActivitiesPlansCreateResponses[keyof ActivitiesPlansCreateResponses];
+
+export type ActivitiesPlansGetData = {
+    body?: never;
+    path: {
+        /**
+         * Plan Id
+         */
+        plan_id: number;
+    };
+    query?: never;
+    url: '/api/v1/inspection-plans/{plan_id}';
+};
+
+export type ActivitiesPlansGetErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesPlansGetError = ActivitiesPlansGetErrors[keyof ActivitiesPlansGetErrors];
+
+export type ActivitiesPlansGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: InspectionPlanRead;
+};
+
+export type ActivitiesPlansGetResponse = ActivitiesPlansGetResponses[keyof ActivitiesPlansGetResponses];
+
+export type ActivitiesPlansUpdateData = {
+    body: InspectionPlanUpdate;
+    path: {
+        /**
+         * Plan Id
+         */
+        plan_id: number;
+    };
+    query?: never;
+    url: '/api/v1/inspection-plans/{plan_id}';
+};
+
+export type ActivitiesPlansUpdateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ActivitiesPlansUpdateError = ActivitiesPlansUpdateErrors[keyof ActivitiesPlansUpdateErrors];
+
+export type ActivitiesPlansUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: InspectionPlanRead;
+};
+
+export type ActivitiesPlansUpdateResponse = ActivitiesPlansUpdateResponses[keyof ActivitiesPlansUpdateResponses];
+
+export type ActivitiesInspectionsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Year
+         */
+        year?: number | null;
+        /**
+         * Unit Id
+         */
+        unit_id?: number | null;
+        /**
+         * Kind
+         */
+        kind?: InspectionKind | null;
+        /**
+         * Status
+         */
+        status?: InspectionStatus | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/inspections';
+};
+
+export type ActivitiesInspectionsListErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesInspectionsListError = ActivitiesInspectionsListErrors[keyof ActivitiesInspectionsListErrors];
+
+export type ActivitiesInspectionsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageInspectionRead;
+};
+
+export type ActivitiesInspectionsListResponse = ActivitiesInspectionsListResponses[keyof ActivitiesInspectionsListResponses];
+
+export type ActivitiesInspectionsCreateData = {
+    body: InspectionCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/inspections';
+};
+
+export type ActivitiesInspectionsCreateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesInspectionsCreateError = ActivitiesInspectionsCreateErrors[keyof ActivitiesInspectionsCreateErrors];
+
+export type ActivitiesInspectionsCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: InspectionRead;
+};
+
+export type ActivitiesInspectionsCreateResponse = ActivitiesInspectionsCreateResponses[keyof ActivitiesInspectionsCreateResponses];
+
+export type ActivitiesInspectionsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Inspection Id
+         */
+        inspection_id: number;
+    };
+    query?: never;
+    url: '/api/v1/inspections/{inspection_id}';
+};
+
+export type ActivitiesInspectionsGetErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesInspectionsGetError = ActivitiesInspectionsGetErrors[keyof ActivitiesInspectionsGetErrors];
+
+export type ActivitiesInspectionsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: InspectionRead;
+};
+
+export type ActivitiesInspectionsGetResponse = ActivitiesInspectionsGetResponses[keyof ActivitiesInspectionsGetResponses];
+
+export type ActivitiesInspectionsUpdateData = {
+    body: InspectionUpdate;
+    path: {
+        /**
+         * Inspection Id
+         */
+        inspection_id: number;
+    };
+    query?: never;
+    url: '/api/v1/inspections/{inspection_id}';
+};
+
+export type ActivitiesInspectionsUpdateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ActivitiesInspectionsUpdateError = ActivitiesInspectionsUpdateErrors[keyof ActivitiesInspectionsUpdateErrors];
+
+export type ActivitiesInspectionsUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: InspectionRead;
+};
+
+export type ActivitiesInspectionsUpdateResponse = ActivitiesInspectionsUpdateResponses[keyof ActivitiesInspectionsUpdateResponses];
+
+export type ActivitiesInspectionsCloseData = {
+    body: InspectionClose;
+    path: {
+        /**
+         * Inspection Id
+         */
+        inspection_id: number;
+    };
+    query?: never;
+    url: '/api/v1/inspections/{inspection_id}/close';
+};
+
+export type ActivitiesInspectionsCloseErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ActivitiesInspectionsCloseError = ActivitiesInspectionsCloseErrors[keyof ActivitiesInspectionsCloseErrors];
+
+export type ActivitiesInspectionsCloseResponses = {
+    /**
+     * Successful Response
+     */
+    200: InspectionRead;
+};
+
+export type ActivitiesInspectionsCloseResponse = ActivitiesInspectionsCloseResponses[keyof ActivitiesInspectionsCloseResponses];
+
+export type ActivitiesFindingsCreateData = {
+    body: FindingCreate;
+    path: {
+        /**
+         * Inspection Id
+         */
+        inspection_id: number;
+    };
+    query?: never;
+    url: '/api/v1/inspections/{inspection_id}/findings';
+};
+
+export type ActivitiesFindingsCreateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ActivitiesFindingsCreateError = ActivitiesFindingsCreateErrors[keyof ActivitiesFindingsCreateErrors];
+
+export type ActivitiesFindingsCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: InspectionRead;
+};
+
+export type ActivitiesFindingsCreateResponse = ActivitiesFindingsCreateResponses[keyof ActivitiesFindingsCreateResponses];
+
+export type ActivitiesEvidenceListInspectionData = {
+    body?: never;
+    path: {
+        /**
+         * Owner Id
+         */
+        owner_id: number;
+    };
+    query?: {
+        /**
+         * All Versions
+         */
+        all_versions?: boolean;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/inspections/{owner_id}/evidence';
+};
+
+export type ActivitiesEvidenceListInspectionErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesEvidenceListInspectionError = ActivitiesEvidenceListInspectionErrors[keyof ActivitiesEvidenceListInspectionErrors];
+
+export type ActivitiesEvidenceListInspectionResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageEvidenceRead;
+};
+
+export type ActivitiesEvidenceListInspectionResponse = ActivitiesEvidenceListInspectionResponses[keyof ActivitiesEvidenceListInspectionResponses];
+
+export type ActivitiesEvidenceUploadInspectionData = {
+    body: {
+        description?: string;
+        doc_number?: string;
+        effective_from?: string;
+        effective_to?: string;
+        file: Blob | File;
+        issue_date?: string;
+        issuing_body?: string;
+        series_id?: string;
+        title: string;
+    };
+    path: {
+        /**
+         * Owner Id
+         */
+        owner_id: number;
+    };
+    query?: never;
+    url: '/api/v1/inspections/{owner_id}/evidence';
+};
+
+export type ActivitiesEvidenceUploadInspectionErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Nhiệm vụ đã duyệt, phiếu đã nộp hoặc kế hoạch đã kết thúc (chỉ đọc)
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Tệp quá lớn
+     */
+    413: Problem;
+    /**
+     * Loại tệp không được phép
+     */
+    415: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ActivitiesEvidenceUploadInspectionError = ActivitiesEvidenceUploadInspectionErrors[keyof ActivitiesEvidenceUploadInspectionErrors];
+
+export type ActivitiesEvidenceUploadInspectionResponses = {
+    /**
+     * Tệp giống hệt (cùng SHA-256) vừa được tải lên đối tượng này: trả lại tài liệu đó (duplicate_of), không lưu thêm
+     */
+    200: EvidenceUploaded;
+    /**
+     * Successful Response
+     */
+    201: EvidenceUploaded;
+};
+
+export type ActivitiesEvidenceUploadInspectionResponse = ActivitiesEvidenceUploadInspectionResponses[keyof ActivitiesEvidenceUploadInspectionResponses];
 
 export type AuthMeData = {
     body?: never;
@@ -11033,6 +15612,242 @@ export type NotificationsPutDistrictSettingResponses = {
 };
 
 export type NotificationsPutDistrictSettingResponse = NotificationsPutDistrictSettingResponses[keyof NotificationsPutDistrictSettingResponses];
+
+export type NotificationsListTemplatesData = {
+    body?: never;
+    path: {
+        /**
+         * Unit Id
+         */
+        unit_id: number;
+    };
+    query?: never;
+    url: '/api/v1/notifications/templates/{unit_id}';
+};
+
+export type NotificationsListTemplatesErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type NotificationsListTemplatesError = NotificationsListTemplatesErrors[keyof NotificationsListTemplatesErrors];
+
+export type NotificationsListTemplatesResponses = {
+    /**
+     * Successful Response
+     */
+    200: TemplatesRead;
+};
+
+export type NotificationsListTemplatesResponse = NotificationsListTemplatesResponses[keyof NotificationsListTemplatesResponses];
+
+export type NotificationsResetTemplateData = {
+    body?: never;
+    path: {
+        /**
+         * Unit Id
+         */
+        unit_id: number;
+        /**
+         * Kind
+         */
+        kind: string;
+        /**
+         * Language
+         */
+        language: string;
+    };
+    query?: never;
+    url: '/api/v1/notifications/templates/{unit_id}/{kind}/{language}';
+};
+
+export type NotificationsResetTemplateErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type NotificationsResetTemplateError = NotificationsResetTemplateErrors[keyof NotificationsResetTemplateErrors];
+
+export type NotificationsResetTemplateResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiNotificationsSchemasTemplateRead;
+};
+
+export type NotificationsResetTemplateResponse = NotificationsResetTemplateResponses[keyof NotificationsResetTemplateResponses];
+
+export type NotificationsPutTemplateData = {
+    body: TemplateWrite;
+    path: {
+        /**
+         * Unit Id
+         */
+        unit_id: number;
+        /**
+         * Kind
+         */
+        kind: string;
+        /**
+         * Language
+         */
+        language: string;
+    };
+    query?: never;
+    url: '/api/v1/notifications/templates/{unit_id}/{kind}/{language}';
+};
+
+export type NotificationsPutTemplateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type NotificationsPutTemplateError = NotificationsPutTemplateErrors[keyof NotificationsPutTemplateErrors];
+
+export type NotificationsPutTemplateResponses = {
+    /**
+     * Successful Response
+     */
+    200: ApiNotificationsSchemasTemplateRead;
+};
+
+export type NotificationsPutTemplateResponse = NotificationsPutTemplateResponses[keyof NotificationsPutTemplateResponses];
+
+export type NotificationsPreviewTemplateData = {
+    body: TemplateWrite;
+    path: {
+        /**
+         * Unit Id
+         */
+        unit_id: number;
+        /**
+         * Kind
+         */
+        kind: string;
+        /**
+         * Language
+         */
+        language: string;
+    };
+    query?: never;
+    url: '/api/v1/notifications/templates/{unit_id}/{kind}/{language}/preview';
+};
+
+export type NotificationsPreviewTemplateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type NotificationsPreviewTemplateError = NotificationsPreviewTemplateErrors[keyof NotificationsPreviewTemplateErrors];
+
+export type NotificationsPreviewTemplateResponses = {
+    /**
+     * Successful Response
+     */
+    200: TemplatePreview;
+};
+
+export type NotificationsPreviewTemplateResponse = NotificationsPreviewTemplateResponses[keyof NotificationsPreviewTemplateResponses];
 
 export type NotificationsUnreadCountData = {
     body?: never;
@@ -11691,6 +16506,418 @@ export type OrgUnitsTransferResponses = {
 
 export type OrgUnitsTransferResponse = OrgUnitsTransferResponses[keyof OrgUnitsTransferResponses];
 
+export type ActivitiesOutreachListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Year
+         */
+        year?: number | null;
+        /**
+         * Unit Id
+         */
+        unit_id?: number | null;
+        /**
+         * Kind
+         */
+        kind?: OutreachKind | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/outreach-outputs';
+};
+
+export type ActivitiesOutreachListErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesOutreachListError = ActivitiesOutreachListErrors[keyof ActivitiesOutreachListErrors];
+
+export type ActivitiesOutreachListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageOutreachRead;
+};
+
+export type ActivitiesOutreachListResponse = ActivitiesOutreachListResponses[keyof ActivitiesOutreachListResponses];
+
+export type ActivitiesOutreachCreateData = {
+    body: OutreachCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/outreach-outputs';
+};
+
+export type ActivitiesOutreachCreateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesOutreachCreateError = ActivitiesOutreachCreateErrors[keyof ActivitiesOutreachCreateErrors];
+
+export type ActivitiesOutreachCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: OutreachRead;
+};
+
+export type ActivitiesOutreachCreateResponse = ActivitiesOutreachCreateResponses[keyof ActivitiesOutreachCreateResponses];
+
+export type ActivitiesOutreachDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Output Id
+         */
+        output_id: number;
+    };
+    query?: never;
+    url: '/api/v1/outreach-outputs/{output_id}';
+};
+
+export type ActivitiesOutreachDeleteErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ActivitiesOutreachDeleteError = ActivitiesOutreachDeleteErrors[keyof ActivitiesOutreachDeleteErrors];
+
+export type ActivitiesOutreachDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type ActivitiesOutreachDeleteResponse = ActivitiesOutreachDeleteResponses[keyof ActivitiesOutreachDeleteResponses];
+
+export type ActivitiesOutreachGetData = {
+    body?: never;
+    path: {
+        /**
+         * Output Id
+         */
+        output_id: number;
+    };
+    query?: never;
+    url: '/api/v1/outreach-outputs/{output_id}';
+};
+
+export type ActivitiesOutreachGetErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesOutreachGetError = ActivitiesOutreachGetErrors[keyof ActivitiesOutreachGetErrors];
+
+export type ActivitiesOutreachGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: OutreachRead;
+};
+
+export type ActivitiesOutreachGetResponse = ActivitiesOutreachGetResponses[keyof ActivitiesOutreachGetResponses];
+
+export type ActivitiesOutreachUpdateData = {
+    body: OutreachUpdate;
+    path: {
+        /**
+         * Output Id
+         */
+        output_id: number;
+    };
+    query?: never;
+    url: '/api/v1/outreach-outputs/{output_id}';
+};
+
+export type ActivitiesOutreachUpdateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ActivitiesOutreachUpdateError = ActivitiesOutreachUpdateErrors[keyof ActivitiesOutreachUpdateErrors];
+
+export type ActivitiesOutreachUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: OutreachRead;
+};
+
+export type ActivitiesOutreachUpdateResponse = ActivitiesOutreachUpdateResponses[keyof ActivitiesOutreachUpdateResponses];
+
+export type ActivitiesEvidenceListOutreachData = {
+    body?: never;
+    path: {
+        /**
+         * Owner Id
+         */
+        owner_id: number;
+    };
+    query?: {
+        /**
+         * All Versions
+         */
+        all_versions?: boolean;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/outreach-outputs/{owner_id}/evidence';
+};
+
+export type ActivitiesEvidenceListOutreachErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ActivitiesEvidenceListOutreachError = ActivitiesEvidenceListOutreachErrors[keyof ActivitiesEvidenceListOutreachErrors];
+
+export type ActivitiesEvidenceListOutreachResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageEvidenceRead;
+};
+
+export type ActivitiesEvidenceListOutreachResponse = ActivitiesEvidenceListOutreachResponses[keyof ActivitiesEvidenceListOutreachResponses];
+
+export type ActivitiesEvidenceUploadOutreachData = {
+    body: {
+        description?: string;
+        doc_number?: string;
+        effective_from?: string;
+        effective_to?: string;
+        file: Blob | File;
+        issue_date?: string;
+        issuing_body?: string;
+        series_id?: string;
+        title: string;
+    };
+    path: {
+        /**
+         * Owner Id
+         */
+        owner_id: number;
+    };
+    query?: never;
+    url: '/api/v1/outreach-outputs/{owner_id}/evidence';
+};
+
+export type ActivitiesEvidenceUploadOutreachErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Nhiệm vụ đã duyệt, phiếu đã nộp hoặc kế hoạch đã kết thúc (chỉ đọc)
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Tệp quá lớn
+     */
+    413: Problem;
+    /**
+     * Loại tệp không được phép
+     */
+    415: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ActivitiesEvidenceUploadOutreachError = ActivitiesEvidenceUploadOutreachErrors[keyof ActivitiesEvidenceUploadOutreachErrors];
+
+export type ActivitiesEvidenceUploadOutreachResponses = {
+    /**
+     * Tệp giống hệt (cùng SHA-256) vừa được tải lên đối tượng này: trả lại tài liệu đó (duplicate_of), không lưu thêm
+     */
+    200: EvidenceUploaded;
+    /**
+     * Successful Response
+     */
+    201: EvidenceUploaded;
+};
+
+export type ActivitiesEvidenceUploadOutreachResponse = ActivitiesEvidenceUploadOutreachResponses[keyof ActivitiesEvidenceUploadOutreachResponses];
+
 export type PlansListData = {
     body?: never;
     path?: never;
@@ -11967,6 +17194,48 @@ export type PlansAmendResponses = {
 };
 
 export type PlansAmendResponse = PlansAmendResponses[keyof PlansAmendResponses];
+
+export type PlansAppendixDocxData = {
+    body?: never;
+    path: {
+        /**
+         * Plan Id
+         */
+        plan_id: number;
+    };
+    query?: never;
+    url: '/api/v1/plans/{plan_id}/appendix.docx';
+};
+
+export type PlansAppendixDocxErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type PlansAppendixDocxError = PlansAppendixDocxErrors[keyof PlansAppendixDocxErrors];
+
+export type PlansAppendixDocxResponses = {
+    /**
+     * Phụ lục (DOCX) / Appendix (DOCX)
+     */
+    200: Blob | File;
+};
+
+export type PlansAppendixDocxResponse = PlansAppendixDocxResponses[keyof PlansAppendixDocxResponses];
 
 export type PlansCloneData = {
     body: PlanClone;
@@ -12862,6 +18131,302 @@ export type PortalRetryResponses = {
 
 export type PortalRetryResponse = PortalRetryResponses[keyof PortalRetryResponses];
 
+export type PublicSurveyFormData = {
+    body?: never;
+    path: {
+        /**
+         * Token
+         */
+        token: string;
+    };
+    query?: never;
+    url: '/api/v1/public/survey/{token}';
+};
+
+export type PublicSurveyFormErrors = {
+    /**
+     * Mã không đúng, đã thu hồi hoặc phiếu đã ngừng dùng
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type PublicSurveyFormError = PublicSurveyFormErrors[keyof PublicSurveyFormErrors];
+
+export type PublicSurveyFormResponses = {
+    /**
+     * Successful Response
+     */
+    200: PublicForm;
+};
+
+export type PublicSurveyFormResponse = PublicSurveyFormResponses[keyof PublicSurveyFormResponses];
+
+export type PublicSurveyRespondData = {
+    body: PublicResponseIn;
+    path: {
+        /**
+         * Token
+         */
+        token: string;
+    };
+    query?: never;
+    url: '/api/v1/public/survey/{token}/responses';
+};
+
+export type PublicSurveyRespondErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Mã không đúng, đã thu hồi hoặc phiếu đã ngừng dùng
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Gửi quá nhiều phiếu (xem Retry-After)
+     */
+    429: Problem;
+};
+
+export type PublicSurveyRespondError = PublicSurveyRespondErrors[keyof PublicSurveyRespondErrors];
+
+export type PublicSurveyRespondResponses = {
+    /**
+     * Successful Response
+     */
+    201: PublicThanks;
+};
+
+export type PublicSurveyRespondResponse = PublicSurveyRespondResponses[keyof PublicSurveyRespondResponses];
+
+export type ReportOutlinesListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Level
+         */
+        level?: ReportLevel | null;
+        /**
+         * Owner Unit Id
+         */
+        owner_unit_id?: number | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/report-outlines';
+};
+
+export type ReportOutlinesListErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ReportOutlinesListError = ReportOutlinesListErrors[keyof ReportOutlinesListErrors];
+
+export type ReportOutlinesListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageOutlineRead;
+};
+
+export type ReportOutlinesListResponse = ReportOutlinesListResponses[keyof ReportOutlinesListResponses];
+
+export type ReportOutlinesGetData = {
+    body?: never;
+    path: {
+        /**
+         * Outline Id
+         */
+        outline_id: number;
+    };
+    query?: never;
+    url: '/api/v1/report-outlines/{outline_id}';
+};
+
+export type ReportOutlinesGetErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ReportOutlinesGetError = ReportOutlinesGetErrors[keyof ReportOutlinesGetErrors];
+
+export type ReportOutlinesGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: OutlineRead;
+};
+
+export type ReportOutlinesGetResponse = ReportOutlinesGetResponses[keyof ReportOutlinesGetResponses];
+
+export type ReportOutlinesUpdateData = {
+    body: OutlineUpdate;
+    path: {
+        /**
+         * Outline Id
+         */
+        outline_id: number;
+    };
+    query?: never;
+    url: '/api/v1/report-outlines/{outline_id}';
+};
+
+export type ReportOutlinesUpdateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ReportOutlinesUpdateError = ReportOutlinesUpdateErrors[keyof ReportOutlinesUpdateErrors];
+
+export type ReportOutlinesUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: OutlineRead;
+};
+
+export type ReportOutlinesUpdateResponse = ReportOutlinesUpdateResponses[keyof ReportOutlinesUpdateResponses];
+
+export type ReportOutlinesCopyData = {
+    body: OutlineCopy;
+    path: {
+        /**
+         * Outline Id
+         */
+        outline_id: number;
+    };
+    query?: never;
+    url: '/api/v1/report-outlines/{outline_id}/copy';
+};
+
+export type ReportOutlinesCopyErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ReportOutlinesCopyError = ReportOutlinesCopyErrors[keyof ReportOutlinesCopyErrors];
+
+export type ReportOutlinesCopyResponses = {
+    /**
+     * Successful Response
+     */
+    201: OutlineRead;
+};
+
+export type ReportOutlinesCopyResponse = ReportOutlinesCopyResponses[keyof ReportOutlinesCopyResponses];
+
 export type ReportPeriodsListData = {
     body?: never;
     path?: never;
@@ -13189,7 +18754,7 @@ export type ReportTemplatesUploadResponses = {
     /**
      * Successful Response
      */
-    201: TemplateRead;
+    201: ApiReportsSchemasTemplateRead;
 };
 
 export type ReportTemplatesUploadResponse = ReportTemplatesUploadResponses[keyof ReportTemplatesUploadResponses];
@@ -13365,7 +18930,7 @@ export type ReportTemplatesGetResponses = {
     /**
      * Successful Response
      */
-    200: TemplateRead;
+    200: ApiReportsSchemasTemplateRead;
 };
 
 export type ReportTemplatesGetResponse = ReportTemplatesGetResponses[keyof ReportTemplatesGetResponses];
@@ -13786,6 +19351,106 @@ export type ReportsExportResponses = {
     200: unknown;
 };
 
+export type ReportsIndicatorsData = {
+    body?: never;
+    path: {
+        /**
+         * Report Id
+         */
+        report_id: number;
+    };
+    query?: never;
+    url: '/api/v1/reports/{report_id}/indicators';
+};
+
+export type ReportsIndicatorsErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type ReportsIndicatorsError = ReportsIndicatorsErrors[keyof ReportsIndicatorsErrors];
+
+export type ReportsIndicatorsResponses = {
+    /**
+     * Successful Response
+     */
+    200: ReportIndicators;
+};
+
+export type ReportsIndicatorsResponse = ReportsIndicatorsResponses[keyof ReportsIndicatorsResponses];
+
+export type ReportsIndicatorsUpdateData = {
+    body: IndicatorValuesPut;
+    path: {
+        /**
+         * Report Id
+         */
+        report_id: number;
+    };
+    query?: never;
+    url: '/api/v1/reports/{report_id}/indicators';
+};
+
+export type ReportsIndicatorsUpdateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type ReportsIndicatorsUpdateError = ReportsIndicatorsUpdateErrors[keyof ReportsIndicatorsUpdateErrors];
+
+export type ReportsIndicatorsUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: ReportIndicators;
+};
+
+export type ReportsIndicatorsUpdateResponse = ReportsIndicatorsUpdateResponses[keyof ReportsIndicatorsUpdateResponses];
+
 export type ReportsReturnData = {
     body: ReturnRequest;
     path: {
@@ -13904,6 +19569,630 @@ export type ReportsSubmitResponses = {
 };
 
 export type ReportsSubmitResponse = ReportsSubmitResponses[keyof ReportsSubmitResponses];
+
+export type SurveysListOfficialData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Year
+         */
+        year?: number | null;
+        /**
+         * Unit Id
+         */
+        unit_id?: number | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/sipas-official-results';
+};
+
+export type SurveysListOfficialErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type SurveysListOfficialError = SurveysListOfficialErrors[keyof SurveysListOfficialErrors];
+
+export type SurveysListOfficialResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageOfficialRead;
+};
+
+export type SurveysListOfficialResponse = SurveysListOfficialResponses[keyof SurveysListOfficialResponses];
+
+export type SurveysResultsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Year
+         *
+         * Năm (mặc định: cả khoảng from–to)
+         */
+        year?: number | null;
+        /**
+         * From
+         *
+         * Từ ngày
+         */
+        from?: string | null;
+        /**
+         * To
+         *
+         * Đến ngày
+         */
+        to?: string | null;
+        /**
+         * Unit Id
+         */
+        unit_id?: number | null;
+        /**
+         * Point Id
+         */
+        point_id?: number | null;
+        /**
+         * Include Flagged
+         *
+         * Tính cả phiếu trùng / phiếu máy tự điền
+         */
+        include_flagged?: boolean;
+    };
+    url: '/api/v1/survey-results';
+};
+
+export type SurveysResultsErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type SurveysResultsError = SurveysResultsErrors[keyof SurveysResultsErrors];
+
+export type SurveysResultsResponses = {
+    /**
+     * Successful Response
+     */
+    200: SurveyResults;
+};
+
+export type SurveysResultsResponse = SurveysResultsResponses[keyof SurveysResultsResponses];
+
+export type SurveysResultsDocxData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Year
+         *
+         * Năm (mặc định: cả khoảng from–to)
+         */
+        year?: number | null;
+        /**
+         * From
+         *
+         * Từ ngày
+         */
+        from?: string | null;
+        /**
+         * To
+         *
+         * Đến ngày
+         */
+        to?: string | null;
+        /**
+         * Unit Id
+         */
+        unit_id?: number | null;
+        /**
+         * Point Id
+         */
+        point_id?: number | null;
+    };
+    url: '/api/v1/survey-results.docx';
+};
+
+export type SurveysResultsDocxErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type SurveysResultsDocxError = SurveysResultsDocxErrors[keyof SurveysResultsDocxErrors];
+
+export type SurveysResultsDocxResponses = {
+    /**
+     * Tóm tắt kết quả khảo sát (DOCX)
+     */
+    200: Blob | File;
+};
+
+export type SurveysResultsDocxResponse = SurveysResultsDocxResponses[keyof SurveysResultsDocxResponses];
+
+export type SurveysResultsXlsxData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Year
+         *
+         * Năm (mặc định: cả khoảng from–to)
+         */
+        year?: number | null;
+        /**
+         * From
+         *
+         * Từ ngày
+         */
+        from?: string | null;
+        /**
+         * To
+         *
+         * Đến ngày
+         */
+        to?: string | null;
+        /**
+         * Unit Id
+         */
+        unit_id?: number | null;
+        /**
+         * Point Id
+         */
+        point_id?: number | null;
+    };
+    url: '/api/v1/survey-results.xlsx';
+};
+
+export type SurveysResultsXlsxErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type SurveysResultsXlsxError = SurveysResultsXlsxErrors[keyof SurveysResultsXlsxErrors];
+
+export type SurveysResultsXlsxResponses = {
+    /**
+     * Bảng kết quả khảo sát (XLSX)
+     */
+    200: Blob | File;
+};
+
+export type SurveysResultsXlsxResponse = SurveysResultsXlsxResponses[keyof SurveysResultsXlsxResponses];
+
+export type SurveysCreateTaskData = {
+    body: WeakResultTask;
+    path?: never;
+    query?: never;
+    url: '/api/v1/survey-results/tasks';
+};
+
+export type SurveysCreateTaskErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type SurveysCreateTaskError = SurveysCreateTaskErrors[keyof SurveysCreateTaskErrors];
+
+export type SurveysCreateTaskResponses = {
+    /**
+     * Successful Response
+     */
+    201: WeakResultTaskRead;
+};
+
+export type SurveysCreateTaskResponse = SurveysCreateTaskResponses[keyof SurveysCreateTaskResponses];
+
+export type SurveysListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Status
+         */
+        status?: SurveyStatus | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/surveys';
+};
+
+export type SurveysListErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type SurveysListError = SurveysListErrors[keyof SurveysListErrors];
+
+export type SurveysListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageSurveyRead;
+};
+
+export type SurveysListResponse = SurveysListResponses[keyof SurveysListResponses];
+
+export type SurveysCreateData = {
+    body: SurveyCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/surveys';
+};
+
+export type SurveysCreateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type SurveysCreateError = SurveysCreateErrors[keyof SurveysCreateErrors];
+
+export type SurveysCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: SurveyRead;
+};
+
+export type SurveysCreateResponse = SurveysCreateResponses[keyof SurveysCreateResponses];
+
+export type SurveysGetData = {
+    body?: never;
+    path: {
+        /**
+         * Survey Id
+         */
+        survey_id: number;
+    };
+    query?: never;
+    url: '/api/v1/surveys/{survey_id}';
+};
+
+export type SurveysGetErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type SurveysGetError = SurveysGetErrors[keyof SurveysGetErrors];
+
+export type SurveysGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: SurveyRead;
+};
+
+export type SurveysGetResponse = SurveysGetResponses[keyof SurveysGetResponses];
+
+export type SurveysUpdateData = {
+    body: SurveyUpdate;
+    path: {
+        /**
+         * Survey Id
+         */
+        survey_id: number;
+    };
+    query?: never;
+    url: '/api/v1/surveys/{survey_id}';
+};
+
+export type SurveysUpdateErrors = {
+    /**
+     * Không đọc được nội dung gửi lên / unreadable body
+     */
+    400: Problem;
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type SurveysUpdateError = SurveysUpdateErrors[keyof SurveysUpdateErrors];
+
+export type SurveysUpdateResponses = {
+    /**
+     * Successful Response
+     */
+    200: SurveyRead;
+};
+
+export type SurveysUpdateResponse = SurveysUpdateResponses[keyof SurveysUpdateResponses];
+
+export type SurveysPublishData = {
+    body?: never;
+    path: {
+        /**
+         * Survey Id
+         */
+        survey_id: number;
+    };
+    query?: never;
+    url: '/api/v1/surveys/{survey_id}/publish';
+};
+
+export type SurveysPublishErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type SurveysPublishError = SurveysPublishErrors[keyof SurveysPublishErrors];
+
+export type SurveysPublishResponses = {
+    /**
+     * Successful Response
+     */
+    200: SurveyRead;
+};
+
+export type SurveysPublishResponse = SurveysPublishResponses[keyof SurveysPublishResponses];
+
+export type SurveysRetireData = {
+    body?: never;
+    path: {
+        /**
+         * Survey Id
+         */
+        survey_id: number;
+    };
+    query?: never;
+    url: '/api/v1/surveys/{survey_id}/retire';
+};
+
+export type SurveysRetireErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Xung đột dữ liệu (trùng hoặc gửi hai lần cùng lúc) / conflict
+     */
+    409: Problem;
+    /**
+     * Dữ liệu đã thay đổi (ETag cũ) / stale ETag or concurrent update
+     */
+    412: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+    /**
+     * Thiếu If-Match / If-Match required
+     */
+    428: Problem;
+};
+
+export type SurveysRetireError = SurveysRetireErrors[keyof SurveysRetireErrors];
+
+export type SurveysRetireResponses = {
+    /**
+     * Successful Response
+     */
+    200: SurveyRead;
+};
+
+export type SurveysRetireResponse = SurveysRetireResponses[keyof SurveysRetireResponses];
 
 export type TasksDeleteData = {
     body?: never;

@@ -1,5 +1,6 @@
 import { Select, Space, Typography } from 'antd';
-import { Link, useParams, useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
+import { SubNav } from '../../components/SubNav';
 import type { OrgUnitRead } from '../../client/types.gen';
 import { useLoad } from '../../components/common';
 import { loadAll } from '../../pages/admin/lib';
@@ -69,28 +70,11 @@ export default function ActivitiesPage() {
           </>
         )}
       </Space>
-      {/* Plain links, not antd Tabs: they wrap on a phone (no overflow menu inside the tab list) and stay light. */}
-      <nav aria-label={w('title')} style={{ borderBottom: '1px solid #d9d9d9', marginBottom: 16 }}>
-        <ul style={{ display: 'flex', flexWrap: 'wrap', gap: '4px 20px', listStyle: 'none', margin: 0, padding: 0 }}>
-          {TABS.map((k) => (
-            <li key={k}>
-              <Link
-                to={{ pathname: `/activities/${k}`, search: params.toString() }}
-                aria-current={k === current ? 'page' : undefined}
-                style={{
-                  display: 'inline-block',
-                  padding: '8px 0',
-                  color: k === current ? '#0b5cab' : 'rgba(0,0,0,0.88)',
-                  fontWeight: k === current ? 600 : 400,
-                  borderBottom: k === current ? '2px solid #0b5cab' : '2px solid transparent',
-                }}
-              >
-                {labels[k]}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <SubNav
+        label={w('title')}
+        current={current}
+        items={TABS.map((k) => ({ key: k, label: labels[k], to: { pathname: `/activities/${k}`, search: params.toString() } }))}
+      />
       {current === 'inspections' && <InspectionsTab filters={filters} />}
       {current === 'plan' && <PlanTab filters={filters} />}
       {current === 'outreach' && <OutreachTab filters={filters} />}

@@ -5,6 +5,7 @@ import { api, apiGet, type Page } from '../../api/http';
 import { Guard, ProblemAlert, useLoad } from '../../components/common';
 import { newIdempotencyKey } from '../../components/reports/model';
 import { emptyRow, paperBatch, paperGaps, type PaperRow, type PointT, type SurveyQuestion, type SurveyT } from './model';
+import { useAuth } from '../../auth';
 import { useWords } from './words';
 
 const LIKERT = [5, 4, 3, 2, 1];
@@ -42,8 +43,11 @@ function Cell({ q, row, rowNo, onChange }: { q: SurveyQuestion; row: PaperRow; r
 /** Nhập phiếu giấy: an officer types the paper forms of one of the unit's desks in bulk, one row per form. */
 export default function PaperEntry() {
   const { w } = useWords();
+  const { me } = useAuth();
+  // the server's date (a demo runs on a fixed date), not the browser's: the server refuses later dates
+  const today = me?.today ? dayjs(me.today) : dayjs();
   const [pointId, setPointId] = useState<number | undefined>();
-  const [answeredOn, setAnsweredOn] = useState<Dayjs>(() => dayjs());
+  const [answeredOn, setAnsweredOn] = useState<Dayjs>(() => today);
   const [rows, setRows] = useState<PaperRow[]>(() => Array.from({ length: 5 }, (_, i) => emptyRow(i)));
   const [key, setKey] = useState(() => newIdempotencyKey('paper'));
   const [busy, setBusy] = useState(false);
@@ -106,7 +110,7 @@ export default function PaperEntry() {
               format="DD/MM/YYYY"
               allowClear={false}
               value={answeredOn}
-              disabledDate={(d) => d.isAfter(dayjs(), 'day')}
+              disabledDate={(d) => d.isAfter(today, 'day')}
               onChange={(d) => d && setAnsweredOn(d)}
             />
           </Space>

@@ -109,8 +109,9 @@ function GroupTable({ rows, min, name, withUnit }: { rows: GroupResult[]; min: n
 export default function Results() {
   const { w, lang, factorName } = useWords();
   const { message } = App.useApp();
-  const { can } = useAuth();
-  const [thisYear] = useState(() => new Date().getFullYear());
+  const { can, me } = useAuth();
+  // the server's year (a demo runs on a fixed date), not the browser's
+  const [thisYear] = useState(() => (me?.today ? Number(me.today.slice(0, 4)) : new Date().getFullYear()));
   const [year, setYear] = useState(thisYear);
   const [unitId, setUnitId] = useState<number | undefined>();
   const [pointId, setPointId] = useState<number | undefined>();

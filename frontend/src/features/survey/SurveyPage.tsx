@@ -1,8 +1,9 @@
-import { Tabs, Typography } from 'antd';
+import { Typography } from 'antd';
 import { lazy, Suspense } from 'react';
-import { Navigate, useNavigate, useParams } from 'react-router';
+import { Navigate, useParams } from 'react-router';
 import { useAuth } from '../../auth';
 import { Loading } from '../../components/common';
+import { SubNav } from '../../components/SubNav';
 import { useWords } from './words';
 
 const Results = lazy(() => import('./Results'));
@@ -14,7 +15,6 @@ const PaperEntry = lazy(() => import('./PaperEntry'));
  *  holds its permission (the API stays the judge: actions inside follow each object's allowed_actions). */
 export default function SurveyPage() {
   const { tab } = useParams();
-  const nav = useNavigate();
   const { w } = useWords();
   const { can } = useAuth();
   const tabs = [
@@ -31,20 +31,10 @@ export default function SurveyPage() {
       <Typography.Title level={1} className="page-title">
         {w('title')}
       </Typography.Title>
-      <Tabs
-        activeKey={active.key}
-        onChange={(k) => nav(`/surveys/${k}`)}
-        destroyOnHidden
-        items={tabs.map(({ key, label, Page }) => ({
-          key,
-          label,
-          children: (
-            <Suspense fallback={<Loading />}>
-              <Page />
-            </Suspense>
-          ),
-        }))}
-      />
+      <SubNav label={w('title')} current={active.key} items={tabs.map(({ key, label }) => ({ key, label, to: `/surveys/${key}` }))} />
+      <Suspense fallback={<Loading />}>
+        <active.Page />
+      </Suspense>
     </>
   );
 }
