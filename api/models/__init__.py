@@ -1,5 +1,7 @@
 """Table models. Importing this package registers every table on ``SQLModel.metadata``."""
 
+# Modules of this wave register their tables on import; import their names from the module itself.
+from api.models import activity, import_run, report_outline, survey  # noqa: F401
 from api.models.assignment import Assignment, AssignmentComment, AssignmentStatus
 from api.models.audit import AuditEvent, IdempotencyRecord
 from api.models.evidence import Evidence, EvidenceOwner
@@ -47,8 +49,6 @@ from api.models.scoring import (
     ScoreEvidence,
     SheetStatus,
 )
-# Modules of this wave register their tables on import; import their names from the module itself.
-from api.models import activity, import_run, report_outline, survey  # noqa: F401
 from api.models.user import ApiToken, AuthSession, LoginThrottle, Membership, RefreshToken, Role, User
 
 __all__ = [
