@@ -23,7 +23,7 @@ from api.notifications.schemas import (
     TEMPLATE_KINDS,
     PlaceholderRead,
     TemplatePreview,
-    TemplateRead,
+    NotificationTemplateRead,
     TemplatesRead,
     TemplateWrite,
 )
@@ -118,11 +118,11 @@ def etag_of(unit_id: int, row: NotificationTemplate | None, kind: str, language:
 
 def _read(
     unit_id: int, kind: NotificationKind, language: str, row: NotificationTemplate | None
-) -> TemplateRead:
+) -> NotificationTemplateRead:
     default = templates.Override(
         templates.SUBJECTS[language][kind], templates.BODIES[language].get(kind, ""), None
     )
-    return TemplateRead(
+    return NotificationTemplateRead(
         kind=kind,
         language=language,
         customized=row is not None,
@@ -194,7 +194,7 @@ def put(
     language: str,
     row: NotificationTemplate | None,
     data: TemplateWrite,
-) -> TemplateRead:
+) -> NotificationTemplateRead:
     markup = validate(data)
     before = snapshot(row, AUDIT_FIELDS) if row else {}
     row = row or NotificationTemplate(unit_id=unit.id or 0, kind=kind, language=language, subject="", text="")
@@ -224,7 +224,7 @@ def reset(
     kind: NotificationKind,
     language: str,
     row: NotificationTemplate | None,
-) -> TemplateRead:
+) -> NotificationTemplateRead:
     """Back to the shipped text (idempotent)."""
     if row is not None:
         record(

@@ -20,7 +20,7 @@ from api.notifications.schemas import (
     PreferencesRead,
     PreferencesUpdate,
     TemplatePreview,
-    TemplateRead,
+    NotificationTemplateRead,
     TemplatesRead,
     TemplateWrite,
     UnreadCount,
@@ -189,7 +189,7 @@ def preview_template(
 
 @router.put(
     "/templates/{unit_id}/{kind}/{language}",
-    response_model=TemplateRead,
+    response_model=NotificationTemplateRead,
     operation_id="notifications-put_template",
     dependencies=[require(P.plans_manage)],
 )
@@ -202,7 +202,7 @@ def put_template(
     response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
-) -> TemplateRead:
+) -> NotificationTemplateRead:
     """Thay mẫu: unknown placeholders are refused (422) before anything is stored; If-Match the item's etag."""
     unit, k, lang, row = custom.get_one(session, principal, unit_id, kind, language)
     require_if_match(request, custom.etag_of(unit_id, row, k.value, lang))
@@ -213,7 +213,7 @@ def put_template(
 
 @router.delete(
     "/templates/{unit_id}/{kind}/{language}",
-    response_model=TemplateRead,
+    response_model=NotificationTemplateRead,
     operation_id="notifications-reset_template",
     dependencies=[require(P.plans_manage)],
 )
@@ -225,7 +225,7 @@ def reset_template(
     response: Response,
     session: SessionDep,
     principal: CurrentPrincipal,
-) -> TemplateRead:
+) -> NotificationTemplateRead:
     """Dùng lại mẫu mặc định (If-Match the item's etag)."""
     unit, k, lang, row = custom.get_one(session, principal, unit_id, kind, language)
     require_if_match(request, custom.etag_of(unit_id, row, k.value, lang))

@@ -92,7 +92,7 @@ class PlaceholderRead(BaseModel):
     label: str  # what it holds, in Vietnamese
 
 
-class TemplateRead(BaseModel):
+class NotificationTemplateRead(BaseModel):
     kind: NotificationKind
     language: str  # vi | en
     customized: bool  # the district's own text (else the shipped one)
@@ -107,7 +107,7 @@ class TemplateRead(BaseModel):
 class TemplatesRead(BaseModel):
     unit_id: int
     unit_name: str
-    items: list[TemplateRead]
+    items: list[NotificationTemplateRead]
     placeholders: list[PlaceholderRead]
 
 

@@ -3551,6 +3551,45 @@ export type NotificationSettingsRead = {
 };
 
 /**
+ * NotificationTemplateRead
+ */
+export type NotificationTemplateRead = {
+    /**
+     * Customized
+     */
+    customized: boolean;
+    /**
+     * Default Subject
+     */
+    default_subject: string;
+    /**
+     * Default Text
+     */
+    default_text: string;
+    /**
+     * Etag
+     */
+    etag: string;
+    /**
+     * Html
+     */
+    html: string | null;
+    kind: NotificationKind;
+    /**
+     * Language
+     */
+    language: string;
+    /**
+     * Subject
+     */
+    subject: string;
+    /**
+     * Text
+     */
+    text: string;
+};
+
+/**
  * OfficialPoints
  */
 export type OfficialPoints = {
@@ -4709,7 +4748,7 @@ export type PageTemplateRead = {
     /**
      * Items
      */
-    items: Array<ApiReportsSchemasTemplateRead>;
+    items: Array<TemplateRead>;
     /**
      * Limit
      */
@@ -8421,6 +8460,40 @@ export type TemplatePreview = {
 };
 
 /**
+ * TemplateRead
+ */
+export type TemplateRead = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Owner Unit Id
+     */
+    owner_unit_id: number;
+    /**
+     * Sha256
+     */
+    sha256: string;
+    /**
+     * Size
+     */
+    size?: number;
+    /**
+     * Uploaded By Id
+     */
+    uploaded_by_id?: number | null;
+};
+
+/**
  * TemplateWrite
  */
 export type TemplateWrite = {
@@ -8445,7 +8518,7 @@ export type TemplatesRead = {
     /**
      * Items
      */
-    items: Array<ApiNotificationsSchemasTemplateRead>;
+    items: Array<NotificationTemplateRead>;
     /**
      * Placeholders
      */
@@ -9187,79 +9260,6 @@ export type WorkItemRead = {
  * WorkState
  */
 export type WorkState = 'overdue' | 'due_soon' | 'in_progress' | 'not_started' | 'submitted' | 'done';
-
-/**
- * TemplateRead
- */
-export type ApiNotificationsSchemasTemplateRead = {
-    /**
-     * Customized
-     */
-    customized: boolean;
-    /**
-     * Default Subject
-     */
-    default_subject: string;
-    /**
-     * Default Text
-     */
-    default_text: string;
-    /**
-     * Etag
-     */
-    etag: string;
-    /**
-     * Html
-     */
-    html: string | null;
-    kind: NotificationKind;
-    /**
-     * Language
-     */
-    language: string;
-    /**
-     * Subject
-     */
-    subject: string;
-    /**
-     * Text
-     */
-    text: string;
-};
-
-/**
- * TemplateRead
- */
-export type ApiReportsSchemasTemplateRead = {
-    /**
-     * Created At
-     */
-    created_at: string;
-    /**
-     * Id
-     */
-    id: number;
-    /**
-     * Name
-     */
-    name: string;
-    /**
-     * Owner Unit Id
-     */
-    owner_unit_id: number;
-    /**
-     * Sha256
-     */
-    sha256: string;
-    /**
-     * Size
-     */
-    size?: number;
-    /**
-     * Uploaded By Id
-     */
-    uploaded_by_id?: number | null;
-};
 
 export type ActivitiesSessionsListData = {
     body?: never;
@@ -15712,7 +15712,7 @@ export type NotificationsResetTemplateResponses = {
     /**
      * Successful Response
      */
-    200: ApiNotificationsSchemasTemplateRead;
+    200: NotificationTemplateRead;
 };
 
 export type NotificationsResetTemplateResponse = NotificationsResetTemplateResponses[keyof NotificationsResetTemplateResponses];
@@ -15778,7 +15778,7 @@ export type NotificationsPutTemplateResponses = {
     /**
      * Successful Response
      */
-    200: ApiNotificationsSchemasTemplateRead;
+    200: NotificationTemplateRead;
 };
 
 export type NotificationsPutTemplateResponse = NotificationsPutTemplateResponses[keyof NotificationsPutTemplateResponses];
@@ -18754,7 +18754,7 @@ export type ReportTemplatesUploadResponses = {
     /**
      * Successful Response
      */
-    201: ApiReportsSchemasTemplateRead;
+    201: TemplateRead;
 };
 
 export type ReportTemplatesUploadResponse = ReportTemplatesUploadResponses[keyof ReportTemplatesUploadResponses];
@@ -18930,7 +18930,7 @@ export type ReportTemplatesGetResponses = {
     /**
      * Successful Response
      */
-    200: ApiReportsSchemasTemplateRead;
+    200: TemplateRead;
 };
 
 export type ReportTemplatesGetResponse = ReportTemplatesGetResponses[keyof ReportTemplatesGetResponses];

@@ -49,7 +49,7 @@ def _side(w: Any, side: str, district_id: int, unit_id: int) -> None:
     s.flush()
     _copy_questions(s, default.id or 0, [published.id or 0, draft.id or 0])
     w.ids[f"{side}_point"] = point.id
-    w.ids[f"{side}_token"] = tokens.point_token(get_settings().effective_secret(), point.id or 0, point.token_secret)
+    w.ids[f"{side}_desk_token"] = tokens.point_token(get_settings().effective_secret(), point.id or 0, point.token_secret)
     w.ids[f"{side}_survey"] = published.id
     w.ids[f"{side}_draft_survey"] = draft.id
     w.ids[f"{side}_sipas_official"] = official.id
@@ -140,7 +140,7 @@ def _weak_task(side: str) -> Any:
 
 
 def _respond(w: Any, a: str) -> Req:
-    return Req("POST", f"{V1}/public/survey/{w.ids['own_token']}/responses", json={**_sheet(w), "client_id": uuid.uuid4().hex})
+    return Req("POST", f"{V1}/public/survey/{w.ids['own_desk_token']}/responses", json={**_sheet(w), "client_id": uuid.uuid4().hex})
 
 
 CASES = [
@@ -184,7 +184,7 @@ CASES = [
     Case("surveys-poster_png", own=lambda w, a: Req("GET", f"{V1}/collection-points/{w.ids['own_point']}/poster.png"),
          foreign=lambda w, a: Req("GET", f"{V1}/collection-points/{w.ids['foreign_point']}/poster.png"),
          allowed=UNIT_WORKERS),
-    Case("public_survey-form", own=lambda w, a: Req("GET", f"{V1}/public/survey/{w.ids['own_token']}"),
+    Case("public_survey-form", own=lambda w, a: Req("GET", f"{V1}/public/survey/{w.ids['own_desk_token']}"),
          allowed=EVERYONE, public=True, note="the token is the credential: any desk's token is public"),
     Case("public_survey-respond", own=_respond, allowed=EVERYONE, public=True,
          note="the token is the credential: any desk's token is public"),
