@@ -21,9 +21,9 @@ from api.notifications import templates
 from api.notifications.schemas import (
     LANGUAGES,
     TEMPLATE_KINDS,
+    NotificationTemplateRead,
     PlaceholderRead,
     TemplatePreview,
-    NotificationTemplateRead,
     TemplatesRead,
     TemplateWrite,
 )
