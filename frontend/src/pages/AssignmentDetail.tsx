@@ -120,7 +120,7 @@ export default function AssignmentDetail() {
         a && (
           <>
             <div className="page-head no-print">
-              <Link to="/my-work">← {t('back')}</Link>
+              <Link to="/my-work" style={{ color: '#0b5cab' }}>← {t('back')}</Link>
               <PrintButton />
             </div>
             <Typography.Title level={1} className="page-title" style={{ marginTop: 8 }}>
