@@ -28,7 +28,7 @@ export async function generate(input, output) {
   await createClient({
     input,
     output,
-    plugins: ['@hey-api/typescript', '@hey-api/sdk', '@hey-api/client-fetch'],
+    plugins: ['@hey-api/typescript', '@hey-api/sdk', '@hey-api/client-fetch', '@tanstack/react-query'],
     logs: { level: 'silent' },
   });
 }

@@ -1,7 +1,9 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { ConfigProvider } from 'antd';
 import { enUS, viVN } from './antLocale';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { queryClient } from './api/query';
 import { AuthProvider, useAuth } from './auth';
 import { Loading } from './components/Loading';
 import { I18nContext, makeI18n, type Lang } from './i18n';
@@ -67,6 +69,7 @@ export default function App() {
     [lang],
   );
   return (
+    <QueryClientProvider client={queryClient}>
     <I18nContext.Provider value={i18n}>
       <ConfigProvider locale={lang === 'vi' ? viVN : enUS} theme={{ token: { colorPrimary: '#0b5cab', colorLink: '#0b5cab', colorInfo: '#0b5cab', colorError: '#b3261e', colorTextDescription: 'rgba(0,0,0,0.68)', colorTextTertiary: 'rgba(0,0,0,0.68)', colorTextSecondary: 'rgba(0,0,0,0.72)', colorTextPlaceholder: 'rgba(0,0,0,0.6)' } }}>
         <AuthProvider>
@@ -112,5 +115,6 @@ export default function App() {
         </AuthProvider>
       </ConfigProvider>
     </I18nContext.Provider>
+    </QueryClientProvider>
   );
 }

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { authLogin, authLogout, authMe } from './client/sdk.gen';
 import type { MeRead } from './client/types.gen';
+import { queryClient } from './api/query';
 import { ApiError, getRefreshToken, onSessionLost, restoreSession, setTokens, type Problem, type TokenPair } from './api/http';
 
 interface AuthState {
@@ -13,9 +14,14 @@ interface AuthState {
 
 const AuthContext = createContext<AuthState | null>(null);
 
+/** The SDK's error interceptor (api/http.ts) already makes an ApiError; anything else is wrapped. */
+function asApiError(error: unknown, response: Response | undefined): ApiError {
+  return error instanceof ApiError ? error : new ApiError(response?.status ?? 0, (error ?? {}) as Problem);
+}
+
 async function loadMe(): Promise<MeRead> {
   const r = await authMe();
-  if (r.error || !r.data) throw new ApiError(r.response?.status ?? 0, (r.error ?? {}) as Problem);
+  if (r.error || !r.data) throw asApiError(r.error, r.response);
   return r.data;
 }
 
@@ -32,7 +38,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       if (m) setMe(m);
       setReady(true);
     });
-    const off = onSessionLost(() => setMe(null));
+    const off = onSessionLost(() => {
+      queryClient.clear(); // nothing of one session is shown to the next
+      setMe(null);
+    });
     return () => {
       alive = false;
       off();
@@ -42,7 +51,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const login = useCallback(async (username: string, password: string) => {
     void import('./pages/Shell'); // fetched while the credentials are checked
     const r = await authLogin({ body: { username, password } });
-    if (r.error || !r.data) throw new ApiError(r.response?.status ?? 0, (r.error ?? {}) as Problem);
+    if (r.error || !r.data) throw asApiError(r.error, r.response);
+    queryClient.clear();
     setTokens(r.data as TokenPair);
     setMe(await loadMe());
   }, []);
@@ -52,6 +62,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       await authLogout({ body: { refresh_token: getRefreshToken() } });
     } finally {
       setTokens(null);
+      queryClient.clear();
       setMe(null);
     }
   }, []);

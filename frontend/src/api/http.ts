@@ -40,7 +40,23 @@ export class ApiError extends Error {
   }
 }
 
-client.setConfig({ baseUrl: '', fetch: authFetch });
+/** The generated SDK's fetch: the boot script's early GET is reused (as in api()), else the auth-aware fetch. */
+function sdkFetch(request: Request): Promise<Response> {
+  if (request.method === 'GET') {
+    const u = new URL(request.url, window.location.origin);
+    const early = takePrefetched(u.pathname + u.search);
+    if (early) return early.catch(() => authFetch(request));
+  }
+  return authFetch(request);
+}
+
+client.setConfig({ baseUrl: '', fetch: sdkFetch });
+// The SDK throws what the server said as an ApiError (status and problem+json body), like api() below.
+client.interceptors.error.use((error, response) =>
+  response
+    ? new ApiError(response.status, (typeof error === 'object' && error ? error : { detail: String(error) }) as Problem)
+    : new ApiError(0, { detail: 'Mất kết nối mạng', detail_en: 'Network error' }),
+);
 
 async function problemOf(res: Response): Promise<Problem> {
   try {
