@@ -1,11 +1,11 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Descriptions, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { ApiError, apiGet, download, uploadWithProgress } from '../api/http';
-import { itemsOf, type PlanRead } from '../api/types';
+import { ApiError, download, uploadWithProgress } from '../api/http';
 import { useAuth } from '../auth';
+import { importsHistoryQueryKey, plansListOptions } from '../client/@tanstack/react-query.gen';
 import type { ImportResult, RowError } from '../client/types.gen';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { useLoad } from '../components/common';
 import { ImportHistory } from '../features/imports/ImportHistory';
 import { useI18n, type Key } from '../i18n';
 
@@ -34,8 +34,8 @@ export default function Imports() {
   const [result, setResult] = useState<ImportResult | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [percent, setPercent] = useState<number | null>(null);
-  const [runs, setRuns] = useState(0);
-  const plans = useLoad(() => (kind === 'tasks' ? apiGet<unknown>('/plans?limit=200') : Promise.resolve(null)), [kind]);
+  const qc = useQueryClient();
+  const plans = useQuery({ ...plansListOptions({ query: { limit: 200 } }), enabled: kind === 'tasks' });
   const needsPlan = kind === 'tasks' && !planId;
   const kindLabel = (k: Kind) => t(KINDS.find((x) => x.kind === k)!.label);
 
@@ -61,7 +61,7 @@ export default function Imports() {
       setError(rejected ? null : e);
     } finally {
       setPercent(null);
-      setRuns((n) => n + 1);
+      void qc.invalidateQueries({ queryKey: importsHistoryQueryKey() });
     }
   };
 
@@ -105,7 +105,7 @@ export default function Imports() {
               <option value="" disabled>
                 {t('impPlan')}
               </option>
-              {itemsOf<PlanRead>(plans.data).map((p) => (
+              {(plans.data?.items ?? []).map((p) => (
                 <option key={p.id} value={String(p.id)}>
                   {`${p.display_number ?? p.number} · ${p.title}`.slice(0, 90)}
                 </option>
@@ -163,7 +163,7 @@ export default function Imports() {
           )}
         </>
       )}
-      <ImportHistory reload={runs} kindLabel={(k) => (KINDS.some((x) => x.kind === k) ? kindLabel(k as Kind) : null)} />
+      <ImportHistory kindLabel={(k) => (KINDS.some((x) => x.kind === k) ? kindLabel(k as Kind) : null)} />
     </>
   );
 }

@@ -1,14 +1,16 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stubAntdDom } from '../../components/testDom';
+import { reply, restoreFetch, stubFetch } from '../../test/fetchStub';
+import { renderWithQuery } from '../../test/renderWithQuery';
 import { ImportHistory } from './ImportHistory';
 
-const http = vi.hoisted(() => ({ apiGet: vi.fn() }));
-vi.mock('../../api/http', async (real) => ({ ...(await real<typeof import('../../api/http')>()), ...http }));
-
 beforeAll(stubAntdDom);
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  restoreFetch();
+});
 
 const run = (over: Record<string, unknown>) => ({
   id: 1,
@@ -34,7 +36,7 @@ const run = (over: Record<string, unknown>) => ({
 
 describe('Lịch sử nhập', () => {
   it('shows who, when (dd/mm/yyyy HH:mm, Viet Nam time), what and the outcome in Vietnamese', async () => {
-    http.apiGet.mockResolvedValue({
+    const net = stubFetch({ 'GET /api/v1/imports/history?limit=20': {
       total: 2,
       items: [
         run({
@@ -48,12 +50,13 @@ describe('Lịch sử nhập', () => {
         }),
         run({}),
       ],
-    });
-    render(<ImportHistory reload={0} kindLabel={(k) => (k === 'tasks' ? 'Nhiệm vụ (kế hoạch)' : null)} />);
+    } });
+    renderWithQuery(<ImportHistory kindLabel={(k) => (k === 'tasks' ? 'Nhiệm vụ (kế hoạch)' : null)} />);
     const table = await screen.findByTestId('import-history');
+    await within(table).findAllByText(/06\/12\/2026 09:05/);
     const rows = await within(table).findAllByRole('row');
     const text = rows.map((r) => r.textContent ?? '');
-    expect(http.apiGet).toHaveBeenCalledWith('/imports/history?limit=20');
+    expect(net.unmatched).toEqual([]);
     expect(text.some((t) => t.includes('06/12/2026 09:05'))).toBe(true);
     expect(text.some((t) => t.includes('Bị từ chối: 70 lỗi, không ghi gì') && t.includes('Chạy thử'))).toBe(true);
     expect(text.some((t) => t.includes('Nhiệm vụ (kế hoạch)') && t.includes('Gửi qua API'))).toBe(true);
@@ -65,5 +68,13 @@ describe('Lịch sử nhập', () => {
     fireEvent.click(within(table).getAllByRole('button', { name: /expand|mở rộng/i })[0]);
     expect(await screen.findByText(/Các lỗi đầu tiên \(1\/70\)/)).toBeInTheDocument();
     expect(screen.getByText(/Dòng 2 · Thời hạn: Thời hạn không hợp lệ/)).toBeInTheDocument();
+  });
+
+  it('shows what the server refused instead of an empty table', async () => {
+    stubFetch({
+      'GET /api/v1/imports/history': reply({ status: 403, detail: 'Bạn không có quyền thực hiện thao tác này.' }, { status: 403 }),
+    });
+    renderWithQuery(<ImportHistory kindLabel={() => null} />);
+    expect(await screen.findByText('Bạn không có quyền thực hiện thao tác này.')).toBeInTheDocument();
   });
 });

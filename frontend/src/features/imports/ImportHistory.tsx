@@ -1,22 +1,17 @@
+import { useQuery } from '@tanstack/react-query';
 import { Table, Typography } from 'antd';
-import { apiGet } from '../../api/http';
+import { importsHistoryOptions } from '../../client/@tanstack/react-query.gen';
 import type { ImportRunRead, RowError } from '../../client/types.gen';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { useLoad } from '../../components/common';
 import { useImportWords } from './words';
-
-interface Page {
-  items: ImportRunRead[];
-  total: number;
-}
 
 /**
  * Lịch sử nhập: who imported what, when (dd/mm/yyyy HH:mm) and with which outcome, newest first; a refused run
- * expands to its first errors by row and column. ``reload`` changes after each run on the page to refresh it.
+ * expands to its first errors by row and column. A run on the page invalidates the query (importsHistoryQueryKey).
  */
-export function ImportHistory({ reload, kindLabel }: { reload: number; kindLabel: (kind: string) => string | null }) {
+export function ImportHistory({ kindLabel }: { kindLabel: (kind: string) => string | null }) {
   const { w, dateTime, num, lang } = useImportWords();
-  const runs = useLoad(() => apiGet<Page>('/imports/history?limit=20'), [reload]);
+  const runs = useQuery(importsHistoryOptions({ query: { limit: 20 } }));
   const outcome = (r: ImportRunRead) => {
     if (r.outcome === 'rejected') return w('rejected', { n: num(r.error_count, 0) });
     const head = r.dry_run ? w('wouldSucceed') : w('succeeded');
@@ -39,7 +34,7 @@ export function ImportHistory({ reload, kindLabel }: { reload: number; kindLabel
         size="small"
         data-testid="import-history"
         rowKey="id"
-        loading={runs.loading}
+        loading={runs.isPending}
         dataSource={runs.data?.items ?? []}
         pagination={false}
         locale={{ emptyText: w('empty') }}
