@@ -7,7 +7,7 @@
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { render, type RenderResult } from '@testing-library/react';
 import { App as AntApp } from 'antd';
-import type { ReactElement, ReactNode } from 'react';
+import type { ReactElement } from 'react';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import { makeQueryClient } from '../api/query';
 
@@ -30,10 +30,6 @@ export function testQueryClient(): QueryClient {
     mutations: { retry: false },
   });
   return client;
-}
-
-export function QueryWrapper({ client, children }: { client: QueryClient; children: ReactNode }) {
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
 }
 
 export function renderWithQuery(ui: ReactElement, opts: RenderOptions = {}): RenderResult & { client: QueryClient } {
