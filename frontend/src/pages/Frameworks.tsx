@@ -1,25 +1,26 @@
+import { useQuery } from '@tanstack/react-query';
 import { Descriptions, Empty, Select, Tag, Tree, Typography } from 'antd';
 import type { DataNode } from 'antd/es/tree';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { apiGet } from '../api/http';
-import { itemsOf, type FrameworkNodeDetail, type FrameworkNodeRead, type FrameworkRead, type FrameworkTree } from '../api/types';
-import { Guard, useLoad } from '../components/common';
+import type { FrameworkNodeRead } from '../api/types';
+import { frameworksListOptions, frameworksNodeOptions, frameworksTreeOptions } from '../client/@tanstack/react-query.gen';
+import { Guard } from '../components/common';
 import { useI18n } from '../i18n';
 
 export default function Frameworks() {
   const { id } = useParams();
   const nav = useNavigate();
   const { t, label } = useI18n();
-  const fw = useLoad(() => apiGet<unknown>('/frameworks?limit=200'), []);
-  const list = itemsOf<FrameworkRead>(fw.data);
+  const fw = useQuery(frameworksListOptions({ query: { limit: 200 } }));
+  const list = fw.data?.items ?? [];
   const fid = id ?? (list[0] ? String(list[0].id) : undefined);
   return (
     <>
       <Typography.Title level={1} className="page-title">
         {t('frameworks')}
       </Typography.Title>
-      <Guard loading={fw.loading} error={fw.error}>
+      <Guard loading={fw.isPending} error={fw.error}>
         {() => (
           <>
             <Select
@@ -39,14 +40,14 @@ export default function Frameworks() {
 
 function Nodes({ fid }: { fid: string }) {
   const { t, num } = useI18n();
-  const nodes = useLoad(() => apiGet<FrameworkTree>(`/frameworks/${fid}/nodes`), [fid]);
+  const nodes = useQuery(frameworksTreeOptions({ path: { framework_id: Number(fid) } }));
   const [selId, setSelId] = useState<number | null>(null);
-  const detail = useLoad(
-    () => (selId == null ? Promise.resolve(null) : apiGet<FrameworkNodeDetail>(`/frameworks/${fid}/nodes/${selId}`)),
-    [fid, selId],
-  );
+  const detail = useQuery({
+    ...frameworksNodeOptions({ path: { framework_id: Number(fid), node_id: selId ?? 0 } }),
+    enabled: selId != null,
+  });
   return (
-    <Guard loading={nodes.loading} error={nodes.error}>
+    <Guard loading={nodes.isPending} error={nodes.error}>
       {() => {
         const all = nodes.data?.nodes ?? [];
         const byParent = new Map<number | null, FrameworkNodeRead[]>();
@@ -65,7 +66,7 @@ function Nodes({ fid }: { fid: string }) {
         const walk = (p: number | null): DataNode[] =>
           (byParent.get(p) ?? []).map((n) => ({ key: n.id, title: title(n), children: walk(n.id) }));
         const treeData = walk(null);
-        const sel = detail.data;
+        const sel = selId != null ? detail.data : undefined;
         return (
           <div style={{ display: 'flex', gap: 16, flexWrap: 'wrap' }}>
             <div style={{ flex: '1 1 420px', background: '#fff', padding: 8 }}>

@@ -1,11 +1,12 @@
 // Nhật ký: filters (who, what, when, unit) in the address bar, before / after of each change shown as a table.
 import { AutoComplete, Button, DatePicker, Input, Select, Table, Tag } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { apiGet, type Page } from '../../api/http';
-import type { AuditEventRead, OrgUnitRead, UserRead } from '../../client/types.gen';
-import { Guard, useLoad } from '../../components/common';
+import { auditListOptions, usersListOptions } from '../../client/@tanstack/react-query.gen';
+import type { AuditEventRead, AuditListData, OrgUnitRead } from '../../client/types.gen';
+import { Guard } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { useUnits } from './hooks';
 import { changeRows, fieldLabel, formatValue, unitName } from './lib';
@@ -42,13 +43,13 @@ export default function Audit() {
   const [userQ, setUserQ] = useState('');
   const get = (k: string) => params.get(k) ?? '';
   const page = Number(get('page') || '1') || 1;
-  const query = new URLSearchParams({ limit: String(PAGE), offset: String((page - 1) * PAGE) });
-  for (const k of ['entity_type', 'entity_id', 'action', 'actor_user_id', 'unit_id']) if (get(k)) query.set(k, get(k));
-  if (get('from')) query.set('since', vnDay(dayjs(get('from'))));
-  if (get('to')) query.set('until', vnDay(dayjs(get('to')).add(1, 'day')));
-  const qs = query.toString();
-  const list = useLoad(() => apiGet<Page<AuditEventRead>>(`/audit-events?${qs}`), [qs]);
-  const actors = useLoad(() => apiGet<Page<UserRead>>(`/users?limit=20${userQ ? `&q=${encodeURIComponent(userQ)}` : ''}`), [userQ]);
+  const query: NonNullable<AuditListData['query']> = { limit: PAGE, offset: (page - 1) * PAGE };
+  for (const k of ['entity_type', 'entity_id', 'action'] as const) if (get(k)) query[k] = get(k);
+  for (const k of ['actor_user_id', 'unit_id'] as const) if (get(k)) query[k] = Number(get(k));
+  if (get('from')) query.since = vnDay(dayjs(get('from')));
+  if (get('to')) query.until = vnDay(dayjs(get('to')).add(1, 'day'));
+  const list = useQuery({ ...auditListOptions({ query }), placeholderData: keepPreviousData });
+  const actors = useQuery({ ...usersListOptions({ query: { limit: 20, ...(userQ ? { q: userQ } : {}) } }), placeholderData: keepPreviousData });
   const actorId = get('actor_user_id');
   const actorOptions = (actors.data?.items ?? []).map((u) => ({ value: String(u.id), label: `${u.full_name} (${u.username})` }));
   if (actorId && !actorOptions.some((o) => o.value === actorId)) actorOptions.unshift({ value: actorId, label: `#${actorId}` });
@@ -131,13 +132,13 @@ export default function Audit() {
         </label>
         <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('admClearFilters')}</Button>
       </div>
-      <Guard loading={list.loading && !list.data} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() => (
           <Table<AuditEventRead>
             rowKey="id"
             size="small"
             scroll={{ x: true }}
-            loading={list.loading}
+            loading={list.isFetching}
             dataSource={list.data?.items ?? []}
             locale={{ emptyText: t('empty') }}
             pagination={{

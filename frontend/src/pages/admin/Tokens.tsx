@@ -1,11 +1,13 @@
 // Mã truy cập API: list, create (unit + permissions, capped by the API; the secret is shown once), revoke.
 import { Alert, App, Button, Checkbox, Col, DatePicker, Form, Input, Modal, Popconfirm, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, apiGet, type Page } from '../../api/http';
+import { apiTokensListOptions, apiTokensListQueryKey } from '../../client/@tanstack/react-query.gen';
+import { apiTokensCreate, apiTokensRevoke } from '../../client/sdk.gen';
 import type { ApiTokenCreated, ApiTokenRead, OrgUnitRead, Permission } from '../../client/types.gen';
 import { useAuth } from '../../auth';
-import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import { Guard, ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { useIdempotencyKey, useUnits } from './hooks';
 import { applyFieldErrors, grantablePermissions, tokenState, unitName } from './lib';
@@ -20,14 +22,19 @@ export default function Tokens() {
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<ApiTokenCreated | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const list = useLoad(() => apiGet<Page<ApiTokenRead>>(`/api-tokens?limit=${PAGE}&offset=${(page - 1) * PAGE}&sort=-id`), [page]);
+  const qc = useQueryClient();
+  const list = useQuery({
+    ...apiTokensListOptions({ query: { limit: PAGE, offset: (page - 1) * PAGE, sort: '-id' } }),
+    placeholderData: keepPreviousData,
+  });
+  const tokensChanged = () => void qc.invalidateQueries({ queryKey: apiTokensListQueryKey() });
 
   const revoke = async (tk: ApiTokenRead) => {
     setError(null);
     try {
-      await api(`/api-tokens/${tk.id}/revoke`, { method: 'POST' });
+      await apiTokensRevoke({ path: { token_id: tk.id }, throwOnError: true });
       message.success(t('admTokenRevoked'));
-      list.reload();
+      tokensChanged();
     } catch (e) {
       setError(e);
     }
@@ -47,13 +54,13 @@ export default function Tokens() {
         </Button>
       </Space>
       <ProblemAlert error={error} />
-      <Guard loading={list.loading && !list.data} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() => (
           <Table<ApiTokenRead>
             rowKey="id"
             size="small"
             scroll={{ x: true }}
-            loading={list.loading}
+            loading={list.isFetching}
             dataSource={list.data?.items ?? []}
             locale={{ emptyText: t('admNoTokens') }}
             pagination={{ current: page, pageSize: PAGE, total: list.data?.total ?? 0, showSizeChanger: false, onChange: setPage }}
@@ -105,7 +112,7 @@ export default function Tokens() {
             setCreating(false);
             setSecret(tk);
             setPage(1);
-            list.reload();
+            tokensChanged();
           }}
         />
       )}
@@ -129,8 +136,8 @@ function TokenCreateModal({ units, onClose, onCreated }: { units: OrgUnitRead[];
     setBusy(true);
     setError(null);
     try {
-      const r = await api<ApiTokenCreated>('/api-tokens', {
-        method: 'POST',
+      const r = await apiTokensCreate({
+        throwOnError: true,
         headers: { 'Idempotency-Key': key },
         body: {
           name: v.name.trim(),

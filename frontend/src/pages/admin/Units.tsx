@@ -2,12 +2,15 @@
 // has history — its explanation is shown in place).
 import { App, Button, Card, Checkbox, Col, DatePicker, Descriptions, Empty, Form, Input, Modal, Popconfirm, Row, Select, Space, Tag, Tree, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api } from '../../api/http';
-import type { OrgUnitRead, UnitKind, UnitLevel } from '../../client/types.gen';
+import { orgUnitsGetQueryKey, orgUnitsListQueryKey } from '../../client/@tanstack/react-query.gen';
+import { orgUnitsCreate, orgUnitsDeactivate, orgUnitsDelete, orgUnitsGet, orgUnitsUpdate } from '../../client/sdk.gen';
+import type { OrgUnitCreate, OrgUnitRead, OrgUnitUpdate, UnitKind, UnitLevel } from '../../client/types.gen';
 import { useAuth } from '../../auth';
-import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import { Guard, ProblemAlert } from '../../components/common';
+import { etagQuery, ifMatch, tagged, type Tagged } from '../../components/queries';
 import { SourceBadge } from '../../components/SourceBadge';
 import { useI18n } from '../../i18n';
 import { ErrorOrConflict } from './common';
@@ -26,6 +29,8 @@ export default function Units() {
   const { t, label } = useI18n();
   const { can, me } = useAuth();
   const units = useUnits();
+  const qc = useQueryClient();
+  const unitsChanged = () => void qc.invalidateQueries({ queryKey: orgUnitsListQueryKey() });
   const [params, setParams] = useSearchParams();
   const [q, setQ] = useState('');
   const [creatingRoot, setCreatingRoot] = useState(false);
@@ -43,7 +48,7 @@ export default function Units() {
   };
 
   return (
-    <Guard loading={units.loading && !units.data} error={units.error}>
+    <Guard loading={units.isPending} error={units.error}>
       {() => (
         <Row gutter={[16, 16]}>
           <Col xs={24} md={10}>
@@ -82,7 +87,7 @@ export default function Units() {
           </Col>
           <Col xs={24} md={14}>
             {selected ? (
-              <UnitPanel key={selected} id={selected} units={list} manage={manage} onChanged={units.reload} onSelect={select} />
+              <UnitPanel key={selected} id={selected} units={list} manage={manage} onChanged={unitsChanged} onSelect={select} />
             ) : (
               <Card size="small">
                 <Empty description={t('admPickUnit')} />
@@ -95,7 +100,7 @@ export default function Units() {
               onClose={() => setCreatingRoot(false)}
               onCreated={(u) => {
                 setCreatingRoot(false);
-                units.reload();
+                unitsChanged();
                 select(u.id);
               }}
             />
@@ -109,7 +114,11 @@ export default function Units() {
 function UnitPanel({ id, units, manage, onChanged, onSelect }: { id: number; units: OrgUnitRead[]; manage: boolean; onChanged: () => void; onSelect: (id: number | null) => void }) {
   const { t, label, date, lang } = useI18n();
   const { message } = App.useApp();
-  const load = useLoad(() => api<OrgUnitRead>(`/org-units/${id}`), [id]);
+  const qc = useQueryClient();
+  const detail = etagQuery(orgUnitsGetQueryKey({ path: { unit_id: id } }), (signal) =>
+    orgUnitsGet({ path: { unit_id: id }, signal, throwOnError: true }),
+  );
+  const load = useQuery(detail);
   const [mode, setMode] = useState<'view' | 'edit' | 'child' | 'deactivate'>('view');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -119,7 +128,7 @@ function UnitPanel({ id, units, manage, onChanged, onSelect }: { id: number; uni
   const byId = new Map(units.map((x) => [x.id, x]));
   const reload = () => {
     setError(null);
-    load.reload();
+    void load.refetch();
   };
   // A new version from the server (reload after a conflict, or a save) replaces what the form holds.
   useEffect(() => {
@@ -127,8 +136,8 @@ function UnitPanel({ id, units, manage, onChanged, onSelect }: { id: number; uni
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [u?.version]);
 
-  const saved = (r: { data: OrgUnitRead; etag: string | null }, msg: string) => {
-    load.setData(r);
+  const saved = (r: Tagged<OrgUnitRead>, msg: string) => {
+    qc.setQueryData(detail.queryKey, r);
     setMode('view');
     message.success(msg);
     onChanged();
@@ -149,7 +158,7 @@ function UnitPanel({ id, units, manage, onChanged, onSelect }: { id: number; uni
         source_note: v.source_note || null,
       };
       if (body.parent_id === u?.parent_id) delete (body as Partial<typeof body>).parent_id;
-      saved(await api<OrgUnitRead>(`/org-units/${id}`, { method: 'PATCH', body, headers: etag ? { 'If-Match': etag } : {} }), t('saved'));
+      saved(tagged(await orgUnitsUpdate({ path: { unit_id: id }, body: body as OrgUnitUpdate, headers: ifMatch(etag), throwOnError: true })), t('saved'));
     } catch (e) {
       setError(applyFieldErrors(form, e, lang, EDIT_FIELDS));
     } finally {
@@ -160,7 +169,8 @@ function UnitPanel({ id, units, manage, onChanged, onSelect }: { id: number; uni
   const remove = async () => {
     setError(null);
     try {
-      await api(`/org-units/${id}`, { method: 'DELETE', headers: etag ? { 'If-Match': etag } : {} });
+      await orgUnitsDelete({ path: { unit_id: id }, headers: ifMatch(etag), throwOnError: true });
+      qc.removeQueries({ queryKey: detail.queryKey });
       message.success(t('admDeleted'));
       onSelect(u?.parent_id ?? null);
       onChanged();
@@ -173,7 +183,7 @@ function UnitPanel({ id, units, manage, onChanged, onSelect }: { id: number; uni
   const parents = u ? units.filter((x) => !x.path.startsWith(u.path)) : [];
 
   return (
-    <Guard loading={load.loading && !u} error={load.error} item>
+    <Guard loading={load.isPending} error={load.error} item>
       {() =>
         u && (
           <Card
@@ -363,8 +373,8 @@ function UnitCreateModal({ parent, onClose, onCreated }: { parent: OrgUnitRead |
     setBusy(true);
     setError(null);
     try {
-      const r = await api<OrgUnitRead>('/org-units', {
-        method: 'POST',
+      const r = await orgUnitsCreate({
+        throwOnError: true,
         headers: { 'Idempotency-Key': key },
         body: {
           code: String(v.code ?? '').trim(),
@@ -377,7 +387,7 @@ function UnitCreateModal({ parent, onClose, onCreated }: { parent: OrgUnitRead |
           valid_to: iso(v.valid_to as Dayjs | null),
           verified: !!v.verified,
           source_note: v.source_note || null,
-        },
+        } as OrgUnitCreate,
       });
       renewKey();
       message.success(t('admCreated'));
@@ -442,7 +452,7 @@ function DeactivateModal({
   unit: OrgUnitRead;
   etag: string | null;
   onClose: () => void;
-  onDone: (r: { data: OrgUnitRead; etag: string | null }) => void;
+  onDone: (r: Tagged<OrgUnitRead>) => void;
   onConflict: (e: unknown) => void;
 }) {
   const { t, lang } = useI18n();
@@ -454,11 +464,14 @@ function DeactivateModal({
     setError(null);
     try {
       onDone(
-        await api<OrgUnitRead>(`/org-units/${unit.id}/deactivate`, {
-          method: 'POST',
-          headers: etag ? { 'If-Match': etag } : {},
-          body: { reason: v.reason, valid_to: iso(v.valid_to) },
-        }),
+        tagged(
+          await orgUnitsDeactivate({
+            path: { unit_id: unit.id },
+            headers: ifMatch(etag),
+            body: { reason: v.reason, valid_to: iso(v.valid_to) },
+            throwOnError: true,
+          }),
+        ),
       );
     } catch (e) {
       if (e instanceof Error && 'status' in e && (e as { status: number }).status === 412) onConflict(e);

@@ -1,11 +1,14 @@
 // Người dùng và vai trò: search / filter by unit and role, create, edit, memberships, (de)activate, reset password.
 import { App, Button, Card, Col, Descriptions, Drawer, Form, Input, List, Modal, Popconfirm, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, apiGet, type Page } from '../../api/http';
-import type { MembershipOut, OrgUnitRead, Role, UserRead } from '../../client/types.gen';
+import { usersGetQueryKey, usersListOptions, usersListQueryKey } from '../../client/@tanstack/react-query.gen';
+import { usersActivate, usersAddMembership, usersCreate, usersDeactivate, usersGet, usersRemoveMembership, usersUpdate } from '../../client/sdk.gen';
+import type { MembershipOut, OrgUnitRead, Role, UserCreate, UserRead, UserUpdate } from '../../client/types.gen';
 import { useAuth } from '../../auth';
-import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import { Guard, ProblemAlert } from '../../components/common';
+import { etagQuery, ifMatch as ifMatchOf, tagged, type Tagged } from '../../components/queries';
 import { useI18n } from '../../i18n';
 import { ErrorOrConflict } from './common';
 import { useIdempotencyKey, useUnits } from './hooks';
@@ -32,10 +35,21 @@ export default function Users() {
   const active = params.get('active') ?? '';
   const page = Number(params.get('page') ?? '1') || 1;
   const open = Number(params.get('user')) || null;
-  const query = new URLSearchParams({ limit: String(PAGE), offset: String((page - 1) * PAGE) });
-  for (const [k, v] of [['q', q], ['unit_id', unitId], ['role', role], ['active', active]]) if (v) query.set(k, v);
-  const qs = query.toString();
-  const list = useLoad(() => apiGet<Page<UserRead>>(`/users?${qs}`), [qs]);
+  const qc = useQueryClient();
+  const list = useQuery({
+    ...usersListOptions({
+      query: {
+        limit: PAGE,
+        offset: (page - 1) * PAGE,
+        ...(q ? { q } : {}),
+        ...(unitId ? { unit_id: Number(unitId) } : {}),
+        ...(role ? { role: role as Role } : {}),
+        ...(active ? { active: active === 'true' } : {}),
+      },
+    }),
+    placeholderData: keepPreviousData,
+  });
+  const usersChanged = () => void qc.invalidateQueries({ queryKey: usersListQueryKey() });
 
   const set = (changes: Record<string, string | null>) => {
     const p = new URLSearchParams(params);
@@ -109,13 +123,13 @@ export default function Users() {
           </Button>
         )}
       </form>
-      <Guard loading={list.loading && !list.data} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() => (
           <Table<UserRead>
             rowKey="id"
             size="small"
             scroll={{ x: true }}
-            loading={list.loading}
+            loading={list.isFetching}
             dataSource={list.data?.items ?? []}
             locale={{ emptyText: t('empty') }}
             pagination={{
@@ -155,12 +169,12 @@ export default function Users() {
           onClose={() => setCreating(false)}
           onCreated={(u) => {
             setCreating(false);
-            list.reload();
+            usersChanged();
             set({ user: String(u.id), page: page > 1 ? String(page) : null });
           }}
         />
       )}
-      {open && <UserDrawer key={open} id={open} units={units.data ?? []} manage={manage} onClose={() => set({ user: null, page: page > 1 ? String(page) : null })} onChanged={list.reload} />}
+      {open && <UserDrawer key={open} id={open} units={units.data ?? []} manage={manage} onClose={() => set({ user: null, page: page > 1 ? String(page) : null })} onChanged={usersChanged} />}
     </>
   );
 }
@@ -190,8 +204,8 @@ function UserCreateModal({ units, defaultUnit, onClose, onCreated }: { units: Un
     setBusy(true);
     setError(null);
     try {
-      const r = await api<UserRead>('/users', {
-        method: 'POST',
+      const r = await usersCreate({
+        throwOnError: true,
         headers: { 'Idempotency-Key': key },
         body: {
           username: (v.username ?? '').trim(),
@@ -202,7 +216,7 @@ function UserCreateModal({ units, defaultUnit, onClose, onCreated }: { units: Un
           position: v.position || null,
           language: v.language || 'vi',
           memberships: v.unit_id && v.role ? [{ unit_id: Number(v.unit_id), role: v.role }] : [],
-        },
+        } as UserCreate,
       });
       renewKey();
       message.success(t('admCreated'));
@@ -301,7 +315,11 @@ function UserDrawer({ id, units, manage, onClose, onChanged }: { id: number; uni
   const { t, dateTime, lang } = useI18n();
   const { me } = useAuth();
   const { message } = App.useApp();
-  const load = useLoad(() => api<UserRead>(`/users/${id}`), [id]);
+  const qc = useQueryClient();
+  const detail = etagQuery(usersGetQueryKey({ path: { user_id: id } }), (signal) =>
+    usersGet({ path: { user_id: id }, signal, throwOnError: true }),
+  );
+  const load = useQuery(detail);
   const [form] = Form.useForm();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -309,19 +327,19 @@ function UserDrawer({ id, units, manage, onClose, onChanged }: { id: number; uni
   const [resetting, setResetting] = useState(false);
   const u = load.data?.data;
   const etag = load.data?.etag ?? null;
-  const ifMatch = etag ? { 'If-Match': etag } : {};
+  const ifMatch = ifMatchOf(etag);
 
   const reload = () => {
     setError(null);
-    load.reload();
+    void load.refetch();
   };
   // A new version from the server (reload after a conflict, or a save) replaces what the form holds.
   useEffect(() => {
     if (u) form.resetFields();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [u?.version]);
-  const done = (r: { data: UserRead; etag: string | null }, msg: string) => {
-    load.setData(r);
+  const done = (r: Tagged<UserRead>, msg: string) => {
+    qc.setQueryData(detail.queryKey, r);
     message.success(msg);
     onChanged();
   };
@@ -331,11 +349,14 @@ function UserDrawer({ id, units, manage, onClose, onChanged }: { id: number; uni
     setError(null);
     try {
       done(
-        await api<UserRead>(`/users/${id}`, {
-          method: 'PATCH',
-          headers: ifMatch,
-          body: { full_name: v.full_name, email: v.email || null, phone: v.phone || null, position: v.position || null, language: v.language },
-        }),
+        tagged(
+          await usersUpdate({
+            path: { user_id: id },
+            headers: ifMatch,
+            body: { full_name: v.full_name, email: v.email || null, phone: v.phone || null, position: v.position || null, language: v.language } as UserUpdate,
+            throwOnError: true,
+          }),
+        ),
         t('saved'),
       );
     } catch (e) {
@@ -347,7 +368,7 @@ function UserDrawer({ id, units, manage, onClose, onChanged }: { id: number; uni
 
   return (
     <Drawer open onClose={onClose} size={560} title={u ? `${u.full_name} (${u.username})` : t('users')} destroyOnHidden>
-      <Guard loading={load.loading && !u} error={load.error} item>
+      <Guard loading={load.isPending} error={load.error} item>
         {() =>
           u && (
             <>
@@ -383,7 +404,7 @@ function UserDrawer({ id, units, manage, onClose, onChanged }: { id: number; uni
                   )}
                 </Form>
               </Card>
-              <Memberships user={u} units={units} manage={manage} onChanged={() => { load.reload(); onChanged(); }} />
+              <Memberships user={u} units={units} manage={manage} onChanged={() => { void load.refetch(); onChanged(); }} />
               {manage && (
                 <Card size="small" title={t('admAccountActions')} style={{ marginBottom: 12 }}>
                   <Space wrap>
@@ -409,7 +430,8 @@ function UserDrawer({ id, units, manage, onClose, onChanged }: { id: number; uni
                   optional
                   onClose={() => setStatus(null)}
                   run={async (reason) => {
-                    done(await api<UserRead>(`/users/${id}/${status}`, { method: 'POST', headers: ifMatch, body: { reason: reason || null } }), t('saved'));
+                    const change = status === 'activate' ? usersActivate : usersDeactivate;
+                    done(tagged(await change({ path: { user_id: id }, headers: ifMatch, body: { reason: reason || null }, throwOnError: true })), t('saved'));
                     setStatus(null);
                   }}
                   onConflict={(e) => {
@@ -423,7 +445,7 @@ function UserDrawer({ id, units, manage, onClose, onChanged }: { id: number; uni
                   username={u.username}
                   onClose={() => setResetting(false)}
                   run={async (password) => {
-                    done(await api<UserRead>(`/users/${id}`, { method: 'PATCH', headers: ifMatch, body: { password } }), t('admPasswordReset'));
+                    done(tagged(await usersUpdate({ path: { user_id: id }, headers: ifMatch, body: { password }, throwOnError: true })), t('admPasswordReset'));
                   }}
                   onConflict={(e) => {
                     setResetting(false);
@@ -451,7 +473,7 @@ function Memberships({ user, units, manage, onChanged }: { user: UserRead; units
   const add = async (v: { unit_id: string; role: Role }) => {
     setError(null);
     try {
-      await api(`/users/${user.id}/memberships`, { method: 'POST', headers: { 'Idempotency-Key': key }, body: { unit_id: Number(v.unit_id), role: v.role } });
+      await usersAddMembership({ path: { user_id: user.id }, headers: { 'Idempotency-Key': key }, body: { unit_id: Number(v.unit_id), role: v.role }, throwOnError: true });
       renewKey();
       form.resetFields();
       message.success(t('admRoleGranted'));
@@ -463,7 +485,7 @@ function Memberships({ user, units, manage, onChanged }: { user: UserRead; units
   const remove = async (m: MembershipOut) => {
     setError(null);
     try {
-      await api(`/users/${user.id}/memberships/${m.id}`, { method: 'DELETE' });
+      await usersRemoveMembership({ path: { user_id: user.id, membership_id: m.id }, throwOnError: true });
       message.success(t('admRoleRevoked'));
       onChanged();
     } catch (e) {

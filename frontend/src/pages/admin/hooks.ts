@@ -1,12 +1,12 @@
 // Hooks shared by the administration tabs.
+import { useQuery } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
-import type { OrgUnitRead } from '../../client/types.gen';
-import { useLoad } from '../../components/common';
-import { loadAll, newIdempotencyKey } from './lib';
+import { allOrgUnitsOptions } from '../../features/admin/queries';
+import { newIdempotencyKey } from './lib';
 
-/** The units the caller can see, in tree order (path), shared by every admin tab. */
+/** The units the caller can see, in tree order (path), shared by every admin tab (one cached query). */
 export function useUnits() {
-  return useLoad(() => loadAll<OrgUnitRead>('/org-units'), []);
+  return useQuery(allOrgUnitsOptions());
 }
 
 export function useIdempotencyKey(prefix: string): [string, () => void] {
@@ -14,4 +14,3 @@ export function useIdempotencyKey(prefix: string): [string, () => void] {
   const renew = useCallback(() => setKey(newIdempotencyKey(prefix)), [prefix]);
   return [key, renew];
 }
-
