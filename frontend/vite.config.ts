@@ -39,7 +39,7 @@ function swaggerAssets(): Plugin {
  * chunks a page's chunk statically imports are exactly what that page needs.
  */
 function firstScreenChunks() {
-  let sets: { core: Set<string>; work: Set<string>; login: Set<string> } | null = null;
+  let sets: { core: Set<string>; shell: Set<string>; work: Set<string>; controls: Set<string>; login: Set<string> } | null = null;
   const get = () => {
     if (!sets) throw new Error('parsipas-first-screen-chunks: the module sets were not measured');
     return sets;
@@ -78,24 +78,30 @@ function firstScreenChunks() {
       const entry = needs('/src/main.tsx');
       const root = needs('/src/root.tsx');
       const login = needs('/src/pages/Login.tsx');
-      const queue = needs('/src/pages/Shell.tsx', '/src/pages/MyWork.tsx');
+      const shellNeeds = needs('/src/pages/Shell.tsx');
+      const queue = new Set([...shellNeeds, ...needs('/src/pages/MyWork.tsx')]);
+      const dashboard = needs('/src/features/dashboard/Dashboard.tsx', '/src/antApp.tsx');
       const core = new Set([...root, ...[...login].filter((id) => queue.has(id))].filter((id) => !entry.has(id)));
-      const work = new Set([...queue].filter((id) => !core.has(id) && !entry.has(id)));
+      const shell = new Set([...shellNeeds].filter((id) => !core.has(id) && !entry.has(id)));
+      const work = new Set([...queue].filter((id) => !core.has(id) && !entry.has(id) && !shell.has(id)));
       const signIn = new Set([...login].filter((id) => !core.has(id) && !entry.has(id)));
-      sets = { core, work, login: signIn };
+      const controls = new Set([...signIn].filter((id) => dashboard.has(id)));
+      sets = { core, shell, work, controls, login: new Set([...signIn].filter((id) => !controls.has(id))) };
     },
   };
   // The sets are closed under static imports (what stays out is in the entry chunk, always loaded first).
   const groups = [
-    { name: 'core', priority: 2, includeDependenciesRecursively: false, test: (id: string) => get().core.has(id) },
-    { name: 'work-queue', priority: 1, includeDependenciesRecursively: false, test: (id: string) => get().work.has(id) },
+    { name: 'core', priority: 4, includeDependenciesRecursively: false, test: (id: string) => get().core.has(id) },
+    { name: 'shell', priority: 3, includeDependenciesRecursively: false, test: (id: string) => get().shell.has(id) },
+    { name: 'work-queue', priority: 2, includeDependenciesRecursively: false, test: (id: string) => get().work.has(id) },
+    { name: 'controls', priority: 1, includeDependenciesRecursively: false, test: (id: string) => get().controls.has(id) },
     { name: 'login', priority: 0, includeDependenciesRecursively: false, test: (id: string) => get().login.has(id) },
   ];
   return { plugin, groups };
 }
 
 /**
- * Two imports inside antd that pull whole libraries into every page although the app does not use what they serve:
+ * Three imports inside antd that pull whole libraries into every page although the app does not use what they serve:
  *
  * - antd's form context (imported by every tooltip, menu and modal through `_util/ContextIsolator`) takes only
  *   `FormProvider` from `@rc-component/form`, but that package's index attaches its parts to the default export, which
@@ -105,9 +111,14 @@ function firstScreenChunks() {
  *   only, which App.tsx does not set: that provider is replaced by a pass-through. Pages with tooltips, selects or
  *   menus still load the engine through those components. (If `tooltip={{ unique: true }}` is ever wanted, drop
  *   this replacement.)
+ * - Radio.Group (every table with selectable rows, hence every antd Table) imports `toNamePathStr`, a one-line
+ *   helper, from antd's `form/hooks/useForm`, whose `@rc-component/form` import brings the whole form library too:
+ *   that import is pointed at a module defining the same helper over the same `toArray`.
  */
 function slimAntd(): Plugin {
   const PASS_THROUGH = '\0parsipas:tooltip-unique-provider';
+  const NAME_PATH = '\0parsipas:form-name-path';
+  let formUtil: string | null = null;
   const from = (importer: string | undefined, suffix: string) => !!importer?.replace(/\\/g, '/').endsWith(suffix);
   return {
     name: 'parsipas-slim-antd',
@@ -116,9 +127,15 @@ function slimAntd(): Plugin {
       if (source === '@rc-component/form' && from(importer, '/antd/es/form/context.js'))
         return this.resolve('@rc-component/form/es/FormContext.js', importer, { skipSelf: true });
       if (source === '../tooltip/UniqueProvider' && from(importer, '/antd/es/config-provider/index.js')) return PASS_THROUGH;
+      if (source === '../form/hooks/useForm' && from(importer, '/antd/es/radio/group.js')) {
+        formUtil = (await this.resolve('../form/util', importer, { skipSelf: true }))?.id ?? null;
+        return formUtil ? NAME_PATH : null;
+      }
       return null;
     },
     load(id) {
+      if (id === NAME_PATH)
+        return `import { toArray } from ${JSON.stringify(formUtil)};\nexport function toNamePathStr(name) { return toArray(name).join('_'); }`;
       return id === PASS_THROUGH ? 'export default function UniqueProvider(props) { return props.children; }' : null;
     },
   };
@@ -184,5 +201,6 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['src/test/i18nSetup.ts'],
   },
 });

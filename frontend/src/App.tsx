@@ -1,12 +1,12 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { ConfigProvider } from 'antd';
 import { enUS, viVN } from './antLocale';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { queryClient } from './api/query';
 import { AuthProvider, useAuth } from './auth';
 import { Loading } from './components/Loading';
-import { I18nContext, makeI18n, type Lang } from './i18n';
+import { I18nContext, useLanguage } from './i18n';
 import { LevelI18n } from './LevelI18n';
 import { homePath } from './nav';
 
@@ -19,7 +19,7 @@ const MyWork = lazy(() => import('./pages/MyWork'));
 const WithAntApp = lazy(() => import('./antApp'));
 const AssignmentDetail = lazy(() => import('./pages/AssignmentDetail'));
 const Review = lazy(() => import('./pages/Review'));
-const Dashboard = lazy(() => import('./pages/Dashboard'));
+const Dashboard = lazy(() => import('./features/dashboard/Dashboard'));
 const DashboardPrint = lazy(() => import('./features/dashboard/DashboardPrint'));
 const Plans = lazy(() => import('./pages/Plans'));
 const Frameworks = lazy(() => import('./pages/Frameworks'));
@@ -57,17 +57,10 @@ function Home() {
 }
 
 export default function App() {
-  const initial = (localStorage.getItem('parsipas.lang') as Lang) || 'vi';
-  const [lang, setLangState] = useState<Lang>(initial === 'en' ? 'en' : 'vi');
-  const i18n = useMemo(
-    () =>
-      makeI18n(lang, (l) => {
-        localStorage.setItem('parsipas.lang', l);
-        document.documentElement.lang = l;
-        setLangState(l);
-      }),
-    [lang],
-  );
+  // the saved language's words (i18n.tsx, one bundle per language): nothing is drawn before they arrive
+  const { i18n, ready } = useLanguage();
+  const lang = i18n.lang;
+  if (!ready) return null;
   return (
     <QueryClientProvider client={queryClient}>
     <I18nContext.Provider value={i18n}>

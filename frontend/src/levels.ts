@@ -1,7 +1,7 @@
 // Words that follow the level of the people's committee owning the plan and the report periods (mirrors
 // api/org_units/levels.py): a province since 01/7/2025 ("Sở Nội vụ", "UBND tỉnh"), a district of the past (Bình Gia
 // 2024: "Phòng Nội vụ", "UBND huyện") or a commune running its own plan. Dictionary strings name them {nv}, {cap},
-// {ubnd}, {dueAggregate} ({Cap} capitalised); makeI18n fills them in.
+// {ubnd}, {dueAggregate} ({Cap} capitalised); makeI18n passes them to i18next as values (levelVars).
 import type { MeRead } from './client/types.gen';
 
 export type LevelLang = 'vi' | 'en';
@@ -37,6 +37,18 @@ export function levelWords(level: string | null | undefined, lang: LevelLang = '
 export function ownerOf(me: Pick<MeRead, 'memberships'> | null | undefined): { level: string; name: string } {
   const m = me?.memberships?.find((x) => x.owner_level) ?? me?.memberships?.[0];
   return { level: m?.owner_level || m?.unit_level || 'district', name: m?.owner_name || m?.unit_name || '' };
+}
+
+const LEVEL_KEYS = ['nv', 'cap', 'ubnd', 'dueAggregate'] as const;
+
+/** The level's words as interpolation values: {nv}, {cap}, {ubnd}, {dueAggregate} and capitalised {Nv}, {Cap}… */
+export function levelVars(w: LevelWords): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const k of LEVEL_KEYS) {
+    vars[k] = w[k];
+    vars[k[0].toUpperCase() + k.slice(1)] = w[k] ? w[k][0].toUpperCase() + w[k].slice(1) : w[k];
+  }
+  return vars;
 }
 
 /** Fill {nv}, {cap}, {ubnd}, {dueAggregate} (and their capitalised {Nv}, {Cap}…) in a dictionary string. */

@@ -16,6 +16,11 @@ window.addEventListener('vite:preloadError', (event) => {
   location.reload();
 });
 
+// The words of the saved language (one chunk per language, see i18n.tsx): asked for now, with the session and the
+// page's code, so the first screen does not wait for them after the app has loaded. English only when chosen.
+if (localStorage.getItem('parsipas.lang') === 'en') void import('./locales/en');
+else void import('./locales/vi');
+
 const first = location.pathname.split('/')[1] ?? '';
 if (hasRefreshToken()) {
   void restoreSession();
@@ -25,7 +30,7 @@ if (hasRefreshToken()) {
     void import('./pages/MyWork');
   } else if (first !== '' && first !== 'login') {
     void import('./antApp'); // every other page sits inside antd's App (see App.tsx)
-    if (first === 'dashboard') void import('./pages/Dashboard');
+    if (first === 'dashboard') void import('./features/dashboard/Dashboard');
   }
 }
 if (!hasRefreshToken() || first === 'login') void import('./pages/Login');
