@@ -1,14 +1,17 @@
 import { App, Button, Input, Modal, Space, Table, Typography } from 'antd';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, apiGet, type Page } from '../api/http';
-import { itemsOf, taskLabel, taskTitle, type AssignmentRead } from '../api/types';
-import type { BulkItemResult, BulkResult } from '../client/types.gen';
-import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
+import { taskLabel, taskTitle, type AssignmentRead } from '../api/types';
+import { assignmentsGetQueryKey, assignmentsListOptions, assignmentsListQueryKey } from '../client/@tanstack/react-query.gen';
+import { assignmentsApprove, assignmentsBulkReview, assignmentsGet, assignmentsReturn } from '../client/sdk.gen';
+import type { BulkItemResult } from '../client/types.gen';
+import { BucketTag, Guard, ProblemAlert } from '../components/common';
+import { ifMatch } from '../components/queries';
 import ReviewDrawer from '../features/review/ReviewDrawer';
 import ReviewFilters from '../features/review/ReviewFilters';
 import { useI18n } from '../i18n';
-import { moveIndex, REVIEW_SIZES as SIZES, reviewKey, reviewPath, withFilter } from './reviewQuery';
+import { moveIndex, REVIEW_SIZES as SIZES, reviewKey, reviewListQuery, withFilter } from './reviewQuery';
 
 const ACTIVE_ROW = { outline: '2px solid #0b5cab', outlineOffset: -2 };
 
@@ -19,14 +22,16 @@ export default function Review() {
   const { t, date, lang } = useI18n();
   const { message, modal } = App.useApp();
   const [params, setParams] = useSearchParams();
-  const path = reviewPath(params);
-  const list = useLoad(() => apiGet<Page<AssignmentRead>>(path), [path]);
-  const items = itemsOf<AssignmentRead>(list.data);
+  const qc = useQueryClient();
+  const query = reviewListQuery(params);
+  const listOptions = assignmentsListOptions({ query });
+  const list = useQuery({ ...listOptions, placeholderData: keepPreviousData });
+  const items = list.data?.items ?? [];
   const set = (k: string, v: string | undefined) => {
     const next = k === '*' ? new URLSearchParams([...params].filter(([key]) => key === 'size')) : withFilter(params, k, v);
     setParams(next, { replace: k === 'open' });
   };
-  const size = Number(new URLSearchParams(path.split('?')[1]).get('limit'));
+  const size = query.limit ?? 200;
   const page = Math.max(1, Number(params.get('page')) || 1);
   const openId = Number(params.get('open')) || null;
   const openIndex = items.findIndex((a) => a.id === openId);
@@ -74,18 +79,17 @@ export default function Review() {
     let follow = openIndex >= 0 && ids.includes(items[openIndex].id) ? openIndex : null;
     try {
       if (ids.length === 1) {
-        const cur = await api<AssignmentRead>(`/assignments/${ids[0]}`);
-        await api(`/assignments/${ids[0]}/${action}`, {
-          method: 'POST',
-          body: action === 'return' ? { reason: why } : { confirm_complete: confirm },
-          headers: cur.etag ? { 'If-Match': cur.etag } : {},
-        });
+        const path = { assignment_id: ids[0] };
+        const cur = await assignmentsGet({ path, throwOnError: true });
+        const headers = ifMatch(cur.response.headers.get('ETag'));
+        if (action === 'return') await assignmentsReturn({ path, body: { reason: why ?? '' }, headers, throwOnError: true });
+        else await assignmentsApprove({ path, body: { confirm_complete: confirm }, headers, throwOnError: true });
         message.success(`${ok}: 1`);
       } else {
-        const r = await api<BulkResult>('/assignments/bulk-review', {
-          method: 'POST',
+        const r = await assignmentsBulkReview({
           body: { ids, action, reason: why, confirm_complete: confirm },
           headers: { 'Idempotency-Key': `review-${Date.now()}-${Math.random().toString(36).slice(2)}` },
+          throwOnError: true,
         });
         const { done = 0, refused = 0, results = [] } = r.data;
         if (refused) {
@@ -112,17 +116,19 @@ export default function Review() {
     } finally {
       setBusy(false);
     }
+    // What the review changed: the items (and their detail), the queue and every list of assignments.
+    for (const id of ids) qc.removeQueries({ queryKey: assignmentsGetQueryKey({ path: { assignment_id: id } }) });
     try {
-      const fresh = await apiGet<Page<AssignmentRead>>(path);
-      list.setData(fresh);
-      if (follow != null) {
-        const next = itemsOf<AssignmentRead>(fresh);
+      await qc.invalidateQueries({ queryKey: assignmentsListQueryKey() }, { throwOnError: true });
+      const fresh = qc.getQueryData(listOptions.queryKey);
+      if (follow != null && fresh) {
+        const next = fresh.items;
         const i = Math.min(follow, next.length - 1);
         setActive(i);
         set('open', i >= 0 ? String(next[i].id) : undefined);
       }
     } catch {
-      list.reload();
+      // the list shows its own error (list.error)
     }
   };
 
@@ -159,7 +165,7 @@ export default function Review() {
       <p id="review-keys" style={{ color: '#333', fontSize: 13 }}>
         {t('reviewKeys')}
       </p>
-      <Guard loading={list.loading && !list.data} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() => (
           <Table<AssignmentRead>
             rowKey="id"

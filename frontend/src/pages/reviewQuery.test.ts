@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moveIndex, reviewKey, reviewPath, withFilter } from './reviewQuery';
+import { moveIndex, reviewKey, reviewListQuery, reviewPath, withFilter } from './reviewQuery';
 
 describe('reviewPath', () => {
   it('keeps the filters, search, sort and page of the URL and always asks for submitted items', () => {
@@ -22,6 +22,20 @@ describe('reviewPath', () => {
   });
   it('falls back to the first page of 200 (the queue before paging)', () => {
     expect(reviewPath(new URLSearchParams('size=7&page=-2'))).toBe('/assignments?status=submitted&limit=200&offset=0');
+  });
+});
+
+describe('reviewListQuery', () => {
+  it('gives the SDK typed values: ids as numbers, the rest as written', () => {
+    expect(reviewListQuery(new URLSearchParams('unit_id=12&plan_id=4&q=x&bucket=overdue&page=2&size=50'))).toEqual({
+      status: 'submitted',
+      q: 'x',
+      unit_id: 12,
+      plan_id: 4,
+      bucket: 'overdue',
+      limit: 50,
+      offset: 50,
+    });
   });
 });
 

@@ -1,4 +1,5 @@
 // The review queue's API request for a URL query, and the small rules of its keyboard flow (Review.tsx).
+import type { AssignmentsListData } from '../client/types.gen';
 
 const FILTERS = ['q', 'unit_id', 'plan_id', 'node_id', 'period_id', 'bucket', 'submitted_since', 'sort'] as const;
 export const REVIEW_SIZES = [20, 50, 100, 200];
@@ -6,17 +7,27 @@ export const REVIEW_SIZES = [20, 50, 100, 200];
 export const REVIEW_VIEW_KEYS = ['page', 'size', 'open', 'fw'];
 export const REVIEW_SORTS = ['submitted_at', '-submitted_at', 'due_date', 'unit'] as const;
 
-/** `/assignments?status=submitted…` for the page's URL: filters, search, sort and paging are done by the API. */
-export function reviewPath(params: URLSearchParams): string {
-  const q = new URLSearchParams({ status: 'submitted' });
+const NUMERIC = new Set<string>(['unit_id', 'plan_id', 'node_id', 'period_id']);
+
+export type ReviewListQuery = NonNullable<AssignmentsListData['query']>;
+
+/** The typed query of the SDK's assignmentsList for the page's URL: filters, search, sort and paging are done by the API. */
+export function reviewListQuery(params: URLSearchParams): ReviewListQuery {
+  const q: Record<string, string | number> = { status: 'submitted' };
   for (const k of FILTERS) {
     const v = params.get(k);
-    if (v) q.set(k, v);
+    if (v) q[k] = NUMERIC.has(k) ? Number(v) : v;
   }
   const size = REVIEW_SIZES.includes(Number(params.get('size'))) ? Number(params.get('size')) : 200;
   const page = Math.max(1, Number(params.get('page')) || 1);
-  q.set('limit', String(size));
-  q.set('offset', String((page - 1) * size));
+  q.limit = size;
+  q.offset = (page - 1) * size;
+  return q as ReviewListQuery;
+}
+
+/** `/assignments?status=submitted…` for the page's URL (the request reviewListQuery makes). */
+export function reviewPath(params: URLSearchParams): string {
+  const q = new URLSearchParams(Object.entries(reviewListQuery(params)).map(([k, v]) => [k, String(v)]));
   return `/assignments?${q.toString()}`;
 }
 

@@ -1,11 +1,13 @@
 import { Alert, Button, Descriptions, Drawer, List, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { apiGet, download } from '../../api/http';
+import { useQuery } from '@tanstack/react-query';
+import { download } from '../../api/http';
 import { authFetch } from '../../api/session';
-import { itemsOf, taskLabel, taskTitle, type AssignmentRead, type EvidenceRead } from '../../api/types';
+import { taskLabel, taskTitle, type AssignmentRead, type EvidenceRead } from '../../api/types';
+import { evidenceListAssignmentOptions } from '../../client/@tanstack/react-query.gen';
 import AssignmentHistory from '../../components/AssignmentHistory';
-import { BucketTag, Guard, useLoad } from '../../components/common';
+import { BucketTag, Guard } from '../../components/common';
 import { useI18n } from '../../i18n';
 
 interface Props {
@@ -86,7 +88,7 @@ const PREVIEWABLE = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/;
 
 function Evidence({ id }: { id: number }) {
   const { t, date } = useI18n();
-  const list = useLoad(() => apiGet<unknown>(`/assignments/${id}/evidence?limit=100`), [id]);
+  const list = useQuery(evidenceListAssignmentOptions({ path: { assignment_id: id }, query: { limit: 100 } }));
   const [preview, setPreview] = useState<{ aid: number; url: string; title: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => () => (preview ? URL.revokeObjectURL(preview.url) : undefined), [preview]);
@@ -111,11 +113,11 @@ function Evidence({ id }: { id: number }) {
     <section aria-labelledby="rv-ev-title">
       <h3 id="rv-ev-title">{t('evidence')}</h3>
       {error && <Alert type="error" title={error} />}
-      <Guard loading={list.loading} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() => (
           <List
             size="small"
-            dataSource={itemsOf<EvidenceRead>(list.data)}
+            dataSource={list.data?.items ?? []}
             locale={{ emptyText: t('reviewNoEvidence') }}
             renderItem={(e) => (
               <List.Item

@@ -1,19 +1,15 @@
 import { Button, DatePicker, Input, Select } from 'antd';
 import dayjs from 'dayjs';
-import { apiGet, type Page } from '../../api/http';
-import { itemsOf, type FrameworkRead, type FrameworkTree } from '../../api/types';
-import type { PeriodRead } from '../../client/types.gen';
-import { useLoad } from '../../components/common';
+import { useQuery } from '@tanstack/react-query';
+import {
+  frameworksListOptions,
+  frameworksTreeOptions,
+  orgUnitsListOptions,
+  plansListOptions,
+  reportPeriodsListOptions,
+} from '../../client/@tanstack/react-query.gen';
 import { useI18n } from '../../i18n';
 import { REVIEW_SORTS, REVIEW_VIEW_KEYS } from '../../pages/reviewQuery';
-
-interface Named {
-  id: number;
-  name?: string;
-  code?: string;
-  title?: string;
-  display_number?: string;
-}
 
 const FORM = { display: 'flex', flexWrap: 'wrap', gap: '8px 12px', alignItems: 'flex-end', marginBottom: 12 } as const;
 const FIELD = { display: 'flex', flexDirection: 'column', fontSize: 13, color: '#333', gap: 2 } as const;
@@ -29,12 +25,12 @@ const SORT_LABELS = {
  *  the chosen framework, with its descendants), reporting period, deadline bucket, submitted since, sort, search. */
 export default function ReviewFilters({ params, set }: { params: URLSearchParams; set: (k: string, v: string | undefined) => void }) {
   const { t, lang } = useI18n();
-  const units = useLoad(() => apiGet<Page<Named>>('/org-units?limit=500&active=true'), []);
-  const plans = useLoad(() => apiGet<Page<Named>>('/plans?limit=100&status=issued'), []);
-  const frameworks = useLoad(() => apiGet<Page<FrameworkRead>>('/frameworks?limit=100'), []);
-  const periods = useLoad(() => apiGet<Page<PeriodRead>>('/report-periods?limit=100'), []);
+  const units = useQuery(orgUnitsListOptions({ query: { limit: 500, active: true } }));
+  const plans = useQuery(plansListOptions({ query: { limit: 100, status: 'issued' } }));
+  const frameworks = useQuery(frameworksListOptions({ query: { limit: 100 } }));
+  const periods = useQuery(reportPeriodsListOptions({ query: { limit: 100 } }));
   const fw = params.get('fw') ?? '';
-  const nodes = useLoad(() => (fw ? apiGet<FrameworkTree>(`/frameworks/${fw}/nodes`) : Promise.resolve(null)), [fw]);
+  const nodes = useQuery({ ...frameworksTreeOptions({ path: { framework_id: Number(fw) } }), enabled: !!fw });
   const search = params.get('q') ?? '';
   const since = params.get('submitted_since');
   const val = (k: string) => params.get(k) ?? undefined;
@@ -60,7 +56,7 @@ export default function ReviewFilters({ params, set }: { params: URLSearchParams
           data-testid="rv-unit"
           value={val('unit_id')}
           onChange={pick('unit_id')}
-          options={itemsOf<Named>(units.data).map((u) => ({ value: String(u.id), label: u.name ?? u.code ?? '' }))}
+          options={(units.data?.items ?? []).map((u) => ({ value: String(u.id), label: u.name ?? u.code ?? '' }))}
         />
       </label>
       <label style={FIELD}>
@@ -70,7 +66,7 @@ export default function ReviewFilters({ params, set }: { params: URLSearchParams
           aria-label={t('plans')}
           value={val('plan_id')}
           onChange={pick('plan_id')}
-          options={itemsOf<Named>(plans.data).map((p) => ({ value: String(p.id), label: p.display_number ?? p.title ?? '' }))}
+          options={(plans.data?.items ?? []).map((p) => ({ value: String(p.id), label: p.display_number ?? p.title ?? '' }))}
         />
       </label>
       <label style={FIELD}>
@@ -80,7 +76,7 @@ export default function ReviewFilters({ params, set }: { params: URLSearchParams
           aria-label={t('reviewFramework')}
           value={fw || undefined}
           onChange={pick('fw')}
-          options={itemsOf<FrameworkRead>(frameworks.data).map((f) => ({ value: String(f.id), label: f.name }))}
+          options={(frameworks.data?.items ?? []).map((f) => ({ value: String(f.id), label: f.name }))}
         />
       </label>
       <label style={FIELD}>
@@ -105,7 +101,7 @@ export default function ReviewFilters({ params, set }: { params: URLSearchParams
           aria-label={t('reviewPeriod')}
           value={val('period_id')}
           onChange={pick('period_id')}
-          options={itemsOf<PeriodRead>(periods.data).map((p) => ({ value: String(p.id), label: p.name }))}
+          options={(periods.data?.items ?? []).map((p) => ({ value: String(p.id), label: p.name }))}
         />
       </label>
       <label style={FIELD}>
