@@ -9,7 +9,7 @@ import { nodeName } from '../../nodeName';
 import { foldVn } from '../../text';
 import PrintButton from '../../components/PrintButton';
 import { usePlanWords } from './words';
-import { deadlineText, instanceName, type Appendix, type TaskRead } from './model';
+import { coordinatorsText, deadlineText, instanceName, type Appendix, type TaskRead } from './model';
 
 interface RowT {
   key: string;
@@ -58,6 +58,9 @@ export function AppendixTable({
   const [status, setStatus] = useState<string | undefined>();
   const planId = appendix.plan.id;
   const deadline = (x: TaskRead) => deadlineText(x, i18n, appendix.plan.year);
+  const folds = { allCommunes: pw('allCommunes'), allDepartments: pw('allDepartments') };
+  const coordinators = (x: TaskRead) =>
+    coordinatorsText(x.coordinating_units ?? [], units, appendix.plan.issuing_unit_id, appendix.plan.year, folds, x.lead_unit?.id);
   // name the index (PAR INDEX, SIPAS) beside a criterion only when the appendix links to more than one framework
   const mixedFrameworks = new Set(appendix.tasks.flatMap((x) => (x.nodes ?? []).map((n) => n.framework_id))).size > 1;
   const all = appendix.tasks.filter(
@@ -80,6 +83,9 @@ export function AppendixTable({
   const span = (r: RowT) => ({ colSpan: r.section ? 0 : 1 });
   return (
     <>
+      {/* On paper the plan page is the appendix as issued: every page A4 landscape (one page size for the whole
+          print, so the table is laid out at the landscape width), column widths in print.css (.appendix-table). */}
+      <style>{'@page { size: A4 landscape; margin: 10mm 10mm; }'}</style>
       <Space wrap style={{ marginBottom: 12 }}>
         <Input.Search aria-label={t('search')} placeholder={t('search')} allowClear onSearch={setQ} style={{ width: 260 }} />
         <Select
@@ -97,7 +103,7 @@ export function AppendixTable({
         <Button
           onClick={() =>
             downloadCsv(`phu-luc-${planId}.csv`, [
-              [t('stt'), t('task'), t('product'), t('due'), t('lead'), t('coord'), t('plCriteria'), t('status')],
+              [t('stt'), t('task'), t('product'), pw('time'), t('lead'), t('coord'), t('plCriteria'), t('status')],
               ...all.map((x) => [
                 x.label,
                 x.title,
@@ -144,10 +150,12 @@ export function AppendixTable({
         expandable={{ defaultExpandAllRows: true }}
         locale={{ emptyText: t('plNoTasks') }}
         data-testid="appendix"
+        className="appendix-table"
         columns={[
           {
             title: t('stt'),
             key: 'stt',
+            className: 'ap-stt',
             width: 120,
             render: (_, r) =>
               r.section ? (
@@ -164,11 +172,23 @@ export function AppendixTable({
               ),
             onCell: (r) => ({ colSpan: r.section ? cols : 1 }),
           },
-          { title: t('task'), key: 'title', onCell: span, render: (_, r) => r.task?.title },
-          { title: t('product'), key: 'product', onCell: span, render: (_, r) => r.task?.product },
-          { title: t('due'), key: 'deadline', onCell: span, render: (_, r) => (r.task ? deadline(r.task) : '') },
-          { title: t('lead'), key: 'lead', onCell: span, render: (_, r) => r.task?.lead_unit?.name },
-          { title: t('coord'), key: 'coord', onCell: span, render: (_, r) => (r.task?.coordinating_units ?? []).map((u) => u.name).join(', ') },
+          { title: t('task'), key: 'title', className: 'ap-title', onCell: span, render: (_, r) => r.task?.title },
+          { title: t('product'), key: 'product', className: 'ap-product', onCell: span, render: (_, r) => r.task?.product },
+          { title: pw('time'), key: 'deadline', className: 'ap-due', onCell: span, render: (_, r) => (r.task ? deadline(r.task) : '') },
+          { title: t('lead'), key: 'lead', className: 'ap-lead', onCell: span, render: (_, r) => r.task?.lead_unit?.name },
+          {
+            title: t('coord'),
+            key: 'coord',
+            className: 'ap-coord',
+            onCell: span,
+            render: (_, r) =>
+              r.task && (
+                <>
+                  <span className="no-print">{(r.task.coordinating_units ?? []).map((u) => u.name).join(', ')}</span>
+                  <span className="print-only">{coordinators(r.task)}</span>
+                </>
+              ),
+          },
           {
             title: t('plCriteria'),
             key: 'nodes',

@@ -87,7 +87,7 @@ export function PlanView({ planId, units, frameworks, onChanged }: { planId: num
         const may = planActions(plan.status, can('plans:manage'));
         const issuer = units.find((u) => u.id === plan.issuing_unit_id)?.name;
         return (
-          <div className="print-landscape">
+          <div className="plan-view">
             <Card size="small" style={{ marginBottom: 16 }}>
               <Typography.Title level={2} style={{ fontSize: 20, marginTop: 0 }}>
                 {plan.title}

@@ -1,7 +1,7 @@
 import dayjs from 'dayjs';
 import { describe, expect, it } from 'vitest';
 import { makeI18n } from '../../i18n';
-import { deadlineText, instanceName, planActions, taskBody } from './model';
+import { coordinatorsText, deadlineText, instanceName, planActions, taskBody } from './model';
 
 const vi = makeI18n('vi', () => {});
 
@@ -49,5 +49,28 @@ describe('buttons by status and permission', () => {
     expect(planActions('issued', true)).toMatchObject({ edit: false, issue: false, amend: true, close: true, tasks: true, needsReason: true });
     expect(planActions('closed', true)).toMatchObject({ edit: false, issue: false, amend: false, close: false, tasks: false });
     expect(Object.values(planActions('draft', false)).filter((x) => x === true)).toEqual([]);
+  });
+});
+
+describe('coordinators on paper', () => {
+  const W = { allCommunes: 'UBND các xã, thị trấn', allDepartments: 'Các cơ quan, đơn vị thuộc UBND huyện' };
+  const u = (id: number, kind: 'people_committee' | 'department', level: 'district' | 'commune', over = {}) => ({
+    id, parent_id: 1, kind, level, valid_from: null, valid_to: null, ...over,
+  });
+  const units = [
+    { id: 1, parent_id: null, kind: 'people_committee' as const, level: 'district' as const, valid_from: null, valid_to: null },
+    u(2, 'department', 'district'), u(3, 'department', 'district'), u(4, 'department', 'district'),
+    u(10, 'people_committee', 'commune'), u(11, 'people_committee', 'commune'),
+    u(12, 'people_committee', 'commune', { valid_to: '2023-12-31' }), // merged away before the plan's year
+  ];
+  const ref = (id: number) => ({ id, name: `Đơn vị ${id}` });
+  it('folds every commune and every department (the lead apart) into their collective names', () => {
+    expect(coordinatorsText([2, 3, 10, 11].map(ref), units, 1, 2024, W, 4)).toBe('Các cơ quan, đơn vị thuộc UBND huyện, UBND các xã, thị trấn');
+    expect(coordinatorsText([3, 10, 11, 99].map(ref), units, 1, 2024, W, 4)).toBe('Đơn vị 3, Đơn vị 99, UBND các xã, thị trấn');
+  });
+  it('names the units when a group is not whole or the tree is unknown', () => {
+    expect(coordinatorsText([2, 10].map(ref), units, 1, 2024, W)).toBe('Đơn vị 2, Đơn vị 10');
+    expect(coordinatorsText([2, 3, 4, 10, 11].map(ref), [], 1, 2024, W)).toBe('Đơn vị 2, Đơn vị 3, Đơn vị 4, Đơn vị 10, Đơn vị 11');
+    expect(coordinatorsText([10, 11].map(ref), units, 1, 2023, W)).toBe('Đơn vị 10, Đơn vị 11'); // 12 was there in 2023
   });
 });

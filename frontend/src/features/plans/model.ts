@@ -4,6 +4,7 @@ import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { api, type ApiResult } from '../../api/http';
 import type { Appendix, PlanRead, TaskRead } from '../../api/types';
+import type { OrgUnitRead } from '../../client/types.gen';
 import type { I18n, Key } from '../../i18n';
 
 export type { Appendix, PlanRead, TaskRead };
@@ -144,4 +145,32 @@ export function planActions(status: string, manage: boolean) {
     tasks: manage && status !== 'closed',
     needsReason: status === 'issued',
   };
+}
+
+/** Who coordinates, as the appendix is printed: when a task names every commune under the issuing unit (or every
+ * department and agency of it, the lead apart), the list reads "UBND các xã, thị trấn" / "Các cơ quan, đơn vị thuộc
+ * huyện" instead of forty names; the others are named. Without the unit tree the names are listed as they are. */
+export function coordinatorsText(
+  coords: { id: number; name: string }[],
+  units: Pick<OrgUnitRead, 'id' | 'parent_id' | 'kind' | 'level' | 'valid_from' | 'valid_to'>[],
+  issuerId: number | null | undefined,
+  year: number,
+  words: { allCommunes: string; allDepartments: string },
+  leadId?: number | null,
+): string {
+  const from = `${year}-01-01`;
+  const to = `${year}-12-31`;
+  const children = units.filter(
+    (u) => issuerId != null && u.parent_id === issuerId && (!u.valid_to || u.valid_to >= from) && (!u.valid_from || u.valid_from <= to) && u.id !== leadId,
+  );
+  const communes = children.filter((u) => u.level === 'commune' && u.kind === 'people_committee').map((u) => u.id);
+  const departments = children.filter((u) => u.kind !== 'people_committee').map((u) => u.id);
+  const ids = new Set(coords.map((c) => c.id));
+  const whole = (group: number[]) => group.length >= 2 && group.every((id) => ids.has(id));
+  const folded = new Set<number>([...(whole(departments) ? departments : []), ...(whole(communes) ? communes : [])]);
+  return [
+    ...(whole(departments) ? [words.allDepartments] : []),
+    ...coords.filter((c) => !folded.has(c.id)).map((c) => c.name),
+    ...(whole(communes) ? [words.allCommunes] : []),
+  ].join(', ');
 }

@@ -5,6 +5,9 @@ const vi = {
   appendixDocx: 'Tải Phụ lục (DOCX)',
   appendixDocxHelp: 'Phụ lục khổ ngang theo thể thức ban hành kèm kế hoạch: STT, nhiệm vụ, sản phẩm, thời gian hoàn thành, đơn vị chủ trì, đơn vị phối hợp.',
   printAppendix: 'In phụ lục',
+  time: 'Thời gian',
+  allCommunes: 'UBND các xã, thị trấn',
+  allDepartments: 'Các cơ quan, đơn vị thuộc UBND huyện',
   required: 'Chưa nhập {label} (bắt buộc).',
 };
 type Key = keyof typeof vi;
@@ -12,6 +15,9 @@ const en: Record<Key, string> = {
   appendixDocx: 'Download the appendix (DOCX)',
   appendixDocxHelp: 'The landscape appendix as issued with the plan: no., task, product, completion time, lead unit, coordinating units.',
   printAppendix: 'Print the appendix',
+  time: 'Time',
+  allCommunes: 'All commune people’s committees',
+  allDepartments: 'All district departments and agencies',
   required: '{label} is required.',
 };
 

@@ -1,0 +1,67 @@
+"""The plan appendix on paper (#18 printing): Phòng Nội vụ opens the demo plan and Chromium prints it to PDF
+(``page.pdf`` with the stylesheet's own page size), read back with pypdf. The appendix as issued: landscape A4, the
+six columns STT · nhiệm vụ · sản phẩm · thời gian · chủ trì · phối hợp, no per-unit status detail, no buttons; a few
+pages, not one page per row (it was 83 with a narrow task column). The PDF goes to ``test-artifacts/plans/``."""
+
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+from pypdf import PdfReader
+
+from tests.e2e.conftest import ROOT
+from tests.e2e.helpers import api_json, api_token, ui_login
+
+pytestmark = pytest.mark.e2e
+
+OUT = ROOT / "test-artifacts" / "plans"
+A4_LONG, A4_SHORT = 842, 595  # points
+
+
+def test_plan_appendix_prints_as_a_landscape_table_of_a_few_pages(browser: Browser, base_url: str) -> None:
+    token = api_token(base_url, "noivu")
+    plans = api_json(base_url, "/plans?limit=200", token)["items"]
+    plan = plans[0]  # the page opens the first plan of the list
+    appendix = api_json(base_url, f"/plans/{plan['id']}/tasks", token)
+    tasks = appendix["tasks"]
+    assert len(tasks) >= 20, "the demo plan should be long enough to show the page count"
+
+    ctx = browser.new_context(base_url=base_url, locale="vi-VN", bypass_csp=True, viewport={"width": 1366, "height": 768})
+    page = ctx.new_page()
+    ui_login(page, "noivu")
+    page.goto(f"/plans/{plan['id']}")
+    table = page.get_by_test_id("appendix")
+    expect(table.get_by_text(tasks[0]["title"], exact=True).first).to_be_visible(timeout=15_000)
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+    pdf = page.pdf(prefer_css_page_size=True, print_background=False)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "phu-luc.pdf").write_bytes(pdf)
+    # on paper: the six columns of the appendix as issued, nothing else
+    heads = [h.strip() for h in table.locator("thead th").evaluate_all(
+        "els => els.filter(e => getComputedStyle(e).display !== 'none').map(e => e.textContent)")]  # fmt: skip
+    assert heads == ["STT", "Nhiệm vụ", "Sản phẩm", "Thời gian", "Chủ trì", "Phối hợp"], heads
+    # the task column is the widest: a title is not squeezed into a sliver
+    widths = table.locator("thead th").evaluate_all(
+        "els => els.filter(e => getComputedStyle(e).display !== 'none').map(e => e.getBoundingClientRect().width)"
+    )
+    assert widths[1] == max(widths), widths
+
+    reader = PdfReader(BytesIO(pdf))
+    pages = len(reader.pages)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (A4_LONG, A4_SHORT), box  # landscape A4
+    # a few pages: eight rows of the demo appendix or more per page, never one page per row (83 before #18)
+    assert pages <= len(tasks) // 8 + 2, f"{pages} pages for {len(tasks)} tasks"
+    text = "".join(p.extract_text() or "" for p in reader.pages)
+    flat = "".join(text.split())  # pypdf spaces out the Vietnamese letters: compare without any space
+
+    def squeezed(s: str) -> str:
+        return "".join(s.split())
+
+    assert squeezed(tasks[0]["title"])[:40] in flat
+    assert squeezed(tasks[-1]["title"])[:40] in flat  # the last row is printed too
+    # no per-unit status detail (its words, its links to each assignment), no buttons
+    for word in ("Chưa thực hiện", "Đang thực hiện", "Đã duyệt", "Tiêu chí liên quan", "In phụ lục", "Xuất CSV"):
+        assert squeezed(word) not in flat, word
