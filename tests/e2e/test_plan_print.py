@@ -4,7 +4,6 @@ six columns STT · nhiệm vụ · sản phẩm · thời gian · chủ trì · 
 pages, not one page per row (it was 83 with a narrow task column). The PDF goes to ``test-artifacts/plans/``."""
 
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -27,7 +26,9 @@ def test_plan_appendix_prints_as_a_landscape_table_of_a_few_pages(browser: Brows
     tasks = appendix["tasks"]
     assert len(tasks) >= 20, "the demo plan should be long enough to show the page count"
 
-    ctx = browser.new_context(base_url=base_url, locale="vi-VN", bypass_csp=True, viewport={"width": 1366, "height": 768})
+    ctx = browser.new_context(
+        base_url=base_url, locale="vi-VN", bypass_csp=True, viewport={"width": 1366, "height": 768}
+    )
     page = ctx.new_page()
     ui_login(page, "noivu")
     page.goto(f"/plans/{plan['id']}")
@@ -63,5 +64,12 @@ def test_plan_appendix_prints_as_a_landscape_table_of_a_few_pages(browser: Brows
     assert squeezed(tasks[0]["title"])[:40] in flat
     assert squeezed(tasks[-1]["title"])[:40] in flat  # the last row is printed too
     # no per-unit status detail (its words, its links to each assignment), no buttons
-    for word in ("Chưa thực hiện", "Đang thực hiện", "Đã duyệt", "Tiêu chí liên quan", "In phụ lục", "Xuất CSV"):
+    for word in (
+        "Chưa thực hiện",
+        "Đang thực hiện",
+        "Đã duyệt",
+        "Tiêu chí liên quan",
+        "In phụ lục",
+        "Xuất CSV",
+    ):
         assert squeezed(word) not in flat, word
