@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { Link, useLocation } from 'react-router';
-import { apiGet } from '../../api/http';
+import { notificationsUnreadCountOptions } from '../../client/@tanstack/react-query.gen';
 import { CHANGED, useWords } from './words';
 
 const POLL_MS = 30_000;
@@ -10,23 +11,21 @@ const POLL_MS = 30_000;
 export default function NotificationBell() {
   const { w } = useWords();
   const loc = useLocation();
-  const [unread, setUnread] = useState(0);
+  const count = useQuery({ ...notificationsUnreadCountOptions(), refetchInterval: POLL_MS });
+  const { refetch } = count;
   useEffect(() => {
-    let alive = true;
-    const load = () =>
-      apiGet<{ unread: number }>('/notifications/unread-count').then(
-        (r) => alive && setUnread(r.unread),
-        () => undefined,
-      );
-    load();
-    const timer = window.setInterval(load, POLL_MS);
+    const load = () => void refetch();
     window.addEventListener(CHANGED, load);
-    return () => {
-      alive = false;
-      window.clearInterval(timer);
-      window.removeEventListener(CHANGED, load);
-    };
-  }, [loc.pathname]);
+    return () => window.removeEventListener(CHANGED, load);
+  }, [refetch]);
+  // a page change asks again (the first page has just asked)
+  const shownOn = useRef(loc.pathname);
+  useEffect(() => {
+    if (shownOn.current === loc.pathname) return;
+    shownOn.current = loc.pathname;
+    void refetch();
+  }, [loc.pathname, refetch]);
+  const unread = count.data?.unread ?? 0;
   // the name holds the visible text ("99+"), as screen readers and voice control expect (WCAG 2.5.3)
   const shown = unread > 99 ? '99+' : String(unread);
   const label = unread ? w('bellUnread', shown) : w('bell');

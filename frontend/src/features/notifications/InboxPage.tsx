@@ -1,29 +1,35 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, List, Segmented, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, apiGet, type Page } from '../../api/http';
+import {
+  notificationsListOptions,
+  notificationsListQueryKey,
+  notificationsReadAllMutation,
+  notificationsReadMutation,
+  notificationsUnreadCountQueryKey,
+} from '../../client/@tanstack/react-query.gen';
 import type { NotificationRead } from '../../client/types.gen';
-import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import { Guard, ProblemAlert } from '../../components/common';
 import { announceChange, useWords } from './words';
 
 /** Hộp thư thông báo: the caller's messages, newest first; opening one marks it read. */
 export default function InboxPage() {
   const { w, kindLabel, dateTime } = useWords();
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const list = useLoad(
-    () => apiGet<Page<NotificationRead>>(`/notifications?limit=100${unreadOnly ? '&unread=true' : ''}`),
-    [unreadOnly],
-  );
-  const act = async (path: string) => {
-    try {
-      await api(path, { method: 'POST' });
-      setError(null);
-      list.reload();
-      announceChange();
-    } catch (e) {
-      setError(e);
-    }
+  const qc = useQueryClient();
+  const list = useQuery(notificationsListOptions({ query: { limit: 100, ...(unreadOnly ? { unread: true } : {}) } }));
+  const done = () => {
+    void qc.invalidateQueries({ queryKey: notificationsListQueryKey() }) // every list (all / unread only);
+    void qc.invalidateQueries({ queryKey: notificationsUnreadCountQueryKey() });
+    announceChange();
+  };
+  const readOne = useMutation({ ...notificationsReadMutation(), onSuccess: done });
+  const readAll = useMutation({ ...notificationsReadAllMutation(), onSuccess: done });
+  const error = readOne.error ?? readAll.error;
+  const markRead = (id: number) => {
+    readAll.reset();
+    readOne.mutate({ path: { message_id: id } });
   };
   const items = list.data?.items ?? [];
   return (
@@ -41,13 +47,18 @@ export default function InboxPage() {
             { label: w('unreadOnly'), value: 'unread' },
           ]}
         />
-        <Button onClick={() => act('/notifications/read-all')} disabled={!items.some((i) => !i.read_at)}>
+        <Button
+          onClick={() => {
+            readOne.reset();
+            readAll.mutate({});
+          }}
+          disabled={!items.some((i) => !i.read_at)}>
           {w('markAll')}
         </Button>
       </Space>
       {error ? <ProblemAlert error={error} /> : null}
       <Card size="small">
-        <Guard loading={list.loading} error={list.error}>
+        <Guard loading={list.isPending} error={list.error}>
           {() => (
             <List<NotificationRead>
               dataSource={items}
@@ -57,13 +68,13 @@ export default function InboxPage() {
                   data-testid="notification-item"
                   style={{ background: m.read_at ? undefined : '#f0f6ff' }}
                   actions={[
-                    <Link key="open" to={m.link} onClick={() => !m.read_at && act(`/notifications/${m.id}/read`)}>
+                    <Link key="open" to={m.link} onClick={() => !m.read_at && markRead(m.id)}>
                       {w('open')}
                     </Link>,
                     m.read_at ? (
                       <span key="read">{w('read')}</span>
                     ) : (
-                      <Button key="mark" size="small" onClick={() => act(`/notifications/${m.id}/read`)}>
+                      <Button key="mark" size="small" onClick={() => markRead(m.id)}>
                         {w('markRead')}
                       </Button>
                     ),

@@ -1,9 +1,12 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Checkbox, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
-import { api, apiGet } from '../../api/http';
-import type { KindPreference, NotificationSettingsRead, PreferencesRead } from '../../client/types.gen';
+import { notificationsGetPreferencesQueryKey, notificationsSettingsOptions } from '../../client/@tanstack/react-query.gen';
+import { notificationsGetPreferences, notificationsPutPreferences } from '../../client/sdk.gen';
+import type { KindPreference, PreferencesRead } from '../../client/types.gen';
 import { useAuth } from '../../auth';
-import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import { Guard, ProblemAlert } from '../../components/common';
+import { etagged, type Tagged } from '../etag';
 import NotificationTemplates from './Templates';
 import { useWords } from './words';
 
@@ -14,9 +17,9 @@ const HOURS = Array.from({ length: 24 }, (_, h) => h);
 /** For who manages users: which channels the server has (and why one is off) and how many messages are parked. */
 function ChannelStatus() {
   const { w } = useWords();
-  const status = useLoad(() => apiGet<NotificationSettingsRead>('/notifications/settings'), []);
+  const status = useQuery(notificationsSettingsOptions());
   return (
-    <Guard loading={status.loading} error={status.error}>
+    <Guard loading={status.isPending} error={status.error}>
       {() =>
         status.data && (
           <Space direction="vertical" style={{ width: '100%' }} data-testid="notification-channels">
@@ -36,35 +39,31 @@ export default function NotificationPreferences() {
   const { can, me } = useAuth();
   // Phòng Nội vụ edits its district's own message texts (plans:manage over the district, as the API checks).
   const district = me?.memberships.find((m) => m.role === 'district_admin')?.unit_id;
-  const [etag, setEtag] = useState<string | null>(null);
-  const [draft, setDraft] = useState<PreferencesRead | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  const prefs = useLoad(async () => {
-    const r = await api<PreferencesRead>('/notifications/preferences');
-    setEtag(r.etag);
-    setDraft(r.data);
-    return r.data;
-  }, []);
+  const qc = useQueryClient();
+  // the stored preferences with their ETag (the save names it in If-Match)
+  const key = [...notificationsGetPreferencesQueryKey(), 'etag'] as const;
+  const prefs = useQuery({ queryKey: key, queryFn: ({ signal }) => etagged(notificationsGetPreferences({ signal, throwOnError: true })) });
+  const [edited, setDraft] = useState<PreferencesRead | null>(null);
+  const draft = edited ?? prefs.data?.data ?? null;
+  const store = useMutation({
+    mutationFn: (d: PreferencesRead) =>
+      etagged(
+        notificationsPutPreferences({
+          body: { digest_hour: d.digest_hour, kinds: d.kinds },
+          headers: { 'If-Match': prefs.data?.etag ?? '*' },
+          throwOnError: true,
+        }),
+      ),
+    onSuccess: (r: Tagged<PreferencesRead>) => {
+      qc.setQueryData(key, r);
+      setDraft(null);
+    },
+  });
+  const error = store.error;
+  const saved = store.isSuccess;
   const toggle = (kind: string, channel: Channel, value: boolean) =>
-    setDraft((d) => d && { ...d, kinds: d.kinds.map((k) => (k.kind === kind ? { ...k, [channel]: value } : k)) });
-  const save = async () => {
-    if (!draft) return;
-    try {
-      const r = await api<PreferencesRead>('/notifications/preferences', {
-        method: 'PUT',
-        body: { digest_hour: draft.digest_hour, kinds: draft.kinds },
-        headers: { 'If-Match': etag ?? '*' },
-      });
-      setEtag(r.etag);
-      setDraft(r.data);
-      setError(null);
-      setSaved(true);
-    } catch (e) {
-      setError(e);
-      setSaved(false);
-    }
-  };
+    draft && setDraft({ ...draft, kinds: draft.kinds.map((k) => (k.kind === kind ? { ...k, [channel]: value } : k)) });
+  const save = () => draft && store.mutate(draft);
   const box = (channel: Channel, disabled: boolean) => (_: unknown, k: KindPreference) => (
     <Checkbox
       aria-label={`${kindLabel(k.kind)}: ${w(channel)}`}
@@ -75,7 +74,7 @@ export default function NotificationPreferences() {
   );
   return (
     <Card title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{w('prefsTitle')}</Typography.Title>} size="small" style={{ marginTop: 16 }}>
-      <Guard loading={prefs.loading} error={prefs.error}>
+      <Guard loading={prefs.isPending} error={prefs.error}>
         {() =>
           draft && (
             <Space direction="vertical" style={{ width: '100%' }}>

@@ -1,32 +1,20 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Input, Radio, Select, Space, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
-import { api, apiGet } from '../../api/http';
-import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import {
+  notificationsListTemplatesOptions,
+  notificationsListTemplatesQueryKey,
+  notificationsPreviewTemplateMutation,
+  notificationsPutTemplateMutation,
+  notificationsResetTemplateMutation,
+} from '../../client/@tanstack/react-query.gen';
+import type { NotificationTemplateRead, TemplatePreview, TemplatesRead } from '../../client/types.gen';
+import { Guard, ProblemAlert } from '../../components/common';
 import { useWords } from './words';
 
-// Shapes of /notifications/templates (api/notifications/schemas.py).
-export interface TemplateItem {
-  kind: string;
-  language: string;
-  customized: boolean;
-  subject: string;
-  text: string;
-  html: string | null;
-  default_subject: string;
-  default_text: string;
-  etag: string;
-}
-export interface TemplatesList {
-  unit_id: number;
-  unit_name: string;
-  items: TemplateItem[];
-  placeholders: { name: string; label: string }[];
-}
-interface Preview {
-  subject: string;
-  text: string;
-  html: string;
-}
+// Shapes of /notifications/templates (the generated client's).
+export type TemplateItem = NotificationTemplateRead;
+export type TemplatesList = TemplatesRead;
 interface Draft {
   subject: string;
   text: string;
@@ -49,26 +37,19 @@ function Editor({
 }) {
   const { w } = useWords();
   const [draft, setDraft] = useState<Draft>(() => toDraft(item));
-  const [preview, setPreview] = useState<Preview | null>(null);
+  const [preview, setPreview] = useState<TemplatePreview | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const base = `/notifications/templates/${unitId}/${item.kind}/${item.language}`;
+  const path = { unit_id: unitId, kind: item.kind, language: item.language };
   const body = () => ({ subject: draft.subject, text: draft.text, html: draft.html.trim() ? draft.html : null });
-  const run = async (action: 'preview' | 'save' | 'reset') => {
+  const onError = (e: unknown) => setError(e);
+  const previewIt = useMutation({ ...notificationsPreviewTemplateMutation(), onSuccess: setPreview, onError });
+  const save = useMutation({ ...notificationsPutTemplateMutation(), onSuccess: (next) => onStored(next, w('tplSaved')), onError });
+  const reset = useMutation({ ...notificationsResetTemplateMutation(), onSuccess: (next) => onStored(next, w('tplResetDone')), onError });
+  const run = (action: 'preview' | 'save' | 'reset') => {
     setError(null);
-    try {
-      if (action === 'preview') {
-        setPreview((await api<Preview>(`${base}/preview`, { method: 'POST', body: body() })).data);
-        return;
-      }
-      const r = await api<TemplateItem>(base, {
-        method: action === 'save' ? 'PUT' : 'DELETE',
-        body: action === 'save' ? body() : undefined,
-        headers: { 'If-Match': item.etag },
-      });
-      onStored(r.data, action === 'save' ? w('tplSaved') : w('tplResetDone'));
-    } catch (e) {
-      setError(e);
-    }
+    if (action === 'preview') previewIt.mutate({ path, body: body() });
+    else if (action === 'save') save.mutate({ path, body: body(), headers: { 'If-Match': item.etag } });
+    else reset.mutate({ path, headers: { 'If-Match': item.etag } });
   };
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
@@ -111,14 +92,18 @@ function Editor({
  *  server before it is stored, previewed with sample values; the shipped text stays the default. */
 export default function NotificationTemplates({ unitId }: { unitId: number }) {
   const { w, kindLabel } = useWords();
-  const list = useLoad(() => apiGet<TemplatesList>(`/notifications/templates/${unitId}`), [unitId]);
+  const qc = useQueryClient();
+  const list = useQuery(notificationsListTemplatesOptions({ path: { unit_id: unitId } }));
   const [kind, setKind] = useState('returned');
   const [language, setLanguage] = useState<'vi' | 'en'>('vi');
   const [notice, setNotice] = useState<string | null>(null);
   const item = list.data?.items.find((i) => i.kind === kind && i.language === language) ?? null;
   const kinds = useMemo(() => [...new Set((list.data?.items ?? []).map((i) => i.kind))], [list.data]);
   const stored = (next: TemplateItem, message: string) => {
-    list.setData((d) => d && { ...d, items: d.items.map((i) => (i.kind === next.kind && i.language === next.language ? next : i)) });
+    // the stored text (and its new ETag) replaces the item in the cached list
+    qc.setQueryData<TemplatesList>(notificationsListTemplatesQueryKey({ path: { unit_id: unitId } }), (d) =>
+      d && { ...d, items: d.items.map((i) => (i.kind === next.kind && i.language === next.language ? next : i)) },
+    );
     setNotice(message);
   };
   return (
@@ -128,7 +113,7 @@ export default function NotificationTemplates({ unitId }: { unitId: number }) {
       data-testid="notification-templates"
       title={<Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>{w('tplTitle', list.data?.unit_name ?? '')}</Typography.Title>}
     >
-      <Guard loading={list.loading} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() =>
           list.data &&
           item && (

@@ -1,16 +1,20 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../api/http';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import '../../api/http'; // the SDK client's fetch and error interceptor, as in the app
 import { stubAntdDom } from '../../components/testDom';
+import { reply, stubFetch } from '../../test/fetchStub';
+import { renderWithQuery } from '../../test/renderWithQuery';
 import NotificationTemplates, { type TemplateItem, type TemplatesList } from './Templates';
 
-const http = vi.hoisted(() => ({ apiGet: vi.fn(), api: vi.fn() }));
-vi.mock('../../api/http', async (real) => ({ ...(await real<typeof import('../../api/http')>()), ...http }));
-
 beforeAll(stubAntdDom);
-afterEach(cleanup);
-beforeEach(() => Object.values(http).forEach((f) => f.mockReset()));
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+const LIST_URL = 'GET /api/v1/notifications/templates/4';
+const ITEM_URL = 'PUT /api/v1/notifications/templates/4/returned/vi';
+const PREVIEW_URL = 'POST /api/v1/notifications/templates/4/returned/vi/preview';
 
 const item = (over: Partial<TemplateItem> = {}): TemplateItem => ({
   kind: 'returned',
@@ -36,9 +40,11 @@ const LIST: TemplatesList = {
 
 describe('notification templates of the district', () => {
   it('shows the shipped text, kind in words, the usable fields; saves with If-Match and says so', async () => {
-    http.apiGet.mockResolvedValue(LIST);
-    http.api.mockResolvedValueOnce({ data: item({ customized: true, subject: 'Trả lại: {task}', etag: '"v1"' }), etag: '"v1"' });
-    render(<NotificationTemplates unitId={4} />);
+    const net = stubFetch({
+      [LIST_URL]: LIST,
+      [ITEM_URL]: reply(item({ customized: true, subject: 'Trả lại: {task}', etag: '"v1"' }), { headers: { ETag: '"v1"' } }),
+    });
+    renderWithQuery(<NotificationTemplates unitId={4} />);
     expect(await screen.findByText('Mẫu thông báo của UBND huyện Bình Gia')).toBeInTheDocument();
     expect(screen.getByText('Nhiệm vụ bị trả lại')).toBeInTheDocument(); // the kind in words, never "returned"
     expect(screen.getByText('Đang dùng mẫu mặc định')).toBeInTheDocument();
@@ -46,18 +52,16 @@ describe('notification templates of the district', () => {
     expect(screen.queryByText('Dùng lại mẫu mặc định')).not.toBeInTheDocument(); // nothing to reset yet
     fireEvent.change(screen.getByLabelText('Tiêu đề'), { target: { value: 'Trả lại: {task}' } });
     fireEvent.click(screen.getByText('Lưu mẫu'));
-    await waitFor(() => expect(http.api).toHaveBeenCalled());
-    const [path, init] = http.api.mock.calls[0];
-    expect(path).toBe('/notifications/templates/4/returned/vi');
-    expect(init).toMatchObject({ method: 'PUT', headers: { 'If-Match': '"notification_template-returned-vi-4-v0"' } });
-    expect(init.body).toEqual({ subject: 'Trả lại: {task}', text: LIST.items[0].text, html: null });
+    await waitFor(() => expect(net.called(ITEM_URL)).toBe(true));
+    const put = net.calls(ITEM_URL)[0];
+    expect(put.headers.get('If-Match')).toBe('"notification_template-returned-vi-4-v0"');
+    expect(put.body).toEqual({ subject: 'Trả lại: {task}', text: LIST.items[0].text, html: null });
     expect(await screen.findByText('Đã lưu mẫu thông báo.')).toBeInTheDocument();
     expect(screen.getByText('Đang dùng mẫu riêng của huyện')).toBeInTheDocument();
     expect(screen.getByText('Dùng lại mẫu mặc định')).toBeInTheDocument();
   }, 30_000);
 
   it("shows the server's refusal of an unknown field and the preview in a sandboxed frame", async () => {
-    http.apiGet.mockResolvedValue(LIST);
     const problem = {
       title: 'Dữ liệu không hợp lệ',
       status: 422,
@@ -65,10 +69,12 @@ describe('notification templates of the district', () => {
       detail: 'Mẫu thông báo chưa hợp lệ: Không có trường {ho_ten}; các trường dùng được: {task}, {reason}.',
       errors: [],
     };
-    http.api
-      .mockRejectedValueOnce(new ApiError(422, problem as never))
-      .mockResolvedValueOnce({ data: { subject: 'Trả lại: 1.2 Rà soát', text: 'Lý do: Thiếu', html: '<p>Lý do</p>' }, etag: null });
-    render(<NotificationTemplates unitId={4} />);
+    const net = stubFetch({
+      [LIST_URL]: LIST,
+      [ITEM_URL]: reply(problem, { status: 422 }),
+      [PREVIEW_URL]: { subject: 'Trả lại: 1.2 Rà soát', text: 'Lý do: Thiếu', html: '<p>Lý do</p>' },
+    });
+    renderWithQuery(<NotificationTemplates unitId={4} />);
     await screen.findByText('Đang dùng mẫu mặc định');
     fireEvent.change(screen.getByLabelText('Tiêu đề'), { target: { value: 'Trả lại {ho_ten}' } });
     fireEvent.click(screen.getByText('Lưu mẫu'));
@@ -78,6 +84,7 @@ describe('notification templates of the district', () => {
     const frame = await screen.findByTitle('Xem trước thư HTML');
     expect(frame).toHaveAttribute('sandbox', '');
     expect(screen.getByText('Trả lại: 1.2 Rà soát')).toBeInTheDocument();
-    expect(http.api.mock.calls[1][0]).toBe('/notifications/templates/4/returned/vi/preview');
+    expect(net.calls(PREVIEW_URL)[0].body).toEqual({ subject: 'Trả lại {ho_ten}', text: LIST.items[0].text, html: '<p>{reason}</p>' });
+    expect(net.unmatched).toEqual([]);
   }, 30_000);
 });
