@@ -215,26 +215,65 @@ def same_answers_since(client_hash: str, answers_hash: str, since: datetime) -> 
 # --- responses and their aggregates -----------------------------------------------------------------------
 
 
-def answers_in_reach(principal: Principal, *columns: Any) -> Any:
-    """``SELECT columns`` over answers ⋈ responses ⋈ questions ⋈ the desk's unit, limited to desks in reach."""
+def _answers(*columns: Any) -> Any:
     return (
         select(*columns)
         .select_from(SurveyAnswer)
         .join(SurveyResponse, col(SurveyResponse.id) == col(SurveyAnswer.response_id))
         .join(SurveyQuestion, col(SurveyQuestion.id) == col(SurveyAnswer.question_id))
         .join(OrgUnit, col(OrgUnit.id) == col(SurveyResponse.unit_id))
-        .where(_scope().unit_condition(principal, P.surveys_read))
     )
 
 
-def responses_in_reach(principal: Principal, *columns: Any) -> Any:
-    """``SELECT columns`` over responses ⋈ the desk's unit, limited to desks in reach."""
+def _responses(*columns: Any) -> Any:
     return (
         select(*columns)
         .select_from(SurveyResponse)
         .join(OrgUnit, col(OrgUnit.id) == col(SurveyResponse.unit_id))
-        .where(_scope().unit_condition(principal, P.surveys_read))
     )
+
+
+def answers_in_reach(principal: Principal, *columns: Any) -> Any:
+    """``SELECT columns`` over answers ⋈ responses ⋈ questions ⋈ the desk's unit, limited to desks in reach."""
+    return _answers(*columns).where(_scope().unit_condition(principal, P.surveys_read))
+
+
+def responses_in_reach(principal: Principal, *columns: Any) -> Any:
+    """``SELECT columns`` over responses ⋈ the desk's unit, limited to desks in reach."""
+    return _responses(*columns).where(_scope().unit_condition(principal, P.surveys_read))
+
+
+# --- a periodic report's own scope (the report was reached already; issue 20) ------------------------------
+# A unit's report reads only the answers of its own desks; the district's report those of every desk of its
+# subtree. Nothing here widens the reach: the caller got the report (and its unit) through ``scope``.
+
+
+def report_units(unit: OrgUnit, subtree: bool) -> ColumnElement[bool]:
+    return col(OrgUnit.path).startswith(unit.path) if subtree else col(OrgUnit.id) == unit.id
+
+
+def report_answers(unit: OrgUnit, subtree: bool, *columns: Any) -> Any:
+    return _answers(*columns).where(report_units(unit, subtree))
+
+
+def report_responses(unit: OrgUnit, subtree: bool, *columns: Any) -> Any:
+    return _responses(*columns).where(report_units(unit, subtree))
+
+
+def report_official(unit: OrgUnit, subtree: bool) -> Any:
+    """(result, unit code, unit name) of the report's own unit (and, for the district, its subtree)."""
+    return (
+        select(SipasOfficialResult, OrgUnit.code, OrgUnit.name)
+        .join(OrgUnit, col(OrgUnit.id) == col(SipasOfficialResult.unit_id))
+        .where(report_units(unit, subtree))
+    )
+
+
+def nodes_by_ids(node_ids: list[int]) -> Any:
+    """Framework nodes the questions of answers already reached link to (their ``max_points`` are the weights)."""
+    from api.models import FrameworkNode
+
+    return select(FrameworkNode).where(col(FrameworkNode.id).in_(node_ids))
 
 
 def units_with_names(unit_ids: list[int]) -> Any:
@@ -269,9 +308,17 @@ def official_rows(principal: Principal, permission: Permission = P.surveys_read)
 def linked_task_buckets(principal: Principal, node_ids: list[int], today: date) -> Any:
     """(node id, task id, label, title, plan id, bucket, assignments) of the caller's visible work on tasks linked
     to ``node_ids`` — the buckets of :mod:`api.assignments.buckets`, the one definition."""
+    return _linked(node_ids, today, _scope().assignment_scope_condition(principal))
+
+
+def report_linked_task_buckets(unit: OrgUnit, subtree: bool, node_ids: list[int], today: date) -> Any:
+    """:func:`linked_task_buckets` limited to the assignments of a report's own unit (or subtree)."""
+    return _linked(node_ids, today, report_units(unit, subtree))
+
+
+def _linked(node_ids: list[int], today: date, condition: Any) -> Any:
     from api.assignments.buckets import bucket_expr
 
-    sc = _scope()
     bucket = bucket_expr(today).label("bucket")
     return (
         select(  # type: ignore[call-overload]
@@ -287,7 +334,7 @@ def linked_task_buckets(principal: Principal, node_ids: list[int], today: date) 
         .join(OrgUnit, col(OrgUnit.id) == col(Assignment.unit_id))
         .join(Task, col(Task.id) == col(Assignment.task_id))
         .join(TaskNode, col(TaskNode.task_id) == col(Task.id))
-        .where(col(TaskNode.node_id).in_(node_ids), sc.assignment_scope_condition(principal))
+        .where(col(TaskNode.node_id).in_(node_ids), condition)
         .group_by(TaskNode.node_id, Task.id, Task.label, Task.title, Task.plan_id, bucket)
         .order_by(col(TaskNode.node_id), col(Task.id))
     )

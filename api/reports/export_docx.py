@@ -24,6 +24,7 @@ from api.org_units import levels
 from api.reports import docx_kit as K
 from api.reports import vn
 from api.reports.document import ReportDocument, citation, recipients
+from api.surveys import summary as S
 
 C, J, L = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
 BODY_SIZE, TABLE_SIZE = 14, 12
@@ -368,6 +369,8 @@ DISTRICT_INDICATOR_WIDTHS_MM = [12, 58, 22, 22, 51]
 
 
 def _indicator_note(doc: ReportDocument, item: dict[str, Any]) -> str:
+    if item.get("source_text") and (item.get("computed") or not doc.is_district):
+        return str(item["source_text"])
     if item.get("computed") and item.get("rollup") != "share":
         return "Hệ thống tính"
     if doc.is_district and item.get("rollup") in ROLLUP_WORDS:
@@ -403,7 +406,29 @@ def _indicators(b: Body, doc: ReportDocument) -> None:
     b.table(["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu", last], rows, widths)
 
 
-AUTO_WRITERS = {"plan_progress": _plan_progress, "plan_tasks": _plan_tasks}
+SURVEY_WIDTHS_MM = [46, 15, 16, 24, 24, 22, 18]  # = PORTRAIT_TEXT_MM
+
+
+def _survey(b: Body, doc: ReportDocument) -> None:
+    """Khảo sát (source ``survey``): the desks' own survey of the window — sample, rate per factor (confidence,
+    small samples), the weighted index beside the official SIPAS results, the weak factors and their tasks."""
+    survey = S.of_figures(doc.figures)
+    if survey is None:
+        b.para("Chưa có dữ liệu khảo sát được ghi nhận trên hệ thống.")
+        return
+    t = doc.texts
+    p = S.parts(survey, district=doc.is_district, window=f"từ ngày {t['tu_ngay']} đến ngày {t['den_ngay']}")
+    for line in p["lead"]:
+        b.para(line)
+    if not survey.has_answers:
+        return
+    b.table(S.FACTOR_HEADER, S.factor_rows(survey), SURVEY_WIDTHS_MM, size=11)
+    for line in [*p["index"], *p["units"], *p["weak"]]:
+        b.para(line)
+    b.para("Ghi chú: " + S.METHOD_NOTE, italic=True, size=12)
+
+
+AUTO_WRITERS = {"plan_progress": _plan_progress, "plan_tasks": _plan_tasks, "survey": _survey}
 
 
 def _section(b: Body, doc: ReportDocument, s: dict[str, Any]) -> None:
@@ -423,7 +448,9 @@ def _section(b: Body, doc: ReportDocument, s: dict[str, Any]) -> None:
         else:
             b.text(s.get("text"))
     elif fill == "written":
-        if s.get("auto_text"):
+        if source == "survey":
+            _survey(b, doc)
+        elif s.get("auto_text"):
             b.para(str(s["auto_text"]), italic=True)
         b.text(s.get("text"))
 

@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from api.reports.document import ReportDocument
 from api.reports.export_docx import BUCKET_ROWS
 from api.reports.figures import REPORT_STATUS_LABELS
+from api.surveys import summary as S
 from api.text import for_document
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -259,6 +260,8 @@ def _indicators_sheet(ws: Worksheet, doc: ReportDocument) -> None:
             how = "Tỷ lệ (hệ thống tính)"
         elif doc.is_district and it.get("rollup") in ("sum", "average") and not it.get("computed"):
             how = ROLLUP_LABELS[str(it["rollup"])] + " từ các đơn vị"
+        if it.get("source_text"):
+            how = str(it["source_text"])
         row: list[Any] = [i, it.get("code"), it.get("name"), it.get("unit_of_measure"),
                           float(Decimal(value)) if value is not None else None, how, it.get("note")]  # fmt: skip
         if doc.is_district:
@@ -271,12 +274,50 @@ def _indicators_sheet(ws: Worksheet, doc: ReportDocument) -> None:
     _widths(ws, [6, 16, 60, 14, 12, 24, 30, 14, 60])
 
 
+def _survey_sheet(ws: Worksheet, doc: ReportDocument, survey: S.SurveySummary) -> None:
+    """Khảo sát (issue 20): the desks' own survey in the report's window, as the DOCX section shows it; rates are
+    numbers (%), the official results and the gap beside them, then the units (district) and the weak factors."""
+    ws.title = "Khảo sát"
+    t = doc.texts
+    window = f"từ ngày {t['tu_ngay']} đến ngày {t['den_ngay']}"
+    for line in S.parts(survey, district=doc.is_district, window=window)["lead"]:
+        _row(ws, [line])
+    if not survey.has_answers:
+        _widths(ws, [100])
+        return
+    _row(ws, [])
+    _row(ws, ["Yếu tố", "Trọng số", "Số phiếu", "Số trả lời", "Số trả lời hài lòng", "Tỷ lệ hài lòng (%)",
+              "Khoảng tin cậy 95% từ (%)", "đến (%)", "Mẫu nhỏ", "SIPAS chính thức (%)", "Chênh lệch (điểm %)",
+              "Nhiệm vụ liên quan"], bold=True)  # fmt: skip
+    for f in survey.factors:
+        _row(ws, [f.factor_name, f.weight, f.responses, f.answers, f.satisfied, f.satisfied_share, f.ci_low,
+                  f.ci_high, "Mẫu nhỏ" if f.small_sample else None, f.official_percent, f.gap,
+                  "; ".join(f"{x.label} {x.title}" for x in f.tasks) or None])  # fmt: skip
+    o = survey.overall
+    _row(ws, ["Chỉ số chung (theo trọng số)", None, survey.responses, o.answers, o.satisfied, survey.index, o.ci_low,
+              o.ci_high, "Mẫu nhỏ" if o.small_sample else None, survey.official_index, survey.gap, None],
+         bold=True)  # fmt: skip
+    if survey.units and doc.is_district:
+        _row(ws, [])
+        _row(ws, ["Đơn vị", "Số phiếu", "Tỷ lệ hài lòng (%)", "Chỉ số (%)", "Mẫu nhỏ"], bold=True)
+        for u in survey.units:
+            _row(ws, [u.name, u.responses, u.satisfied_share, u.index, "Mẫu nhỏ" if u.small_sample else None])
+    _row(ws, [])
+    for line in S.parts(survey, district=doc.is_district, window=window)["weak"]:
+        _row(ws, [line])
+    _row(ws, ["Ghi chú: " + S.METHOD_NOTE])
+    _widths(ws, [44, 10, 10, 10, 12, 14, 14, 10, 10, 14, 14, 60])
+
+
 def render(doc: ReportDocument) -> bytes:
     wb = Workbook()
     _figures_sheet(wb.active, doc)  # type: ignore[arg-type]
     if doc.is_district:
         _units_sheet(wb.create_sheet(), doc)
     _indicators_sheet(wb.create_sheet(), doc)
+    survey = S.of_figures(doc.figures)
+    if survey is not None:
+        _survey_sheet(wb.create_sheet(), doc, survey)
     _tasks_sheet(wb.create_sheet(), doc)
     _evidence_sheet(wb.create_sheet(), doc)
     out = BytesIO()

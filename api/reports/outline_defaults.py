@@ -9,8 +9,12 @@ named here for the demo, not copied from the phụ lục.
 
 A section: ``key`` (written sections store their text in the report's narrative under this key), ``number``,
 ``title``, ``fill``: ``auto`` (written by parsipas from ``source``), ``written`` (by the unit; ``source`` may add
-figures of a reform area above the text), ``heading`` (a title only), ``indicators`` (the biểu số liệu table),
-``hint`` for the person writing.
+figures of a reform area, or the survey, above the text), ``heading`` (a title only), ``indicators`` (the biểu số
+liệu table), ``hint`` for the person writing.
+
+Khảo sát (issue 20): the section carries the figures of the unit's own satisfaction survey (``source: survey``)
+above the text the unit adds; the indicator ``CB_HAI_LONG`` is entered with ``source: survey_satisfaction``, which
+makes it computed from the survey whenever the report's window has answers (entered by hand otherwise).
 """
 
 from typing import Any
@@ -32,6 +36,30 @@ AREAS: list[tuple[str, str, str]] = [
 ]
 
 
+# The khảo sát section (issue 20: survey figures above the unit's text) and the shape it had before (migration).
+KHAO_SAT = (
+    "khao_sat",
+    "4",
+    "Khảo sát sự hài lòng của người dân, tổ chức",
+    "written",
+    "survey",
+    "Số liệu khảo sát tại bộ phận một cửa được hệ thống điền ở trên; bổ sung hình thức khảo sát khác, đánh giá và "
+    "giải pháp đối với các yếu tố có tỷ lệ hài lòng thấp.",
+)
+KHAO_SAT_BEFORE = (
+    "khao_sat",
+    "4",
+    "Khảo sát sự hài lòng của người dân, tổ chức",
+    "written",
+    None,
+    "Hình thức, số phiếu, kết quả khảo sát trong kỳ.",
+)
+SURVEY_INDICATOR = "CB_HAI_LONG"
+SURVEY_SOURCE = "survey_satisfaction"
+# Sources an entered (``computed: false``) indicator may carry: computed when the data exists, entered otherwise.
+ENTERED_SOURCES = (SURVEY_SOURCE,)
+
+
 def _s(
     key: str, number: str, title: str, fill: str, source: str | None = None, hint: str = ""
 ) -> dict[str, Any]:
@@ -45,14 +73,7 @@ def sections(level: str) -> list[dict[str, Any]]:
         _s("ke_hoach", "1", "Kế hoạch cải cách hành chính và mức độ hoàn thành", "auto", "plan_progress"),
         _s("tuyen_truyen", "2", "Công tác tuyên truyền cải cách hành chính", "auto", "outreach"),
         _s("kiem_tra", "3", "Công tác kiểm tra cải cách hành chính", "auto", "inspections"),
-        _s(
-            "khao_sat",
-            "4",
-            "Khảo sát sự hài lòng của người dân, tổ chức",
-            "written",
-            None,
-            "Hình thức, số phiếu, kết quả khảo sát trong kỳ.",
-        ),
+        _s(*KHAO_SAT),
         _s("giai_trinh", "5", "Giải trình, trách nhiệm người đứng đầu", "auto", "accountability"),
         _s(
             "sang_kien",
@@ -184,7 +205,16 @@ _STAFF: list[Row] = [
         None,
         None,
     ),
-    ("CB_HAI_LONG", "khao_sat", "Mức độ hài lòng qua khảo sát tại đơn vị", "%", None, "average", None, None),
+    (
+        SURVEY_INDICATOR,
+        "khao_sat",
+        "Mức độ hài lòng qua khảo sát tại đơn vị",
+        "%",
+        SURVEY_SOURCE,
+        "average",
+        None,
+        None,
+    ),
 ]
 
 
@@ -225,7 +255,7 @@ def default_rows() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
                 "section_key": s,
                 "name": n,
                 "unit_of_measure": u,
-                "computed": src is not None,
+                "computed": src is not None and src not in ENTERED_SOURCES,
                 "source": src,
                 "rollup": r,
                 "numerator_code": num,

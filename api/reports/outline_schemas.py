@@ -13,7 +13,15 @@ Fill = Literal["auto", "written", "heading", "indicators"]
 KEY = r"^[a-z][a-z0-9_]{1,59}$"
 CODE = r"^[A-Z][A-Z0-9_]{0,39}$"
 # What an ``auto`` section is written from, and what a computed indicator is computed from.
-AUTO_SOURCES = ("plan_progress", "plan_tasks", "unit_reports", "inspections", "outreach", "accountability")
+AUTO_SOURCES = (
+    "plan_progress",
+    "plan_tasks",
+    "unit_reports",
+    "inspections",
+    "outreach",
+    "accountability",
+    "survey",  # the desks' own satisfaction survey; also on a written section (figures above the unit's text)
+)
 COMPUTED_SOURCES = (
     "plan_tasks",
     "plan_assignments",
@@ -25,6 +33,7 @@ COMPUTED_SOURCES = (
     "units_inspected",
     "findings",
     "accountability_sessions",
+    "survey_satisfaction",  # on an entered indicator: computed from the survey when the period has answers
     "share",
 )
 
@@ -115,6 +124,10 @@ class IndicatorItem(BaseModel):
     )
     note: str | None = None
     editable: bool = False
+    source_text: str | None = Field(
+        default=None,
+        description="Nguồn số liệu khi khác thường lệ, vd. “Tính từ khảo sát, n = 245 phiếu …” (tiếng Việt)",
+    )
     units_entered: int | None = None
     units_expected: int | None = None
     missing_units: list[MissingUnit] = Field(default_factory=list)

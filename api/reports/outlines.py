@@ -10,6 +10,11 @@ units entered on their reports of the same period; ``share`` is the sum of the n
 the denominator indicator (units that entered both), in per cent; ``none`` is the district's own entry. A unit is
 expected to enter an indicator when its outline has it; the ones that have not are listed. Computed indicators
 come from parsipas data (plan figures, CCHC activities) of the report's own scope.
+
+Survey (issue 20): a section with ``source: survey`` shows the satisfaction survey of the report's own desks (a
+unit: its desks; the district: every desk of its subtree) in the report's window; an entered indicator with
+``source: survey_satisfaction`` is computed from those answers when there are any (the item says so in
+``source_text``), entered by hand otherwise. The figures (``figures["survey"]``) freeze with the report.
 """
 
 import importlib
@@ -45,6 +50,8 @@ from api.reports.outline_schemas import (
     OutlineUpdate,
     ReportIndicators,
 )
+from api.surveys import results as survey_results
+from api.surveys import summary as S
 
 P = Permission
 SHARE_DECIMALS, AVERAGE_DECIMALS = 1, 2
@@ -91,7 +98,7 @@ def _fallback(level: str, kind: str | None) -> Resolved:
             section_key=s,
             name=n,
             unit_of_measure=u,
-            computed=src is not None,
+            computed=src is not None and src not in D.ENTERED_SOURCES,
             source=src,
             rollup=Rollup(r),
             numerator_code=num,
@@ -294,6 +301,28 @@ def area_text(f: dict[str, Any], code: str) -> str | None:
     )
 
 
+def survey_text(survey: S.SurveySummary | None, *, district: bool, window: str) -> list[str]:
+    if survey is None:
+        return ["Chưa có dữ liệu khảo sát được ghi nhận trên hệ thống."]
+    return S.section_lines(survey, district=district, window=window)
+
+
+def takes_survey(resolved: "Resolved") -> bool:
+    """Whether the outline shows the survey (a section or an indicator reads it): else it is not computed."""
+    return any(s.get("source") == "survey" for s in resolved.sections) or any(
+        i.source == S.SOURCE for i in resolved.indicators
+    )
+
+
+def survey_of(
+    session: Session, unit: OrgUnit, *, district: bool, start: date, end: date
+) -> S.SurveySummary | None:
+    """The survey of the report's own desks in ``start``..``end`` (bounded statements: :mod:`api.surveys.results`)."""
+    if end < start:
+        return None
+    return S.summarize(survey_results.for_report(session, unit=unit, subtree=district, start=start, end=end))
+
+
 def depth(number: str) -> int:
     """I, II … → 0; 1, 2 … → 1; a, b … → 2; anything else (Biểu) → 0."""
     if number.isdigit():
@@ -313,6 +342,7 @@ def section_texts(
     *,
     district: bool,
     window: str,
+    survey: S.SurveySummary | None = None,
 ) -> list[dict[str, Any]]:
     out = []
     for s in sections:
@@ -327,9 +357,12 @@ def section_texts(
                 "inspections": lambda: inspections_text(acts, district=district, window=window),
                 "outreach": lambda: outreach_text(acts, window=window),
                 "accountability": lambda: accountability_text(acts, window=window),
+                "survey": lambda: survey_text(survey, district=district, window=window),
             }.get(str(source), lambda: [])()
         elif fill == "written" and str(source or "").startswith("area:"):
             auto_text = area_text(figures, str(source)[5:])
+        elif fill == "written" and source == "survey":
+            auto_text = "\n".join(survey_text(survey, district=district, window=window))
         text = (
             "\n".join(lines)
             if lines is not None
@@ -351,7 +384,9 @@ def fmt(value: float | Decimal | None, decimals: int = 4) -> str | None:
     return "0" if text in ("-0", "") else text
 
 
-def computed_values(figures: dict[str, Any], acts: dict[str, Any] | None) -> dict[str, float | None]:
+def computed_values(
+    figures: dict[str, Any], acts: dict[str, Any] | None, survey: S.SurveySummary | None = None
+) -> dict[str, float | None]:
     b = figures.get("buckets", {})
     a = acts or {}
     have = acts is not None
@@ -366,6 +401,7 @@ def computed_values(figures: dict[str, Any], acts: dict[str, Any] | None) -> dic
         "units_inspected": float(a.get("units_inspected", 0)) if have else None,
         "findings": float(a.get("findings", 0)) if have else None,
         "accountability_sessions": float(len(a.get("sessions") or [])) if have else None,
+        S.SOURCE: S.satisfaction(survey),
     }
 
 
@@ -388,14 +424,16 @@ def indicator_items(
     figures: dict[str, Any],
     acts: dict[str, Any] | None,
     editable: bool,
+    survey: S.SurveySummary | None = None,
 ) -> list[dict[str, Any]]:
     """The biểu số liệu of a report: every indicator of its outline with its value (entered, computed or rolled
-    up), and for the aggregated report the units that have not entered it."""
+    up), and for the aggregated report the units that have not entered it. An entered indicator with a source
+    (:data:`~api.reports.outline_defaults.ENTERED_SOURCES`) is computed when its data exists."""
     district = report.level == ReportLevel.district
     own = (
         {code: v for v, code in session.execute(so.report_values(report.id or 0)).all()} if report.id else {}
     )
-    computed = computed_values(figures, acts)
+    computed = computed_values(figures, acts, survey)
     rolled: dict[str, dict[str, Any]] = {}
     per_unit: dict[str, dict[int, float]] = {}
     expected: dict[str, list[dict[str, Any]]] = {}
@@ -443,6 +481,13 @@ def indicator_items(
                 value = _share(values.get(ind.numerator_code or ""), values.get(ind.denominator_code or ""))
         elif ind.computed:
             value = computed.get(str(ind.source))
+            if ind.source == S.SOURCE and survey is not None and survey.has_answers:
+                item.source_text = S.source_text(survey)
+                decimals = AVERAGE_DECIMALS
+        elif ind.source in D.ENTERED_SOURCES and computed.get(str(ind.source)) is not None:
+            value, decimals = computed[str(ind.source)], AVERAGE_DECIMALS
+            item.computed = True  # this period: computed, not entered
+            item.source_text = S.source_text(survey) if survey is not None else None
         elif district and ind.rollup in (Rollup.sum, Rollup.average):
             r = rolled.get(ind.code)
             if r is not None:
@@ -452,7 +497,13 @@ def indicator_items(
         else:
             value = mine.value if mine is not None else None
             item.editable = editable and item.indicator_id is not None
-        if mine is not None and not ind.computed and ind.rollup != Rollup.share:
+        if ind.source in D.ENTERED_SOURCES and not item.computed:
+            item.source_text = (
+                "Tổng hợp từ số liệu các đơn vị nhập"
+                if district and ind.rollup != Rollup.none
+                else "Đơn vị nhập"
+            ) + " (trong kỳ chưa có phiếu khảo sát)"
+        if mine is not None and not item.computed and ind.rollup != Rollup.share:
             item.note = mine.note
             item.entered_at = mine.entered_at
             item.entered_by = entered_by.get(mine.entered_by_id or 0)
@@ -509,13 +560,33 @@ def attach(
     resolved = resolve(session, report, unit, period.owner_unit_id)
     acts = activities(session, principal, unit, district, period.data_from, cutoff)
     window = _window(period.data_from, period.data_to)
+    survey = (
+        survey_of(session, unit, district=district, start=period.data_from, end=cutoff)
+        if takes_survey(resolved)
+        else None
+    )
     sections = section_texts(
-        resolved.sections, figures, acts, report.narrative or {}, district=district, window=window
+        resolved.sections,
+        figures,
+        acts,
+        report.narrative or {},
+        district=district,
+        window=window,
+        survey=survey,
     )
     editable = report.status in ("draft", "returned")
     figures["activities"] = acts
+    if survey is not None:
+        figures["survey"] = survey.model_dump(mode="json")
     figures["indicators"] = indicator_items(
-        session, report=report, unit=unit, resolved=resolved, figures=figures, acts=acts, editable=editable
+        session,
+        report=report,
+        unit=unit,
+        resolved=resolved,
+        figures=figures,
+        acts=acts,
+        editable=editable,
+        survey=survey,
     )
     figures["outline"] = {
         "id": resolved.id,
@@ -565,6 +636,7 @@ def put_values(
     errors: list[FieldError] = []
     parsed: list[tuple[Indicator, Decimal | None, str | None]] = []
     seen: set[int] = set()
+    surveyed = _survey_answered(session, principal, report, unit, body, by_id)
     for n, v in enumerate(body.values):
         where = f"values[{n}].value"
         ind = by_id.get(v.indicator_id)
@@ -580,6 +652,17 @@ def put_values(
             )
             continue
         seen.add(v.indicator_id)
+        if ind.source in D.ENTERED_SOURCES and surveyed:
+            msg = f"“{ind.name}” được tính từ {surveyed} phiếu khảo sát trong kỳ, không nhập tay."
+            errors.append(
+                FieldError(
+                    field=where,
+                    code="computed_indicator",
+                    message=msg,
+                    message_en="Computed from the survey.",
+                )
+            )
+            continue
         if ind.computed or ind.rollup == Rollup.share or (district and ind.rollup != Rollup.none):
             msg = f"“{ind.name}” được hệ thống tự tính, không nhập tay."
             errors.append(
@@ -634,6 +717,27 @@ def put_values(
         session.add(report)
         session.flush()
         record(session, principal, "update_indicators", "report", report.id, report.unit_id, changes)
+
+
+def _survey_answered(
+    session: Session,
+    principal: Principal,
+    report: Report,
+    unit: OrgUnit,
+    body: IndicatorValuesPut,
+    by_id: dict[Any, Any],
+) -> int:
+    """How many valid survey responses the report's window has (0 when no value sent reads the survey)."""
+    if not any(getattr(by_id.get(v.indicator_id), "source", None) in D.ENTERED_SOURCES for v in body.values):
+        return 0
+    period = scope.get_period(session, principal, report.period_id)
+    return survey_results.count_for_report(
+        session,
+        unit=unit,
+        subtree=report.level == ReportLevel.district,
+        start=period.data_from,
+        end=period.data_to,
+    )
 
 
 # --- outlines: read, copy, edit -----------------------------------------------------------------------------

@@ -3,7 +3,6 @@ the periodic report. Vietnamese, dd/mm/yyyy, decimal comma (:mod:`api.reports.vn
 :func:`api.surveys.results.compute`, so the files say what the screen says.
 """
 
-from datetime import date
 from io import BytesIO
 from typing import Any
 
@@ -15,37 +14,12 @@ from openpyxl.styles import Alignment, Font
 
 from api.reports import docx_kit, vn
 from api.reports.export_xlsx import safe
+from api.surveys import summary as S
 from api.surveys.results import SurveyResults
 
 WRAP = Alignment(wrap_text=True, vertical="top")
 SMALL = "Mẫu nhỏ"
-BUCKET_WORDS = {
-    "done_on_time": "hoàn thành đúng hạn",
-    "done_late": "hoàn thành quá hạn",
-    "awaiting_review": "chờ duyệt",
-    "overdue": "quá hạn",
-    "in_progress_on_time": "đang thực hiện trong hạn",
-}
-
-
-def _pct(value: float | None) -> str:
-    return "" if value is None else f"{vn.number(value, 1)}%"
-
-
-def period_text(start: date | None, end: date | None) -> str:
-    if start and end:
-        return f"từ ngày {vn.short_date(start)} đến ngày {vn.short_date(end)}"
-    if start:
-        return f"từ ngày {vn.short_date(start)}"
-    if end:
-        return f"đến ngày {vn.short_date(end)}"
-    return "toàn bộ thời gian"
-
-
-def _ci(f: Any) -> str:
-    if f.ci_low is None:
-        return ""
-    return f"{vn.number(f.ci_low, 1)}–{vn.number(f.ci_high, 1)}%"
+_pct, _ci, period_text = S.pct, S.ci, S.period_text
 
 
 # --- XLSX -------------------------------------------------------------------------------------------------
@@ -194,63 +168,37 @@ def _table(ws: Any, title: list[str], header: list[str], rows: list[list[Any]], 
 
 
 def summary_docx(res: SurveyResults, *, scope_name: str) -> bytes:
-    """A short summary for the report's khảo sát section: what was measured, the index, the weak factors and the
-    work linked to them."""
+    """A short summary for the report's khảo sát section: what was measured, the rate per factor, the index, the
+    weak factors and the work linked to them — the same words as the report's section (:mod:`api.surveys.summary`)."""
     doc = Document()
     docx_kit.set_default_font(doc, 13)
     docx_kit.write(doc.add_paragraph(), "KẾT QUẢ KHẢO SÁT SỰ HÀI LÒNG CỦA NGƯỜI DÂN, TỔ CHỨC", size=14, bold=True,
                    align=WD_ALIGN_PARAGRAPH.CENTER)  # fmt: skip
     docx_kit.write(doc.add_paragraph(), f"{scope_name}, {period_text(res.start, res.end)}", italic=True,
                    align=WD_ALIGN_PARAGRAPH.CENTER)  # fmt: skip
-    p = doc.add_paragraph()
-    lead = (
-        f"Trong kỳ, các bộ phận một cửa đã thu được {vn.number(res.responses)} phiếu trả lời hợp lệ"
-        f" (qua mã QR, máy tính bảng và phiếu giấy) tại {vn.number(len(res.desks))} điểm khảo sát"
-    )
-    if res.excluded:
-        lead += f"; {vn.number(res.excluded)} phiếu trùng hoặc do máy tự điền không được tính"
-    docx_kit.write(p, lead + ".")
-    if res.index is not None:
-        text = f"Chỉ số hài lòng chung đạt {_pct(res.index)}"
-        if res.official_index is not None:
-            mark = " (số liệu minh họa)" if any(o.illustrative for o in res.official) else ""
-            text += (
-                f"; kết quả SIPAS chính thức năm {res.official_year}{mark} là {_pct(res.official_index)},"
-                f" chênh lệch {vn.number(res.gap or 0, 1)} điểm phần trăm"
-            )
-        if res.overall.small_sample:
-            text += f" (mẫu nhỏ, dưới {res.min_sample} phiếu: chỉ mang tính tham khảo)"
-        docx_kit.write(doc.add_paragraph(), text + ".")
-    table = doc.add_table(rows=1, cols=4)
-    docx_kit.set_borders(table, True)
-    for cell, h in zip(
-        table.rows[0].cells, ["Yếu tố", "Số phiếu", "Tỷ lệ hài lòng", "Kết quả chính thức"], strict=True
-    ):
-        docx_kit.write(cell.paragraphs[0], h, bold=True, size=12)
-    docx_kit.repeat_header(table.rows[0])
-    for f in res.factors:
-        cells = table.add_row().cells
-        share = _pct(f.satisfied_share) + (" (mẫu nhỏ)" if f.small_sample and f.answers else "")
-        for cell, value in zip(
-            cells, [f.factor_name, vn.number(f.responses), share, _pct(f.official_percent)], strict=True
-        ):
-            docx_kit.write(cell.paragraphs[0], value, size=12)
-    docx_kit.set_widths(table, [Cm(7.5), Cm(2.5), Cm(3.5), Cm(3.5)])
-    weak = sorted((f for f in res.factors if f.index is not None), key=lambda f: f.index or 0)[:2]
-    if weak:
-        names = " và ".join(f"“{f.factor_name}” ({_pct(f.index)})" for f in weak)
-        docx_kit.write(doc.add_paragraph(), f"Các yếu tố có tỷ lệ hài lòng thấp nhất: {names}.")
-        for f in weak:
-            for t in f.tasks:
-                counts = ", ".join(f"{n} {BUCKET_WORDS.get(b, b)}" for b, n in t.buckets.items() if n)
-                docx_kit.write(doc.add_paragraph(), f"– Nhiệm vụ {t.label}: {t.title} ({counts}).", size=12)
-    docx_kit.write(
-        doc.add_paragraph(),
-        "Ghi chú: tỷ lệ hài lòng tính bằng số trả lời “Hài lòng” và “Rất hài lòng” trên số trả lời hợp lệ; chỉ số"
-        " chung là bình quân theo trọng số của bộ chỉ số SIPAS đang dùng (chưa đối chiếu phương pháp của Bộ Nội vụ).",
-        italic=True,
-        size=11,
-    )
+    write_section(doc, S.summarize(res), district=len(res.units) > 1, window=period_text(res.start, res.end))
+    docx_kit.write(doc.add_paragraph(), "Ghi chú: " + S.METHOD_NOTE, italic=True, size=11)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def write_section(doc: Any, s: S.SurveySummary, *, district: bool, window: str, size: float = 13) -> None:
+    """The khảo sát text and factor table into a python-docx document (or anything with ``add_paragraph`` and
+    ``add_table``): lead, the table, the index, the units, the weak factors with their tasks."""
+    p = S.parts(s, district=district, window=window)
+    for line in p["lead"]:
+        docx_kit.write(doc.add_paragraph(), line, size=size)
+    if not s.has_answers:
+        return
+    table = doc.add_table(rows=1, cols=len(S.FACTOR_HEADER))
+    docx_kit.set_borders(table, True)
+    for cell, h in zip(table.rows[0].cells, S.FACTOR_HEADER, strict=True):
+        docx_kit.write(cell.paragraphs[0], h, bold=True, size=11)
+    docx_kit.repeat_header(table.rows[0])
+    for row in S.factor_rows(s):
+        for cell, value in zip(table.add_row().cells, row, strict=True):
+            docx_kit.write(cell.paragraphs[0], value, size=11)
+    docx_kit.set_widths(table, [Cm(w) for w in (4.6, 1.6, 1.6, 2.4, 2.6, 2.0, 1.7)])
+    for line in [*p["index"], *p["units"], *p["weak"]]:
+        docx_kit.write(doc.add_paragraph(), line, size=size - 1 if line.startswith("- ") else size)

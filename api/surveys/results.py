@@ -17,6 +17,7 @@ A fixed number of SQL statements, every aggregate in SQL, every statement scoped
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -235,8 +236,41 @@ def _measures() -> tuple[Any, Any, Any]:
     )
 
 
-def _grouped(session: Session, principal: Principal, f: Filters, *keys: Any) -> list[Any]:
-    stmt = scope_survey.answers_in_reach(principal, *keys, *_measures()).where(*f.where()).group_by(*keys)
+@dataclass
+class Reach:
+    """Where the answers are read: the caller's reach (the survey pages) or a report's own unit (or subtree).
+    Every statement comes from :mod:`api.authz.scope_survey`."""
+
+    answers: Callable[..., Any]  # (*columns) → SELECT over answers ⋈ responses ⋈ questions ⋈ unit
+    responses: Callable[..., Any]  # (*columns) → SELECT over responses ⋈ unit
+    official: Callable[[], Any]  # (result, unit code, unit name)
+    nodes: Callable[[list[int]], Any]  # the SIPAS nodes the questions link to
+    tasks: Callable[[list[int], date], Any]  # linked task buckets
+
+
+def principal_reach(principal: Principal) -> Reach:
+    return Reach(
+        answers=lambda *c: scope_survey.answers_in_reach(principal, *c),
+        responses=lambda *c: scope_survey.responses_in_reach(principal, *c),
+        official=lambda: scope_survey.official_rows(principal),
+        nodes=lambda ids: scope.visible_nodes(principal).where(col(FrameworkNode.id).in_(ids)),
+        tasks=lambda ids, today: scope_survey.linked_task_buckets(principal, ids, today),
+    )
+
+
+def report_reach(unit: OrgUnit, subtree: bool) -> Reach:
+    """A periodic report's own answers: the unit's desks, or every desk of the district's subtree."""
+    return Reach(
+        answers=lambda *c: scope_survey.report_answers(unit, subtree, *c),
+        responses=lambda *c: scope_survey.report_responses(unit, subtree, *c),
+        official=lambda: scope_survey.report_official(unit, subtree),
+        nodes=scope_survey.nodes_by_ids,
+        tasks=lambda ids, today: scope_survey.report_linked_task_buckets(unit, subtree, ids, today),
+    )
+
+
+def _grouped(session: Session, reach: Reach, f: Filters, *keys: Any) -> list[Any]:
+    stmt = reach.answers(*keys, *_measures()).where(*f.where()).group_by(*keys)
     return list(session.execute(stmt).all())
 
 
@@ -257,11 +291,33 @@ def compute(
         f.unit_path = scope.get_unit(session, principal, unit_id, P.surveys_read).path
     if point_id is not None:
         scope_survey.get_point(session, principal, point_id)
+    res = compute_in(session, principal_reach(principal), f, today=today, official_year=official_year)
+    res.unit_id = unit_id
+    return res
 
+
+def for_report(session: Session, *, unit: OrgUnit, subtree: bool, start: date, end: date) -> SurveyResults:
+    """The survey results of a periodic report: the answers of the report's own desks (a unit's, or every desk
+    of the district's subtree) dated ``start``..``end``, linked work as of ``end`` (a bounded statement count)."""
+    f = Filters(start=start, end=end)
+    return compute_in(session, report_reach(unit, subtree), f, today=end, official_year=end.year)
+
+
+def count_for_report(session: Session, *, unit: OrgUnit, subtree: bool, start: date, end: date) -> int:
+    """Valid responses (neither duplicate nor honeypot) of a report's own desks in ``start``..``end``."""
+    f = Filters(start=start, end=end)
+    stmt = report_reach(unit, subtree).responses(sa.func.count()).where(*f.where())
+    return int(session.execute(stmt).scalar_one() or 0)
+
+
+def compute_in(
+    session: Session, reach: Reach, f: Filters, *, today: date, official_year: int | None = None
+) -> SurveyResults:
+    start, end, point_id, include_flagged = f.start, f.end, f.point_id, f.include_flagged
     # 1. per question
     q_rows = _grouped(
         session,
-        principal,
+        reach,
         f,
         SurveyQuestion.id,
         SurveyQuestion.survey_id,
@@ -272,16 +328,14 @@ def compute(
         SurveyQuestion.node_id,
     )
     # 2./3. per desk × factor and unit × factor
-    p_rows = _grouped(session, principal, f, SurveyResponse.point_id, SurveyQuestion.factor)
-    u_rows = _grouped(session, principal, f, SurveyResponse.unit_id, SurveyQuestion.factor)
+    p_rows = _grouped(session, reach, f, SurveyResponse.point_id, SurveyQuestion.factor)
+    u_rows = _grouped(session, reach, f, SurveyResponse.unit_id, SurveyQuestion.factor)
     # 4. per month × factor
     year_e = sa.extract("year", col(SurveyResponse.answered_on))
     month_e = sa.extract("month", col(SurveyResponse.answered_on))
-    m_rows = _grouped(session, principal, f, year_e, month_e, SurveyQuestion.factor)
+    m_rows = _grouped(session, reach, f, year_e, month_e, SurveyQuestion.factor)
     m_resp = session.execute(
-        scope_survey.responses_in_reach(principal, year_e, month_e, sa.func.count())
-        .where(*f.where())
-        .group_by(year_e, month_e)
+        reach.responses(year_e, month_e, sa.func.count()).where(*f.where()).group_by(year_e, month_e)
     ).all()
     # 5. responses and flags (all of them, flagged ones too)
     flag_cols = [
@@ -300,9 +354,7 @@ def compute(
         )
     )
     total, ooh, burst, dup, hp, excluded = session.execute(
-        scope_survey.responses_in_reach(principal, sa.func.count(), *flag_cols, excluded_e).where(
-            *f.where(answers=False)
-        )
+        reach.responses(sa.func.count(), *flag_cols, excluded_e).where(*f.where(answers=False))
     ).one()
     total = int(total or 0)
     excluded = 0 if include_flagged else int(excluded or 0)
@@ -323,12 +375,7 @@ def compute(
     # 6. weights from the framework nodes
     nodes = {}
     if node_of:
-        nodes = {
-            n.id: n
-            for n in session.exec(
-                scope.visible_nodes(principal).where(col(FrameworkNode.id).in_(list(set(node_of.values()))))
-            ).all()
-        }
+        nodes = {n.id: n for n in session.exec(reach.nodes(list(set(node_of.values())))).all()}
     framework_weights = {
         x: float(nodes[node_of[x]].max_points)  # type: ignore[arg-type]
         for x in FACTORS
@@ -348,14 +395,14 @@ def compute(
     index = weighted_index(fac_shares, weights)
 
     # 7. official results beside
-    off_rows = _official(session, principal, f.unit_path, official_year or (end or today).year)
+    off_rows = _official(session, reach, f.unit_path, official_year or (end or today).year)
     off_year = off_rows[0].year if off_rows else None
     head_unit = off_rows[0].unit_id if off_rows else None
     off_by_factor = {o.factor: o.percent for o in off_rows if o.unit_id == head_unit}
 
     # 8. linked tasks per node
     node_ids = sorted({int(r[6]) for r in q_rows if r[6] is not None} | set(node_of.values()))
-    tasks = _linked_tasks(session, principal, node_ids, today)
+    tasks = _linked_tasks(session, reach, node_ids, today)
 
     factors = []
     for x in FACTORS:
@@ -402,7 +449,7 @@ def compute(
     return SurveyResults(
         start=start,
         end=end,
-        unit_id=unit_id,
+        unit_id=None,
         point_id=point_id,
         include_flagged=include_flagged,
         responses=total - excluded,
@@ -483,9 +530,9 @@ def _months(rows: list[Any], responses: Any, weights: dict[SurveyFactor, float])
     ]
 
 
-def _official(session: Session, principal: Principal, unit_path: str | None, year: int) -> list[OfficialRow]:
+def _official(session: Session, reach: Reach, unit_path: str | None, year: int) -> list[OfficialRow]:
     """Official rows of ``year`` (or the latest year before it) in reach, the highest unit first."""
-    stmt = scope_survey.official_rows(principal).where(col(SipasOfficialResult.year) <= year)
+    stmt = reach.official().where(col(SipasOfficialResult.year) <= year)
     if unit_path is not None:
         stmt = stmt.where(col(OrgUnit.path).startswith(unit_path))
     rows = session.execute(stmt.add_columns(OrgUnit.path)).all()
@@ -510,13 +557,13 @@ def _official(session: Session, principal: Principal, unit_path: str | None, yea
 
 
 def _linked_tasks(
-    session: Session, principal: Principal, node_ids: list[int], today: date
+    session: Session, reach: Reach, node_ids: list[int], today: date
 ) -> dict[int, list[LinkedTask]]:
     if not node_ids:
         return {}
     out: dict[int, dict[int, LinkedTask]] = defaultdict(dict)
     for node_id, task_id, label, title, plan_id, bucket, n in session.execute(
-        scope_survey.linked_task_buckets(principal, node_ids, today)
+        reach.tasks(node_ids, today)
     ).all():
         task = out[node_id].get(task_id)
         if task is None:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.models.survey import QuestionScale, ResponseSource, SurveyFactor, SurveyStatus
+from api.surveys.languages import LanguageStatus
 
 FACTOR_NAMES: dict[SurveyFactor, str] = {
     SurveyFactor.tiep_can: "Tiếp cận dịch vụ hành chính công",
@@ -83,6 +84,10 @@ class SurveyRead(BaseModel):
     allow_comment: bool
     published_at: datetime | None
     questions: list[QuestionRead]
+    languages: list[LanguageStatus] = Field(
+        default_factory=list,
+        description="Nhãn Tày / Nùng / Anh: số câu có nhãn, đã kiểm tra chưa (chưa có = ghi rõ)",
+    )
     points: int = 0
     allowed_actions: list[str] = Field(default_factory=list)
 

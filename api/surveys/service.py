@@ -27,7 +27,7 @@ from api.models.survey import (
     SurveyQuestion,
     SurveyStatus,
 )
-from api.surveys import intake, tokens
+from api.surveys import intake, languages, tokens
 from api.surveys.schemas import (
     FACTOR_NAMES,
     PaperBatch,
@@ -91,6 +91,7 @@ def survey_reads(session: Session, principal: Principal, surveys: list[Survey]) 
             allow_comment=s.allow_comment,
             published_at=s.published_at,
             questions=[_question_read(q) for q in questions.get(s.id or 0, [])],
+            languages=languages.status(s, [q.labels or {} for q in questions.get(s.id or 0, [])]),
             allowed_actions=survey_actions(principal, s, s.id in manageable),
         )
         for s in surveys

@@ -152,7 +152,7 @@ def test_district_report_docx(client, auth, accepted, world) -> None:  # type: i
 def test_xlsx_export(client, auth, accepted) -> None:  # type: ignore[no-untyped-def]
     r = _export(client, auth("noivu"), accepted, "xlsx")
     wb = load_workbook(BytesIO(r.content))
-    assert wb.sheetnames == ["Số liệu", "Biểu số liệu", "Nhiệm vụ", "Tài liệu kiểm chứng"]
+    assert wb.sheetnames == ["Số liệu", "Biểu số liệu", "Khảo sát", "Nhiệm vụ", "Tài liệu kiểm chứng"]  # #20
     ws = wb["Số liệu"]
     values = {row[0]: row[1:] for row in ws.iter_rows(values_only=True) if row and row[0]}
     assert values["Đơn vị"][0] == "UBND xã Hoa Thám" and values["Số báo cáo"][0] == "05/BC-UBND"

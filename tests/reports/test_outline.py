@@ -192,4 +192,6 @@ def test_demo_quy_iii_2024_district_table_names_who_has_not_entered(client, auth
     missing = {u["unit_name"] for u in d["VB_BAN_HANH"]["missing_units"]}
     assert "UBND xã Minh Khai" in missing and "UBND xã Bình La" not in missing
     assert d["HS_TY_LE"]["value"] == "97.7"  # (405 + 238 + 290) / (412 + 238 + 305)
-    assert d["CB_HAI_LONG"]["value"] == "88.75" and d["CB_HAI_LONG"]["units_entered"] == 2
+    # the demo desks have answers in Quý III 2024 (#20): computed from the survey, not the units' 88.75
+    assert d["CB_HAI_LONG"]["computed"] is True and d["CB_HAI_LONG"]["value"] != "88.75"
+    assert d["CB_HAI_LONG"]["source_text"].startswith("Tính từ khảo sát, n = ")

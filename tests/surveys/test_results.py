@@ -146,7 +146,8 @@ def test_exports_and_posters(client: TestClient, session: Session, auth: Any) ->
     doc = Document(io.BytesIO(r.content))
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "KẾT QUẢ KHẢO SÁT" in body and "số liệu minh họa" in body and "31/12/2024" in body
-    assert len(doc.tables) == 1 and len(doc.tables[0].rows) == 6
+    assert len(doc.tables) == 1 and len(doc.tables[0].rows) == 7  # header, 5 factors, the index (as the report)
+    assert doc.tables[0].rows[-1].cells[0].text == "Chỉ số chung"
     point = desk(session, HT_DESK)
     pdf = client.get(f"{V1}/collection-points/{point.id}/poster.pdf", headers=auth("canbo.hoatham"))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -6,7 +6,6 @@ Points and percent are exact decimals (at most three decimals, comma or point), 
 ``imports:run``); the framework must be readable and the node must belong to it.
 """
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import col
@@ -14,20 +13,15 @@ from sqlmodel import col
 from api.authz import scope_scoring
 from api.authz.permissions import Permission
 from api.imports.kinds.base import Column, Context, Counts, Kind, Row
-from api.imports.kinds.values import now_utc, parse_int, required
-from api.imports.kinds.writes import audit_many, changes_of, insert_rows, update_rows
+from api.imports.kinds.values import parse_int, required
+from api.imports.kinds.writes import Upserts, apply_upserts, classify
 from api.models import Framework, FrameworkNode, OfficialResult
 from api.scoring.points import PointsError, from_milli, to_decimal, to_milli
 
 P = Permission
 FIELDS = ("node_id", "points_milli", "percent_milli", "rank", "source")
+KEY = ("unit_id", "framework_id", "year", "node_code")
 MAX_SOURCE = 500
-
-
-@dataclass
-class Prepared:
-    create: list[dict[str, Any]] = field(default_factory=list)
-    update: list[tuple[OfficialResult, dict[str, Any]]] = field(default_factory=list)
 
 
 def _points(
@@ -80,7 +74,7 @@ class OfficialResultsKind(Kind):
         Column("source", "Nguồn (quyết định công bố)", False, ("nguon", "quyet dinh"), "QĐ 123/QĐ-UBND", width=36),
     ]  # fmt: skip
 
-    def prepare(self, ctx: Context, rows: list[Row], counts: Counts) -> Prepared:
+    def prepare(self, ctx: Context, rows: list[Row], counts: Counts) -> Upserts:
         fw_codes = sorted({c for r in rows if (c := r.get("framework_code"))})
         frameworks = {
             f.code: f
@@ -121,20 +115,7 @@ class OfficialResultsKind(Kind):
                 scope_scoring.official_results_by_keys(ctx.principal, unit_ids, fw_ids)
             ).all()
         }
-        out = Prepared()
-        for _row, item in parsed:
-            key = (item["unit_id"], item["framework_id"], item["year"], item["node_code"])
-            old = existing.get(key)
-            values = {k: item[k] for k in FIELDS}
-            if old is None:
-                out.create.append(item)
-                counts.add("created")
-            elif any(getattr(old, k) != v for k, v in values.items()):
-                out.update.append((old, values))
-                counts.add("updated")
-            else:
-                counts.add("unchanged")
-        return out
+        return classify([item for _row, item in parsed], existing, KEY, FIELDS, counts)
 
     def _parse(
         self,
@@ -215,30 +196,9 @@ class OfficialResultsKind(Kind):
             "source": source,
         }
 
-    def apply(self, ctx: Context, prepared: Prepared) -> None:
-        now = now_utc()
-        uid = ctx.principal.user_id
-        insert_rows(
-            ctx.session,
-            OfficialResult,
-            [{**item, "extra": {}, "created_by_id": uid, "created_at": now} for item in prepared.create],
-        )
-        update_rows(
-            ctx.session, OfficialResult, [{"id": old.id, **values} for old, values in prepared.update]
-        )
-        audit: list[tuple[Any, int | None, dict[str, Any]]] = [
-            (
-                f"{i['unit_id']}/{i['framework_id']}/{i['year']}/{i['node_code']}",
-                i["unit_id"],
-                changes_of(None, {k: i[k] for k in FIELDS}),
-            )
-            for i in prepared.create
-        ]
-        audit += [
-            (old.id, old.unit_id, changes_of({k: getattr(old, k) for k in FIELDS}, values))
-            for old, values in prepared.update
-        ]
-        audit_many(ctx.session, ctx.principal, "import", "official_result", audit)
+    def apply(self, ctx: Context, prepared: Upserts) -> None:
+        apply_upserts(ctx.session, ctx.principal, OfficialResult, prepared, key=KEY, fields=FIELDS,
+                      entity_type="official_result", extra={"extra": {}})  # fmt: skip
 
     def export_rows(self, ctx: Context) -> list[dict[str, str | None]]:
         stmt = (

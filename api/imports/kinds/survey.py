@@ -11,7 +11,7 @@
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import col
@@ -21,7 +21,7 @@ from api.authz.permissions import Permission
 from api.frameworks.library import fold_accents
 from api.imports.kinds.base import Column, Context, Counts, Kind, Row
 from api.imports.kinds.values import date_cell, now_utc, parse_bool, parse_date, parse_int, required
-from api.imports.kinds.writes import audit_many, changes_of, insert_rows, update_rows
+from api.imports.kinds.writes import Upserts, apply_upserts, classify
 from api.models.survey import ResponseSource, SipasOfficialResult, SurveyFactor
 from api.scoring.points import PointsError, from_milli, to_milli
 from api.surveys.schemas import FACTOR_NAMES
@@ -29,6 +29,7 @@ from api.surveys.schemas import FACTOR_NAMES
 P = Permission
 OVERALL_WORDS = {"", "chi so chung", "toan bo", "chung", "sipas", "overall"}
 FIELDS = ("percent_milli", "source", "illustrative")
+KEY = ("unit_id", "year", "factor")
 
 
 def _factor(text: str | None) -> str | None:
@@ -40,12 +41,6 @@ def _factor(text: str | None) -> str | None:
         if folded in (f.value, fold_accents(FACTOR_NAMES[f])):
             return f.value
     return None
-
-
-@dataclass
-class PreparedResults:
-    create: list[dict[str, Any]] = field(default_factory=list)
-    update: list[tuple[SipasOfficialResult, dict[str, Any]]] = field(default_factory=list)
 
 
 class SipasResultsKind(Kind):
@@ -71,7 +66,7 @@ class SipasResultsKind(Kind):
         Column("illustrative", "Số liệu minh họa", False, ("minh hoa",), "Không", width=12),
     ]
 
-    def prepare(self, ctx: Context, rows: list[Row], counts: Counts) -> PreparedResults:
+    def prepare(self, ctx: Context, rows: list[Row], counts: Counts) -> Upserts:
         ctx.units([c for r in rows if (c := r.get("unit_code"))])
         parsed: list[dict[str, Any]] = []
         seen: dict[tuple[int, int, str], int] = {}
@@ -100,19 +95,7 @@ class SipasResultsKind(Kind):
                 )
             ).all()
         }
-        out = PreparedResults()
-        for item in parsed:
-            old = existing.get((item["unit_id"], item["year"], item["factor"]))
-            values = {k: item[k] for k in FIELDS}
-            if old is None:
-                out.create.append(item)
-                counts.add("created")
-            elif any(getattr(old, k) != v for k, v in values.items()):
-                out.update.append((old, values))
-                counts.add("updated")
-            else:
-                counts.add("unchanged")
-        return out
+        return classify(parsed, existing, KEY, FIELDS, counts)
 
     def _parse(self, ctx: Context, row: Row) -> dict[str, Any] | None:
         unit_code = required(ctx, row, "unit_code")
@@ -171,26 +154,9 @@ class SipasResultsKind(Kind):
             "illustrative": bool(illustrative),
         }
 
-    def apply(self, ctx: Context, prepared: PreparedResults) -> None:
-        now, uid = now_utc(), ctx.principal.user_id
-        insert_rows(
-            ctx.session,
-            SipasOfficialResult,
-            [{**i, "created_by_id": uid, "created_at": now} for i in prepared.create],
-        )
-        update_rows(ctx.session, SipasOfficialResult, [{"id": o.id, **v} for o, v in prepared.update])
-        audit: list[tuple[Any, int | None, dict[str, Any]]] = [
-            (
-                f"{i['unit_id']}/{i['year']}/{i['factor']}",
-                i["unit_id"],
-                changes_of(None, {k: i[k] for k in FIELDS}),
-            )
-            for i in prepared.create
-        ]
-        audit += [
-            (o.id, o.unit_id, changes_of({k: getattr(o, k) for k in FIELDS}, v)) for o, v in prepared.update
-        ]
-        audit_many(ctx.session, ctx.principal, "import", "sipas_official_result", audit)
+    def apply(self, ctx: Context, prepared: Upserts) -> None:
+        apply_upserts(ctx.session, ctx.principal, SipasOfficialResult, prepared, key=KEY, fields=FIELDS,
+                      entity_type="sipas_official_result")  # fmt: skip
 
     def export_rows(self, ctx: Context) -> list[dict[str, str | None]]:
         stmt = scope_survey.official_rows(ctx.principal, P.surveys_manage).order_by(

@@ -5,6 +5,7 @@ The ORM unit of work issues one statement per object for versioned tables; an im
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -127,3 +128,66 @@ def audit_many(
     }
     rows = [{**base, "entity_id": str(eid), "unit_id": uid, "changes": ch} for eid, uid, ch in items]
     insert_rows(session, AuditEvent, rows)
+
+
+# --- upserts by a natural key (official results of a framework, official SIPAS results) ---------------------
+
+
+@dataclass
+class Upserts:
+    """Rows to create (plain dicts) and to update (the stored row, the changed values) of one import."""
+
+    create: list[dict[str, Any]] = field(default_factory=list)
+    update: list[tuple[Any, dict[str, Any]]] = field(default_factory=list)
+
+
+def classify(
+    items: Sequence[dict[str, Any]],
+    existing: dict[tuple[Any, ...], Any],
+    key: tuple[str, ...],
+    fields: tuple[str, ...],
+    counts: Any,
+) -> Upserts:
+    """Each parsed item against the stored row of the same natural ``key``: created, updated (``fields`` differ)
+    or unchanged — counted in ``counts`` (``.add(name)``)."""
+    out = Upserts()
+    for item in items:
+        old = existing.get(tuple(item[k] for k in key))
+        values = {k: item[k] for k in fields}
+        if old is None:
+            out.create.append(item)
+            counts.add("created")
+        elif any(getattr(old, k) != v for k, v in values.items()):
+            out.update.append((old, values))
+            counts.add("updated")
+        else:
+            counts.add("unchanged")
+    return out
+
+
+def apply_upserts(
+    session: Session,
+    principal: Principal,
+    model: Any,
+    upserts: Upserts,
+    *,
+    key: tuple[str, ...],
+    fields: tuple[str, ...],
+    entity_type: str,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Write :func:`classify`'s result in batches (``extra`` columns on created rows) and audit every row: a new
+    one under its natural key (``unit/…``), an updated one under its id, with the changed ``fields``."""
+    now, uid = now_utc(), principal.user_id
+    created = [{**i, **(extra or {}), "created_by_id": uid, "created_at": now} for i in upserts.create]
+    insert_rows(session, model, created)
+    update_rows(session, model, [{"id": old.id, **values} for old, values in upserts.update])
+    audit: list[tuple[Any, int | None, dict[str, Any]]] = [
+        ("/".join(str(i[k]) for k in key), i["unit_id"], changes_of(None, {k: i[k] for k in fields}))
+        for i in upserts.create
+    ]
+    audit += [
+        (old.id, old.unit_id, changes_of({k: getattr(old, k) for k in fields}, values))
+        for old, values in upserts.update
+    ]
+    audit_many(session, principal, "import", entity_type, audit)
