@@ -1,21 +1,21 @@
+import { useQuery } from '@tanstack/react-query';
 import { Timeline } from 'antd';
-import { apiGet } from '../api/http';
-import { itemsOf, type HistoryEvent } from '../api/types';
+import { assignmentsHistoryOptions } from '../client/@tanstack/react-query.gen';
 import { useI18n } from '../i18n';
-import { Guard, useLoad } from './common';
+import { Guard } from './common';
 import { ChangeList } from '../features/plans/ChangeList';
 
-/** Lịch sử of one assignment (who did what, when, with the note); ``tick`` reloads it after an action. */
-export default function AssignmentHistory({ id, tick = 0, headingId }: { id: number | string; tick?: number; headingId: string }) {
+/** Lịch sử of one assignment (who did what, when, with the note); an action invalidates assignmentsHistory. */
+export default function AssignmentHistory({ id, headingId }: { id: number | string; headingId: string }) {
   const { t, label, dateTime } = useI18n();
-  const list = useLoad(() => apiGet<unknown>(`/assignments/${id}/history`), [id, tick]);
+  const list = useQuery(assignmentsHistoryOptions({ path: { assignment_id: Number(id) } }));
   return (
     <section aria-labelledby={headingId}>
       <h3 id={headingId}>{t('history')}</h3>
-      <Guard loading={list.loading} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() => (
           <Timeline
-            items={itemsOf<HistoryEvent>(list.data).map((h) => ({
+            items={(list.data ?? []).map((h) => ({
               key: h.id,
               content: (
                 <>

@@ -1,19 +1,24 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { App } from 'antd';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/http';
 import type { EvidenceRead } from '../api/types';
+import { reply, restoreFetch, stubFetch, type FetchStub } from '../test/fetchStub';
+import { page, renderWithQuery } from '../test/renderWithQuery';
 import EvidencePanel from './EvidencePanel';
 import { stubAntdDom } from './testDom';
 
-const http = vi.hoisted(() => ({ apiGet: vi.fn(), api: vi.fn(), download: vi.fn(), uploadWithProgress: vi.fn() }));
+// Reads and deletions go through the generated SDK (fetch is stubbed); uploads and downloads stay XHR/blob.
+const http = vi.hoisted(() => ({ download: vi.fn(), uploadWithProgress: vi.fn() }));
 vi.mock('../api/http', async (real) => ({ ...(await real<typeof import('../api/http')>()), ...http }));
 vi.mock('../auth', () => ({ useAuth: () => ({ can: () => false }) }));
 
 beforeAll(stubAntdDom);
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  restoreFetch();
+});
 beforeEach(() => Object.values(http).forEach((f) => f.mockReset()));
 
 const doc = (id: number, title: string, allowed_actions: string[]): EvidenceRead =>
@@ -30,13 +35,10 @@ const doc = (id: number, title: string, allowed_actions: string[]): EvidenceRead
     allowed_actions,
   }) as EvidenceRead;
 
-const show = (items: EvidenceRead[], canUpload = true) => {
-  http.apiGet.mockResolvedValue({ items, total: items.length, limit: 50, offset: 0 });
-  render(
-    <App>
-      <EvidencePanel assignmentId="7" canUpload={canUpload} />
-    </App>,
-  );
+const show = (items: EvidenceRead[], canUpload = true): FetchStub => {
+  const net = stubFetch({ 'GET /api/v1/assignments/7/evidence': page(items) });
+  renderWithQuery(<EvidencePanel assignmentId="7" canUpload={canUpload} />, { antApp: true });
+  return net;
 };
 
 describe('EvidencePanel', { timeout: 20000 }, () => {
@@ -72,6 +74,23 @@ describe('EvidencePanel', { timeout: 20000 }, () => {
     expect(within(status).getByText('Tệp này đã được tải lên ngày 15/10/2024.')).toBeTruthy();
   });
 
+  it('deletes through the API after confirmation and shows the list the server then holds', async () => {
+    const net = show([doc(1, 'Mine', ['delete'])]);
+    net.on({
+      'DELETE /api/v1/evidence/1': () => {
+        net.on({ 'GET /api/v1/assignments/7/evidence': page([]) });
+        return reply(null, { status: 204 });
+      },
+    });
+    fireEvent.click(await screen.findByLabelText('Xóa: Mine'));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Xóa' }));
+    expect(await screen.findByText('Chưa có tài liệu kiểm chứng')).toBeInTheDocument();
+    expect(net.calls('DELETE /api/v1/evidence/1')).toHaveLength(1);
+    expect(net.calls('GET /api/v1/assignments/7/evidence')).toHaveLength(2);
+    expect(net.calls('GET /api/v1/assignments/7/history')).toHaveLength(0); // no history shown here: nothing asked
+  });
+
   it('shows no upload form without the right to upload', async () => {
     show([doc(1, 'Mine', [])], false);
     await screen.findByText('Mine');
@@ -87,14 +106,8 @@ describe('the drop zone', { timeout: 20000 }, () => {
   };
 
   it('says what it accepts, names an empty title and marks the date the API refuses on its field', async () => {
-    http.apiGet.mockImplementation((path: string) =>
-      Promise.resolve(String(path) === '/evidence/accepted' ? accepted : { items: [], total: 0, limit: 50, offset: 0 }),
-    );
-    render(
-      <App>
-        <EvidencePanel assignmentId="7" canUpload />
-      </App>,
-    );
+    stubFetch({ 'GET /api/v1/evidence/accepted': accepted, 'GET /api/v1/assignments/7/evidence': page([]) });
+    renderWithQuery(<EvidencePanel assignmentId="7" canUpload />, { antApp: true });
     expect(await screen.findByTestId('accepted-files')).toHaveTextContent('Nhận tệp PDF, DOC, DOCX, XLS, XLSX, ODT, ODS, JPEG, PNG, ZIP; tối đa 50 MB mỗi tệp.');
     const input = document.querySelector('input[type="file"]') as HTMLInputElement;
     expect(input.accept).toBe('.pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png,.zip');

@@ -1,12 +1,20 @@
 import { Alert, App, Button, Checkbox, DatePicker, Form, Input, Modal, Progress, Space, Table, Tag, Upload } from 'antd';
 import type { Dayjs } from 'dayjs';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, apiGet, download, uploadWithProgress } from '../api/http';
-import { itemsOf, type EvidenceRead } from '../api/types';
+import { download, uploadWithProgress } from '../api/http';
+import type { EvidenceRead } from '../api/types';
 import { useAuth } from '../auth';
-import type { EvidenceDetail, EvidenceUploaded } from '../client/types.gen';
+import {
+  assignmentsHistoryQueryKey,
+  evidenceGetOptions,
+  evidenceListAssignmentOptions,
+  evidenceListAssignmentQueryKey,
+} from '../client/@tanstack/react-query.gen';
+import { evidenceDelete, evidenceRestore } from '../client/sdk.gen';
+import type { EvidenceUploaded } from '../client/types.gen';
 import { useI18n } from '../i18n';
-import { Guard, ProblemAlert, useLoad } from './common';
+import { Guard, ProblemAlert } from './common';
 import AcceptedHint from '../features/evidence/AcceptedHint';
 import { acceptAttr, tooBig, useAcceptedFiles } from '../features/evidence/accepted';
 import { useEvidenceWords } from '../features/evidence/words';
@@ -52,10 +60,9 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
   const { can } = useAuth();
   const { message, modal } = App.useApp();
   const [showDeleted, setShowDeleted] = useState(false);
-  const list = useLoad(
-    () => apiGet<unknown>(`/assignments/${assignmentId}/evidence${showDeleted ? '?include_deleted=true' : ''}`),
-    [assignmentId, showDeleted],
-  );
+  const path = { assignment_id: Number(assignmentId) };
+  const list = useQuery(evidenceListAssignmentOptions({ path, ...(showDeleted ? { query: { include_deleted: true } } : {}) }));
+  const qc = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const [percent, setPercent] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -66,8 +73,11 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
   const accepted = useAcceptedFiles();
   const { w: ew } = useEvidenceWords();
 
+  // An upload, a deletion or a restore changes the assignment's evidence lists (this one, the review panel's) and
+  // its history.
   const changed = () => {
-    list.reload();
+    void qc.invalidateQueries({ queryKey: evidenceListAssignmentQueryKey({ path }) });
+    void qc.invalidateQueries({ queryKey: assignmentsHistoryQueryKey({ path }) });
     onChange?.();
   };
 
@@ -131,7 +141,7 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
       cancelText: t('admCancel'),
       onOk: async () => {
         try {
-          await api(`/evidence/${r.id}`, { method: 'DELETE' });
+          await evidenceDelete({ path: { evidence_id: r.id }, throwOnError: true });
           message.success(t('evDeleted'));
           changed();
         } catch (e) {
@@ -142,7 +152,7 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
 
   const restore = async (r: EvidenceRead) => {
     try {
-      await api(`/evidence/${r.id}/restore`, { method: 'POST' });
+      await evidenceRestore({ path: { evidence_id: r.id }, throwOnError: true });
       message.success(t('evRestored'));
       changed();
     } catch (e) {
@@ -150,7 +160,7 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
     }
   };
 
-  const items = itemsOf<EvidenceRead>(list.data);
+  const items = list.data?.items ?? [];
   return (
     <section aria-labelledby="ev-title">
       <h3 id="ev-title">{t('evidence')}</h3>
@@ -160,7 +170,7 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
         </Checkbox>
       )}
       {notice && <Alert type="info" showIcon title={notice} role="status" style={{ marginBottom: 8 }} closable onClose={() => setNotice(null)} />}
-      <Guard loading={list.loading} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() => (
           <Table<EvidenceRead>
             size="small"
@@ -336,10 +346,10 @@ function ReplaceDialog({ doc, percent, onCancel, onUpload }: { doc: EvidenceRead
 
 function VersionsDialog({ doc, onClose, onError }: { doc: EvidenceRead; onClose: () => void; onError: (e: unknown) => void }) {
   const { t, dateTime, lang } = useI18n();
-  const detail = useLoad(() => apiGet<EvidenceDetail>(`/evidence/${doc.id}`), [doc.id]);
+  const detail = useQuery(evidenceGetOptions({ path: { evidence_id: doc.id } }));
   return (
     <Modal open title={t('evVersionsOf').replace('{x}', doc.title)} onCancel={onClose} footer={null} width={760}>
-      <Guard loading={detail.loading} error={detail.error}>
+      <Guard loading={detail.isPending} error={detail.error}>
         {() => (
           <Table<EvidenceRead>
             size="small"

@@ -1,12 +1,32 @@
 import { Alert, App, Button, Card, Descriptions, Input, List, Modal, Space, Tag, Typography } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, apiGet, ApiError, uploadWithProgress } from '../api/http';
-import { itemsOf, taskLabel, taskTitle, type AssignmentRead, type CommentRead } from '../api/types';
+import { ApiError, uploadWithProgress } from '../api/http';
+import { taskLabel, taskTitle } from '../api/types';
 import { useAuth } from '../auth';
+import {
+  assignmentsCommentsOptions,
+  assignmentsCommentsQueryKey,
+  assignmentsGetQueryKey,
+  assignmentsHistoryQueryKey,
+  assignmentsListQueryKey,
+  assignmentsWorkCountsQueryKey,
+  assignmentsWorkListQueryKey,
+  evidenceListAssignmentQueryKey,
+} from '../client/@tanstack/react-query.gen';
+import {
+  assignmentsApprove,
+  assignmentsComment,
+  assignmentsGet,
+  assignmentsReturn,
+  assignmentsSubmit,
+  assignmentsUpdate,
+} from '../client/sdk.gen';
 import { ProgressForm, SubmitDialog, type EditBody, type UploadState } from '../components/AssignmentForm';
 import { bodyChanged, isReady, needsExplanation } from '../components/assignmentRules';
-import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
+import { BucketTag, Guard, ProblemAlert } from '../components/common';
+import { etagQuery, ifMatch, tagged } from '../components/queries';
 import AssignmentHistory from '../components/AssignmentHistory';
 import EvidencePanel from '../components/EvidencePanel';
 import { draftKey } from '../components/useDraft';
@@ -14,45 +34,54 @@ import { useLeaveGuard } from '../components/useLeaveGuard';
 import { useI18n } from '../i18n';
 import PrintButton from '../components/PrintButton';
 
+/** The write of each action of the page (PATCH for the progress, POST for the transitions), all with If-Match. */
+const WRITES = {
+  '': assignmentsUpdate,
+  '/submit': assignmentsSubmit,
+  '/approve': assignmentsApprove,
+  '/return': assignmentsReturn,
+} as const;
+type Action = keyof typeof WRITES;
+
 export default function AssignmentDetail() {
   const { id = '' } = useParams();
   const { t, label, date, lang } = useI18n();
   const { can, me } = useAuth();
   const { message, modal } = App.useApp();
-  const [etag, setEtag] = useState<string | null>(null);
-  const load = useLoad(async () => {
-    const r = await api<AssignmentRead>(`/assignments/${id}`);
-    setEtag(r.etag);
-    return r.data;
-  }, [id]);
+  const qc = useQueryClient();
+  const path = { assignment_id: Number(id) };
+  const detail = etagQuery(assignmentsGetQueryKey({ path }), (signal) => assignmentsGet({ path, signal, throwOnError: true }));
+  const load = useQuery(detail);
+  const etag = load.data?.etag ?? null;
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [returning, setReturning] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [reason, setReason] = useState('');
-  const [historyTick, setHistoryTick] = useState(0);
-  const [evidenceTick, setEvidenceTick] = useState(0);
   const [dirty, setDirty] = useState(false);
   const [upload, setUpload] = useState<UploadState | null>(null);
   const [uploadError, setUploadError] = useState<string | null>(null);
   const onDirtyChange = useCallback((d: boolean) => setDirty(d), []);
   useLeaveGuard(dirty, t('unsavedLeave'));
 
-  const a = load.data;
+  const a = load.data?.data;
+  // What a write changes besides the item itself: its history and the lists it shows in.
+  const changedAround = () => {
+    void qc.invalidateQueries({ queryKey: assignmentsHistoryQueryKey({ path }) });
+    void qc.invalidateQueries({ queryKey: assignmentsListQueryKey() });
+    void qc.invalidateQueries({ queryKey: assignmentsWorkListQueryKey() });
+    void qc.invalidateQueries({ queryKey: assignmentsWorkCountsQueryKey() });
+  };
   const editable = !!a && can('assignments:edit') && ['not_started', 'in_progress', 'returned'].includes(a.status);
 
-  const act = async (path: string, body: unknown, okMsg: string) => {
+  const act = async (action: Action, body: unknown, okMsg: string) => {
     setBusy(true);
     setError(null);
     try {
-      const r = await api<AssignmentRead>(`/assignments/${id}${path}`, {
-        method: path ? 'POST' : 'PATCH',
-        body,
-        headers: etag ? { 'If-Match': etag } : {},
-      });
-      load.setData(r.data);
-      setEtag(r.etag);
-      setHistoryTick((x) => x + 1);
+      const write = WRITES[action] as typeof assignmentsUpdate;
+      const r = await write({ path, body: body as never, headers: ifMatch(etag), throwOnError: true });
+      qc.setQueryData(detail.queryKey, tagged(r));
+      changedAround();
       if (okMsg) message.success(okMsg);
       return true;
     } catch (e) {
@@ -96,8 +125,8 @@ export default function AssignmentDetail() {
       setUpload(null);
       setBusy(false);
       if (i > 0) {
-        setEvidenceTick((x) => x + 1);
-        setHistoryTick((x) => x + 1);
+        void qc.invalidateQueries({ queryKey: evidenceListAssignmentQueryKey({ path }) });
+        changedAround();
       }
     }
     return files.slice(i);
@@ -115,7 +144,7 @@ export default function AssignmentDetail() {
   };
 
   return (
-    <Guard loading={load.loading && !a} error={load.error} item>
+    <Guard loading={load.isPending} error={load.error} item>
       {() =>
         a && (
           <>
@@ -219,18 +248,13 @@ export default function AssignmentDetail() {
               <Input.TextArea id="return-reason" rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
             </Modal>
             <Card size="small" style={{ marginBottom: 16 }}>
-              <EvidencePanel
-                key={evidenceTick}
-                assignmentId={id}
-                canUpload={can('evidence:upload') && a.status !== 'approved'}
-                onChange={() => setHistoryTick((x) => x + 1)}
-              />
+              <EvidencePanel assignmentId={id} canUpload={can('evidence:upload') && a.status !== 'approved'} />
             </Card>
             <Card size="small" style={{ marginBottom: 16 }}>
               <Comments id={id} canWrite={can('comments:write')} />
             </Card>
             <Card size="small">
-              <AssignmentHistory id={id} tick={historyTick} headingId="hs-title" />
+              <AssignmentHistory id={id} headingId="hs-title" />
             </Card>
           </>
         )
@@ -241,15 +265,17 @@ export default function AssignmentDetail() {
 
 function Comments({ id, canWrite }: { id: string; canWrite: boolean }) {
   const { t, dateTime } = useI18n();
-  const list = useLoad(() => apiGet<unknown>(`/assignments/${id}/comments`), [id]);
+  const qc = useQueryClient();
+  const path = { assignment_id: Number(id) };
+  const list = useQuery(assignmentsCommentsOptions({ path }));
   const [body, setBody] = useState('');
   const [error, setError] = useState<unknown>(null);
   const post = async () => {
     setError(null);
     try {
-      await api(`/assignments/${id}/comments`, { method: 'POST', body: { body } });
+      await assignmentsComment({ path, body: { body }, throwOnError: true });
       setBody('');
-      list.reload();
+      void qc.invalidateQueries({ queryKey: assignmentsCommentsQueryKey({ path }) });
     } catch (e) {
       setError(e);
     }
@@ -257,11 +283,11 @@ function Comments({ id, canWrite }: { id: string; canWrite: boolean }) {
   return (
     <section aria-labelledby="cm-title">
       <h3 id="cm-title">{t('comments')}</h3>
-      <Guard loading={list.loading} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() => (
           <List
             size="small"
-            dataSource={itemsOf<CommentRead>(list.data)}
+            dataSource={list.data ?? []}
             locale={{ emptyText: t('empty') }}
             renderItem={(c) => (
               <List.Item key={c.id}>

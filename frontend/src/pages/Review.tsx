@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { taskLabel, taskTitle, type AssignmentRead } from '../api/types';
-import { assignmentsGetQueryKey, assignmentsListOptions, assignmentsListQueryKey } from '../client/@tanstack/react-query.gen';
+import { assignmentsGetQueryKey, assignmentsHistoryQueryKey, assignmentsListOptions, assignmentsListQueryKey } from '../client/@tanstack/react-query.gen';
 import { assignmentsApprove, assignmentsBulkReview, assignmentsGet, assignmentsReturn } from '../client/sdk.gen';
 import type { BulkItemResult } from '../client/types.gen';
 import { BucketTag, Guard, ProblemAlert } from '../components/common';
@@ -117,7 +117,10 @@ export default function Review() {
       setBusy(false);
     }
     // What the review changed: the items (and their detail), the queue and every list of assignments.
-    for (const id of ids) qc.removeQueries({ queryKey: assignmentsGetQueryKey({ path: { assignment_id: id } }) });
+    for (const id of ids) {
+      qc.removeQueries({ queryKey: assignmentsGetQueryKey({ path: { assignment_id: id } }) });
+      void qc.invalidateQueries({ queryKey: assignmentsHistoryQueryKey({ path: { assignment_id: id } }) });
+    }
     try {
       await qc.invalidateQueries({ queryKey: assignmentsListQueryKey() }, { throwOnError: true });
       const fresh = qc.getQueryData(listOptions.queryKey);

@@ -1,13 +1,13 @@
 // What an evidence upload may be (GET /evidence/accepted), asked once per page load and shared by every drop zone.
 import { useEffect, useState } from 'react';
-import { apiGet } from '../../api/http';
+import { evidenceAccepted } from '../../client/sdk.gen';
 import type { AcceptedFiles } from '../../client/types.gen';
 
 let pending: Promise<AcceptedFiles> | null = null;
 
 export function acceptedFiles(): Promise<AcceptedFiles> {
-  pending ??= apiGet<AcceptedFiles>('/evidence/accepted')
-    .then((a) => {
+  pending ??= evidenceAccepted({ throwOnError: true })
+    .then(({ data: a }) => {
       if (!Array.isArray(a?.types)) throw new Error('unexpected answer');
       return a;
     })

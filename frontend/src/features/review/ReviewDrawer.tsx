@@ -77,7 +77,7 @@ export default function ReviewDrawer({ item, index, count, busy, onPrev, onNext,
             <Link to={`/assignments/${a.id}`}>{t('reviewOpenFull')}</Link>
           </p>
           <Evidence id={a.id} />
-          <AssignmentHistory id={a.id} tick={a.version} headingId="rv-hs-title" />
+          <AssignmentHistory id={a.id} headingId="rv-hs-title" />
         </>
       )}
     </Drawer>
