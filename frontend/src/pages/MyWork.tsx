@@ -1,14 +1,22 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Tag } from 'antd';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { api, apiGet, type Page } from '../api/http';
 import { taskLabel, taskTitle } from '../api/types';
 import { useAuth } from '../auth';
-import type { BulkSubmitResult, WorkCounts, WorkItemRead } from '../client/types.gen';
+import {
+  assignmentsListQueryKey,
+  assignmentsWorkCountsOptions,
+  assignmentsWorkCountsQueryKey,
+  assignmentsWorkListOptions,
+  assignmentsWorkListQueryKey,
+} from '../client/@tanstack/react-query.gen';
+import { assignmentsBulkSubmit } from '../client/sdk.gen';
+import type { BulkSubmitResult, WorkItemRead } from '../client/types.gen';
 import { newIdempotencyKey } from '../components/reports/model';
-import { BucketTag, Guard, ProblemAlert, useLoad } from '../components/common';
+import { BucketTag, Guard, ProblemAlert } from '../components/common';
 import { useI18n, type Key } from '../i18n';
-import { PAGE_SIZES, pageOf, periodOfInstance, WORK_STATES, workCountsPath, workQueuePath, type WorkState } from './myWorkQuery';
+import { PAGE_SIZES, pageOf, periodOfInstance, WORK_STATES, workCountsQuery, workQueueQuery, type WorkState } from './myWorkQuery';
 import PrintButton from '../components/PrintButton';
 
 const BUCKETS = ['overdue', 'in_progress_on_time', 'done_on_time', 'done_late'];
@@ -37,12 +45,15 @@ export default function MyWork({ all = false }: { all?: boolean }) {
   const { t, label } = useI18n();
   const { can } = useAuth();
   const [params, setParams] = useSearchParams();
-  const path = workQueuePath(params, all);
-  const countsPath = workCountsPath(params, all);
-  const [tick, setTick] = useState(0);
+  const qc = useQueryClient();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const { data, error, loading } = useLoad(() => apiGet<Page<WorkItemRead>>(path), [path, tick]);
-  const counts = useLoad(() => apiGet<WorkCounts>(countsPath), [countsPath, tick]);
+  const { data, error, isPending: loading } = useQuery(assignmentsWorkListOptions({ query: workQueueQuery(params, all) }));
+  const counts = useQuery(assignmentsWorkCountsOptions({ query: workCountsQuery(params, all) }));
+  /** A bulk submission changed the items: the work lists, their counts and every other list of assignments. */
+  const submitted = () => {
+    for (const queryKey of [assignmentsWorkListQueryKey(), assignmentsWorkCountsQueryKey(), assignmentsListQueryKey()])
+      void qc.invalidateQueries({ queryKey });
+  };
   const { page, size } = pageOf(params);
   const ready = params.get('ready') === 'true';
   const canSubmit = can('assignments:submit');
@@ -163,7 +174,7 @@ export default function MyWork({ all = false }: { all?: boolean }) {
           outcome={outcome}
           onChange={(o) => {
             setOutcome(o);
-            setTick((x) => x + 1);
+            submitted();
           }}
         />
       )}
@@ -179,7 +190,7 @@ export default function MyWork({ all = false }: { all?: boolean }) {
                 items={items}
                 onDone={(o) => {
                   setOutcome(o);
-                  setTick((x) => x + 1);
+                  submitted();
                 }}
               />
             ) : items.length === 0 ? (
@@ -328,10 +339,10 @@ function ExplainAndSubmit({ id, name, onDone }: { id: number; name: string; onDo
     setBusy(true);
     setError(null);
     try {
-      const r = await api<BulkSubmitResult>('/assignments/bulk-submit', {
-        method: 'POST',
+      const r = await assignmentsBulkSubmit({
         body: { items: [{ id, explanation: text.trim() }] },
         headers: { 'Idempotency-Key': key },
+        throwOnError: true,
       });
       onDone(r.data);
     } catch (e) {
@@ -372,10 +383,10 @@ function ReadyList({ items, onDone }: { items: WorkItemRead[]; onDone: (o: Outco
     setError(null);
     try {
       const ids = items.filter((a) => chosen.has(a.id));
-      const r = await api<BulkSubmitResult>('/assignments/bulk-submit', {
-        method: 'POST',
+      const r = await assignmentsBulkSubmit({
         body: { items: ids.map((a) => ({ id: a.id, version: a.version })) },
         headers: { 'Idempotency-Key': key },
+        throwOnError: true,
       });
       setKey(newIdempotencyKey('bulk-submit'));
       onDone({ result: r.data, names: new Map(items.map((a) => [a.id, nameOf(a)])) });

@@ -1,10 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import '../api/http'; // the SDK client's configuration (base URL, fetch)
+import { assignmentsWorkList } from '../client/sdk.gen';
 import { makeI18n } from '../i18n';
-import { periodOfInstance, workCountsPath, workQueuePath } from './myWorkQuery';
+import { restoreFetch, stubFetch } from '../test/fetchStub';
+import { periodOfInstance, workCountsPath, workQueuePath, workQueueQuery } from './myWorkQuery';
+
+afterEach(restoreFetch);
 
 const q = (path: string) => Object.fromEntries(new URLSearchParams(path.split('?')[1]));
 
 describe('work list request', () => {
+  it('the SDK asks exactly the path the entry script prefetches (so the early response is reused)', async () => {
+    const p = new URLSearchParams('state=overdue&unit_id=4&q=hoa&page=2&size=50');
+    const net = stubFetch({ 'GET /api/v1/assignments/work': { items: [], total: 0, limit: 50, offset: 50 } });
+    await assignmentsWorkList({ query: workQueueQuery(p, false), throwOnError: true });
+    expect(net.log.map((r) => r.url)).toEqual([`/api/v1${workQueuePath(p, false)}`]);
+  });
   it('asks the work list for mine, hiding finished work unless a filter asks for it', () => {
     expect(q(workQueuePath(new URLSearchParams('state=overdue'), false))).toEqual({ state: 'overdue', mine: 'true', limit: '200', offset: '0' });
     expect(q(workQueuePath(new URLSearchParams('status=approved'), false)).include_done).toBe('true');

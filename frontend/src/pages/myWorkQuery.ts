@@ -1,5 +1,6 @@
 // The work queue's API request for a URL query: shared by the page and by the entry script, which starts the request
 // on a cold load of /my-work before the page code has arrived (so both must build exactly the same path).
+import type { AssignmentsWorkCountsData, AssignmentsWorkListData } from '../client/types.gen';
 
 export const PAGE_SIZES = [20, 50, 100, 200] as const;
 export const DEFAULT_PAGE_SIZE = 200;
@@ -34,21 +35,32 @@ function filters(params: URLSearchParams, all: boolean): URLSearchParams {
   return q;
 }
 
-/** `/assignments/work?…` for the page's URL query: its filters, plus limit/offset (ordered by what to do next). */
-export function workQueuePath(params: URLSearchParams, all: boolean): string {
+/** The SDK query of assignmentsWorkList for the page's URL query: its filters, plus limit/offset (ordered by what to
+ *  do next). The URL's values pass as written (the API validates them), in the order workQueuePath sends them. */
+export function workQueueQuery(params: URLSearchParams, all: boolean): AssignmentsWorkListData['query'] {
   const { page, size } = pageOf(params);
   const q = filters(params, all);
   q.set('limit', String(size));
   q.set('offset', String((page - 1) * size));
-  return `/assignments/work?${q.toString()}`;
+  return Object.fromEntries(q) as AssignmentsWorkListData['query'];
 }
 
-/** `/assignments/work/counts?…`: the counts per state for the same filters, whatever state or page is shown. */
-export function workCountsPath(params: URLSearchParams, all: boolean): string {
+/** The SDK query of assignmentsWorkCounts: the counts per state for the same filters, whatever state or page is shown. */
+export function workCountsQuery(params: URLSearchParams, all: boolean): AssignmentsWorkCountsData['query'] {
   const q = filters(params, all);
   for (const k of LIST_ONLY) q.delete(k);
-  return `/assignments/work/counts?${q.toString()}`;
+  return Object.fromEntries(q) as AssignmentsWorkCountsData['query'];
 }
+
+const pathOf = (base: string, query: object | undefined) =>
+  `${base}?${new URLSearchParams(Object.entries(query ?? {}).map(([k, v]) => [k, String(v)])).toString()}`;
+
+/** `/assignments/work?…`: the request workQueueQuery makes (the entry script prefetches it on a cold load). */
+export const workQueuePath = (params: URLSearchParams, all: boolean): string => pathOf('/assignments/work', workQueueQuery(params, all));
+
+/** `/assignments/work/counts?…`: the request workCountsQuery makes. */
+export const workCountsPath = (params: URLSearchParams, all: boolean): string =>
+  pathOf('/assignments/work/counts', workCountsQuery(params, all));
 
 /** "2024-Q1" → Quý I/2024, "2024-Q2" → 6 tháng 2024, "2024-Q3" → Quý III/2024, "2024-Q4" → Năm 2024 (the reporting
  *  periods' names), "2024-03" → Tháng 3/2024; templates from the dictionary (`{y}`, `{m}`). Empty for "". */
