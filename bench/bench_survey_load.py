@@ -5,6 +5,7 @@ answered, so a slow server shows as latency, not as a lower offered rate). Nothi
 ``survey_response`` written during the run are counted and must equal the 201 answers.
 
     .venv/bin/python bench/bench_survey_load.py [--rate 200] [--duration 30] [--connections 64] [--pg URL]
+        [--tree DIR] [--profile]
 
 Each request is a different phone (its own ``client_id``) behind a different address (``X-Forwarded-For`` from a
 trusted proxy, ``PARSIPAS_TRUSTED_PROXIES=["127.0.0.1/32"]``) so the per-device and per-address limits stay in
@@ -92,53 +93,82 @@ def count_rows(database_url: str) -> int:
 # --- the driver (second process) --------------------------------------------------------------------------
 
 
+def _request(base_host: str, token: str, body: bytes, address: str, key: str) -> bytes:
+    return (
+        f"POST {V1}/public/survey/{token}/responses HTTP/1.1\r\nHost: {base_host}\r\n"
+        f"Content-Type: application/json\r\nAccept: application/json\r\nX-Forwarded-For: {address}\r\n"
+        f"Idempotency-Key: {key}\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+
 async def _drive(
     base: str, desk_list: list[dict[str, object]], rate: float, duration: float, connections: int
 ) -> dict[str, object]:
-    """Open loop: request ``i`` is due at ``t0 + i / rate``; at most ``connections`` are in flight (a bounded
-    queue in front of httpx's pool, whose own queue is quadratic in its length). Latency is measured from the due
-    time, so waiting for a free connection counts (no coordinated omission)."""
-    import httpx
-
-    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    """Open loop: request ``i`` is due at ``t0 + i / rate`` and queued then; ``connections`` keep-alive
+    connections (plain asyncio streams, HTTP/1.1 — a lean client, so that the driver takes little of the CPU the
+    server needs) take them in turn. Latency is measured from the due time, so waiting for a free connection
+    counts (no coordinated omission). Every sheet is the SPA's: its own device id and Idempotency-Key."""
+    host, port = base.removeprefix("http://").split(":")
+    run = uuid.uuid4().hex[:8]
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     total = int(rate * duration)
-    gate = asyncio.Semaphore(connections)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120.0) as client:
+    queue: asyncio.Queue[tuple[int, float] | None] = asyncio.Queue()
 
-        async def one(i: int, due: float) -> None:
-            d = desk_list[i % len(desk_list)]
-            answers = [
-                {"question_id": q, "value": (3 + (i + q) % 3) if scale == "likert5" else (i + q) % 2}
-                for q, scale in d["questions"]  # type: ignore[attr-defined]
-            ]
-            body = {"answers": answers, "client_id": uuid.uuid4().hex, "kiosk": False}
-            address = f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"
-            async with gate:
+    def build(i: int) -> bytes:
+        d = desk_list[i % len(desk_list)]
+        answers = [
+            {"question_id": q, "value": (3 + (i + q) % 3) if scale == "likert5" else (i + q) % 2}
+            for q, scale in d["questions"]  # type: ignore[attr-defined]
+        ]
+        # one device per sheet; the same i always builds the same request (a re-send is replayed, not re-recorded)
+        body = {"answers": answers, "client_id": f"bench-{run}-{i:08d}", "kiosk": False}
+        address = f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"
+        return _request(f"{host}:{port}", str(d["token"]), json.dumps(body).encode(), address, f"k-{run}-{i}")
+
+    async def worker() -> None:
+        reader = writer = None
+        while (item := await queue.get()) is not None:
+            i, due = item
+            key = "error"
+            for _attempt in (0, 1):
                 try:
-                    r = await client.post(
-                        f"{V1}/public/survey/{d['token']}/responses",
-                        json=body,
-                        headers={"X-Forwarded-For": address},
-                    )
-                    key = str(r.status_code)
-                except httpx.HTTPError as exc:
+                    if writer is None:
+                        reader, writer = await asyncio.open_connection(host, int(port))
+                    writer.write(build(i))
+                    head = await reader.readuntil(b"\r\n\r\n")  # type: ignore[union-attr]
+                    key = head.split(b" ", 2)[1].decode()
+                    length = 0
+                    for line in head.split(b"\r\n"):
+                        if line[:15].lower() == b"content-length:":
+                            length = int(line[15:])
+                    await reader.readexactly(length)  # type: ignore[union-attr]
+                    break
+                except (OSError, asyncio.IncompleteReadError) as exc:
                     key = type(exc).__name__
+                    if writer is not None:
+                        writer.close()
+                    reader = writer = None
+                    if _attempt == 1 or not isinstance(exc, asyncio.IncompleteReadError):
+                        break  # a request may be re-sent only when the server closed an idle connection
             latencies.append((time.perf_counter() - due) * 1000)
             statuses[key] = statuses.get(key, 0) + 1
+        if writer is not None:
+            writer.close()
 
-        t0 = time.perf_counter()
-        tasks = []
-        for i in range(total):
-            due = t0 + i / rate
-            delay = due - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(i, due)))
-        sent_in = time.perf_counter() - t0
-        await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - t0
+    workers = [asyncio.create_task(worker()) for _ in range(connections)]
+    t0 = time.perf_counter()
+    for i in range(total):
+        due = t0 + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        queue.put_nowait((i, due))
+    sent_in = time.perf_counter() - t0
+    for _ in workers:
+        queue.put_nowait(None)
+    await asyncio.gather(*workers)
+    elapsed = time.perf_counter() - t0
     latencies.sort()
 
     def pct(p: float) -> float:
@@ -158,6 +188,12 @@ async def _drive(
 
 def drive_main(args: argparse.Namespace) -> None:
     spec = json.loads(Path(args.drive).read_text())
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
     result = asyncio.run(_drive(spec["base"], spec["desks"], args.rate, args.duration, args.connections))
     print(json.dumps(result))
 
@@ -173,7 +209,8 @@ def measure(args: argparse.Namespace) -> None:
         port = free_port()
         env = server_env(database_url, data_dir, 1, port, demo=True)
         env["PARSIPAS_TRUSTED_PROXIES"] = '["127.0.0.1/32"]'
-        proc = start_server(ROOT, env, data_dir / "server.log")
+        tree = Path(args.tree).resolve() if args.tree else ROOT
+        proc = start_server(tree, env, data_dir / "server.log")
         base = f"http://127.0.0.1:{port}"
         spec = data_dir / "spec.json"
         spec.write_text(json.dumps({"base": base, "desks": desks(database_url)}))
@@ -181,7 +218,7 @@ def measure(args: argparse.Namespace) -> None:
         load_before = os.getloadavg()[0]
         print(
             f"public form · 1 server process · PostgreSQL · offered {args.rate:.0f}/s for {args.duration:.0f} s"
-            f" · {args.connections} connections · load average {load_before:.2f}",
+            f" · {args.connections} connections · server tree {tree} · load average {load_before:.2f}",
             flush=True,
         )
         cmd = [sys.executable, __file__, "--drive", str(spec), "--rate", str(args.rate),
@@ -247,6 +284,10 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--pg", default=national.PG_BASE)
+    parser.add_argument(
+        "--tree",
+        help="serve from another checkout (before/after in one sitting: git archive <commit> | tar -x -C DIR)",
+    )
     parser.add_argument(
         "--profile", action="store_true", help="py-spy samples the server (pip install py-spy)"
     )

@@ -9,42 +9,50 @@ login throttle of :mod:`api.auth.service`.
 
 import math
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from api.errors import TooManyRequests
-from api.models.survey import SurveyThrottle
+
+_TS = UTCDateTime()
+
+
+@cache
+def _bump_statement(n: int) -> sa.TextualSelect:
+    """The upsert of ``n`` keys (the same text for SQLite and PostgreSQL), built once per key count."""
+    values = ", ".join(f"(:k{i}, :now, 1)" for i in range(n))
+    return (
+        sa.text(
+            f"INSERT INTO survey_throttle (key, window_start, count) VALUES {values}"  # noqa: S608 (placeholders)
+            " ON CONFLICT (key) DO UPDATE SET"
+            " count = CASE WHEN survey_throttle.window_start <= :expired THEN 1 ELSE survey_throttle.count + 1 END,"
+            " window_start = CASE WHEN survey_throttle.window_start <= :expired THEN :now"
+            " ELSE survey_throttle.window_start END"
+            " RETURNING key, count, window_start"
+        )
+        .bindparams(sa.bindparam("now", type_=_TS), sa.bindparam("expired", type_=_TS))
+        .columns(sa.column("key", sa.String), sa.column("count", sa.Integer), sa.column("window_start", _TS))
+    )
 
 
 def bump(
-    session: Session, keys: list[str], *, now: datetime, window_seconds: int
+    session: Session | sa.Connection, keys: list[str], *, now: datetime, window_seconds: int
 ) -> dict[str, tuple[int, datetime]]:
     """Count one more hit of each key (one statement, rows in the given order so that concurrent requests lock
     shared rows in the same order); returns key → (hits in the current window, the window's start)."""
-    table = SurveyThrottle.__table__  # type: ignore[attr-defined]
-    ts = table.c.window_start.type
-    now_lit = sa.literal(now, ts)
-    expired = table.c.window_start <= sa.literal(now - timedelta(seconds=window_seconds), ts)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(table)
-        .values([{"key": k, "window_start": now, "count": 1} for k in keys])
-        .on_conflict_do_update(
-            index_elements=[table.c.key],
-            set_={
-                "count": sa.case((expired, 1), else_=table.c.count + 1),
-                "window_start": sa.case((expired, now_lit), else_=table.c.window_start),
-            },
-        )
-        .returning(table.c.key, table.c.count, table.c.window_start)
-    )
-    return {k: (int(c), start) for k, c, start in session.execute(stmt).all()}
+    params: dict[str, object] = {f"k{i}": k for i, k in enumerate(keys)}
+    params["now"] = now
+    params["expired"] = now - timedelta(seconds=window_seconds)
+    rows = session.execute(_bump_statement(len(keys)), params).all()
+    return {k: (int(c), start) for k, c, start in rows}
 
 
-def check(session: Session, limits: dict[str, int], *, now: datetime, window_seconds: int) -> None:
+def check(
+    session: Session | sa.Connection, limits: dict[str, int], *, now: datetime, window_seconds: int
+) -> None:
     """Bump every key of ``limits`` (key → allowed hits in the window) and refuse (429 with ``Retry-After``) when
     one is past its limit."""
     if not limits:
