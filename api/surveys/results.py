@@ -300,7 +300,9 @@ def for_report(session: Session, *, unit: OrgUnit, subtree: bool, start: date, e
     """The survey results of a periodic report: the answers of the report's own desks (a unit's, or every desk
     of the district's subtree) dated ``start``..``end``, linked work as of ``end`` (a bounded statement count)."""
     f = Filters(start=start, end=end)
-    return compute_in(session, report_reach(unit, subtree), f, today=end, official_year=end.year)
+    return compute_in(
+        session, report_reach(unit, subtree), f, today=end, official_year=end.year, months=False
+    )
 
 
 def count_for_report(session: Session, *, unit: OrgUnit, subtree: bool, start: date, end: date) -> int:
@@ -311,8 +313,16 @@ def count_for_report(session: Session, *, unit: OrgUnit, subtree: bool, start: d
 
 
 def compute_in(
-    session: Session, reach: Reach, f: Filters, *, today: date, official_year: int | None = None
+    session: Session,
+    reach: Reach,
+    f: Filters,
+    *,
+    today: date,
+    official_year: int | None = None,
+    months: bool = True,
 ) -> SurveyResults:
+    """Everything of :class:`SurveyResults` in a fixed number of statements (``months=False``: no trend, two
+    fewer — a report does not show it)."""
     start, end, point_id, include_flagged = f.start, f.end, f.point_id, f.include_flagged
     # 1. per question
     q_rows = _grouped(
@@ -333,10 +343,14 @@ def compute_in(
     # 4. per month × factor
     year_e = sa.extract("year", col(SurveyResponse.answered_on))
     month_e = sa.extract("month", col(SurveyResponse.answered_on))
-    m_rows = _grouped(session, reach, f, year_e, month_e, SurveyQuestion.factor)
-    m_resp = session.execute(
-        reach.responses(year_e, month_e, sa.func.count()).where(*f.where()).group_by(year_e, month_e)
-    ).all()
+    m_rows, m_resp = [], []
+    if months:
+        m_rows = _grouped(session, reach, f, year_e, month_e, SurveyQuestion.factor)
+        m_resp = list(
+            session.execute(
+                reach.responses(year_e, month_e, sa.func.count()).where(*f.where()).group_by(year_e, month_e)
+            ).all()
+        )
     # 5. responses and flags (all of them, flagged ones too)
     flag_cols = [
         sa.func.sum(sa.case((col(c).is_(True), 1), else_=0))
@@ -442,7 +456,7 @@ def compute_in(
     ]
     desks = _groups(session, p_rows, weights, "point")
     units = _groups(session, u_rows, weights, "unit")
-    months = _months(m_rows, m_resp, weights)
+    trend = _months(m_rows, m_resp, weights)
     all_n = sum(v[0] for v in fac.values())
     all_s = sum(v[1] for v in fac.values())
     official_index = off_by_factor.get("")
@@ -468,7 +482,7 @@ def compute_in(
         questions=questions,
         desks=desks,
         units=units,
-        months=months,
+        months=trend,
         official=off_rows,
     )
 
