@@ -1,10 +1,19 @@
 import { App, Button, Col, Empty, InputNumber, Row, Table, Typography } from 'antd';
+import { keepPreviousData, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api, apiGet, ApiError, type Page } from '../api/http';
-import type { OrgUnitRead, PeriodRead, ReportRead } from '../client/types.gen';
+import { ApiError } from '../api/http';
+import {
+  orgUnitsListOptions,
+  reportPeriodsListOptions,
+  reportPeriodsListQueryKey,
+  reportsListOptions,
+  reportsListQueryKey,
+} from '../client/@tanstack/react-query.gen';
+import { reportPeriodsGenerate, reportsCreate } from '../client/sdk.gen';
+import type { PeriodRead, ReportRead, ReportsListData } from '../client/types.gen';
 import { useAuth } from '../auth';
-import { Guard, ProblemAlert, useLoad } from '../components/common';
+import { Guard, ProblemAlert } from '../components/common';
 import CreateReportModal from '../components/reports/CreateReportModal';
 import { newIdempotencyKey, ownUnits, periodName, REPORT_STATUSES, type OwnUnit } from '../components/reports/model';
 import PeriodCard from '../components/reports/PeriodCard';
@@ -24,24 +33,29 @@ export default function Reports() {
   const { message } = App.useApp();
   const nav = useNavigate();
   const [params, setParams] = useSearchParams();
-  const [tick, setTick] = useState(0);
-  const reload = () => setTick((x) => x + 1);
+  const qc = useQueryClient();
+  /** After a period or a report is created or changed: the periods and every list of reports. */
+  const reload = () => {
+    void qc.invalidateQueries({ queryKey: reportPeriodsListQueryKey() });
+    void qc.invalidateQueries({ queryKey: reportsListQueryKey() });
+  };
   const subtree = (me?.memberships ?? []).some((m) => SUBTREE_ROLES.has(m.role));
   const canReview = can('reports:review');
 
-  const periods = useLoad(() => apiGet<Page<PeriodRead>>('/report-periods?limit=500'), [tick]);
+  const periods = useQuery(reportPeriodsListOptions({ query: { limit: 500 } }));
   const allPeriods = periods.data?.items ?? [];
   const years = [...new Set(allPeriods.map((p) => p.year))].sort((a, b) => b - a);
   const year = Number(params.get('year')) || years[0] || 0;
   const yearPeriods = allPeriods.filter((p) => p.year === year).sort((a, b) => a.data_to.localeCompare(b.data_to) || a.id - b.id);
-  const yearKey = yearPeriods.map((p) => p.id).join(',');
-  const yearReports = useLoad(
-    async () =>
-      (await Promise.all(yearPeriods.map((p) => apiGet<Page<ReportRead>>(`/reports?period_id=${p.id}&limit=500`)))).flatMap((x) => x.items),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [yearKey, tick],
-  );
-  const units = useLoad(async () => (subtree ? (await apiGet<Page<OrgUnitRead>>('/org-units?limit=500')).items : []), [subtree]);
+  const yearReports = useQueries({
+    queries: yearPeriods.map((p) => reportsListOptions({ query: { period_id: p.id, limit: 500 } })),
+    combine: (rs) => ({
+      data: rs.every((r) => r.data) ? rs.flatMap((r) => r.data?.items ?? []) : undefined,
+      error: rs.find((r) => r.error)?.error ?? null,
+    }),
+  });
+  const unitList = useQuery({ ...orgUnitsListOptions({ query: { limit: 500 } }), enabled: subtree });
+  const units = { data: subtree ? unitList.data?.items : [] };
 
   // per (period, unit): one Idempotency-Key until the report exists, so a double click cannot open two
   const keys = useRef(new Map<string, string>());
@@ -51,7 +65,8 @@ export default function Reports() {
   const [createOpen, setCreateOpen] = useState(false);
 
   const createReport = async (periodId: number, unitId: number, key: string) => {
-    const r = await api<ReportRead>('/reports', { method: 'POST', body: { period_id: periodId, unit_id: unitId }, headers: { 'Idempotency-Key': key } });
+    const r = await reportsCreate({ body: { period_id: periodId, unit_id: unitId }, headers: { 'Idempotency-Key': key }, throwOnError: true });
+    void qc.invalidateQueries({ queryKey: reportsListQueryKey() });
     message.success(t('rpCreatedMsg'));
     nav(`/reports/${r.data.id}`);
   };
@@ -80,15 +95,13 @@ export default function Reports() {
     if (k !== 'offset') p.delete('offset');
     setParams(p, { replace: true });
   };
-  const q = new URLSearchParams();
-  for (const k of ['period_id', 'status', 'level', 'unit_id', 'offset']) {
-    const v = params.get(k);
-    if (v) q.set(k, v);
-  }
-  q.set('limit', String(PAGE));
-  q.set('sort', '-id');
-  const qs = q.toString();
-  const list = useLoad(() => apiGet<Page<ReportRead>>(`/reports?${qs}`), [qs, tick]);
+  const query: NonNullable<ReportsListData['query']> = {};
+  for (const k of ['period_id', 'unit_id', 'offset'] as const) if (params.get(k)) query[k] = Number(params.get(k));
+  if (params.get('status')) query.status = params.get('status') as ReportRead['status'];
+  if (params.get('level')) query.level = params.get('level') as ReportRead['level'];
+  query.limit = PAGE;
+  query.sort = '-id';
+  const list = useQuery({ ...reportsListOptions({ query }), placeholderData: keepPreviousData });
   const statusLabel = useReportStatusLabel();
   const offset = Number(params.get('offset')) || 0;
 
@@ -118,7 +131,7 @@ export default function Reports() {
             </div>
           )}
         </div>
-        <Guard loading={periods.loading && !periods.data} error={periods.error}>
+        <Guard loading={periods.isPending} error={periods.error}>
           {() =>
             yearPeriods.length === 0 ? (
               <Empty description={canReview ? t('rpNoPeriodsAdmin') : t('rpNoPeriods')} />
@@ -227,14 +240,14 @@ export default function Reports() {
             </label>
           )}
         </form>
-        <Guard loading={list.loading && !list.data} error={list.error}>
+        <Guard loading={list.isPending} error={list.error}>
           {() => (
             <ScrollRegion label={t('rpList')}>
               <Table<ReportRead>
                 rowKey="id"
                 size="small"
                 dataSource={list.data?.items ?? []}
-                loading={list.loading}
+                loading={list.isFetching}
                 locale={{ emptyText: t('rpNoReports') }}
                 pagination={{
                   current: Math.floor(offset / PAGE) + 1,
@@ -315,7 +328,7 @@ function GeneratePeriods({ defaultYear, onDone }: { defaultYear: number; onDone:
     setBusy(true);
     setError(null);
     try {
-      await api('/report-periods/generate', { method: 'POST', body: { year }, headers: { 'Idempotency-Key': key.current.key } });
+      await reportPeriodsGenerate({ body: { year }, headers: { 'Idempotency-Key': key.current.key }, throwOnError: true });
       key.current = null;
       message.success(t('rpPeriodsGenerated'));
       onDone(year);

@@ -1,18 +1,20 @@
 import { Alert, App, Button, Empty, Table, Tag, Typography } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, apiGet, type Page } from '../../api/http';
-import type { DeliveryAttemptRead, PortalDeliveryDetail, PortalDeliveryRead, ReportStatus } from '../../client/types.gen';
+import { portalGetOptions, portalGetQueryKey, portalListOptions, portalListQueryKey } from '../../client/@tanstack/react-query.gen';
+import { portalRetry } from '../../client/sdk.gen';
+import type { DeliveryAttemptRead, PortalDeliveryRead, ReportStatus } from '../../client/types.gen';
 import { useAuth } from '../../auth';
 import { useI18n } from '../../i18n';
-import { Guard, ProblemAlert, useLoad } from '../common';
+import { Guard, ProblemAlert } from '../common';
 import { DeliveryStatusTag } from './ReportTags';
 import ScrollRegion from './ScrollRegion';
 
 function AttemptLog({ deliveryId }: { deliveryId: number }) {
   const { t, dateTime, num } = useI18n();
-  const load = useLoad(() => apiGet<PortalDeliveryDetail>(`/portal-deliveries/${deliveryId}`), [deliveryId]);
+  const load = useQuery(portalGetOptions({ path: { delivery_id: deliveryId } }));
   return (
-    <Guard loading={load.loading} error={load.error}>
+    <Guard loading={load.isPending} error={load.error}>
       {() => (
         <ScrollRegion label={t('rpAttemptLog')}>
           <Table<DeliveryAttemptRead>
@@ -43,19 +45,23 @@ export default function DeliveryPanel({ reportId, reportStatus }: { reportId: nu
   const { t, dateTime, num } = useI18n();
   const { can } = useAuth();
   const { message } = App.useApp();
-  const list = useLoad(() => apiGet<Page<PortalDeliveryRead>>(`/portal-deliveries?report_id=${reportId}&limit=50`), [reportId]);
+  const list = useQuery(portalListOptions({ query: { report_id: reportId, limit: 50 } }));
+  const qc = useQueryClient();
   const [busy, setBusy] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [tick, setTick] = useState(0);
+  /** The outbox rows and their attempt logs, as the server now holds them. */
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: portalListQueryKey() });
+    for (const d of list.data?.items ?? []) void qc.invalidateQueries({ queryKey: portalGetQueryKey({ path: { delivery_id: d.id } }) });
+  };
 
   const retry = async (d: PortalDeliveryRead) => {
     setBusy(d.id);
     setError(null);
     try {
-      await api<PortalDeliveryRead>(`/portal-deliveries/${d.id}/retry`, { method: 'POST' });
+      await portalRetry({ path: { delivery_id: d.id }, throwOnError: true });
       message.success(t('rpRetryQueued'));
-      list.reload();
-      setTick((x) => x + 1);
+      refresh();
     } catch (e) {
       setError(e);
     } finally {
@@ -71,11 +77,11 @@ export default function DeliveryPanel({ reportId, reportStatus }: { reportId: nu
       <p style={{ color: 'rgba(0,0,0,0.72)', marginTop: 0 }}>{t('rpDeliveryHelp')}</p>
       <ProblemAlert error={error} />
       <div style={{ marginBottom: 8 }}>
-        <Button size="small" onClick={() => { list.reload(); setTick((x) => x + 1); }}>
+        <Button size="small" onClick={refresh}>
           {t('rpRefresh')}
         </Button>
       </div>
-      <Guard loading={list.loading && !list.data} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() => {
           const items = list.data?.items ?? [];
           if (!items.length)
@@ -95,7 +101,7 @@ export default function DeliveryPanel({ reportId, reportStatus }: { reportId: nu
                 pagination={false}
                 dataSource={items}
                 expandable={{
-                  expandedRowRender: (d) => <AttemptLog key={`${d.id}-${tick}`} deliveryId={d.id} />,
+                  expandedRowRender: (d) => <AttemptLog deliveryId={d.id} />,
                   rowExpandable: () => true,
                 }}
                 columns={[

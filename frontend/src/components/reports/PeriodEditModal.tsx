@@ -1,10 +1,13 @@
 import { App, DatePicker, Form, Input, Modal } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../../api/http';
-import type { PeriodRead } from '../../client/types.gen';
+import { reportPeriodsGetQueryKey } from '../../client/@tanstack/react-query.gen';
+import { reportPeriodsGet, reportPeriodsUpdate } from '../../client/sdk.gen';
+import type { PeriodUpdate } from '../../client/types.gen';
 import { useI18n } from '../../i18n';
-import { Guard, ProblemAlert, useLoad } from '../common';
+import { Guard, ProblemAlert } from '../common';
+import { etagQuery, ifMatch } from '../queries';
 
 interface Values {
   name: string;
@@ -25,7 +28,9 @@ export default function PeriodEditModal({ periodId, onClose, onSaved }: { period
   const { t } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const load = useLoad(() => api<PeriodRead>(`/report-periods/${periodId}`), [periodId]);
+  const qc = useQueryClient();
+  const path = { period_id: periodId };
+  const load = useQuery(etagQuery(reportPeriodsGetQueryKey({ path }), (signal) => reportPeriodsGet({ path, signal, throwOnError: true })));
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const p = load.data?.data;
@@ -34,8 +39,9 @@ export default function PeriodEditModal({ periodId, onClose, onSaved }: { period
     setSaving(true);
     setError(null);
     try {
-      await api<PeriodRead>(`/report-periods/${periodId}`, {
-        method: 'PATCH',
+      await reportPeriodsUpdate({
+        path,
+        throwOnError: true,
         body: {
           name: v.name,
           data_from: iso(v.data_from),
@@ -43,9 +49,10 @@ export default function PeriodEditModal({ periodId, onClose, onSaved }: { period
           due_unit: iso(v.due_unit),
           due_district: iso(v.due_district),
           due_province: iso(v.due_province),
-        },
-        headers: load.data?.etag ? { 'If-Match': load.data.etag } : {},
+        } as PeriodUpdate,
+        headers: ifMatch(load.data?.etag),
       });
+      void qc.invalidateQueries({ queryKey: reportPeriodsGetQueryKey({ path }) });
       message.success(t('saved'));
       onSaved();
     } catch (e) {
@@ -68,7 +75,7 @@ export default function PeriodEditModal({ periodId, onClose, onSaved }: { period
     >
       <p style={{ marginTop: 0 }}>{t('rpEditPeriodHelp')}</p>
       <ProblemAlert error={error} />
-      <Guard loading={load.loading} error={load.error} item>
+      <Guard loading={load.isPending} error={load.error} item>
         {() =>
           p && (
             <Form<Values>

@@ -1,7 +1,10 @@
 import { Alert, App, Button, Input, Table, Tag, Typography } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, ApiError } from '../../api/http';
-import { Guard, useLoad } from '../../components/common';
+import { ApiError } from '../../api/http';
+import { reportsIndicatorsOptions } from '../../client/@tanstack/react-query.gen';
+import { reportsIndicatorsUpdate } from '../../client/sdk.gen';
+import { Guard } from '../../components/common';
 import Failure from '../../features/activities/Failure';
 import { decimalText } from '../../features/activities/model';
 import { useWords, type Key } from '../../features/activities/words';
@@ -22,11 +25,9 @@ export default function IndicatorsPanel({ reportId, district, etag, onEtag }: { 
   const [bad, setBad] = useState<number[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const load = useLoad(async () => {
-    const r = await api<IndicatorTable>(`/reports/${reportId}/indicators`);
-    setDrafts({});
-    return r.data;
-  }, [reportId]);
+  const qc = useQueryClient();
+  const table = reportsIndicatorsOptions({ path: { report_id: reportId } });
+  const load = useQuery(table);
   const rows = load.data?.items ?? [];
   const anyEnterable = rows.some(enterable);
   const set = (id: number, patch: Draft) => setDrafts((d) => ({ ...d, [id]: { ...d[id], ...patch } }));
@@ -37,13 +38,14 @@ export default function IndicatorsPanel({ reportId, district, etag, onEtag }: { 
     setBusy(true);
     setError(null);
     try {
-      const r = await api<IndicatorTable>(`/reports/${reportId}/indicators`, {
-        method: 'PUT',
+      const r = await reportsIndicatorsUpdate({
+        path: { report_id: reportId },
         body: { values: body.values },
         headers: etag ? { 'If-Match': etag } : {},
+        throwOnError: true,
       });
-      load.setData(r.data);
-      onEtag(r.etag ?? r.data.etag ?? null);
+      qc.setQueryData<IndicatorTable>(table.queryKey, r.data);
+      onEtag(r.response.headers.get('ETag') ?? r.data.etag ?? null);
       setDrafts({});
       message.success(w('indicatorsSaved'));
     } catch (e) {
@@ -58,7 +60,7 @@ export default function IndicatorsPanel({ reportId, district, etag, onEtag }: { 
         {w('indicators')}
       </Typography.Title>
       <p style={{ marginTop: 0 }}>{district ? w('indicatorsHelpDistrict') : w('indicatorsHelpUnit')}</p>
-      <Guard loading={load.loading} error={load.error}>
+      <Guard loading={load.isPending} error={load.error}>
         {() => (
           <>
             <Failure error={error} />

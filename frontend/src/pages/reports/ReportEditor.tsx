@@ -1,11 +1,15 @@
 import { Alert, App, Button, Card, Descriptions, Input, Modal, Space, Tag, Typography, type FormInstance } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, apiGet, ApiError, type ApiResult } from '../../api/http';
-import type { PeriodRead, ReportDetail } from '../../client/types.gen';
+import { ApiError } from '../../api/http';
+import { reportPeriodsGetOptions, reportsGetQueryKey, reportsListQueryKey } from '../../client/@tanstack/react-query.gen';
+import { reportsAccept, reportsApprove, reportsGet, reportsReturn, reportsSubmit, reportsUpdate } from '../../client/sdk.gen';
+import type { ReportDetail, ReportUpdate } from '../../client/types.gen';
 import { useAuth } from '../../auth';
 import { draftKey } from '../../components/useDraft';
-import { Guard, NotAvailable, ProblemAlert, useLoad } from '../../components/common';
+import { Guard, NotAvailable, ProblemAlert } from '../../components/common';
+import { etagQuery, ifMatch, tagged, type Tagged } from '../../components/queries';
 import DeliveryPanel from '../../components/reports/DeliveryPanel';
 import DistrictPanel from '../../components/reports/DistrictPanel';
 import ExportButtons from '../../components/reports/ExportButtons';
@@ -19,6 +23,7 @@ import type { OutlineSection } from './outline';
 import OutlinePanel from './OutlinePanel';
 
 type Busy = 'save' | 'submit' | 'accept' | 'return' | 'approve' | null;
+type Step = 'update' | 'submit' | 'accept' | 'approve' | 'return';
 
 function statusHelp(r: ReportDetail): Key {
   switch (r.status) {
@@ -43,32 +48,48 @@ export default function ReportEditor() {
   const { can, me } = useAuth();
   const { message, modal } = App.useApp();
   const formRef = useRef<FormInstance<NarrativeValues> | null>(null);
-  const [etag, setEtag] = useState<string | null>(null);
-  const load = useLoad(async () => {
-    if (!valid) throw new ApiError(404, { status: 404 });
-    const r = await api<ReportDetail>(`/reports/${id}`);
-    setEtag(r.etag);
-    return r.data;
-  }, [id]);
+  const qc = useQueryClient();
+  const reportPath = { report_id: Number(id) };
+  const detail = etagQuery(reportsGetQueryKey({ path: reportPath }), (signal) => reportsGet({ path: reportPath, signal, throwOnError: true }));
+  const load = useQuery({ ...detail, enabled: valid });
+  const etag = load.data?.etag ?? null;
+  /** What a write answered becomes the report shown (and its version for the next If-Match); lists refresh. */
+  const setLoaded = (res: Tagged<ReportDetail>) => {
+    qc.setQueryData(detail.queryKey, res);
+    void qc.invalidateQueries({ queryKey: reportsListQueryKey() });
+  };
+  const setEtag = (tag: string | null) => qc.setQueryData(detail.queryKey, (old) => old && { ...old, etag: tag });
   // while another report of the route loads, the previous one is not shown (nor acted on)
-  const r = load.data && String(load.data.id) === id ? load.data : null;
-  const period = useLoad(async () => (r ? apiGet<PeriodRead>(`/report-periods/${r.period_id}`) : null), [r?.period_id]);
+  const r = load.data && String(load.data.data.id) === id ? load.data.data : null;
+  const period = useQuery({ ...reportPeriodsGetOptions({ path: { period_id: r?.period_id ?? 0 } }), enabled: !!r });
   const [busy, setBusy] = useState<Busy>(null);
   // where the last failure is shown: next to the save button (form) or in the workflow card (actions)
   const [failure, setFailure] = useState<{ at: 'form' | 'actions'; error: unknown } | null>(null);
   const [returning, setReturning] = useState(false);
   const [reason, setReason] = useState('');
 
-  const send = (path: string, method: string, body: unknown, tag: string | null) =>
-    api<ReportDetail>(`/reports/${id}${path}`, { method, body, headers: tag ? { 'If-Match': tag } : {} });
+  /** One write of the report through the SDK, with If-Match on the version the page holds. */
+  const send = async (step: Step, body: unknown, tag: string | null, confirmMissing = false): Promise<Tagged<ReportDetail>> => {
+    const o = { path: reportPath, headers: ifMatch(tag), throwOnError: true as const };
+    switch (step) {
+      case 'update':
+        return tagged(await reportsUpdate({ ...o, body: body as ReportUpdate }));
+      case 'submit':
+        return tagged(await reportsSubmit({ ...o, ...(confirmMissing ? { query: { confirm_missing_units: true } } : {}) }));
+      case 'accept':
+        return tagged(await reportsAccept(o));
+      case 'approve':
+        return tagged(await reportsApprove(o));
+      case 'return':
+        return tagged(await reportsReturn({ ...o, body: body as { reason: string } }));
+    }
+  };
 
-  const run = async (name: Busy, fn: () => Promise<ApiResult<ReportDetail>>, ok: string): Promise<boolean> => {
+  const run = async (name: Busy, fn: () => Promise<Tagged<ReportDetail>>, ok: string): Promise<boolean> => {
     setBusy(name);
     setFailure(null);
     try {
-      const res = await fn();
-      load.setData(res.data);
-      setEtag(res.etag);
+      setLoaded(await fn());
       message.success(ok);
       return true;
     } catch (e) {
@@ -95,7 +116,7 @@ export default function ReportEditor() {
         const actions = allowedActions(r, can);
         const editable = actions.has('edit');
         const dirty = () => editable && !!formRef.current?.isFieldsTouched();
-        const save = (v: NarrativeValues) => run('save', () => send('', 'PATCH', updateBody(v), etag), t('saved'));
+        const save = (v: NarrativeValues) => run('save', () => send('update', updateBody(v), etag), t('saved'));
         // An aggregate report with units that have not reported goes out only once the sender has seen them listed.
         const missing = r.level === 'district' ? (figuresOf(r).district?.not_reported ?? []) : [];
         const submit = () =>
@@ -133,12 +154,11 @@ export default function ReportEditor() {
                 async () => {
                   let tag = etag;
                   if (dirty()) {
-                    const saved = await send('', 'PATCH', updateBody(formRef.current?.getFieldsValue(true) as NarrativeValues), tag);
-                    load.setData(saved.data);
-                    setEtag(saved.etag);
+                    const saved = await send('update', updateBody(formRef.current?.getFieldsValue(true) as NarrativeValues), tag);
+                    setLoaded(saved);
                     tag = saved.etag;
                   }
-                  return send(missing.length ? '/submit?confirm_missing_units=true' : '/submit', 'POST', undefined, tag);
+                  return send('submit', undefined, tag, missing.length > 0);
                 },
                 t('rpSubmittedMsg'),
               );
@@ -150,7 +170,7 @@ export default function ReportEditor() {
             content: t(content),
             okText: t(okText),
             cancelText: t('rpCancel'),
-            onOk: () => run(name, () => send(`/${name}`, 'POST', undefined, etag), t(ok)),
+            onOk: () => run(name, () => send(name, undefined, etag), t(ok)),
           });
         const failureAt = (at: 'form' | 'actions') => {
           if (failure?.at !== at) return null;
@@ -170,7 +190,7 @@ export default function ReportEditor() {
                   <Button
                     onClick={() => {
                       setFailure(null);
-                      load.reload();
+                      void load.refetch();
                     }}
                   >
                     {t('rpReloadLatest')}
@@ -306,9 +326,7 @@ export default function ReportEditor() {
                     editable={editable}
                     draftId={draftKey(me?.id, 'report', r.id, 'outline')}
                     save={async (narrative) => {
-                      const res = await send('', 'PATCH', { narrative }, etag);
-                      load.setData(res.data);
-                      setEtag(res.etag);
+                      setLoaded(await send('update', { narrative }, etag));
                       message.success(t('saved'));
                     }}
                   />
@@ -335,7 +353,7 @@ export default function ReportEditor() {
               okButtonProps={{ danger: true, disabled: !reason.trim(), loading: busy === 'return' }}
               onCancel={() => setReturning(false)}
               onOk={async () => {
-                if (await run('return', () => send('/return', 'POST', { reason: reason.trim() }, etag), t('returnedMsg'))) {
+                if (await run('return', () => send('return', { reason: reason.trim() }, etag), t('returnedMsg'))) {
                   setReturning(false);
                   setReason('');
                 } else setReturning(false);
