@@ -4,7 +4,7 @@ import { ApiError } from './api/http';
 import { itemsOf } from './api/types';
 import { ProblemAlert } from './components/common';
 import { I18nContext, formatDate, formatDateTime, formatNumberVi, makeI18n } from './i18n';
-import { bucketCounts } from './features/dashboard/Dashboard';
+import { bucketCounts } from './features/dashboard/model';
 
 afterEach(cleanup);
 

@@ -304,7 +304,7 @@ def test_dashboard_draws_the_trend(page: Page, server: str, shots: Path, axe_pat
     # The table under the chart: the as-of overdue figure links to today's overdue list.
     page.get_by_text("Bảng số liệu xu hướng").click()
     table = page.get_by_test_id("trend-table")
-    first = table.locator("tr.ant-table-row").first
+    first = table.locator("tbody tr").first
     expect(first).to_contain_text("15/10/2024")
     expect(first.get_by_role("link", name=str(last["overdue"]))).to_have_attribute(
         "href", "/assignments?bucket=overdue"

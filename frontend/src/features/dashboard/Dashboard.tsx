@@ -1,4 +1,4 @@
-import { Card, Col, List, Row, Select, Table, Typography } from 'antd';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { apiGet } from '../../api/http';
 import { itemsOf, taskTitle, type PlanRead, type Summary } from '../../api/types';
@@ -7,6 +7,8 @@ import { BucketTag, Guard, useLoad } from '../../components/common';
 import { listLink, type Filters } from '../../components/trend';
 import AreaBars from './AreaBars';
 import LaggingUnits from './LaggingUnits';
+import { bucketCounts } from './model';
+import Panel from './Panel';
 import TrendCard from './TrendCard';
 import './dashboard.css';
 import { useDashWords } from './words';
@@ -15,17 +17,16 @@ import { nodeName } from '../../nodeName';
 
 const BUCKETS = ['done_on_time', 'done_late', 'in_progress_on_time', 'awaiting_review', 'overdue'] as const;
 const DUE_SOON_SHOWN = 8;
-
-export function bucketCounts(s: Pick<Summary, 'buckets'>): Record<string, number> {
-  return { ...(s.buckets ?? {}) };
-}
+const UNITS_PER_PAGE = 10;
 
 const mixedFrameworks = (rows: { framework_code: string }[]) => new Set(rows.map((r) => r.framework_code)).size > 1;
 
 /** The leader's dashboard: the index projection and points at risk first, then every figure with its label and
- * its list (a card's number is its list's total), the lagging units with what their lag is measured on. */
+ * its list (a card's number is its list's total), the lagging units with what their lag is measured on. Plain
+ * markup (native selects, lists, a table with a pager) rather than antd's Card/Select/List/Table: the page is a
+ * leader's first screen and its cold load counts (bench/bench_frontend.py). */
 export default function Dashboard() {
-  const { t, label, num, date, w } = useDashWords();
+  const { t, num, date, w } = useDashWords();
   const [params, setParams] = useSearchParams();
   const filters: Filters = {
     plan_id: params.get('plan_id') ?? undefined,
@@ -46,39 +47,32 @@ export default function Dashboard() {
   return (
     <>
       <div className="page-head">
-        <Typography.Title level={1} className="page-title">
-          {t('dashboard')}
-        </Typography.Title>
+        <h1 className="page-title">{t('dashboard')}</h1>
         <Link className="btn btn-light no-print" to={`/dashboard/print${fq ? `?${fq}` : ''}`} data-testid="dashboard-print-link">
           {w('print')}
         </Link>
       </div>
       <RiskIndex unitId={filters.unit_id} planId={filters.plan_id} />
-      <div className="filters" role="search" aria-label={t('dashDashboardFilters')}>
+      <div className="filters dash-filters" role="search" aria-label={t('dashDashboardFilters')}>
         <label>
           <span>{t('plans')}</span>
-          <Select
-            aria-label={t('plans')}
-            allowClear
-            placeholder={t('filterAll')}
-            style={{ width: 260, maxWidth: '100%' }}
-            value={filters.plan_id}
-            onChange={(v) => set('plan_id', v)}
-            options={itemsOf<PlanRead>(plans.data).map((p) => ({ value: String(p.id), label: `${p.display_number ?? p.number} · ${p.year}` }))}
-          />
+          <select value={filters.plan_id ?? ''} onChange={(e) => set('plan_id', e.target.value)} data-testid="filter-plan">
+            <option value="">{t('filterAll')}</option>
+            {itemsOf<PlanRead>(plans.data).map((p) => (
+              <option key={p.id} value={String(p.id)}>{`${p.display_number ?? p.number} · ${p.year}`}</option>
+            ))}
+          </select>
         </label>
         <label>
           <span>{t('unit')}</span>
-          <Select
-            aria-label={t('unit')}
-            allowClear
-            showSearch={{ optionFilterProp: 'label' }}
-            placeholder={t('filterAll')}
-            style={{ width: 260, maxWidth: '100%' }}
-            value={filters.unit_id}
-            onChange={(v) => set('unit_id', v)}
-            options={(units.data?.items ?? []).map((u) => ({ value: String(u.id), label: `${u.name} (${u.code})` }))}
-          />
+          <select value={filters.unit_id ?? ''} onChange={(e) => set('unit_id', e.target.value)} data-testid="filter-unit">
+            <option value="">{t('filterAll')}</option>
+            {(units.data?.items ?? []).map((u) => (
+              <option key={u.id} value={String(u.id)}>
+                {u.name}
+              </option>
+            ))}
+          </select>
         </label>
       </div>
       <Guard loading={loading} error={error}>
@@ -113,99 +107,122 @@ export default function Dashboard() {
                   <div className="dash-help">{w('withinDays', { n: data.due_soon_days })}</div>
                 </Link>
               </nav>
-              <Row gutter={[16, 16]}>
-                <Col xs={24} lg={12}>
-                  <Card title={w('areaTitle')} size="small">
-                    <p className="dash-help">{w('areaHelp')}</p>
-                    <AreaBars
-                      rows={data.by_area.map((r) => ({
-                        id: r.node_id,
-                        name: areaName(r),
-                        progress: r.avg_progress,
-                        total: r.total,
-                        overdue: r.buckets.overdue ?? 0,
-                        to: listLink(filters, { node_id: String(r.node_id) }),
-                      }))}
-                    />
-                  </Card>
-                </Col>
-                <Col xs={24} lg={12}>
-                  <Card title={w('laggingTitle')} size="small">
-                    <LaggingUnits units={data.lagging_units} link={unitLink} />
-                  </Card>
-                </Col>
-                <Col xs={24} lg={12}>
-                  <Card title={`${dueSoonTitle}: ${num(dueSoonTotal, 0)}`} size="small" data-testid="due-soon-card">
-                    <List
-                      size="small"
-                      dataSource={data.due_soon.slice(0, DUE_SOON_SHOWN)}
-                      locale={{ emptyText: t('empty') }}
-                      footer={
-                        dueSoonTotal > 0 ? (
-                          <span>
-                            {w('dueSoonShown', { a: num(shown, 0), b: num(dueSoonTotal, 0) })} ·{' '}
-                            <Link to={listLink(filters, { due_soon: 'true' })}>{w('dueSoonAll', { n: num(dueSoonTotal, 0) })}</Link>
-                          </span>
-                        ) : undefined
-                      }
-                      renderItem={(a) => (
-                        <List.Item>
+              <div className="dash-grid">
+                <Panel title={w('areaTitle')}>
+                  <p className="dash-help">{w('areaHelp')}</p>
+                  <AreaBars
+                    rows={data.by_area.map((r) => ({
+                      id: r.node_id,
+                      name: areaName(r),
+                      progress: r.avg_progress,
+                      total: r.total,
+                      overdue: r.buckets.overdue ?? 0,
+                      to: listLink(filters, { node_id: String(r.node_id) }),
+                    }))}
+                  />
+                </Panel>
+                <Panel title={w('laggingTitle')}>
+                  <LaggingUnits units={data.lagging_units} link={unitLink} />
+                </Panel>
+                <Panel title={`${dueSoonTitle}: ${num(dueSoonTotal, 0)}`} testId="due-soon-card">
+                  {data.due_soon.length ? (
+                    <ul className="dash-list">
+                      {data.due_soon.slice(0, DUE_SOON_SHOWN).map((a) => (
+                        <li key={a.id}>
                           <Link to={`/assignments/${a.id}`}>{taskTitle(a)}</Link>
                           <span>
                             {a.unit_name} · {date(a.due_date)}
                           </span>
-                        </List.Item>
-                      )}
-                    />
-                  </Card>
-                </Col>
-                <Col xs={24} lg={12}>
-                  <Card title={w('criteriaTitle')} size="small">
-                    <List
-                      size="small"
-                      dataSource={data.criteria_most_overdue}
-                      locale={{ emptyText: t('empty') }}
-                      renderItem={(c) => (
-                        <List.Item>
+                        </li>
+                      ))}
+                    </ul>
+                  ) : (
+                    <p className="dash-empty">{t('empty')}</p>
+                  )}
+                  {dueSoonTotal > 0 && (
+                    <div className="dash-list-foot">
+                      {w('dueSoonShown', { a: num(shown, 0), b: num(dueSoonTotal, 0) })} ·{' '}
+                      <Link to={listLink(filters, { due_soon: 'true' })}>{w('dueSoonAll', { n: num(dueSoonTotal, 0) })}</Link>
+                    </div>
+                  )}
+                </Panel>
+                <Panel title={w('criteriaTitle')}>
+                  {data.criteria_most_overdue.length ? (
+                    <ul className="dash-list">
+                      {data.criteria_most_overdue.map((c) => (
+                        <li key={c.node_id}>
                           <Link to={listLink(filters, { node_id: String(c.node_id), bucket: 'overdue' })}>{nodeName(c, t('criterionNo'), mixed)}</Link>
                           <span>
                             {w('criteriaCount')}: <strong>{num(c.overdue, 0)}</strong>
                           </span>
-                        </List.Item>
-                      )}
-                    />
-                  </Card>
-                </Col>
-                <Col xs={24}>
-                  <TrendCard filters={filters} asOf={data.as_of} areas={data.by_area.map((a) => ({ id: a.node_id, name: areaName(a) }))} />
-                </Col>
-                <Col xs={24}>
-                  <Card title={t('byUnit')} size="small">
-                    <Table<UnitStat>
-                      size="small"
-                      rowKey="unit_id"
-                      scroll={{ x: true }}
-                      pagination={{ pageSize: 10 }}
-                      dataSource={data.by_unit}
-                      locale={{ emptyText: t('empty') }}
-                      columns={[
-                        { title: t('unit'), key: 'u', render: (_, r) => <Link to={unitLink(r)}>{r.name}</Link> },
-                        { title: w('count'), dataIndex: 'total', render: (v: number) => num(v, 0) },
-                        { title: `${t('progress')} (%)`, dataIndex: 'avg_progress', render: (v: number) => num(v) },
-                        {
-                          title: label('overdue'),
-                          key: 'o',
-                          render: (_, r) => <Link to={unitLink(r, 'overdue')}>{num(r.buckets.overdue, 0)}</Link>,
-                        },
-                      ]}
-                    />
-                  </Card>
-                </Col>
-              </Row>
+                        </li>
+                      ))}
+                    </ul>
+                  ) : (
+                    <p className="dash-empty">{t('empty')}</p>
+                  )}
+                </Panel>
+                <TrendCard filters={filters} asOf={data.as_of} areas={data.by_area.map((a) => ({ id: a.node_id, name: areaName(a) }))} />
+                <Panel title={t('byUnit')} testId="by-unit" wide>
+                  <ByUnit key={fq} rows={data.by_unit} link={unitLink} />
+                </Panel>
+              </div>
             </>
           );
         }}
       </Guard>
+    </>
+  );
+}
+
+/** Progress by unit: a plain table, ten units a page. */
+function ByUnit({ rows, link }: { rows: UnitStat[]; link: (u: UnitStat, bucket?: string) => string }) {
+  const { t, label, num, w } = useDashWords();
+  const [page, setPage] = useState(1);
+  if (!rows.length) return <p className="dash-empty">{t('empty')}</p>;
+  const pages = Math.max(1, Math.ceil(rows.length / UNITS_PER_PAGE));
+  const at = Math.min(page, pages);
+  return (
+    <>
+      <div className="dash-table-wrap">
+        <table className="dash-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('unit')}</th>
+              <th scope="col" className="num">{w('count')}</th>
+              <th scope="col" className="num">{`${t('progress')} (%)`}</th>
+              <th scope="col" className="num">{label('overdue')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.slice((at - 1) * UNITS_PER_PAGE, at * UNITS_PER_PAGE).map((r) => (
+              <tr key={r.unit_id}>
+                <td>
+                  <Link to={link(r)}>{r.name}</Link>
+                </td>
+                <td className="num">{num(r.total, 0)}</td>
+                <td className="num">{num(r.avg_progress)}</td>
+                <td className="num">
+                  <Link to={link(r, 'overdue')}>{num(r.buckets.overdue, 0)}</Link>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {pages > 1 && (
+        <nav className="pager" aria-label={t('pagination')}>
+          <button type="button" className="btn btn-light" disabled={at <= 1} onClick={() => setPage(at - 1)}>
+            ‹ {t('prevPage')}
+          </button>
+          <span className="pager-pos">
+            {t('page')} {at}/{pages}
+          </span>
+          <button type="button" className="btn btn-light" disabled={at >= pages} onClick={() => setPage(at + 1)}>
+            {t('nextPage')} ›
+          </button>
+        </nav>
+      )}
     </>
   );
 }

@@ -1,11 +1,11 @@
-import { Card, Segmented, Select, Table } from 'antd';
 import { Suspense, lazy } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { apiGet } from '../../api/http';
-import type { Trend, TrendPoint } from '../../client/types.gen';
+import type { Trend } from '../../client/types.gen';
 import { Guard, Loading, useLoad } from '../../components/common';
 import { SERIES, trendLink, trendTick, weeksBefore, type Filters, type Series } from '../../components/trend';
 import { formatDate, useI18n } from '../../i18n';
+import Panel from './Panel';
 
 const TrendChart = lazy(() => import('../../components/TrendChart'));
 
@@ -30,27 +30,32 @@ export default function TrendCard({ filters, asOf, areas }: { filters: Filters; 
   const names: Record<Series, string> = { due: t('dashDueBy'), done_on_time: label('done_on_time'), done_late: label('done_late'), overdue: t('dashOverdueNotDone'), awaiting_review: label('awaiting_review') };
 
   return (
-    <Card
-      size="small"
+    <Panel
+      wide
       title={t('dashTrend')}
       extra={
-        <Segmented
-          aria-label={t('dashGranularity')}
-          size="small"
-          value={granularity}
-          onChange={(v) => set('granularity', v === 'week' ? 'week' : null)}
-          options={[
-            { value: 'month', label: t('dashByMonth') },
-            { value: 'week', label: t('dashByWeek') },
-          ]}
-        />
+        <div className="dash-switch" role="group" aria-label={t('dashGranularity')}>
+          <button type="button" aria-pressed={granularity === 'month'} onClick={() => set('granularity', null)}>
+            {t('dashByMonth')}
+          </button>
+          <button type="button" aria-pressed={granularity === 'week'} onClick={() => set('granularity', 'week')}>
+            {t('dashByWeek')}
+          </button>
+        </div>
       }
     >
       {areas.length > 0 && (
-        <div className="filters">
+        <div className="filters dash-filters">
           <label>
             <span>{t('dashAreaFilter')}</span>
-            <Select aria-label={t('dashAreaFilter')} allowClear placeholder={t('filterAll')} style={{ width: 320, maxWidth: '100%' }} value={nodeId} onChange={(v) => set('node_id', v)} options={areas.map((a) => ({ value: String(a.id), label: a.name }))} />
+            <select className="wide" value={nodeId ?? ''} onChange={(e) => set('node_id', e.target.value)}>
+              <option value="">{t('filterAll')}</option>
+              {areas.map((a) => (
+                <option key={a.id} value={String(a.id)}>
+                  {a.name}
+                </option>
+              ))}
+            </select>
           </label>
         </div>
       )}
@@ -73,30 +78,40 @@ export default function TrendCard({ filters, asOf, areas }: { filters: Filters; 
               <p style={{ color: '#555', fontSize: 13, margin: '4px 0 8px' }}>{t('dashTrendHelp')}</p>
               <details>
                 <summary>{t('dashTrendTable')}</summary>
-                <Table<TrendPoint>
-                  size="small"
-                  rowKey="period_end"
-                  scroll={{ x: true }}
-                  pagination={false}
-                  dataSource={[...pts].reverse()}
-                  data-testid="trend-table"
-                  columns={[
-                    { title: t('dashPeriodEnd'), dataIndex: 'period_end', render: (v: string) => date(v) },
-                    ...SERIES.map((s) => ({
-                      title: names[s],
-                      key: s,
-                      render: (_: unknown, p: TrendPoint) => {
-                        const to = trendLink(s, p, p === last, f);
-                        return to ? <Link to={to}>{num(p[s], 0)}</Link> : num(p[s], 0);
-                      },
-                    })),
-                  ]}
-                />
+                <div className="dash-table-wrap">
+                  <table className="dash-table" data-testid="trend-table">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('dashPeriodEnd')}</th>
+                        {SERIES.map((s) => (
+                          <th scope="col" className="num" key={s}>
+                            {names[s]}
+                          </th>
+                        ))}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {[...pts].reverse().map((p) => (
+                        <tr key={p.period_end}>
+                          <td>{date(p.period_end)}</td>
+                          {SERIES.map((s) => {
+                            const to = trendLink(s, p, p === last, f);
+                            return (
+                              <td className="num" key={s}>
+                                {to ? <Link to={to}>{num(p[s], 0)}</Link> : num(p[s], 0)}
+                              </td>
+                            );
+                          })}
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
               </details>
             </>
           );
         }}
       </Guard>
-    </Card>
+    </Panel>
   );
 }

@@ -1,5 +1,10 @@
 // Pure figures of the dashboard: what each number counts, so the cards, lists and the print view agree.
-import type { UnitStat } from '../../client/types.gen';
+import type { Summary, UnitStat } from '../../client/types.gen';
+
+/** The four buckets' counts of the summary (a bucket the API leaves out counts 0 where it is shown). */
+export function bucketCounts(s: Pick<Summary, 'buckets'>): Record<string, number> {
+  return { ...(s.buckets ?? {}) };
+}
 
 /** What a unit's on-time rate is measured on: done on time / (done on time + done late + overdue). Chờ duyệt is
  * left out until reviewed, as the API does (api/dashboards/service.py DUE_OR_DONE). */
