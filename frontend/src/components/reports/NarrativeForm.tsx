@@ -38,6 +38,7 @@ export default function NarrativeForm({
     };
   }, [editable, form, formRef]);
   const init = initialValues(report);
+  const watched = Form.useWatch([], form) as Partial<NarrativeValues> | undefined;
   // Unsaved fields kept in sessionStorage (per user and report) until saved: after a reload they are put back, marked
   // touched (the page then saves them before a submit), with a note and a way to discard them. A stored field equal to
   // the report's text (it has been saved since) is dropped.
@@ -139,6 +140,15 @@ export default function NarrativeForm({
             <Input.TextArea autoSize={{ minRows: 3, maxRows: 16 }} />
           </Form.Item>
         ))}
+        {/* Paper: the text boxes are left out (print.css); the sections are printed as text, as they stand now. */}
+        <div className="print-only print-narrative">
+          {NARRATIVE_SECTIONS.map((k) => (
+            <div key={k}>
+              <h4>{t(SECTION_KEYS[k])}</h4>
+              <p>{(watched?.[k] as string | undefined) ?? ''}</p>
+            </div>
+          ))}
+        </div>
         {alert}
         <Button type="primary" htmlType="submit" loading={saving}>
           {t('rpSaveDraft')}

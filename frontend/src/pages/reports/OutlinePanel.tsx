@@ -78,7 +78,9 @@ export default function OutlinePanel({ sections, editable, save, draftId = null 
                 value={drafts[s.key] ?? s.text ?? ''}
                 onChange={(e) => setDrafts((d) => ({ ...d, [s.key]: e.target.value }))}
               />
-            ) : (
+            ) : null}
+            {here && <p className="print-only print-narrative">{drafts[s.key] ?? s.text ?? ''}</p>}
+            {here ? null : (
               s.fill !== 'heading' &&
               s.fill !== 'indicators' && (
                 <p style={{ whiteSpace: 'pre-wrap', margin: 0, color: body ? undefined : 'rgba(0,0,0,0.68)' }}>{body || w('notYetWritten')}</p>

@@ -18,9 +18,11 @@ import { allowedActions, figuresOf, periodName, updateBody, type NarrativeValues
 import NarrativeForm from '../../components/reports/NarrativeForm';
 import { LevelTag, ReportStatusTag } from '../../components/reports/ReportTags';
 import { useI18n, type Key } from '../../i18n';
+import PrintButton from '../../components/PrintButton';
 import IndicatorsPanel from './IndicatorsPanel';
 import type { OutlineSection } from './outline';
 import OutlinePanel from './OutlinePanel';
+import { useReportWords } from './words';
 
 type Busy = 'save' | 'submit' | 'accept' | 'return' | 'approve' | null;
 type Step = 'update' | 'submit' | 'accept' | 'approve' | 'return';
@@ -45,6 +47,7 @@ export default function ReportEditor() {
   const { id = '' } = useParams();
   const valid = /^\d+$/.test(id);
   const { t, lang, date, dateTime } = useI18n();
+  const { w: rw } = useReportWords();
   const { can, me } = useAuth();
   const { message, modal } = App.useApp();
   const formRef = useRef<FormInstance<NarrativeValues> | null>(null);
@@ -207,10 +210,17 @@ export default function ReportEditor() {
         const due = period.data ? (r.level === 'district' ? period.data.due_district : period.data.due_unit) : null;
         return (
           <>
-            <Link to="/reports">← {t('reports')}</Link>
-            <Typography.Title level={1} className="page-title" style={{ marginTop: 8 }}>
-              {title}
-            </Typography.Title>
+            <Link to="/reports" className="no-print">
+              ← {t('reports')}
+            </Link>
+            <div className="page-head" style={{ marginTop: 8 }}>
+              <Typography.Title level={1} className="page-title">
+                {title}
+              </Typography.Title>
+              <span title={rw('printReportHelp')}>
+                <PrintButton label={rw('printReport')} />
+              </span>
+            </div>
             <Space wrap style={{ marginBottom: 12 }}>
               <ReportStatusTag status={r.status} late={r.is_late} testId="report-status" />
               <LevelTag level={r.level} />
