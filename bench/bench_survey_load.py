@@ -276,6 +276,111 @@ def measure(args: argparse.Namespace) -> None:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+def in_process(args: argparse.Namespace) -> None:
+    """CPU per answer of the application alone (every middleware, the route, its worker thread and the driver's
+    round trips), without HTTP or a second process: ``N`` sheets sent through the ASGI app one after another on a
+    fresh PostgreSQL database. Steadier than the HTTP run on a shared machine (process CPU time, not wall time);
+    ``--profile`` adds a cProfile of the same loop (top functions by own time)."""
+    import cProfile
+    import pstats
+
+    database_url, drop = national.create_database(args.pg)
+    data_dir = Path(tempfile.mkdtemp(prefix="parsipas-bench-survey-"))
+    try:
+        env = server_env(database_url, data_dir, 1, free_port(), demo=True)
+        env["PARSIPAS_TRUSTED_PROXIES"] = '["127.0.0.1/32"]'
+        os.environ.update(env)
+        from api.config import get_settings
+
+        get_settings.cache_clear()
+        settings = get_settings()
+        from api.demo import catalog
+        from api.main import create_app
+        from api.migrate import upgrade
+
+        upgrade(settings.database_url)
+        catalog.seed(settings.demos)
+        app = create_app(settings)
+        desk_list = desks(database_url)
+        n = args.in_process
+        run = uuid.uuid4().hex[:8]
+
+        def request(i: int) -> tuple[dict[str, object], bytes]:
+            d = desk_list[i % len(desk_list)]
+            answers = [
+                {"question_id": q, "value": (3 + (i + q) % 3) if scale == "likert5" else (i + q) % 2}
+                for q, scale in d["questions"]  # type: ignore[attr-defined]
+            ]
+            body = json.dumps({"answers": answers, "client_id": f"bench-{run}-{i:08d}"}).encode()
+            path = f"{V1}/public/survey/{d['token']}/responses"
+            headers = [
+                (b"host", b"127.0.0.1"),
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-forwarded-for", f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}".encode()),
+                (b"idempotency-key", f"k-{run}-{i}".encode()),
+            ]
+            scope = {
+                "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+                "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+                "headers": headers, "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
+            }  # fmt: skip
+            return scope, body
+
+        statuses: dict[int, int] = {}
+
+        async def one(i: int) -> None:
+            scope, body = request(i)
+            sent = False
+
+            async def receive() -> dict[str, object]:
+                nonlocal sent
+                if sent:
+                    await asyncio.sleep(3600)
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            async def send(message: dict[str, object]) -> None:
+                if message["type"] == "http.response.start":
+                    status = int(message["status"])  # type: ignore[call-overload]
+                    statuses[status] = statuses.get(status, 0) + 1
+
+            await app(scope, receive, send)
+
+        async def loop(start: int, count: int) -> None:
+            for i in range(start, start + count):
+                await one(i)
+
+        try:
+            import uvloop
+
+            uvloop.install()
+        except ImportError:
+            pass
+        asyncio.run(loop(0, 50))  # warm: caches, prepared statements, the pool
+        load0 = os.getloadavg()[0]
+        c0, w0 = time.process_time(), time.perf_counter()
+        asyncio.run(loop(50, n))
+        cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+        print(
+            f"in process · PostgreSQL · {n} sheets one after another: {cpu / n * 1000:.2f} ms CPU per answer"
+            f" ({wall / n * 1000:.2f} ms wall) · statuses {statuses} · load average {load0:.2f}"
+            f" → {os.getloadavg()[0]:.2f}"
+        )
+        if args.profile:
+            prof = cProfile.Profile()
+            prof.enable()
+            asyncio.run(loop(50 + n, n))
+            prof.disable()
+            pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+    finally:
+        from api.db import dispose_engines
+
+        dispose_engines()
+        drop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -291,10 +396,18 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="py-spy samples the server (pip install py-spy)"
     )
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        metavar="N",
+        help="CPU per answer through the ASGI app in process (N sheets)",
+    )
     parser.add_argument("--drive", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.drive:
         drive_main(args)
+    elif args.in_process:
+        in_process(args)
     else:
         measure(args)
 

@@ -459,13 +459,62 @@ _TYPES = (
     sa.bindparam("duplicate_since", type_=_TS),
     sa.bindparam("answered_on", type_=sa.Date()),
 )
-# PostgreSQL: the response and its answers in one statement
-_INSERT_PG = sa.text(
-    "WITH r AS (" + _RESPONSE_COLUMNS + _RESPONSE_SELECT + " RETURNING id),"  # noqa: S608 (constants only)
-    " a AS (INSERT INTO survey_answer (response_id, question_id, value)"
-    " SELECT r.id, v.q, v.v FROM r, unnest(CAST(:qids AS integer[]), CAST(:vals AS integer[])) AS v(q, v))"
-    " SELECT id FROM r"
-).bindparams(*_TYPES)
+# PostgreSQL: everything in one statement — the desk re-check, the idempotency replay lookup, the throttle bump
+# (skipped for a replay or a changed desk), the response with its answers (only when no limit is passed) and the
+# idempotency record. The caller reads one row per part and rolls back unless the answer is recorded, so a
+# refused answer counts against no limit (as :func:`api.surveys.throttle.check`).
+_DESK_PG = (
+    "SELECT cp.id, cp.unit_id, cp.survey_id FROM collection_point cp JOIN survey s ON s.id = cp.survey_id"
+    " WHERE cp.id = :point_id AND cp.active AND cp.token_secret = :token_secret AND cp.survey_id = :survey_id"
+    " AND cp.opening_hours = :opening_hours AND cp.open_days = :open_days AND s.status = 'published'"
+    " AND (s.allow_comment OR CAST(:comment AS TEXT) IS NULL)"
+)
+_SUBMIT_PG = (
+    sa.text(
+        "WITH desk AS (" + _DESK_PG + "),"  # noqa: S608 (constants only)
+        " idem AS (SELECT request_hash, status_code, response_body FROM idempotency_record"
+        " WHERE principal = CAST(:sender AS VARCHAR) AND key = CAST(:idem_key AS VARCHAR)),"
+        " bump AS (INSERT INTO survey_throttle (key, window_start, count)"
+        " SELECT t.k, :tnow, 1 FROM unnest(CAST(:keys AS VARCHAR[])) WITH ORDINALITY AS t(k, n)"
+        " WHERE EXISTS (SELECT 1 FROM desk) AND NOT EXISTS (SELECT 1 FROM idem) ORDER BY t.n"
+        " ON CONFLICT (key) DO UPDATE SET"
+        " count = CASE WHEN survey_throttle.window_start <= :expired THEN 1 ELSE survey_throttle.count + 1 END,"
+        " window_start = CASE WHEN survey_throttle.window_start <= :expired THEN :tnow"
+        " ELSE survey_throttle.window_start END"
+        " RETURNING key, count, window_start),"
+        " r AS ("
+        + _RESPONSE_COLUMNS
+        + "SELECT desk.id, desk.unit_id, desk.survey_id, CAST(:source AS VARCHAR),"
+        " :now, :answered_on, CAST(:client_hash AS VARCHAR), CAST(:address_hash AS VARCHAR),"
+        " CAST(:phone_hash AS VARCHAR), CAST(:answers_hash AS VARCHAR), CAST(:comment AS TEXT), :out_of_hours,"
+        " (SELECT count(*) FROM (SELECT 1 FROM survey_response b WHERE b.point_id = desk.id"
+        " AND b.submitted_at >= :burst_since LIMIT :burst_count) bb) >= :burst_count,"
+        " EXISTS (SELECT 1 FROM survey_response d WHERE d.client_hash = CAST(:client_hash AS VARCHAR)"
+        " AND d.submitted_at >= :duplicate_since AND d.answers_hash = CAST(:answers_hash AS VARCHAR)),"
+        " :honeypot FROM desk WHERE NOT EXISTS (SELECT 1 FROM idem) AND NOT EXISTS (SELECT 1 FROM bump"
+        " JOIN unnest(CAST(:keys AS VARCHAR[]), CAST(:limits AS INTEGER[])) AS l(k, lim) ON l.k = bump.key"
+        " WHERE bump.count > l.lim) RETURNING id),"
+        " a AS (INSERT INTO survey_answer (response_id, question_id, value)"
+        " SELECT r.id, v.q, v.v FROM r, unnest(CAST(:qids AS integer[]), CAST(:vals AS integer[])) AS v(q, v)),"
+        " i AS (INSERT INTO idempotency_record (principal, key, method, path, request_hash, status_code,"
+        " response_body, response_headers, created_at) SELECT CAST(:sender AS VARCHAR),"
+        " CAST(:idem_key AS VARCHAR), 'POST', CAST(:path AS VARCHAR), CAST(:request_hash AS VARCHAR), 201,"
+        " CAST(:body AS TEXT), '{}', :now FROM r WHERE CAST(:idem_key AS VARCHAR) IS NOT NULL)"
+        " SELECT 'd' AS kind, NULL AS txt, CAST(NULL AS INTEGER) AS num,"
+        " CAST(NULL AS TIMESTAMP WITH TIME ZONE) AS at, CAST(NULL AS TEXT) AS body FROM desk"
+        " UNION ALL SELECT 'r', CAST(id AS VARCHAR), NULL, NULL, NULL FROM r"
+        " UNION ALL SELECT 'i', request_hash, status_code, NULL, response_body FROM idem"
+        " UNION ALL SELECT 'b', key, count, window_start, NULL FROM bump"
+    )
+    .bindparams(*_TYPES, sa.bindparam("tnow", type_=_TS), sa.bindparam("expired", type_=_TS))
+    .columns(
+        sa.column("kind", sa.String),
+        sa.column("txt", sa.String),
+        sa.column("num", sa.Integer),
+        sa.column("at", _TS),
+        sa.column("body", sa.Text),
+    )
+)
 _INSERT_SQLITE = sa.text(_RESPONSE_COLUMNS + _RESPONSE_SELECT + " RETURNING id").bindparams(*_TYPES)
 _INSERT_ANSWERS = sa.text("INSERT INTO survey_answer (response_id, question_id, value) VALUES (:r, :q, :v)")
 _IDEM_READ = sa.text(
@@ -508,19 +557,21 @@ def _replay(conn: sa.Connection, sender: str, sub: PublicSubmission) -> Outcome 
     if row is None:
         return None
     if row[0] != sub.request_hash:
-        from api.idempotency import HEADER
-
-        raise Unprocessable(
-            "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác. Hãy dùng khóa mới.",
-            "This Idempotency-Key was already used with a different request.",
-            code="idempotency_key_reused",
-            errors=[
-                FieldError(
-                    field=HEADER, code="idempotency_key_reused", message="Khóa đã dùng cho yêu cầu khác"
-                )
-            ],
-        )
+        raise _key_reused()
     return Outcome(int(row[1]), str(row[2]).encode(), replayed=True)
+
+
+def _key_reused() -> Unprocessable:
+    from api.idempotency import HEADER
+
+    return Unprocessable(
+        "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác. Hãy dùng khóa mới.",
+        "This Idempotency-Key was already used with a different request.",
+        code="idempotency_key_reused",
+        errors=[
+            FieldError(field=HEADER, code="idempotency_key_reused", message="Khóa đã dùng cho yêu cầu khác")
+        ],
+    )
 
 
 def submit_public(
@@ -576,11 +627,13 @@ def submit_public(
                     errors = public_answer_errors(desk, sub.answers, sub.comment)
                 if errors:
                     raise refuse(errors)
+                assert desk is not None
+                real_now = datetime.now(UTC)  # a security clock (not the demo's pinned date)
+                if conn.dialect.name == "postgresql":
+                    return _submit_pg(conn, settings, desk, sub, dict(params_base), limits, real_now)
                 if sub.idempotency_key and (replayed := _replay(conn, sender, sub)) is not None:
                     return replayed
-                real_now = datetime.now(UTC)  # a security clock (not the demo's pinned date)
                 throttle.check(conn, limits, now=real_now, window_seconds=settings.survey_window_seconds)
-                assert desk is not None
                 _record_public(conn, settings, desk, sub, dict(params_base))
         except _StaleDesk:
             # the desk changed since it was cached: nothing was written (the throttle bump rolled back too)
@@ -594,13 +647,10 @@ class _StaleDesk(Exception):
     pass
 
 
-def _record_public(
-    conn: sa.Connection, settings: Settings, desk: Desk, sub: PublicSubmission, base: dict[str, Any]
-) -> None:
-    sender = base.pop("sender")
+def _params(settings: Settings, desk: Desk, sub: PublicSubmission, base: dict[str, Any]) -> dict[str, Any]:
     now = utcnow()
     local = now.astimezone(_zone(settings.timezone))
-    params: dict[str, Any] = {
+    return {
         **base,
         "source": (ResponseSource.kiosk if sub.kiosk else ResponseSource.qr).value,
         "now": now,
@@ -616,16 +666,66 @@ def _record_public(
         "opening_hours": desk.opening_hours,
         "open_days": desk.open_days,
     }
-    if conn.dialect.name == "postgresql":
-        params["qids"] = [q for q, _ in sub.answers]
-        params["vals"] = [v for _, v in sub.answers]
-        response_id = conn.execute(_INSERT_PG, params).scalar()
-    else:
-        response_id = conn.execute(_INSERT_SQLITE, params).scalar()
-        if response_id is not None:
-            conn.execute(_INSERT_ANSWERS, [{"r": response_id, "q": q, "v": v} for q, v in sub.answers])
+
+
+def _submit_pg(
+    conn: sa.Connection,
+    settings: Settings,
+    desk: Desk,
+    sub: PublicSubmission,
+    base: dict[str, Any],
+    limits: dict[str, int],
+    real_now: datetime,
+) -> Outcome:
+    from api.surveys import throttle
+
+    params = _params(settings, desk, sub, base)
+    params.update(
+        qids=[q for q, _ in sub.answers],
+        vals=[v for _, v in sub.answers],
+        keys=list(limits),
+        limits=list(limits.values()),
+        tnow=real_now,
+        expired=real_now - timedelta(seconds=settings.survey_window_seconds),
+        idem_key=sub.idempotency_key,
+        path=sub.path[:500],
+        request_hash=sub.request_hash,
+        body=THANKS.decode(),
+    )
+    desk_ok, response_id, stored = False, None, None
+    counts: dict[str, tuple[int, datetime]] = {}
+    for kind, txt, num, at, body in conn.execute(_SUBMIT_PG, params):
+        if kind == "d":
+            desk_ok = True
+        elif kind == "r":
+            response_id = txt
+        elif kind == "i":
+            stored = (txt, num, body)
+        else:
+            counts[txt] = (num, at)
+    if not desk_ok:
+        raise _StaleDesk  # the desk changed since it was cached: roll back (the throttle bump too), re-read
+    if stored is not None:
+        if stored[0] != sub.request_hash:
+            raise _key_reused()
+        # a replay: the statement wrote nothing (no bump, no response), so it counts against no limit
+        return Outcome(int(stored[1]), str(stored[2]).encode(), replayed=True)
+    throttle.refuse_over(counts, limits, now=real_now, window_seconds=settings.survey_window_seconds)
     if response_id is None:
         raise _StaleDesk
+    return Outcome(201, THANKS)
+
+
+def _record_public(
+    conn: sa.Connection, settings: Settings, desk: Desk, sub: PublicSubmission, base: dict[str, Any]
+) -> None:
+    sender = base.pop("sender")
+    params = _params(settings, desk, sub, base)
+    now = params["now"]
+    response_id = conn.execute(_INSERT_SQLITE, params).scalar()
+    if response_id is None:
+        raise _StaleDesk
+    conn.execute(_INSERT_ANSWERS, [{"r": response_id, "q": q, "v": v} for q, v in sub.answers])
     if sub.idempotency_key:
         conn.execute(
             _IDEM_WRITE,

@@ -58,10 +58,17 @@ def check(
     if not limits:
         return
     counts = bump(session, list(limits), now=now, window_seconds=window_seconds)
+    refuse_over(counts, limits, now=now, window_seconds=window_seconds)
+
+
+def refuse_over(
+    counts: dict[str, tuple[int, datetime]], limits: dict[str, int], *, now: datetime, window_seconds: int
+) -> None:
+    """429 with ``Retry-After`` when a bumped key (key → hits, window start) is past its limit."""
     ends = [
         counts[k][1] + timedelta(seconds=window_seconds)
         for k, limit in limits.items()
-        if counts[k][0] > limit
+        if k in counts and counts[k][0] > limit
     ]
     if ends:
         retry = max(1, math.ceil((max(ends) - now).total_seconds()))
