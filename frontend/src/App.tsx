@@ -11,25 +11,25 @@ import { LevelI18n } from './LevelI18n';
 import { homePath } from './nav';
 
 // Every page is its own chunk; main.tsx starts fetching the landing page's chunk before this module runs.
-const Login = lazy(() => import('./pages/Login'));
+const Login = lazy(() => import('./features/auth/Login'));
 const Shell = lazy(() => import('./pages/Shell'));
-const MyWork = lazy(() => import('./pages/MyWork'));
+const MyWork = lazy(() => import('./features/assignments/MyWork'));
 // antd's App (App.useApp(): message, notification, modal) and dayjs's locale wrap every page except the work queue
 // (see antApp.tsx): a page using App.useApp() or a date picker must go inside <WithAntApp />.
 const WithAntApp = lazy(() => import('./antApp'));
-const AssignmentDetail = lazy(() => import('./pages/AssignmentDetail'));
-const Review = lazy(() => import('./pages/Review'));
+const AssignmentDetail = lazy(() => import('./features/assignments/AssignmentDetail'));
+const Review = lazy(() => import('./features/review/Review'));
 const Dashboard = lazy(() => import('./features/dashboard/Dashboard'));
 const DashboardPrint = lazy(() => import('./features/dashboard/DashboardPrint'));
-const Plans = lazy(() => import('./pages/Plans'));
-const Frameworks = lazy(() => import('./pages/Frameworks'));
-const Admin = lazy(() => import('./pages/Admin'));
-const Account = lazy(() => import('./pages/Account'));
-const ForcedPasswordChange = lazy(() => import('./pages/ChangePassword'));
+const Plans = lazy(() => import('./features/plans/PlansPage'));
+const Frameworks = lazy(() => import('./features/frameworks/Frameworks'));
+const Admin = lazy(() => import('./features/admin/Admin'));
+const Account = lazy(() => import('./features/auth/Account'));
+const ForcedPasswordChange = lazy(() => import('./features/auth/ChangePassword'));
 const NotYet = lazy(() => import('./pages/NotYet'));
-const Reports = lazy(() => import('./pages/Reports'));
-const ReportEditor = lazy(() => import('./pages/reports/ReportEditor'));
-const Imports = lazy(() => import('./pages/Imports'));
+const Reports = lazy(() => import('./features/reports/Reports'));
+const ReportEditor = lazy(() => import('./features/reports/ReportEditor'));
+const Imports = lazy(() => import('./features/imports/Imports'));
 const ResultsRound = lazy(() => import('./features/scoring/ResultsRound'));
 const ResultsSheet = lazy(() => import('./features/scoring/ResultsSheet'));
 const ScoringRounds = lazy(() => import('./features/scoring/Rounds'));

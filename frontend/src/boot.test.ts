@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, setTokens } from './api/http';
 import { prefetch, restoreSession, resumeSession } from './api/session';
-import { pageOf, workQueuePath } from './pages/myWorkQuery';
+import { pageOf, workQueuePath } from './features/assignments/myWorkQuery';
 
 afterEach(() => {
   vi.unstubAllGlobals();

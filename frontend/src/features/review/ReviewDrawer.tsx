@@ -6,7 +6,7 @@ import { download } from '../../api/http';
 import { authFetch } from '../../api/session';
 import { taskLabel, taskTitle, type AssignmentRead, type EvidenceRead } from '../../api/types';
 import { evidenceListAssignmentOptions } from '../../client/@tanstack/react-query.gen';
-import AssignmentHistory from '../../components/AssignmentHistory';
+import AssignmentHistory from '../assignments/AssignmentHistory';
 import { BucketTag, Guard } from '../../components/common';
 import { useI18n } from '../../i18n';
 

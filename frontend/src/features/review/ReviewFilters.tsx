@@ -9,7 +9,7 @@ import {
   reportPeriodsListOptions,
 } from '../../client/@tanstack/react-query.gen';
 import { useI18n } from '../../i18n';
-import { REVIEW_SORTS, REVIEW_VIEW_KEYS } from '../../pages/reviewQuery';
+import { REVIEW_SORTS, REVIEW_VIEW_KEYS } from './reviewQuery';
 
 const FORM = { display: 'flex', flexWrap: 'wrap', gap: '8px 12px', alignItems: 'flex-end', marginBottom: 12 } as const;
 const FIELD = { display: 'flex', flexDirection: 'column', fontSize: 13, color: '#333', gap: 2 } as const;

@@ -1,0 +1,74 @@
+import { Form, Modal, Select } from 'antd';
+import { useState } from 'react';
+import type { OrgUnitRead, PeriodRead } from '../../client/types.gen';
+import { useI18n } from '../../i18n';
+import { ProblemAlert } from '../../components/common';
+import { newIdempotencyKey, periodName } from './model';
+
+interface Values {
+  period_id: number;
+  unit_id: number;
+}
+
+/**
+ * Phòng Nội vụ opens a report for any unit of its subtree (a unit that has not opened its own yet; the district's
+ * own unit → the aggregate report). Mounted only while open, with one Idempotency-Key per opening: a retried click cannot create two.
+ */
+export default function CreateReportModal({
+  periods,
+  units,
+  defaultPeriodId,
+  onClose,
+  onCreate,
+}: {
+  periods: PeriodRead[];
+  units: OrgUnitRead[];
+  defaultPeriodId?: number;
+  onClose: () => void;
+  onCreate: (periodId: number, unitId: number, key: string) => Promise<unknown>;
+}) {
+  const { t, lang } = useI18n();
+  const [form] = Form.useForm<Values>();
+  // mounted while open: one key per opening of the dialog
+  const [key] = useState(() => newIdempotencyKey('report'));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (v: Values) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onCreate(v.period_id, v.unit_id, key);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open
+      title={t('rpCreateForUnit')}
+      okText={t('rpCreate')}
+      cancelText={t('rpCancel')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okButtonProps={{ loading: busy }}
+    >
+      <p style={{ marginTop: 0 }}>{t('rpCreateForUnitHelp')}</p>
+      <ProblemAlert error={error} />
+      <Form<Values> form={form} layout="vertical" onFinish={submit} initialValues={{ period_id: defaultPeriodId }}>
+        <Form.Item label={t('period')} name="period_id" rules={[{ required: true, message: t('rpRequired') }]}>
+          <Select options={periods.map((p) => ({ value: p.id, label: periodName(p, lang) }))} />
+        </Form.Item>
+        <Form.Item label={t('unit')} name="unit_id" rules={[{ required: true, message: t('rpRequired') }]}>
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            options={units.map((u) => ({ value: u.id, label: u.name }))}
+          />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
