@@ -4,14 +4,23 @@ SQLite runs in WAL mode with foreign keys on and a busy timeout. Write transacti
 ``BEGIN IMMEDIATE`` so that concurrent writers queue on the busy timeout instead of failing with
 "database is locked" when a deferred transaction tries to upgrade its lock. Read-only requests
 (GET/HEAD) use a deferred transaction so readers never wait for each other.
+
+Per request (issue #19, ``bench/bench_http.py``): the session is opened on the event loop (no I/O: the connection
+is taken on first use) and ended in one worker-thread call; a pooled PostgreSQL connection is pinged only when it
+sat idle for ``IDLE_PING_SECONDS`` (a ``pool_pre_ping`` round trip on every checkout was ~10 % of ``/me``).
 """
 
-from collections.abc import Iterator
+import time
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
+from weakref import WeakKeyDictionary
 
+import anyio.to_thread
+from anyio import CancelScope, CapacityLimiter
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -60,9 +69,50 @@ def make_engine(url: str) -> Engine:
         )
         _install_sqlite_hooks(engine)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    _widen_psycopg_query_cache()
     _install_postgres_hooks(engine)
+    _install_idle_ping(engine)
     return engine
+
+
+def _widen_psycopg_query_cache() -> None:
+    """psycopg converts a statement's ``%(name)s`` placeholders with a regular expression and keeps the result
+    (an LRU of 128) only for statements up to 4 KB and 50 parameters; the work list's page (5.5 KB, 50
+    parameters) was parsed again at every request. This app's statement shapes are few, so the bound is raised
+    (the cache's size is unchanged). Nothing happens if a psycopg version names these differently."""
+    try:
+        from psycopg import _queries
+    except ImportError:  # pragma: no cover
+        return
+    if hasattr(_queries, "MAX_CACHED_STATEMENT_LENGTH") and hasattr(_queries, "MAX_CACHED_STATEMENT_PARAMS"):
+        _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, 16384)
+        _queries.MAX_CACHED_STATEMENT_PARAMS = max(_queries.MAX_CACHED_STATEMENT_PARAMS, 200)
+
+
+IDLE_PING_SECONDS = 5.0
+_IDLE_SINCE = "parsipas_idle_since"
+
+
+def _install_idle_ping(engine: Engine) -> None:
+    """Ping a pooled connection at checkout only when it sat idle in the pool for ``IDLE_PING_SECONDS`` or more
+    (a server restart or an idle timeout happens while nobody uses it); a dead one is discarded and replaced
+    before the request sees it. Under load connections go straight back out and pay no round trip; a restart in
+    the middle of traffic costs the requests then in flight, after which SQLAlchemy invalidates the whole pool."""
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)  # info is emptied when the connection is replaced
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:
+            raise DisconnectionError("idle connection is gone") from exc
 
 
 def _install_postgres_hooks(engine: Engine) -> None:
@@ -101,28 +151,52 @@ def write_session(engine: Engine | None = None) -> Session:
     return Session(engine or get_engine(), expire_on_commit=False)
 
 
+_READONLY: "WeakKeyDictionary[Engine, Engine]" = WeakKeyDictionary()
+
+
+def _readonly_engine(engine: Engine) -> Engine:
+    """The engine with ``parsipas_readonly`` set, made once per engine (not per request)."""
+    found = _READONLY.get(engine)
+    if found is None:
+        found = _READONLY[engine] = engine.execution_options(parsipas_readonly=True)
+    return found
+
+
 def read_session(engine: Engine | None = None) -> Session:
-    eng = (engine or get_engine()).execution_options(parsipas_readonly=True)
-    return Session(eng, expire_on_commit=False)
+    return Session(_readonly_engine(engine or get_engine()), expire_on_commit=False)
 
 
-def _request_session(request: Request) -> Iterator[Session]:
-    """One transaction per request, committed here (before the response is sent) and nowhere else."""
+def _end(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
+async def _request_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request, committed here (before the response is sent) and nowhere else. Opened on the
+    event loop (a ``Session`` does no I/O until first used) and ended in one worker-thread call, shielded from
+    cancellation so the connection always goes back to the pool; its own thread limiter, like FastAPI's for
+    sync dependencies, so the end never waits behind requests holding worker threads while they wait for a
+    pooled connection."""
     engine: Engine = request.app.state.engine
     readonly = request.method in ("GET", "HEAD", "OPTIONS")
     session = read_session(engine) if readonly else write_session(engine)
     request.state.session = session
     try:
         yield session
-        if readonly:
-            session.rollback()
-        else:
-            session.commit()
     except BaseException:
-        session.rollback()
+        with CancelScope(shield=True):
+            await anyio.to_thread.run_sync(_end, session, False, limiter=CapacityLimiter(1))
         raise
-    finally:
-        session.close()
+    with CancelScope(shield=True):
+        if session.get_transaction() is None:
+            session.close()  # never used: nothing to end, no I/O
+        else:
+            await anyio.to_thread.run_sync(_end, session, not readonly, limiter=CapacityLimiter(1))
 
 
 SessionDep = Annotated[Session, Depends(_request_session, scope="function")]

@@ -14,10 +14,15 @@
 reported the work done (set at submission when empty), so the reviewer's own delay never makes a unit late.
 A returned assignment goes back to the bucket its dates give (overdue once its deadline has passed). ``due_soon`` (sắp đến hạn) flags
 assignments not approved with ``0 <= due_date − today <= N`` days (``settings.due_soon_days``).
+
+The expressions are made once per (day, N) and process (``lru_cache``): a SQL expression is immutable and holds no
+rows, only the day as a bound value, so sharing it between requests cannot show anyone else's data; building them
+anew was a fifth of a 20-row list's CPU (``bench/bench_http.py``).
 """
 
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -76,6 +81,7 @@ def approved() -> Any:
     return col(Assignment.status) == AssignmentStatus.approved.value
 
 
+@lru_cache(maxsize=32)
 def awaiting_cond(today: date) -> Any:
     """Submitted, past the deadline, completed by the unit on time: chờ duyệt rather than quá hạn."""
     due = col(Assignment.due_date)
@@ -88,6 +94,7 @@ def awaiting_cond(today: date) -> Any:
     )
 
 
+@lru_cache(maxsize=32)
 def bucket_expr(today: date) -> Any:
     """CASE expression giving the bucket name of an ``Assignment`` row."""
     due = col(Assignment.due_date)
@@ -104,10 +111,12 @@ def bucket_expr(today: date) -> Any:
     )
 
 
+@lru_cache(maxsize=32)
 def overdue_cond(today: date) -> Any:
     return sa.and_(~approved(), col(Assignment.due_date) < _today(today), ~awaiting_cond(today))
 
 
+@lru_cache(maxsize=32)
 def days_overdue_expr(today: date) -> Any:
     """Days past the due date for overdue assignments, NULL otherwise."""
     return sa.case(
@@ -115,11 +124,13 @@ def days_overdue_expr(today: date) -> Any:
     )
 
 
+@lru_cache(maxsize=32)
 def due_soon_expr(today: date, days: int) -> Any:
     due = col(Assignment.due_date)
     return sa.and_(~approved(), due >= _today(today), due <= _today(today + timedelta(days=days)))
 
 
+@lru_cache(maxsize=32)
 def bucket_cond(bucket: Bucket, today: date) -> Any:
     """WHERE form of one bucket: :func:`bucket_expr` (the definition) equals it.
 

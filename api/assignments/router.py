@@ -27,7 +27,7 @@ from api.db import SessionDep
 from api.etag import make_etag, require_if_match, set_etag
 from api.idempotency import IdempotencyDep
 from api.models import Assignment, AssignmentStatus, AuditEvent, OrgUnit, Task, TaskUnitRole
-from api.pagination import Page, PageDep, paginate
+from api.pagination import Page, PageDep, page_response, paginate
 
 router = APIRouter(prefix="/assignments", tags=["assignments"])
 P = Permission
@@ -78,7 +78,7 @@ def list_assignments(
     period_id: Annotated[
         int | None, Query(description="Kỳ báo cáo: hạn từ đầu kỳ đến hết quý chứa ngày chốt số liệu")
     ] = None,
-) -> dict[str, object]:
+) -> Response:
     """Work queue and review queue: scoped assignments with task, unit and bucket columns (two statements for any
     page size); ``q`` searches the task's label and title and the unit's name (accent-insensitive)."""
     s = get_settings()
@@ -104,7 +104,7 @@ def list_assignments(
         submitted_since=submitted_since,
         period_id=period_id,
     )
-    return paginate(
+    found = paginate(
         session,
         stmt,
         page,
@@ -113,6 +113,7 @@ def list_assignments(
         transform=service.to_reads,
         scalars=False,
     )
+    return page_response(AssignmentRead, found)
 
 
 @router.post(

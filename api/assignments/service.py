@@ -86,7 +86,13 @@ def row_select(
     )
 
 
-def to_reads(rows: list[Any]) -> list[AssignmentRead]:
+_ASSIGNMENT_FIELDS = tuple(f for f in AssignmentRead.model_fields if f not in (*ROW_COLUMNS, "days_waiting"))
+
+
+def to_reads(
+    rows: list[Any], model: type[AssignmentRead] = AssignmentRead, columns: tuple[str, ...] = ROW_COLUMNS
+) -> list[Any]:
+    """Rows of :func:`row_select` (the assignment, then ``columns``) as ``model``: one validation per row."""
     from zoneinfo import ZoneInfo
 
     from api.config import get_settings
@@ -96,13 +102,15 @@ def to_reads(rows: list[Any]) -> list[AssignmentRead]:
     out = []
     for row in rows:
         a, *extra = row
-        r = AssignmentRead.model_validate(a)
-        for name, value in zip(ROW_COLUMNS, extra, strict=True):
-            setattr(r, name, value)
-        r.due_soon = bool(r.due_soon)
-        if r.status == S.submitted and r.submitted_at is not None:
-            r.days_waiting = max((today - r.submitted_at.astimezone(tz).date()).days, 0)
-        out.append(r)
+        data = {name: getattr(a, name) for name in _ASSIGNMENT_FIELDS}
+        data.update(zip(columns, extra, strict=True))
+        data["due_soon"] = bool(data["due_soon"])
+        if "ready" in data:
+            data["ready"] = bool(data["ready"])
+        submitted_at = data["submitted_at"]
+        if data["status"] == S.submitted and submitted_at is not None:
+            data["days_waiting"] = max((today - submitted_at.astimezone(tz).date()).days, 0)
+        out.append(model.model_validate(data))
     return out
 
 

@@ -17,7 +17,7 @@ from api.config import get_settings
 from api.db import SessionDep
 from api.idempotency import IdempotencyDep
 from api.models import Assignment, AssignmentStatus, TaskUnitRole
-from api.pagination import Page, PageDep, paginate
+from api.pagination import Page, PageDep, page_response, paginate
 
 router = APIRouter(prefix="/assignments", tags=["assignments"])
 P = Permission
@@ -35,21 +35,25 @@ def _filtered(session: SessionDep, principal: Principal, filters: "_Filters") ->
 
 # The list's own filters, shared by the list and its counts.
 class _Filters:
-    def __init__(
-        self,
-        unit_id: int | None = None,
-        plan_id: int | None = None,
-        status: AssignmentStatus | None = None,
-        bucket: Bucket | None = None,
-        node_id: Annotated[int | None, Query(description="Tiêu chí (gồm tiêu chí con)")] = None,
-        due_from: date | None = None,
-        due_to: date | None = None,
-        role: TaskUnitRole | None = None,
-        mine: Annotated[bool, Query(description="Chỉ việc của các đơn vị của tôi")] = False,
-        due_soon: Annotated[bool | None, Query(description="Sắp đến hạn")] = None,
-        q: Annotated[str | None, Query(max_length=100)] = None,
-    ) -> None:
-        self.kw: dict[str, Any] = dict(
+    def __init__(self, kw: dict[str, Any]) -> None:
+        self.kw = kw
+
+
+async def _filters(  # a function, not the class itself: no I/O, so on the event loop rather than a thread
+    unit_id: int | None = None,
+    plan_id: int | None = None,
+    status: AssignmentStatus | None = None,
+    bucket: Bucket | None = None,
+    node_id: Annotated[int | None, Query(description="Tiêu chí (gồm tiêu chí con)")] = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
+    role: TaskUnitRole | None = None,
+    mine: Annotated[bool, Query(description="Chỉ việc của các đơn vị của tôi")] = False,
+    due_soon: Annotated[bool | None, Query(description="Sắp đến hạn")] = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+) -> _Filters:
+    return _Filters(
+        dict(
             unit_id=unit_id,
             plan_id=plan_id,
             status=status,
@@ -62,6 +66,10 @@ class _Filters:
             due_soon=due_soon,
             q=q,
         )
+    )
+
+
+FiltersDep = Annotated[_Filters, Depends(_filters)]
 
 
 @router.get(
@@ -74,11 +82,11 @@ def work_list(
     session: SessionDep,
     principal: CurrentPrincipal,
     page: PageDep,
-    filters: Annotated[_Filters, Depends()],
+    filters: FiltersDep,
     state: Annotated[work.WorkState | None, Query(description="Trạng thái công việc")] = None,
     ready: Annotated[bool, Query(description="Cần trình: đã xong (100 %, có kết quả), chưa gửi")] = False,
     include_done: Annotated[bool, Query(description="Gồm cả việc đã duyệt / kế hoạch đã kết thúc")] = False,
-) -> dict[str, object]:
+) -> Response:
     """Việc của tôi: by default quá hạn → sắp đến hạn → đang thực hiện → chưa bắt đầu → chờ duyệt (``sort=work``,
     then due date), approved work and closed plans only with ``include_done``; two statements for any page size."""
     s = get_settings()
@@ -94,8 +102,8 @@ def work_list(
     )
     rank = work.rank_expr(today, soon)
     if page.sort in (None, "", "work"):
-        return work.paginate_in_work_order(session, stmt, page, rank)
-    return paginate(
+        return page_response(work.WorkItemRead, work.paginate_in_work_order(session, stmt, page, rank))
+    found = paginate(
         session,
         stmt,
         page,
@@ -104,6 +112,7 @@ def work_list(
         transform=work.to_reads,
         scalars=False,
     )
+    return page_response(work.WorkItemRead, found)
 
 
 @router.get(
@@ -112,9 +121,7 @@ def work_list(
     operation_id="assignments-work_counts",
     dependencies=[require(P.assignments_read)],
 )
-def work_counts(
-    session: SessionDep, principal: CurrentPrincipal, filters: Annotated[_Filters, Depends()]
-) -> work.WorkCounts:
+def work_counts(session: SessionDep, principal: CurrentPrincipal, filters: FiltersDep) -> work.WorkCounts:
     """Số việc theo trạng thái và số việc cần trình, for the list's filters: one aggregate statement."""
     s = get_settings()
     stmt = _filtered(session, principal, filters)

@@ -64,7 +64,7 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 def require(permission: Permission) -> Any:
     """Dependency: the caller holds ``permission`` somewhere (rows are still scoped by api.authz.scope)."""
 
-    def _check(principal: CurrentPrincipal) -> Principal:
+    async def _check(principal: CurrentPrincipal) -> Principal:  # no I/O: on the event loop, not a thread
         if not principal.has(permission):
             raise Forbidden(
                 "Bạn không có quyền thực hiện thao tác này.",

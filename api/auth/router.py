@@ -102,7 +102,9 @@ def logout(body: schemas.LogoutRequest, session: SessionDep, principal: CurrentP
 
 
 @router.get("/me", response_model=schemas.MeRead, operation_id="auth-me")
-def me(request: Request, session: SessionDep, principal: CurrentPrincipal) -> schemas.MeRead:
+def me(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    """The caller: account, memberships (with the unit that owns each role) and permissions. Answered as the JSON
+    itself (the model is built and checked here; FastAPI would validate it again in another thread hop)."""
     user, rows = service.own_user_and_memberships(session, principal)
     memberships: list[schemas.MembershipRead] = []
     if user is not None:
@@ -123,7 +125,7 @@ def me(request: Request, session: SessionDep, principal: CurrentPrincipal) -> sc
                 )
             )
     perms = sorted({p for g in principal.grants for p in g.permissions}, key=lambda p: p.value)
-    return schemas.MeRead(
+    body = schemas.MeRead(
         id=principal.user_id if user else principal.token_id,
         username=user.username if user else None,
         full_name=principal.name,
@@ -134,6 +136,7 @@ def me(request: Request, session: SessionDep, principal: CurrentPrincipal) -> sc
         permissions=perms,
         today=_settings(request).today(),
     )
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 @router.post("/me/password", status_code=204, operation_id="auth-change_password")
