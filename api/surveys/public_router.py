@@ -6,14 +6,21 @@ else; ``POST /public/survey/{token}/responses`` records an answer. Limits: the t
 per-device and per-address rate limits shared by every worker (:mod:`api.surveys.throttle`, 429 with
 ``Retry-After``); bodies of at most ``PARSIPAS_AUTH_MAX_BODY_KB`` (api/edge.py); unknown fields refused. Doubtful
 answers are flagged, never dropped (:mod:`api.surveys.intake`).
+
+The POST is built for volume (issue 20: 200 answers a second on one process): no ORM session, one worker-thread
+hop, at most ``WRITERS`` answers written at once, and on PostgreSQL one SQL statement per answer
+(:func:`api.surveys.intake.submit_public`, which also tells how its per-process desk cache stays exact).
 """
 
+import asyncio
+import weakref
 from typing import Any
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from api.authz import scope_survey
 from api.config import Settings, get_settings
@@ -42,6 +49,23 @@ class PublicResponseIn(BaseModel):
 
 def _settings(request: Request) -> Settings:
     return getattr(request.app.state, "settings", None) or get_settings()
+
+
+# At most this many answers are written at once per process: the rest wait in the event loop, not in worker
+# threads (which the other routes share) nor for a pooled connection (past the pool's size, PostgreSQL
+# connections would be opened and closed per answer under a burst). Enough to overlap commits' disk waits.
+WRITERS = 8
+_LIMITERS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _limiter() -> anyio.CapacityLimiter:
+    loop = asyncio.get_running_loop()
+    limiter = _LIMITERS.get(loop)
+    if limiter is None:
+        limiter = _LIMITERS[loop] = anyio.CapacityLimiter(WRITERS)
+    return limiter
 
 
 def _unknown() -> NotFound:
@@ -128,8 +152,13 @@ async def respond(token: str, body: PublicResponseIn, request: Request, idem: Id
         request_hash=idem.request_hash if idem.key else "",
         path=request.url.path if idem.key else "",
     )
-    out = await run_in_threadpool(
-        intake.submit_public, request.app.state.engine, _settings(request), sub, _unknown()
+    out = await anyio.to_thread.run_sync(
+        intake.submit_public,
+        request.app.state.engine,
+        _settings(request),
+        sub,
+        _unknown(),
+        limiter=_limiter(),
     )
     headers = {"Idempotent-Replayed": "true"} if out.replayed else None
     return Response(out.body, status_code=out.status, headers=headers, media_type="application/json")

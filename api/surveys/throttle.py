@@ -4,7 +4,8 @@ One fixed-window counter per key (``SurveyThrottle``), bumped by a single ``INSE
 RETURNING`` (SQLite ≥ 3.35 and PostgreSQL): the row lock serialises concurrent bumps of one key, a new window
 starts when the old one has passed. The bump belongs to the request's transaction, so a refused request (429,
 rolled back) does not count; the refusal carries ``Retry-After`` (seconds to the end of the window), like the
-login throttle of :mod:`api.auth.service`.
+login throttle of :mod:`api.auth.service`. The public form on PostgreSQL bumps the same rows inside its one
+statement per answer (:data:`api.surveys.intake._SUBMIT_PG`) and refuses with :func:`refuse_over`.
 """
 
 import math
