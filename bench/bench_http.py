@@ -25,18 +25,29 @@ server's processes (``pip install py-spy``) and prints the functions holding the
 
 Where the time goes (py-spy under load, PostgreSQL, demo data):
 - district dashboard (``/dashboards/summary``, 2,848 assignments): ~90 % of the busy samples in the summary
-  route; before the fix ~40 % of them went to SQLAlchemy rebuilding the column collections of the aggregate
-  statement's eight ``aliased()`` entities, new on every request (``AliasedInsp._adapt_element`` →
-  ``corresponding_column`` → ``Column._make_proxy``), ~25 % waiting on PostgreSQL. The aliases are now made once
-  per process (``api/dashboards/service.py``): the aggregate's Python time halved (in process, cProfile:
-  ``_aggregates`` 257 → 133 ms per call on the loaded machine, ``summary`` 239 → 160 ms). What remains is the
-  statement building of the scope subqueries (``scope.hidden_draft_plans``: a fresh alias per call, ~13 ms) and
-  the query itself.
+  route. A first fix made the aggregate's eight ``aliased()`` entities once per process (new on every request,
+  SQLAlchemy rebuilt their column collections: ~40 % of the samples). Then (#19, py-spy + cProfile + EXPLAIN
+  ANALYZE, 06/12/2026) the rest was: building the statements (the scope's subqueries, the bucket CASE, the
+  pivots: ~2,000 expression objects, ~25 ms of Python per request, ``BinaryElementImpl._literal_coercion`` 12 %
+  self), the aggregate's SQL (21 ms on PostgreSQL, 14 of them a nested loop over the grouping-set CTE for the
+  lĩnh vực, 25,000 rows filtered out, because PostgreSQL cannot estimate a grouping set's rows) and a separate
+  due-soon count (4 ms of planning). Now (``api/dashboards/service.py``) the statements are built once per
+  caller's grants, date and filters (``functools.lru_cache``: a statement is a pure function of those, nothing
+  read from the database is kept), the lĩnh vực and criteria are rolled up in Python from the per-task rows
+  with one small statement for the links (aggregate 21 → 3.6 ms), the due-soon count is a column of the
+  aggregate, and the aggregate runs on the Core connection: in process (load 9–13) ``summary`` 50–65 → 23–34
+  ms (district), 40–63 → 11–15 ms (commune); figures equal a row-by-row recount
+  (``tests/dashboards/test_summary_recount.py``).
 - plan appendix (``/plans/{id}/tasks``, 62 tasks, every unit's status: a 708 KB document): building ~1,400
   ``TaskUnit`` ORM objects for the lead/coordinator links was the largest share; they are now read as three
-  columns (``api/plans/service.py``), 1,037 → 646 ms per request in process on the loaded machine. The rest is the
-  ~2,500 status rows (their enum conversions) and serialising the document; ETag/304 saves the transfer to a
-  client that has it already.
+  columns (``api/plans/service.py``), 1,037 → 646 ms per request in process on the loaded machine. Then (#19)
+  a ``UnitStatus`` model per status row, validated, then the whole document validated and encoded again by
+  FastAPI; ORM row loading and enum conversion of the rows. Now the route returns the document serialised in
+  one pass (``service.appendix_json``: status rows as Core columns, dicts, ``pydantic_core.to_json``;
+  ``response_model`` kept for the OpenAPI). What remains (py-spy): SQLAlchemy/psycopg building the ~3,000 rows
+  (~35 %), the dicts and the JSON (~16 %). Letting PostgreSQL write the JSON (``json_build_object`` +
+  ``string_agg``) was tried and cost the database more than all of this (national: 2.7–3.6 s against 0.2 s).
+  ETag/304 saves the transfer to a client that has it already.
 - work lists (``/assignments/work``): ~20 % building the statement (``ColumnElement.operate``,
   ``_inspect_mapped_object``), ~20 % waiting on PostgreSQL, the rest FastAPI/Pydantic and the session.
 - ``/health`` and ``/me``: the floor is uvicorn + Starlette + the middleware stack. ``/me`` (py-spy, 06/12/2026):
