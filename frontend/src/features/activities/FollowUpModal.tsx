@@ -14,11 +14,10 @@ interface FuValues {
 
 /** Giao việc khắc phục: the follow-up becomes an assignment of the unit (an added task of the district's plan). */
 export default function FollowUpModal({ idemPrefix, title, send, onClose, onSaved }: { idemPrefix: string; title: string; send: (body: Record<string, unknown>, idempotencyKey: string) => Promise<unknown>; onClose: () => void; onSaved: () => void }) {
-  const { w } = useWords();
+  const { w, need } = useWords();
   const [form] = Form.useForm<FuValues>();
   const [key] = useState(() => newIdempotencyKey(idemPrefix));
   const { busy, error, run } = useSubmit();
-  const required = { required: true, message: w('required') };
   const submit = async (v: FuValues) => {
     await run(async () => {
       await send({ title: v.title.trim(), product: v.product?.trim() || null, deadline: iso(v.deadline) }, key);
@@ -30,13 +29,13 @@ export default function FollowUpModal({ idemPrefix, title, send, onClose, onSave
       <p style={{ marginTop: 0 }}>{w('followUpHelp')}</p>
       <Failure error={error} />
       <Form<FuValues> form={form} layout="vertical" onFinish={submit}>
-        <Form.Item label={w('followUpTitle')} name="title" rules={[required, { max: 1000 }]}>
+        <Form.Item label={w('followUpTitle')} name="title" rules={[need(w('followUpTitle')), { max: 1000 }]}>
           <Input.TextArea rows={2} />
         </Form.Item>
         <Form.Item label={w('product')} name="product" rules={[{ max: 1000 }]}>
           <Input />
         </Form.Item>
-        <Form.Item label={w('deadline')} name="deadline" rules={[required]}>
+        <Form.Item label={w('deadline')} name="deadline" rules={[need(w('deadline'))]}>
           <DatePicker format="DD/MM/YYYY" />
         </Form.Item>
       </Form>

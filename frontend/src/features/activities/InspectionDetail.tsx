@@ -207,13 +207,12 @@ export default function InspectionDetail() {
 
 /** Thêm tồn tại, optionally with a follow-up that becomes an assignment of the inspected unit. */
 function FindingModal({ inspection, onClose, onSaved }: { inspection: Inspection; onClose: () => void; onSaved: () => void }) {
-  const { w, word } = useWords();
+  const { w, need, word } = useWords();
   const { message } = App.useApp();
   const [form] = Form.useForm<FindingValues>();
   const withFu = Form.useWatch('with_follow_up', form);
   const [key] = useState(() => newIdempotencyKey('finding'));
   const { busy, error, run } = useSubmit();
-  const required = { required: true, message: w('required') };
   const submit = async (v: FindingValues) => {
     await run(async () => {
       await create(`/inspections/${inspection.id}/findings`, key, findingBody(v));
@@ -225,11 +224,11 @@ function FindingModal({ inspection, onClose, onSaved }: { inspection: Inspection
     <Modal open title={w('addFinding')} okText={w('save')} cancelText={w('cancel')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy }} width={640}>
       <ProblemAlert error={error} />
       <Form<FindingValues> form={form} layout="vertical" onFinish={submit} initialValues={{ severity: 'medium', area: inspection.areas[0] ?? null, with_follow_up: true }}>
-        <Form.Item label={w('finding')} name="content" rules={[required, { max: 5000 }]}>
+        <Form.Item label={w('finding')} name="content" rules={[need(w('finding')), { max: 5000 }]}>
           <Input.TextArea rows={3} />
         </Form.Item>
         <Space wrap size="large">
-          <Form.Item label={w('severity')} name="severity" rules={[required]}>
+          <Form.Item label={w('severity')} name="severity" rules={[need(w('severity'))]}>
             <Select style={{ width: 200 }} options={SEVERITIES.map((s) => ({ value: s, label: word(s) }))} />
           </Form.Item>
           <Form.Item label={w('area')} name="area">
@@ -241,13 +240,13 @@ function FindingModal({ inspection, onClose, onSaved }: { inspection: Inspection
         </Form.Item>
         {withFu && (
           <>
-            <Form.Item label={w('followUpTitle')} name="fu_title" rules={[required, { max: 1000 }]}>
+            <Form.Item label={w('followUpTitle')} name="fu_title" rules={[need(w('followUpTitle')), { max: 1000 }]}>
               <Input.TextArea rows={2} />
             </Form.Item>
             <Form.Item label={w('product')} name="fu_product" rules={[{ max: 1000 }]}>
               <Input />
             </Form.Item>
-            <Form.Item label={w('deadline')} name="fu_deadline" rules={[required]}>
+            <Form.Item label={w('deadline')} name="fu_deadline" rules={[need(w('deadline'))]}>
               <DatePicker format="DD/MM/YYYY" />
             </Form.Item>
           </>

@@ -79,12 +79,11 @@ export default function InspectionsTab({ filters }: { filters: Filters }) {
 
 /** Ghi nhận cuộc kiểm tra: one Idempotency-Key per opening of the form. */
 function InspectionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; onClose: () => void; onSaved: (i: Inspection) => void }) {
-  const { w, word } = useWords();
+  const { w, need, word } = useWords();
   const { message } = App.useApp();
   const [form] = Form.useForm<InspectionValues>();
   const [key] = useState(() => newIdempotencyKey('inspection'));
   const { busy, error, run } = useSubmit();
-  const required = { required: true, message: w('required') };
   const submit = async (v: InspectionValues) => {
     await run(async () => {
       const { data } = await create<Inspection>('/inspections', key, inspectionBody(v));
@@ -97,13 +96,13 @@ function InspectionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; on
       <p style={{ marginTop: 0 }}>{w('recordInspectionHelp')}</p>
       <ProblemAlert error={error} />
       <Form<InspectionValues> form={form} layout="vertical" onFinish={submit} initialValues={{ kind: 'periodic' }}>
-        <Form.Item label={w('inspectedUnit')} name="unit_id" rules={[required]}>
+        <Form.Item label={w('inspectedUnit')} name="unit_id" rules={[need(w('inspectedUnit'))]}>
           <Select showSearch={{ optionFilterProp: 'label' }} options={units.map((u) => ({ value: u.id, label: u.name }))} />
         </Form.Item>
-        <Form.Item label={w('kind')} name="kind" rules={[required]}>
+        <Form.Item label={w('kind')} name="kind" rules={[need(w('kind'))]}>
           <Select options={INSPECTION_KINDS.map((k) => ({ value: k, label: word(k) }))} />
         </Form.Item>
-        <Form.Item label={w('date')} name="date" rules={[required]}>
+        <Form.Item label={w('date')} name="date" rules={[need(w('date'))]}>
           <DatePicker format="DD/MM/YYYY" />
         </Form.Item>
         <Form.Item label={w('areas')} name="areas">

@@ -124,11 +124,10 @@ export default function OutreachTab({ filters }: { filters: Filters }) {
 
 /** Thêm / sửa sản phẩm tuyên truyền: a create carries an Idempotency-Key, an edit the ETag read just before. */
 function OutreachModal({ item, units, onClose, onSaved }: { item: OutreachOutput | null; units: OrgUnitRead[]; onClose: () => void; onSaved: () => void }) {
-  const { w, word, langWord } = useWords();
+  const { w, need, word, langWord } = useWords();
   const [form] = Form.useForm<OutreachValues>();
   const [key] = useState(() => newIdempotencyKey('outreach'));
   const { busy, error, run } = useSubmit();
-  const required = { required: true, message: w('required') };
   const submit = async (v: OutreachValues) => {
     await run(async () => {
       if (item) {
@@ -145,28 +144,28 @@ function OutreachModal({ item, units, onClose, onSaved }: { item: OutreachOutput
     <Modal open title={item ? w('editOutreach') : w('addOutreach')} okText={w('save')} cancelText={w('cancel')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy }} width={640}>
       <Failure error={error} />
       <Form<OutreachValues> form={form} layout="vertical" onFinish={submit} initialValues={initial}>
-        <Form.Item label={w('unit')} name="unit_id" rules={[required]}>
+        <Form.Item label={w('unit')} name="unit_id" rules={[need(w('unit'))]}>
           <Select showSearch={{ optionFilterProp: 'label' }} options={units.map((u) => ({ value: u.id, label: u.name }))} />
         </Form.Item>
         <Space wrap size="large">
-          <Form.Item label={w('date')} name="date" rules={[required]}>
+          <Form.Item label={w('date')} name="date" rules={[need(w('date'))]}>
             <DatePicker format="DD/MM/YYYY" />
           </Form.Item>
-          <Form.Item label={w('kind')} name="kind" rules={[required]}>
+          <Form.Item label={w('kind')} name="kind" rules={[need(w('kind'))]}>
             <Select style={{ width: 300 }} options={OUTREACH_KINDS.map((k) => ({ value: k, label: word(k) }))} />
           </Form.Item>
-          <Form.Item label={w('language')} name="language" rules={[required]}>
+          <Form.Item label={w('language')} name="language" rules={[need(w('language'))]}>
             <Select style={{ width: 160 }} options={LANGUAGES.map((l) => ({ value: l, label: langWord(l) }))} />
           </Form.Item>
         </Space>
-        <Form.Item label={w('outreachName')} name="title" rules={[required, { max: 500 }]}>
+        <Form.Item label={w('outreachName')} name="title" rules={[need(w('outreachName')), { max: 500 }]}>
           <Input />
         </Form.Item>
         <Form.Item label={w('medium')} name="medium" rules={[{ max: 300 }]}>
           <Input />
         </Form.Item>
         <Space wrap size="large">
-          <Form.Item label={w('quantity')} name="quantity" rules={[required]}>
+          <Form.Item label={w('quantity')} name="quantity" rules={[need(w('quantity'))]}>
             <InputNumber min={1} precision={0} />
           </Form.Item>
           <Form.Item label={w('audience')} name="audience">

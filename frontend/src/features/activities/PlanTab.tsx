@@ -93,12 +93,11 @@ interface PlanValues {
 }
 
 function PlanModal({ plan, year, units, onClose, onSaved }: { plan: InspectionPlan | null; year: number; units: OrgUnitRead[]; onClose: () => void; onSaved: () => void }) {
-  const { w, word } = useWords();
+  const { w, need, word } = useWords();
   const { me } = useAuth();
   const [form] = Form.useForm<PlanValues>();
   const [key] = useState(() => newIdempotencyKey('inspection-plan'));
   const { busy, error, run } = useSubmit();
-  const required = { required: true, message: w('required') };
   const submit = async (v: PlanValues) => {
     const body = {
       title: v.title.trim(),
@@ -125,7 +124,7 @@ function PlanModal({ plan, year, units, onClose, onSaved }: { plan: InspectionPl
     <Modal open title={plan ? w('editPlan') : w('createPlan')} okText={w('save')} cancelText={w('cancel')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy }} width={820}>
       <Failure error={error} />
       <Form<PlanValues> form={form} layout="vertical" onFinish={submit} initialValues={initial}>
-        <Form.Item label={w('planName')} name="title" rules={[required, { max: 500 }]}>
+        <Form.Item label={w('planName')} name="title" rules={[need(w('planName')), { max: 500 }]}>
           <Input />
         </Form.Item>
         <Space wrap size="large">
@@ -145,10 +144,10 @@ function PlanModal({ plan, year, units, onClose, onSaved }: { plan: InspectionPl
             <>
               {fields.map((f) => (
                 <Space key={f.key} wrap align="start">
-                  <Form.Item name={[f.name, 'unit_id']} label={w('inspectedUnit')} rules={[required]}>
+                  <Form.Item name={[f.name, 'unit_id']} label={w('inspectedUnit')} rules={[need(w('inspectedUnit'))]}>
                     <Select style={{ width: 240 }} showSearch={{ optionFilterProp: 'label' }} options={units.map((u) => ({ value: u.id, label: u.name }))} />
                   </Form.Item>
-                  <Form.Item name={[f.name, 'planned_month']} label={w('month')} rules={[required]}>
+                  <Form.Item name={[f.name, 'planned_month']} label={w('month')} rules={[need(w('month'))]}>
                     <Select style={{ width: 120 }} options={Array.from({ length: 12 }, (_, i) => ({ value: i + 1, label: w('monthN', i + 1) }))} />
                   </Form.Item>
                   <Form.Item name={[f.name, 'areas']} label={w('areas')}>

@@ -68,7 +68,7 @@ interface Values {
 
 /** Tổ chức phiên giải trình: the unit, the date, who chairs and who answers, the late assignments concerned. */
 function SessionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; onClose: () => void; onSaved: (s: AccountabilitySession) => void }) {
-  const { w, date } = useWords();
+  const { w, need, date } = useWords();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const unitId = Form.useWatch('unit_id', form);
@@ -78,7 +78,6 @@ function SessionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; onClo
     async () => (unitId ? (await apiGet<Page<AssignmentRead>>(`/assignments?unit_id=${unitId}&bucket=overdue&limit=200`)).items : []),
     [unitId],
   );
-  const required = { required: true, message: w('required') };
   const submit = async (v: Values) => {
     await run(async () => {
       const { data } = await create<AccountabilitySession>('/accountability-sessions', key, {
@@ -98,10 +97,10 @@ function SessionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; onClo
       <p style={{ marginTop: 0 }}>{w('addSessionHelp')}</p>
       <Failure error={error} />
       <Form<Values> form={form} layout="vertical" onFinish={submit}>
-        <Form.Item label={w('answeringUnit')} name="unit_id" rules={[required]}>
+        <Form.Item label={w('answeringUnit')} name="unit_id" rules={[need(w('answeringUnit'))]}>
           <Select showSearch={{ optionFilterProp: 'label' }} options={units.map((u) => ({ value: u.id, label: u.name }))} />
         </Form.Item>
-        <Form.Item label={w('date')} name="date" rules={[required]}>
+        <Form.Item label={w('date')} name="date" rules={[need(w('date'))]}>
           <DatePicker format="DD/MM/YYYY" />
         </Form.Item>
         <Form.Item label={w('chairedBy')} name="chaired_by" rules={[{ max: 300 }]}>

@@ -2,15 +2,17 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App } from 'antd';
 import { MemoryRouter, Route, Routes } from 'react-router';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { stubAntdDom } from '../../components/testDom';
+import { reply, stubFetch } from '../../test/fetchStub';
+import { renderWithQuery } from '../../test/renderWithQuery';
 import IndicatorsPanel from '../../pages/reports/IndicatorsPanel';
 import OutlinePanel from '../../pages/reports/OutlinePanel';
 import { depthOf, enterable, indicatorBody, type IndicatorRow } from '../../pages/reports/outline';
 import InspectionDetail from './InspectionDetail';
 import { decimalText, findingBody, inspectionBody, lines, listQuery, outreachBody, parseDecimal, yearOptions, type Inspection, type OutreachOutput } from './model';
 import OutreachTab from './OutreachTab';
-import { AREAS, enumWord, INSPECTION_KINDS, LANGUAGES, OUTREACH_KINDS, SEVERITIES } from './words';
+import { AREAS, enumWord, fieldName, INSPECTION_KINDS, LANGUAGES, OUTREACH_KINDS, SEVERITIES } from './words';
 import dayjs from 'dayjs';
 
 const http = vi.hoisted(() => ({ apiGet: vi.fn(), api: vi.fn() }));
@@ -20,8 +22,11 @@ vi.mock('../../auth', () => ({
   useAuth: () => ({ can: (p: string) => auth.perms.includes(p), me: { memberships: auth.units.map((unit_id) => ({ unit_id, role: 'unit_officer', unit_name: `U${unit_id}` })) } }),
 }));
 
-beforeAll(stubAntdDom);
-afterEach(cleanup);
+beforeEach(stubAntdDom); // again after each test's vi.unstubAllGlobals (the fetch stub)
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
 beforeEach(() => {
   Object.values(http).forEach((f) => f.mockReset());
   auth.perms = [];
@@ -131,31 +136,32 @@ describe('indicator table', { timeout: 20000 }, () => {
     expect(enterable(row({ indicator_id: null }))).toBe(false);
   });
   it('lets the unit type values and saves them with If-Match on the report', async () => {
-    http.api.mockResolvedValueOnce({ data: { items: [row({ value: '2' }), row({ indicator_id: 9, code: 'CT09', name: 'Tỷ lệ', computed: true, editable: false, value: '87.5' })], etag: 'W/"r1"' }, etag: 'W/"r1"' });
+    const net = stubFetch({
+      'GET /api/v1/reports/4/indicators': reply(
+        { items: [row({ value: '2' }), row({ indicator_id: 9, code: 'CT09', name: 'Tỷ lệ', computed: true, editable: false, value: '87.5' })], etag: 'W/"r1"' },
+        { headers: { ETag: 'W/"r1"' } },
+      ),
+      'PUT /api/v1/reports/4/indicators': reply({ items: [row({ value: '3.5' })], etag: 'W/"r2"' }, { headers: { ETag: 'W/"r2"' } }),
+    });
     const onEtag = vi.fn();
-    render(
-      <App>
-        <IndicatorsPanel reportId={4} district={false} etag={'W/"r1"'} onEtag={onEtag} />
-      </App>,
-    );
+    renderWithQuery(<IndicatorsPanel reportId={4} district={false} etag={'W/"r1"'} onEtag={onEtag} />, { antApp: true });
     const input = await screen.findByLabelText('Giá trị: Số cuộc kiểm tra');
     expect(screen.getByTestId('indicator-CT09').textContent).toBe('87,5');
     fireEvent.change(input, { target: { value: '3,5' } });
-    http.api.mockResolvedValueOnce({ data: { items: [row({ value: '3.5' })], etag: 'W/"r2"' }, etag: 'W/"r2"' });
     fireEvent.click(screen.getByRole('button', { name: 'Lưu biểu số liệu' }));
     await waitFor(() => expect(onEtag).toHaveBeenCalledWith('W/"r2"'));
-    expect(http.api).toHaveBeenLastCalledWith('/reports/4/indicators', { method: 'PUT', body: { values: [{ indicator_id: 1, value: '3.5', note: null }] }, headers: { 'If-Match': 'W/"r1"' } });
+    const put = net.calls('PUT /api/v1/reports/4/indicators')[0];
+    expect(put.body).toEqual({ values: [{ indicator_id: 1, value: '3.5', note: null }] });
+    expect(put.headers.get('If-Match')).toBe('W/"r1"');
   });
   it('shows the district roll-up read-only with the units that have not entered', async () => {
-    http.api.mockResolvedValueOnce({
-      data: { items: [row({ editable: false, value: '14', units_entered: 2, units_expected: 3, missing_units: [{ unit_id: 5, unit_name: 'UBND xã Hoa Thám' }] })], etag: 'x' },
-      etag: 'x',
+    stubFetch({
+      'GET /api/v1/reports/1/indicators': {
+        items: [row({ editable: false, value: '14', units_entered: 2, units_expected: 3, missing_units: [{ unit_id: 5, unit_name: 'UBND xã Hoa Thám' }] })],
+        etag: 'x',
+      },
     });
-    render(
-      <App>
-        <IndicatorsPanel reportId={1} district etag="x" onEtag={() => undefined} />
-      </App>,
-    );
+    renderWithQuery(<IndicatorsPanel reportId={1} district etag="x" onEtag={() => undefined} />, { antApp: true });
     expect(await screen.findByTestId('missing-CT01')).toHaveTextContent('2/3: UBND xã Hoa Thám');
     expect(screen.getByTestId('indicator-CT01').textContent).toBe('14');
     expect(screen.queryByRole('button', { name: 'Lưu biểu số liệu' })).toBeNull();
@@ -307,5 +313,35 @@ describe('outreach', { timeout: 20000 }, () => {
     );
     await screen.findByTestId('outreach');
     expect(screen.queryByRole('button')).toBeNull();
+  });
+});
+
+describe('empty required fields named in the error', { timeout: 30000 }, () => {
+  it('writes the field inside the sentence: lower-case first letter, acronyms kept, bracketed notes dropped', () => {
+    expect(fieldName('Đơn vị được kiểm tra', 'vi')).toBe('đơn vị được kiểm tra');
+    expect(fieldName('STT', 'vi')).toBe('STT');
+    expect(fieldName('Mã (không dấu, không cách)', 'vi')).toBe('mã');
+    expect(fieldName('Unit', 'en')).toBe('Unit');
+  });
+  it('names each empty required field of a new outreach output on submit, and sends nothing', async () => {
+    auth.perms = ['activities:read', 'outreach:edit'];
+    auth.units = [8, 9];
+    http.apiGet.mockResolvedValueOnce({ items: [], total: 0, limit: 200, offset: 0 });
+    render(
+      <App>
+        <MemoryRouter>
+          <OutreachTab filters={{ year: 2024, unitId: null, units: [{ id: 8, name: 'Phòng Văn hóa và Thông tin' } as never, { id: 9, name: 'UBND xã Hoa Thám' } as never] }} />
+        </MemoryRouter>
+      </App>,
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Thêm sản phẩm tuyên truyền' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Lưu' }));
+    // the unit (two to choose from), the date and the name are empty; kind, language and quantity have defaults
+    expect(await within(dialog).findByText('Chưa nhập đơn vị (bắt buộc).', undefined, { timeout: 5000 })).toBeInTheDocument();
+    expect(within(dialog).getByText('Chưa nhập ngày (bắt buộc).')).toBeInTheDocument();
+    expect(within(dialog).getByText('Chưa nhập tên, nội dung (bắt buộc).')).toBeInTheDocument();
+    expect(within(dialog).queryByText('Chưa nhập hình thức (bắt buộc).')).toBeNull();
+    expect(http.api).not.toHaveBeenCalled();
   });
 });

@@ -112,7 +112,7 @@ const vi = {
   noFollowUps: 'Chưa giao việc nào.',
   session: 'Phiên giải trình',
   sessionOf: 'Phiên giải trình – {n}',
-  required: 'Hãy nhập thông tin này.',
+  required: 'Chưa nhập {label} (bắt buộc).',
   cancel: 'Hủy',
   save: 'Lưu',
   from: 'Từ',
@@ -257,7 +257,7 @@ const en: Record<Key, string> = {
   noFollowUps: 'No follow-ups yet.',
   session: 'Accountability session',
   sessionOf: 'Accountability session – {n}',
-  required: 'Please fill this in.',
+  required: '{label} is required.',
   cancel: 'Cancel',
   save: 'Save',
   from: 'From',
@@ -369,12 +369,22 @@ export function enumWord(lang: string, v: string | null | undefined): string {
   return (ENUMS[lang === 'en' ? 'en' : 'vi'] as Record<string, string>)[v] ?? '—';
 }
 
+/** "Đơn vị được kiểm tra" → "đơn vị được kiểm tra" inside a sentence (an acronym such as "STT" stays); a trailing
+ * note in brackets is dropped. */
+export function fieldName(label: string, lang: string): string {
+  const s = label.replace(/\s*\([^)]*\)\s*$/, '').trim();
+  if (lang === 'en' || s.length < 2 || s[1] !== s[1].toLowerCase()) return s;
+  return s[0].toLowerCase() + s.slice(1);
+}
+
 export function useWords() {
   const i18n = useI18n();
   const dict = i18n.lang === 'en' ? en : vi;
   return {
     ...i18n,
     w: (k: Key, n?: number | string) => dict[k].replace('{n}', String(n ?? '')),
+    /** The rule of a required field, its error naming the field: "Chưa nhập ngày (bắt buộc)." */
+    need: (label: string) => ({ required: true, message: dict.required.replace('{label}', fieldName(label, i18n.lang)) }),
     word: (v: string | null | undefined) => enumWord(i18n.lang, v),
     langWord: (v: string | null | undefined) => (v ? enumWord(i18n.lang, `lang:${v}`) : ''),
     statusWord: (v: string | null | undefined) => (v ? enumWord(i18n.lang, `status:${v}`) : ''),

@@ -50,7 +50,7 @@ export default function NotificationPreferences() {
       etagged(
         notificationsPutPreferences({
           body: { digest_hour: d.digest_hour, kinds: d.kinds },
-          headers: { 'If-Match': prefs.data?.etag ?? '*' },
+          headers: { 'If-Match': qc.getQueryData<Tagged<PreferencesRead>>(key)?.etag ?? '*' },
           throwOnError: true,
         }),
       ),

@@ -1,13 +1,13 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import '../../api/http'; // the SDK client's fetch and error interceptor, as in the app
 import { stubAntdDom } from '../../components/testDom';
 import { reply, stubFetch } from '../../test/fetchStub';
 import { renderWithQuery } from '../../test/renderWithQuery';
 import NotificationTemplates, { type TemplateItem, type TemplatesList } from './Templates';
 
-beforeAll(stubAntdDom);
+beforeEach(stubAntdDom); // again after each test's vi.unstubAllGlobals (the fetch stub)
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();

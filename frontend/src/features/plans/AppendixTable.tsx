@@ -56,6 +56,8 @@ export function AppendixTable({
   const { t, label } = i18n;
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<string | undefined>();
+  // every section open, a new one too (the appendix is refreshed in place after a change), unless the user folds it
+  const [folded, setFolded] = useState<ReadonlySet<string>>(new Set());
   const planId = appendix.plan.id;
   const deadline = (x: TaskRead) => deadlineText(x, i18n, appendix.plan.year);
   const folds = { allCommunes: pw('allCommunes'), allDepartments: pw('allDepartments') };
@@ -147,7 +149,16 @@ export function AppendixTable({
         scroll={{ x: 1100 }}
         pagination={false}
         dataSource={groups}
-        expandable={{ defaultExpandAllRows: true }}
+        expandable={{
+          expandedRowKeys: groups.filter((g) => !folded.has(g.key)).map((g) => g.key),
+          onExpand: (open, r) =>
+            setFolded((f) => {
+              const next = new Set(f);
+              if (open) next.delete(r.key);
+              else next.add(r.key);
+              return next;
+            }),
+        }}
         locale={{ emptyText: t('plNoTasks') }}
         data-testid="appendix"
         className="appendix-table"

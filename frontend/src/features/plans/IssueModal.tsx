@@ -11,7 +11,9 @@ import { applyFieldErrors } from '../../pages/admin/lib';
 import AcceptedHint from '../evidence/AcceptedHint';
 import { acceptAttr, tooBig, useAcceptedFiles } from '../evidence/accepted';
 import { useEvidenceWords } from '../evidence/words';
-import { call, type PlanRead } from './model';
+import { plansIssue } from '../../client/sdk.gen';
+import { etagged } from '../etag';
+import type { PlanRead } from './model';
 
 interface Values {
   number?: string;
@@ -52,14 +54,21 @@ export function IssueModal({ plan, etag, onClose, onIssued }: { plan: PlanRead; 
         document_id = ev.id;
         setDocId(ev.id);
       }
-      const r = await call<PlanRead>(`/plans/${plan.id}/issue`, 'POST', etag, {
-        number: v.number?.trim() || null,
-        symbol: v.symbol?.trim() || null,
-        issue_date: v.issue_date ? v.issue_date.format('YYYY-MM-DD') : null,
-        signer: v.signer?.trim() || null,
-        signer_title: v.signer_title?.trim() || null,
-        document_id,
-      });
+      const r = await etagged(
+        plansIssue({
+          path: { plan_id: plan.id },
+          headers: etag ? { 'If-Match': etag } : {},
+          body: {
+            number: v.number?.trim() || null,
+            symbol: v.symbol?.trim() || null,
+            issue_date: v.issue_date ? v.issue_date.format('YYYY-MM-DD') : null,
+            signer: v.signer?.trim() || null,
+            signer_title: v.signer_title?.trim() || null,
+            document_id,
+          },
+          throwOnError: true,
+        }),
+      );
       onIssued(r.data, r.etag);
     } catch (e) {
       setError(applyFieldErrors(form, e, lang, ['number', 'symbol', 'issue_date', 'signer', 'signer_title']));

@@ -1,13 +1,15 @@
 import { Form, Input, InputNumber, Modal, Select } from 'antd';
 import { useState } from 'react';
-import { api, ApiError } from '../../api/http';
+import { ApiError } from '../../api/http';
 import { useAuth } from '../../auth';
 import type { FrameworkRead } from '../../api/types';
 import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { usePlanWords } from './words';
 import { applyFieldErrors, newIdempotencyKey } from '../../pages/admin/lib';
-import { call, type PlanRead } from './model';
+import { plansAmend, plansCreate, plansUpdate } from '../../client/sdk.gen';
+import { etagged } from '../etag';
+import type { PlanRead } from './model';
 
 interface Values {
   number?: string;
@@ -65,16 +67,18 @@ export function PlanFormModal({
       note: v.note?.trim() || null,
     };
     try {
-      const r =
+      const ifMatch = etag ? { 'If-Match': etag } : {};
+      const r = await etagged(
         mode === 'create'
-          ? await api<PlanRead>('/plans', {
-              method: 'POST',
+          ? plansCreate({
               headers: { 'Idempotency-Key': key },
-              body: { ...common, year: v.year, issuing_unit_id: v.issuing_unit_id },
+              body: { ...common, year: v.year!, issuing_unit_id: v.issuing_unit_id! },
+              throwOnError: true,
             })
           : mode === 'edit'
-            ? await call<PlanRead>(`/plans/${plan!.id}`, 'PATCH', etag ?? null, common)
-            : await call<PlanRead>(`/plans/${plan!.id}/amend`, 'POST', etag ?? null, { ...common, reason: (v.reason ?? '').trim() });
+            ? plansUpdate({ path: { plan_id: plan!.id }, headers: ifMatch, body: common, throwOnError: true })
+            : plansAmend({ path: { plan_id: plan!.id }, headers: ifMatch, body: { ...common, reason: (v.reason ?? '').trim() }, throwOnError: true }),
+      );
       onSaved(r.data, r.etag);
     } catch (e) {
       setError(applyFieldErrors(form, e, lang, FIELDS));

@@ -1,16 +1,15 @@
+import { useQuery } from '@tanstack/react-query';
 import { Timeline } from 'antd';
-import { apiGet } from '../../api/http';
-import type { HistoryEvent } from '../../api/types';
+import { plansHistoryOptions } from '../../client/@tanstack/react-query.gen';
 import type { OrgUnitRead, SectionRead } from '../../client/types.gen';
-import { useLoad } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { ChangeList } from './ChangeList';
 
 /** Lịch sử of a plan for the issuing side: lập, ban hành, each sửa đổi, bổ sung with its reason, kết thúc. */
-export function PlanHistory({ planId, tick, units, sections }: { planId: number; tick: number; units: OrgUnitRead[]; sections: SectionRead[] }) {
+export function PlanHistory({ planId, units, sections }: { planId: number; units: OrgUnitRead[]; sections: SectionRead[] }) {
   const { t, label, dateTime } = useI18n();
-  const list = useLoad(() => apiGet<HistoryEvent[]>(`/plans/${planId}/history`), [planId, tick]);
-  if (list.loading || list.error || !list.data) return null; // units (404) read changes in their assignments
+  const list = useQuery(plansHistoryOptions({ path: { plan_id: planId } }));
+  if (list.isPending || list.error || !list.data) return null; // units (404) read changes in their assignments
   return (
     <section aria-labelledby="pl-history" style={{ marginTop: 24 }}>
       <h2 id="pl-history" style={{ fontSize: 18 }}>

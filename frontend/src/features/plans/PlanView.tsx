@@ -1,14 +1,18 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Descriptions, Input, Modal, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { api, ApiError } from '../../api/http';
+import { ApiError } from '../../api/http';
 import { useAuth } from '../../auth';
 import type { FrameworkRead } from '../../api/types';
+import { plansAppendixOptions, plansAppendixQueryKey, plansGetQueryKey, plansHistoryQueryKey } from '../../client/@tanstack/react-query.gen';
+import { plansClose, plansGet, tasksDelete, tasksGet } from '../../client/sdk.gen';
 import type { OrgUnitRead, SectionRead } from '../../client/types.gen';
-import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import { Guard, ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
+import { etagged } from '../etag';
 import { AppendixTable } from './AppendixTable';
 import { IssueModal } from './IssueModal';
-import { call, planActions, type Appendix, type PlanRead, type TaskRead } from './model';
+import { planActions, type TaskRead } from './model';
 import { PlanFormModal } from './PlanFormModal';
 import { PlanHistory } from './PlanHistory';
 import { SectionModal } from './SectionModal';
@@ -28,25 +32,27 @@ export function PlanView({ planId, units, frameworks, onChanged }: { planId: num
   const { message } = App.useApp();
   const i18n = useI18n();
   const { t, label, date } = i18n;
-  const [etag, setEtag] = useState<string | null>(null);
   const [dialog, setDialog] = useState<Dialog | null>(null);
-  const [tick, setTick] = useState(0);
   const [reason, setReason] = useState('');
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const load = useLoad(async () => {
-    const [p, a] = await Promise.all([api<PlanRead>(`/plans/${planId}`), api<Appendix>(`/plans/${planId}/tasks`)]);
-    setEtag(p.etag);
-    return { plan: p.data, appendix: a.data };
-  }, [planId, tick]);
+  const qc = useQueryClient();
+  const path = { plan_id: planId };
+  // the plan with its ETag (every change of the plan names it in If-Match) and its appendix
+  const planQ = useQuery({
+    queryKey: [...plansGetQueryKey({ path }), 'etag'] as const,
+    queryFn: ({ signal }) => etagged(plansGet({ path, signal, throwOnError: true })),
+  });
+  const appendixQ = useQuery(plansAppendixOptions({ path }));
+  const etag = planQ.data?.etag ?? null;
   const refresh = () => {
     setDialog(null);
     setReason('');
-    setTick((x) => x + 1);
+    // what a change of the plan or its appendix touches: the plan, its appendix, its history, the list of plans
+    for (const queryKey of [plansGetQueryKey({ path }), plansAppendixQueryKey({ path }), plansHistoryQueryKey({ path })]) void qc.invalidateQueries({ queryKey });
     onChanged();
   };
-  const saved = (_p: PlanRead, e: string | null) => {
-    setEtag(e);
+  const saved = () => {
     message.success(t('saved'));
     refresh();
   };
@@ -55,8 +61,8 @@ export function PlanView({ planId, units, frameworks, onChanged }: { planId: num
     setBusy(true);
     setFailure(null);
     try {
-      const r = await call<PlanRead>(`/plans/${planId}/close`, 'POST', etag);
-      saved(r.data, r.etag);
+      await plansClose({ path, headers: etag ? { 'If-Match': etag } : {}, throwOnError: true });
+      saved();
     } catch (e) {
       setFailure(e);
     } finally {
@@ -67,9 +73,13 @@ export function PlanView({ planId, units, frameworks, onChanged }: { planId: num
     setBusy(true);
     setFailure(null);
     try {
-      const fresh = await api<TaskRead>(`/tasks/${task.id}`);
-      const q = issued ? `?reason=${encodeURIComponent(reason.trim())}` : '';
-      await call<void>(`/tasks/${task.id}`, 'DELETE', fresh.etag, undefined, q);
+      const fresh = await etagged(tasksGet({ path: { task_id: task.id }, throwOnError: true }));
+      await tasksDelete({
+        path: { task_id: task.id },
+        query: issued ? { reason: reason.trim() } : undefined,
+        headers: fresh.etag ? { 'If-Match': fresh.etag } : {},
+        throwOnError: true,
+      });
       message.success(t('saved'));
       refresh();
     } catch (e) {
@@ -80,10 +90,11 @@ export function PlanView({ planId, units, frameworks, onChanged }: { planId: num
   };
 
   return (
-    <Guard loading={load.loading && !load.data} error={load.error} item>
+    <Guard loading={planQ.isPending || appendixQ.isPending} error={planQ.error ?? appendixQ.error} item>
       {() => {
-        if (!load.data) return null;
-        const { plan, appendix } = load.data;
+        if (!planQ.data || !appendixQ.data) return null;
+        const plan = planQ.data.data;
+        const appendix = appendixQ.data;
         const may = planActions(plan.status, can('plans:manage'));
         const issuer = units.find((u) => u.id === plan.issuing_unit_id)?.name;
         return (
@@ -133,7 +144,7 @@ export function PlanView({ planId, units, frameworks, onChanged }: { planId: num
             />
             {can('plans:manage') && (
               <div className="no-print">
-                <PlanHistory planId={plan.id} tick={tick} units={units} sections={appendix.sections} />
+                <PlanHistory planId={plan.id} units={units} sections={appendix.sections} />
               </div>
             )}
 

@@ -1,13 +1,12 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import { apiGet } from '../../api/http';
 import { useAuth } from '../../auth';
-import { itemsOf, type FrameworkRead, type PlanRead } from '../../api/types';
-import type { OrgUnitRead } from '../../client/types.gen';
-import { Guard, useLoad } from '../../components/common';
+import { frameworksListOptions, plansListOptions, plansListQueryKey } from '../../client/@tanstack/react-query.gen';
+import { Guard } from '../../components/common';
 import { useI18n } from '../../i18n';
-import { loadAll } from '../../pages/admin/lib';
+import { useAllOrgUnits } from '../orgUnits';
 import { PlanFormModal } from './PlanFormModal';
 import { PlanView } from './PlanView';
 
@@ -18,20 +17,19 @@ export default function PlansPage() {
   const { can } = useAuth();
   const { t, label, date } = useI18n();
   const [creating, setCreating] = useState(false);
-  const plans = useLoad(() => apiGet<unknown>('/plans?limit=200'), []);
-  const units = useLoad(() => (can('units:read') ? loadAll<OrgUnitRead>('/org-units') : Promise.resolve([])), []);
-  const frameworks = useLoad(
-    () => (can('frameworks:read') && can('plans:manage') ? apiGet<unknown>('/frameworks?limit=200').then((x) => itemsOf<FrameworkRead>(x)) : Promise.resolve([])),
-    [],
-  );
-  const list = itemsOf<PlanRead>(plans.data);
+  const qc = useQueryClient();
+  const plans = useQuery(plansListOptions({ query: { limit: 200 } }));
+  const units = useAllOrgUnits(can('units:read'));
+  const frameworks = useQuery({ ...frameworksListOptions({ query: { limit: 200 } }), enabled: can('frameworks:read') && can('plans:manage') });
+  const reloadPlans = () => void qc.invalidateQueries({ queryKey: plansListQueryKey() });
+  const list = plans.data?.items ?? [];
   const planId = id ?? (list[0] ? String(list[0].id) : undefined);
   return (
     <>
       <Typography.Title level={1} className="page-title">
         {t('plans')}
       </Typography.Title>
-      <Guard loading={plans.loading || units.loading} error={plans.error}>
+      <Guard loading={plans.isPending || units.isLoading} error={plans.error}>
         {() => (
           <>
             <Space wrap style={{ width: '100%', marginBottom: 12 }}>
@@ -53,7 +51,7 @@ export default function PlansPage() {
               )}
             </Space>
             {planId && /^\d+$/.test(planId) ? (
-              <PlanView key={planId} planId={Number(planId)} units={units.data ?? []} frameworks={frameworks.data ?? []} onChanged={plans.reload} />
+              <PlanView key={planId} planId={Number(planId)} units={units.data ?? []} frameworks={frameworks.data?.items ?? []} onChanged={reloadPlans} />
             ) : (
               <div>{t('empty')}</div>
             )}
@@ -61,11 +59,11 @@ export default function PlansPage() {
               <PlanFormModal
                 mode="create"
                 defaultYear={list[0]?.year}
-                frameworks={frameworks.data ?? []}
+                frameworks={frameworks.data?.items ?? []}
                 onClose={() => setCreating(false)}
                 onSaved={(p) => {
                   setCreating(false);
-                  plans.reload();
+                  reloadPlans();
                   nav(`/plans/${p.id}`);
                 }}
               />

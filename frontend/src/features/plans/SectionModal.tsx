@@ -1,12 +1,13 @@
 import { Form, Input, InputNumber, Modal } from 'antd';
 import { useState } from 'react';
-import { api, ApiError } from '../../api/http';
+import { ApiError } from '../../api/http';
+import { plansAddSection, plansUpdateSection } from '../../client/sdk.gen';
 import type { SectionRead } from '../../client/types.gen';
 import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { usePlanWords } from './words';
 import { applyFieldErrors, newIdempotencyKey } from '../../pages/admin/lib';
-import { call, type PlanRead } from './model';
+import type { PlanRead } from './model';
 
 interface Values {
   label?: string;
@@ -29,12 +30,21 @@ export function SectionModal({ plan, etag, section, onClose, onSaved }: { plan: 
   const save = async (v: Values) => {
     setBusy(true);
     setError(null);
-    const body: Record<string, unknown> = { label: v.label?.trim(), title: v.title?.trim() };
-    if (v.order != null) body.order = v.order;
-    if (issued) body.reason = (v.reason ?? '').trim();
+    const body = {
+      label: v.label?.trim() ?? '',
+      title: v.title?.trim() ?? '',
+      ...(v.order != null ? { order: v.order } : {}),
+      ...(issued ? { reason: (v.reason ?? '').trim() } : {}),
+    };
     try {
-      if (section) await call<SectionRead>(`/plans/${plan.id}/sections/${section.id}`, 'PATCH', etag, body);
-      else await api<SectionRead>(`/plans/${plan.id}/sections`, { method: 'POST', headers: { 'Idempotency-Key': key }, body });
+      if (section)
+        await plansUpdateSection({
+          path: { plan_id: plan.id, section_id: section.id },
+          headers: etag ? { 'If-Match': etag } : {},
+          body,
+          throwOnError: true,
+        });
+      else await plansAddSection({ path: { plan_id: plan.id }, headers: { 'Idempotency-Key': key }, body, throwOnError: true });
       onSaved();
     } catch (e) {
       const shown = applyFieldErrors(form, e, lang, ['label', 'title', 'order', 'reason']);

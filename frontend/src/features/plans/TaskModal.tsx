@@ -1,14 +1,15 @@
 import { DatePicker, Form, Input, Modal, Radio, Select } from 'antd';
 import { useEffect, useRef, useState } from 'react';
-import { api, apiGet, ApiError, type Page } from '../../api/http';
-import type { NodeSearchHit, OrgUnitRead } from '../../client/types.gen';
+import { ApiError } from '../../api/http';
+import { frameworksSearch, tasksCreate, tasksGet, tasksUpdate } from '../../client/sdk.gen';
+import type { OrgUnitRead, TaskCreate, TaskUpdate } from '../../client/types.gen';
+import { etagged } from '../etag';
 import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { usePlanWords } from './words';
 import { nodeName } from '../../nodeName';
 import { applyFieldErrors, newIdempotencyKey } from '../../pages/admin/lib';
 import {
-  call,
   DEADLINE_KINDS,
   KIND_KEYS,
   PERIOD_CODES,
@@ -34,7 +35,7 @@ function NodeSelect({ value, onChange, frameworkIds, initial, id }: { value?: nu
   const search = async (q: string) => {
     if (q.trim().length < 2) return;
     const n = ++seq.current;
-    const page = await apiGet<Page<NodeSearchHit>>(`/frameworks/search?limit=30&q=${encodeURIComponent(q.trim())}`);
+    const { data: page } = await frameworksSearch({ query: { limit: 30, q: q.trim() }, throwOnError: true });
     if (n !== seq.current) return;
     const hits = page.items.filter((h) => !frameworkIds.length || frameworkIds.includes(h.framework_id));
     const chosen = opts.filter((o) => value?.includes(o.value));
@@ -86,7 +87,7 @@ export function TaskModal({
   useEffect(() => {
     if (!task) return;
     // the fresh ETag of the row (another manager may have changed it since the appendix was loaded)
-    void api<TaskRead>(`/tasks/${task.id}`).then((r) => {
+    void etagged(tasksGet({ path: { task_id: task.id }, throwOnError: true })).then((r) => {
       setEtag(r.etag);
       form.setFieldsValue(taskValues(r.data));
     }, setError);
@@ -97,8 +98,9 @@ export function TaskModal({
     setError(null);
     try {
       const body = taskBody(v, plan.year, issued);
-      if (task) await call<TaskRead>(`/tasks/${task.id}`, 'PATCH', etag, body);
-      else await api<TaskRead>(`/plans/${plan.id}/tasks`, { method: 'POST', headers: { 'Idempotency-Key': key }, body });
+      if (task)
+        await tasksUpdate({ path: { task_id: task.id }, headers: etag ? { 'If-Match': etag } : {}, body: body as TaskUpdate, throwOnError: true });
+      else await tasksCreate({ path: { plan_id: plan.id }, headers: { 'Idempotency-Key': key }, body: body as TaskCreate, throwOnError: true });
       onSaved();
     } catch (e) {
       const shown = applyFieldErrors(form, e, lang, TASK_FIELDS);

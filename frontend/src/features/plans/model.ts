@@ -1,8 +1,7 @@
-// Kế hoạch in the browser: API calls of a plan's life cycle (ETag / If-Match, Idempotency-Key), the form ⇄ body
-// mapping of a task and the words of its deadline.
+// Kế hoạch in the browser: the form ⇄ body mapping of a task, the words of its deadline and of its coordinators
+// (the API calls are the generated SDK's, with If-Match / Idempotency-Key, in the screens).
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
-import { api, type ApiResult } from '../../api/http';
 import type { Appendix, PlanRead, TaskRead } from '../../api/types';
 import type { OrgUnitRead } from '../../client/types.gen';
 import type { I18n, Key } from '../../i18n';
@@ -51,11 +50,6 @@ export function instanceName(key: string, t: I18n['t']): string {
 }
 
 export const periodLabel = (code: string, t: I18n['t']) => (PERIOD_KEYS[code] ? t(PERIOD_KEYS[code]) : code);
-
-/** Request with If-Match on the object's ETag; returns the new body and ETag. */
-export function call<T>(path: string, method: string, etag: string | null, body?: unknown, query = ''): Promise<ApiResult<T>> {
-  return api<T>(`${path}${query}`, { method, body, headers: etag ? { 'If-Match': etag } : {} });
-}
 
 export interface TaskValues {
   label?: string;

@@ -40,7 +40,7 @@ export default function CreateTaskModal({
   onClose: () => void;
   onCreated: (t: WeakResultTaskRead) => void;
 }) {
-  const { w, lang, statusName } = useWords();
+  const { w, need, lang, statusName } = useWords();
   const [form] = Form.useForm<Values>();
   const [key] = useState(() => newIdempotencyKey('survey-task'));
   const [busy, setBusy] = useState(false);
@@ -84,7 +84,6 @@ export default function CreateTaskModal({
     }
   };
 
-  const req = { required: true, message: w('required') };
   return (
     <Modal
       open
@@ -104,17 +103,17 @@ export default function CreateTaskModal({
             <ProblemAlert error={new Error(w('noPlan', year))} />
           ) : (
             <Form form={form} layout="vertical" onFinish={submit}>
-              <Form.Item name="plan_id" label={w('plan')} rules={[req]}>
+              <Form.Item name="plan_id" label={w('plan')} rules={[need(w('plan'))]}>
                 <Select
                   options={(plans.data?.items ?? [])
                     .filter((p) => p.status !== 'closed')
                     .map((p) => ({ value: p.id, label: `${p.title} (${statusName(p.status)})` }))}
                 />
               </Form.Item>
-              <Form.Item name="title" label={w('taskTitle')} rules={[{ ...req, whitespace: true }]}>
+              <Form.Item name="title" label={w('taskTitle')} rules={[{ ...need(w('taskTitle')), whitespace: true }]}>
                 <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={4000} />
               </Form.Item>
-              <Form.Item name="lead_unit_id" label={w('taskUnit')} rules={[req]}>
+              <Form.Item name="lead_unit_id" label={w('taskUnit')} rules={[need(w('taskUnit'))]}>
                 <Select
                   showSearch
                   optionFilterProp="label"
@@ -122,7 +121,7 @@ export default function CreateTaskModal({
                   options={(units.data?.items ?? []).map((u) => ({ value: u.id, label: u.name }))}
                 />
               </Form.Item>
-              <Form.Item name="due_date" label={w('taskDeadline')} rules={[req]}>
+              <Form.Item name="due_date" label={w('taskDeadline')} rules={[need(w('taskDeadline'))]}>
                 <DatePicker format="DD/MM/YYYY" />
               </Form.Item>
               <Form.Item name="product" label={w('taskProduct')}>

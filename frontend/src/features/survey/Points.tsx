@@ -26,7 +26,7 @@ interface Values {
 }
 
 function PointModal({ point, onClose, onSaved }: { point: PointT | null; onClose: () => void; onSaved: () => void }) {
-  const { w } = useWords();
+  const { w, need } = useWords();
   const { me } = useAuth();
   const [form] = Form.useForm<Values>();
   const [key] = useState(() => newIdempotencyKey('point'));
@@ -77,7 +77,7 @@ function PointModal({ point, onClose, onSaved }: { point: PointT | null; onClose
       setBusy(false);
     }
   };
-  const req = [{ required: true, whitespace: true, message: w('required') }];
+  const req = (label: string) => [{ ...need(label), whitespace: true }];
   return (
     <Modal
       open
@@ -102,24 +102,24 @@ function PointModal({ point, onClose, onSaved }: { point: PointT | null; onClose
       >
         {!point && (
           <>
-            <Form.Item name="unit_id" label={w('unit')} rules={[{ required: true, message: w('required') }]}>
+            <Form.Item name="unit_id" label={w('unit')} rules={[need(w('unit'))]}>
               <Select options={units.map(([value, label]) => ({ value, label }))} />
             </Form.Item>
-            <Form.Item name="code" label={w('code')} rules={[...req, { pattern: /^[A-Za-z0-9_.-]+$/, message: w('code') }]}>
+            <Form.Item name="code" label={w('code')} rules={[...req(w('code')), { pattern: /^[A-Za-z0-9_.-]+$/, message: w('code') }]}>
               <Input maxLength={80} />
             </Form.Item>
           </>
         )}
-        <Form.Item name="name" label={w('pointName')} rules={req}>
+        <Form.Item name="name" label={w('pointName')} rules={req(w('pointName'))}>
           <Input maxLength={300} />
         </Form.Item>
         <Form.Item name="address" label={w('address')}>
           <Input maxLength={500} />
         </Form.Item>
-        <Form.Item name="opening_hours" label={w('hours')} rules={req} extra="07:30-11:30,13:30-17:00">
+        <Form.Item name="opening_hours" label={w('hours')} rules={req(w('hours'))} extra="07:30-11:30,13:30-17:00">
           <Input maxLength={100} />
         </Form.Item>
-        <Form.Item name="open_days" label={w('days')} rules={req} extra="1-5 = Thứ Hai – Thứ Sáu">
+        <Form.Item name="open_days" label={w('days')} rules={req(w('days'))} extra="1-5 = Thứ Hai – Thứ Sáu">
           <Input maxLength={20} />
         </Form.Item>
         <Form.Item name="survey_id" label={w('survey')}>

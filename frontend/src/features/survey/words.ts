@@ -78,7 +78,7 @@ const vi = {
   cancel: 'Hủy',
   saved: 'Đã lưu.',
   code: 'Mã (không dấu, không cách)',
-  required: 'Bắt buộc nhập',
+  required: 'Chưa nhập {label} (bắt buộc).',
   noPoints: 'Chưa có điểm khảo sát nào.',
   // definitions
   surveyName: 'Tên phiếu',
@@ -202,7 +202,7 @@ const en: Record<Key, string> = {
   cancel: 'Cancel',
   saved: 'Saved.',
   code: 'Code (no spaces)',
-  required: 'Required',
+  required: '{label} is required.',
   noPoints: 'No collection point yet.',
   surveyName: 'Form name',
   version: 'Version',
@@ -300,6 +300,14 @@ export const hoursLabel = (spec: string) =>
     .map((p) => p.trim().replace('-', '–'))
     .join(', ');
 
+/** "Đơn vị được kiểm tra" → "đơn vị được kiểm tra" inside a sentence (an acronym such as "STT" stays); a trailing
+ * note in brackets is dropped. */
+export function fieldName(label: string, lang: string): string {
+  const s = label.replace(/\s*\([^)]*\)\s*$/, '').trim();
+  if (lang === 'en' || s.length < 2 || s[1] !== s[1].toLowerCase()) return s;
+  return s[0].toLowerCase() + s.slice(1);
+}
+
 export function useWords() {
   const i18n = useI18n();
   const l = i18n.lang === 'en' ? 'en' : 'vi';
@@ -307,6 +315,8 @@ export function useWords() {
   return {
     ...i18n,
     w: (k: Key, n?: number | string) => dict[k].replace('{n}', String(n ?? '')),
+    /** The rule of a required field, its error naming the field: "Chưa nhập tên phiếu (bắt buộc)." */
+    need: (label: string) => ({ required: true, message: dict.required.replace('{label}', fieldName(label, i18n.lang)) }),
     factorName: (f: string) => (FACTOR_NAMES[l] as Record<string, string>)[f] ?? f,
     scaleName: (s: string) => (SCALES[l] as Record<string, string>)[s] ?? s,
     statusName: (s: string) => (STATUSES[l] as Record<string, string>)[s] ?? s,
