@@ -36,6 +36,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -150,7 +151,8 @@ def work_queue_once(browser: Any, base: str) -> float:
         # untimed: it is the real work queue, not a stripped-down list
         expect(page.get_by_role("heading", name="Việc của tôi")).to_be_visible()
         expect(page.get_by_label("Thời hạn")).to_be_visible()
-        expect(page.get_by_label("Trạng thái")).to_be_visible()
+        status = page.locator("label", has=page.locator("span", has_text=re.compile(r"^Trạng thái$")))
+        expect(status.locator("select")).to_be_visible()
         expect(page.get_by_test_id("assignment-row").first.locator(".ant-tag").first).to_be_visible()
         expect(page.get_by_role("navigation", name="Phân trang")).to_be_visible()
         return elapsed
@@ -241,8 +243,6 @@ def build_static(out: Path) -> None:
 
 def static_sizes(dist: Path) -> dict[str, dict[str, int]]:
     """First screen, dashboard cold load and survey form, from ``.vite/manifest.json`` and index.html."""
-    import re
-
     manifest: dict[str, dict[str, Any]] = json.loads((dist / ".vite" / "manifest.json").read_text())
     by_file = {v["file"]: k for k, v in manifest.items()}
 

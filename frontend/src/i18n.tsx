@@ -111,11 +111,23 @@ const translate = (key: string, opts: TOptions): string => i18next.t(key, opts) 
 /** ``words``: the owner level's words (see levels.ts); without them, those of a district (Bình Gia 2024). */
 export function makeI18n(lang: Lang, setLang: (l: Lang) => void, words: LevelWords = levelWords('district', lang)): I18n {
   const level = levelVars(words);
+  // A word without values of its own is the same every time for this language and level: looked up once (a list of
+  // 200 rows asks for the same few words thousands of times). A key not found yet (bundle not loaded) is not kept.
+  const seen = new Map<string, string>();
+  const once = (key: string, ns: 'translation' | 'enums', fallback?: string): string => {
+    const id = ns === 'enums' ? `enums\u0000${key}` : key;
+    let v = seen.get(id);
+    if (v === undefined) {
+      v = translate(key, { lng: lang, ns, ...level, ...(fallback === undefined ? {} : { defaultValue: fallback }) });
+      if (i18next.hasResourceBundle(lang, ns)) seen.set(id, v);
+    }
+    return v;
+  };
   return {
     lang,
     setLang,
-    t: (k, vars) => translate(k, { lng: lang, ...level, ...vars }),
-    label: (v) => (v == null ? '' : translate(v, { lng: lang, ns: 'enums', defaultValue: v, ...level })),
+    t: (k, vars) => (vars ? translate(k, { lng: lang, ...level, ...vars }) : once(k, 'translation')),
+    label: (v) => (v == null ? '' : once(v, 'enums', v)),
     date: (v) => formatDate(v),
     dateTime: (v) => formatDateTime(v),
     num: (v, digits = 1) =>
