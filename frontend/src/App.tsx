@@ -1,20 +1,11 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { ConfigProvider } from 'antd';
 import { enUS, viVN } from './antLocale';
-import { lazy, Suspense, useState } from 'react';
-import {
-  createBrowserRouter,
-  createRoutesFromElements,
-  Navigate,
-  Outlet,
-  Route,
-  RouterProvider,
-  useLocation,
-} from 'react-router';
+import { lazy, Suspense } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { queryClient } from './api/query';
 import { AuthProvider, useAuth } from './auth';
 import { Loading } from './components/Loading';
-import { LeaveBlocker } from './components/useLeaveGuard';
 import { I18nContext, useLanguage } from './i18n';
 import { LevelI18n } from './LevelI18n';
 import { homePath } from './nav';
@@ -65,60 +56,6 @@ function Home() {
   return <Navigate to={homePath(can)} replace />;
 }
 
-/** Around every route: the lazy pages' fallback and the one navigation blocker of unsaved forms (useLeaveGuard). */
-function Root() {
-  return (
-    <Suspense fallback={<Loading />}>
-      <LeaveBlocker />
-      <Outlet />
-    </Suspense>
-  );
-}
-
-// A data router (createBrowserRouter): the same routes and lazy chunks as before, and react-router's useBlocker,
-// which stops in-app navigation and Back while a form holds unsaved changes.
-const routes = createRoutesFromElements(
-  <Route element={<Root />}>
-    <Route path="/login" element={<Login />} />
-    <Route element={<Protected />}>
-      <Route index element={<Home />} />
-      <Route path="my-work" element={<MyWork />} />
-      <Route path="assignments" element={<MyWork all />} />
-      <Route element={<WithAntApp />}>
-        <Route path="assignments/:id" element={<AssignmentDetail />} />
-        <Route path="review" element={<Review />} />
-        <Route path="dashboard" element={<Dashboard />} />
-        <Route path="dashboard/print" element={<DashboardPrint />} />
-        <Route path="plans" element={<Plans />} />
-        <Route path="plans/:id" element={<Plans />} />
-        <Route path="frameworks" element={<Frameworks />} />
-        <Route path="frameworks/:id" element={<Frameworks />} />
-        <Route path="admin/:tab?" element={<Admin />} />
-        <Route path="account" element={<Account />} />
-        <Route path="notifications" element={<Notifications />} />
-        <Route path="reports" element={<Reports />} />
-        <Route path="reports/:id" element={<ReportEditor />} />
-        <Route path="imports" element={<Imports />} />
-        <Route path="scoring/rounds/:id/results" element={<ResultsRound />} />
-        <Route path="scoring/sheets/:id/results" element={<ResultsSheet />} />
-        <Route path="scoring" element={<ScoringRounds />} />
-        <Route path="scoring/sheets/:id" element={<ScoringSheet />} />
-        <Route path="surveys/:tab?" element={<Surveys />} />
-        <Route path="activities/inspections/:id" element={<InspectionDetail />} />
-        <Route path="activities/sessions/:id" element={<SessionDetail />} />
-        <Route path="activities/:tab?" element={<Activities />} />
-        <Route path="*" element={<NotYet />} />
-      </Route>
-    </Route>
-  </Route>,
-);
-
-/** One router per mounted app (it listens to the browser's history from its creation). */
-function Router() {
-  const [router] = useState(() => createBrowserRouter(routes));
-  return <RouterProvider router={router} />;
-}
-
 export default function App() {
   // the saved language's words (i18n.tsx, one bundle per language): nothing is drawn before they arrive
   const { i18n, ready } = useLanguage();
@@ -130,7 +67,43 @@ export default function App() {
       <ConfigProvider locale={lang === 'vi' ? viVN : enUS} theme={{ token: { colorPrimary: '#0b5cab', colorLink: '#0b5cab', colorInfo: '#0b5cab', colorError: '#b3261e', colorTextDescription: 'rgba(0,0,0,0.68)', colorTextTertiary: 'rgba(0,0,0,0.68)', colorTextSecondary: 'rgba(0,0,0,0.72)', colorTextPlaceholder: 'rgba(0,0,0,0.6)' } }}>
         <AuthProvider>
           <LevelI18n>
-          <Router />
+          <BrowserRouter>
+            <Suspense fallback={<Loading />}>
+              <Routes>
+                <Route path="/login" element={<Login />} />
+                <Route element={<Protected />}>
+                  <Route index element={<Home />} />
+                  <Route path="my-work" element={<MyWork />} />
+                  <Route path="assignments" element={<MyWork all />} />
+                  <Route element={<WithAntApp />}>
+                    <Route path="assignments/:id" element={<AssignmentDetail />} />
+                    <Route path="review" element={<Review />} />
+                    <Route path="dashboard" element={<Dashboard />} />
+                    <Route path="dashboard/print" element={<DashboardPrint />} />
+                    <Route path="plans" element={<Plans />} />
+                    <Route path="plans/:id" element={<Plans />} />
+                    <Route path="frameworks" element={<Frameworks />} />
+                    <Route path="frameworks/:id" element={<Frameworks />} />
+                    <Route path="admin/:tab?" element={<Admin />} />
+                    <Route path="account" element={<Account />} />
+                    <Route path="notifications" element={<Notifications />} />
+                    <Route path="reports" element={<Reports />} />
+                    <Route path="reports/:id" element={<ReportEditor />} />
+                    <Route path="imports" element={<Imports />} />
+                    <Route path="scoring/rounds/:id/results" element={<ResultsRound />} />
+                    <Route path="scoring/sheets/:id/results" element={<ResultsSheet />} />
+                    <Route path="scoring" element={<ScoringRounds />} />
+                    <Route path="scoring/sheets/:id" element={<ScoringSheet />} />
+                    <Route path="surveys/:tab?" element={<Surveys />} />
+                    <Route path="activities/inspections/:id" element={<InspectionDetail />} />
+                    <Route path="activities/sessions/:id" element={<SessionDetail />} />
+                    <Route path="activities/:tab?" element={<Activities />} />
+                    <Route path="*" element={<NotYet />} />
+                  </Route>
+                </Route>
+              </Routes>
+            </Suspense>
+          </BrowserRouter>
           </LevelI18n>
         </AuthProvider>
       </ConfigProvider>

@@ -1,8 +1,8 @@
 import '@testing-library/jest-dom/vitest';
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryRouter, Outlet, RouterProvider } from 'react-router';
-import { LeaveBlocker, useLeaveGuard } from './useLeaveGuard';
+import { BrowserRouter, Link, Route, Routes } from 'react-router';
+import { useLeaveGuard } from './useLeaveGuard';
 
 afterEach(() => {
   cleanup();
@@ -14,54 +14,43 @@ function Form({ dirty }: { dirty: boolean }) {
   return <h1>Biểu mẫu</h1>;
 }
 
-const app = (dirty: boolean) =>
-  createMemoryRouter(
-    [
-      {
-        element: (
-          <>
-            <LeaveBlocker />
-            <Outlet />
-          </>
-        ),
-        children: [
-          { path: '/', element: <h1>Danh sách</h1> },
-          { path: '/form', element: <Form dirty={dirty} /> },
-        ],
-      },
-    ],
-    { initialEntries: ['/', '/form'], initialIndex: 1 },
+/** The app's component router at "/", then a click on the form's link (a history entry, as in the app). */
+async function openForm(dirty: boolean) {
+  window.history.replaceState(null, '', '/');
+  render(
+    <BrowserRouter>
+      <Routes>
+        <Route path="/" element={<Link to="/form">Mở biểu mẫu</Link>} />
+        <Route path="/form" element={<Form dirty={dirty} />} />
+      </Routes>
+    </BrowserRouter>,
   );
+  fireEvent.click(screen.getByText('Mở biểu mẫu'));
+  expect(await screen.findByText('Biểu mẫu')).toBeInTheDocument();
+}
 
-describe('leaving a form with unsaved changes (data router)', () => {
-  it('asks on Back and stays when the user says no, leaves when yes', async () => {
+const back = () => act(() => window.history.back());
+
+describe('Back from a form with unsaved changes', () => {
+  it('asks; "stay" keeps the form and its address, "leave" goes back', async () => {
     const confirm = vi.spyOn(window, 'confirm').mockReturnValueOnce(false).mockReturnValueOnce(true);
-    const router = app(true);
-    render(<RouterProvider router={router} />);
-    expect(await screen.findByText('Biểu mẫu')).toBeInTheDocument();
-    await act(() => router.navigate(-1));
+    await openForm(true);
+    await back();
+    await waitFor(() => expect(confirm).toHaveBeenCalledTimes(1));
     expect(confirm).toHaveBeenCalledWith('Có thay đổi chưa lưu. Vẫn rời trang?');
+    await waitFor(() => expect(window.location.pathname).toBe('/form'));
     expect(screen.getByText('Biểu mẫu')).toBeInTheDocument();
-    expect(router.state.location.pathname).toBe('/form');
-    await act(() => router.navigate(-1));
+    await back();
+    expect(await screen.findByText('Mở biểu mẫu')).toBeInTheDocument();
     expect(confirm).toHaveBeenCalledTimes(2);
-    expect(await screen.findByText('Danh sách')).toBeInTheDocument();
+    expect(window.location.pathname).toBe('/');
   });
 
-  it('asks before an in-app link or redirect too, and never when nothing is unsaved', async () => {
+  it('does not ask when nothing is unsaved', async () => {
     const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
-    const dirty = app(true);
-    render(<RouterProvider router={dirty} />);
-    await screen.findByText('Biểu mẫu');
-    await act(() => dirty.navigate('/'));
-    expect(confirm).toHaveBeenCalledTimes(1);
-    expect(dirty.state.location.pathname).toBe('/form');
-    cleanup();
-    const clean = app(false);
-    render(<RouterProvider router={clean} />);
-    await screen.findByText('Biểu mẫu');
-    await act(() => clean.navigate(-1));
-    expect(await screen.findByText('Danh sách')).toBeInTheDocument();
-    expect(confirm).toHaveBeenCalledTimes(1);
+    await openForm(false);
+    await back();
+    expect(await screen.findByText('Mở biểu mẫu')).toBeInTheDocument();
+    expect(confirm).not.toHaveBeenCalled();
   });
 });
