@@ -1,8 +1,9 @@
-import { App, Button, Card, Checkbox, DatePicker, Descriptions, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Checkbox, DatePicker, Descriptions, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ApiError } from '../../api/http';
-import { BucketTag, Guard, NotAvailable, ProblemAlert, useLoad } from '../../components/common';
+import { BucketTag, NotAvailable, ProblemAlert, useLoad } from '../../components/common';
+import DetailFrame from './DetailFrame';
 import EvidenceCard from './EvidenceCard';
 import Failure from './Failure';
 import FollowUpModal from './FollowUpModal';
@@ -57,19 +58,21 @@ export default function InspectionDetail() {
       },
     });
   return (
-    <>
-      <Link to="/activities/inspections">← {w('back')}</Link>
-      <Guard loading={load.loading && !insp} error={insp ? null : load.error} item>
-        {() =>
-          insp && (
+    <DetailFrame
+      back="/activities/inspections"
+      record={insp}
+      loading={load.loading}
+      error={load.error}
+      title={(x) => w('inspectionOf', x.unit_name ?? '')}
+      tags={(x) => (
+        <>
+          <StatusTag status={x.status} />
+          <Tag>{word(x.kind)}</Tag>
+        </>
+      )}
+    >
+      {(insp) => (
             <>
-              <Typography.Title level={1} className="page-title" style={{ marginTop: 8 }}>
-                {w('inspectionOf', insp.unit_name ?? '')}
-              </Typography.Title>
-              <Space wrap style={{ marginBottom: 12 }}>
-                <StatusTag status={insp.status} />
-                <Tag>{word(insp.kind)}</Tag>
-              </Space>
               <Descriptions
                 bordered
                 size="small"
@@ -198,10 +201,8 @@ export default function InspectionDetail() {
                 />
               )}
             </>
-          )
-        }
-      </Guard>
-    </>
+      )}
+    </DetailFrame>
   );
 }
 

@@ -1,8 +1,9 @@
-import { App, Button, Card, Descriptions, Input, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Descriptions, Input, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ApiError } from '../../api/http';
-import { BucketTag, Guard, NotAvailable, useLoad } from '../../components/common';
+import { BucketTag, NotAvailable, useLoad } from '../../components/common';
+import DetailFrame from './DetailFrame';
 import EvidenceCard from './EvidenceCard';
 import Failure from './Failure';
 import FollowUpModal from './FollowUpModal';
@@ -58,18 +59,16 @@ export default function SessionDetail() {
     }
   };
   return (
-    <>
-      <Link to="/activities/sessions">← {w('back')}</Link>
-      <Guard loading={load.loading && !s} error={s ? null : load.error} item>
-        {() =>
-          s && (
+    <DetailFrame
+      back="/activities/sessions"
+      record={s}
+      loading={load.loading}
+      error={load.error}
+      title={(x) => w('sessionOf', x.unit_name ?? '')}
+      tags={(x) => <SessionStatusTag status={x.status} />}
+    >
+      {(s) => (
             <>
-              <Typography.Title level={1} className="page-title" style={{ marginTop: 8 }}>
-                {w('sessionOf', s.unit_name ?? '')}
-              </Typography.Title>
-              <Space style={{ marginBottom: 12 }}>
-                <SessionStatusTag status={s.status} />
-              </Space>
               <Descriptions
                 bordered
                 size="small"
@@ -161,10 +160,8 @@ export default function SessionDetail() {
                 />
               )}
             </>
-          )
-        }
-      </Guard>
-    </>
+      )}
+    </DetailFrame>
   );
 }
 
