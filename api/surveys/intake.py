@@ -167,11 +167,19 @@ def answer_errors(
     prefix: str = "answers",
 ) -> list[FieldError]:
     """Every problem of the answers against the survey's questions (Vietnamese, per field)."""
-    by_id = {q.id: q for q in questions}
+    return _answer_errors(
+        {q.id or 0: (*SCALE_RANGE[q.scale], q.required, q.code, q.text) for q in questions}, answers, prefix
+    )
+
+
+def _answer_errors(
+    questions: dict[int, tuple[int, int, bool, str, str]], answers: list[tuple[int, int]], prefix: str
+) -> list[FieldError]:
+    """:func:`answer_errors` over question id → (lowest, highest value, required, code, text)."""
     errors: list[FieldError] = []
     seen: set[int] = set()
     for i, (qid, value) in enumerate(answers):
-        q = by_id.get(qid)
+        q = questions.get(qid)
         if q is None:
             errors.append(
                 FieldError(
@@ -192,7 +200,7 @@ def answer_errors(
                 )
             )
         seen.add(qid)
-        lo, hi = SCALE_RANGE[q.scale]
+        lo, hi = q[0], q[1]
         if not lo <= value <= hi:
             errors.append(
                 FieldError(
@@ -202,14 +210,14 @@ def answer_errors(
                     message_en=f"The answer must be between {lo} and {hi}.",
                 )
             )
-    for q in questions:
-        if q.required and q.id not in seen:
+    for qid, (_lo, _hi, required, code, text) in questions.items():
+        if required and qid not in seen:
             errors.append(
                 FieldError(
                     field=prefix,
                     code="missing_answer",
-                    message=f"Chưa trả lời câu hỏi bắt buộc: {q.text}",
-                    message_en=f"Required question {q.code} is not answered.",
+                    message=f"Chưa trả lời câu hỏi bắt buộc: {text}",
+                    message_en=f"Required question {code} is not answered.",
                 )
             )
     return errors
@@ -371,53 +379,8 @@ def desk_out_of_hours(desk: Desk, local: datetime) -> bool:
 
 
 def public_answer_errors(desk: Desk, answers: list[tuple[int, int]], comment: str | None) -> list[FieldError]:
-    """:func:`answer_errors` against the cached questions (same codes and messages)."""
-    errors: list[FieldError] = []
-    seen: set[int] = set()
-    qs = desk.questions
-    for i, (qid, value) in enumerate(answers):
-        q = qs.get(qid)
-        if q is None:
-            errors.append(
-                FieldError(
-                    field=f"answers.{i}.question_id",
-                    code="unknown_question",
-                    message="Câu hỏi không thuộc phiếu khảo sát này.",
-                    message_en="The question is not part of this survey.",
-                )
-            )
-            continue
-        if qid in seen:
-            errors.append(
-                FieldError(
-                    field=f"answers.{i}.question_id",
-                    code="duplicate_answer",
-                    message="Một câu hỏi được trả lời hai lần.",
-                    message_en="A question is answered twice.",
-                )
-            )
-        seen.add(qid)
-        lo, hi = q[0], q[1]
-        if not lo <= value <= hi:
-            errors.append(
-                FieldError(
-                    field=f"answers.{i}.value",
-                    code="out_of_range",
-                    message=f"Câu trả lời phải từ {lo} đến {hi}.",
-                    message_en=f"The answer must be between {lo} and {hi}.",
-                )
-            )
-    if len(seen) < len(qs):
-        for qid, (_lo, _hi, required, code, text) in qs.items():
-            if required and qid not in seen:
-                errors.append(
-                    FieldError(
-                        field="answers",
-                        code="missing_answer",
-                        message=f"Chưa trả lời câu hỏi bắt buộc: {text}",
-                        message_en=f"Required question {code} is not answered.",
-                    )
-                )
+    """:func:`answer_errors` against the cached questions, and the comment when the survey takes none."""
+    errors = _answer_errors(desk.questions, answers, "answers")
     if comment and not desk.allow_comment:
         errors.append(
             FieldError(

@@ -16,35 +16,12 @@ from api.models.survey import (
     Survey,
     SurveyFactor,
     SurveyQuestion,
-    SurveyResponse,
     SurveyStatus,
     SurveyThrottle,
 )
 from api.surveys import intake, tokens
 from tests.surveys.conftest import HT_DESK, TV_DESK, V1, desk, sheet, token_of
-
-
-def _count(session: Session, point_id: int) -> int:
-    session.expire_all()
-    n = int(
-        session.exec(
-            select(func.count()).select_from(SurveyResponse).where(SurveyResponse.point_id == point_id)
-        ).one()
-    )
-    session.commit()
-    return n
-
-
-def _latest(session: Session, point_id: int) -> SurveyResponse:
-    session.expire_all()
-    row = session.exec(
-        select(SurveyResponse)
-        .where(SurveyResponse.point_id == point_id)
-        .order_by(col(SurveyResponse.id).desc())
-    ).first()
-    session.commit()
-    assert row is not None
-    return row
+from tests.surveys.test_public_form import _count, _latest
 
 
 def _post(client: TestClient, token: str, body: dict[str, Any], **headers: str) -> int:
