@@ -37,7 +37,11 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   with one small statement for the links (aggregate 21 → 3.6 ms), the due-soon count is a column of the
   aggregate, and the aggregate runs on the Core connection: in process (load 9–13) ``summary`` 50–65 → 23–34
   ms (district), 40–63 → 11–15 ms (commune); figures equal a row-by-row recount
-  (``tests/dashboards/test_summary_recount.py``).
+  (``tests/dashboards/test_summary_recount.py``). HTTP, same sitting, load 15–25: commune 20.2 → 60.5 req/s,
+  district 10.3 → 25.2. py-spy after: no statement building left; the busy samples are psycopg sending the
+  three statements and waiting to take the GIL back (4 requests per worker), ~2 % the Python roll-up. National
+  dataset (load 19): the district dashboard now answers (2 req/s, p99 4.1 s; it completed nothing within 8 s
+  before): its aggregate is a scan of 198,000 rows, bucket CASE and hash aggregate, 0.3–0.9 s of PostgreSQL.
 - plan appendix (``/plans/{id}/tasks``, 62 tasks, every unit's status: a 708 KB document): building ~1,400
   ``TaskUnit`` ORM objects for the lead/coordinator links was the largest share; they are now read as three
   columns (``api/plans/service.py``), 1,037 → 646 ms per request in process on the loaded machine. Then (#19)
@@ -47,7 +51,9 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   ``response_model`` kept for the OpenAPI). What remains (py-spy): SQLAlchemy/psycopg building the ~3,000 rows
   (~35 %), the dicts and the JSON (~16 %). Letting PostgreSQL write the JSON (``json_build_object`` +
   ``string_agg``) was tried and cost the database more than all of this (national: 2.7–3.6 s against 0.2 s).
-  ETag/304 saves the transfer to a client that has it already.
+  ETag/304 saves the transfer to a client that has it already. HTTP, same sitting, load 15–25: 4.0 → 6.0
+  req/s. National: a 35 MB document (198,000 statuses), ~5 s per request in process under load — no p99 near
+  1 s is possible for it as one document; it needs paging of the units per task (or a lighter list) in the API.
 - work lists (``/assignments/work``): ~20 % building the statement (``ColumnElement.operate``,
   ``_inspect_mapped_object``), ~20 % waiting on PostgreSQL, the rest FastAPI/Pydantic and the session.
 - ``/health`` and ``/me``: the floor is uvicorn + Starlette + the middleware stack. ``/me`` (py-spy, 06/12/2026):
