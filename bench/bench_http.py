@@ -54,14 +54,42 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   ETag/304 saves the transfer to a client that has it already. HTTP, same sitting, load 15–25: 4.0 → 6.0
   req/s. National: a 35 MB document (198,000 statuses), ~5 s per request in process under load — no p99 near
   1 s is possible for it as one document; it needs paging of the units per task (or a lighter list) in the API.
-- work lists (``/assignments/work``): ~20 % building the statement (``ColumnElement.operate``,
-  ``_inspect_mapped_object``), ~20 % waiting on PostgreSQL, the rest FastAPI/Pydantic and the session.
+- work lists and the review queue (20 rows; py-spy and per-thread cProfile in process, 06/12/2026, before the
+  fix): ~50 % of the route's Python time built the statement — the work-state/rank/bucket CASEs and the
+  ``due_date`` literals were made anew (2–3 times each) per request (``BindParameter.__init__`` alone 13 % of the
+  samples), the scope's draft-plan alias rebuilt its column collection; ~10 % SQLAlchemy re-rendering an
+  expanding ``IN ('not_started', …)`` into the SQL at every execution (post-compile); psycopg re-parsed the 5.5 KB,
+  50-parameter page statement every time (its query cache stops at 4 KB / 50 parameters); each row was
+  validated twice (ORM → ``AssignmentRead`` → ``WorkItemRead``) and FastAPI validated the page a third time.
+  And the request hopped to a worker thread 7–8 times (session open and close, principal, ``require``, page,
+  filters, route, response validation): ``Condition.notify`` + ``WorkerThread.run`` were ~20 % of the server's
+  self samples under wrk. Now: expressions made once per (day, N) (``lru_cache``, immutable SQL, no rows),
+  the alias once per process, ORs of equalities, psycopg's cache bound raised (``api/db.py``), one validation per
+  row, the page answered as JSON bytes (``pagination.page_response``; ``response_model`` kept for the
+  OpenAPI), cheap dependencies ``async``, the session opened on the event loop: 3 hops; round trips 4 → 3 (the
+  statements and ROLLBACK; psycopg's BEGIN comes on top).
+  Python calls per request (all threads, in process, a deterministic count): 29,500 → 18,300 (work list),
+  24,400 → 18,400 (review queue).
 - ``/health`` and ``/me``: the floor is uvicorn + Starlette + the middleware stack. ``/me`` (py-spy, 06/12/2026):
   ~60 % of its busy samples were psycopg sending statements (``BaseCursor._execute_send``) and ~35 % the token
   check (``get_principal``): it ran five statements — the user with its session, the memberships, then the route
   read the user and the memberships again (SQLAlchemy's identity map holds objects weakly, so they were gone) and
   the units above them. Now the token check is one statement (user, session, memberships and units) kept in the
   request's own session, and ``/me`` reuses it: two statements (``tests/test_request_statements.py``).
+  Then (06/12/2026) the rest of ``/me``: ``pool_pre_ping`` sent a ``SELECT 1`` at every checkout (~10 % of its
+  samples; ``/health`` paid it too); the endpoint, its validation, the principal and the session were five
+  worker-thread hops. Now a pooled connection is pinged only after 5 s idle (``api/db.py``:
+  ``IDLE_PING_SECONDS``; a dead one is replaced before use, ``tests/test_request_floor.py``) and ``/me`` answers
+  its JSON itself: 3 hops, round trips 4 → 3 (the two statements and ROLLBACK; psycopg's BEGIN on top),
+  8,800 Python calls instead of 9,600. What remains per request: FastAPI 0.165's router tree walk
+  (``_get_routes_version``: ~150 calls a request over the nested routers, /health pays it too), the JSON access
+  line, and PostgreSQL's BEGIN and ROLLBACK round trips of the read-only transaction — an autocommit pool for
+  GET/HEAD would drop those two, but needs a guard that a GET can never write (not done).
+  Figures, both trees served at once and alternated (``wrk -c8``, 4 rounds × 3 s, medians; load average 12–25
+  from the other sessions on this 2-CPU machine, so only the same-round comparison means anything):
+  before → after req/s: health 867 → 1,140; me 252 → 233; work_commune 56 → 80; work_district 34 → 52;
+  review_queue 59 → 87; ratio to /health: me 0.29 → 0.26 (the floor itself got cheaper), work_commune
+  0.062 → 0.089, work_district 0.044 → 0.041, review_queue 0.073 → 0.098.
 - district work list on the national dataset (3,300 communes × 60, ~124,000 open rows; EXPLAIN ANALYZE): the
   page's ``ORDER BY work rank, due date`` sorted every open row with all its columns, spilling ~9 MB to disk
   ("external merge"), because the LIMIT sat above the scope's join (no top-N sort), plus a separate count scan
