@@ -1,13 +1,18 @@
 """Load benchmark of the public survey form: answer sheets POSTed at a fixed rate (default 200/s for 30 s) to ONE
 server process (``parsipas serve``, ``PARSIPAS_WORKERS=1``) on PostgreSQL with the Bình Gia demo data, from a second
-process (an open-loop asyncio + httpx driver: requests leave on schedule whether or not earlier ones have
-answered, so a slow server shows as latency, not as a lower offered rate). Nothing may be lost: the rows of
-``survey_response`` written during the run are counted and must equal the 201 answers.
+process (an open-loop driver on plain asyncio streams and keep-alive HTTP/1.1 connections — lean, so that it takes
+little of the CPU the server needs: requests leave on schedule whether or not earlier ones have answered, so a
+slow server shows as latency, not as a lower offered rate). Nothing may be lost: the rows of ``survey_response``
+written during the run are counted and must equal the 201 answers.
 
     .venv/bin/python bench/bench_survey_load.py [--rate 200] [--duration 30] [--connections 64] [--pg URL]
-        [--tree DIR] [--profile]
+        [--tree DIR] [--profile] [--in-process N]
 
-Each request is a different phone (its own ``client_id``) behind a different address (``X-Forwarded-For`` from a
+``--tree DIR`` serves another checkout (``git archive <commit> | tar -x -C DIR``) for a before/after in one
+sitting; ``--profile`` samples the server with py-spy; ``--in-process N`` sends N sheets through the ASGI app in
+process and prints its CPU per answer (steadier than the HTTP run on a shared machine).
+
+Each request is what the SPA's form sends (answers, a ``client_id``, an ``Idempotency-Key``), a different phone behind a different address (``X-Forwarded-For`` from a
 trusted proxy, ``PARSIPAS_TRUSTED_PROXIES=["127.0.0.1/32"]``) so the per-device and per-address limits stay in
 force without refusing the load; all go to the desks of the demo (their tokens are computed from the database with
 the server's secret), so the burst flag is set on most of them, as it should be.
