@@ -1,9 +1,11 @@
 import { DatePicker, Form, Input, InputNumber, Modal, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, apiGet, type Page } from '../../api/http';
-import type { FrameworkRead, RoundDetail } from '../../client/types.gen';
-import { ProblemAlert, useLoad } from '../../components/common';
+import { frameworksListOptions } from '../../client/@tanstack/react-query.gen';
+import { assessmentRoundsCreate } from '../../client/sdk.gen';
+import type { RoundDetail } from '../../client/types.gen';
+import { ProblemAlert } from '../../components/common';
 import { newIdempotencyKey } from '../../components/reports/model';
 import { useAuth } from '../../auth';
 import { useI18n } from '../../i18n';
@@ -33,7 +35,7 @@ export default function CreateRoundModal({ onClose, onCreated }: { onClose: () =
   const [thisYear] = useState(() => new Date().getFullYear());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const frameworks = useLoad(() => apiGet<Page<FrameworkRead>>('/frameworks?limit=200'), []);
+  const frameworks = useQuery(frameworksListOptions({ query: { limit: 200 } }));
   const published = (frameworks.data?.items ?? []).filter((f) => f.status === 'published');
   const units = new Map((me?.memberships ?? []).map((m) => [m.unit_id, m.unit_name]));
 
@@ -41,9 +43,9 @@ export default function CreateRoundModal({ onClose, onCreated }: { onClose: () =
     setBusy(true);
     setError(null);
     try {
-      const { data } = await api<RoundDetail>('/assessment-rounds', {
-        method: 'POST',
+      const { data } = await assessmentRoundsCreate({
         headers: { 'Idempotency-Key': key },
+        throwOnError: true,
         body: {
           name: v.name.trim(),
           framework_id: v.framework_id,
@@ -89,7 +91,7 @@ export default function CreateRoundModal({ onClose, onCreated }: { onClose: () =
         </Form.Item>
         <Form.Item label={t('frameworks')} name="framework_id" rules={[required]}>
           <Select
-            loading={frameworks.loading}
+            loading={frameworks.isPending}
             showSearch={{ optionFilterProp: 'label' }}
             options={published.map((f) => ({ value: f.id, label: f.name }))}
           />

@@ -1,8 +1,10 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Checkbox, List, Modal, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { apiGet, uploadWithProgress, type Page } from '../../api/http';
+import { uploadWithProgress } from '../../api/http';
+import { assessmentSheetsEvidenceCandidatesOptions, assessmentSheetsEvidenceCandidatesQueryKey } from '../../client/@tanstack/react-query.gen';
 import type { EvidenceCandidate } from '../../client/types.gen';
-import { ProblemAlert, useLoad } from '../../components/common';
+import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
 
 /** Tài liệu kiểm chứng for one node: candidates first (the unit's assignments linked to the criterion), then the
@@ -18,10 +20,9 @@ export function EvidencePicker(props: {
   const [chosen, setChosen] = useState<number[]>(props.selected);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const list = useLoad(
-    () => apiGet<Page<EvidenceCandidate>>(`/assessment-sheets/${props.sheetId}/evidence-candidates?node_id=${props.nodeId}&limit=200`),
-    [props.sheetId, props.nodeId],
-  );
+  const qc = useQueryClient();
+  const path = { sheet_id: props.sheetId };
+  const list = useQuery(assessmentSheetsEvidenceCandidatesOptions({ path, query: { node_id: props.nodeId, limit: 200 } }));
   const upload = async (file: File) => {
     const form = new FormData();
     form.append('file', file);
@@ -30,7 +31,7 @@ export function EvidencePicker(props: {
     try {
       const ev = await uploadWithProgress<{ id: number }>(`/assessment-sheets/${props.sheetId}/evidence`, form, setProgress);
       setChosen((c) => [...c, ev.id]);
-      list.reload();
+      void qc.invalidateQueries({ queryKey: assessmentSheetsEvidenceCandidatesQueryKey({ path }) }); // every criterion's candidates
     } catch (e) {
       setError(e);
     } finally {
@@ -41,7 +42,7 @@ export function EvidencePicker(props: {
     <Modal open title={t('scPickEvidence')} onOk={() => props.onClose(chosen)} onCancel={() => props.onClose(null)} okText={t('scUseSelected')} cancelText={t('admCancel')} width={720}>
       <ProblemAlert error={error ?? list.error} />
       <List<EvidenceCandidate>
-        loading={list.loading}
+        loading={list.isPending}
         dataSource={list.data?.items ?? []}
         locale={{ emptyText: t('scNoCandidates') }}
         renderItem={(ev) => (

@@ -1,10 +1,19 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Input, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import type { ColumnsType } from 'antd/es/table';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { api, apiGet } from '../../api/http';
-import type { BandRead, RoundDetail, RoundResults, UnitResult } from '../../client/types.gen';
-import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import {
+  assessmentRoundsGetQueryKey,
+  assessmentRoundsListQueryKey,
+  assessmentSheetsListQueryKey,
+  scoringResultsRoundOptions,
+  scoringResultsRoundQueryKey,
+} from '../../client/@tanstack/react-query.gen';
+import { assessmentRoundsGet, assessmentRoundsPublish } from '../../client/sdk.gen';
+import type { BandRead, UnitResult } from '../../client/types.gen';
+import { Guard, ProblemAlert } from '../../components/common';
+import { etagged } from '../etag';
 import { useI18n } from '../../i18n';
 import { Downloads } from './Downloads';
 import { pts } from './model';
@@ -26,11 +35,16 @@ const PAGE_SIZES = [50, 100, 200, 500];
 
 /** Công bố kết quả: shown only when the API lists "publish" among the round's allowed actions; asks for the
  * decision number and says what publishing does (every sheet locked, the ranking visible to every unit). */
-function PublishRound({ id, onDone }: { id: string | undefined; onDone: () => void }) {
+function PublishRound({ id }: { id: number }) {
   const { t } = useI18n();
   const { modal } = App.useApp();
+  const qc = useQueryClient();
+  const path = { round_id: id };
   // the round with its ETag: publishing is an edit of the round (If-Match)
-  const detail = useLoad(() => api<RoundDetail>(`/assessment-rounds/${id}`), [id]);
+  const detail = useQuery({
+    queryKey: [...assessmentRoundsGetQueryKey({ path }), 'etag'] as const,
+    queryFn: ({ signal }) => etagged(assessmentRoundsGet({ path, signal, throwOnError: true })),
+  });
   const [error, setError] = useState<unknown>(null);
   if (!detail.data?.data.allowed_actions.includes('publish')) return null;
   const etag = detail.data.etag ?? '';
@@ -50,13 +64,15 @@ function PublishRound({ id, onDone }: { id: string | undefined; onDone: () => vo
       onOk: async () => {
         setError(null);
         try {
-          await api(`/assessment-rounds/${id}/publish`, {
-            method: 'POST',
-            headers: { 'If-Match': etag },
-            body: { decision_ref: ref.trim() || null },
-          });
-          detail.reload();
-          onDone();
+          await assessmentRoundsPublish({ path, headers: { 'If-Match': etag }, body: { decision_ref: ref.trim() || null }, throwOnError: true });
+          // the round, its ranking, its sheets (all locked now) and the rounds list change
+          for (const queryKey of [
+            assessmentRoundsGetQueryKey({ path }),
+            scoringResultsRoundQueryKey({ path }),
+            assessmentSheetsListQueryKey(),
+            assessmentRoundsListQueryKey(),
+          ])
+            void qc.invalidateQueries({ queryKey });
         } catch (e) {
           setError(e);
         }
@@ -81,14 +97,12 @@ export default function ResultsRound() {
   const [params, setParams] = useSearchParams();
   const pageSize = PAGE_SIZES.includes(Number(params.get('size'))) ? Number(params.get('size')) : 50;
   const current = Math.max(1, Number(params.get('page')) || 1);
-  const res = useLoad(
-    () => apiGet<RoundResults>(`/assessment-rounds/${id}/results?limit=${pageSize}&offset=${(current - 1) * pageSize}`),
-    [id, pageSize, current],
-  );
+  const res = useQuery(scoringResultsRoundOptions({ path: { round_id: Number(id) }, query: { limit: pageSize, offset: (current - 1) * pageSize } }));
   return (
-    <Guard loading={res.loading} error={res.error} item>
+    <Guard loading={res.isPending} error={res.error} item>
       {() => {
-        const r = res.data as RoundResults;
+        if (!res.data) return null;
+        const r = res.data;
         const columns: ColumnsType<UnitResult> = [
           { title: t('resRank'), dataIndex: 'rank', width: 64, render: (v: number | null) => v ?? '–' },
           {
@@ -130,7 +144,7 @@ export default function ResultsRound() {
                   · {t('resMax')}: {pts(r.max_points, lang)}
                 </span>
                 {r.published && <Tag color="#1d6b2f">{t('resPublished')}</Tag>}
-                {!r.published && <PublishRound id={id} onDone={res.reload} />}
+                {!r.published && <PublishRound id={Number(id)} />}
               </Space>
               <div style={{ marginTop: 8 }}>
                 <Downloads

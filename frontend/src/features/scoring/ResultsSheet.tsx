@@ -1,9 +1,10 @@
 import { Card, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
+import { useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router';
-import { apiGet } from '../../api/http';
-import type { NodeResult, SheetResults } from '../../client/types.gen';
-import { Guard, useLoad } from '../../components/common';
+import { scoringResultsSheetOptions } from '../../client/@tanstack/react-query.gen';
+import type { NodeResult } from '../../client/types.gen';
+import { Guard } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { pts } from './model';
 import { BandTag } from './ResultsRound';
@@ -13,7 +14,7 @@ import { SheetStatusTag } from './StatusTag';
 export default function ResultsSheet() {
   const { id } = useParams();
   const { t, lang } = useI18n();
-  const res = useLoad(() => apiGet<SheetResults>(`/assessment-sheets/${id}/results`), [id]);
+  const res = useQuery(scoringResultsSheetOptions({ path: { sheet_id: Number(id) } }));
   const columns: ColumnsType<NodeResult> = [
     {
       title: t('resCriterion'),
@@ -30,9 +31,10 @@ export default function ResultsSheet() {
     { title: t('resChange'), key: 'change', align: 'right', render: (_: unknown, n) => pts(n.previous?.change, lang) },
   ];
   return (
-    <Guard loading={res.loading} error={res.error} item>
+    <Guard loading={res.isPending} error={res.error} item>
       {() => {
-        const r = res.data as SheetResults;
+        if (!res.data) return null;
+        const r = res.data;
         return (
           <>
             <Typography.Title level={1} style={{ fontSize: 24 }}>

@@ -1,10 +1,16 @@
 import { Alert, Button, Card, Col, Modal, Row, Select, Space, Statistic, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { apiGet, type Page } from '../../api/http';
-import type { FrameworkRead, PlanRead, PointsAtRisk, RiskAssignment, RiskFigures, RiskNode } from '../../client/types.gen';
-import { BucketTag, Guard, useLoad } from '../../components/common';
+import {
+  frameworksListOptions,
+  plansListOptions,
+  scoringResultsPointsAtRiskAssignmentsOptions,
+  scoringResultsPointsAtRiskOptions,
+} from '../../client/@tanstack/react-query.gen';
+import type { PointsAtRisk, RiskAssignment, RiskFigures, RiskNode, ScoringResultsPointsAtRiskAssignmentsData } from '../../client/types.gen';
+import { BucketTag, Guard } from '../../components/common';
 import { useI18n, type Key } from '../../i18n';
 import { pts } from './model';
 
@@ -27,12 +33,11 @@ function ClassBar({ f }: { f: RiskFigures }) {
   );
 }
 
-function Drill({ q, node, onClose }: { q: URLSearchParams; node: RiskNode; onClose: () => void }) {
+type DrillQuery = Omit<ScoringResultsPointsAtRiskAssignmentsData['query'], 'node_id' | 'limit'>;
+
+function Drill({ q, node, onClose }: { q: DrillQuery; node: RiskNode; onClose: () => void }) {
   const { t, date } = useI18n();
-  const p = new URLSearchParams(q);
-  p.set('node_id', String(node.node_id));
-  p.set('limit', '200');
-  const res = useLoad(() => apiGet<Page<RiskAssignment>>(`/points-at-risk/assignments?${p}`), [p.toString()]);
+  const res = useQuery(scoringResultsPointsAtRiskAssignmentsOptions({ query: { ...q, node_id: node.node_id, limit: 200 } }));
   const cls = (v: string) => t(CLASSES.find((c) => c.key === v)?.label ?? 'riskInProgress');
   const columns: ColumnsType<RiskAssignment> = [
     { title: t('riskTask'), dataIndex: 'task_title', render: (v: string, a) => <Link to={`/assignments/${a.assignment_id}`}>{`${a.task_label}. ${v}`}</Link> },
@@ -44,7 +49,7 @@ function Drill({ q, node, onClose }: { q: URLSearchParams; node: RiskNode; onClo
   ];
   return (
     <Modal open title={`${t('riskDrill')}: ${node.title}`} onCancel={onClose} footer={<Button onClick={onClose}>{t('riskClose')}</Button>} width={960}>
-      <Guard loading={res.loading} error={res.error}>
+      <Guard loading={res.isPending} error={res.error}>
         {() => (
           <Table<RiskAssignment> rowKey="assignment_id" size="small" columns={columns} dataSource={res.data?.items ?? []} pagination={false} scroll={{ x: 'max-content' }} />
         )}
@@ -59,11 +64,11 @@ export default function RiskIndex({ unitId, planId }: { unitId?: string; planId?
   const [drill, setDrill] = useState<RiskNode | null>(null);
   // undefined: the API's default (the most linked framework whose criteria have known max points)
   const [frameworkId, setFrameworkId] = useState<number | undefined>(undefined);
-  const q = new URLSearchParams({ ...(unitId ? { unit_id: unitId } : {}), ...(frameworkId ? { framework_id: String(frameworkId) } : {}) });
-  const res = useLoad(() => apiGet<PointsAtRisk>(`/points-at-risk?${q}`), [unitId, frameworkId]);
+  const unit = unitId ? { unit_id: Number(unitId) } : {};
+  const res = useQuery(scoringResultsPointsAtRiskOptions({ query: { ...unit, ...(frameworkId ? { framework_id: frameworkId } : {}) } }));
   // Frameworks linked to the plans' tasks (a failure here only hides the choice).
-  const plans = useLoad(() => apiGet<Page<PlanRead>>('/plans?limit=200'), []);
-  const frameworks = useLoad(() => apiGet<Page<FrameworkRead>>('/frameworks?limit=200'), []);
+  const plans = useQuery(plansListOptions({ query: { limit: 200 } }));
+  const frameworks = useQuery(frameworksListOptions({ query: { limit: 200 } }));
   // The last figures loaded keep the choice on screen while another framework loads or fails.
   const [shown, setShown] = useState<PointsAtRisk | null>(null);
   if (res.data && res.data !== shown) setShown(res.data);
@@ -93,10 +98,11 @@ export default function RiskIndex({ unitId, planId }: { unitId?: string; planId?
           />
         </Space>
       )}
-      <Guard loading={res.loading} error={res.error}>
+      <Guard loading={res.isPending} error={res.error}>
         {() => {
-          const r = res.data as PointsAtRisk;
-          const dq = new URLSearchParams({ framework_id: String(r.framework_id), as_of: r.as_of, ...(unitId ? { unit_id: unitId } : {}) });
+          if (!res.data) return null;
+          const r = res.data;
+          const dq: DrillQuery = { framework_id: r.framework_id, as_of: r.as_of, ...unit };
           const v = (x: string) => pts(x, lang);
           const columns: ColumnsType<RiskNode> = [
             { title: t('riskArea'), dataIndex: 'title', render: (s: string) => <span style={{ whiteSpace: 'normal' }}>{s}</span> },

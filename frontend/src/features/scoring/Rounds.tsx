@@ -1,9 +1,10 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { apiGet, type Page } from '../../api/http';
+import { assessmentRoundsListOptions, assessmentRoundsListQueryKey, assessmentSheetsListOptions, assessmentSheetsListQueryKey } from '../../client/@tanstack/react-query.gen';
 import type { RoundRead, SheetRead } from '../../client/types.gen';
-import { Guard, NotAvailable, useLoad } from '../../components/common';
+import { Guard, NotAvailable } from '../../components/common';
 import { useAuth } from '../../auth';
 import { useI18n } from '../../i18n';
 import { pts } from './model';
@@ -16,11 +17,9 @@ export default function Rounds() {
   const { can } = useAuth();
   const [roundId, setRoundId] = useState<number | undefined>(undefined);
   const [creating, setCreating] = useState(false);
-  const rounds = useLoad(() => apiGet<Page<RoundRead>>('/assessment-rounds?limit=200'), []);
-  const sheets = useLoad(
-    () => apiGet<Page<SheetRead>>(`/assessment-sheets?limit=500${roundId ? `&round_id=${roundId}` : ''}`),
-    [roundId],
-  );
+  const qc = useQueryClient();
+  const rounds = useQuery(assessmentRoundsListOptions({ query: { limit: 200 } }));
+  const sheets = useQuery(assessmentSheetsListOptions({ query: { limit: 500, ...(roundId ? { round_id: roundId } : {}) } }));
   if (!can('assessments:read')) return <NotAvailable />;
   return (
     <>
@@ -32,7 +31,9 @@ export default function Rounds() {
           onClose={() => setCreating(false)}
           onCreated={(r) => {
             setCreating(false);
-            rounds.reload();
+            // a new round opens its sheets: both lists change
+            void qc.invalidateQueries({ queryKey: assessmentRoundsListQueryKey() });
+            void qc.invalidateQueries({ queryKey: assessmentSheetsListQueryKey() });
             setRoundId(r.id);
           }}
         />
@@ -49,7 +50,7 @@ export default function Rounds() {
           ) : null
         }
       >
-        <Guard loading={rounds.loading} error={rounds.error}>
+        <Guard loading={rounds.isPending} error={rounds.error}>
           {() => (
             <Table<RoundRead>
               rowKey="id"
@@ -89,7 +90,7 @@ export default function Rounds() {
           </Space>
         }
       >
-        <Guard loading={sheets.loading} error={sheets.error}>
+        <Guard loading={sheets.isPending} error={sheets.error}>
           {() => (
             <Table<SheetRead>
               rowKey="id"

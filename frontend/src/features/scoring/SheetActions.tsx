@@ -1,8 +1,9 @@
 import { Button, Input, Modal, Radio, Space } from 'antd';
 import { useState } from 'react';
 import { useI18n } from '../../i18n';
+import type { SheetStep } from './model';
 
-type Run = (path: string, body?: unknown) => Promise<boolean>;
+type Run = (step: SheetStep) => Promise<boolean>;
 
 /** Workflow buttons, only those in ``allowed_actions``; reasons are asked in a dialog. */
 export function SheetActions({ actions, run, busy }: { actions: string[]; run: Run; busy: boolean }) {
@@ -18,17 +19,17 @@ export function SheetActions({ actions, run, busy }: { actions: string[]; run: R
   return (
     <Space wrap data-testid="sheet-actions">
       {has('submit') && (
-        <Button type="primary" loading={busy} onClick={() => run('/submit')}>
+        <Button type="primary" loading={busy} onClick={() => run({ kind: 'submit' })}>
           {t('scSubmit')}
         </Button>
       )}
       {has('appraise') && (
-        <Button loading={busy} onClick={() => run('/appraisals/accept', {})}>
+        <Button loading={busy} onClick={() => run({ kind: 'acceptAll' })}>
           {t('scAcceptAll')}
         </Button>
       )}
       {has('finish_appraisal') && (
-        <Button type="primary" loading={busy} onClick={() => run('/appraise')}>
+        <Button type="primary" loading={busy} onClick={() => run({ kind: 'finishAppraisal' })}>
           {t('scFinish')}
         </Button>
       )}
@@ -38,7 +39,7 @@ export function SheetActions({ actions, run, busy }: { actions: string[]; run: R
         </Button>
       )}
       {has('approve') && (
-        <Button type="primary" loading={busy} onClick={() => run('/approve')}>
+        <Button type="primary" loading={busy} onClick={() => run({ kind: 'approve' })}>
           {t('scApprove')}
         </Button>
       )}
@@ -52,8 +53,8 @@ export function SheetActions({ actions, run, busy }: { actions: string[]; run: R
           okButtonProps={{ disabled: asking === 'reopen' && !reason.trim() }}
           onCancel={close}
           onOk={async () => {
-            const body = asking === 'return' ? { reason: reason || null } : { reason, to };
-            if (await run(asking === 'return' ? '/return' : '/reopen', body)) close();
+            const step: SheetStep = asking === 'return' ? { kind: 'return', body: { reason: reason || null } } : { kind: 'reopen', body: { reason, to } };
+            if (await run(step)) close();
           }}
         >
           <label htmlFor="sc-reason">{t('scReason')}</label>

@@ -1,13 +1,17 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Card, Descriptions, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, ApiError } from '../../api/http';
-import { Guard, NotAvailable, ProblemAlert, useLoad } from '../../components/common';
+import { assessmentSheetsGetQueryKey, assessmentSheetsListQueryKey, scoringResultsSheetQueryKey } from '../../client/@tanstack/react-query.gen';
+import { assessmentSheetsGet } from '../../client/sdk.gen';
+import type { AppraisalWrite, ScoreWrite } from '../../client/types.gen';
+import { Guard, NotAvailable, ProblemAlert } from '../../components/common';
 import { useAuth } from '../../auth';
 import { useI18n } from '../../i18n';
 import { AppraisalControls } from './AppraisalControls';
 import { Downloads } from './Downloads';
-import { pts, sheetCall, type Sheet, type SheetNodeT } from './model';
+import { etagged, type Tagged } from '../etag';
+import { pts, sheetStep, type Sheet, type SheetNodeT, type SheetStep } from './model';
 import { ScoreEditor } from './ScoreEditor';
 import { SheetActions } from './SheetActions';
 import { AppraisalTag, SheetStatusTag } from './StatusTag';
@@ -20,27 +24,32 @@ export default function SheetPage() {
   const { t, lang, date } = useI18n();
   const { can } = useAuth();
   const { message } = App.useApp();
-  const [etag, setEtag] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const load = useLoad(async () => {
-    if (!valid) throw new ApiError(404, { status: 404 });
-    const r = await api<Sheet>(`/assessment-sheets/${id}`);
-    setEtag(r.etag);
-    return r.data;
-  }, [id]);
-  const sheet = load.data && String(load.data.id) === id ? load.data : null;
+  const qc = useQueryClient();
+  const sheetId = Number(id);
+  // the sheet with its ETag: every score, appraisal and transition names it (If-Match) and answers the new sheet
+  const key = [...assessmentSheetsGetQueryKey({ path: { sheet_id: sheetId } }), 'etag'] as const;
+  const load = useQuery({
+    queryKey: key,
+    queryFn: ({ signal }) => etagged(assessmentSheetsGet({ path: { sheet_id: sheetId }, signal, throwOnError: true })),
+    enabled: valid,
+  });
+  const sheet = load.data?.data ?? null;
 
-  const apply = async (path: string, method: string, body: unknown) => {
-    const res = await sheetCall(id, path, method, body, etag);
-    load.setData(res.data);
-    setEtag(res.etag);
+  const apply = async (step: SheetStep) => {
+    // the ETag as the cache holds it now (a step just answered may not have re-rendered this page yet)
+    const res = await sheetStep(sheetId, step, qc.getQueryData<Tagged<Sheet>>(key)?.etag ?? null);
+    qc.setQueryData<Tagged<Sheet>>(key, res);
+    // the lists and results that show this sheet's status and totals
+    void qc.invalidateQueries({ queryKey: assessmentSheetsListQueryKey() });
+    void qc.invalidateQueries({ queryKey: scoringResultsSheetQueryKey({ path: { sheet_id: sheetId } }) });
   };
-  const run = async (path: string, body?: unknown): Promise<boolean> => {
+  const run = async (step: SheetStep): Promise<boolean> => {
     setBusy(true);
     setFailure(null);
     try {
-      await apply(path, 'POST', body);
+      await apply(step);
       message.success(t('saved'));
       return true;
     } catch (e) {
@@ -121,8 +130,8 @@ export default function SheetPage() {
                   defaultExpandedRowKeys: editing || appraising ? leaves : [],
                   expandedRowRender: (n) => (
                     <Space direction="vertical" style={{ width: '100%' }}>
-                      {editing && <ScoreEditor sheetId={sheet.id} node={n} canUpload={actions.includes('upload_evidence')} save={(b) => apply(`/scores/${n.id}`, 'PUT', b)} />}
-                      {appraising && n.score && <AppraisalControls node={n} save={(b) => apply(`/appraisals/${n.id}`, 'PUT', b)} />}
+                      {editing && <ScoreEditor sheetId={sheet.id} node={n} canUpload={actions.includes('upload_evidence')} save={(b) => apply({ kind: 'score', nodeId: n.id, body: b as ScoreWrite })} />}
+                      {appraising && n.score && <AppraisalControls node={n} save={(b) => apply({ kind: 'appraise', nodeId: n.id, body: b as AppraisalWrite })} />}
                     </Space>
                   ),
                 }}

@@ -1,6 +1,17 @@
 // Index scoring (chấm điểm chỉ số): API calls of the workflow, exact points on screen, status labels.
-import { api, ApiError, type ApiResult } from '../../api/http';
-import type { SheetDetail } from '../../client/types.gen';
+import { ApiError } from '../../api/http';
+import {
+  assessmentSheetsAcceptMany,
+  assessmentSheetsAppraiseNode,
+  assessmentSheetsApprove,
+  assessmentSheetsFinishAppraisal,
+  assessmentSheetsReopen,
+  assessmentSheetsReturn,
+  assessmentSheetsScore,
+  assessmentSheetsSubmit,
+} from '../../client/sdk.gen';
+import type { AppraisalWrite, ReopenSheet, ReturnSheet, ScoreWrite, SheetDetail } from '../../client/types.gen';
+import { etagged, type Tagged } from '../etag';
 import type { Key, Lang } from '../../i18n';
 
 export type Sheet = SheetDetail;
@@ -50,9 +61,37 @@ export const APPRAISAL_KEYS: Record<string, Key> = {
   returned: 'scApReturned',
 };
 
-/** A sheet request with If-Match on the sheet's ETag (every score, appraisal and transition names it). */
-export function sheetCall(id: number | string, path: string, method: string, body: unknown, etag: string | null): Promise<ApiResult<Sheet>> {
-  return api<Sheet>(`/assessment-sheets/${id}${path}`, { method, body, headers: etag ? { 'If-Match': etag } : {} });
+/** One step of a sheet's work: a transition, a score or an appraisal of one criterion. */
+export type SheetStep =
+  | { kind: 'submit' | 'acceptAll' | 'finishAppraisal' | 'approve' }
+  | { kind: 'return'; body: ReturnSheet }
+  | { kind: 'reopen'; body: ReopenSheet }
+  | { kind: 'score'; nodeId: number; body: ScoreWrite }
+  | { kind: 'appraise'; nodeId: number; body: AppraisalWrite };
+
+/** A step with If-Match on the sheet's ETag (every score, appraisal and transition names it); the sheet and its new
+ * ETag come back. */
+export function sheetStep(id: number, step: SheetStep, etag: string | null): Promise<Tagged<Sheet>> {
+  const o = { path: { sheet_id: id }, headers: etag ? { 'If-Match': etag } : {}, throwOnError: true as const };
+  const node = (nodeId: number) => ({ ...o, path: { sheet_id: id, node_id: nodeId } });
+  switch (step.kind) {
+    case 'submit':
+      return etagged(assessmentSheetsSubmit(o));
+    case 'acceptAll':
+      return etagged(assessmentSheetsAcceptMany({ ...o, body: {} }));
+    case 'finishAppraisal':
+      return etagged(assessmentSheetsFinishAppraisal(o));
+    case 'approve':
+      return etagged(assessmentSheetsApprove(o));
+    case 'return':
+      return etagged(assessmentSheetsReturn({ ...o, body: step.body }));
+    case 'reopen':
+      return etagged(assessmentSheetsReopen({ ...o, body: step.body }));
+    case 'score':
+      return etagged(assessmentSheetsScore({ ...node(step.nodeId), body: step.body }));
+    case 'appraise':
+      return etagged(assessmentSheetsAppraiseNode({ ...node(step.nodeId), body: step.body }));
+  }
 }
 
 /** Field errors of a 422 keyed by field ("measured_value", "comment", …). */

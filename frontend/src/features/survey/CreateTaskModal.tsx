@@ -1,9 +1,11 @@
 import { DatePicker, Form, Input, Modal, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api, apiGet, type Page } from '../../api/http';
-import type { OrgUnitRead, PlanRead, WeakResultTaskRead } from '../../client/types.gen';
-import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import { orgUnitsListOptions, plansListOptions } from '../../client/@tanstack/react-query.gen';
+import { surveysCreateTask } from '../../client/sdk.gen';
+import type { WeakResultTaskRead } from '../../client/types.gen';
+import { Guard, ProblemAlert } from '../../components/common';
 import { newIdempotencyKey } from '../../components/reports/model';
 import { defaultDue, defaultPlan, pct } from './model';
 import { useWords } from './words';
@@ -45,8 +47,8 @@ export default function CreateTaskModal({
   const [key] = useState(() => newIdempotencyKey('survey-task'));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const plans = useLoad(() => apiGet<Page<PlanRead>>(`/plans?year=${year}&limit=50`), [year]);
-  const units = useLoad(() => apiGet<Page<OrgUnitRead>>('/org-units?limit=500'), []);
+  const plans = useQuery(plansListOptions({ query: { year, limit: 50 } }));
+  const units = useQuery(orgUnitsListOptions({ query: { limit: 500 } }));
   const plan = defaultPlan(plans.data?.items ?? [], year);
 
   useEffect(() => {
@@ -64,9 +66,9 @@ export default function CreateTaskModal({
     setBusy(true);
     setError(null);
     try {
-      const { data } = await api<WeakResultTaskRead>('/survey-results/tasks', {
-        method: 'POST',
+      const { data } = await surveysCreateTask({
         headers: { 'Idempotency-Key': key },
+        throwOnError: true,
         body: {
           plan_id: v.plan_id,
           node_id: source.nodeId,
@@ -97,7 +99,7 @@ export default function CreateTaskModal({
     >
       <p style={{ marginTop: 0 }}>{w('createTaskHelp')}</p>
       <ProblemAlert error={error} />
-      <Guard loading={plans.loading} error={plans.error}>
+      <Guard loading={plans.isPending} error={plans.error}>
         {() =>
           !plan ? (
             <ProblemAlert error={new Error(w('noPlan', year))} />
@@ -117,7 +119,7 @@ export default function CreateTaskModal({
                 <Select
                   showSearch
                   optionFilterProp="label"
-                  loading={units.loading}
+                  loading={units.isPending}
                   options={(units.data?.items ?? []).map((u) => ({ value: u.id, label: u.name }))}
                 />
               </Form.Item>

@@ -1,21 +1,19 @@
 import { Alert, Button, DatePicker, Input, Select, Space, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, apiGet, type Page } from '../../api/http';
-import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import { surveysGetOptions, surveysListPointsOptions, surveysResultsQueryKey } from '../../client/@tanstack/react-query.gen';
+import { surveysEnterPaper } from '../../client/sdk.gen';
+import type { PaperResult } from '../../client/types.gen';
+import { Guard, ProblemAlert } from '../../components/common';
 import { newIdempotencyKey } from '../../components/reports/model';
-import { emptyRow, paperBatch, paperGaps, type PaperRow, type PointT, type SurveyQuestion, type SurveyT } from './model';
+import { emptyRow, paperBatch, paperGaps, type PaperRow, type SurveyQuestion } from './model';
 import { useAuth } from '../../auth';
 import { useWords } from './words';
 
 const LIKERT = [5, 4, 3, 2, 1];
 const LIKERT_VI: Record<number, string> = { 5: '5 – Rất hài lòng', 4: '4 – Hài lòng', 3: '3 – Bình thường', 2: '2 – Không hài lòng', 1: '1 – Rất không hài lòng' };
 const LIKERT_EN: Record<number, string> = { 5: '5 – Very satisfied', 4: '4 – Satisfied', 3: '3 – Neutral', 2: '2 – Dissatisfied', 1: '1 – Very dissatisfied' };
-
-interface PaperResult {
-  created: number;
-  flagged: Record<string, number>;
-}
 
 /** Answers of one paper form, one cell per question: a native select (typing the digit picks the level). */
 function Cell({ q, row, rowNo, onChange }: { q: SurveyQuestion; row: PaperRow; rowNo: number; onChange: (v: number | undefined) => void }) {
@@ -53,10 +51,11 @@ export default function PaperEntry() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<PaperResult | null>(null);
-  const points = useLoad(() => apiGet<Page<PointT>>('/collection-points?limit=500'), []);
+  const qc = useQueryClient();
+  const points = useQuery(surveysListPointsOptions({ query: { limit: 500 } }));
   const usable = (points.data?.items ?? []).filter((p) => p.active && (p.allowed_actions.includes('enter_paper') || p.allowed_actions.includes('enter')));
   const point = usable.find((p) => p.id === pointId);
-  const survey = useLoad(() => (point ? apiGet<SurveyT>(`/surveys/${point.survey_id}`) : Promise.resolve(null)), [point?.survey_id]);
+  const survey = useQuery({ ...surveysGetOptions({ path: { survey_id: point?.survey_id ?? 0 } }), enabled: !!point });
   const questions = [...(survey.data?.questions ?? [])].sort((a, b) => a.order - b.order);
 
   const setAnswer = (i: number, qid: number, v: number | undefined) =>
@@ -70,12 +69,14 @@ export default function PaperEntry() {
     if (gaps.length) return setError(new Error(gaps.map(([n, codes]) => w('paperGap', `${n}: ${codes.join(', ')}`)).join(' ')));
     setBusy(true);
     try {
-      const { data } = await api<PaperResult>(`/collection-points/${pointId}/paper-responses`, {
-        method: 'POST',
+      const { data } = await surveysEnterPaper({
+        path: { point_id: pointId! },
         headers: { 'Idempotency-Key': key },
+        throwOnError: true,
         body: { responses: batch },
       });
       setDone(data);
+      void qc.invalidateQueries({ queryKey: surveysResultsQueryKey() }); // the results count these forms now
       setRows(Array.from({ length: 5 }, (_, i) => emptyRow(i)));
       setKey(newIdempotencyKey('paper'));
     } catch (e) {
@@ -89,7 +90,7 @@ export default function PaperEntry() {
   return (
     <>
       <Typography.Paragraph>{w('paperHelp')}</Typography.Paragraph>
-      <Guard loading={points.loading} error={points.error}>
+      <Guard loading={points.isPending} error={points.error}>
         {() => (
           <Space wrap style={{ marginBottom: 12 }}>
             <label htmlFor="paper-point">{w('point')}</label>
@@ -128,7 +129,7 @@ export default function PaperEntry() {
       )}
       <ProblemAlert error={error} />
       {point && (
-        <Guard loading={survey.loading} error={survey.error}>
+        <Guard loading={survey.isLoading} error={survey.error}>
           {() => (
             <>
               <Table<PaperRow>

@@ -1,11 +1,14 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Form, Input, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { api, apiGet, download, type Page } from '../../api/http';
+import { download } from '../../api/http';
 import { useAuth } from '../../auth';
-import type { OrgUnitRead } from '../../client/types.gen';
-import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import { orgUnitsListOptions, surveysListOptions, surveysListPointsOptions, surveysListPointsQueryKey } from '../../client/@tanstack/react-query.gen';
+import { surveysCreatePoint, surveysGetPoint, surveysUpdatePoint } from '../../client/sdk.gen';
+import { Guard, ProblemAlert } from '../../components/common';
+import { etagged } from '../etag';
 import { newIdempotencyKey } from '../../components/reports/model';
-import { kioskUrl, type PointT, type SurveyT } from './model';
+import { kioskUrl, type PointT } from './model';
 import { hoursLabel, useWords } from './words';
 
 /** The API's URL of a poster ("/api/v1/collection-points/3/poster.pdf" or "collection-points/…") → the path
@@ -32,8 +35,9 @@ function PointModal({ point, onClose, onSaved }: { point: PointT | null; onClose
   const [key] = useState(() => newIdempotencyKey('point'));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const surveys = useLoad(() => apiGet<Page<SurveyT>>('/surveys?limit=200'), []);
-  const orgUnits = useLoad(() => apiGet<Page<OrgUnitRead>>('/org-units?limit=500').catch(() => null), []);
+  const surveys = useQuery(surveysListOptions({ query: { limit: 200 } }));
+  // a desk manager may not read the unit list: then the units of its own memberships
+  const orgUnits = useQuery(orgUnitsListOptions({ query: { limit: 500 } }));
   const units: [number, string][] = orgUnits.data?.items.length
     ? orgUnits.data.items.map((u) => [u.id, u.name])
     : [...new Map((me?.memberships ?? []).map((m) => [m.unit_id, m.unit_name]))];
@@ -42,10 +46,11 @@ function PointModal({ point, onClose, onSaved }: { point: PointT | null; onClose
     setError(null);
     try {
       if (point) {
-        const { etag } = await api<PointT>(`/collection-points/${point.id}`);
-        await api(`/collection-points/${point.id}`, {
-          method: 'PATCH',
+        const { etag } = await etagged(surveysGetPoint({ path: { point_id: point.id }, throwOnError: true }));
+        await surveysUpdatePoint({
+          path: { point_id: point.id },
           headers: etag ? { 'If-Match': etag } : {},
+          throwOnError: true,
           body: {
             name: v.name.trim(),
             address: v.address?.trim() || null,
@@ -56,9 +61,9 @@ function PointModal({ point, onClose, onSaved }: { point: PointT | null; onClose
           },
         });
       } else {
-        await api('/collection-points', {
-          method: 'POST',
+        await surveysCreatePoint({
           headers: { 'Idempotency-Key': key },
+          throwOnError: true,
           body: {
             unit_id: v.unit_id,
             code: v.code.trim(),
@@ -125,7 +130,7 @@ function PointModal({ point, onClose, onSaved }: { point: PointT | null; onClose
         <Form.Item name="survey_id" label={w('survey')}>
           <Select
             allowClear
-            loading={surveys.loading}
+            loading={surveys.isPending}
             options={(surveys.data?.items ?? [])
               .filter((s) => s.status === 'published')
               .map((s) => ({ value: s.id, label: `${s.name} (${w('version').toLowerCase()} ${s.version})` }))}
@@ -149,7 +154,8 @@ export default function Points() {
   const { message } = App.useApp();
   const [editing, setEditing] = useState<PointT | null | 'new'>(null);
   const [error, setError] = useState<unknown>(null);
-  const points = useLoad(() => apiGet<Page<PointT>>('/collection-points?limit=500'), []);
+  const qc = useQueryClient();
+  const points = useQuery(surveysListPointsOptions({ query: { limit: 500 } }));
   const get = (url: string, name: string) => {
     setError(null);
     download(apiPath(url), name).catch(setError);
@@ -168,7 +174,7 @@ export default function Points() {
           onSaved={() => {
             setEditing(null);
             message.success(w('saved'));
-            points.reload();
+            void qc.invalidateQueries({ queryKey: surveysListPointsQueryKey() }); // every list of desks (paper entry, results)
           }}
         />
       )}
@@ -178,7 +184,7 @@ export default function Points() {
         </Button>
       )}
       <ProblemAlert error={error} />
-      <Guard loading={points.loading} error={points.error}>
+      <Guard loading={points.isPending} error={points.error}>
         {() => (
           <Table<PointT>
             rowKey="id"

@@ -1,11 +1,13 @@
 import { App, Button, Card, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { apiGet, download, type Page } from '../../api/http';
+import { download } from '../../api/http';
 import { useAuth } from '../../auth';
-import { BucketTag, Guard, ProblemAlert, useLoad } from '../../components/common';
+import { surveysListPointsOptions, surveysResultsOptions, surveysResultsQueryKey } from '../../client/@tanstack/react-query.gen';
+import { BucketTag, Guard, ProblemAlert } from '../../components/common';
 import CreateTaskModal, { type TaskSource } from './CreateTaskModal';
-import { ciText, dec, gapText, monthText, pct, type FactorResult, type GroupResult, type LinkedTask, type MonthResult, type PointT, type QuestionResult, type Results as ResultsT, type Share } from './model';
+import { ciText, dec, gapText, monthText, pct, type FactorResult, type GroupResult, type LinkedTask, type MonthResult, type QuestionResult, type Share } from './model';
 import { FACTOR_NAMES } from './words';
 import { useWords } from './words';
 
@@ -117,8 +119,9 @@ export default function Results() {
   const [pointId, setPointId] = useState<number | undefined>();
   const [source, setSource] = useState<TaskSource | null>(null);
   const [dlError, setDlError] = useState<unknown>(null);
-  const points = useLoad(() => apiGet<Page<PointT>>('/collection-points?limit=500'), []);
-  const res = useLoad(() => apiGet<ResultsT>(`/survey-results?${query(year, unitId, pointId)}`), [year, unitId, pointId]);
+  const qc = useQueryClient();
+  const points = useQuery(surveysListPointsOptions({ query: { limit: 500 } }));
+  const res = useQuery(surveysResultsOptions({ query: { year, ...(unitId ? { unit_id: unitId } : {}), ...(pointId ? { point_id: pointId } : {}) } }));
   const units = new Map((points.data?.items ?? []).map((p) => [p.unit_id, p.unit_name]));
   const pointOptions = (points.data?.items ?? [])
     .filter((p) => !unitId || p.unit_id === unitId)
@@ -148,7 +151,7 @@ export default function Results() {
           onCreated={(t) => {
             setSource(null);
             message.success(w('taskCreated', `${t.label} ${t.title}`));
-            res.reload();
+            void qc.invalidateQueries({ queryKey: surveysResultsQueryKey() }); // the new task shows among the linked ones
           }}
         />
       )}
@@ -180,7 +183,7 @@ export default function Results() {
         <Button onClick={() => get(`/survey-results.docx?${q}`, `tom-tat-khao-sat-${year}.docx`)}>{w('downloadDocx')}</Button>
       </Space>
       <ProblemAlert error={dlError} />
-      <Guard loading={res.loading} error={res.error}>
+      <Guard loading={res.isPending} error={res.error}>
         {() => {
           const d = res.data!;
           const flagged = Object.values(d.flags ?? {}).reduce((a, b) => a + b, 0);

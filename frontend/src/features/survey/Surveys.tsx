@@ -1,8 +1,11 @@
 import { Alert, App, Button, Card, Checkbox, Descriptions, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, apiGet, type Page } from '../../api/http';
 import { useAuth } from '../../auth';
-import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import { surveysListOptions, surveysListQueryKey } from '../../client/@tanstack/react-query.gen';
+import { surveysCreate, surveysGet, surveysPublish, surveysRetire, surveysUpdate } from '../../client/sdk.gen';
+import { Guard, ProblemAlert } from '../../components/common';
+import { etagged } from '../etag';
 import { newIdempotencyKey } from '../../components/reports/model';
 import { nextCode, questionIn, type SurveyQuestion, type SurveyT } from './model';
 import { FACTOR_NAMES, useWords } from './words';
@@ -29,11 +32,13 @@ function EditModal({ survey, onClose, onSaved }: { survey: SurveyT; onClose: () 
     setBusy(true);
     setError(null);
     try {
-      const { etag } = await api<SurveyT>(`/surveys/${survey.id}`);
-      await api(`/surveys/${survey.id}`, {
-        method: 'PATCH',
+      const path = { survey_id: survey.id };
+      const { etag } = await etagged(surveysGet({ path, throwOnError: true }));
+      await surveysUpdate({
+        path,
         headers: etag ? { 'If-Match': etag } : {},
         body: { name: name.trim(), source_note: note.trim() || null, allow_comment: allowComment, questions: qs.map(questionIn) },
+        throwOnError: true,
       });
       onSaved();
     } catch (e) {
@@ -128,7 +133,15 @@ export default function Surveys() {
   const [openId, setOpenId] = useState<number | null>(null);
   const [editing, setEditing] = useState<SurveyT | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const list = useLoad(() => apiGet<Page<SurveyT>>('/surveys?limit=200'), []);
+  const qc = useQueryClient();
+  const list = useQuery(surveysListOptions({ query: { limit: 200 } }));
+  const reload = () => void qc.invalidateQueries({ queryKey: surveysListQueryKey() });
+  /** publish / retire: with If-Match on the ETag read just before */
+  const transition = async (s: SurveyT, step: typeof surveysPublish) => {
+    const path = { survey_id: s.id };
+    const { etag } = await etagged(surveysGet({ path, throwOnError: true }));
+    await step({ path, headers: etag ? { 'If-Match': etag } : {}, throwOnError: true });
+  };
   const current = (list.data?.items ?? []).find((s) => s.id === openId) ?? null;
 
   const publish = (s: SurveyT) =>
@@ -140,10 +153,9 @@ export default function Surveys() {
       onOk: async () => {
         setError(null);
         try {
-          const { etag } = await api<SurveyT>(`/surveys/${s.id}`);
-          await api(`/surveys/${s.id}/publish`, { method: 'POST', headers: etag ? { 'If-Match': etag } : {} });
+          await transition(s, surveysPublish);
           message.success(w('published'));
-          list.reload();
+          reload();
         } catch (e) {
           setError(e);
         }
@@ -158,9 +170,8 @@ export default function Surveys() {
       onOk: async () => {
         setError(null);
         try {
-          const { etag } = await api<SurveyT>(`/surveys/${s.id}`);
-          await api(`/surveys/${s.id}/retire`, { method: 'POST', headers: etag ? { 'If-Match': etag } : {} });
-          list.reload();
+          await transition(s, surveysRetire);
+          reload();
         } catch (e) {
           setError(e);
         }
@@ -170,13 +181,13 @@ export default function Surveys() {
     setError(null);
     try {
       const owner = s.owner_unit_id ?? me?.memberships?.[0]?.unit_id;
-      const { data } = await api<SurveyT>('/surveys', {
-        method: 'POST',
+      const { data } = await surveysCreate({
         headers: { 'Idempotency-Key': newIdempotencyKey('survey') },
-        body: { owner_unit_id: owner, copy_from_id: s.id },
+        body: { owner_unit_id: owner!, copy_from_id: s.id },
+        throwOnError: true,
       });
       message.success(w('newVersionDone'));
-      list.reload();
+      reload();
       setOpenId(data.id);
     } catch (e) {
       setError(e);
@@ -192,12 +203,12 @@ export default function Surveys() {
           onSaved={() => {
             setEditing(null);
             message.success(w('saved'));
-            list.reload();
+            reload();
           }}
         />
       )}
       <ProblemAlert error={error} />
-      <Guard loading={list.loading} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() => (
           <Table<SurveyT>
             rowKey="id"
