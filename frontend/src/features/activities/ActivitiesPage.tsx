@@ -1,9 +1,7 @@
 import { Select, Space, Typography } from 'antd';
 import { useParams, useSearchParams } from 'react-router';
 import { SubNav } from '../../components/SubNav';
-import type { OrgUnitRead } from '../../client/types.gen';
-import { useLoad } from '../../components/common';
-import { loadAll } from '../../pages/admin/lib';
+import { useAllOrgUnits } from '../orgUnits';
 import { THIS_YEAR, yearOptions, type Filters } from './model';
 import InspectionsTab from './InspectionsTab';
 import OutreachTab from './OutreachTab';
@@ -22,7 +20,7 @@ export default function ActivitiesPage() {
   const [params, setParams] = useSearchParams();
   const year = params.get('year') ? Number(params.get('year')) : null;
   const unitId = params.get('unit_id') ? Number(params.get('unit_id')) : null;
-  const units = useLoad(() => loadAll<OrgUnitRead>('/org-units'), []);
+  const units = useAllOrgUnits();
   const current: Tab = (TABS as readonly string[]).includes(tab) ? (tab as Tab) : 'inspections';
   const set = (k: string, v: number | null) => {
     const next = new URLSearchParams(params);

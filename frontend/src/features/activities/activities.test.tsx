@@ -278,18 +278,23 @@ const output = (over: Partial<OutreachOutput>): OutreachOutput => ({
   ...over,
 });
 
+/** The outreach tab of 2024 for a caller of two units. */
+function renderOutreach2024() {
+  render(
+    <App>
+      <MemoryRouter>
+        <OutreachTab filters={{ year: 2024, unitId: null, units: [{ id: 8, name: 'Phòng Văn hóa và Thông tin' } as never, { id: 9, name: 'UBND xã Hoa Thám' } as never] }} />
+      </MemoryRouter>
+    </App>,
+  );
+}
+
 describe('outreach', { timeout: 20000 }, () => {
   it('reads kinds and languages in Vietnamese and offers edit/delete only on allowed rows', async () => {
     auth.perms = ['activities:read', 'outreach:edit'];
     auth.units = [8];
     http.apiGet.mockResolvedValueOnce({ items: [output({ allowed_actions: ['update', 'delete'] }), output({ id: 2, unit_id: 9, unit_name: 'UBND xã Hoa Thám', title: 'Hội nghị đối thoại', kind: 'dialogue', language: 'vi', allowed_actions: [] })], total: 2, limit: 200, offset: 0 });
-    render(
-      <App>
-        <MemoryRouter>
-          <OutreachTab filters={{ year: 2024, unitId: null, units: [{ id: 8, name: 'Phòng Văn hóa và Thông tin' } as never, { id: 9, name: 'UBND xã Hoa Thám' } as never] }} />
-        </MemoryRouter>
-      </App>,
-    );
+    renderOutreach2024();
     const table = await screen.findByTestId('outreach');
     expect(table).toHaveTextContent('Loa truyền thanh cơ sở');
     expect(table).toHaveTextContent('Tiếng Nùng');
@@ -327,13 +332,7 @@ describe('empty required fields named in the error', { timeout: 30000 }, () => {
     auth.perms = ['activities:read', 'outreach:edit'];
     auth.units = [8, 9];
     http.apiGet.mockResolvedValueOnce({ items: [], total: 0, limit: 200, offset: 0 });
-    render(
-      <App>
-        <MemoryRouter>
-          <OutreachTab filters={{ year: 2024, unitId: null, units: [{ id: 8, name: 'Phòng Văn hóa và Thông tin' } as never, { id: 9, name: 'UBND xã Hoa Thám' } as never] }} />
-        </MemoryRouter>
-      </App>,
-    );
+    renderOutreach2024();
     fireEvent.click(await screen.findByRole('button', { name: 'Thêm sản phẩm tuyên truyền' }));
     const dialog = await screen.findByRole('dialog');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Lưu' }));
