@@ -6,6 +6,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import { queryClient } from './api/query';
 import { AuthProvider, useAuth } from './auth';
 import { Loading } from './components/Loading';
+import { listenBeforeRouter } from './components/useLeaveGuard';
 import { I18nContext, useLanguage } from './i18n';
 import { LevelI18n } from './LevelI18n';
 import { homePath } from './nav';
@@ -39,6 +40,9 @@ const Surveys = lazy(() => import('./features/survey/SurveyPage'));
 const Activities = lazy(() => import('./features/activities/ActivitiesPage'));
 const InspectionDetail = lazy(() => import('./features/activities/InspectionDetail'));
 const SessionDetail = lazy(() => import('./features/activities/SessionDetail'));
+
+// Back/Forward from a form with unsaved changes is asked before the router moves (useLeaveGuard).
+listenBeforeRouter();
 
 function Protected() {
   const { me, ready } = useAuth();

@@ -130,6 +130,11 @@ def test_officer_saves_progress_and_a_file_with_one_click_on_a_phone(
     assert officer.evidence(aid) == []
     page = _as(browser, base_url, "canbo.hoatham", viewport={"width": 375, "height": 667})
     page.goto(f"/assignments/{aid}")
+    # the work list before the form in the app's history (nothing unsaved yet: no question), so Back stays inside
+    page.get_by_role("link", name="Quay lại").first.click()
+    expect(page).to_have_url(f"{base_url}/my-work")
+    page.locator(f'a[href="/assignments/{aid}"]').first.click()
+    expect(page).to_have_url(f"{base_url}/assignments/{aid}")
     pdf = tmp_path / "Biên bản kiểm tra.pdf"
     pdf.write_bytes(minimal_pdf())
     field = page.get_by_label("Tiến độ (%)")
@@ -147,6 +152,13 @@ def test_officer_saves_progress_and_a_file_with_one_click_on_a_phone(
     page.once("dialog", lambda d: (seen.append(d.message), d.dismiss()))
     page.get_by_role("link", name="Quay lại").first.click()
     assert seen and "chưa lưu" in seen[0]
+    expect(page).to_have_url(f"{base_url}/assignments/{aid}")
+    expect(page.get_by_test_id("chosen-files")).to_contain_text("Biên bản kiểm tra.pdf")
+    # Back asks too, before the app moves: staying keeps the address and the chosen file
+    with page.expect_event("dialog", timeout=15_000) as asked:
+        page.evaluate("history.back()")
+    assert "chưa lưu" in asked.value.message
+    asked.value.dismiss()
     expect(page).to_have_url(f"{base_url}/assignments/{aid}")
     expect(page.get_by_test_id("chosen-files")).to_contain_text("Biên bản kiểm tra.pdf")
 

@@ -2,7 +2,9 @@ import '@testing-library/jest-dom/vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BrowserRouter, Link, Route, Routes } from 'react-router';
-import { useLeaveGuard } from './useLeaveGuard';
+import { listenBeforeRouter, useLeaveGuard } from './useLeaveGuard';
+
+listenBeforeRouter(); // as App.tsx does, before any router
 
 afterEach(() => {
   cleanup();

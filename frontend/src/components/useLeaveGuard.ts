@@ -38,6 +38,7 @@ function onClick(e: MouseEvent) {
  * the form (the history index says how far), hiding that step too.
  */
 function onPop(e: PopStateEvent) {
+  if (guards.size === 0) return;
   if (restoring) {
     restoring = false;
     e.stopImmediatePropagation();
@@ -59,14 +60,22 @@ function onPop(e: PopStateEvent) {
 function install() {
   at = { idx: idx(), pathname: window.location.pathname, search: window.location.search };
   window.addEventListener('beforeunload', onUnload);
-  window.addEventListener('popstate', onPop, true);
   document.addEventListener('click', onClick, true);
 }
 
 function uninstall() {
   window.removeEventListener('beforeunload', onUnload);
-  window.removeEventListener('popstate', onPop, true);
   document.removeEventListener('click', onClick, true);
+}
+
+/**
+ * Listen to Back/Forward before the router does: called once when App.tsx loads, before <BrowserRouter> mounts
+ * (Chromium runs a window's popstate listeners in the order they were added, capture or not). Idle while no form
+ * holds unsaved changes.
+ */
+export function listenBeforeRouter(): void {
+  window.removeEventListener('popstate', onPop, true);
+  window.addEventListener('popstate', onPop, true);
 }
 
 /**
