@@ -77,9 +77,9 @@ function firstScreenChunks() {
       };
       const entry = needs('/src/main.tsx');
       const root = needs('/src/root.tsx');
-      const login = needs('/src/pages/Login.tsx');
+      const login = needs('/src/features/auth/Login.tsx');
       const shellNeeds = needs('/src/pages/Shell.tsx');
-      const queue = new Set([...shellNeeds, ...needs('/src/pages/MyWork.tsx')]);
+      const queue = new Set([...shellNeeds, ...needs('/src/features/assignments/MyWork.tsx')]);
       const dashboard = needs('/src/features/dashboard/Dashboard.tsx', '/src/antApp.tsx');
       const core = new Set([...root, ...[...login].filter((id) => queue.has(id))].filter((id) => !entry.has(id)));
       const shell = new Set([...shellNeeds].filter((id) => !core.has(id) && !entry.has(id)));

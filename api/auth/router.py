@@ -103,8 +103,9 @@ def logout(body: schemas.LogoutRequest, session: SessionDep, principal: CurrentP
 
 @router.get("/me", response_model=schemas.MeRead, operation_id="auth-me")
 def me(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
-    """The caller: account, memberships (with the unit that owns each role) and permissions. Answered as the JSON
-    itself (the model is built and checked here; FastAPI would validate it again in another thread hop)."""
+    """The caller: account, memberships (with the unit that owns each role) and permissions."""
+    # Answered as the JSON itself: the model is built and checked here; FastAPI would validate it again in another
+    # worker-thread hop.
     user, rows = service.own_user_and_memberships(session, principal)
     memberships: list[schemas.MembershipRead] = []
     if user is not None:

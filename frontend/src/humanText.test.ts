@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DICTS, makeI18n } from './i18n';
-import { ALL_PERMISSIONS } from './pages/admin/lib';
+import { ALL_PERMISSIONS } from './features/admin/lib';
 import { nodeName } from './nodeName';
 
 const vi = makeI18n('vi', () => undefined);

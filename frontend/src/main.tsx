@@ -2,7 +2,7 @@
 // the token refresh, /me and the work-queue request at once and asks for the code of the page it will show, all in
 // parallel with the app itself (whose chunks index.html preloads: see vite.config.ts).
 import { hasRefreshToken, prefetch, restoreSession } from './api/session';
-import { workQueuePath } from './pages/myWorkQuery';
+import { workQueuePath } from './features/assignments/myWorkQuery';
 import './styles.css';
 import './print.css';
 
@@ -27,11 +27,11 @@ if (hasRefreshToken()) {
   void import('./pages/Shell');
   if (first === 'my-work') {
     prefetch(workQueuePath(new URLSearchParams(location.search), false));
-    void import('./pages/MyWork');
+    void import('./features/assignments/MyWork');
   } else if (first !== '' && first !== 'login') {
     void import('./antApp'); // every other page sits inside antd's App (see App.tsx)
     if (first === 'dashboard') void import('./features/dashboard/Dashboard');
   }
 }
-if (!hasRefreshToken() || first === 'login') void import('./pages/Login');
+if (!hasRefreshToken() || first === 'login') void import('./features/auth/Login');
 void import('./root');

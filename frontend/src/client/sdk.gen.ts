@@ -1287,6 +1287,8 @@ export const activitiesEvidenceUploadInspection = <ThrowOnError extends boolean 
 
 /**
  * Me
+ *
+ * The caller: account, memberships (with the unit that owns each role) and permissions.
  */
 export const authMe = <ThrowOnError extends boolean = false>(options?: Options<AuthMeData, ThrowOnError>) => (options?.client ?? client).get<AuthMeResponses, AuthMeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -2502,6 +2502,12 @@ export type IndicatorItem = {
      */
     source?: string | null;
     /**
+     * Source Text
+     *
+     * Nguồn số liệu khi khác thường lệ, vd. “Tính từ khảo sát, n = 245 phiếu …” (tiếng Việt)
+     */
+    source_text?: string | null;
+    /**
      * Unit Of Measure
      */
     unit_of_measure: string;
@@ -2971,6 +2977,36 @@ export type KindPreference = {
      * Webhook
      */
     webhook?: boolean;
+};
+
+/**
+ * LanguageStatus
+ */
+export type LanguageStatus = {
+    /**
+     * Code
+     */
+    code: string;
+    /**
+     * Labelled
+     */
+    labelled: number;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Note
+     */
+    note?: string | null;
+    /**
+     * Questions
+     */
+    questions: number;
+    /**
+     * Verified
+     */
+    verified: boolean;
 };
 
 /**
@@ -8047,6 +8083,12 @@ export type SurveyRead = {
      * Id
      */
     id: number;
+    /**
+     * Languages
+     *
+     * Nhãn Tày / Nùng / Anh: số câu có nhãn, đã kiểm tra chưa (chưa có = ghi rõ)
+     */
+    languages?: Array<LanguageStatus>;
     /**
      * Name
      */

@@ -2573,6 +2573,8 @@ export const authMeQueryKey = (options?: Options<AuthMeData>) => createQueryKey(
 
 /**
  * Me
+ *
+ * The caller: account, memberships (with the unit that owns each role) and permissions.
  */
 export const authMeOptions = (options?: Options<AuthMeData>) => queryOptions<AuthMeResponse, AuthMeError, AuthMeResponse, ReturnType<typeof authMeQueryKey>>({
     queryFn: async ({ queryKey, signal }) => {

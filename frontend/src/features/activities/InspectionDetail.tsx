@@ -10,7 +10,7 @@ import FollowUpModal from './FollowUpModal';
 import { StatusTag } from './InspectionsTab';
 import { create, edit, findingBody, removeWithEtag, mayDo, newIdempotencyKey, type Finding, type FindingValues, type Inspection } from './model';
 import { AREAS, SEVERITIES, useWords } from './words';
-import ScrollRegion from '../../components/reports/ScrollRegion';
+import ScrollRegion from '../reports/ScrollRegion';
 import { useSubmit } from './useSubmit';
 
 const SEVERITY_COLORS: Record<string, string> = { low: '#555555', medium: '#8a4b00', high: '#b3261e' };

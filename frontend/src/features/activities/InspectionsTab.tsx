@@ -7,7 +7,7 @@ import type { OrgUnitRead } from '../../client/types.gen';
 import { Guard, ProblemAlert, useLoad } from '../../components/common';
 import { create, inspectionBody, listQuery, newIdempotencyKey, type Filters, type Inspection, type InspectionValues } from './model';
 import { AREAS, INSPECTION_KINDS, useWords } from './words';
-import ScrollRegion from '../../components/reports/ScrollRegion';
+import ScrollRegion from '../reports/ScrollRegion';
 import { useSubmit } from './useSubmit';
 
 export function StatusTag({ status }: { status: string }) {

@@ -8,7 +8,7 @@ import { Guard, ProblemAlert, useLoad } from '../../components/common';
 import Failure from './Failure';
 import { create, edit, listQuery, removeWithEtag, mayDo, newIdempotencyKey, outreachBody, type Filters, type OutreachOutput, type OutreachValues } from './model';
 import { LANGUAGES, OUTREACH_KINDS, useWords } from './words';
-import ScrollRegion from '../../components/reports/ScrollRegion';
+import ScrollRegion from '../reports/ScrollRegion';
 import { useSubmit } from './useSubmit';
 
 /** Sản phẩm tuyên truyền CCHC of the units in reach; the responsible unit (outreach:edit) enters its own. */

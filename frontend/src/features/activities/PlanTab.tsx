@@ -8,7 +8,7 @@ import { Guard, useLoad } from '../../components/common';
 import Failure from './Failure';
 import { create, edit, iso, mayDo, newIdempotencyKey, THIS_YEAR, type Filters, type InspectionPlan, type PlanItem } from './model';
 import { AREAS, useWords } from './words';
-import ScrollRegion from '../../components/reports/ScrollRegion';
+import ScrollRegion from '../reports/ScrollRegion';
 import { useSubmit } from './useSubmit';
 
 /** Kế hoạch kiểm tra CCHC of the year: which unit is inspected in which month, on which areas. */

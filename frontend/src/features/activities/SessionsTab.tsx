@@ -10,7 +10,7 @@ import Failure from './Failure';
 import { SessionStatusTag } from './SessionDetail';
 import { create, iso, listQuery, newIdempotencyKey, type AccountabilitySession, type Filters } from './model';
 import { useWords } from './words';
-import ScrollRegion from '../../components/reports/ScrollRegion';
+import ScrollRegion from '../reports/ScrollRegion';
 import { useSubmit } from './useSubmit';
 
 /** Phiên giải trình in reach (a unit: its own); Phòng Nội vụ organises them. */

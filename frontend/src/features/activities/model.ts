@@ -16,7 +16,7 @@ import type {
   SessionFollowUpRead,
   SessionRead,
 } from '../../client/types.gen';
-import { newIdempotencyKey } from '../../pages/admin/lib';
+import { newIdempotencyKey } from '../admin/lib';
 
 export { newIdempotencyKey };
 

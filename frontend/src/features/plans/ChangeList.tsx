@@ -1,7 +1,7 @@
 // What an event changed, in words: field names from the dictionary, dates dd/mm/yyyy, units by name, no ids.
 import type { OrgUnitRead, SectionRead } from '../../client/types.gen';
 import { useI18n, type I18n, type Key } from '../../i18n';
-import { changeRows, formatValue } from '../../pages/admin/lib';
+import { changeRows, formatValue } from '../admin/lib';
 import { KIND_KEYS, periodLabel, RECURRENCE_KEYS } from './model';
 
 const FIELD_KEYS: Record<string, Key> = {

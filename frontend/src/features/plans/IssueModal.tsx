@@ -7,7 +7,7 @@ import type { EvidenceRead } from '../../api/types';
 import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { usePlanWords } from './words';
-import { applyFieldErrors } from '../../pages/admin/lib';
+import { applyFieldErrors } from '../admin/lib';
 import AcceptedHint from '../evidence/AcceptedHint';
 import { acceptAttr, tooBig, useAcceptedFiles } from '../evidence/accepted';
 import { useEvidenceWords } from '../evidence/words';

@@ -6,7 +6,7 @@ import type { FrameworkRead } from '../../api/types';
 import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { usePlanWords } from './words';
-import { applyFieldErrors, newIdempotencyKey } from '../../pages/admin/lib';
+import { applyFieldErrors, newIdempotencyKey } from '../admin/lib';
 import { plansAmend, plansCreate, plansUpdate } from '../../client/sdk.gen';
 import { etagged } from '../etag';
 import type { PlanRead } from './model';

@@ -6,7 +6,7 @@ import type { SectionRead } from '../../client/types.gen';
 import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { usePlanWords } from './words';
-import { applyFieldErrors, newIdempotencyKey } from '../../pages/admin/lib';
+import { applyFieldErrors, newIdempotencyKey } from '../admin/lib';
 import type { PlanRead } from './model';
 
 interface Values {

@@ -8,7 +8,7 @@ import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { usePlanWords } from './words';
 import { nodeName } from '../../nodeName';
-import { applyFieldErrors, newIdempotencyKey } from '../../pages/admin/lib';
+import { applyFieldErrors, newIdempotencyKey } from '../admin/lib';
 import {
   DEADLINE_KINDS,
   KIND_KEYS,

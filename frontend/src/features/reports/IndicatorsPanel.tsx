@@ -86,7 +86,7 @@ export default function IndicatorsPanel({ reportId, district, etag, onEtag }: { 
                       <>
                         {v}
                         {r.computed && <Tag style={{ marginLeft: 6 }}>{w('computed')}</Tag>}
-                        {(r as IndicatorRow & { source_text?: string | null }).source_text && <div data-testid={`source-${r.code}`} style={{ fontSize: 12, color: 'rgba(0,0,0,0.68)' }}>{(r as IndicatorRow & { source_text?: string | null }).source_text}</div>}
+                        {r.source_text && <div data-testid={`source-${r.code}`} style={{ fontSize: 12, color: 'rgba(0,0,0,0.68)' }}>{r.source_text}</div>}
                       </>
                     ),
                   },

@@ -6,7 +6,7 @@ import { frameworksListOptions } from '../../client/@tanstack/react-query.gen';
 import { assessmentRoundsCreate } from '../../client/sdk.gen';
 import type { RoundDetail } from '../../client/types.gen';
 import { ProblemAlert } from '../../components/common';
-import { newIdempotencyKey } from '../../components/reports/model';
+import { newIdempotencyKey } from '../reports/model';
 import { useAuth } from '../../auth';
 import { useI18n } from '../../i18n';
 

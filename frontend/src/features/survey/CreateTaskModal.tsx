@@ -6,7 +6,7 @@ import { orgUnitsListOptions, plansListOptions } from '../../client/@tanstack/re
 import { surveysCreateTask } from '../../client/sdk.gen';
 import type { WeakResultTaskRead } from '../../client/types.gen';
 import { Guard, ProblemAlert } from '../../components/common';
-import { newIdempotencyKey } from '../../components/reports/model';
+import { newIdempotencyKey } from '../reports/model';
 import { defaultDue, defaultPlan, pct } from './model';
 import { useWords } from './words';
 

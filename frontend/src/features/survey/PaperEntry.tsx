@@ -6,7 +6,7 @@ import { surveysGetOptions, surveysListPointsOptions, surveysResultsQueryKey } f
 import { surveysEnterPaper } from '../../client/sdk.gen';
 import type { PaperResult } from '../../client/types.gen';
 import { Guard, ProblemAlert } from '../../components/common';
-import { newIdempotencyKey } from '../../components/reports/model';
+import { newIdempotencyKey } from '../reports/model';
 import { emptyRow, paperBatch, paperGaps, type PaperRow, type SurveyQuestion } from './model';
 import { useAuth } from '../../auth';
 import { useWords } from './words';

@@ -7,7 +7,7 @@ import { orgUnitsListOptions, surveysListOptions, surveysListPointsOptions, surv
 import { surveysCreatePoint, surveysGetPoint, surveysUpdatePoint } from '../../client/sdk.gen';
 import { Guard, ProblemAlert } from '../../components/common';
 import { etagged } from '../etag';
-import { newIdempotencyKey } from '../../components/reports/model';
+import { newIdempotencyKey } from '../reports/model';
 import { kioskUrl, type PointT } from './model';
 import { hoursLabel, useWords } from './words';
 

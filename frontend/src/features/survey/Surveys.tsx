@@ -6,7 +6,7 @@ import { surveysListOptions, surveysListQueryKey } from '../../client/@tanstack/
 import { surveysCreate, surveysGet, surveysPublish, surveysRetire, surveysUpdate } from '../../client/sdk.gen';
 import { Guard, ProblemAlert } from '../../components/common';
 import { etagged } from '../etag';
-import { newIdempotencyKey } from '../../components/reports/model';
+import { newIdempotencyKey } from '../reports/model';
 import { nextCode, questionIn, type SurveyQuestion, type SurveyT } from './model';
 import { FACTOR_NAMES, useWords } from './words';
 
@@ -273,6 +273,20 @@ export default function Surveys() {
             </Descriptions.Item>
             <Descriptions.Item label={w('allowComment')}>{current.allow_comment ? '✓' : '–'}</Descriptions.Item>
             {current.source_note && <Descriptions.Item label={w('sourceNote')}>{current.source_note}</Descriptions.Item>}
+            {!!current.languages?.length && (
+              <Descriptions.Item label={w('otherLanguages')}>
+                <Space wrap>
+                  {current.languages.map((l) => (
+                    <Tag key={l.code} color={l.verified ? '#1d6b2f' : '#7a5a00'} title={l.note ?? undefined} data-testid={`lang-${l.code}`}>
+                      {l.name}: {w('labelledOf', l.labelled).replace('{total}', String(l.questions))} · {l.verified ? w('verified') : w('unverified')}
+                    </Tag>
+                  ))}
+                </Space>
+                {current.languages.filter((l) => l.note).map((l) => (
+                  <div key={l.code} style={{ fontSize: 12, color: 'rgba(0,0,0,0.68)' }}>{l.note}</div>
+                ))}
+              </Descriptions.Item>
+            )}
           </Descriptions>
           {FACTORS.filter((f) => current.questions.some((q) => q.factor === f)).map((f) => (
             <div key={f} style={{ marginBottom: 12 }}>

@@ -1,2 +1,0 @@
-// Moved to src/features/reports/IndicatorsPanel.tsx (feature folders, #18); kept only for imports outside this feature's owner until integration.
-export { default } from '../../features/reports/IndicatorsPanel';
