@@ -1,12 +1,15 @@
 import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Table } from 'antd';
 import dayjs from 'dayjs';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, apiGet, type Page } from '../../api/http';
 import { useAuth } from '../../auth';
-import type { OrgUnitRead } from '../../client/types.gen';
-import { Guard, ProblemAlert, useLoad } from '../../components/common';
+import { activitiesOutreachGetQueryKey, activitiesOutreachListOptions, activitiesOutreachListQueryKey } from '../../client/@tanstack/react-query.gen';
+import { activitiesOutreachCreate, activitiesOutreachDelete, activitiesOutreachGet, activitiesOutreachUpdate } from '../../client/sdk.gen';
+import type { OrgUnitRead, OutreachCreate, OutreachKind, OutreachUpdate } from '../../client/types.gen';
+import { Guard, ProblemAlert } from '../../components/common';
+import { etagged } from '../etag';
 import Failure from './Failure';
-import { create, edit, listQuery, removeWithEtag, mayDo, newIdempotencyKey, outreachBody, type Filters, type OutreachOutput, type OutreachValues } from './model';
+import { listParams, mayDo, newIdempotencyKey, outreachBody, type Filters, type OutreachOutput, type OutreachValues } from './model';
 import { LANGUAGES, OUTREACH_KINDS, useWords } from './words';
 import ScrollRegion from '../reports/ScrollRegion';
 import { useSubmit } from './useSubmit';
@@ -19,10 +22,8 @@ export default function OutreachTab({ filters }: { filters: Filters }) {
   const [kind, setKind] = useState('');
   const [editing, setEditing] = useState<OutreachOutput | 'new' | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const list = useLoad(
-    () => apiGet<Page<OutreachOutput>>(`/outreach-outputs${listQuery(filters, { kind })}`),
-    [filters.year, filters.unitId, kind],
-  );
+  const qc = useQueryClient();
+  const list = useQuery(activitiesOutreachListOptions({ query: listParams(filters, { kind: (kind || null) as OutreachKind | null }) }));
   // units the caller enters for: its own memberships' units among those it sees (the API has the last word)
   const own = new Set((me?.memberships ?? []).map((m) => m.unit_id));
   const writable = can('activities:manage') ? filters.units : filters.units.filter((u) => own.has(u.id));
@@ -36,9 +37,11 @@ export default function OutreachTab({ filters }: { filters: Filters }) {
       onOk: async () => {
         setError(null);
         try {
-          await removeWithEtag(`/outreach-outputs/${o.id}`);
+          const path = { output_id: o.id };
+          const fresh = await etagged(activitiesOutreachGet({ path, throwOnError: true }));
+          await activitiesOutreachDelete({ path, headers: fresh.etag ? { 'If-Match': fresh.etag } : {}, throwOnError: true });
           message.success(w('deleted'));
-          list.reload();
+          refresh(qc, o.id);
         } catch (e) {
           setError(e);
         }
@@ -64,7 +67,7 @@ export default function OutreachTab({ filters }: { filters: Filters }) {
         )}
       </div>
       <ProblemAlert error={error} />
-      <Guard loading={list.loading} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() => (
           <ScrollRegion label={w('outreachTitle')}>
             <Table<OutreachOutput>
@@ -114,12 +117,18 @@ export default function OutreachTab({ filters }: { filters: Filters }) {
           onSaved={() => {
             setEditing(null);
             message.success(w('saved'));
-            list.reload();
+            refresh(qc, editing === 'new' ? null : editing.id);
           }}
         />
       )}
     </>
   );
+}
+
+/** After a change: the outreach lists and the changed output. */
+function refresh(qc: QueryClient, id: number | null) {
+  void qc.invalidateQueries({ queryKey: activitiesOutreachListQueryKey() });
+  if (id != null) void qc.invalidateQueries({ queryKey: activitiesOutreachGetQueryKey({ path: { output_id: id } }) });
 }
 
 /** Thêm / sửa sản phẩm tuyên truyền: a create carries an Idempotency-Key, an edit the ETag read just before. */
@@ -131,9 +140,10 @@ function OutreachModal({ item, units, onClose, onSaved }: { item: OutreachOutput
   const submit = async (v: OutreachValues) => {
     await run(async () => {
       if (item) {
-        const fresh = await api<OutreachOutput>(`/outreach-outputs/${item.id}`);
-        await edit(`/outreach-outputs/${item.id}`, 'PATCH', fresh.etag, outreachBody(v));
-      } else await create('/outreach-outputs', key, outreachBody(v));
+        const path = { output_id: item.id };
+        const fresh = await etagged(activitiesOutreachGet({ path, throwOnError: true }));
+        await activitiesOutreachUpdate({ path, headers: fresh.etag ? { 'If-Match': fresh.etag } : {}, body: outreachBody(v) as OutreachUpdate, throwOnError: true });
+      } else await activitiesOutreachCreate({ headers: { 'Idempotency-Key': key }, body: outreachBody(v) as unknown as OutreachCreate, throwOnError: true });
       onSaved();
     });
   };

@@ -280,20 +280,17 @@ const output = (over: Partial<OutreachOutput>): OutreachOutput => ({
 
 /** The outreach tab of 2024 for a caller of two units. */
 function renderOutreach2024() {
-  render(
-    <App>
-      <MemoryRouter>
-        <OutreachTab filters={{ year: 2024, unitId: null, units: [{ id: 8, name: 'Phòng Văn hóa và Thông tin' } as never, { id: 9, name: 'UBND xã Hoa Thám' } as never] }} />
-      </MemoryRouter>
-    </App>,
-  );
+  renderWithQuery(<OutreachTab filters={{ year: 2024, unitId: null, units: [{ id: 8, name: 'Phòng Văn hóa và Thông tin' } as never, { id: 9, name: 'UBND xã Hoa Thám' } as never] }} />, { antApp: true });
 }
+const outreachPage = (items: OutreachOutput[]) => ({ items, total: items.length, limit: 200, offset: 0 });
 
 describe('outreach', { timeout: 20000 }, () => {
   it('reads kinds and languages in Vietnamese and offers edit/delete only on allowed rows', async () => {
     auth.perms = ['activities:read', 'outreach:edit'];
     auth.units = [8];
-    http.apiGet.mockResolvedValueOnce({ items: [output({ allowed_actions: ['update', 'delete'] }), output({ id: 2, unit_id: 9, unit_name: 'UBND xã Hoa Thám', title: 'Hội nghị đối thoại', kind: 'dialogue', language: 'vi', allowed_actions: [] })], total: 2, limit: 200, offset: 0 });
+    const net = stubFetch({
+      'GET /api/v1/outreach-outputs': outreachPage([output({ allowed_actions: ['update', 'delete'] }), output({ id: 2, unit_id: 9, unit_name: 'UBND xã Hoa Thám', title: 'Hội nghị đối thoại', kind: 'dialogue', language: 'vi', allowed_actions: [] })]),
+    });
     renderOutreach2024();
     const table = await screen.findByTestId('outreach');
     expect(table).toHaveTextContent('Loa truyền thanh cơ sở');
@@ -304,20 +301,55 @@ describe('outreach', { timeout: 20000 }, () => {
     expect(screen.getAllByRole('button', { name: /^Sửa/ })).toHaveLength(1);
     expect(screen.getAllByRole('button', { name: /^Xoá/ })).toHaveLength(1);
     expect(screen.getByRole('button', { name: 'Thêm sản phẩm tuyên truyền' })).toBeInTheDocument();
-    expect(http.apiGet).toHaveBeenCalledWith('/outreach-outputs?limit=200&year=2024');
+    expect(net.called('GET /api/v1/outreach-outputs?limit=200&year=2024')).toBe(true);
   });
   it('offers no entry to a reader', async () => {
     auth.perms = ['activities:read'];
-    http.apiGet.mockResolvedValueOnce({ items: [output({})], total: 1, limit: 200, offset: 0 });
-    render(
-      <App>
-        <MemoryRouter>
-          <OutreachTab filters={{ year: null, unitId: null, units: [] }} />
-        </MemoryRouter>
-      </App>,
-    );
+    stubFetch({ 'GET /api/v1/outreach-outputs': outreachPage([output({})]) });
+    renderWithQuery(<OutreachTab filters={{ year: null, unitId: null, units: [] }} />, { antApp: true });
     await screen.findByTestId('outreach');
     expect(screen.queryByRole('button')).toBeNull();
+  });
+  it('edits with If-Match on the ETag read just before and shows the list again from the server', async () => {
+    auth.perms = ['activities:read', 'outreach:edit'];
+    auth.units = [8];
+    const net = stubFetch({
+      'GET /api/v1/outreach-outputs': outreachPage([output({ allowed_actions: ['update', 'delete'] })]),
+      'GET /api/v1/outreach-outputs/1': reply(output({}), { headers: { ETag: 'W/"o3"' } }),
+      'PATCH /api/v1/outreach-outputs/1': (req) => {
+        net.on({ 'GET /api/v1/outreach-outputs': outreachPage([output({ title: (req.body as { title: string }).title })]) });
+        return output({ title: (req.body as { title: string }).title });
+      },
+    });
+    renderOutreach2024();
+    fireEvent.click(await screen.findByRole('button', { name: /^Sửa/ }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.change(within(dialog).getByLabelText('Tên, nội dung'), { target: { value: 'Tuyên truyền mới' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Lưu' }));
+    await waitFor(() => expect(net.calls('PATCH /api/v1/outreach-outputs/1')).toHaveLength(1), { timeout: 5000 });
+    const patch = net.calls('PATCH /api/v1/outreach-outputs/1')[0];
+    expect(patch.headers.get('If-Match')).toBe('W/"o3"');
+    expect(patch.body).toMatchObject({ title: 'Tuyên truyền mới', date: '2024-08-01', kind: 'loudspeaker', language: 'nung' });
+    expect(await within(screen.getByTestId('outreach')).findByText('Tuyên truyền mới')).toBeInTheDocument();
+  });
+  it('creates with an Idempotency-Key and shows the field errors of the API on the form', async () => {
+    auth.perms = ['activities:read', 'outreach:edit'];
+    auth.units = [8];
+    const net = stubFetch({
+      'GET /api/v1/outreach-outputs': outreachPage([]),
+      'POST /api/v1/outreach-outputs': reply({ title: 'Dữ liệu không hợp lệ', status: 422, detail: 'Số lượng phải lớn hơn 0' }, { status: 422 }),
+    });
+    renderOutreach2024();
+    fireEvent.click(await screen.findByRole('button', { name: 'Thêm sản phẩm tuyên truyền' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.change(within(dialog).getByLabelText('Tên, nội dung'), { target: { value: 'Bài viết' } });
+    fireEvent.mouseDown(within(dialog).getByLabelText('Ngày'));
+    fireEvent.change(within(dialog).getByLabelText('Ngày'), { target: { value: '01/08/2024' } });
+    fireEvent.keyDown(within(dialog).getByLabelText('Ngày'), { key: 'Enter', code: 'Enter' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Lưu' }));
+    await waitFor(() => expect(net.calls('POST /api/v1/outreach-outputs')).toHaveLength(1), { timeout: 5000 });
+    expect(net.calls('POST /api/v1/outreach-outputs')[0].headers.get('Idempotency-Key')).toBeTruthy();
+    expect(await within(dialog).findByText(/Số lượng phải lớn hơn 0/)).toBeInTheDocument();
   });
 });
 
@@ -331,7 +363,7 @@ describe('empty required fields named in the error', { timeout: 30000 }, () => {
   it('names each empty required field of a new outreach output on submit, and sends nothing', async () => {
     auth.perms = ['activities:read', 'outreach:edit'];
     auth.units = [8, 9];
-    http.apiGet.mockResolvedValueOnce({ items: [], total: 0, limit: 200, offset: 0 });
+    const net = stubFetch({ 'GET /api/v1/outreach-outputs': outreachPage([]) });
     renderOutreach2024();
     fireEvent.click(await screen.findByRole('button', { name: 'Thêm sản phẩm tuyên truyền' }));
     const dialog = await screen.findByRole('dialog');
@@ -341,6 +373,6 @@ describe('empty required fields named in the error', { timeout: 30000 }, () => {
     expect(within(dialog).getByText('Chưa nhập ngày (bắt buộc).')).toBeInTheDocument();
     expect(within(dialog).getByText('Chưa nhập tên, nội dung (bắt buộc).')).toBeInTheDocument();
     expect(within(dialog).queryByText('Chưa nhập hình thức (bắt buộc).')).toBeNull();
-    expect(http.api).not.toHaveBeenCalled();
+    expect(net.log.filter((r) => r.method !== 'GET')).toHaveLength(0);
   });
 });

@@ -181,6 +181,15 @@ export function yearOptions(now = THIS_YEAR): number[] {
   return out;
 }
 
+/** The same filters as the SDK's query object ({ limit: 200, year: 2024, unit_id: 3 }; empty ones left out). */
+export function listParams<E extends Record<string, string | number | null | undefined>>(f: Pick<Filters, 'year' | 'unitId'>, extra?: E): { limit: number; year?: number; unit_id?: number } & Partial<{ [K in keyof E]: NonNullable<E[K]> }> {
+  const q: Record<string, string | number> = { limit: 200 };
+  if (f.year) q.year = f.year;
+  if (f.unitId) q.unit_id = f.unitId;
+  for (const [k, v] of Object.entries(extra ?? {})) if (v != null && v !== '') q[k] = v;
+  return q as { limit: number; year?: number; unit_id?: number } & Partial<{ [K in keyof E]: NonNullable<E[K]> }>;
+}
+
 /** "?year=2024&unit_id=3&kind=adhoc" from the filters (empty ones left out). */
 export function listQuery(f: Pick<Filters, 'year' | 'unitId'>, extra: Record<string, string | number | null | undefined> = {}): string {
   const q = new URLSearchParams({ limit: '200' });
