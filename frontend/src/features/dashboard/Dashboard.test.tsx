@@ -1,23 +1,17 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { useLocation } from 'react-router';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary, UnitStat } from '../../client/types.gen';
 import { stubAntdDom } from '../../components/testDom';
 import { restoreFetch, stubFetch } from '../../test/fetchStub';
 import { renderWithQuery } from '../../test/renderWithQuery';
 import Dashboard from './Dashboard';
 
-const http = vi.hoisted(() => ({ apiGet: vi.fn() }));
-vi.mock('../../api/http', async (real) => ({ ...(await real<typeof import('../../api/http')>()), ...http }));
-
 beforeAll(stubAntdDom);
 afterEach(() => {
   cleanup();
   restoreFetch();
-});
-beforeEach(() => {
-  http.apiGet.mockReset();
 });
 
 const buckets = { done_on_time: 1, done_late: 0, overdue: 2, in_progress_on_time: 3, awaiting_review: 0 };
@@ -41,19 +35,17 @@ function Where() {
   return <output data-testid="where">{useLocation().search}</output>;
 }
 
-function answer(path: string) {
-  if (path.startsWith('/dashboards/summary')) return Promise.resolve(summary);
-  if (path.startsWith('/org-units')) return Promise.resolve({ items: [{ id: 5, code: 'LS.BG.X.HOATHAM', name: 'Xã Hoa Thám' }] });
-  if (path.startsWith('/plans')) return Promise.resolve({ items: [{ id: 3, number: '12/KH-UBND', display_number: null, year: 2024 }] });
-  if (path.startsWith('/dashboards/trend')) return Promise.resolve({ granularity: 'month', points: [] });
-  if (path.startsWith('/points-at-risk') || path.startsWith('/frameworks')) return new Promise(() => undefined); // the index part: RiskIndex's own tests
-  return Promise.reject(new Error(`unexpected ${path}`));
-}
+// the index part (points at risk, frameworks) is answered 404 here: RiskIndex.test.tsx covers it
+const routes = {
+  'GET /api/v1/dashboards/summary': summary,
+  'GET /api/v1/org-units': { items: [{ id: 5, code: 'LS.BG.X.HOATHAM', name: 'Xã Hoa Thám' }], total: 1, limit: 500, offset: 0 },
+  'GET /api/v1/plans': { items: [{ id: 3, number: '12/KH-UBND', display_number: null, year: 2024, framework_ids: [] }], total: 1, limit: 200, offset: 0 },
+  'GET /api/v1/dashboards/trend': { granularity: 'month', points: [] },
+};
 
 describe('leader dashboard in plain markup', { timeout: 20000 }, () => {
   it('filters with labelled native selects, names units without their code, pages the units ten at a time', async () => {
-    http.apiGet.mockImplementation((path: string) => answer(path));
-    stubFetch(); // the index projection (RiskIndex, through the SDK): answered 404, its own tests cover it
+    const net = stubFetch(routes);
     const { container } = renderWithQuery(
       <>
         <Dashboard />
@@ -74,6 +66,8 @@ describe('leader dashboard in plain markup', { timeout: 20000 }, () => {
     fireEvent.change(unitFilter, { target: { value: '5' } });
     expect(screen.getByTestId('where')).toHaveTextContent('?unit_id=5');
     expect(await screen.findByTestId('total')).toBeTruthy();
+    // the summary is asked again for the chosen unit, through the generated SDK
+    expect(net.called('GET /api/v1/dashboards/summary?unit_id=5')).toBe(true);
 
     const byUnit = screen.getByTestId('by-unit');
     const rows = () => within(byUnit).getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('cell')[0].textContent);

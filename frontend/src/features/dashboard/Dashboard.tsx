@@ -1,9 +1,10 @@
 import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
-import { apiGet } from '../../api/http';
-import { itemsOf, taskTitle, type PlanRead, type Summary } from '../../api/types';
-import type { OrgUnitRead, UnitStat } from '../../client/types.gen';
-import { BucketTag, Guard, useLoad } from '../../components/common';
+import { taskTitle } from '../../api/types';
+import { dashboardsSummaryOptions, orgUnitsListOptions, plansListOptions } from '../../client/@tanstack/react-query.gen';
+import type { UnitStat } from '../../client/types.gen';
+import { BucketTag, Guard } from '../../components/common';
 import { listLink, type Filters } from '../../components/trend';
 import AreaBars from './AreaBars';
 import LaggingUnits from './LaggingUnits';
@@ -33,9 +34,14 @@ export default function Dashboard() {
     unit_id: params.get('unit_id') ?? undefined,
   };
   const fq = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]).toString();
-  const { data, error, loading } = useLoad(() => apiGet<Summary>(`/dashboards/summary${fq ? `?${fq}` : ''}`), [fq]);
-  const plans = useLoad(() => apiGet<unknown>('/plans?limit=200'), []);
-  const units = useLoad(() => apiGet<{ items: OrgUnitRead[] }>('/org-units?limit=500'), []);
+  const summary = useQuery(
+    dashboardsSummaryOptions({
+      query: { ...(filters.plan_id ? { plan_id: Number(filters.plan_id) } : {}), ...(filters.unit_id ? { unit_id: Number(filters.unit_id) } : {}) },
+    }),
+  );
+  const { data, error } = summary;
+  const plans = useQuery(plansListOptions({ query: { limit: 200 } }));
+  const units = useQuery(orgUnitsListOptions({ query: { limit: 500 } }));
 
   const set = (k: string, v: string | undefined | null) => {
     const p = new URLSearchParams(params);
@@ -58,7 +64,7 @@ export default function Dashboard() {
           <span>{t('plans')}</span>
           <select value={filters.plan_id ?? ''} onChange={(e) => set('plan_id', e.target.value)} data-testid="filter-plan">
             <option value="">{t('filterAll')}</option>
-            {itemsOf<PlanRead>(plans.data).map((p) => (
+            {(plans.data?.items ?? []).map((p) => (
               <option key={p.id} value={String(p.id)}>{`${p.display_number ?? p.number} · ${p.year}`}</option>
             ))}
           </select>
@@ -75,7 +81,7 @@ export default function Dashboard() {
           </select>
         </label>
       </div>
-      <Guard loading={loading} error={error}>
+      <Guard loading={summary.isPending} error={error}>
         {() => {
           if (!data) return null;
           const counts = bucketCounts(data);

@@ -1,19 +1,20 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PointsAtRisk, Summary, UnitStat } from '../../client/types.gen';
 import { stubAntdDom } from '../../components/testDom';
+import { restoreFetch, stubFetch } from '../../test/fetchStub';
+import { renderWithQuery } from '../../test/renderWithQuery';
 import AreaBars from './AreaBars';
 import DashboardPrint from './DashboardPrint';
 import LaggingUnits from './LaggingUnits';
 
-const http = vi.hoisted(() => ({ apiGet: vi.fn() }));
-vi.mock('../../api/http', async (real) => ({ ...(await real<typeof import('../../api/http')>()), ...http }));
-
 beforeAll(stubAntdDom);
-afterEach(cleanup);
-beforeEach(() => http.apiGet.mockReset());
+afterEach(() => {
+  cleanup();
+  restoreFetch();
+});
 
 const buckets = (o: number, t: number, l = 0) => ({ done_on_time: t, done_late: l, overdue: o, in_progress_on_time: 4, awaiting_review: 1 });
 const unit = (id: number, name: string, rate: number | null, b: UnitStat['buckets']): UnitStat => ({ unit_id: id, code: `U${id}`, name, total: 10, avg_progress: 50, buckets: b, on_time_rate: rate });
@@ -42,12 +43,8 @@ const risk = {
 
 describe('dashboard print view', { timeout: 20000 }, () => {
   it('labels every figure, counts the whole due-soon list and says what was left out', async () => {
-    http.apiGet.mockImplementation((path: string) => Promise.resolve(String(path).startsWith('/points-at-risk') ? risk : summary));
-    render(
-      <MemoryRouter initialEntries={['/dashboard/print']}>
-        <DashboardPrint />
-      </MemoryRouter>,
-    );
+    stubFetch({ 'GET /api/v1/dashboards/summary': summary, 'GET /api/v1/points-at-risk': risk });
+    renderWithQuery(<DashboardPrint />, { route: '/dashboard/print', path: '/dashboard/print' });
     expect(await screen.findByTestId('print-total')).toHaveTextContent('120');
     expect(screen.getByTestId('print-as-of')).toHaveTextContent('15/10/2024');
     expect(screen.getByTestId('print-overdue')).toHaveTextContent('15');

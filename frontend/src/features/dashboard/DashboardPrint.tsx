@@ -1,7 +1,7 @@
+import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
-import { apiGet } from '../../api/http';
-import type { OrgUnitRead, PlanRead, PointsAtRisk, Summary } from '../../client/types.gen';
-import { Guard, useLoad } from '../../components/common';
+import { dashboardsSummaryOptions, orgUnitsGetOptions, plansGetOptions, scoringResultsPointsAtRiskOptions } from '../../client/@tanstack/react-query.gen';
+import { Guard } from '../../components/common';
 import { nodeName } from '../../nodeName';
 import { pts } from '../scoring/model';
 import { firstRows, lagOf } from './model';
@@ -20,11 +20,13 @@ export default function DashboardPrint() {
   const planId = params.get('plan_id');
   const unitId = params.get('unit_id');
   const fq = new URLSearchParams([...(planId ? [['plan_id', planId]] : []), ...(unitId ? [['unit_id', unitId]] : [])]).toString();
-  const summary = useLoad(() => apiGet<Summary>(`/dashboards/summary${fq ? `?${fq}` : ''}`), [fq]);
-  // Figures of the index are optional: a district without linked criteria prints without them.
-  const risk = useLoad(() => apiGet<PointsAtRisk>(`/points-at-risk${unitId ? `?unit_id=${unitId}` : ''}`).catch(() => null), [unitId]);
-  const plan = useLoad(() => (planId ? apiGet<PlanRead>(`/plans/${planId}`).catch(() => null) : Promise.resolve(null)), [planId]);
-  const unit = useLoad(() => (unitId ? apiGet<OrgUnitRead>(`/org-units/${unitId}`).catch(() => null) : Promise.resolve(null)), [unitId]);
+  const unitQ = unitId ? { unit_id: Number(unitId) } : {};
+  const summary = useQuery(dashboardsSummaryOptions({ query: { ...(planId ? { plan_id: Number(planId) } : {}), ...unitQ } }));
+  // Figures of the index are optional: a district without linked criteria prints without them (an error: no figures).
+  const risk = useQuery(scoringResultsPointsAtRiskOptions({ query: unitQ }));
+  // The scope's names are optional too: a failure prints the page without them.
+  const plan = useQuery({ ...plansGetOptions({ path: { plan_id: Number(planId) } }), enabled: !!planId });
+  const unit = useQuery({ ...orgUnitsGetOptions({ path: { unit_id: Number(unitId) } }), enabled: !!unitId });
 
   return (
     <div className="dash-print" data-testid="dashboard-print">
@@ -34,10 +36,11 @@ export default function DashboardPrint() {
         </button>
         <Link to={`/dashboard${fq ? `?${fq}` : ''}`}>{w('back')}</Link>
       </div>
-      <Guard loading={summary.loading || risk.loading} error={summary.error}>
+      <Guard loading={summary.isPending || risk.isPending} error={summary.error}>
         {() => {
-          const s = summary.data as Summary;
-          const r = risk.data;
+          const s = summary.data;
+          if (!s) return null;
+          const r = risk.data ?? null;
           const scope = [plan.data ? `${t('plans')}: ${plan.data.display_number || plan.data.number} · ${plan.data.title}` : '', unit.data ? `${w('printUnit')}: ${unit.data.name}` : '']
             .filter(Boolean)
             .join(' — ');

@@ -1,8 +1,8 @@
 import { Suspense, lazy } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { apiGet } from '../../api/http';
-import type { Trend } from '../../client/types.gen';
-import { Guard, Loading, useLoad } from '../../components/common';
+import { dashboardsTrendOptions } from '../../client/@tanstack/react-query.gen';
+import { Guard, Loading } from '../../components/common';
 import { SERIES, trendLink, trendTick, weeksBefore, type Filters, type Series } from '../../components/trend';
 import { formatDate, useI18n } from '../../i18n';
 import Panel from './Panel';
@@ -17,10 +17,16 @@ export default function TrendCard({ filters, asOf, areas }: { filters: Filters; 
   const granularity = params.get('granularity') === 'week' ? 'week' : 'month';
   const nodeId = params.get('node_id') ?? undefined;
   const f: Filters = { ...filters, node_id: nodeId };
-  const q = new URLSearchParams(Object.entries({ ...f, granularity }).filter(([, v]) => v) as [string, string][]);
-  if (granularity === 'week') q.set('date_from', weeksBefore(asOf, 12));
-  const qs = q.toString();
-  const trend = useLoad(() => apiGet<Trend>(`/dashboards/trend?${qs}`), [qs]);
+  const id = (v: string | undefined) => (v ? Number(v) : undefined);
+  const query = {
+    granularity,
+    ...(f.plan_id ? { plan_id: id(f.plan_id) } : {}),
+    ...(f.unit_id ? { unit_id: id(f.unit_id) } : {}),
+    ...(f.node_id ? { node_id: id(f.node_id) } : {}),
+    ...(granularity === 'week' ? { date_from: weeksBefore(asOf, 12) } : {}),
+  } as const;
+  // the last figures stay on screen while another granularity or area loads (as before)
+  const trend = useQuery({ ...dashboardsTrendOptions({ query }), placeholderData: keepPreviousData });
   const set = (k: string, v: string | undefined | null) => {
     const p = new URLSearchParams(params);
     if (v) p.set(k, v);
@@ -59,7 +65,7 @@ export default function TrendCard({ filters, asOf, areas }: { filters: Filters; 
           </label>
         </div>
       )}
-      <Guard loading={trend.loading && !trend.data} error={trend.error}>
+      <Guard loading={trend.isPending} error={trend.error}>
         {() => {
           const d = trend.data;
           if (!d || !d.points.length) return t('empty');
