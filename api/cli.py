@@ -133,6 +133,22 @@ def serve(
     stop_notification_worker()
 
 
+@app.command("housekeeping")
+def housekeeping() -> None:
+    """Delete expired Idempotency-Key records and ended public-form throttle windows (also run hourly)."""
+    from api.config import get_settings
+    from api.db import get_engine
+    from api.housekeeping import purge_expired
+
+    settings = get_settings()
+    done = purge_expired(get_engine(settings.database_url), settings)
+    typer.echo(
+        f"Đã xóa {done['idempotency_record']} bản ghi khóa chống trùng hết hạn, {done['survey_throttle']} bộ đếm "
+        f"khảo sát hết khung / deleted {done['idempotency_record']} expired idempotency records, "
+        f"{done['survey_throttle']} ended survey throttle windows."
+    )
+
+
 @app.command("create-user")
 def create_user(
     username: Annotated[str, typer.Option()],

@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     # per kiosk tablet and per client address within the window; the same device and answers again within the
     # duplicate window are flagged; more than burst_count answers at one desk within burst_seconds are flagged.
     survey_window_seconds: int = Field(default=3600, ge=1)
+    # Idempotency-Key replays answer the first response for this many days (api/housekeeping.py).
+    idempotency_retention_days: int = Field(default=7, ge=1)
     survey_max_per_device: int = Field(default=10, ge=1)
     survey_max_per_kiosk: int = Field(default=240, ge=1)
     survey_max_per_address: int = Field(default=600, ge=1)

@@ -26,6 +26,7 @@ from api import outbox
 from api.authz import scope_notifications as scope_n
 from api.config import Settings, get_settings
 from api.db import get_engine, write_session
+from api.housekeeping import purge_expired
 from api.models import MessageStatus, NotificationChannel, NotificationKind, NotificationMessage
 from api.notifications import channels, events, templates
 from api.notifications.custom import TemplateBook
@@ -278,6 +279,8 @@ def run_once(
     engine = engine or get_engine(settings.database_url)
     now = now or events.reference_now(settings)
     offered, digests = prepare(engine, now=now, settings=settings, compute=compute)
+    if compute:  # hourly: forget expired idempotency keys and ended public-form throttle windows
+        purge_expired(engine, settings)
     own = client is None
     http = client or make_client(settings)
     try:
