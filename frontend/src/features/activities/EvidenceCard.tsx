@@ -1,10 +1,23 @@
 import { App, Button, Card, Input, Progress, Space, Table } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { apiGet, download, uploadWithProgress, type Page } from '../../api/http';
+import { download, uploadWithProgress } from '../../api/http';
+import {
+  activitiesEvidenceListInspectionOptions,
+  activitiesEvidenceListOutreachOptions,
+  activitiesEvidenceListSessionOptions,
+} from '../../client/@tanstack/react-query.gen';
 import type { EvidenceRead } from '../../client/types.gen';
-import { Guard, useLoad } from '../../components/common';
+import { Guard } from '../../components/common';
 import Failure from './Failure';
 import { useWords } from './words';
+
+/** The list query of each owner's documents. */
+const LISTS = {
+  inspections: activitiesEvidenceListInspectionOptions,
+  'outreach-outputs': activitiesEvidenceListOutreachOptions,
+  'accountability-sessions': activitiesEvidenceListSessionOptions,
+} as const;
 
 /**
  * Tài liệu kèm theo of an inspection, outreach output or accountability session (biên bản, kết luận, hình ảnh):
@@ -17,7 +30,9 @@ export default function EvidenceCard({ prefix, ownerId, canUpload }: { prefix: '
   const [title, setTitle] = useState('');
   const [percent, setPercent] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const list = useLoad(() => apiGet<Page<EvidenceRead>>(`/${prefix}/${ownerId}/evidence?limit=100`), [prefix, ownerId]);
+  const qc = useQueryClient();
+  const listOptions = LISTS[prefix]({ path: { owner_id: ownerId }, query: { limit: 100 } });
+  const list = useQuery(listOptions);
   const inputId = `evidence-file-${prefix}-${ownerId}`;
   const upload = async () => {
     if (!file) return;
@@ -31,7 +46,7 @@ export default function EvidenceCard({ prefix, ownerId, canUpload }: { prefix: '
       message.success(w('uploaded'));
       setFile(null);
       setTitle('');
-      list.reload();
+      void qc.invalidateQueries({ queryKey: listOptions.queryKey });
     } catch (e) {
       setError(e);
     } finally {
@@ -41,7 +56,7 @@ export default function EvidenceCard({ prefix, ownerId, canUpload }: { prefix: '
   return (
     <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{w('evidence')}</h2>} style={{ marginBottom: 16 }}>
       <Failure error={error} />
-      <Guard loading={list.loading} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() => (
           <Table<EvidenceRead>
             rowKey="id"

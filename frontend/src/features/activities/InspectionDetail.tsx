@@ -1,14 +1,19 @@
 import { App, Button, Card, Checkbox, DatePicker, Descriptions, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, ApiError } from '../../api/http';
-import { BucketTag, NotAvailable, ProblemAlert, useLoad } from '../../components/common';
+import { ApiError } from '../../api/http';
+import { activitiesFindingsGetQueryKey, activitiesInspectionsGetQueryKey, activitiesInspectionsListQueryKey } from '../../client/@tanstack/react-query.gen';
+import { activitiesFindingsCreate, activitiesFindingsDelete, activitiesFindingsGet, activitiesFindingsUpdate, activitiesInspectionsClose, activitiesInspectionsGet } from '../../client/sdk.gen';
+import type { FindingCreate, FindingUpdate, InspectionClose } from '../../client/types.gen';
+import { BucketTag, NotAvailable, ProblemAlert } from '../../components/common';
+import { etagged, type Tagged } from '../etag';
 import DetailFrame from './DetailFrame';
 import EvidenceCard from './EvidenceCard';
 import Failure from './Failure';
 import FollowUpModal from './FollowUpModal';
 import { StatusTag } from './InspectionsTab';
-import { create, edit, findingBody, removeWithEtag, mayDo, newIdempotencyKey, type Finding, type FindingValues, type Inspection } from './model';
+import { findingBody, mayDo, newIdempotencyKey, type Finding, type FindingValues, type Inspection } from './model';
 import { AREAS, SEVERITIES, useWords } from './words';
 import ScrollRegion from '../reports/ScrollRegion';
 import { useSubmit } from './useSubmit';
@@ -26,19 +31,28 @@ export default function InspectionDetail() {
   const valid = /^\d+$/.test(id);
   const { w, word, date, dateTime, lang } = useWords();
   const { message, modal } = App.useApp();
-  const [etag, setEtag] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const [closing, setClosing] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [followUpOf, setFollowUpOf] = useState<Finding | null>(null);
-  const load = useLoad(async () => {
-    if (!valid) throw new ApiError(404, { status: 404 });
-    const r = await api<Inspection>(`/inspections/${id}`);
-    setEtag(r.etag);
-    return r.data;
-  }, [id]);
+  const qc = useQueryClient();
+  const path = { inspection_id: Number(id) };
+  // the inspection with its ETag (closing names it in If-Match)
+  const queryKey = activitiesInspectionsGetQueryKey({ path });
+  const load = useQuery({
+    queryKey,
+    queryFn: ({ signal }) => etagged(activitiesInspectionsGet({ path, signal, throwOnError: true })),
+    enabled: valid,
+  });
+  /** After a change: this inspection, the inspection lists and, if given, the finding. */
+  const refresh = (findingId?: number) => {
+    void qc.invalidateQueries({ queryKey });
+    void qc.invalidateQueries({ queryKey: activitiesInspectionsListQueryKey() });
+    if (findingId != null) void qc.invalidateQueries({ queryKey: activitiesFindingsGetQueryKey({ path: { finding_id: findingId } }) });
+  };
   if (!valid) return <NotAvailable item />;
-  const insp = load.data && String(load.data.id) === id ? load.data : null;
+  const insp = load.data?.data ?? null;
+  const etag = load.data?.etag ?? null;
   const removeFinding = (f: Finding) =>
     modal.confirm({
       title: w('deleteFindingConfirm'),
@@ -49,9 +63,11 @@ export default function InspectionDetail() {
       onOk: async () => {
         setError(null);
         try {
-          await removeWithEtag(`/findings/${f.id}`);
+          const fpath = { finding_id: f.id };
+          const fresh = await etagged(activitiesFindingsGet({ path: fpath, throwOnError: true }));
+          await activitiesFindingsDelete({ path: fpath, headers: fresh.etag ? { 'If-Match': fresh.etag } : {}, throwOnError: true });
           message.success(w('deleted'));
-          load.reload();
+          refresh(f.id);
         } catch (e) {
           setError(e);
         }
@@ -61,7 +77,7 @@ export default function InspectionDetail() {
     <DetailFrame
       back="/activities/inspections"
       record={insp}
-      loading={load.loading}
+      loading={load.isPending}
       error={load.error}
       title={(x) => w('inspectionOf', x.unit_name ?? '')}
       tags={(x) => (
@@ -166,7 +182,7 @@ export default function InspectionDetail() {
                   onClose={() => setAdding(false)}
                   onSaved={() => {
                     setAdding(false);
-                    load.reload();
+                    refresh();
                   }}
                 />
               )}
@@ -175,13 +191,15 @@ export default function InspectionDetail() {
                   idemPrefix="finding-follow-up"
                   title={w('assignFix')}
                   send={async (body) => {
-                    const fresh = await api<Finding>(`/findings/${followUpOf.id}`);
-                    return edit(`/findings/${followUpOf.id}`, 'PATCH', fresh.etag, { follow_up: body });
+                    const fpath = { finding_id: followUpOf.id };
+                    const fresh = await etagged(activitiesFindingsGet({ path: fpath, throwOnError: true }));
+                    return activitiesFindingsUpdate({ path: fpath, headers: fresh.etag ? { 'If-Match': fresh.etag } : {}, body: { follow_up: body } as unknown as FindingUpdate, throwOnError: true });
                   }}
                   onClose={() => setFollowUpOf(null)}
                   onSaved={() => {
+                    const fid = followUpOf.id;
                     setFollowUpOf(null);
-                    load.reload();
+                    refresh(fid);
                   }}
                 />
               )}
@@ -192,10 +210,10 @@ export default function InspectionDetail() {
                   etag={etag}
                   lang={lang}
                   onClose={() => setClosing(false)}
-                  onSaved={(x, tag) => {
+                  onSaved={(x) => {
                     setClosing(false);
-                    setEtag(tag);
-                    load.setData(x);
+                    qc.setQueryData(queryKey, x);
+                    refresh();
                     message.success(w('closed'));
                   }}
                 />
@@ -216,7 +234,7 @@ function FindingModal({ inspection, onClose, onSaved }: { inspection: Inspection
   const { busy, error, run } = useSubmit();
   const submit = async (v: FindingValues) => {
     await run(async () => {
-      await create(`/inspections/${inspection.id}/findings`, key, findingBody(v));
+      await activitiesFindingsCreate({ path: { inspection_id: inspection.id }, headers: { 'Idempotency-Key': key }, body: findingBody(v) as unknown as FindingCreate, throwOnError: true });
       message.success(w('findingAdded'));
       onSaved();
     });
@@ -258,7 +276,7 @@ function FindingModal({ inspection, onClose, onSaved }: { inspection: Inspection
 }
 
 /** Kết thúc cuộc kiểm tra with the conclusion; a 409 (follow-ups still open) offers closing anyway, with a reason. */
-function CloseModal({ inspection, etag, lang, onClose, onSaved }: { inspection: Inspection; etag: string | null; lang: string; onClose: () => void; onSaved: (i: Inspection, etag: string | null) => void }) {
+function CloseModal({ inspection, etag, lang, onClose, onSaved }: { inspection: Inspection; etag: string | null; lang: string; onClose: () => void; onSaved: (i: Tagged<Inspection>) => void }) {
   const { w } = useWords();
   const [conclusion, setConclusion] = useState(inspection.conclusion ?? '');
   const [force, setForce] = useState(false);
@@ -270,8 +288,7 @@ function CloseModal({ inspection, etag, lang, onClose, onSaved }: { inspection: 
   const submit = () =>
     run(async () => {
       const body = force ? { conclusion: conclusion.trim(), force: true, reason: reason.trim() } : { conclusion: conclusion.trim() };
-      const r = await edit<Inspection>(`/inspections/${inspection.id}/close`, 'POST', etag, body);
-      onSaved(r.data, r.etag);
+      onSaved(await etagged(activitiesInspectionsClose({ path: { inspection_id: inspection.id }, headers: etag ? { 'If-Match': etag } : {}, body: body as InspectionClose, throwOnError: true })));
     });
   return (
     <Modal open title={w('close')} okText={w('close')} cancelText={w('cancel')} onCancel={onClose} onOk={submit} okButtonProps={{ loading: busy, disabled: !ok }} width={600}>

@@ -1,7 +1,6 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App } from 'antd';
-import { MemoryRouter, Route, Routes } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { stubAntdDom } from '../../components/testDom';
 import { reply, stubFetch } from '../../test/fetchStub';
@@ -15,8 +14,6 @@ import OutreachTab from './OutreachTab';
 import { AREAS, enumWord, fieldName, INSPECTION_KINDS, LANGUAGES, OUTREACH_KINDS, SEVERITIES } from './words';
 import dayjs from 'dayjs';
 
-const http = vi.hoisted(() => ({ apiGet: vi.fn(), api: vi.fn() }));
-vi.mock('../../api/http', async (real) => ({ ...(await real<typeof import('../../api/http')>()), ...http }));
 const auth = vi.hoisted(() => ({ perms: [] as string[], units: [] as number[] }));
 vi.mock('../../auth', () => ({
   useAuth: () => ({ can: (p: string) => auth.perms.includes(p), me: { memberships: auth.units.map((unit_id) => ({ unit_id, role: 'unit_officer', unit_name: `U${unit_id}` })) } }),
@@ -28,7 +25,6 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 beforeEach(() => {
-  Object.values(http).forEach((f) => f.mockReset());
   auth.perms = [];
   auth.units = [];
 });
@@ -224,18 +220,14 @@ const inspection = (over: Partial<Inspection> = {}): Inspection => ({
   ...over,
 });
 
-const showInspection = (i: Inspection) => {
-  http.api.mockResolvedValueOnce({ data: i, etag: 'W/"i1"' });
-  http.apiGet.mockResolvedValue({ items: [], total: 0, limit: 100, offset: 0 }); // its documents
-  render(
-    <App>
-      <MemoryRouter initialEntries={['/activities/inspections/11']}>
-        <Routes>
-          <Route path="/activities/inspections/:id" element={<InspectionDetail />} />
-        </Routes>
-      </MemoryRouter>
-    </App>,
-  );
+const showInspection = (i: Inspection, more: Parameters<typeof stubFetch>[0] = {}) => {
+  const net = stubFetch({
+    'GET /api/v1/inspections/11': reply(i, { headers: { ETag: 'W/"i1"' } }),
+    'GET /api/v1/inspections/11/evidence': { items: [], total: 0, limit: 100, offset: 0 }, // its documents
+    ...more,
+  });
+  renderWithQuery(<InspectionDetail />, { antApp: true, route: '/activities/inspections/11', path: '/activities/inspections/:id' });
+  return net;
 };
 
 describe('inspection detail', { timeout: 20000 }, () => {
@@ -256,10 +248,48 @@ describe('inspection detail', { timeout: 20000 }, () => {
     expect(screen.queryByRole('button', { name: 'Tải lên' })).toBeNull();
   });
   it('offers Phòng Nội vụ what allowed_actions lists', async () => {
-    showInspection(inspection({ allowed_actions: ['update', 'add_finding', 'close'] }));
+    const net = showInspection(inspection({ allowed_actions: ['update', 'add_finding', 'close'] }));
     expect(await screen.findByRole('button', { name: 'Thêm tồn tại' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Kết thúc cuộc kiểm tra' })).toBeInTheDocument();
-    expect(http.apiGet).toHaveBeenCalledWith('/inspections/11/evidence?limit=100');
+    await waitFor(() => expect(net.called('GET /api/v1/inspections/11/evidence?limit=100')).toBe(true));
+  });
+  it('closes with If-Match on the ETag the page read and shows the closed inspection', async () => {
+    const net = showInspection(inspection({ allowed_actions: ['close'] }), {
+      'POST /api/v1/inspections/11/close': (req) => {
+        const closed = inspection({ status: 'closed', conclusion: (req.body as { conclusion: string }).conclusion, closed_at: '2024-10-01T08:00:00Z', allowed_actions: [] });
+        net.on({ 'GET /api/v1/inspections/11': reply(closed, { headers: { ETag: 'W/"i2"' } }) });
+        return reply(closed, { headers: { ETag: 'W/"i2"' } });
+      },
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Kết thúc cuộc kiểm tra' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.change(within(dialog).getByLabelText('Kết luận'), { target: { value: 'Đơn vị đã khắc phục' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Kết thúc cuộc kiểm tra' }));
+    await waitFor(() => expect(net.calls('POST /api/v1/inspections/11/close')).toHaveLength(1));
+    expect(net.calls('POST /api/v1/inspections/11/close')[0].headers.get('If-Match')).toBe('W/"i1"');
+    expect(await screen.findByText('Đơn vị đã khắc phục')).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Kết thúc cuộc kiểm tra' })).toBeNull());
+  });
+  it('adds a finding with an Idempotency-Key and shows it from the server', async () => {
+    const added = { id: 22, inspection_id: 11, content: 'Chưa cập nhật cổng dịch vụ công', severity: 'medium', area: null, follow_up: null, allowed_actions: [] };
+    const net = showInspection(inspection({ allowed_actions: ['add_finding'] }), {
+      'POST /api/v1/inspections/11/findings': () => {
+        const i = inspection({ allowed_actions: ['add_finding'] });
+        net.on({ 'GET /api/v1/inspections/11': reply({ ...i, findings: [...(i.findings ?? []), added] }, { headers: { ETag: 'W/"i2"' } }) });
+        return reply(added, { status: 201 });
+      },
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Thêm tồn tại' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.change(within(dialog).getByLabelText('Tồn tại, hạn chế'), { target: { value: added.content } });
+    fireEvent.click(within(dialog).getByRole('checkbox'));
+    await waitFor(() => expect(within(dialog).queryByLabelText('Hạn hoàn thành')).toBeNull());
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Lưu' }));
+    await waitFor(() => expect(net.calls('POST /api/v1/inspections/11/findings')).toHaveLength(1), { timeout: 5000 });
+    const post = net.calls('POST /api/v1/inspections/11/findings')[0];
+    expect(post.headers.get('Idempotency-Key')).toBeTruthy();
+    expect(post.body).toMatchObject({ content: added.content, follow_up: null });
+    expect(await within(screen.getByTestId('findings')).findByText(added.content)).toBeInTheDocument();
   });
 });
 
