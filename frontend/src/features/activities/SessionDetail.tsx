@@ -1,13 +1,17 @@
 import { App, Button, Card, Descriptions, Input, Table, Tag } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, ApiError } from '../../api/http';
-import { BucketTag, NotAvailable, useLoad } from '../../components/common';
+import { activitiesSessionsGetQueryKey, activitiesSessionsListQueryKey } from '../../client/@tanstack/react-query.gen';
+import { activitiesSessionsExplain, activitiesSessionsFollowUp, activitiesSessionsGet, activitiesSessionsUpdate } from '../../client/sdk.gen';
+import type { FollowUpCreate } from '../../client/types.gen';
+import { BucketTag, NotAvailable } from '../../components/common';
+import { etagged } from '../etag';
 import DetailFrame from './DetailFrame';
 import EvidenceCard from './EvidenceCard';
 import Failure from './Failure';
 import FollowUpModal from './FollowUpModal';
-import { create, edit, mayDo, type AccountabilitySession, type FollowUp, type SessionItem } from './model';
+import { mayDo, type AccountabilitySession, type FollowUp, type SessionItem } from './model';
 import { useWords } from './words';
 
 const STATUS_COLORS: Record<string, string> = { scheduled: '#0b5cab', held: '#8a4b00', closed: '#1d6b2f' };
@@ -23,32 +27,43 @@ export default function SessionDetail() {
   const valid = /^\d+$/.test(id);
   const { w, date } = useWords();
   const { message } = App.useApp();
-  const [etag, setEtag] = useState<string | null>(null);
   const [explanation, setExplanation] = useState<string | null>(null);
   const [conclusion, setConclusion] = useState<string | null>(null);
   const [busy, setBusy] = useState<'explanation' | 'conclusion' | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [adding, setAdding] = useState(false);
-  const load = useLoad(async () => {
-    if (!valid) throw new ApiError(404, { status: 404 });
-    const r = await api<AccountabilitySession>(`/accountability-sessions/${id}`);
-    setEtag(r.etag);
+  const [draftsOf, setDraftsOf] = useState(id);
+  if (draftsOf !== id) {
+    // another session: the drafts of the previous one are dropped
+    setDraftsOf(id);
     setExplanation(null);
     setConclusion(null);
-    return r.data;
-  }, [id]);
+  }
+  const qc = useQueryClient();
+  const path = { session_id: Number(id) };
+  // the session with its ETag (the explanation and the conclusion name it in If-Match)
+  const queryKey = activitiesSessionsGetQueryKey({ path });
+  const load = useQuery({
+    queryKey,
+    queryFn: ({ signal }) => etagged(activitiesSessionsGet({ path, signal, throwOnError: true })),
+    enabled: valid,
+  });
+  const refreshLists = () => void qc.invalidateQueries({ queryKey: activitiesSessionsListQueryKey() });
   if (!valid) return <NotAvailable item />;
-  const s = load.data && String(load.data.id) === id ? load.data : null;
+  const s: AccountabilitySession | null = load.data?.data ?? null;
+  const etag = load.data?.etag ?? null;
   const save = async (what: 'explanation' | 'conclusion', text: string) => {
     setBusy(what);
     setError(null);
     try {
-      const r =
+      const headers = etag ? { 'If-Match': etag } : {};
+      const r = await etagged<AccountabilitySession>(
         what === 'explanation'
-          ? await edit<AccountabilitySession>(`/accountability-sessions/${id}/explanation`, 'PUT', etag, { explanation: text.trim() })
-          : await edit<AccountabilitySession>(`/accountability-sessions/${id}`, 'PATCH', etag, { conclusion: text.trim() });
-      load.setData(r.data);
-      setEtag(r.etag);
+          ? activitiesSessionsExplain({ path, headers, body: { explanation: text.trim() }, throwOnError: true })
+          : activitiesSessionsUpdate({ path, headers, body: { conclusion: text.trim() }, throwOnError: true }),
+      );
+      qc.setQueryData(queryKey, r);
+      refreshLists();
       if (what === 'explanation') setExplanation(null);
       else setConclusion(null);
       message.success(w('saved'));
@@ -62,7 +77,7 @@ export default function SessionDetail() {
     <DetailFrame
       back="/activities/sessions"
       record={s}
-      loading={load.loading}
+      loading={load.isPending}
       error={load.error}
       title={(x) => w('sessionOf', x.unit_name ?? '')}
       tags={(x) => <SessionStatusTag status={x.status} />}
@@ -151,11 +166,14 @@ export default function SessionDetail() {
                 <FollowUpModal
                   idemPrefix="accountability-follow-up"
                   title={w('addFollowUp')}
-                  send={(body, key) => create(`/accountability-sessions/${s.id}/follow-ups`, key, body)}
+                  send={(body, key) => activitiesSessionsFollowUp({ path: { session_id: s.id }, headers: { 'Idempotency-Key': key }, body: body as unknown as FollowUpCreate, throwOnError: true })}
                   onClose={() => setAdding(false)}
                   onSaved={() => {
                     setAdding(false);
-                    load.reload();
+                    setExplanation(null);
+                    setConclusion(null);
+                    void qc.invalidateQueries({ queryKey });
+                    refreshLists();
                   }}
                 />
               )}

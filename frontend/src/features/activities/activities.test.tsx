@@ -9,8 +9,9 @@ import IndicatorsPanel from '../reports/IndicatorsPanel';
 import OutlinePanel from '../reports/OutlinePanel';
 import { depthOf, enterable, indicatorBody, type IndicatorRow } from '../reports/outline';
 import InspectionDetail from './InspectionDetail';
-import { decimalText, findingBody, inspectionBody, lines, listQuery, outreachBody, parseDecimal, yearOptions, type Inspection, type OutreachOutput } from './model';
+import { decimalText, findingBody, inspectionBody, lines, listQuery, outreachBody, parseDecimal, yearOptions, type AccountabilitySession, type Inspection, type OutreachOutput } from './model';
 import OutreachTab from './OutreachTab';
+import SessionDetail from './SessionDetail';
 import { AREAS, enumWord, fieldName, INSPECTION_KINDS, LANGUAGES, OUTREACH_KINDS, SEVERITIES } from './words';
 import dayjs from 'dayjs';
 
@@ -290,6 +291,50 @@ describe('inspection detail', { timeout: 20000 }, () => {
     expect(post.headers.get('Idempotency-Key')).toBeTruthy();
     expect(post.body).toMatchObject({ content: added.content, follow_up: null });
     expect(await within(screen.getByTestId('findings')).findByText(added.content)).toBeInTheDocument();
+  });
+});
+
+const session = (over: Partial<AccountabilitySession> = {}): AccountabilitySession => ({
+  id: 31,
+  owner_unit_id: 1,
+  unit_id: 5,
+  unit_name: 'UBND xã Hoa Thám',
+  date: '2024-06-20',
+  status: 'held',
+  chaired_by: 'Chủ tịch HĐND huyện',
+  head_name: 'Lý Văn C',
+  head_title: 'Chủ tịch',
+  items: [],
+  follow_ups: [],
+  explanation: null,
+  explained_at: null,
+  conclusion: null,
+  allowed_actions: [],
+  ...over,
+});
+
+describe('accountability session', { timeout: 20000 }, () => {
+  it('sends the explanation with If-Match on the session ETag and shows what the server saved', async () => {
+    const net = stubFetch({
+      'GET /api/v1/accountability-sessions/31': reply(session({ allowed_actions: ['explain'] }), { headers: { ETag: 'W/"s1"' } }),
+      'GET /api/v1/accountability-sessions/31/evidence': { items: [], total: 0, limit: 100, offset: 0 },
+      'PUT /api/v1/accountability-sessions/31/explanation': (req) =>
+        reply(session({ explanation: (req.body as { explanation: string }).explanation, allowed_actions: [] }), { headers: { ETag: 'W/"s2"' } }),
+    });
+    renderWithQuery(<SessionDetail />, { antApp: true, route: '/activities/sessions/31', path: '/activities/sessions/:id' });
+    expect(await screen.findByRole('heading', { level: 1 })).toHaveTextContent('UBND xã Hoa Thám');
+    expect(document.body.textContent).toContain('20/06/2024');
+    fireEvent.change(screen.getByLabelText('Giải trình của thủ trưởng đơn vị'), { target: { value: 'Xã đã bố trí thêm cán bộ một cửa' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Gửi giải trình' }));
+    await waitFor(() => expect(net.calls('PUT /api/v1/accountability-sessions/31/explanation')).toHaveLength(1));
+    expect(net.calls('PUT /api/v1/accountability-sessions/31/explanation')[0].headers.get('If-Match')).toBe('W/"s1"');
+    expect(await screen.findByText('Xã đã bố trí thêm cán bộ một cửa')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Gửi giải trình' })).toBeNull();
+  });
+  it('shows the not-available page for a session out of reach', async () => {
+    stubFetch({ 'GET /api/v1/accountability-sessions/32': reply({ title: 'Không tìm thấy', status: 404 }, { status: 404 }) });
+    renderWithQuery(<SessionDetail />, { antApp: true, route: '/activities/sessions/32', path: '/activities/sessions/:id' });
+    expect(await screen.findByText('Không tìm thấy hoặc bạn không có quyền xem.')).toBeInTheDocument();
   });
 });
 
