@@ -1,11 +1,13 @@
 import { App, Button, DatePicker, Form, Input, Modal, Select, Table, Tag } from 'antd';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { apiGet, type Page } from '../../api/http';
 import { useAuth } from '../../auth';
-import type { OrgUnitRead } from '../../client/types.gen';
-import { Guard, ProblemAlert, useLoad } from '../../components/common';
-import { create, inspectionBody, listQuery, newIdempotencyKey, type Filters, type Inspection, type InspectionValues } from './model';
+import { activitiesInspectionsListOptions, activitiesInspectionsListQueryKey } from '../../client/@tanstack/react-query.gen';
+import { activitiesInspectionsCreate } from '../../client/sdk.gen';
+import type { InspectionCreate, InspectionKind, OrgUnitRead } from '../../client/types.gen';
+import { Guard, ProblemAlert } from '../../components/common';
+import { inspectionBody, listParams, newIdempotencyKey, type Filters, type Inspection, type InspectionValues } from './model';
 import { AREAS, INSPECTION_KINDS, useWords } from './words';
 import ScrollRegion from '../reports/ScrollRegion';
 import { useSubmit } from './useSubmit';
@@ -22,10 +24,8 @@ export default function InspectionsTab({ filters }: { filters: Filters }) {
   const [kind, setKind] = useState<string>('');
   const [adding, setAdding] = useState(false);
   const navigate = useNavigate();
-  const list = useLoad(
-    () => apiGet<Page<Inspection>>(`/inspections${listQuery(filters, { kind })}`),
-    [filters.year, filters.unitId, kind],
-  );
+  const qc = useQueryClient();
+  const list = useQuery(activitiesInspectionsListOptions({ query: listParams(filters, { kind: (kind || null) as InspectionKind | null }) }));
   return (
     <>
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginBottom: 12, alignItems: 'center' }}>
@@ -44,7 +44,7 @@ export default function InspectionsTab({ filters }: { filters: Filters }) {
           </Button>
         )}
       </div>
-      <Guard loading={list.loading} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() => (
           <ScrollRegion label={w('tabInspections')}>
             <Table<Inspection>
@@ -70,7 +70,10 @@ export default function InspectionsTab({ filters }: { filters: Filters }) {
         <InspectionModal
           units={filters.units}
           onClose={() => setAdding(false)}
-          onSaved={(i) => navigate(`/activities/inspections/${i.id}`)}
+          onSaved={(i) => {
+            void qc.invalidateQueries({ queryKey: activitiesInspectionsListQueryKey() });
+            navigate(`/activities/inspections/${i.id}`);
+          }}
         />
       )}
     </>
@@ -86,7 +89,7 @@ function InspectionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; on
   const { busy, error, run } = useSubmit();
   const submit = async (v: InspectionValues) => {
     await run(async () => {
-      const { data } = await create<Inspection>('/inspections', key, inspectionBody(v));
+      const { data } = await activitiesInspectionsCreate({ headers: { 'Idempotency-Key': key }, body: inspectionBody(v) as unknown as InspectionCreate, throwOnError: true });
       message.success(w('recorded'));
       onSaved(data);
     });

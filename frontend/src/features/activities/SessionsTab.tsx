@@ -1,14 +1,16 @@
 import { App, Button, DatePicker, Form, Input, Modal, Select, Space, Table } from 'antd';
 import type { Dayjs } from 'dayjs';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { apiGet, type Page } from '../../api/http';
 import { useAuth } from '../../auth';
-import type { AssignmentRead, OrgUnitRead } from '../../client/types.gen';
-import { Guard, useLoad } from '../../components/common';
+import { activitiesSessionsListOptions, activitiesSessionsListQueryKey, assignmentsListOptions } from '../../client/@tanstack/react-query.gen';
+import { activitiesSessionsCreate } from '../../client/sdk.gen';
+import type { OrgUnitRead, SessionCreate } from '../../client/types.gen';
+import { Guard } from '../../components/common';
 import Failure from './Failure';
 import { SessionStatusTag } from './SessionDetail';
-import { create, iso, listQuery, newIdempotencyKey, type AccountabilitySession, type Filters } from './model';
+import { iso, listParams, newIdempotencyKey, type AccountabilitySession, type Filters } from './model';
 import { useWords } from './words';
 import ScrollRegion from '../reports/ScrollRegion';
 import { useSubmit } from './useSubmit';
@@ -19,7 +21,8 @@ export default function SessionsTab({ filters }: { filters: Filters }) {
   const { can } = useAuth();
   const navigate = useNavigate();
   const [adding, setAdding] = useState(false);
-  const list = useLoad(() => apiGet<Page<AccountabilitySession>>(`/accountability-sessions${listQuery(filters)}`), [filters.year, filters.unitId]);
+  const qc = useQueryClient();
+  const list = useQuery(activitiesSessionsListOptions({ query: listParams(filters) }));
   return (
     <>
       <div style={{ display: 'flex', marginBottom: 12 }}>
@@ -30,7 +33,7 @@ export default function SessionsTab({ filters }: { filters: Filters }) {
           </Button>
         )}
       </div>
-      <Guard loading={list.loading} error={list.error}>
+      <Guard loading={list.isPending} error={list.error}>
         {() => (
           <ScrollRegion label={w('sessionsTitle')}>
             <Table<AccountabilitySession>
@@ -52,7 +55,16 @@ export default function SessionsTab({ filters }: { filters: Filters }) {
           </ScrollRegion>
         )}
       </Guard>
-      {adding && <SessionModal units={filters.units} onClose={() => setAdding(false)} onSaved={(s) => navigate(`/activities/sessions/${s.id}`)} />}
+      {adding && (
+        <SessionModal
+          units={filters.units}
+          onClose={() => setAdding(false)}
+          onSaved={(s) => {
+            void qc.invalidateQueries({ queryKey: activitiesSessionsListQueryKey() });
+            navigate(`/activities/sessions/${s.id}`);
+          }}
+        />
+      )}
     </>
   );
 }
@@ -74,19 +86,21 @@ function SessionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; onClo
   const unitId = Form.useWatch('unit_id', form);
   const [key] = useState(() => newIdempotencyKey('accountability'));
   const { busy, error, run } = useSubmit();
-  const late = useLoad(
-    async () => (unitId ? (await apiGet<Page<AssignmentRead>>(`/assignments?unit_id=${unitId}&bucket=overdue&limit=200`)).items : []),
-    [unitId],
-  );
+  // the unit's late assignments, to name the items of the session
+  const late = useQuery({ ...assignmentsListOptions({ query: { unit_id: unitId, bucket: 'overdue', limit: 200 } }), enabled: !!unitId });
   const submit = async (v: Values) => {
     await run(async () => {
-      const { data } = await create<AccountabilitySession>('/accountability-sessions', key, {
+      const { data } = await activitiesSessionsCreate({
+        headers: { 'Idempotency-Key': key },
+        throwOnError: true,
+        body: {
         unit_id: v.unit_id,
         date: iso(v.date),
         chaired_by: v.chaired_by?.trim() || null,
         head_name: v.head_name?.trim() || null,
         head_title: v.head_title?.trim() || null,
         items: (v.assignment_ids ?? []).map((id) => ({ assignment_id: id })),
+        } as SessionCreate,
       });
       message.success(w('saved'));
       onSaved(data);
@@ -118,9 +132,9 @@ function SessionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; onClo
           <Select
             mode="multiple"
             disabled={!unitId}
-            loading={late.loading}
+            loading={late.isFetching}
             showSearch={{ optionFilterProp: 'label' }}
-            options={(late.data ?? []).map((a) => ({
+            options={(late.data?.items ?? []).map((a) => ({
               value: a.id,
               label: `${a.task_label ? `${a.task_label} ` : ''}${a.task_title ?? ''}${a.due_date ? ` (${w('deadline')} ${date(a.due_date)})` : ''}`,
             }))}

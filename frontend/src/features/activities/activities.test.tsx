@@ -9,9 +9,11 @@ import IndicatorsPanel from '../reports/IndicatorsPanel';
 import OutlinePanel from '../reports/OutlinePanel';
 import { depthOf, enterable, indicatorBody, type IndicatorRow } from '../reports/outline';
 import InspectionDetail from './InspectionDetail';
+import InspectionsTab from './InspectionsTab';
 import { decimalText, findingBody, inspectionBody, lines, listQuery, outreachBody, parseDecimal, yearOptions, type AccountabilitySession, type Inspection, type OutreachOutput } from './model';
 import OutreachTab from './OutreachTab';
 import SessionDetail from './SessionDetail';
+import SessionsTab from './SessionsTab';
 import { AREAS, enumWord, fieldName, INSPECTION_KINDS, LANGUAGES, OUTREACH_KINDS, SEVERITIES } from './words';
 import dayjs from 'dayjs';
 
@@ -335,6 +337,43 @@ describe('accountability session', { timeout: 20000 }, () => {
     stubFetch({ 'GET /api/v1/accountability-sessions/32': reply({ title: 'Không tìm thấy', status: 404 }, { status: 404 }) });
     renderWithQuery(<SessionDetail />, { antApp: true, route: '/activities/sessions/32', path: '/activities/sessions/:id' });
     expect(await screen.findByText('Không tìm thấy hoặc bạn không có quyền xem.')).toBeInTheDocument();
+  });
+});
+
+describe('activity lists', { timeout: 20000 }, () => {
+  const filters = { year: 2024, unitId: 5, units: [{ id: 5, name: 'UBND xã Hoa Thám' } as never] };
+  it('lists the inspections of the year and unit in words, each linked to its page', async () => {
+    auth.perms = ['activities:read'];
+    const net = stubFetch({ 'GET /api/v1/inspections': { items: [inspection()], total: 1, limit: 200, offset: 0 } });
+    renderWithQuery(<InspectionsTab filters={filters} />, { antApp: true });
+    const table = await screen.findByTestId('inspections');
+    expect(within(table).getByRole('link', { name: 'UBND xã Hoa Thám' })).toHaveAttribute('href', '/activities/inspections/11');
+    expect(table).toHaveTextContent('12/09/2024');
+    expect(table).toHaveTextContent('Đột xuất');
+    expect(table.textContent).not.toMatch(RAW);
+    expect(net.called('GET /api/v1/inspections?limit=200&year=2024&unit_id=5')).toBe(true);
+    expect(screen.queryByRole('button', { name: 'Ghi nhận cuộc kiểm tra' })).toBeNull();
+  });
+  it('names the empty required fields of a new inspection and sends nothing', async () => {
+    auth.perms = ['activities:read', 'activities:manage'];
+    const net = stubFetch({ 'GET /api/v1/inspections': { items: [], total: 0, limit: 200, offset: 0 } });
+    renderWithQuery(<InspectionsTab filters={filters} />, { antApp: true });
+    fireEvent.click(await screen.findByRole('button', { name: 'Ghi nhận cuộc kiểm tra' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Lưu' }));
+    expect(await within(dialog).findByText('Chưa nhập đơn vị được kiểm tra (bắt buộc).', undefined, { timeout: 5000 })).toBeInTheDocument();
+    expect(within(dialog).getByText('Chưa nhập ngày (bắt buộc).')).toBeInTheDocument();
+    expect(net.log.filter((r) => r.method !== 'GET')).toHaveLength(0);
+  });
+  it('lists the accountability sessions with who answers, each linked to its page', async () => {
+    auth.perms = ['activities:read'];
+    const net = stubFetch({ 'GET /api/v1/accountability-sessions': { items: [session()], total: 1, limit: 200, offset: 0 } });
+    renderWithQuery(<SessionsTab filters={filters} />, { antApp: true });
+    const table = await screen.findByTestId('sessions');
+    expect(within(table).getByRole('link', { name: 'UBND xã Hoa Thám' })).toHaveAttribute('href', '/activities/sessions/31');
+    expect(table).toHaveTextContent('Chủ tịch Lý Văn C');
+    expect(table).toHaveTextContent('20/06/2024');
+    expect(net.called('GET /api/v1/accountability-sessions?limit=200&year=2024&unit_id=5')).toBe(true);
   });
 });
 
