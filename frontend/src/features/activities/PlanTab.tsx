@@ -1,12 +1,15 @@
 import { App, Button, Card, DatePicker, Descriptions, Form, Input, Modal, Select, Space, Table } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, apiGet, type Page } from '../../api/http';
 import { useAuth } from '../../auth';
-import type { OrgUnitRead } from '../../client/types.gen';
-import { Guard, useLoad } from '../../components/common';
+import { activitiesPlansGetQueryKey, activitiesPlansListOptions, activitiesPlansListQueryKey } from '../../client/@tanstack/react-query.gen';
+import { activitiesPlansCreate, activitiesPlansGet, activitiesPlansUpdate } from '../../client/sdk.gen';
+import type { InspectionPlanCreate, InspectionPlanUpdate, OrgUnitRead } from '../../client/types.gen';
+import { Guard } from '../../components/common';
+import { etagged } from '../etag';
 import Failure from './Failure';
-import { create, edit, iso, mayDo, newIdempotencyKey, THIS_YEAR, type Filters, type InspectionPlan, type PlanItem } from './model';
+import { iso, mayDo, newIdempotencyKey, THIS_YEAR, type Filters, type InspectionPlan, type PlanItem } from './model';
 import { AREAS, useWords } from './words';
 import ScrollRegion from '../reports/ScrollRegion';
 import { useSubmit } from './useSubmit';
@@ -18,10 +21,11 @@ export default function PlanTab({ filters }: { filters: Filters }) {
   const { message } = App.useApp();
   const year = filters.year ?? THIS_YEAR;
   const [editing, setEditing] = useState<InspectionPlan | 'new' | null>(null);
-  const plans = useLoad(() => apiGet<Page<InspectionPlan>>(`/inspection-plans?year=${year}&limit=50`), [year]);
+  const qc = useQueryClient();
+  const plans = useQuery(activitiesPlansListOptions({ query: { year, limit: 50 } }));
   const unitName = (id: number, given?: string | null) => given ?? filters.units.find((u) => u.id === id)?.name ?? '—';
   return (
-    <Guard loading={plans.loading} error={plans.error}>
+    <Guard loading={plans.isPending} error={plans.error}>
       {() => {
         const list = plans.data?.items ?? [];
         return (
@@ -73,7 +77,8 @@ export default function PlanTab({ filters }: { filters: Filters }) {
                 onSaved={() => {
                   setEditing(null);
                   message.success(w('saved'));
-                  plans.reload();
+                  void qc.invalidateQueries({ queryKey: activitiesPlansListQueryKey() });
+                  if (editing !== 'new') void qc.invalidateQueries({ queryKey: activitiesPlansGetQueryKey({ path: { plan_id: editing.id } }) });
                 }}
               />
             )}
@@ -108,11 +113,12 @@ function PlanModal({ plan, year, units, onClose, onSaved }: { plan: InspectionPl
     };
     await run(async () => {
       if (plan) {
-        const fresh = await api<InspectionPlan>(`/inspection-plans/${plan.id}`);
-        await edit(`/inspection-plans/${plan.id}`, 'PATCH', fresh.etag, body);
+        const path = { plan_id: plan.id };
+        const fresh = await etagged(activitiesPlansGet({ path, throwOnError: true }));
+        await activitiesPlansUpdate({ path, headers: fresh.etag ? { 'If-Match': fresh.etag } : {}, body: body as InspectionPlanUpdate, throwOnError: true });
       } else {
         const owner = (me?.memberships ?? []).find((m) => m.role === 'district_admin')?.unit_id ?? me?.memberships[0]?.unit_id;
-        await create('/inspection-plans', key, { ...body, year, owner_unit_id: owner });
+        await activitiesPlansCreate({ headers: { 'Idempotency-Key': key }, body: { ...body, year, owner_unit_id: owner } as InspectionPlanCreate, throwOnError: true });
       }
       onSaved();
     });

@@ -12,6 +12,7 @@ import InspectionDetail from './InspectionDetail';
 import InspectionsTab from './InspectionsTab';
 import { decimalText, findingBody, inspectionBody, lines, listQuery, outreachBody, parseDecimal, yearOptions, type AccountabilitySession, type Inspection, type OutreachOutput } from './model';
 import OutreachTab from './OutreachTab';
+import PlanTab from './PlanTab';
 import SessionDetail from './SessionDetail';
 import SessionsTab from './SessionsTab';
 import { AREAS, enumWord, fieldName, INSPECTION_KINDS, LANGUAGES, OUTREACH_KINDS, SEVERITIES } from './words';
@@ -374,6 +375,34 @@ describe('activity lists', { timeout: 20000 }, () => {
     expect(table).toHaveTextContent('Chủ tịch Lý Văn C');
     expect(table).toHaveTextContent('20/06/2024');
     expect(net.called('GET /api/v1/accountability-sessions?limit=200&year=2024&unit_id=5')).toBe(true);
+  });
+});
+
+describe('inspection plan', { timeout: 20000 }, () => {
+  const plan = { id: 41, owner_unit_id: 1, year: 2024, title: 'Kế hoạch kiểm tra CCHC năm 2024', decision_number: '12/KH-UBND', decision_date: '2024-01-15', note: null, items: [{ unit_id: 5, unit_name: 'UBND xã Hoa Thám', planned_month: 9, areas: ['the_che'] }], allowed_actions: ['update'] };
+  it('shows the plan of the year and edits it with If-Match on the ETag read just before', async () => {
+    auth.perms = ['activities:read', 'activities:manage'];
+    const net = stubFetch({
+      'GET /api/v1/inspection-plans': { items: [plan], total: 1, limit: 50, offset: 0 },
+      'GET /api/v1/inspection-plans/41': reply(plan, { headers: { ETag: 'W/"p7"' } }),
+      'PATCH /api/v1/inspection-plans/41': (req) => {
+        const saved = { ...plan, title: (req.body as { title: string }).title };
+        net.on({ 'GET /api/v1/inspection-plans': { items: [saved], total: 1, limit: 50, offset: 0 } });
+        return saved;
+      },
+    });
+    renderWithQuery(<PlanTab filters={{ year: 2024, unitId: null, units: [] }} />, { antApp: true });
+    expect(await screen.findByRole('heading', { level: 2, name: 'Kế hoạch kiểm tra CCHC năm 2024' })).toBeInTheDocument();
+    expect(document.body.textContent).toContain('15/01/2024');
+    expect(document.body.textContent).toContain('UBND xã Hoa Thám');
+    expect(net.called('GET /api/v1/inspection-plans?year=2024&limit=50')).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Sửa kế hoạch kiểm tra' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.change(within(dialog).getByDisplayValue('Kế hoạch kiểm tra CCHC năm 2024'), { target: { value: 'Kế hoạch kiểm tra CCHC năm 2024 (sửa đổi)' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Lưu' }));
+    await waitFor(() => expect(net.calls('PATCH /api/v1/inspection-plans/41')).toHaveLength(1), { timeout: 5000 });
+    expect(net.calls('PATCH /api/v1/inspection-plans/41')[0].headers.get('If-Match')).toBe('W/"p7"');
+    expect(await screen.findByRole('heading', { level: 2, name: 'Kế hoạch kiểm tra CCHC năm 2024 (sửa đổi)' })).toBeInTheDocument();
   });
 });
 

@@ -1,8 +1,6 @@
-// CCHC activities in the browser: the shapes of the API (contract A of the wave; the generated client's types take
-// over once the routes are in), request helpers (Idempotency-Key on creates, If-Match on edits) and pure helpers
-// (decimal comma in and out, form → body).
+// CCHC activities in the browser: the shapes of the API (the generated client's types) and pure helpers (decimal
+// comma in and out, form → body, list filters → the SDK's query). Requests go through the generated SDK.
 import type { Dayjs } from 'dayjs';
-import { api, type ApiResult } from '../../api/http';
 import type {
   AreaRead,
   FindingRead,
@@ -45,22 +43,6 @@ export const lines = (v?: string | null): string[] =>
     .split('\n')
     .map((s) => s.trim())
     .filter(Boolean);
-
-/** Request with If-Match on the object's ETag (edits). */
-export function edit<T>(path: string, method: string, etag: string | null, body?: unknown): Promise<ApiResult<T>> {
-  return api<T>(path, { method, body, headers: etag ? { 'If-Match': etag } : {} });
-}
-
-/** Delete with If-Match on the ETag read just before (the API refuses a delete without it). */
-export async function removeWithEtag(path: string): Promise<void> {
-  const fresh = await api<unknown>(path);
-  await edit(path, 'DELETE', fresh.etag);
-}
-
-/** Create with an Idempotency-Key kept for the life of the form (a retried click is not a double). */
-export function create<T>(path: string, key: string, body: unknown): Promise<ApiResult<T>> {
-  return api<T>(path, { method: 'POST', body, headers: { 'Idempotency-Key': key } });
-}
 
 export interface InspectionValues {
   unit_id: number;
