@@ -93,8 +93,6 @@ export async function api<T>(
   return { data, etag: res.headers.get('ETag') };
 }
 
-export const apiGet = async <T>(path: string): Promise<T> => (await api<T>(path)).data;
-
 /** Multipart upload with real progress (XMLHttpRequest upload.onprogress). */
 export function uploadWithProgress<T>(
   path: string,

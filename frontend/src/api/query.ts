@@ -1,7 +1,7 @@
 // Server state: one TanStack Query client over the generated SDK (src/client, @tanstack/react-query plugin).
 // Pages read with `useQuery(xxxOptions({ path, query }))` and write with `useMutation(xxxMutation())`, then
 // invalidate what the write changed (`queryClient.invalidateQueries({ queryKey: xxxQueryKey(...) })`).
-// Errors reach the page as ApiError (the problem+json body and the status), as they did from api()/apiGet().
+// Errors reach the page as ApiError (the problem+json body and the status), as they do from api().
 import { QueryClient } from '@tanstack/react-query';
 import { ApiError } from './http';
 

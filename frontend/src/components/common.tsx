@@ -3,7 +3,6 @@ import { ProblemAlert } from './ProblemAlert';
 import { Loading } from './Loading';
 
 export { Loading, ProblemAlert };
-import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../api/http';
 import { useI18n } from '../i18n';
 
@@ -11,38 +10,6 @@ import { useI18n } from '../i18n';
 export function NotAvailable({ item }: { item?: boolean }) {
   const { t } = useI18n();
   return item ? <Result status="404" title={t('notFound')} /> : <Empty description={t('notBuilt')} />;
-}
-
-export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
-  const [tick, setTick] = useState(0);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const run = useCallback(fn, deps);
-  useEffect(() => {
-    let alive = true;
-    setLoading(true);
-    run().then(
-      (d) => {
-        if (alive) {
-          setData(d);
-          setError(null);
-          setLoading(false);
-        }
-      },
-      (e) => {
-        if (alive) {
-          setError(e);
-          setLoading(false);
-        }
-      },
-    );
-    return () => {
-      alive = false;
-    };
-  }, [run, tick]);
-  return { data, error, loading, reload: () => setTick((x) => x + 1), setData };
 }
 
 export const is404 = (e: unknown) => e instanceof ApiError && e.status === 404;

@@ -4,16 +4,15 @@ import { useQuery } from '@tanstack/react-query';
 import { orgUnitsListQueryKey } from '../client/@tanstack/react-query.gen';
 import { orgUnitsList } from '../client/sdk.gen';
 import type { OrgUnitRead } from '../client/types.gen';
+import { everyPage } from '../components/queries';
 
 const PAGE = 500;
 
-export async function allOrgUnits(signal?: AbortSignal): Promise<OrgUnitRead[]> {
-  const out: OrgUnitRead[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const { data } = await orgUnitsList({ query: { limit: PAGE, offset }, signal, throwOnError: true });
-    out.push(...data.items);
-    if (out.length >= data.total || data.items.length === 0) return out;
-  }
+export function allOrgUnits(signal?: AbortSignal, pageSize = PAGE): Promise<OrgUnitRead[]> {
+  return everyPage(
+    async (page) => (await orgUnitsList({ query: page, signal, throwOnError: true })).data,
+    pageSize,
+  );
 }
 
 /** All units (an empty list when `enabled` is false, e.g. a role without units:read). */

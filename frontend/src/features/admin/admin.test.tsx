@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, setTokens } from '../../api/http';
 import type { MeRead, OrgUnitRead } from '../../client/types.gen';
 import { I18nContext, makeI18n } from '../../i18n';
+import { stubFetch } from '../../test/fetchStub';
+import { allOrgUnits } from '../orgUnits';
 import { ErrorOrConflict } from './common';
 import {
   applyFieldErrors,
@@ -14,7 +16,6 @@ import {
   fieldLabel,
   formatValue,
   grantablePermissions,
-  loadAll,
   randomPassword,
   tokenState,
 } from './lib';
@@ -159,20 +160,16 @@ describe('API errors in forms', () => {
   });
 });
 
-describe('loadAll', () => {
+describe('allOrgUnits (every page through the SDK)', () => {
   it('follows the pages until the total', async () => {
-    const seen: string[] = [];
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(async (input: Request) => {
-        const url = new URL(input.url);
-        seen.push(url.search);
-        const offset = Number(url.searchParams.get('offset'));
+    const net = stubFetch({
+      'GET /api/v1/org-units': ({ query }) => {
+        const offset = Number(query.get('offset'));
         const items = offset === 0 ? [1, 2] : offset === 2 ? [3] : [];
-        return new Response(JSON.stringify({ items, total: 3, limit: 2, offset }), { status: 200 });
-      }),
-    );
-    expect(await loadAll<number>('/org-units?active=true', 2)).toEqual([1, 2, 3]);
-    expect(seen).toEqual(['?active=true&limit=2&offset=0', '?active=true&limit=2&offset=2']);
+        return { items, total: 3, limit: 2, offset };
+      },
+    });
+    expect(await allOrgUnits(undefined, 2)).toEqual([1, 2, 3]);
+    expect(net.calls('GET /api/v1/org-units').map((c) => c.url)).toEqual(['/api/v1/org-units?limit=2&offset=0', '/api/v1/org-units?limit=2&offset=2']);
   });
 });

@@ -3,20 +3,9 @@
 import type { FormInstance } from 'antd';
 import type { DataNode } from 'antd/es/tree';
 import type React from 'react';
-import { ApiError, apiGet, type Page } from '../../api/http';
+import { ApiError } from '../../api/http';
 import type { ApiTokenRead, MeRead, OrgUnitRead, Permission, Role, UnitLevel } from '../../client/types.gen';
 import { formatDate, formatDateTime, type I18n, type Key } from '../../i18n';
-
-/** Every row of a paged list (the API caps a page at 500). */
-export async function loadAll<T>(path: string, pageSize = 500): Promise<T[]> {
-  const sep = path.includes('?') ? '&' : '?';
-  const out: T[] = [];
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await apiGet<Page<T>>(`${path}${sep}limit=${pageSize}&offset=${offset}`);
-    out.push(...page.items);
-    if (out.length >= page.total || page.items.length === 0) return out;
-  }
-}
 
 export function unitName(units: OrgUnitRead[] | null | undefined, id: number | null | undefined): string {
   const u = units?.find((x) => x.id === id);
