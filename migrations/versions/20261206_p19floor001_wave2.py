@@ -1,4 +1,5 @@
-"""per-request speed (issue 19): indexes for the request floor and lists
+"""per-request speed (issue 19): no schema change — profiling /me and the 20-row lists found the time in thread
+hops, pool pings, statement building and double validation, not in the access path (bench/bench_http.py's docstring)
 
 Revision ID: p19floor001
 Revises: w20merge0001
