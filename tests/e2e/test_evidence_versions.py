@@ -54,8 +54,9 @@ def test_officer_uploads_dedupes_replaces_and_deletes(
     page.wait_for_timeout(700)
     expect(row).to_have_count(0)
     upload.click()
-    expect(row).to_have_count(1)
-    expect(row.get_by_text("v1", exact=True)).to_be_visible()
+    # the list is read again after the upload (its query invalidated): allow a loaded CI machine the time
+    expect(row).to_have_count(1, timeout=15_000)
+    expect(row.get_by_text("v1", exact=True)).to_be_visible(timeout=15_000)
     expect(row.get_by_text("05/BB-UBND")).to_be_visible()
 
     # the same file again: recognised, not stored twice, dated on the demo day
@@ -73,7 +74,7 @@ def test_officer_uploads_dedupes_replaces_and_deletes(
     dialog.locator('input[type="file"]').set_input_files(str(second))
     dialog.get_by_role("button", name="Tải lên").click()
     expect(dialog).to_have_count(0)
-    expect(row.get_by_text("v2", exact=True)).to_be_visible()
+    expect(row.get_by_text("v2", exact=True)).to_be_visible(timeout=15_000)
 
     # both versions, who and when, each downloadable
     row.get_by_role("button", name=f"Các phiên bản v2: {TITLE}").click()

@@ -35,6 +35,10 @@ def test_plan_appendix_prints_as_a_landscape_table_of_a_few_pages(browser: Brows
     table = page.get_by_test_id("appendix")
     expect(table.get_by_text(tasks[0]["title"], exact=True).first).to_be_visible(timeout=15_000)
     page.wait_for_load_state("networkidle")
+    # the printed "Phối hợp" folds a task naming every commune once the unit list has arrived (its own query)
+    expect(table.locator(".print-only").filter(has_text="UBND các xã, thị trấn").first).to_be_attached(
+        timeout=15_000
+    )
     page.emulate_media(media="print")
     pdf = page.pdf(prefer_css_page_size=True, print_background=False)
     OUT.mkdir(parents=True, exist_ok=True)
