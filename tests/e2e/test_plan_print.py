@@ -3,13 +3,14 @@
 six columns STT · nhiệm vụ · sản phẩm · thời gian · chủ trì · phối hợp, no per-unit status detail, no buttons; a few
 pages, not one page per row (it was 83 with a narrow task column). The PDF goes to ``test-artifacts/plans/``."""
 
+from collections.abc import Iterator
 from io import BytesIO
 
 import pytest
 from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, _serve
 from tests.e2e.helpers import api_json, api_token, ui_login
 
 pytestmark = pytest.mark.e2e
@@ -18,7 +19,15 @@ OUT = ROOT / "test-artifacts" / "plans"
 A4_LONG, A4_SHORT = 842, 595  # points
 
 
-def test_plan_appendix_prints_as_a_landscape_table_of_a_few_pages(browser: Browser, base_url: str) -> None:
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of its own with the untouched demo: other modules add units and change the shared server's plan, and
+    the printed "Phối hợp" folds a task naming every commune only while it still names every one."""
+    yield from _serve(tmp_path_factory.mktemp("e2e-print"), demo="1", as_of="2024-10-15")
+
+
+def test_plan_appendix_prints_as_a_landscape_table_of_a_few_pages(browser: Browser, demo_url: str) -> None:
+    base_url = demo_url
     token = api_token(base_url, "noivu")
     plans = api_json(base_url, "/plans?limit=200", token)["items"]
     plan = plans[0]  # the page opens the first plan of the list
@@ -35,7 +44,7 @@ def test_plan_appendix_prints_as_a_landscape_table_of_a_few_pages(browser: Brows
     table = page.get_by_test_id("appendix")
     expect(table.get_by_text(tasks[0]["title"], exact=True).first).to_be_visible(timeout=15_000)
     page.wait_for_load_state("networkidle")
-    # the printed "Phối hợp" folds a task naming every commune once the unit list has arrived (its own query)
+    # the printed "Phối hợp" folds a task naming every commune once the unit list (its own query) has arrived
     expect(table.locator(".print-only").filter(has_text="UBND các xã, thị trấn").first).to_be_attached(
         timeout=15_000
     )

@@ -78,7 +78,8 @@ def _confirm(page: Page, button: str) -> None:
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name=button, exact=True).click()
-    expect(dialog).to_have_count(0)
+    # approval freezes the figures (survey included) and queues the delivery: time on a loaded CI machine
+    expect(dialog).to_have_count(0, timeout=15_000)
 
 
 @pytest.fixture(scope="module")
