@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/http';
 import { activitiesFindingsGetQueryKey, activitiesInspectionsGetQueryKey, activitiesInspectionsListQueryKey } from '../../client/@tanstack/react-query.gen';
 import { activitiesFindingsCreate, activitiesFindingsDelete, activitiesFindingsGet, activitiesFindingsUpdate, activitiesInspectionsClose, activitiesInspectionsGet } from '../../client/sdk.gen';
-import type { FindingCreate, FindingUpdate, InspectionClose } from '../../client/types.gen';
+import type { InspectionClose } from '../../client/types.gen';
 import { BucketTag, NotAvailable, ProblemAlert } from '../../components/common';
 import { etagged, type Tagged } from '../etag';
 import DetailFrame from './DetailFrame';
@@ -193,7 +193,7 @@ export default function InspectionDetail() {
                   send={async (body) => {
                     const fpath = { finding_id: followUpOf.id };
                     const fresh = await etagged(activitiesFindingsGet({ path: fpath, throwOnError: true }));
-                    return activitiesFindingsUpdate({ path: fpath, headers: fresh.etag ? { 'If-Match': fresh.etag } : {}, body: { follow_up: body } as unknown as FindingUpdate, throwOnError: true });
+                    return activitiesFindingsUpdate({ path: fpath, headers: fresh.etag ? { 'If-Match': fresh.etag } : {}, body: { follow_up: body }, throwOnError: true });
                   }}
                   onClose={() => setFollowUpOf(null)}
                   onSaved={() => {
@@ -234,7 +234,7 @@ function FindingModal({ inspection, onClose, onSaved }: { inspection: Inspection
   const { busy, error, run } = useSubmit();
   const submit = async (v: FindingValues) => {
     await run(async () => {
-      await activitiesFindingsCreate({ path: { inspection_id: inspection.id }, headers: { 'Idempotency-Key': key }, body: findingBody(v) as unknown as FindingCreate, throwOnError: true });
+      await activitiesFindingsCreate({ path: { inspection_id: inspection.id }, headers: { 'Idempotency-Key': key }, body: findingBody(v), throwOnError: true });
       message.success(w('findingAdded'));
       onSaved();
     });
@@ -287,8 +287,8 @@ function CloseModal({ inspection, etag, lang, onClose, onSaved }: { inspection: 
   const ok = conclusion.trim() && (!force || reason.trim());
   const submit = () =>
     run(async () => {
-      const body = force ? { conclusion: conclusion.trim(), force: true, reason: reason.trim() } : { conclusion: conclusion.trim() };
-      onSaved(await etagged(activitiesInspectionsClose({ path: { inspection_id: inspection.id }, headers: etag ? { 'If-Match': etag } : {}, body: body as InspectionClose, throwOnError: true })));
+      const body: InspectionClose = force ? { conclusion: conclusion.trim(), force: true, reason: reason.trim() } : { conclusion: conclusion.trim() };
+      onSaved(await etagged(activitiesInspectionsClose({ path: { inspection_id: inspection.id }, headers: etag ? { 'If-Match': etag } : {}, body, throwOnError: true })));
     });
   return (
     <Modal open title={w('close')} okText={w('close')} cancelText={w('cancel')} onCancel={onClose} onOk={submit} okButtonProps={{ loading: busy, disabled: !ok }} width={600}>

@@ -5,7 +5,7 @@ import { Link, useNavigate } from 'react-router';
 import { useAuth } from '../../auth';
 import { activitiesInspectionsListOptions, activitiesInspectionsListQueryKey } from '../../client/@tanstack/react-query.gen';
 import { activitiesInspectionsCreate } from '../../client/sdk.gen';
-import type { InspectionCreate, InspectionKind, OrgUnitRead } from '../../client/types.gen';
+import type { InspectionKind, OrgUnitRead } from '../../client/types.gen';
 import { Guard, ProblemAlert } from '../../components/common';
 import { inspectionBody, listParams, newIdempotencyKey, type Filters, type Inspection, type InspectionValues } from './model';
 import { AREAS, INSPECTION_KINDS, useWords } from './words';
@@ -21,11 +21,11 @@ export function StatusTag({ status }: { status: string }) {
 export default function InspectionsTab({ filters }: { filters: Filters }) {
   const { w, word, date } = useWords();
   const { can } = useAuth();
-  const [kind, setKind] = useState<string>('');
+  const [kind, setKind] = useState<InspectionKind | ''>('');
   const [adding, setAdding] = useState(false);
   const navigate = useNavigate();
   const qc = useQueryClient();
-  const list = useQuery(activitiesInspectionsListOptions({ query: listParams(filters, { kind: (kind || null) as InspectionKind | null }) }));
+  const list = useQuery(activitiesInspectionsListOptions({ query: listParams(filters, { kind: kind || null }) }));
   return (
     <>
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, marginBottom: 12, alignItems: 'center' }}>
@@ -89,7 +89,7 @@ function InspectionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; on
   const { busy, error, run } = useSubmit();
   const submit = async (v: InspectionValues) => {
     await run(async () => {
-      const { data } = await activitiesInspectionsCreate({ headers: { 'Idempotency-Key': key }, body: inspectionBody(v) as unknown as InspectionCreate, throwOnError: true });
+      const { data } = await activitiesInspectionsCreate({ headers: { 'Idempotency-Key': key }, body: inspectionBody(v), throwOnError: true });
       message.success(w('recorded'));
       onSaved(data);
     });

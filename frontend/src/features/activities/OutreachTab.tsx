@@ -5,11 +5,11 @@ import { useState } from 'react';
 import { useAuth } from '../../auth';
 import { activitiesOutreachGetQueryKey, activitiesOutreachListOptions, activitiesOutreachListQueryKey } from '../../client/@tanstack/react-query.gen';
 import { activitiesOutreachCreate, activitiesOutreachDelete, activitiesOutreachGet, activitiesOutreachUpdate } from '../../client/sdk.gen';
-import type { OrgUnitRead, OutreachCreate, OutreachKind, OutreachUpdate } from '../../client/types.gen';
+import type { OrgUnitRead, OutreachKind } from '../../client/types.gen';
 import { Guard, ProblemAlert } from '../../components/common';
 import { etagged } from '../etag';
 import Failure from './Failure';
-import { listParams, mayDo, newIdempotencyKey, outreachBody, type Filters, type OutreachOutput, type OutreachValues } from './model';
+import { listParams, mayDo, newIdempotencyKey, outreachBody, outreachChanges, type Filters, type OutreachOutput, type OutreachValues } from './model';
 import { LANGUAGES, OUTREACH_KINDS, useWords } from './words';
 import ScrollRegion from '../reports/ScrollRegion';
 import { useSubmit } from './useSubmit';
@@ -19,11 +19,11 @@ export default function OutreachTab({ filters }: { filters: Filters }) {
   const { w, word, langWord, date, num } = useWords();
   const { can, me } = useAuth();
   const { message, modal } = App.useApp();
-  const [kind, setKind] = useState('');
+  const [kind, setKind] = useState<OutreachKind | ''>('');
   const [editing, setEditing] = useState<OutreachOutput | 'new' | null>(null);
   const [error, setError] = useState<unknown>(null);
   const qc = useQueryClient();
-  const list = useQuery(activitiesOutreachListOptions({ query: listParams(filters, { kind: (kind || null) as OutreachKind | null }) }));
+  const list = useQuery(activitiesOutreachListOptions({ query: listParams(filters, { kind: kind || null }) }));
   // units the caller enters for: its own memberships' units among those it sees (the API has the last word)
   const own = new Set((me?.memberships ?? []).map((m) => m.unit_id));
   const writable = can('activities:manage') ? filters.units : filters.units.filter((u) => own.has(u.id));
@@ -142,8 +142,8 @@ function OutreachModal({ item, units, onClose, onSaved }: { item: OutreachOutput
       if (item) {
         const path = { output_id: item.id };
         const fresh = await etagged(activitiesOutreachGet({ path, throwOnError: true }));
-        await activitiesOutreachUpdate({ path, headers: fresh.etag ? { 'If-Match': fresh.etag } : {}, body: outreachBody(v) as OutreachUpdate, throwOnError: true });
-      } else await activitiesOutreachCreate({ headers: { 'Idempotency-Key': key }, body: outreachBody(v) as unknown as OutreachCreate, throwOnError: true });
+        await activitiesOutreachUpdate({ path, headers: fresh.etag ? { 'If-Match': fresh.etag } : {}, body: outreachChanges(v), throwOnError: true });
+      } else await activitiesOutreachCreate({ headers: { 'Idempotency-Key': key }, body: outreachBody(v), throwOnError: true });
       onSaved();
     });
   };
@@ -155,7 +155,7 @@ function OutreachModal({ item, units, onClose, onSaved }: { item: OutreachOutput
       <Failure error={error} />
       <Form<OutreachValues> form={form} layout="vertical" onFinish={submit} initialValues={initial}>
         <Form.Item label={w('unit')} name="unit_id" rules={[need(w('unit'))]}>
-          <Select showSearch={{ optionFilterProp: 'label' }} options={units.map((u) => ({ value: u.id, label: u.name }))} />
+          <Select disabled={!!item} showSearch={{ optionFilterProp: 'label' }} options={units.map((u) => ({ value: u.id, label: u.name }))} />
         </Form.Item>
         <Space wrap size="large">
           <Form.Item label={w('date')} name="date" rules={[need(w('date'))]}>

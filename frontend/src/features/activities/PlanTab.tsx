@@ -1,15 +1,15 @@
 import { App, Button, Card, DatePicker, Descriptions, Form, Input, Modal, Select, Space, Table } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import dayjs from 'dayjs';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useAuth } from '../../auth';
 import { activitiesPlansGetQueryKey, activitiesPlansListOptions, activitiesPlansListQueryKey } from '../../client/@tanstack/react-query.gen';
 import { activitiesPlansCreate, activitiesPlansGet, activitiesPlansUpdate } from '../../client/sdk.gen';
-import type { InspectionPlanCreate, InspectionPlanUpdate, OrgUnitRead } from '../../client/types.gen';
+import type { OrgUnitRead } from '../../client/types.gen';
 import { Guard } from '../../components/common';
 import { etagged } from '../etag';
 import Failure from './Failure';
-import { iso, mayDo, newIdempotencyKey, THIS_YEAR, type Filters, type InspectionPlan, type PlanItem } from './model';
+import { areaCodes, mayDo, newIdempotencyKey, planBody, THIS_YEAR, type Filters, type InspectionPlan, type PlanItem, type PlanValues } from './model';
 import { AREAS, useWords } from './words';
 import ScrollRegion from '../reports/ScrollRegion';
 import { useSubmit } from './useSubmit';
@@ -89,14 +89,6 @@ export default function PlanTab({ filters }: { filters: Filters }) {
   );
 }
 
-interface PlanValues {
-  title: string;
-  decision_number?: string;
-  decision_date?: Dayjs | null;
-  note?: string;
-  items: { unit_id?: number; planned_month?: number; areas?: string[] }[];
-}
-
 function PlanModal({ plan, year, units, onClose, onSaved }: { plan: InspectionPlan | null; year: number; units: OrgUnitRead[]; onClose: () => void; onSaved: () => void }) {
   const { w, need, word } = useWords();
   const { me } = useAuth();
@@ -104,27 +96,21 @@ function PlanModal({ plan, year, units, onClose, onSaved }: { plan: InspectionPl
   const [key] = useState(() => newIdempotencyKey('inspection-plan'));
   const { busy, error, run } = useSubmit();
   const submit = async (v: PlanValues) => {
-    const body = {
-      title: v.title.trim(),
-      decision_number: v.decision_number?.trim() || null,
-      decision_date: iso(v.decision_date),
-      note: v.note?.trim() || null,
-      items: v.items.filter((i) => i.unit_id && i.planned_month).map((i) => ({ unit_id: i.unit_id, planned_month: i.planned_month, areas: i.areas ?? [] })),
-    };
+    const body = planBody(v);
     await run(async () => {
       if (plan) {
         const path = { plan_id: plan.id };
         const fresh = await etagged(activitiesPlansGet({ path, throwOnError: true }));
-        await activitiesPlansUpdate({ path, headers: fresh.etag ? { 'If-Match': fresh.etag } : {}, body: body as InspectionPlanUpdate, throwOnError: true });
+        await activitiesPlansUpdate({ path, headers: fresh.etag ? { 'If-Match': fresh.etag } : {}, body, throwOnError: true });
       } else {
         const owner = (me?.memberships ?? []).find((m) => m.role === 'district_admin')?.unit_id ?? me?.memberships[0]?.unit_id;
-        await activitiesPlansCreate({ headers: { 'Idempotency-Key': key }, body: { ...body, year, owner_unit_id: owner } as InspectionPlanCreate, throwOnError: true });
+        await activitiesPlansCreate({ headers: { 'Idempotency-Key': key }, body: { ...body, year, owner_unit_id: owner }, throwOnError: true });
       }
       onSaved();
     });
   };
   const initial: PlanValues = plan
-    ? { title: plan.title, decision_number: plan.decision_number ?? undefined, decision_date: plan.decision_date ? dayjs(plan.decision_date) : null, note: plan.note ?? undefined, items: plan.items }
+    ? { title: plan.title, decision_number: plan.decision_number ?? undefined, decision_date: plan.decision_date ? dayjs(plan.decision_date) : null, note: plan.note ?? undefined, items: plan.items.map((i) => ({ unit_id: i.unit_id, planned_month: i.planned_month, areas: areaCodes(i.areas) })) }
     : { title: w('planTitle', year), items: [{}] };
   return (
     <Modal open title={plan ? w('editPlan') : w('createPlan')} okText={w('save')} cancelText={w('cancel')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy }} width={820}>

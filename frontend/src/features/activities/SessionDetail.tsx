@@ -4,7 +4,6 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { activitiesSessionsGetQueryKey, activitiesSessionsListQueryKey } from '../../client/@tanstack/react-query.gen';
 import { activitiesSessionsExplain, activitiesSessionsFollowUp, activitiesSessionsGet, activitiesSessionsUpdate } from '../../client/sdk.gen';
-import type { FollowUpCreate } from '../../client/types.gen';
 import { BucketTag, NotAvailable } from '../../components/common';
 import { etagged } from '../etag';
 import DetailFrame from './DetailFrame';
@@ -166,7 +165,7 @@ export default function SessionDetail() {
                 <FollowUpModal
                   idemPrefix="accountability-follow-up"
                   title={w('addFollowUp')}
-                  send={(body, key) => activitiesSessionsFollowUp({ path: { session_id: s.id }, headers: { 'Idempotency-Key': key }, body: body as unknown as FollowUpCreate, throwOnError: true })}
+                  send={(body, key) => activitiesSessionsFollowUp({ path: { session_id: s.id }, headers: { 'Idempotency-Key': key }, body, throwOnError: true })}
                   onClose={() => setAdding(false)}
                   onSaved={() => {
                     setAdding(false);

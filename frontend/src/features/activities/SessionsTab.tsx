@@ -1,16 +1,15 @@
 import { App, Button, DatePicker, Form, Input, Modal, Select, Space, Table } from 'antd';
-import type { Dayjs } from 'dayjs';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useAuth } from '../../auth';
 import { activitiesSessionsListOptions, activitiesSessionsListQueryKey, assignmentsListOptions } from '../../client/@tanstack/react-query.gen';
 import { activitiesSessionsCreate } from '../../client/sdk.gen';
-import type { OrgUnitRead, SessionCreate } from '../../client/types.gen';
+import type { OrgUnitRead } from '../../client/types.gen';
 import { Guard } from '../../components/common';
 import Failure from './Failure';
 import { SessionStatusTag } from './SessionDetail';
-import { iso, listParams, newIdempotencyKey, type AccountabilitySession, type Filters } from './model';
+import { listParams, newIdempotencyKey, sessionBody, type AccountabilitySession, type Filters, type SessionValues } from './model';
 import { useWords } from './words';
 import ScrollRegion from '../reports/ScrollRegion';
 import { useSubmit } from './useSubmit';
@@ -69,38 +68,22 @@ export default function SessionsTab({ filters }: { filters: Filters }) {
   );
 }
 
-interface Values {
-  unit_id: number;
-  date: Dayjs;
-  chaired_by?: string;
-  head_name?: string;
-  head_title?: string;
-  assignment_ids?: number[];
-}
-
 /** Tổ chức phiên giải trình: the unit, the date, who chairs and who answers, the late assignments concerned. */
 function SessionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; onClose: () => void; onSaved: (s: AccountabilitySession) => void }) {
   const { w, need, date } = useWords();
   const { message } = App.useApp();
-  const [form] = Form.useForm<Values>();
+  const [form] = Form.useForm<SessionValues>();
   const unitId = Form.useWatch('unit_id', form);
   const [key] = useState(() => newIdempotencyKey('accountability'));
   const { busy, error, run } = useSubmit();
   // the unit's late assignments, to name the items of the session
   const late = useQuery({ ...assignmentsListOptions({ query: { unit_id: unitId, bucket: 'overdue', limit: 200 } }), enabled: !!unitId });
-  const submit = async (v: Values) => {
+  const submit = async (v: SessionValues) => {
     await run(async () => {
       const { data } = await activitiesSessionsCreate({
         headers: { 'Idempotency-Key': key },
         throwOnError: true,
-        body: {
-        unit_id: v.unit_id,
-        date: iso(v.date),
-        chaired_by: v.chaired_by?.trim() || null,
-        head_name: v.head_name?.trim() || null,
-        head_title: v.head_title?.trim() || null,
-        items: (v.assignment_ids ?? []).map((id) => ({ assignment_id: id })),
-        } as SessionCreate,
+        body: sessionBody(v),
       });
       message.success(w('saved'));
       onSaved(data);
@@ -110,7 +93,7 @@ function SessionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; onClo
     <Modal open title={w('addSession')} okText={w('save')} cancelText={w('cancel')} onCancel={onClose} onOk={() => form.submit()} okButtonProps={{ loading: busy }} width={680}>
       <p style={{ marginTop: 0 }}>{w('addSessionHelp')}</p>
       <Failure error={error} />
-      <Form<Values> form={form} layout="vertical" onFinish={submit}>
+      <Form<SessionValues> form={form} layout="vertical" onFinish={submit}>
         <Form.Item label={w('answeringUnit')} name="unit_id" rules={[need(w('answeringUnit'))]}>
           <Select showSearch={{ optionFilterProp: 'label' }} options={units.map((u) => ({ value: u.id, label: u.name }))} />
         </Form.Item>

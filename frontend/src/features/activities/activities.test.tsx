@@ -10,7 +10,7 @@ import OutlinePanel from '../reports/OutlinePanel';
 import { depthOf, enterable, indicatorBody, type IndicatorRow } from '../reports/outline';
 import InspectionDetail from './InspectionDetail';
 import InspectionsTab from './InspectionsTab';
-import { decimalText, findingBody, inspectionBody, lines, listQuery, outreachBody, parseDecimal, yearOptions, type AccountabilitySession, type Inspection, type OutreachOutput } from './model';
+import { areaCodes, decimalText, findingBody, followUpBody, inspectionBody, lines, listQuery, outreachBody, outreachChanges, parseDecimal, planBody, sessionBody, yearOptions, type AccountabilitySession, type Inspection, type OutreachOutput } from './model';
 import OutreachTab from './OutreachTab';
 import PlanTab from './PlanTab';
 import SessionDetail from './SessionDetail';
@@ -87,6 +87,42 @@ describe('bodies', () => {
       medium: null,
       audience: null,
     });
+  });
+  it('edits an outreach output without its unit (the API refuses it on an edit)', () => {
+    const v = { unit_id: 3, date: dayjs('2024-08-01'), kind: 'radio' as const, language: 'tay' as const, title: ' Tin CCHC ', quantity: 4, audience: 120, note: ' ' };
+    expect(outreachChanges(v)).toEqual({ date: '2024-08-01', kind: 'radio', language: 'tay', title: 'Tin CCHC', medium: null, quantity: 4, audience: 120, note: null });
+    expect(outreachBody(v)).toEqual({ unit_id: 3, ...outreachChanges(v) });
+  });
+  it('builds a follow-up, a plan and a session as the API takes them', () => {
+    expect(followUpBody({ title: ' Niêm yết lại ', product: ' ', deadline: dayjs('2024-10-30') })).toEqual({ title: 'Niêm yết lại', product: null, deadline: '2024-10-30' });
+    expect(
+      planBody({
+        title: ' Kế hoạch kiểm tra 2024 ',
+        decision_number: ' ',
+        decision_date: dayjs('2024-01-15'),
+        items: [{ unit_id: 5, planned_month: 9, areas: ['the_che'] }, { unit_id: 6 }, { planned_month: 3 }, { unit_id: 7, planned_month: 4 }],
+      }),
+    ).toEqual({
+      title: 'Kế hoạch kiểm tra 2024',
+      decision_number: null,
+      decision_date: '2024-01-15',
+      note: null,
+      items: [
+        { unit_id: 5, planned_month: 9, areas: ['the_che'] },
+        { unit_id: 7, planned_month: 4, areas: [] },
+      ],
+    });
+    expect(sessionBody({ unit_id: 5, date: dayjs('2024-06-20'), chaired_by: ' Chủ tịch UBND huyện ', head_name: '', assignment_ids: [8, 9] })).toEqual({
+      unit_id: 5,
+      date: '2024-06-20',
+      chaired_by: 'Chủ tịch UBND huyện',
+      head_name: null,
+      head_title: null,
+      items: [{ assignment_id: 8 }, { assignment_id: 9 }],
+    });
+    // the areas of a read plan that are areas of the contract, in their order
+    expect(areaCodes(['the_che', 'khong_ro', 'cong_vu'])).toEqual(['the_che', 'cong_vu']);
+    expect(areaCodes(null)).toEqual([]);
   });
   it('puts only the filters that are set into the list query', () => {
     expect(listQuery({ year: 2024, unitId: null }, { kind: '' })).toBe('?limit=200&year=2024');
@@ -467,12 +503,15 @@ describe('outreach', { timeout: 20000 }, () => {
     renderOutreach2024();
     fireEvent.click(await screen.findByRole('button', { name: /^Sửa/ }));
     const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByRole('combobox', { name: 'Đơn vị' })).toBeDisabled(); // an edit keeps the unit
     fireEvent.change(within(dialog).getByLabelText('Tên, nội dung'), { target: { value: 'Tuyên truyền mới' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Lưu' }));
     await waitFor(() => expect(net.calls('PATCH /api/v1/outreach-outputs/1')).toHaveLength(1), { timeout: 5000 });
     const patch = net.calls('PATCH /api/v1/outreach-outputs/1')[0];
     expect(patch.headers.get('If-Match')).toBe('W/"o3"');
     expect(patch.body).toMatchObject({ title: 'Tuyên truyền mới', date: '2024-08-01', kind: 'loudspeaker', language: 'nung' });
+    // the API refuses fields an edit does not take (extra="forbid"): the unit is not sent, and not offered for change
+    expect(patch.body).not.toHaveProperty('unit_id');
     expect(await within(screen.getByTestId('outreach')).findByText('Tuyên truyền mới')).toBeInTheDocument();
   });
   it('creates with an Idempotency-Key and shows the field errors of the API on the form', async () => {

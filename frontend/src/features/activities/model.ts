@@ -3,18 +3,31 @@
 import type { Dayjs } from 'dayjs';
 import type {
   AreaRead,
+  FindingCreate,
   FindingRead,
+  FollowUpCreate,
   FollowUpRead,
+  InspectionCreate,
+  InspectionKind,
+  InspectionPlanCreate,
+  InspectionPlanItem,
   InspectionPlanItemRead,
   InspectionPlanRead,
   InspectionRead,
   ItemRead,
   OrgUnitRead,
+  OutreachCreate,
+  OutreachKind,
+  OutreachLanguage,
   OutreachRead,
+  OutreachUpdate,
+  SessionCreate,
   SessionFollowUpRead,
   SessionRead,
+  Severity,
 } from '../../client/types.gen';
 import { newIdempotencyKey } from '../admin/lib';
+import { AREAS } from './words';
 
 export { newIdempotencyKey };
 
@@ -33,7 +46,12 @@ export type Area = AreaRead;
 export const mayDo = (o: { allowed_actions?: string[] | null } | null | undefined, action: string): boolean =>
   !!o?.allowed_actions?.includes(action);
 
-export const iso = (d: Dayjs | null | undefined): string | null => (d ? d.format('YYYY-MM-DD') : null);
+/** A picked day → the API's ISO date; a required date gives a string, an optional one null when empty. */
+export function iso(d: Dayjs): string;
+export function iso(d: Dayjs | null | undefined): string | null;
+export function iso(d: Dayjs | null | undefined): string | null {
+  return d ? d.format('YYYY-MM-DD') : null;
+}
 
 const blank = (v?: string | null) => (v == null || v.trim() === '' ? null : v.trim());
 
@@ -44,17 +62,30 @@ export const lines = (v?: string | null): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+// --- form values → request bodies, typed against the generated client: a field renamed or dropped by the API is a
+// compile error here, not a 422 at run time.
+
+/** A CCHC area of the contract (chi_dao_dieu_hanh, the_che, …). */
+export type AreaCode = NonNullable<FindingCreate['area']>;
+
+/** The areas of a read object (typed as plain strings by the API) that are areas of the contract. */
+export const areaCodes = (v: readonly string[] | null | undefined): AreaCode[] =>
+  (v ?? []).flatMap((a) => {
+    const code = AREAS.find((x) => x === a);
+    return code ? [code] : [];
+  });
+
 export interface InspectionValues {
   unit_id: number;
-  kind: string;
+  kind: InspectionKind;
   date: Dayjs;
   team?: string;
-  areas?: string[];
+  areas?: AreaCode[];
   summary?: string;
   plan_id?: number | null;
 }
 
-export function inspectionBody(v: InspectionValues): Record<string, unknown> {
+export function inspectionBody(v: InspectionValues): InspectionCreate {
   return {
     unit_id: v.unit_id,
     kind: v.kind,
@@ -66,32 +97,41 @@ export function inspectionBody(v: InspectionValues): Record<string, unknown> {
   };
 }
 
-export interface FindingValues {
-  content: string;
-  severity: string;
-  area?: string | null;
-  with_follow_up?: boolean;
-  fu_title?: string;
-  fu_product?: string;
-  fu_deadline?: Dayjs | null;
+export interface FollowUpValues {
+  title: string;
+  product?: string | null;
+  deadline: Dayjs;
 }
 
-export function findingBody(v: FindingValues): Record<string, unknown> {
+/** Giao việc khắc phục: the title, the product (optional) and the deadline. */
+export function followUpBody(v: FollowUpValues): FollowUpCreate {
+  return { title: v.title.trim(), product: blank(v.product), deadline: iso(v.deadline) };
+}
+
+interface FindingFields {
+  content: string;
+  severity: Severity;
+  area?: AreaCode | null;
+}
+
+/** A finding; with `with_follow_up` the form requires the follow-up's title and deadline. */
+export type FindingValues = FindingFields &
+  ({ with_follow_up?: false; fu_title?: string; fu_product?: string; fu_deadline?: Dayjs | null } | { with_follow_up: true; fu_title: string; fu_product?: string; fu_deadline: Dayjs });
+
+export function findingBody(v: FindingValues): FindingCreate {
   return {
     content: v.content.trim(),
     severity: v.severity,
     area: v.area ?? null,
-    follow_up: v.with_follow_up
-      ? { title: (v.fu_title ?? '').trim(), product: blank(v.fu_product), deadline: iso(v.fu_deadline) }
-      : null,
+    follow_up: v.with_follow_up ? followUpBody({ title: v.fu_title, product: v.fu_product, deadline: v.fu_deadline }) : null,
   };
 }
 
 export interface OutreachValues {
   unit_id: number;
   date: Dayjs;
-  kind: string;
-  language: string;
+  kind: OutreachKind;
+  language: OutreachLanguage;
   title: string;
   medium?: string;
   quantity: number;
@@ -99,9 +139,10 @@ export interface OutreachValues {
   note?: string;
 }
 
-export function outreachBody(v: OutreachValues): Record<string, unknown> {
+/** Every field of an output but its unit: what an edit sends (the API takes no unit on an edit, extra fields are
+ * refused), and a new output with its unit added. */
+export function outreachChanges(v: Omit<OutreachValues, 'unit_id'>): Omit<OutreachCreate, 'unit_id'> & OutreachUpdate {
   return {
-    unit_id: v.unit_id,
     date: iso(v.date),
     kind: v.kind,
     language: v.language,
@@ -110,6 +151,50 @@ export function outreachBody(v: OutreachValues): Record<string, unknown> {
     quantity: v.quantity,
     audience: v.audience ?? null,
     note: blank(v.note),
+  };
+}
+
+export function outreachBody(v: OutreachValues): OutreachCreate {
+  return { unit_id: v.unit_id, ...outreachChanges(v) };
+}
+
+export interface PlanValues {
+  title: string;
+  decision_number?: string;
+  decision_date?: Dayjs | null;
+  note?: string;
+  items: { unit_id?: number; planned_month?: number; areas?: AreaCode[] }[];
+}
+
+/** The plan's fields (an edit sends them as they are; a new plan adds its year and owner). Rows without a unit or
+ * a month are left out. */
+export function planBody(v: PlanValues): Omit<InspectionPlanCreate, 'year' | 'owner_unit_id'> {
+  return {
+    title: v.title.trim(),
+    decision_number: blank(v.decision_number),
+    decision_date: iso(v.decision_date),
+    note: blank(v.note),
+    items: v.items.flatMap((i): InspectionPlanItem[] => (i.unit_id && i.planned_month ? [{ unit_id: i.unit_id, planned_month: i.planned_month, areas: i.areas ?? [] }] : [])),
+  };
+}
+
+export interface SessionValues {
+  unit_id: number;
+  date: Dayjs;
+  chaired_by?: string;
+  head_name?: string;
+  head_title?: string;
+  assignment_ids?: number[];
+}
+
+export function sessionBody(v: SessionValues): SessionCreate {
+  return {
+    unit_id: v.unit_id,
+    date: iso(v.date),
+    chaired_by: blank(v.chaired_by),
+    head_name: blank(v.head_name),
+    head_title: blank(v.head_title),
+    items: (v.assignment_ids ?? []).map((id) => ({ assignment_id: id })),
   };
 }
 
