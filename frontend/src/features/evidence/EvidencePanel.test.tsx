@@ -105,6 +105,45 @@ describe('the drop zone', { timeout: 20000 }, () => {
     types: ['pdf', 'doc', 'docx', 'xls', 'xlsx', 'odt', 'ods', 'jpg', 'png', 'zip'].map((e) => ({ extension: e, mime: '', label: e })),
   };
 
+  const big = () => {
+    const f = new File(['x'], 'Ảnh chụp.png', { type: 'image/png' });
+    Object.defineProperty(f, 'size', { value: 51 * 1024 * 1024 });
+    return f;
+  };
+
+  it('is the same drop zone on the panel and in the new-version dialog: hint, accept list, a file over the limit refused by name', async () => {
+    stubFetch({ 'GET /api/v1/evidence/accepted': accepted, 'GET /api/v1/assignments/7/evidence': page([doc(1, 'Mine', ['replace'])]) });
+    renderWithQuery(<EvidencePanel assignmentId="7" canUpload />, { antApp: true });
+    await screen.findByText('Mine');
+    // the panel: too big → a message naming it, no file kept, no title filled
+    const panelInput = document.querySelector('input[type="file"]') as HTMLInputElement;
+    fireEvent.change(panelInput, { target: { files: [big()] } });
+    expect(await screen.findByText('Tệp “Ảnh chụp.png” nặng 51 MB, vượt mức tối đa 50 MB.')).toBeInTheDocument();
+    expect(screen.queryByDisplayValue('Ảnh chụp')).toBeNull();
+    expect(screen.getByText('Tải lên').closest('button')).toBeDisabled();
+
+    // the new-version dialog: the same hint and accept list, the same refusal, then a file that fits is sent as v2
+    fireEvent.click(screen.getByLabelText('Thay bằng bản mới: Mine'));
+    const dialog = await screen.findByRole('dialog');
+    expect(await within(dialog).findByTestId('accepted-files')).toHaveTextContent('tối đa 50 MB mỗi tệp.');
+    const input = dialog.querySelector('input[type="file"]') as HTMLInputElement;
+    expect(input.accept).toBe(panelInput.accept);
+    const ok = within(dialog).getByRole('button', { name: 'Tải lên' });
+    fireEvent.change(input, { target: { files: [big()] } });
+    await waitFor(() => expect(screen.getAllByText('Tệp “Ảnh chụp.png” nặng 51 MB, vượt mức tối đa 50 MB.').length).toBeGreaterThan(0));
+    expect(ok).toBeDisabled();
+    // (the drop zone puts a fresh file input in place after each choice)
+    fireEvent.change(dialog.querySelector('input[type="file"]') as HTMLInputElement, { target: { files: [new File(['%PDF-1.4'], 'Bản mới.pdf', { type: 'application/pdf' })] } });
+    expect(await within(dialog).findByText('Bản mới.pdf')).toBeInTheDocument();
+    http.uploadWithProgress.mockResolvedValue({ ...doc(2, 'Mine', []), version_no: 2 });
+    await waitFor(() => expect(ok).toBeEnabled());
+    fireEvent.click(ok);
+    await waitFor(() => expect(http.uploadWithProgress).toHaveBeenCalledTimes(1));
+    const [, body] = http.uploadWithProgress.mock.calls[0] as [string, FormData];
+    expect(body.get('series_id')).toBe('s-1');
+    expect((body.get('file') as File).name).toBe('Bản mới.pdf');
+  });
+
   it('says what it accepts, names an empty title and marks the date the API refuses on its field', async () => {
     stubFetch({ 'GET /api/v1/evidence/accepted': accepted, 'GET /api/v1/assignments/7/evidence': page([]) });
     renderWithQuery(<EvidencePanel assignmentId="7" canUpload />, { antApp: true });

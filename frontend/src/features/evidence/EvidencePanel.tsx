@@ -1,4 +1,4 @@
-import { Alert, App, Button, Checkbox, DatePicker, Form, Input, Modal, Progress, Space, Table, Tag, Upload } from 'antd';
+import { Alert, App, Button, Checkbox, DatePicker, Form, Input, Modal, Progress, Space, Table, Tag } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -15,8 +15,8 @@ import { evidenceDelete, evidenceRestore } from '../../client/sdk.gen';
 import type { EvidenceUploaded } from '../../client/types.gen';
 import { useI18n } from '../../i18n';
 import { Guard, ProblemAlert } from '../../components/common';
-import AcceptedHint from './AcceptedHint';
-import { acceptAttr, tooBig, useAcceptedFiles } from './accepted';
+import { formatBytes } from './bytes';
+import FileDrop from './FileDrop';
 import { useEvidenceWords } from './words';
 import { applyFieldErrors } from '../admin/lib';
 
@@ -32,13 +32,6 @@ interface Meta {
 
 const iso = (d?: Dayjs) => (d ? d.format('YYYY-MM-DD') : undefined);
 const META_KEYS = ['title', 'doc_number', 'issue_date', 'issuing_body', 'effective_from', 'effective_to', 'description'] as const;
-
-export function formatBytes(n: number, lang: string): string {
-  const f = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 });
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${f.format(n / 1024)} KB`;
-  return `${f.format(n / 1024 / 1024)} MB`;
-}
 
 /** The multipart body of an upload: the file plus the non-empty metadata fields (and the series for a new version). */
 function evidenceForm(file: File, fields: Record<string, string | null | undefined>): FormData {
@@ -70,7 +63,6 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
   const [replacing, setReplacing] = useState<EvidenceRead | null>(null);
   const [versionsOf, setVersionsOf] = useState<EvidenceRead | null>(null);
   const [form] = Form.useForm<Meta>();
-  const accepted = useAcceptedFiles();
   const { w: ew } = useEvidenceWords();
 
   // An upload, a deletion or a restore changes the assignment's evidence lists (this one, the review panel's) and
@@ -240,25 +232,14 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
       <ProblemAlert error={error} />
       {canUpload && (
         <Form form={form} component="div" layout="vertical" style={{ marginTop: 12 }} role="group" aria-label={t('upload')}>
-          <Upload.Dragger
-            multiple={false}
-            maxCount={1}
-            accept={accepted ? acceptAttr(accepted) : undefined}
-            beforeUpload={(f) => {
-              if (accepted && tooBig(f.size, accepted.max_mb)) {
-                message.error(ew('tooBig', { name: f.name, size: formatBytes(f.size, lang), mb: accepted.max_mb }));
-                return Upload.LIST_IGNORE;
-              }
+          <FileDrop
+            file={file}
+            onFile={(f) => {
               setFile(f);
-              if (!form.getFieldValue('title')) form.setFieldValue('title', f.name.replace(/\.[^.]+$/, ''));
-              return false;
+              // the title defaults to the file's name
+              if (f && !form.getFieldValue('title')) form.setFieldValue('title', f.name.replace(/\.[^.]+$/, ''));
             }}
-            onRemove={() => setFile(null)}
-            fileList={file ? [{ uid: '1', name: file.name, status: 'done' }] : []}
-          >
-            <p style={{ margin: 8 }}>{t('dropHere')}</p>
-            <AcceptedHint accepted={accepted} />
-          </Upload.Dragger>
+          />
           {percent !== null && !replacing && <Progress percent={percent} aria-label={t('upload')} data-testid="upload-progress" />}
           <Form.Item label={t('title')} name="title" rules={[{ required: true, whitespace: true, message: ew('required', { label: t('title').toLowerCase() }) }]} style={{ marginTop: 12 }}>
             <Input />
@@ -306,9 +287,7 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
 }
 
 function ReplaceDialog({ doc, percent, onCancel, onUpload }: { doc: EvidenceRead; percent: number | null; onCancel: () => void; onUpload: (f: File) => void }) {
-  const { t, w, lang } = useEvidenceWords();
-  const { message } = App.useApp();
-  const accepted = useAcceptedFiles();
+  const { t } = useEvidenceWords();
   const [file, setFile] = useState<File | null>(null);
   return (
     <Modal
@@ -321,24 +300,7 @@ function ReplaceDialog({ doc, percent, onCancel, onUpload }: { doc: EvidenceRead
       onOk={() => file && onUpload(file)}
     >
       <p>{t('evReplaceHint').replace('{n}', String(doc.version_no + 1))}</p>
-      <Upload.Dragger
-        multiple={false}
-        maxCount={1}
-        accept={accepted ? acceptAttr(accepted) : undefined}
-        beforeUpload={(f) => {
-          if (accepted && tooBig(f.size, accepted.max_mb)) {
-            message.error(w('tooBig', { name: f.name, size: formatBytes(f.size, lang), mb: accepted.max_mb }));
-            return Upload.LIST_IGNORE;
-          }
-          setFile(f);
-          return false;
-        }}
-        onRemove={() => setFile(null)}
-        fileList={file ? [{ uid: '1', name: file.name, status: 'done' }] : []}
-      >
-        <p style={{ margin: 8 }}>{t('dropHere')}</p>
-        <AcceptedHint accepted={accepted} />
-      </Upload.Dragger>
+      <FileDrop file={file} onFile={setFile} />
       {percent !== null && <Progress percent={percent} aria-label={t('upload')} />}
     </Modal>
   );
