@@ -1,17 +1,15 @@
 import { DatePicker, Form, Input, Modal } from 'antd';
-import { useState } from 'react';
 import Failure from './Failure';
 import type { FollowUpCreate } from '../../client/types.gen';
-import { followUpBody, newIdempotencyKey, type FollowUpValues } from './model';
+import { followUpBody, type FollowUpValues } from './model';
 import { useWords } from './words';
-import { useSubmit } from './useSubmit';
+import { useDialogSubmit } from '../../components/useDialogSubmit';
 
 /** Giao việc khắc phục: the follow-up becomes an assignment of the unit (an added task of the district's plan). */
 export default function FollowUpModal({ idemPrefix, title, send, onClose, onSaved }: { idemPrefix: string; title: string; send: (body: FollowUpCreate, idempotencyKey: string) => Promise<unknown>; onClose: () => void; onSaved: () => void }) {
   const { w, need } = useWords();
   const [form] = Form.useForm<FollowUpValues>();
-  const [key] = useState(() => newIdempotencyKey(idemPrefix));
-  const { busy, error, run } = useSubmit();
+  const { key, busy, error, run } = useDialogSubmit(idemPrefix);
   const submit = async (v: FollowUpValues) => {
     await run(async () => {
       await send(followUpBody(v), key);

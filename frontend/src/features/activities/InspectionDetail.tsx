@@ -13,10 +13,10 @@ import EvidenceCard from './EvidenceCard';
 import Failure from './Failure';
 import FollowUpModal from './FollowUpModal';
 import { StatusTag } from './InspectionsTab';
-import { findingBody, mayDo, newIdempotencyKey, type Finding, type FindingValues, type Inspection } from './model';
+import { findingBody, mayDo, type Finding, type FindingValues, type Inspection } from './model';
 import { AREAS, SEVERITIES, useWords } from './words';
 import ScrollRegion from '../reports/ScrollRegion';
-import { useSubmit } from './useSubmit';
+import { useDialogSubmit, useSubmit } from '../../components/useDialogSubmit';
 
 const SEVERITY_COLORS: Record<string, string> = { low: '#555555', medium: '#8a4b00', high: '#b3261e' };
 
@@ -230,8 +230,7 @@ function FindingModal({ inspection, onClose, onSaved }: { inspection: Inspection
   const { message } = App.useApp();
   const [form] = Form.useForm<FindingValues>();
   const withFu = Form.useWatch('with_follow_up', form);
-  const [key] = useState(() => newIdempotencyKey('finding'));
-  const { busy, error, run } = useSubmit();
+  const { key, busy, error, run } = useDialogSubmit('finding');
   const submit = async (v: FindingValues) => {
     await run(async () => {
       await activitiesFindingsCreate({ path: { inspection_id: inspection.id }, headers: { 'Idempotency-Key': key }, body: findingBody(v), throwOnError: true });

@@ -7,10 +7,10 @@ import { activitiesInspectionsListOptions, activitiesInspectionsListQueryKey } f
 import { activitiesInspectionsCreate } from '../../client/sdk.gen';
 import type { InspectionKind, OrgUnitRead } from '../../client/types.gen';
 import { Guard, ProblemAlert } from '../../components/common';
-import { inspectionBody, listParams, newIdempotencyKey, type Filters, type Inspection, type InspectionValues } from './model';
+import { inspectionBody, listParams, type Filters, type Inspection, type InspectionValues } from './model';
 import { AREAS, INSPECTION_KINDS, useWords } from './words';
 import ScrollRegion from '../reports/ScrollRegion';
-import { useSubmit } from './useSubmit';
+import { useDialogSubmit } from '../../components/useDialogSubmit';
 
 export function StatusTag({ status }: { status: string }) {
   const { statusWord } = useWords();
@@ -85,8 +85,7 @@ function InspectionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; on
   const { w, need, word } = useWords();
   const { message } = App.useApp();
   const [form] = Form.useForm<InspectionValues>();
-  const [key] = useState(() => newIdempotencyKey('inspection'));
-  const { busy, error, run } = useSubmit();
+  const { key, busy, error, run } = useDialogSubmit('inspection');
   const submit = async (v: InspectionValues) => {
     await run(async () => {
       const { data } = await activitiesInspectionsCreate({ headers: { 'Idempotency-Key': key }, body: inspectionBody(v), throwOnError: true });

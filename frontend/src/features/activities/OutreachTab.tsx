@@ -9,10 +9,10 @@ import type { OrgUnitRead, OutreachKind } from '../../client/types.gen';
 import { Guard, ProblemAlert } from '../../components/common';
 import { etagged } from '../etag';
 import Failure from './Failure';
-import { listParams, mayDo, newIdempotencyKey, outreachBody, outreachChanges, type Filters, type OutreachOutput, type OutreachValues } from './model';
+import { listParams, mayDo, outreachBody, outreachChanges, type Filters, type OutreachOutput, type OutreachValues } from './model';
 import { LANGUAGES, OUTREACH_KINDS, useWords } from './words';
 import ScrollRegion from '../reports/ScrollRegion';
-import { useSubmit } from './useSubmit';
+import { useDialogSubmit } from '../../components/useDialogSubmit';
 
 /** Sản phẩm tuyên truyền CCHC of the units in reach; the responsible unit (outreach:edit) enters its own. */
 export default function OutreachTab({ filters }: { filters: Filters }) {
@@ -135,8 +135,7 @@ function refresh(qc: QueryClient, id: number | null) {
 function OutreachModal({ item, units, onClose, onSaved }: { item: OutreachOutput | null; units: OrgUnitRead[]; onClose: () => void; onSaved: () => void }) {
   const { w, need, word, langWord } = useWords();
   const [form] = Form.useForm<OutreachValues>();
-  const [key] = useState(() => newIdempotencyKey('outreach'));
-  const { busy, error, run } = useSubmit();
+  const { key, busy, error, run } = useDialogSubmit('outreach');
   const submit = async (v: OutreachValues) => {
     await run(async () => {
       if (item) {

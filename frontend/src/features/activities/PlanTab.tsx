@@ -9,10 +9,10 @@ import type { OrgUnitRead } from '../../client/types.gen';
 import { Guard } from '../../components/common';
 import { etagged } from '../etag';
 import Failure from './Failure';
-import { areaCodes, mayDo, newIdempotencyKey, planBody, THIS_YEAR, type Filters, type InspectionPlan, type PlanItem, type PlanValues } from './model';
+import { areaCodes, mayDo, planBody, THIS_YEAR, type Filters, type InspectionPlan, type PlanItem, type PlanValues } from './model';
 import { AREAS, useWords } from './words';
 import ScrollRegion from '../reports/ScrollRegion';
-import { useSubmit } from './useSubmit';
+import { useDialogSubmit } from '../../components/useDialogSubmit';
 
 /** Kế hoạch kiểm tra CCHC of the year: which unit is inspected in which month, on which areas. */
 export default function PlanTab({ filters }: { filters: Filters }) {
@@ -93,8 +93,7 @@ function PlanModal({ plan, year, units, onClose, onSaved }: { plan: InspectionPl
   const { w, need, word } = useWords();
   const { me } = useAuth();
   const [form] = Form.useForm<PlanValues>();
-  const [key] = useState(() => newIdempotencyKey('inspection-plan'));
-  const { busy, error, run } = useSubmit();
+  const { key, busy, error, run } = useDialogSubmit('inspection-plan');
   const submit = async (v: PlanValues) => {
     const body = planBody(v);
     await run(async () => {

@@ -9,10 +9,10 @@ import type { OrgUnitRead } from '../../client/types.gen';
 import { Guard } from '../../components/common';
 import Failure from './Failure';
 import { SessionStatusTag } from './SessionDetail';
-import { listParams, newIdempotencyKey, sessionBody, type AccountabilitySession, type Filters, type SessionValues } from './model';
+import { listParams, sessionBody, type AccountabilitySession, type Filters, type SessionValues } from './model';
 import { useWords } from './words';
 import ScrollRegion from '../reports/ScrollRegion';
-import { useSubmit } from './useSubmit';
+import { useDialogSubmit } from '../../components/useDialogSubmit';
 
 /** Phiên giải trình in reach (a unit: its own); Phòng Nội vụ organises them. */
 export default function SessionsTab({ filters }: { filters: Filters }) {
@@ -74,8 +74,7 @@ function SessionModal({ units, onClose, onSaved }: { units: OrgUnitRead[]; onClo
   const { message } = App.useApp();
   const [form] = Form.useForm<SessionValues>();
   const unitId = Form.useWatch('unit_id', form);
-  const [key] = useState(() => newIdempotencyKey('accountability'));
-  const { busy, error, run } = useSubmit();
+  const { key, busy, error, run } = useDialogSubmit('accountability');
   // the unit's late assignments, to name the items of the session
   const late = useQuery({ ...assignmentsListOptions({ query: { unit_id: unitId, bucket: 'overdue', limit: 200 } }), enabled: !!unitId });
   const submit = async (v: SessionValues) => {

@@ -1,9 +1,9 @@
 import { Form, Modal, Select } from 'antd';
-import { useState } from 'react';
 import type { OrgUnitRead, PeriodRead } from '../../client/types.gen';
 import { useI18n } from '../../i18n';
 import { ProblemAlert } from '../../components/common';
-import { newIdempotencyKey, periodName } from './model';
+import { useDialogSubmit } from '../../components/useDialogSubmit';
+import { periodName } from './model';
 
 interface Values {
   period_id: number;
@@ -30,21 +30,12 @@ export default function CreateReportModal({
   const { t, lang } = useI18n();
   const [form] = Form.useForm<Values>();
   // mounted while open: one key per opening of the dialog
-  const [key] = useState(() => newIdempotencyKey('report'));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { key, busy, error, run } = useDialogSubmit('report');
 
-  const submit = async (v: Values) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = (v: Values) =>
+    run(async () => {
       await onCreate(v.period_id, v.unit_id, key);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Modal
