@@ -97,13 +97,13 @@ def build(session: Session, principal: Principal, report: Report, *, settings: S
         "so_bao_cao": vn.document_number(report.number, sym),
         "dia_danh": vn.place_name(ctx.unit, ctx.parent),
         "ngay": vn.long_date(issued),
-        "ngay_ngan": vn.short_date(issued),
+        "ngay_ngan": vn.date_text(issued),
         "nam": str(period.year),
         "ten_loai": "BÁO CÁO",
         "ky_bao_cao": phrase,
         "trich_yeu": report.title or f"Kết quả thực hiện công tác cải cách hành chính {phrase}",
-        "tu_ngay": vn.short_date(period.data_from),
-        "den_ngay": vn.short_date(period.data_to),
+        "tu_ngay": vn.date_text(period.data_from),
+        "den_ngay": vn.date_text(period.data_to),
         "quyen_han": "\n".join(vn.signature_lines(ctx.unit, report.signer_title)),
         "nguoi_ky": report.signer or "",
         "chuc_vu": report.signer_title or "",
@@ -114,7 +114,7 @@ def build(session: Session, principal: Principal, report: Report, *, settings: S
 def citation(plan: dict[str, Any]) -> str:
     """``Kế hoạch số 85/KH-UBND ngày 14/6/2024 của UBND huyện Bình Gia``."""
     issued = plan.get("issue_date")
-    when = f" ngày {vn.short_date(date.fromisoformat(issued))}" if issued else ""
+    when = f" ngày {vn.date_text(date.fromisoformat(issued))}" if issued else ""
     return f"Kế hoạch số {plan.get('number')}/{plan.get('symbol')}{when} của {plan.get('issuing_unit')}"
 
 

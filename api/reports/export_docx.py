@@ -221,7 +221,7 @@ def _plan_progress(b: Body, doc: ReportDocument) -> None:
     scope_text = vn.tasks_and_assignments(int(f.get("tasks", 0)), total)
     b.para(
         f"Tổng số được giao: {scope_text}; trong đó (tính theo lượt giao): {'; '.join(parts)} "
-        f"(số liệu tính đến ngày {vn.short_date(date.fromisoformat(f['as_of']))}). Trong kỳ báo cáo đã hoàn thành "
+        f"(số liệu tính đến ngày {vn.date_text(date.fromisoformat(f['as_of']))}). Trong kỳ báo cáo đã hoàn thành "
         f"{vn.number(f.get('completed_in_window', 0))} lượt giao; có {vn.number(f.get('evidence_in_window', 0))} "
         f"tài liệu kiểm chứng có hiệu lực trong kỳ."
     )
@@ -261,7 +261,7 @@ def _plan_tasks(b: Body, doc: ReportDocument) -> None:
     if doc.is_district:
         _completed_by_task(b, done)
     for item in [] if doc.is_district else done:
-        when = vn.short_date(date.fromisoformat(item["completed_date"])) if item.get("completed_date") else ""
+        when = vn.date_text(date.fromisoformat(item["completed_date"])) if item.get("completed_date") else ""
         b.para(f"- {item.get('label')}. {item.get('task')} (hoàn thành ngày {when}).")
     if not done:
         b.para(
@@ -272,7 +272,7 @@ def _plan_tasks(b: Body, doc: ReportDocument) -> None:
     if doc.is_district:
         _evidence_by_unit(b, evidence)
     for ev in [] if doc.is_district else evidence:
-        when = vn.short_date(date.fromisoformat(ev["issue_date"])) if ev.get("issue_date") else ""
+        when = vn.date_text(date.fromisoformat(ev["issue_date"])) if ev.get("issue_date") else ""
         number = f", số {ev['doc_number']}" if ev.get("doc_number") else ""
         b.para(f"- {ev.get('title')}{number}{f', ngày {when}' if when else ''}.")
     if not evidence:
@@ -475,12 +475,12 @@ def _body(writer: Any, doc: ReportDocument) -> None:
 
 def _appendix_row(doc: ReportDocument, row: dict[str, Any]) -> list[Any]:
     deadline = row.get("deadline_text") or (
-        vn.short_date(date.fromisoformat(row["due_date"])) if row.get("due_date") else ""
+        vn.date_text(date.fromisoformat(row["due_date"])) if row.get("due_date") else ""
     )
     evidence = "\n".join(
         f"{e.get('title')}"
         + (f" (số {e['doc_number']}" if e.get("doc_number") else "")
-        + (f", ngày {vn.short_date(date.fromisoformat(e['issue_date']))}" if e.get("issue_date") else "")
+        + (f", ngày {vn.date_text(date.fromisoformat(e['issue_date']))}" if e.get("issue_date") else "")
         + (")" if e.get("doc_number") else "")
         for e in row.get("evidence", [])
     )

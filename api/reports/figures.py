@@ -327,7 +327,7 @@ def common(
 def _status_label(a: Assignment, status_then: str) -> str:
     """The status at the cut-off; work approved but completed after it says so (its result is today's)."""
     if status_then != a.status and a.completed_date is not None:
-        return f"Chưa hoàn thành tại ngày chốt số liệu (hoàn thành ngày {vn.short_date(a.completed_date)})"
+        return f"Chưa hoàn thành tại ngày chốt số liệu (hoàn thành ngày {vn.date_text(a.completed_date)})"
     return STATUS_LABELS.get(status_then, status_then)
 
 

@@ -173,11 +173,11 @@ SEVERITY = {"high": "nghiêm trọng", "medium": "trung bình", "low": "nhẹ"}
 
 
 def _d(iso: str | None) -> str:
-    return vn.short_date(date.fromisoformat(iso)) if iso else ""
+    return vn.date_text(date.fromisoformat(iso)) if iso else ""
 
 
 def _window(start: date, end: date) -> str:
-    return f"từ ngày {vn.short_date(start)} đến ngày {vn.short_date(end)}"
+    return f"từ ngày {vn.date_text(start)} đến ngày {vn.date_text(end)}"
 
 
 def inspections_text(a: dict[str, Any] | None, *, district: bool, window: str) -> list[str]:

@@ -1,8 +1,8 @@
 """Vietnamese administrative text conventions used by the report exports (domain reference §6).
 
 Numbers use a decimal comma and a dot for thousands ("86,98%", "36.525"); the date line pads the day and the
-months 1–2 ("ngày 05 tháng 01 năm 2024", "ngày 14 tháng 3 năm 2024"); in-text dates keep a 2-digit day and an
-unpadded month ("03/6/2024").
+months 1–2 ("ngày 05 tháng 01 năm 2024", "ngày 14 tháng 3 năm 2024"); every other date a report writes is
+dd/mm/yyyy with leading zeros ("03/06/2024"), as the screens and the spreadsheet cells show it (``date_text``).
 """
 
 from datetime import date
@@ -38,8 +38,14 @@ def tasks_and_assignments(tasks: int, assignments: int) -> str:
     return f"{number(tasks)} nhiệm vụ, {number(assignments)} lượt giao"
 
 
+def date_text(d: date | None) -> str:
+    """``03/06/2024``: dd/mm/yyyy with leading zeros, the one way report text writes a date (as the screens do)."""
+    return f"{d.day:02d}/{d.month:02d}/{d.year}" if d else ""
+
+
 def short_date(d: date | None) -> str:
-    """``03/6/2024``: two-digit day, unpadded month (citation style)."""
+    """``03/6/2024``: two-digit day, unpadded month (citation style). Still used by the scoring and survey
+    exports; the reports write ``date_text``."""
     return f"{d.day:02d}/{d.month}/{d.year}" if d else ""
 
 

@@ -67,7 +67,7 @@ def test_sections_fill_from_activities_inside_the_window(client, auth, session, 
     assert s["kiem_tra"]["fill"] == "auto"
     assert "được kiểm tra công tác cải cách hành chính 1 lần (định kỳ 1, đột xuất 0)" in kiem_tra
     assert (
-        "Ngày 10/8/2023" in kiem_tra and "20/9/2023" not in kiem_tra
+        "Ngày 10/08/2023" in kiem_tra and "20/09/2023" not in kiem_tra
     )  # the inspection after 14/9 is not in it
     assert "phát hiện 2 tồn tại, hạn chế (nghiêm trọng 1, nhẹ 1)" in kiem_tra
     tuyen_truyen = s["tuyen_truyen"]["text"]
@@ -95,7 +95,7 @@ def test_sections_fill_from_activities_inside_the_window(client, auth, session, 
         "2 phiên giải trình" in ds["giai_trinh"]["text"]
         and "Tân Văn bổ sung hồ sơ" in ds["giai_trinh"]["text"]
     )
-    assert "tại 1 cơ quan, đơn vị" in ds["kiem_tra"]["text"] and "20/9/2023" not in ds["kiem_tra"]["text"]
+    assert "tại 1 cơ quan, đơn vị" in ds["kiem_tra"]["text"] and "20/09/2023" not in ds["kiem_tra"]["text"]
     assert ds["bao_cao_don_vi"]["fill"] == "auto" and "UBND xã Hoa Thám" in ds["bao_cao_don_vi"]["text"]
     # the Quý I window holds none of them
     q1 = open_report(client, officer, world["periods"]["q1"]["id"], world["unit"].id)

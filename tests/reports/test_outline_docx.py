@@ -68,7 +68,7 @@ def test_docx_follows_the_outline(client, auth, session, world) -> None:  # type
     paragraphs = _check(client, officer, rep["id"])
     text = "\n".join(paragraphs)
     assert "Rà soát 05 văn bản." in text and "Phát 200 phiếu." in text
-    assert "Ngày 10/8/2023: kiểm tra định kỳ" in text and "Khắc phục xong trong tháng 10/2023" in text
+    assert "Ngày 10/08/2023: kiểm tra định kỳ" in text and "Khắc phục xong trong tháng 10/2023" in text
     assert "Ngoài kỳ báo cáo" not in text
     rows = {
         r.cells[1].text: r.cells[3].text for r in _indicator_table(_docx(client, officer, rep["id"])).rows[1:]

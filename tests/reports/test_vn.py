@@ -28,7 +28,9 @@ def test_numbers_and_dates() -> None:
     assert vn.tasks_and_assignments(62, 2022) == "62 nhiệm vụ, 2.022 lượt giao"
     assert vn.long_date(date(2024, 1, 5)) == "ngày 05 tháng 01 năm 2024"
     assert vn.long_date(date(2024, 6, 3)) == "ngày 03 tháng 6 năm 2024"
-    assert vn.short_date(date(2024, 6, 3)) == "03/6/2024"
+    # report text writes dd/mm/yyyy with leading zeros, as the screens do (11/09/2024, never 11/9/2024)
+    assert vn.date_text(date(2024, 6, 3)) == "03/06/2024" and vn.date_text(date(2024, 11, 9)) == "09/11/2024"
+    assert vn.date_text(date(2024, 12, 25)) == "25/12/2024" and vn.date_text(None) == ""
 
 
 def test_issuing_body_place_symbol_and_signature() -> None:
