@@ -54,6 +54,21 @@ describe('decimals', () => {
     expect(parseDecimal('mười')).toBeUndefined();
     expect(parseDecimal('1,2,3')).toBeUndefined();
   });
+  it('reads a comma with nothing on one side, a small dot decimal and both marks without misreading them', () => {
+    expect(parseDecimal('12,')).toBe('12');
+    expect(parseDecimal(',5')).toBe('0.5');
+    expect(parseDecimal('-,5')).toBe('-0.5');
+    expect(parseDecimal('0.125')).toBe('0.125'); // not thousands: a group never starts with 0
+    expect(parseDecimal('1.000.000')).toBe('1000000');
+    expect(parseDecimal('12.345,678')).toBe('12345.678');
+    expect(parseDecimal('1,234.5')).toBe('1234.5'); // the last mark is the decimal one, never 1.2345
+    expect(parseDecimal('1 234,5')).toBe('1234.5');
+    expect(parseDecimal('1.23,5')).toBeUndefined(); // dots before a comma must group by three
+    expect(parseDecimal('1.234.5')).toBeUndefined();
+    expect(parseDecimal('1.5.')).toBeUndefined();
+    expect(parseDecimal(',')).toBeUndefined();
+    expect(parseDecimal('-')).toBeUndefined();
+  });
 });
 
 describe('bodies', () => {
@@ -541,6 +556,37 @@ describe('empty required fields named in the error', { timeout: 30000 }, () => {
     expect(fieldName('STT', 'vi')).toBe('STT');
     expect(fieldName('Mã (không dấu, không cách)', 'vi')).toBe('mã');
     expect(fieldName('Unit', 'en')).toBe('Unit');
+  });
+  it('names the empty required fields of a finding and of its follow-up, and sends nothing', async () => {
+    auth.perms = ['activities:read', 'activities:manage'];
+    const net = showInspection(inspection({ allowed_actions: ['add_finding'] }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Thêm tồn tại' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Lưu' }));
+    expect(await within(dialog).findByText('Chưa nhập tồn tại, hạn chế (bắt buộc).', undefined, { timeout: 5000 })).toBeInTheDocument();
+    expect(within(dialog).getByText('Chưa nhập nội dung việc khắc phục (bắt buộc).')).toBeInTheDocument();
+    expect(within(dialog).getByText('Chưa nhập hạn hoàn thành (bắt buộc).')).toBeInTheDocument();
+    expect(net.log.filter((r) => r.method !== 'GET')).toHaveLength(0);
+  });
+  it('names the empty required fields of a new accountability session and of a plan row', async () => {
+    auth.perms = ['activities:read', 'activities:manage'];
+    const net = stubFetch({ 'GET /api/v1/accountability-sessions': { items: [], total: 0, limit: 200, offset: 0 }, 'GET /api/v1/inspection-plans': { items: [], total: 0, limit: 50, offset: 0 } });
+    renderWithQuery(<SessionsTab filters={{ year: 2024, unitId: null, units: [] }} />, { antApp: true });
+    fireEvent.click(await screen.findByRole('button', { name: 'Tổ chức phiên giải trình' }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Lưu' }));
+    expect(await within(dialog).findByText('Chưa nhập đơn vị giải trình (bắt buộc).', undefined, { timeout: 5000 })).toBeInTheDocument();
+    expect(within(dialog).getByText('Chưa nhập ngày (bắt buộc).')).toBeInTheDocument();
+    cleanup();
+    renderWithQuery(<PlanTab filters={{ year: 2024, unitId: null, units: [] }} />, { antApp: true });
+    fireEvent.click(await screen.findByRole('button', { name: 'Lập kế hoạch kiểm tra' }));
+    const plan = await screen.findByRole('dialog');
+    fireEvent.change(within(plan).getByLabelText('Tên kế hoạch'), { target: { value: '' } });
+    fireEvent.click(within(plan).getByRole('button', { name: 'Lưu' }));
+    expect(await within(plan).findByText('Chưa nhập tên kế hoạch (bắt buộc).', undefined, { timeout: 5000 })).toBeInTheDocument();
+    expect(within(plan).getByText('Chưa nhập đơn vị được kiểm tra (bắt buộc).')).toBeInTheDocument();
+    expect(within(plan).getByText('Chưa nhập tháng (bắt buộc).')).toBeInTheDocument();
+    expect(net.log.filter((r) => r.method !== 'GET')).toHaveLength(0);
   });
   it('names each empty required field of a new outreach output on submit, and sends nothing', async () => {
     auth.perms = ['activities:read', 'outreach:edit'];

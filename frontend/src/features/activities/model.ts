@@ -212,15 +212,28 @@ export function decimalText(v: string | number | null | undefined): string {
 
 /**
  * What a person typed → the API's decimal string; '' → null; undefined when it is not a number. A comma is the
- * decimal mark ("12,5"; "1.234,5"); dots alone are thousands when grouped by three ("2.022"), else a decimal point.
+ * decimal mark ("12,5"; "1.234,5"; "12," and ",5" too); dots alone are thousands when grouped by three ("2.022",
+ * not "0.125"), else a decimal point. With both marks the last one is the decimal mark and the other must group
+ * thousands by three ("1,234.5" read as 1234.5, never as 1.2345).
  */
 export function parseDecimal(input: string | null | undefined): string | null | undefined {
   const s = (input ?? '').replace(/\s/g, '');
   if (s === '') return null;
+  if (!/\d/.test(s)) return undefined;
+  const comma = s.lastIndexOf(',');
+  const dot = s.lastIndexOf('.');
   let norm: string;
-  if (s.includes(',')) norm = s.replace(/\./g, '').replace(',', '.');
-  else if (/^-?\d{1,3}(\.\d{3})+$/.test(s)) norm = s.replace(/\./g, '');
+  if (comma >= 0 && dot >= 0) {
+    const at = Math.max(comma, dot);
+    const group = comma > dot ? '.' : ',';
+    const int = s.slice(0, at);
+    if (!(group === '.' ? /^-?\d{1,3}(\.\d{3})*$/ : /^-?\d{1,3}(,\d{3})*$/).test(int)) return undefined;
+    norm = `${int.split(group).join('')}.${s.slice(at + 1)}`;
+  } else if (comma >= 0) norm = s.replace(',', '.');
+  else if (/^-?[1-9]\d{0,2}(\.\d{3})+$/.test(s)) norm = s.replace(/\./g, '');
   else norm = s;
+  // a mark with no digits on one side: "12," is 12, ",5" is 0,5
+  if (norm.indexOf('.') === norm.lastIndexOf('.')) norm = norm.replace(/^(-?)\./, '$10.').replace(/\.$/, '');
   if (!/^-?\d+(\.\d+)?$/.test(norm)) return undefined;
   // canonical: no leading zeros, no trailing fractional zeros
   const [i, f] = norm.split('.');

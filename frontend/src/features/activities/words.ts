@@ -142,7 +142,7 @@ const vi = {
   allEntered: 'Đã nhập đủ',
   saveIndicators: 'Lưu biểu số liệu',
   indicatorsSaved: 'Đã lưu biểu số liệu.',
-  badNumber: 'Số không hợp lệ (ví dụ 12,5).',
+  badNumber: 'Số không hợp lệ (ví dụ 12,5): {n}.',
   noIndicators: 'Đề cương này không có chỉ tiêu.',
   enteredBy: 'Người nhập',
 };
@@ -286,7 +286,7 @@ const en: Record<Key, string> = {
   allEntered: 'All entered',
   saveIndicators: 'Save the data table',
   indicatorsSaved: 'Data table saved.',
-  badNumber: 'Not a number (e.g. 12,5).',
+  badNumber: 'Not a number (e.g. 12,5): {n}.',
   noIndicators: 'This outline has no indicators.',
   enteredBy: 'Entered by',
 };

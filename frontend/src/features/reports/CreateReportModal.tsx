@@ -1,9 +1,9 @@
 import { Form, Modal, Select } from 'antd';
 import type { OrgUnitRead, PeriodRead } from '../../client/types.gen';
-import { useI18n } from '../../i18n';
 import { ProblemAlert } from '../../components/common';
 import { useDialogSubmit } from '../../components/useDialogSubmit';
 import { periodName } from './model';
+import { useReportWords } from './words';
 
 interface Values {
   period_id: number;
@@ -27,7 +27,7 @@ export default function CreateReportModal({
   onClose: () => void;
   onCreate: (periodId: number, unitId: number, key: string) => Promise<unknown>;
 }) {
-  const { t, lang } = useI18n();
+  const { t, lang, need } = useReportWords();
   const [form] = Form.useForm<Values>();
   // mounted while open: one key per opening of the dialog
   const { key, busy, error, run } = useDialogSubmit('report');
@@ -50,10 +50,10 @@ export default function CreateReportModal({
       <p style={{ marginTop: 0 }}>{t('rpCreateForUnitHelp')}</p>
       <ProblemAlert error={error} />
       <Form<Values> form={form} layout="vertical" onFinish={submit} initialValues={{ period_id: defaultPeriodId }}>
-        <Form.Item label={t('period')} name="period_id" rules={[{ required: true, message: t('rpRequired') }]}>
+        <Form.Item label={t('period')} name="period_id" rules={[need(t('period'))]}>
           <Select options={periods.map((p) => ({ value: p.id, label: periodName(p, lang) }))} />
         </Form.Item>
-        <Form.Item label={t('unit')} name="unit_id" rules={[{ required: true, message: t('rpRequired') }]}>
+        <Form.Item label={t('unit')} name="unit_id" rules={[need(t('unit'))]}>
           <Select
             showSearch={{ optionFilterProp: 'label' }}
             options={units.map((u) => ({ value: u.id, label: u.name }))}

@@ -69,7 +69,15 @@ export default function IndicatorsPanel({ reportId, district, etag, onEtag }: { 
                 {w('reload')}
               </Button>
             )}
-            {bad.length > 0 && <Alert type="error" showIcon role="alert" title={w('badNumber')} style={{ marginBottom: 8 }} />}
+            {bad.length > 0 && (
+              <Alert
+                type="error"
+                showIcon
+                role="alert"
+                title={w('badNumber', rows.filter((r) => r.indicator_id != null && bad.includes(r.indicator_id)).map((r) => r.name).join('; '))}
+                style={{ marginBottom: 8 }}
+              />
+            )}
             <ScrollRegion label={w('indicators')}>
               <Table<IndicatorRow>
                 rowKey="code"
@@ -102,6 +110,7 @@ export default function IndicatorsPanel({ reportId, district, etag, onEtag }: { 
                           data-testid={`indicator-${r.code}`}
                           inputMode="decimal"
                           status={bad.includes(r.indicator_id) ? 'error' : undefined}
+                          aria-invalid={bad.includes(r.indicator_id) || undefined}
                           style={{ width: 120, textAlign: 'right' }}
                           value={drafts[r.indicator_id]?.value ?? decimalText(r.value)}
                           onChange={(e) => set(r.indicator_id as number, { value: e.target.value })}

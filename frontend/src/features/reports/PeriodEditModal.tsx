@@ -4,8 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { reportPeriodsGetQueryKey } from '../../client/@tanstack/react-query.gen';
 import { reportPeriodsGet, reportPeriodsUpdate } from '../../client/sdk.gen';
-import type { PeriodUpdate } from '../../client/types.gen';
-import { useI18n } from '../../i18n';
+import { useReportWords } from './words';
 import { Guard, ProblemAlert } from '../../components/common';
 import { etagQuery, ifMatch } from '../../components/queries';
 
@@ -25,7 +24,7 @@ const iso = (d?: Dayjs | null) => (d ? d.format('YYYY-MM-DD') : null);
  * and saved with If-Match (a concurrent edit answers 412, shown in place).
  */
 export default function PeriodEditModal({ periodId, onClose, onSaved }: { periodId: number; onClose: () => void; onSaved: () => void }) {
-  const { t } = useI18n();
+  const { t, need } = useReportWords();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const qc = useQueryClient();
@@ -49,7 +48,7 @@ export default function PeriodEditModal({ periodId, onClose, onSaved }: { period
           due_unit: iso(v.due_unit),
           due_district: iso(v.due_district),
           due_province: iso(v.due_province),
-        } as PeriodUpdate,
+        },
         headers: ifMatch(load.data?.etag),
       });
       void qc.invalidateQueries({ queryKey: reportPeriodsGetQueryKey({ path }) });
@@ -62,7 +61,6 @@ export default function PeriodEditModal({ periodId, onClose, onSaved }: { period
     }
   };
 
-  const required = [{ required: true, message: t('rpRequired') }];
   return (
     <Modal
       open
@@ -91,19 +89,19 @@ export default function PeriodEditModal({ periodId, onClose, onSaved }: { period
                 due_province: p.due_province ? dayjs(p.due_province) : null,
               }}
             >
-              <Form.Item label={t('name')} name="name" rules={required}>
+              <Form.Item label={t('name')} name="name" rules={[need(t('name'))]}>
                 <Input maxLength={120} />
               </Form.Item>
-              <Form.Item label={t('rpDataFrom')} name="data_from" rules={required}>
+              <Form.Item label={t('rpDataFrom')} name="data_from" rules={[need(t('rpDataFrom'))]}>
                 <DatePicker format="DD/MM/YYYY" />
               </Form.Item>
-              <Form.Item label={t('rpDataTo')} name="data_to" rules={required}>
+              <Form.Item label={t('rpDataTo')} name="data_to" rules={[need(t('rpDataTo'))]}>
                 <DatePicker format="DD/MM/YYYY" />
               </Form.Item>
-              <Form.Item label={t('rpDueUnit')} name="due_unit" rules={required}>
+              <Form.Item label={t('rpDueUnit')} name="due_unit" rules={[need(t('rpDueUnit'))]}>
                 <DatePicker format="DD/MM/YYYY" />
               </Form.Item>
-              <Form.Item label={t('rpDueDistrict')} name="due_district" rules={required}>
+              <Form.Item label={t('rpDueDistrict')} name="due_district" rules={[need(t('rpDueDistrict'))]}>
                 <DatePicker format="DD/MM/YYYY" />
               </Form.Item>
               <Form.Item label={t('rpDueProvince')} name="due_province">
