@@ -23,6 +23,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -57,6 +58,21 @@ def unit_filter(unit_id: int, include_predecessors: bool) -> Any:
     return col(Assignment.unit_id) == unit_id
 
 
+@functools.lru_cache(maxsize=32)
+def bucket_code_expr(today: date) -> Any:
+    """:func:`buckets.bucket_expr` (the single definition: its very conditions, in its order) answering the
+    bucket's index in ``BUCKET_VALUES`` instead of its name. Aggregates count ``code = i`` per group: comparing
+    and hashing a small integer per row instead of a string, and grouping by unit / task alone (the buckets as
+    pivoted columns) rather than by (unit / task, bucket name), was ~40 % of the national aggregate's time on
+    PostgreSQL (bench note in the module docstring). Immutable SQL holding only the day: shared safely."""
+    expr = buckets.bucket_expr(today)
+    code = {v: i for i, v in enumerate(BUCKET_VALUES)}
+    return sa.case(
+        *[(cond, sa.literal_column(str(code[value.effective_value]))) for cond, value in expr.whens],
+        else_=sa.literal_column(str(code[expr.else_.effective_value])),
+    )
+
+
 def _rows(
     principal: Principal,
     *,
@@ -66,14 +82,15 @@ def _rows(
     unit_id: int | None,
     include_predecessors: bool = False,
 ) -> Any:
-    """One row per scoped assignment with its bucket and whether it is due soon (the work list's "sắp đến hạn"
-    filter, :func:`buckets.due_soon_expr`): the only input of the aggregates."""
+    """One row per scoped assignment with its bucket (as an index in ``BUCKET_VALUES``) and whether it is due
+    soon (the work list's "sắp đến hạn" filter, :func:`buckets.due_soon_expr`): the only input of the
+    aggregates."""
     stmt = scope.assignments_in_reach(principal).with_only_columns(
         col(Assignment.unit_id).label("unit_id"),
         col(Assignment.task_id).label("task_id"),
         col(Assignment.plan_id).label("plan_id"),
         col(Assignment.progress).label("progress"),
-        buckets.bucket_expr(today).label("bucket"),
+        bucket_code_expr(today).label("b"),
         sa.case((buckets.due_soon_expr(today, soon_days), 1), else_=0).label("soon"),
     )
     if plan_id is not None:
@@ -83,41 +100,62 @@ def _rows(
     return stmt.subquery("r")
 
 
+def _counts(rows: Any) -> list[Any]:
+    """``n``, ``sp`` (progress sum), one count per bucket (named after it) and ``ns`` (due soon) of a group."""
+    return [
+        sa.func.count().label("n"),
+        sa.func.sum(rows.c.progress).label("sp"),
+        *[
+            sa.func.count().filter(rows.c.b == sa.literal_column(str(i))).label(v)
+            for i, v in enumerate(BUCKET_VALUES)
+        ],
+        sa.func.sum(rows.c.soon).label("ns"),
+    ]
+
+
+COUNT_COLUMNS = ("n", "sp", *BUCKET_VALUES, "ns")
+
+
 def _groupings(rows: Any, dialect: str) -> tuple[Any, Any]:
-    """CTEs ``per_unit`` (unit_id, bucket, n, sp, ns) and ``per_task`` (task_id, plan_id, bucket, n, sp, ns)."""
-    n, sp = sa.func.count().label("n"), sa.func.sum(rows.c.progress).label("sp")
-    ns = sa.func.sum(rows.c.soon).label("ns")
-    unit_key, task_key = (rows.c.unit_id, rows.c.bucket), (rows.c.task_id, rows.c.plan_id, rows.c.bucket)
+    """CTEs ``per_unit`` (unit_id, n, sp, <buckets>, ns) and ``per_task`` (task_id, plan_id, n, sp, <buckets>,
+    ns): one row per unit / task, the buckets pivoted while grouping."""
     if dialect == "postgresql":
         both = (
             sa.select(
-                *rows.c["unit_id", "task_id", "plan_id", "bucket"],
+                *rows.c["unit_id", "task_id", "plan_id"],
                 sa.func.grouping(rows.c.unit_id).label("by_task"),
-                n,
-                sp,
-                ns,
+                *_counts(rows),
             )
-            .group_by(sa.func.grouping_sets(sa.tuple_(*unit_key), sa.tuple_(*task_key)))
+            .group_by(
+                sa.func.grouping_sets(sa.tuple_(rows.c.unit_id), sa.tuple_(rows.c.task_id, rows.c.plan_id))
+            )
             .cte("per_unit_and_task")
         )
-        per_unit = sa.select(*both.c["unit_id", "bucket", "n", "sp", "ns"]).where(both.c.by_task == 0)
-        per_task = sa.select(*both.c["task_id", "plan_id", "bucket", "n", "sp", "ns"]).where(
+        per_unit = sa.select(both.c.unit_id, *both.c[COUNT_COLUMNS]).where(both.c.by_task == 0)
+        per_task = sa.select(both.c.task_id, both.c.plan_id, *both.c[COUNT_COLUMNS]).where(
             both.c.by_task == 1
         )
     else:
-        per_unit = sa.select(*unit_key, n, sp, ns).group_by(*unit_key)
-        per_task = sa.select(*task_key, n, sp, ns).group_by(*task_key)
+        per_unit = sa.select(rows.c.unit_id, *_counts(rows)).group_by(rows.c.unit_id)
+        per_task = sa.select(rows.c.task_id, rows.c.plan_id, *_counts(rows)).group_by(
+            rows.c.task_id, rows.c.plan_id
+        )
     return per_unit.cte("per_unit"), per_task.cte("per_task")
 
 
-def _pivot(g: Any) -> list[Any]:
-    """``total``, ``progress_sum``, one count per bucket and ``soon``, summed over the (…, bucket) rows of ``g``."""
+def _as_is(g: Any) -> list[Any]:
+    """The counts of one grouped row (``per_unit``: one row per unit already)."""
     return [
-        sa.func.sum(g.c.n).label("total"),
-        sa.func.sum(g.c.sp).label("progress_sum"),
-        *[sa.func.sum(sa.case((g.c.bucket == b.value, g.c.n), else_=0)).label(b.value) for b in B],
-        sa.func.sum(g.c.ns).label("soon"),
+        g.c[c].label(("total", "progress_sum", *BUCKET_VALUES, "soon")[i])
+        for i, c in enumerate(COUNT_COLUMNS)
     ]
+
+
+def _pivot(g: Any) -> list[Any]:
+    """``total``, ``progress_sum``, one count per bucket and ``soon``, summed over the rows of ``g`` (as
+    BIGINT: PostgreSQL sums bigints as numeric, which the driver would turn into ``Decimal``)."""
+    names = ("total", "progress_sum", *BUCKET_VALUES, "soon")
+    return [sa.cast(sa.func.sum(g.c[c]), sa.BigInteger).label(names[i]) for i, c in enumerate(COUNT_COLUMNS)]
 
 
 # The aggregate statement's aliases, made once per process: an alias is only SQL structure (no data), and a new
@@ -144,20 +182,16 @@ def _aggregate_statement(rows: Any, dialect: str) -> Any:
     no_text, no_int = sa.cast(sa.null(), sa.String), sa.cast(sa.null(), sa.Integer)
 
     unit: Any = _UNIT
-    by_unit = (
-        sa.select(
-            sa.literal_column("'unit'").label("kind"),
-            unit.id.label("id"),
-            unit.code.label("code"),
-            unit.name.label("title"),
-            no_text.label("extra"),
-            no_int.label("year"),
-            *_pivot(per_unit),
-            sa.func.row_number().over(order_by=(unit.code, unit.id)).label("pos"),
-        )
-        .join_from(per_unit, unit, unit.id == per_unit.c.unit_id)
-        .group_by(unit.id, unit.code, unit.name)
-    )
+    by_unit = sa.select(
+        sa.literal_column("'unit'").label("kind"),
+        unit.id.label("id"),
+        unit.code.label("code"),
+        unit.name.label("title"),
+        no_text.label("extra"),
+        no_int.label("year"),
+        *_as_is(per_unit),
+        sa.func.row_number().over(order_by=(unit.code, unit.id)).label("pos"),
+    ).join_from(per_unit, unit, unit.id == per_unit.c.unit_id)
 
     plan: Any = _PLAN
     by_plan = (
@@ -270,19 +304,29 @@ def _statements(
     return _aggregate_statement(rows, dialect), soon_stmt
 
 
-def _aggregates(session: Session, statement: Any) -> dict[str, list[Any]]:
-    """Rows of the aggregate statement per kind, units and plans in the order the API lists them."""
-    out: dict[str, list[Any]] = {k: [] for k in KINDS}
+# Positions in a row of the aggregate statement: kind, id, code, title, extra, year, then the counts, then pos.
+_TOTAL, _PSUM, _B0, _SOON, _POS = 6, 7, 8, 8 + len(BUCKET_VALUES), 9 + len(BUCKET_VALUES)
+_ON_TIME = _B0 + BUCKET_VALUES.index(Bucket.done_on_time.value)
+_OVERDUE = _B0 + BUCKET_VALUES.index(OVERDUE)
+_DUE_OR_DONE = tuple(_B0 + BUCKET_VALUES.index(b.value) for b in DUE_OR_DONE)
+
+
+def _aggregates(session: Session, statement: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Rows of the aggregate statement per kind (plain tuples), units and plans in the order the API lists
+    them. Every count is a BIGINT (``_pivot``), so the driver gives ints."""
+    out: dict[str, list[tuple[Any, ...]]] = {k: [] for k in KINDS}
     # Through the Core connection: plain columns, no ORM entity to load (the ORM's per-execution set-up for
     # this union of aliased entities was about half of the statement's client-side time).
-    for r in session.connection().execute(statement).all():
-        out[r.kind].append(r)
+    for r in session.connection().execute(statement).tuples():
+        out[r[0]].append(r)
     for kind in ("unit", "plan"):
-        out[kind].sort(key=lambda r: r.pos)
+        out[kind].sort(key=itemgetter(_POS))
     return out
 
 
-def _by_node(session: Session, tasks: list[Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _by_node(
+    session: Session, tasks: list[tuple[Any, ...]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Lĩnh vực and criteria most overdue from the per-task rows.
 
     An assignment counts once per lĩnh vực, however many of its criteria the task links under it; a criterion
@@ -290,7 +334,7 @@ def _by_node(session: Session, tasks: list[Any]) -> tuple[list[dict[str, Any]], 
     """
     if not tasks:
         return [], []
-    by_task = {r.id: _stat(r) for r in tasks}
+    by_task = {r[1]: r for r in tasks}
     links = session.connection().execute(_NODES, {"task_ids": sorted(by_task)}).all()
     areas: dict[int, dict[str, Any]] = {}
     area_tasks: dict[int, set[int]] = defaultdict(set)
@@ -304,11 +348,13 @@ def _by_node(session: Session, tasks: list[Any]) -> tuple[list[dict[str, Any]], 
         criteria[nid]["tasks"].add(task_id)
     by_area = []
     for tid, a in sorted(areas.items(), key=lambda kv: kv[1]["pos"]):
-        s = _sum_stats(by_task[t] for t in area_tasks[tid])
-        by_area.append({**a["ref"], "total": s["total"], "avg_progress": _avg(s), "buckets": s["buckets"]})
+        total, psum, counts = _sum_rows([by_task[t] for t in area_tasks[tid]])
+        by_area.append(
+            {**a["ref"], "total": total, "avg_progress": _avg(psum, total), "buckets": _named(counts)}
+        )
     overdue = []
     for c in criteria.values():
-        n = sum(by_task[t]["buckets"][OVERDUE] for t in c["tasks"])
+        n = sum(by_task[t][_OVERDUE] for t in c["tasks"])
         if n:
             overdue.append((-n, c["pos"], {**c["ref"], "overdue": n}))
     overdue.sort(key=lambda x: (x[0], x[1]))
@@ -319,52 +365,46 @@ def _node_ref(node_id: int, code: str, title: str, framework_code: str) -> dict[
     return {"node_id": node_id, "code": code, "title": title, "framework_code": framework_code}
 
 
-def _sum_stats(stats: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"total": 0, "progress_sum": 0, "buckets": dict.fromkeys(BUCKET_VALUES, 0)}
-    counts = out["buckets"]
-    for s in stats:
-        out["total"] += s["total"]
-        out["progress_sum"] += s["progress_sum"]
-        for b in BUCKET_VALUES:
-            counts[b] += s["buckets"][b]
-    return out
+def _sum_rows(rows: Sequence[tuple[Any, ...]]) -> tuple[int, int, list[int]]:
+    """Total, progress sum and the bucket counts (in ``BUCKET_VALUES`` order) summed over aggregate rows."""
+    total = sum(r[_TOTAL] for r in rows)
+    psum = sum(r[_PSUM] or 0 for r in rows)
+    counts = [sum(r[i] for r in rows) for i in range(_B0, _SOON)]
+    return total, psum, counts
 
 
-def _stat(r: Any) -> dict[str, Any]:
-    """Counts of a grouped row (PostgreSQL sums bigints as numeric: made ints here)."""
-    counts = {b: int(getattr(r, b) or 0) for b in BUCKET_VALUES}
-    return {"total": int(r.total or 0), "progress_sum": int(r.progress_sum or 0), "buckets": counts}
+def _named(counts: Sequence[int]) -> dict[str, int]:
+    return dict(zip(BUCKET_VALUES, counts, strict=True))
 
 
-def _avg(stat: dict[str, Any]) -> float:
-    return round(stat["progress_sum"] / stat["total"], 1) if stat["total"] else 0.0
+def _avg(progress_sum: int, total: int) -> float:
+    return round(progress_sum / total, 1) if total else 0.0
 
 
-def _unit(r: Any) -> dict[str, Any]:
-    stat = _stat(r)
-    due_or_done = sum(stat["buckets"][b.value] for b in DUE_OR_DONE)
-    rate = stat["buckets"][Bucket.done_on_time.value] / due_or_done if due_or_done else None
-    return {"unit_id": r.id, "code": r.code, "name": r.title, **stat, "rate": rate, "soon": int(r.soon or 0)}
+def _rate(r: tuple[Any, ...]) -> float | None:
+    """Share done on time among what came due or is done (None when nothing did)."""
+    due_or_done = sum(r[i] for i in _DUE_OR_DONE)
+    return r[_ON_TIME] / due_or_done if due_or_done else None
 
 
-def _unit_out(u: dict[str, Any]) -> dict[str, Any]:
+def _unit_out(r: tuple[Any, ...], rate: float | None) -> dict[str, Any]:
     return {
-        "unit_id": u["unit_id"],
-        "code": u["code"],
-        "name": u["name"],
-        "total": u["total"],
-        "avg_progress": _avg(u),
-        "buckets": u["buckets"],
-        "on_time_rate": None if u["rate"] is None else round(u["rate"] * 100, 1),
+        "unit_id": r[1],
+        "code": r[2],
+        "name": r[3],
+        "total": r[_TOTAL],
+        "avg_progress": _avg(r[_PSUM] or 0, r[_TOTAL]),
+        "buckets": _named(r[_B0:_SOON]),
+        "on_time_rate": None if rate is None else round(rate * 100, 1),
     }
 
 
-def _lagging(units: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Lowest on-time rate first, then most overdue, then unit code (``units`` come in code order and
-    ``sorted`` is stable). Units with nothing due or done yet are not ranked."""
+def _lagging(units: Sequence[tuple[Any, ...]], rates: Sequence[float | None]) -> list[int]:
+    """Positions in ``units`` of the lowest on-time rate first, then most overdue, then unit code (``units``
+    come in code order and ``sorted`` is stable). Units with nothing due or done yet are not ranked."""
     ranked = sorted(
-        (u for u in units if u["rate"] is not None),
-        key=lambda u: (u["rate"], -u["buckets"][Bucket.overdue.value]),
+        (i for i, rate in enumerate(rates) if rate is not None),
+        key=lambda i: (rates[i], -units[i][_OVERDUE]),
     )
     return ranked[:LAGGING_UNITS]
 
@@ -380,6 +420,9 @@ def summary(
     include_predecessors: bool = False,
     limit: int = 200,
 ) -> dict[str, Any]:
+    """The ``Summary`` document as plain data (dicts, ints, floats, strings, the due-soon rows as
+    ``AssignmentRead``): the route serialises it as it is (``tests/dashboards/test_summary.py`` checks it
+    against the schema)."""
     aggregate, soon_stmt = _statements(
         session.get_bind().dialect.name,
         principal.grants,
@@ -390,40 +433,36 @@ def summary(
         include_predecessors,
     )
     agg = _aggregates(session, aggregate)
-    units = [_unit(r) for r in agg["unit"]]
+    units = agg["unit"]
+    rates = [_rate(r) for r in units]
     by_area, criteria_most_overdue = _by_node(session, agg["task"])
     due_soon = to_reads(list(session.execute(soon_stmt).all()))
 
-    everything = {
-        "total": sum(u["total"] for u in units),
-        "progress_sum": sum(u["progress_sum"] for u in units),
-        "buckets": {b.value: sum(u["buckets"][b.value] for u in units) for b in B},
-    }
-    plans = [(r, _stat(r)) for r in agg["plan"][:limit]]
+    total, psum, counts = _sum_rows(units)
     return {
         "as_of": today,
         "due_soon_days": soon_days,
-        "total": everything["total"],
-        "avg_progress": _avg(everything),
-        "buckets": everything["buckets"],
-        "by_unit": [_unit_out(u) for u in units[:limit]],
-        "lagging_units": [_unit_out(u) for u in _lagging(units)],
+        "total": total,
+        "avg_progress": _avg(psum, total),
+        "buckets": _named(counts),
+        "by_unit": [_unit_out(r, rates[i]) for i, r in enumerate(units[:limit])],
+        "lagging_units": [_unit_out(units[i], rates[i]) for i in _lagging(units, rates)],
         "by_plan": [
             {
-                "plan_id": r.id,
-                "label": f"{r.code}/{r.extra}",
-                "year": r.year,
-                "title": r.title,
-                "total": s["total"],
-                "avg_progress": _avg(s),
-                "buckets": s["buckets"],
+                "plan_id": r[1],
+                "label": f"{r[2]}/{r[4]}",
+                "year": r[5],
+                "title": r[3],
+                "total": r[_TOTAL],
+                "avg_progress": _avg(r[_PSUM] or 0, r[_TOTAL]),
+                "buckets": _named(r[_B0:_SOON]),
             }
-            for r, s in plans
+            for r in agg["plan"][:limit]
         ],
         "by_area": by_area,
         "criteria_most_overdue": criteria_most_overdue,
         "due_soon": due_soon,
         # The list is cut at DUE_SOON_ROWS; the count is of every row of the work list's "sắp đến hạn" filter
         # (summed over the units' rows of the aggregate), so a card and its list never disagree.
-        "due_soon_total": sum(u["soon"] for u in units),
+        "due_soon_total": sum(r[_SOON] or 0 for r in units),
     }

@@ -19,6 +19,8 @@ from sqlmodel import Session, col, select
 from api.assignments import buckets
 from api.auth.service import principal_for_user
 from api.authz import scope
+from api.dashboards.schemas import Summary
+from api.dashboards.service import BUCKET_VALUES, bucket_code_expr
 from api.models import Assignment, AssignmentStatus, FrameworkNode, TaskNode, User
 from tests.assignments.helpers import API, plan_85, unit_id
 
@@ -109,6 +111,8 @@ def test_summary_equals_a_recount_for_every_caller(
             r = client.get(f"{API}/dashboards/summary", headers=h, params=filters)
             assert r.status_code == 200, r.text
             s = r.json()
+            # The route serialises the service's document itself: it must be exactly the schema's shape.
+            assert s == Summary.model_validate(s).model_dump(mode="json")
             assert s["as_of"] == as_of.isoformat()
             want = _recount(session, username, as_of, soon_days, **filters)
             session.commit()
@@ -157,3 +161,15 @@ def test_summary_follows_a_change_at_once(client: TestClient, session: Session, 
     after = client.get(f"{API}/dashboards/summary", headers=h).json()
     assert after["total"] == before["total"]
     assert after["buckets"]["done_on_time"] == before["buckets"]["done_on_time"] + 2
+
+
+@pytest.mark.parametrize("as_of", [date(2024, 10, 15), date(2024, 6, 1), date(2025, 3, 1)])
+def test_bucket_code_is_the_bucket_definition(session: Session, as_of: date) -> None:
+    """The aggregates count buckets by their index (:func:`bucket_code_expr`, built from the conditions of
+    :func:`buckets.bucket_expr`): on every assignment row it names the same bucket as the definition."""
+    rows = session.execute(
+        select(col(Assignment.id), buckets.bucket_expr(as_of), bucket_code_expr(as_of))
+    ).all()
+    assert len(rows) > 100
+    assert [(i, b) for i, b, _ in rows] == [(i, BUCKET_VALUES[c]) for i, _, c in rows]
+    assert len({b for _, b, _ in rows}) >= 3
