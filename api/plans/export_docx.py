@@ -24,7 +24,8 @@ from api.authz.principal import Principal
 from api.imports.kinds.values import date_cell, period_cell
 from api.models import DeadlineKind, Plan, Recurrence
 from api.plans import service
-from api.plans.schemas import Appendix, SectionRead, TaskRead
+from api.plans.schemas import AppendixDocument as Appendix
+from api.plans.schemas import SectionRead, TaskRead
 from api.reports import docx_kit as K
 from api.reports.export_docx import LANDSCAPE_TEXT_MM, MARGINS_MM
 

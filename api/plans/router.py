@@ -12,10 +12,12 @@ from api.config import get_settings
 from api.db import SessionDep
 from api.etag import make_etag, require_if_match, set_etag
 from api.idempotency import IdempotencyDep
-from api.models import AuditEvent, Plan, PlanStatus, Task
-from api.pagination import Page, PageDep, paginate
-from api.plans import export_docx, sections, service, tasks
+from api.models import Assignment, AssignmentStatus, AuditEvent, OrgUnit, Plan, PlanStatus, Task, TaskUnitRole
+from api.pagination import Page, PageDep, page_response, paginate
+from api.plans import appendix, export_docx, sections, service, tasks
 from api.plans.schemas import (
+    APPENDIX_UNITS_DEFAULT,
+    APPENDIX_UNITS_MAX,
     Appendix,
     PlanAmend,
     PlanClone,
@@ -28,6 +30,7 @@ from api.plans.schemas import (
     SectionUpdate,
     TaskCreate,
     TaskRead,
+    TaskUnitStatus,
     TaskUpdate,
 )
 from api.reports.templates_router import content_disposition
@@ -237,12 +240,31 @@ def plan_history(plan_id: int, session: SessionDep, principal: CurrentPrincipal)
     operation_id="plans-appendix",
     dependencies=[require(P.plans_read)],
 )
-def plan_appendix(plan_id: int, session: SessionDep, principal: CurrentPrincipal) -> Response:
-    """Phụ lục: sections and tasks with lead, coordinators, criteria and each unit's status."""
+def plan_appendix(
+    plan_id: int,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    units_limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=APPENDIX_UNITS_MAX,
+            description="Số đơn vị liệt kê tối đa cho mỗi nhiệm vụ (trạng thái và đơn vị phối hợp); phần còn lại: "
+            "GET /tasks/{task_id}/units / units listed per task",
+        ),
+    ] = APPENDIX_UNITS_DEFAULT,
+) -> Response:
+    """Phụ lục: sections and tasks with lead, criteria, and for each task the number of its assignments by status
+    and of its units (all), its first ``units_limit`` coordinators and units with their statuses (unit-code order;
+    ``units_truncated`` / ``coordinating_truncated`` when there are more: ``GET /tasks/{task_id}/units``). A
+    constant number of statements whatever the number of units; a content ETag answers ``If-None-Match`` with 304.
+    """
     plan = scope.get_plan(session, principal, plan_id)
-    # The document (``Appendix``, as the OpenAPI says) serialised by the service in one pass: no model per unit
-    # status and no second validation of the whole here (service.appendix_json).
-    content = service.appendix_json(session, principal, plan=plan, today=get_settings().today())
+    # The document (``Appendix``, as the OpenAPI says) serialised in one pass: no model per unit status and no
+    # second validation of the whole here (api/plans/appendix.py).
+    content = service.appendix_json(
+        session, principal, plan=plan, today=get_settings().today(), limit=units_limit
+    )
     return Response(content, media_type="application/json")
 
 
@@ -336,6 +358,45 @@ def get_task(task_id: int, session: SessionDep, principal: CurrentPrincipal, res
     task = scope.get_task(session, principal, task_id)
     set_etag(response, _task_etag(task))
     return service.task_reads(session, principal, [task], today=get_settings().today(), with_units=True)[0]
+
+
+@tasks_router.get(
+    "/{task_id}/units",
+    response_model=Page[TaskUnitStatus],
+    operation_id="tasks-units",
+    dependencies=[require(P.plans_read)],
+)
+def task_units(
+    task_id: int,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    page: PageDep,
+    status: AssignmentStatus | None = None,
+    role: TaskUnitRole | None = None,
+    q: Annotated[str | None, Query(max_length=100, description="Tìm theo tên hoặc mã đơn vị")] = None,
+) -> Response:
+    """Đơn vị của một nhiệm vụ: each unit's status (every due instance), the units the caller sees, in unit-code
+    order (``sort``: unit_code, instance_key, due_date, status, progress). The appendix lists only the first
+    ``units_limit`` units of a task; this pages all of them. A task out of reach: 404."""
+    task = scope.get_task(session, principal, task_id)
+    stmt = appendix.task_units_stmt(
+        principal,
+        task,
+        get_settings().today(),
+        status=status,
+        role=role,
+        q=search.matches(q, col(OrgUnit.name), col(OrgUnit.code)),
+    )
+    result = paginate(
+        session,
+        stmt,
+        page,
+        sort_fields=appendix.UNIT_SORT,
+        default_order=[col(OrgUnit.code), col(Assignment.instance_key), col(Assignment.id)],
+        transform=appendix.unit_status_rows,
+        scalars=False,
+    )
+    return page_response(TaskUnitStatus, result)
 
 
 @tasks_router.patch(

@@ -209,8 +209,47 @@ class TaskRead(BaseModel):
     units: list[UnitStatus] = []
 
 
+class TaskUnitStatus(UnitStatus):
+    """One row of a task's unit list (``GET /tasks/{task_id}/units``): a unit's status, with its name."""
+
+    unit_name: str
+
+
+# Units listed per task in the appendix (``units_limit``): every unit of a district's task (Bình Gia: at most 36,
+# the lead and 35 coordinators) fits the default; a task of 3,300 communes is summarised, its full list paged by
+# ``GET /tasks/{task_id}/units``.
+APPENDIX_UNITS_DEFAULT = 50
+APPENDIX_UNITS_MAX = 500
+
+
+class AppendixTask(TaskRead):
+    """A task of the appendix. ``units`` (each unit's status, every due instance of it) and
+    ``coordinating_units`` hold at most ``units_limit`` units each, in unit-code order; the counts are of all."""
+
+    units_total: int = Field(description="Số đơn vị có nhiệm vụ được giao (trong phạm vi người xem) / units")
+    units_truncated: bool = Field(
+        description="``units`` chỉ liệt kê một phần / only the first units are listed"
+    )
+    status_counts: dict[str, int] = Field(
+        description="Số nhiệm vụ được giao (đơn vị × kỳ) theo trạng thái, của tất cả đơn vị / rows by status"
+    )
+    coordinating_total: int = Field(description="Số đơn vị phối hợp / coordinating units")
+    coordinating_truncated: bool = False
+
+
 class Appendix(BaseModel):
-    """Phụ lục: the plan's sections and tasks, with each unit's status."""
+    """Phụ lục: the plan's sections and tasks, each with a summary of its units' statuses and the first
+    ``units_limit`` units (the rest: ``GET /tasks/{task_id}/units``)."""
+
+    plan: PlanRead
+    sections: list[SectionRead]
+    tasks: list[AppendixTask]
+    units_limit: int = APPENDIX_UNITS_DEFAULT
+
+
+class AppendixDocument(BaseModel):
+    """The appendix as issued, for the DOCX (``plan_appendix_docx``): every task the caller sees with its lead and
+    every coordinator; no statuses (the paper has none)."""
 
     plan: PlanRead
     sections: list[SectionRead]

@@ -5,7 +5,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-import pydantic_core
 import sqlalchemy as sa
 from sqlmodel import Session, col, delete, select
 
@@ -32,7 +31,8 @@ from api.models import (
 )
 from api.plans.deadlines import shift_year
 from api.plans.schemas import (
-    Appendix,
+    APPENDIX_UNITS_DEFAULT,
+    AppendixDocument,
     NodeRef,
     PlanAmend,
     PlanClone,
@@ -381,9 +381,6 @@ def _status_rows(session: Session, principal: Principal, task_ids: Any, today: d
     return list(session.connection().execute(stmt).all())
 
 
-_UNIT_STATUS_KEYS = tuple(UnitStatus.model_fields)
-
-
 def _appendix_parts(
     session: Session, principal: Principal, plan: Plan
 ) -> tuple[Sequence[PlanSection], Sequence[Task]]:
@@ -399,43 +396,25 @@ def _appendix_parts(
     return sections, tasks
 
 
-def appendix_json(session: Session, principal: Principal, *, plan: Plan, today: date) -> bytes:
-    """:func:`appendix` as JSON, for the route: the same document (``Appendix``), built without a model per unit.
+def appendix_json(
+    session: Session, principal: Principal, *, plan: Plan, today: date, limit: int = APPENDIX_UNITS_DEFAULT
+) -> bytes:
+    """The ``Appendix`` document, bounded: each task's status counts, first ``limit`` units and coordinators
+    (:mod:`api.plans.appendix`; the rest through ``GET /tasks/{task_id}/units``)."""
+    from api.plans import appendix as bounded
 
-    A plan's appendix carries every unit's status for every task (≈3,000 rows in the demo, 198,000 for 3,300
-    communes × 60 tasks): building and validating a ``UnitStatus`` per row, then having FastAPI validate and
-    encode the document again, was most of the route's time (bench/bench_http.py). The status rows are read as
-    plain columns (:func:`_status_rows`) and serialised in one pass (``pydantic_core.to_json``, which writes
-    enums as their values and dates in ISO form, as the models do); the plan, sections and tasks still go
-    through their models. (Having PostgreSQL write the objects, ``json_build_object`` + ``string_agg``, cost it
-    more CPU than all of this: 2.7–3.6 s against 0.2 s for the rows, national dataset.)
-    """
+    return bounded.appendix_json(session, principal, plan=plan, today=today, limit=limit)
+
+
+def appendix(session: Session, principal: Principal, *, plan: Plan, today: date) -> AppendixDocument:
+    """Phụ lục as issued (the DOCX): sections and the tasks the caller may see, each with its lead and every
+    coordinator. The units' statuses are not read: the paper does not print them, and a national plan has
+    198,000 of them; the coordinators are the task's own links (one statement for all)."""
     sections, tasks = _appendix_parts(session, principal, plan)
-    reads = task_reads(session, principal, tasks, today=today, with_units=False)
-    units: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    keys = _UNIT_STATUS_KEYS
-    for row in _status_rows(session, principal, [t.id for t in tasks], today) if tasks else []:
-        units[row[1]].append(dict(zip(keys, (row[0], *row[2:]), strict=True)))
-    task_docs = []
-    for tr in reads:
-        doc = tr.model_dump(mode="json")
-        doc["units"] = units.get(tr.id, [])
-        task_docs.append(doc)
-    document = {
-        "plan": plan_reads(session, [plan])[0].model_dump(mode="json"),
-        "sections": [SectionRead.model_validate(s).model_dump(mode="json") for s in sections],
-        "tasks": task_docs,
-    }
-    return pydantic_core.to_json(document)
-
-
-def appendix(session: Session, principal: Principal, *, plan: Plan, today: date) -> Appendix:
-    """Phụ lục: sections and the tasks the caller may see, each with its units' statuses (bounded statements)."""
-    sections, tasks = _appendix_parts(session, principal, plan)
-    return Appendix(
+    return AppendixDocument(
         plan=plan_reads(session, [plan])[0],
         sections=[SectionRead.model_validate(s) for s in sections],
-        tasks=task_reads(session, principal, tasks, today=today, with_units=True),
+        tasks=task_reads(session, principal, tasks, today=today, with_units=False),
     )
 
 

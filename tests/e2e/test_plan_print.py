@@ -34,6 +34,10 @@ def test_plan_appendix_prints_as_a_landscape_table_of_a_few_pages(browser: Brows
     appendix = api_json(base_url, f"/plans/{plan['id']}/tasks", token)
     tasks = appendix["tasks"]
     assert len(tasks) >= 20, "the demo plan should be long enough to show the page count"
+    # the appendix is bounded (#19: the first ``units_limit`` units of a task, the rest paged), but the district's
+    # plan fits the default: every coordinator is listed, so "Phối hợp" still folds and the paper is unchanged
+    assert appendix["units_limit"] == 50
+    assert not any(t["coordinating_truncated"] or t["units_truncated"] for t in tasks)
 
     ctx = browser.new_context(
         base_url=base_url, locale="vi-VN", bypass_csp=True, viewport={"width": 1366, "height": 768}

@@ -237,6 +237,12 @@ CASES = [
     ),
     Case("tasks-create", own=_new_task("own"), foreign=_new_task("foreign"), allowed=DISTRICT_ADMINS),
     Case(
+        "tasks-units",
+        own=lambda w, a: Req("GET", f"{V1}/tasks/{w.ids['own_task']}/units", params={"limit": 500}),
+        foreign=lambda w, a: Req("GET", f"{V1}/tasks/{w.ids['foreign_task']}/units"),
+        allowed=READERS,
+    ),
+    Case(
         "tasks-get",
         own=lambda w, a: Req("GET", f"{V1}/tasks/{w.ids['own_task']}"),
         foreign=lambda w, a: Req("GET", f"{V1}/tasks/{w.ids['foreign_task']}"),
