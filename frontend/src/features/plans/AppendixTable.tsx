@@ -10,12 +10,14 @@ import { foldVn } from '../../text';
 import PrintButton from '../../components/PrintButton';
 import { usePlanWords } from './words';
 import { coordinatorsText, deadlineText, instanceName, type Appendix, type TaskRead } from './model';
+import { TaskUnitsModal } from './TaskUnits';
+import { hiddenCoordinators, hiddenUnits, statusSummary, useUnitWords, type AppendixTask } from './unitsModel';
 
 interface RowT {
   key: string;
   section?: string;
   sectionRow?: SectionRead;
-  task?: TaskRead;
+  task?: AppendixTask;
   children?: RowT[];
 }
 
@@ -32,7 +34,8 @@ function downloadCsv(name: string, rows: string[][]): void {
 }
 
 /** Phụ lục: tasks grouped by section, with lead, coordinators, criteria and each unit's status; edit and delete
- * buttons when the appendix may be changed. */
+ * buttons when the appendix may be changed. A task of more units than the appendix lists (the API's `units_limit`)
+ * shows the first ones, its assignments by status and "… và N đơn vị khác", which opens the full, paged list. */
 export function AppendixTable({
   appendix,
   units,
@@ -58,17 +61,24 @@ export function AppendixTable({
   const [status, setStatus] = useState<string | undefined>();
   // every section open, a new one too (the appendix is refreshed in place after a change), unless the user folds it
   const [folded, setFolded] = useState<ReadonlySet<string>>(new Set());
+  const [unitsOf, setUnitsOf] = useState<AppendixTask | null>(null);
+  const uw = useUnitWords();
+  const num = (v: number) => i18n.num(v, 0);
+  const moreCoordinators = (x: AppendixTask) => (hiddenCoordinators(x) ? uw('moreCoord', { n: num(hiddenCoordinators(x)) }) : '');
   const planId = appendix.plan.id;
   const deadline = (x: TaskRead) => deadlineText(x, i18n, appendix.plan.year);
   const folds = { allCommunes: pw('allCommunes'), allDepartments: pw('allDepartments') };
-  const coordinators = (x: TaskRead) =>
-    coordinatorsText(x.coordinating_units ?? [], units, appendix.plan.issuing_unit_id, appendix.plan.year, folds, x.lead_unit?.id);
+  // a truncated list cannot be folded ("UBND các xã, thị trấn" needs every name): it is named, with the rest counted
+  const coordinators = (x: AppendixTask) =>
+    [coordinatorsText(x.coordinating_units ?? [], units, appendix.plan.issuing_unit_id, appendix.plan.year, folds, x.lead_unit?.id), moreCoordinators(x)]
+      .filter(Boolean)
+      .join(' ');
   // name the index (PAR INDEX, SIPAS) beside a criterion only when the appendix links to more than one framework
   const mixedFrameworks = new Set(appendix.tasks.flatMap((x) => (x.nodes ?? []).map((n) => n.framework_id))).size > 1;
   const all = appendix.tasks.filter(
     (x) =>
       (!q || foldVn(`${x.label} ${x.title} ${x.product ?? ''}`).includes(foldVn(q))) &&
-      (!status || (x.units ?? []).some((u) => u.status === status)),
+      (!status || (x.status_counts?.[status] ?? 0) > 0),
   );
   // every heading in order (an empty one too, unless a filter is on), then the tasks not yet in a section
   const filtering = !!q || !!status;
@@ -112,9 +122,14 @@ export function AppendixTable({
                 x.product ?? '',
                 deadline(x),
                 x.lead_unit?.name ?? '',
-                (x.coordinating_units ?? []).map((u) => u.name).join(', '),
+                [(x.coordinating_units ?? []).map((u) => u.name).join(', '), moreCoordinators(x)].filter(Boolean).join(' '),
                 (x.nodes ?? []).map((n) => nodeName(n, t('criterionNo'), mixedFrameworks)).join('; '),
-                (x.units ?? []).map((u) => `${names.get(u.unit_id) ?? u.unit_code}${u.instance_key ? ` (${instanceName(u.instance_key, t)})` : ''}: ${label(u.status)}`).join('; '),
+                [
+                  (x.units ?? []).map((u) => `${names.get(u.unit_id) ?? u.unit_code}${u.instance_key ? ` (${instanceName(u.instance_key, t)})` : ''}: ${label(u.status)}`).join('; '),
+                  hiddenUnits(x) ? `${uw('more', { n: num(hiddenUnits(x)) })} (${statusSummary(x.status_counts, label, num)})` : '',
+                ]
+                  .filter(Boolean)
+                  .join(' '),
               ]),
             ])
           }
@@ -195,7 +210,9 @@ export function AppendixTable({
             render: (_, r) =>
               r.task && (
                 <>
-                  <span className="no-print">{(r.task.coordinating_units ?? []).map((u) => u.name).join(', ')}</span>
+                  <span className="no-print">
+                    {[(r.task.coordinating_units ?? []).map((u) => u.name).join(', '), moreCoordinators(r.task)].filter(Boolean).join(' ')}
+                  </span>
                   <span className="print-only">{coordinators(r.task)}</span>
                 </>
               ),
@@ -212,13 +229,34 @@ export function AppendixTable({
             key: 'status',
             className: 'no-print',
             onCell: span,
-            render: (_, r) =>
-              (r.task?.units ?? []).map((u) => (
-                <div key={u.assignment_id}>
-                  <Link to={`/assignments/${u.assignment_id}`}>{names.get(u.unit_id) ?? u.unit_code}</Link>
-                  {u.instance_key ? ` (${instanceName(u.instance_key, t)})` : ''}: <Tag>{label(u.status)}</Tag>
-                </div>
-              )),
+            render: (_, r) => {
+              const x = r.task;
+              if (!x) return null;
+              const more = hiddenUnits(x);
+              return (
+                <>
+                  {more > 0 && (
+                    <div data-testid={`status-summary-${x.id}`}>
+                      <strong>{statusSummary(x.status_counts, label, num)}</strong>
+                    </div>
+                  )}
+                  {(x.units ?? []).map((u) => (
+                    <div key={u.assignment_id}>
+                      <Link to={`/assignments/${u.assignment_id}`}>{names.get(u.unit_id) ?? u.unit_code}</Link>
+                      {u.instance_key ? ` (${instanceName(u.instance_key, t)})` : ''}: <Tag>{label(u.status)}</Tag>
+                    </div>
+                  ))}
+                  {more > 0 && (
+                    <div>
+                      {uw('more', { n: num(more) })}{' '}
+                      <Button type="link" size="small" onClick={() => setUnitsOf(x)} aria-label={`${uw('openAll', { n: num(x.units_total) })} — ${x.label}`}>
+                        {uw('openAll', { n: num(x.units_total) })}
+                      </Button>
+                    </div>
+                  )}
+                </>
+              );
+            },
           },
           ...(editable
             ? [
@@ -244,6 +282,7 @@ export function AppendixTable({
             : []),
         ]}
       />
+      {unitsOf && <TaskUnitsModal task={unitsOf} onClose={() => setUnitsOf(null)} />}
     </>
   );
 }
