@@ -564,8 +564,9 @@ describe('empty required fields named in the error', { timeout: 30000 }, () => {
     const dialog = await screen.findByRole('dialog');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Lưu' }));
     expect(await within(dialog).findByText('Chưa nhập tồn tại, hạn chế (bắt buộc).', undefined, { timeout: 5000 })).toBeInTheDocument();
-    expect(within(dialog).getByText('Chưa nhập nội dung việc khắc phục (bắt buộc).')).toBeInTheDocument();
-    expect(within(dialog).getByText('Chưa nhập hạn hoàn thành (bắt buộc).')).toBeInTheDocument();
+    // antd shows each field's error as its own validation settles: wait for each
+    expect(await within(dialog).findByText('Chưa nhập nội dung việc khắc phục (bắt buộc).', undefined, { timeout: 5000 })).toBeInTheDocument();
+    expect(await within(dialog).findByText('Chưa nhập hạn hoàn thành (bắt buộc).', undefined, { timeout: 5000 })).toBeInTheDocument();
     expect(net.log.filter((r) => r.method !== 'GET')).toHaveLength(0);
   });
   it('names the empty required fields of a new accountability session and of a plan row', async () => {
@@ -576,7 +577,7 @@ describe('empty required fields named in the error', { timeout: 30000 }, () => {
     const dialog = await screen.findByRole('dialog');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Lưu' }));
     expect(await within(dialog).findByText('Chưa nhập đơn vị giải trình (bắt buộc).', undefined, { timeout: 5000 })).toBeInTheDocument();
-    expect(within(dialog).getByText('Chưa nhập ngày (bắt buộc).')).toBeInTheDocument();
+    expect(await within(dialog).findByText('Chưa nhập ngày (bắt buộc).', undefined, { timeout: 5000 })).toBeInTheDocument();
     cleanup();
     renderWithQuery(<PlanTab filters={{ year: 2024, unitId: null, units: [] }} />, { antApp: true });
     fireEvent.click(await screen.findByRole('button', { name: 'Lập kế hoạch kiểm tra' }));
@@ -584,8 +585,8 @@ describe('empty required fields named in the error', { timeout: 30000 }, () => {
     fireEvent.change(within(plan).getByLabelText('Tên kế hoạch'), { target: { value: '' } });
     fireEvent.click(within(plan).getByRole('button', { name: 'Lưu' }));
     expect(await within(plan).findByText('Chưa nhập tên kế hoạch (bắt buộc).', undefined, { timeout: 5000 })).toBeInTheDocument();
-    expect(within(plan).getByText('Chưa nhập đơn vị được kiểm tra (bắt buộc).')).toBeInTheDocument();
-    expect(within(plan).getByText('Chưa nhập tháng (bắt buộc).')).toBeInTheDocument();
+    expect(await within(plan).findByText('Chưa nhập đơn vị được kiểm tra (bắt buộc).', undefined, { timeout: 5000 })).toBeInTheDocument();
+    expect(await within(plan).findByText('Chưa nhập tháng (bắt buộc).', undefined, { timeout: 5000 })).toBeInTheDocument();
     expect(net.log.filter((r) => r.method !== 'GET')).toHaveLength(0);
   });
   it('names each empty required field of a new outreach output on submit, and sends nothing', async () => {

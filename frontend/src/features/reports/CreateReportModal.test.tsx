@@ -34,7 +34,7 @@ describe('CreateReportModal', { timeout: 20000 }, () => {
     const dialog = await screen.findByRole('dialog');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Tạo báo cáo' }));
     expect(await within(dialog).findByText('Chưa nhập kỳ báo cáo (bắt buộc).')).toBeInTheDocument();
-    expect(within(dialog).getByText('Chưa nhập đơn vị (bắt buộc).')).toBeInTheDocument();
+    expect(await within(dialog).findByText('Chưa nhập đơn vị (bắt buộc).')).toBeInTheDocument();
     expect(within(dialog).queryByText('Bắt buộc nhập')).toBeNull();
     expect(onCreate).not.toHaveBeenCalled();
   });
