@@ -7,7 +7,8 @@ import { reply, stubFetch } from '../../test/fetchStub';
 import { renderWithQuery } from '../../test/renderWithQuery';
 import IndicatorsPanel from '../reports/IndicatorsPanel';
 import OutlinePanel from '../reports/OutlinePanel';
-import { depthOf, enterable, indicatorBody, type IndicatorRow } from '../reports/outline';
+import { depthOf, enterable, indicatorBody } from '../reports/outline';
+import { indicatorRow } from '../reports/testRows';
 import InspectionDetail from './InspectionDetail';
 import InspectionsTab from './InspectionsTab';
 import { areaCodes, decimalText, findingBody, followUpBody, inspectionBody, lines, listQuery, outreachBody, outreachChanges, parseDecimal, planBody, sessionBody, yearOptions, type AccountabilitySession, type Inspection, type OutreachOutput } from './model';
@@ -162,17 +163,7 @@ describe('words', () => {
   });
 });
 
-const row = (over: Partial<IndicatorRow>): IndicatorRow => ({
-  indicator_id: 1,
-  code: 'CT01',
-  name: 'Số cuộc kiểm tra',
-  unit_of_measure: 'cuộc',
-  computed: false,
-  rollup: 'sum',
-  value: null,
-  editable: true,
-  ...over,
-});
+const row = indicatorRow;
 
 describe('indicator table', { timeout: 20000 }, () => {
   it('sends only changed editable rows and refuses a value that is not a number', () => {

@@ -5,7 +5,7 @@ import { stubAntdDom } from '../../components/testDom';
 import { reply, stubFetch } from '../../test/fetchStub';
 import { renderWithQuery } from '../../test/renderWithQuery';
 import IndicatorsPanel from './IndicatorsPanel';
-import type { IndicatorRow } from './outline';
+import { indicatorRow } from './testRows';
 
 beforeEach(stubAntdDom);
 afterEach(() => {
@@ -13,18 +13,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const row = (over: Partial<IndicatorRow>): IndicatorRow => ({
-  indicator_id: 1,
-  code: 'CT01',
-  section_key: 'bieu_so_lieu',
-  name: 'Số cuộc kiểm tra',
-  unit_of_measure: 'cuộc',
-  computed: false,
-  rollup: 'sum',
-  value: null,
-  editable: true,
-  ...over,
-});
+const row = indicatorRow;
 
 const rows = [
   row({}),
