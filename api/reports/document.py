@@ -97,7 +97,7 @@ def build(session: Session, principal: Principal, report: Report, *, settings: S
         "so_bao_cao": vn.document_number(report.number, sym),
         "dia_danh": vn.place_name(ctx.unit, ctx.parent),
         "ngay": vn.long_date(issued),
-        "ngay_ngan": vn.date_text(issued),
+        "ngay_ngan": vn.short_date(issued),  # cited: "(Kèm theo Báo cáo số … ngày …)"
         "nam": str(period.year),
         "ten_loai": "BÁO CÁO",
         "ky_bao_cao": phrase,
@@ -114,7 +114,7 @@ def build(session: Session, principal: Principal, report: Report, *, settings: S
 def citation(plan: dict[str, Any]) -> str:
     """``Kế hoạch số 85/KH-UBND ngày 14/6/2024 của UBND huyện Bình Gia``."""
     issued = plan.get("issue_date")
-    when = f" ngày {vn.date_text(date.fromisoformat(issued))}" if issued else ""
+    when = f" ngày {vn.short_date(date.fromisoformat(issued))}" if issued else ""
     return f"Kế hoạch số {plan.get('number')}/{plan.get('symbol')}{when} của {plan.get('issuing_unit')}"
 
 

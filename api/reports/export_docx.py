@@ -272,7 +272,7 @@ def _plan_tasks(b: Body, doc: ReportDocument) -> None:
     if doc.is_district:
         _evidence_by_unit(b, evidence)
     for ev in [] if doc.is_district else evidence:
-        when = vn.date_text(date.fromisoformat(ev["issue_date"])) if ev.get("issue_date") else ""
+        when = vn.short_date(date.fromisoformat(ev["issue_date"])) if ev.get("issue_date") else ""  # cited
         number = f", số {ev['doc_number']}" if ev.get("doc_number") else ""
         b.para(f"- {ev.get('title')}{number}{f', ngày {when}' if when else ''}.")
     if not evidence:
@@ -480,7 +480,7 @@ def _appendix_row(doc: ReportDocument, row: dict[str, Any]) -> list[Any]:
     evidence = "\n".join(
         f"{e.get('title')}"
         + (f" (số {e['doc_number']}" if e.get("doc_number") else "")
-        + (f", ngày {vn.date_text(date.fromisoformat(e['issue_date']))}" if e.get("issue_date") else "")
+        + (f", ngày {vn.short_date(date.fromisoformat(e['issue_date']))}" if e.get("issue_date") else "")  # cited
         + (")" if e.get("doc_number") else "")
         for e in row.get("evidence", [])
     )

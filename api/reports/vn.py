@@ -1,8 +1,10 @@
 """Vietnamese administrative text conventions used by the report exports (domain reference §6).
 
 Numbers use a decimal comma and a dot for thousands ("86,98%", "36.525"); the date line pads the day and the
-months 1–2 ("ngày 05 tháng 01 năm 2024", "ngày 14 tháng 3 năm 2024"); every other date a report writes is
-dd/mm/yyyy with leading zeros ("03/06/2024"), as the screens and the spreadsheet cells show it (``date_text``).
+months 1–2 ("ngày 05 tháng 01 năm 2024", "ngày 14 tháng 3 năm 2024"); a document cited in the text keeps a 2-digit
+day and an unpadded month ("Kế hoạch số 126/KH-UBND ngày 03/6/2024 của …", domain.md "In-text citations",
+``short_date``); every other date a report writes is dd/mm/yyyy with leading zeros ("03/06/2024"), as the screens and
+the spreadsheet cells show it (``date_text``).
 """
 
 from datetime import date
@@ -44,8 +46,8 @@ def date_text(d: date | None) -> str:
 
 
 def short_date(d: date | None) -> str:
-    """``03/6/2024``: two-digit day, unpadded month (citation style). Still used by the scoring and survey
-    exports; the reports write ``date_text``."""
+    """``03/6/2024``: two-digit day, unpadded month — the date of a cited document only ("… số 12/KH-UBND ngày
+    03/6/2024 của …"); any other date is ``date_text``."""
     return f"{d.day:02d}/{d.month}/{d.year}" if d else ""
 
 

@@ -1,6 +1,7 @@
 """Every date a report writes for people reads dd/mm/yyyy with leading zeros (11/09/2024, never 11/9/2024), as the
-screens and the spreadsheet cells show it: the API's section texts, the DOCX and the XLSX. Machine fields (ISO dates
-in JSON) are left as they are."""
+screens and the spreadsheet cells show it: the API's section texts, the DOCX and the XLSX. The one exception is the
+date of a cited document, written as the reference documents cite ("Kế hoạch số 126/KH-UBND ngày 03/6/2024 của …",
+domain.md "In-text citations"). Machine fields (ISO dates in JSON) are left as they are."""
 
 import re
 from io import BytesIO
@@ -13,10 +14,17 @@ from tests.reports.outline_helpers import add_activities
 
 # a day/month/year written with slashes (a document number such as "7/KH-UBND" is no date)
 DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
+# a cited document: "số 7/KH-UBND ngày 10/1/2023", "(số 12/KH-UBND, ngày 10/3/2023)"
+CITED = re.compile(r"số [^\s,()]+,? ngày (\d{1,2}/\d{1,2}/\d{4})")
 
 
 def _dates(texts: list[str]) -> list[str]:
-    return [m.group(0) for t in texts for m in DATE.finditer(t or "")]
+    """The dates written in the texts, cited documents' dates left out."""
+    return [m.group(0) for t in texts for m in DATE.finditer(CITED.sub("", t or ""))]
+
+
+def _cited(texts: list[str]) -> list[str]:
+    return [m.group(1) for t in texts for m in CITED.finditer(t or "")]
 
 
 def _unpadded(dates: list[str]) -> list[str]:
@@ -67,6 +75,8 @@ def test_report_text_writes_dates_with_leading_zeros(client, auth, session, worl
     assert "Ngày 10/08/2023: kiểm tra định kỳ" in joined
     assert "từ ngày 15/06/2023 đến ngày 14/09/2023" in joined  # the period line
     assert _unpadded(docx_dates) == [], _unpadded(docx_dates)
+    # a cited document keeps the citation form: 2-digit day, month unpadded
+    assert all(re.fullmatch(r"\d{2}/[1-9]\d?/\d{4}", d) for d in _cited(docx_texts)), _cited(docx_texts)
 
     xlsx_dates = _dates(_xlsx_texts(_export(client, officer, rep["id"], "xlsx")))
     assert _unpadded(xlsx_dates) == [], _unpadded(xlsx_dates)

@@ -98,7 +98,7 @@ def test_unit_report_docx_follows_nd30(client, auth, accepted) -> None:  # type:
     assert _run_with(doc, "I. CÔNG TÁC").bold and _run_with(doc, "a) Theo thời hạn").italic
     assert "Tổng số được giao: 7 nhiệm vụ, 7 lượt giao; trong đó (tính theo lượt giao)" in text
     assert "Xã đã hoàn thành kế hoạch tuyên truyền." in body
-    assert "Thực hiện Kế hoạch số 7/KH-UBND ngày 10/01/2023 của UBND huyện Bình Gia" in text
+    assert "Thực hiện Kế hoạch số 7/KH-UBND ngày 10/1/2023 của UBND huyện Bình Gia" in text
     assert "(số liệu tính từ ngày 15/12/2022 đến ngày 14/03/2023)" in text
     # the figures table: counts and Vietnamese percentages (decimal comma)
     figures = next(t for t in doc.tables if t.rows[0].cells[0].text == "Tình trạng")
@@ -124,7 +124,7 @@ def test_unit_report_docx_follows_nd30(client, auth, accepted) -> None:  # type:
         "STT", "Nhiệm vụ, giải pháp", "Sản phẩm", "Tiến độ", "Chủ trì/Phối hợp", "Kết quả", "Tài liệu kiểm chứng"]  # fmt: skip
     first = [c.text for c in appendix.rows[1].cells]
     assert first[0] == "1" and first[1] == "Nhiệm vụ 1" and first[4] == "Chủ trì"
-    assert "Đã ban hành kế hoạch" in first[5] and "12/KH-UBND" in first[6] and "10/03/2023" in first[6]
+    assert "Đã ban hành kế hoạch" in first[5] and "(số 12/KH-UBND, ngày 10/3/2023)" in first[6]  # a cited document
     assert "(Kèm theo Báo cáo số 05/BC-UBND ngày 15/10/2024 của UBND xã Hoa Thám)" in text
 
 
