@@ -3,13 +3,16 @@
 SQLite runs in WAL mode with foreign keys on and a busy timeout. Write transactions open with
 ``BEGIN IMMEDIATE`` so that concurrent writers queue on the busy timeout instead of failing with
 "database is locked" when a deferred transaction tries to upgrade its lock. Read-only requests
-(GET/HEAD) use a deferred transaction so readers never wait for each other.
+(GET/HEAD) use a deferred transaction so readers never wait for each other. On PostgreSQL, read-only requests
+run in autocommit (no ``BEGIN``/``ROLLBACK`` round trips), except those answering a document, which read one
+snapshot; on both databases a read-only request that tries to write fails (``ReadOnlyViolation``).
 
 Per request (issue #19, ``bench/bench_http.py``): the session is opened on the event loop (no I/O: the connection
 is taken on first use) and ended in one worker-thread call; a pooled PostgreSQL connection is pinged only when it
 sat idle for ``IDLE_PING_SECONDS`` (a ``pool_pre_ping`` round trip on every checkout was ~10 % of ``/me``).
 """
 
+import re
 import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -154,11 +157,96 @@ def write_session(engine: Engine | None = None) -> Session:
 _READONLY: "WeakKeyDictionary[Engine, Engine]" = WeakKeyDictionary()
 
 
+class ReadOnlyViolation(RuntimeError):
+    """A statement that writes was sent on a read-only (GET/HEAD) connection: a programming error."""
+
+
+_WRITING = re.compile(
+    r"\s*(?:INSERT|UPDATE|DELETE|MERGE|UPSERT|REPLACE|CREATE|DROP|ALTER|TRUNCATE|GRANT|REVOKE|COPY|VACUUM|REINDEX)\b",
+    re.IGNORECASE,
+)
+
+
+def _refuse_writes(
+    _conn: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _executemany: bool
+) -> None:
+    if (context is not None and (context.isinsert or context.isupdate or context.isdelete)) or _WRITING.match(
+        statement
+    ):
+        raise ReadOnlyViolation(f"a read-only request tried to write: {statement[:80]!r}")
+
+
 def _readonly_engine(engine: Engine) -> Engine:
-    """The engine with ``parsipas_readonly`` set, made once per engine (not per request)."""
+    """The engine for GET/HEAD requests and read-only commands, made once per engine (not per request).
+
+    On PostgreSQL its connections run in autocommit: each statement is its own snapshot and the request pays no
+    ``BEGIN``/``ROLLBACK`` round trips (two of the four of ``/me``), the same as Django's default. A route that
+    needs one snapshot across several statements (a document built from many reads) opens it with
+    ``snapshot(session)``. On SQLite (in process, no round trips) the read keeps its deferred transaction. On both,
+    a statement that would write raises ``ReadOnlyViolation`` before it is sent: a GET never changes anything,
+    and under autocommit nothing would roll such a write back."""
     found = _READONLY.get(engine)
     if found is None:
-        found = _READONLY[engine] = engine.execution_options(parsipas_readonly=True)
+        options: dict[str, Any] = {"parsipas_readonly": True}
+        if engine.dialect.name == "postgresql":
+            options["isolation_level"] = "AUTOCOMMIT"
+        found = engine.execution_options(**options)
+        event.listen(found, "before_cursor_execute", _refuse_writes)
+        _READONLY[engine] = found
+    return found
+
+
+_SNAPSHOT = "parsipas_snapshot"
+
+
+def autocommits(session: Session) -> bool:
+    """Whether ``session`` reads in autocommit with no snapshot open (nothing to end: no I/O at its end)."""
+    if session.info.get(_SNAPSHOT):
+        return False
+    bind = session.get_bind()
+    return bool(bind.get_execution_options().get("isolation_level") == "AUTOCOMMIT")
+
+
+_WANT_SNAPSHOT = "parsipas_want_snapshot"
+_BEGIN_SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+
+def snapshot(session: Session) -> None:
+    """From here to the end of this read-only request, every statement sees the same snapshot (``REPEATABLE READ
+    READ ONLY`` on PostgreSQL's autocommit read connections; SQLite's read already is one transaction)."""
+    if autocommits(session):
+        session.connection().exec_driver_sql(_BEGIN_SNAPSHOT)
+        session.info[_SNAPSHOT] = True
+
+
+@event.listens_for(Session, "after_begin")
+def _snapshot_on_first_use(session: Session, _transaction: Any, connection: Any) -> None:
+    if session.info.get(_WANT_SNAPSHOT) and not session.info.get(_SNAPSHOT) and autocommits(session):
+        connection.exec_driver_sql(_BEGIN_SNAPSHOT)
+        session.info[_SNAPSHOT] = True
+
+
+_DOCUMENT_MEDIA = ("officedocument", "application/pdf", "text/csv", "application/zip")
+_DOCUMENT_PATHS = (".docx", ".xlsx", ".csv", ".pdf", ".zip", "/export")
+_ROUTE_DOCUMENT = "_parsipas_answers_document"
+
+
+def answers_document(route: Any) -> bool:
+    """Whether a route answers a document (DOCX, XLSX, CSV, PDF, ZIP): built from many statements and kept by
+    the user as it is, so its read-only request runs in one snapshot (``snapshot``). Decided once per route."""
+    if route is None:
+        return False
+    found: bool | None = getattr(route, _ROUTE_DOCUMENT, None)
+    if found is None:
+        media = " ".join(
+            str(kind)
+            for spec in (getattr(route, "responses", None) or {}).values()
+            for kind in ((spec or {}).get("content") or {})
+        )
+        media += " " + str(getattr(getattr(route, "response_class", None), "media_type", "") or "")
+        path = str(getattr(route, "path", ""))
+        found = any(m in media for m in _DOCUMENT_MEDIA) or path.endswith(_DOCUMENT_PATHS)
+        setattr(route, _ROUTE_DOCUMENT, found)  # routes are not hashable; kept on the route itself
     return found
 
 
@@ -185,6 +273,8 @@ async def _request_session(request: Request) -> AsyncIterator[Session]:
     engine: Engine = request.app.state.engine
     readonly = request.method in ("GET", "HEAD", "OPTIONS")
     session = read_session(engine) if readonly else write_session(engine)
+    if readonly and answers_document(request.scope.get("route")):
+        session.info[_WANT_SNAPSHOT] = True
     request.state.session = session
     try:
         yield session
@@ -193,8 +283,10 @@ async def _request_session(request: Request) -> AsyncIterator[Session]:
             await anyio.to_thread.run_sync(_end, session, False, limiter=CapacityLimiter(1))
         raise
     with CancelScope(shield=True):
-        if session.get_transaction() is None:
-            session.close()  # never used: nothing to end, no I/O
+        if session.get_transaction() is None or (readonly and autocommits(session)):
+            # never used, or autocommit reads: the connection goes back to the pool without a round trip (psycopg
+            # sends no ROLLBACK when no transaction is open), so no worker thread is needed
+            session.close()
         else:
             await anyio.to_thread.run_sync(_end, session, not readonly, limiter=CapacityLimiter(1))
 
