@@ -35,7 +35,9 @@ def get_principal(
         else:
             principal = service.principal_from_api_token(session, token, may_write=True, write_session=None)
     else:
-        principal = service.principal_from_jwt(session, settings, token)
+        # /me answers from what its token check reads (one statement for both)
+        own = getattr(request.scope.get("route"), "operation_id", None) == "auth-me"
+        principal = service.principal_from_jwt(session, settings, token, own=own)
     request.state.principal = principal
     if principal.must_change_password:
         _refuse_until_password_changed(request)

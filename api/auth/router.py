@@ -1,18 +1,18 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import schemas, service
 from api.auth.deps import CurrentPrincipal
 from api.auth.passwords import check_password
 from api.auth.security import hash_password, verify_password
-from api.authz import scope
 from api.authz.permissions import Permission
 from api.config import Settings, get_settings
 from api.db import SessionDep
 from api.errors import FieldError, NotFound, Unprocessable
 from api.models import User
-from api.org_units.levels import owner_unit, path_ids, role_label
+from api.org_units.levels import owner_unit, role_label
 
 public_router = APIRouter(prefix="/auth", tags=["auth"])
 router = APIRouter(tags=["auth"])
@@ -72,7 +72,6 @@ async def _credentials(request: Request) -> tuple[str, str]:
 )
 async def login(request: Request, session: SessionDep) -> dict[str, object]:
     username, password = await _credentials(request)
-    from starlette.concurrency import run_in_threadpool
 
     return await run_in_threadpool(
         service.login,
@@ -102,15 +101,16 @@ def logout(body: schemas.LogoutRequest, session: SessionDep, principal: CurrentP
 
 
 @router.get("/me", response_model=schemas.MeRead, operation_id="auth-me")
-def me(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+async def me(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
     """The caller: account, memberships (with the unit that owns each role) and permissions."""
-    # Answered as the JSON itself: the model is built and checked here; FastAPI would validate it again in another
-    # worker-thread hop.
-    user, rows = service.own_user_and_memberships(session, principal)
+    # The token check read everything (``get_principal``: one statement), so this runs on the event loop with no
+    # I/O; answered as the JSON itself (FastAPI would validate the model again).
+    found = service.kept_own(session, principal)
+    if found is None:
+        found = await run_in_threadpool(service.own, session, principal)
+    user, rows, lineage = found
     memberships: list[schemas.MembershipRead] = []
     if user is not None:
-        ids = {i for _, u in rows for i in path_ids(u)}
-        lineage = {a.id or 0: a for a in session.exec(scope.units_by_ids(ids)).all()} if ids else {}
         for m, u in rows:
             owner = owner_unit(m.role, u, lineage)
             memberships.append(

@@ -2,9 +2,13 @@
 
 import math
 from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
 
 import jwt
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from api.audit.service import record
@@ -257,7 +261,35 @@ def _principal(user: User, rows: list[tuple[Membership, OrgUnit]], session_id: i
     )
 
 
-def principal_from_jwt(session: Session, settings: Settings, token: str) -> Principal:
+@cache
+def _principal_statement() -> Any:
+    """The token check's one statement (every request pays it): the user, the session and the memberships with
+    their units, as the few columns a ``Principal`` needs. Built once (a statement is immutable; its values are
+    bound parameters) and run on the Core connection: building it and loading four ORM entities per row cost
+    ~1 ms of CPU a request, against ~0.3 ms for the round trip itself."""
+    return (
+        sa_select(
+            col(User.is_active),
+            col(User.full_name),
+            col(User.must_change_password),
+            col(AuthSession.revoked_at),
+            col(AuthSession.expires_at),
+            col(Membership.role),
+            col(OrgUnit.id),
+            col(OrgUnit.path),
+        )
+        .select_from(User)
+        .join(AuthSession, col(AuthSession.user_id) == User.id)
+        .outerjoin(Membership, col(Membership.user_id) == User.id)
+        .outerjoin(OrgUnit, col(OrgUnit.id) == col(Membership.unit_id))
+        .where(col(User.id) == bindparam("user_id"), col(AuthSession.id) == bindparam("session_id"))
+        .order_by(col(Membership.id))
+    )
+
+
+def principal_from_jwt(session: Session, settings: Settings, token: str, *, own: bool = False) -> Principal:
+    """The caller of an access token. With ``own`` (``/me``), the same one statement also reads the account, the
+    memberships' units and their ancestors as entities, kept in this request's session for the route."""
     try:
         claims = security.decode_access_token(settings, token)
         user_id, session_id = int(claims["sub"]), int(claims["sid"])
@@ -267,39 +299,85 @@ def principal_from_jwt(session: Session, settings: Settings, token: str) -> Prin
         0 < user_id < 2**63 and 0 < session_id < 2**63
     ):  # the database could not even bind it: still a 401
         raise Unauthorized()
-    # One statement for the user, the session and the memberships with their units (every request pays it).
-    rows = session.exec(
-        select(User, AuthSession, Membership, OrgUnit)
+    params = {"user_id": user_id, "session_id": session_id}
+    if own:
+        return _principal_and_own(session, params)
+    rows = session.connection().execute(_principal_statement(), params).all()
+    if not rows:
+        raise Unauthorized()
+    is_active, full_name, must_change, revoked_at, expires_at = rows[0][:5]
+    if not is_active or revoked_at is not None or expires_at <= _now():
+        raise Unauthorized()
+    grants = tuple(
+        grant_for_role(unit_id, path, role) for *_, role, unit_id, path in rows if unit_id is not None
+    )
+    return Principal(
+        user_id=user_id,
+        token_id=None,
+        name=full_name,
+        grants=grants,
+        session_id=session_id,
+        must_change_password=must_change,
+    )
+
+
+@cache
+def _own_statement() -> Any:
+    """The token check for ``/me``: the user, the session, the memberships with their units and those units'
+    ancestors (an ancestor's path is a prefix of the unit's; ``owner_unit`` words the screens by them). Built once
+    (the alias alone costs its column collection); the ids are bound parameters."""
+    above = aliased(OrgUnit)
+    return (
+        sa_select(User, AuthSession, Membership, OrgUnit, above)
         .join(AuthSession, col(AuthSession.user_id) == User.id)
         .outerjoin(Membership, col(Membership.user_id) == User.id)
         .outerjoin(OrgUnit, col(OrgUnit.id) == col(Membership.unit_id))
-        .where(User.id == user_id, AuthSession.id == session_id)
-        .order_by(col(Membership.id))
-    ).all()
+        .outerjoin(above, col(OrgUnit.path).like(col(above.path) + "%"))
+        .where(col(User.id) == bindparam("user_id"), col(AuthSession.id) == bindparam("session_id"))
+        .order_by(col(Membership.id), col(above.path))
+    )
+
+
+_OWN = "parsipas_own_user_memberships"
+Own = tuple[User | None, list[tuple[Membership, OrgUnit]], dict[int, OrgUnit]]
+
+
+def _principal_and_own(session: Session, params: dict[str, int]) -> Principal:
+    rows = session.execute(_own_statement(), params).all()
     if not rows:
         raise Unauthorized()
     user, auth_session = rows[0][0], rows[0][1]
     if not user.is_active or auth_session.revoked_at is not None or auth_session.expires_at <= _now():
         raise Unauthorized()
-    memberships = [(m, u) for _, _, m, u in rows if m is not None and u is not None]
-    # Kept for this request's own transaction only (``/me`` reads them instead of asking again); a session is
-    # never shared between requests, so nothing here outlives the request.
-    session.info[_OWN] = (user, memberships)
-    return _principal(user, memberships, session_id)
+    memberships: dict[int, tuple[Membership, OrgUnit]] = {}
+    lineage: dict[int, OrgUnit] = {}
+    for _, _, m, u, a in rows:
+        if m is not None and u is not None:
+            memberships.setdefault(m.id or 0, (m, u))
+        if a is not None:
+            lineage[a.id or 0] = a
+    own = list(memberships.values())
+    # Kept for this request only (a session is never shared between requests): /me answers from it.
+    session.info[_OWN] = (user, own, lineage)
+    return _principal(user, own, params["session_id"])
 
 
-_OWN = "parsipas_own_user_memberships"
+def kept_own(session: Session, principal: Principal) -> Own | None:
+    """What the token check of this request read for ``/me`` (``None`` if it did not: then ask :func:`own`)."""
+    kept: Own | None = session.info.get(_OWN)
+    if principal.user_id is None:
+        return None, [], {}
+    if kept is not None and kept[0] is not None and kept[0].id == principal.user_id:
+        return kept
+    return None
 
 
-def own_user_and_memberships(
-    session: Session, principal: Principal
-) -> tuple[User | None, list[tuple[Membership, OrgUnit]]]:
-    """The caller's account and own memberships: those the authentication of this request read, else read now."""
-    kept = session.info.get(_OWN)
-    if kept is not None and kept[0].id == principal.user_id:
-        return kept[0], list(kept[1])
-    user = session.get(User, principal.user_id) if principal.user_id is not None else None
-    return user, own_memberships(session, user.id or 0) if user is not None else []
+def own(session: Session, principal: Principal) -> Own:
+    """The caller's account, memberships with their units and the units' ancestors, read now."""
+    if principal.user_id is None or principal.session_id is None:
+        return None, [], {}
+    _principal_and_own(session, {"user_id": principal.user_id, "session_id": principal.session_id})
+    return session.info[_OWN]  # type: ignore[no-any-return]
 
 
 def token_grant(unit: OrgUnit, permissions: list[str]) -> Grant:
