@@ -63,6 +63,34 @@ def apply_sort(stmt: Any, sort: str | None, allowed: dict[str, Any], default: Se
     return stmt.order_by(*clauses, *default)
 
 
+def page_statements(
+    stmt: Any, params: PageParams, *, sort_fields: dict[str, Any], default_order: Sequence[Any]
+) -> tuple[Any, Any]:
+    """The count and the page of ``stmt`` (a pure function of its arguments: a caller may keep the pair for the
+    same inputs, see ``api.assignments.service.list_statements``)."""
+    count = select(func.count()).select_from(stmt.order_by(None).subquery())
+    ordered = (
+        apply_sort(stmt, params.sort, sort_fields, default_order).limit(params.limit).offset(params.offset)
+    )
+    return count, ordered
+
+
+def run_page(
+    session: Session,
+    statements: tuple[Any, Any],
+    params: PageParams,
+    *,
+    transform: Callable[[list[Any]], list[Any]] | None = None,
+    scalars: bool = True,
+) -> dict[str, Any]:
+    """Run the count and the page built by :func:`page_statements`."""
+    count, ordered = statements
+    total = session.execute(count).scalar_one()
+    rows = list(session.exec(ordered).all()) if scalars else list(session.execute(ordered).all())
+    items = transform(rows) if transform else rows
+    return {"items": items, "total": int(total), "limit": params.limit, "offset": params.offset}
+
+
 def paginate(
     session: Session,
     stmt: Any,
@@ -74,13 +102,8 @@ def paginate(
     scalars: bool = True,
 ) -> dict[str, Any]:
     """Run the count and the page as two statements, whatever the page size."""
-    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-    ordered = (
-        apply_sort(stmt, params.sort, sort_fields, default_order).limit(params.limit).offset(params.offset)
-    )
-    rows = list(session.exec(ordered).all()) if scalars else list(session.execute(ordered).all())
-    items = transform(rows) if transform else rows
-    return {"items": items, "total": int(total), "limit": params.limit, "offset": params.offset}
+    statements = page_statements(stmt, params, sort_fields=sort_fields, default_order=default_order)
+    return run_page(session, statements, params, transform=transform, scalars=scalars)
 
 
 @cache

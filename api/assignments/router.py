@@ -1,5 +1,6 @@
 from datetime import date
-from typing import Annotated
+from functools import lru_cache
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import col
@@ -27,7 +28,7 @@ from api.db import SessionDep
 from api.etag import make_etag, require_if_match, set_etag
 from api.idempotency import IdempotencyDep
 from api.models import Assignment, AssignmentStatus, AuditEvent, OrgUnit, Task, TaskUnitRole
-from api.pagination import Page, PageDep, page_response, paginate
+from api.pagination import Page, PageDep, PageParams, page_response, page_statements, run_page
 
 router = APIRouter(prefix="/assignments", tags=["assignments"])
 P = Permission
@@ -82,13 +83,11 @@ def list_assignments(
     """Work queue and review queue: scoped assignments with task, unit and bucket columns (two statements for any
     page size); ``q`` searches the task's label and title and the unit's name (accent-insensitive)."""
     s = get_settings()
-    today = s.today()
-    stmt = service.row_select(principal, today=today, soon_days=s.due_soon_days)
-    stmt = service.apply_filters(
+    stmt, key = service.filtered_select(
         session,
         principal,
-        stmt,
-        today=today,
+        today=s.today(),
+        soon_days=s.due_soon_days,
         unit_id=unit_id,
         plan_id=plan_id,
         status=status,
@@ -100,20 +99,28 @@ def list_assignments(
         mine=mine,
         q=q,
         due_soon=due_soon,
-        soon_days=s.due_soon_days,
         submitted_since=submitted_since,
         period_id=period_id,
     )
-    found = paginate(
-        session,
-        stmt,
-        page,
-        sort_fields=SORT,
-        default_order=[col(Assignment.due_date), col(Assignment.id)],
-        transform=service.to_reads,
-        scalars=False,
+    statements = (
+        _kept_page(key, page.sort, page.limit, page.offset)
+        if key is not None
+        else _page(stmt, page.sort, page.limit, page.offset)
     )
+    found = run_page(session, statements, page, transform=service.to_reads, scalars=False)
     return page_response(AssignmentRead, found)
+
+
+def _page(stmt: Any, sort: str | None, limit: int, offset: int) -> tuple[Any, Any]:
+    params = PageParams(limit=limit, offset=offset, sort=sort)
+    default = [col(Assignment.due_date), col(Assignment.id)]
+    return page_statements(stmt, params, sort_fields=SORT, default_order=default)
+
+
+@lru_cache(maxsize=256)
+def _kept_page(key: tuple[Any, ...], sort: str | None, limit: int, offset: int) -> tuple[Any, Any]:
+    """The count and page statements, kept per :func:`service.filtered_select` key and page."""
+    return _page(service.kept_filtered_select(key), sort, limit, offset)
 
 
 @router.post(

@@ -87,14 +87,14 @@ def rank_expr(today: date, soon_days: int) -> Any:
     return sa.case(*whens, else_=ORDER.index(WorkState.in_progress))
 
 
-def paginate_in_work_order(session: Session, stmt: Any, page: PageParams, rank: Any) -> dict[str, Any]:
+def work_order_statements(stmt: Any, limit: int, offset: int, rank: Any) -> tuple[Any, Any]:
     """The default page (``sort=work``, then due date, then id), like :func:`paginate` but found on narrow rows:
     a district's list has ~120,000 open rows on 3,300 communes, and sorting them whole with every column of the
     row (task texts, unit, buckets) spilled to disk on PostgreSQL (the LIMIT sat above the joins: no top-N sort).
     Here the candidates are only (id, rank, due date, the count of all of them), fenced by ``OFFSET 0`` so the
     scope's join stays inside and the LIMIT sits right on the sort (a top-N sort); the full rows are then read for
     those ids alone, with the same filters. The total comes with the page (one scan instead of two); a page past
-    the end asks for it separately."""
+    the end asks for it separately (the second statement). A pure function of its arguments."""
     cand = (
         stmt.with_only_columns(
             col(Assignment.id),
@@ -109,8 +109,8 @@ def paginate_in_work_order(session: Session, stmt: Any, page: PageParams, rank: 
     ids = (
         sa.select(cand.c.id, cand.c.rank, cand.c.due_date, cand.c.total)
         .order_by(cand.c.rank, cand.c.due_date, cand.c.id)
-        .limit(page.limit)
-        .offset(page.offset)
+        .limit(limit)
+        .offset(offset)
         .subquery("work_page")
     )
     ordered = (
@@ -118,12 +118,15 @@ def paginate_in_work_order(session: Session, stmt: Any, page: PageParams, rank: 
         .join(ids, ids.c.id == col(Assignment.id))
         .order_by(ids.c.rank, ids.c.due_date, ids.c.id)
     )
+    count = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    return ordered, count
+
+
+def run_work_order(session: Session, statements: tuple[Any, Any], page: PageParams) -> dict[str, Any]:
+    """Run :func:`work_order_statements`: one statement, two for a page past the end."""
+    ordered, count = statements
     rows = list(session.execute(ordered).all())
-    if rows:
-        total = int(rows[0][-1])
-    else:
-        count = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-        total = int(session.execute(count).scalar_one())
+    total = int(rows[0][-1]) if rows else int(session.execute(count).scalar_one())
     items = to_reads([row[:-1] for row in rows])
     return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
 

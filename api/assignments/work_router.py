@@ -2,6 +2,7 @@
 submission of the items ready to submit (cần trình)."""
 
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -23,13 +24,14 @@ router = APIRouter(prefix="/assignments", tags=["assignments"])
 P = Permission
 
 
-def _filtered(session: SessionDep, principal: Principal, filters: "_Filters") -> Any:
-    """The scoped rows of the list (:func:`service.row_select`) with the list's filters."""
+def _filtered(
+    session: SessionDep, principal: Principal, filters: "_Filters"
+) -> tuple[Any, tuple[Any, ...] | None]:
+    """The scoped rows of the list (:func:`service.row_select`) with the list's filters, and the key to keep
+    statements built on them (:func:`service.filtered_select`)."""
     s = get_settings()
-    today = s.today()
-    stmt = service.row_select(principal, today=today, soon_days=s.due_soon_days)
-    return service.apply_filters(
-        session, principal, stmt, today=today, soon_days=s.due_soon_days, **filters.kw
+    return service.filtered_select(
+        session, principal, today=s.today(), soon_days=s.due_soon_days, **filters.kw
     )
 
 
@@ -91,18 +93,17 @@ def work_list(
     then due date), approved work and closed plans only with ``include_done``; two statements for any page size."""
     s = get_settings()
     today, soon = s.today(), s.due_soon_days
-    stmt = _filtered(session, principal, filters)
-    stmt = work.apply_filters(
-        stmt.add_columns(work.state_expr(today, soon).label("work_state"), work.ready_expr().label("ready")),
-        today=today,
-        soon_days=soon,
-        state=state,
-        ready=ready,
-        hide_done=not include_done and state != work.WorkState.done,
-    )
-    rank = work.rank_expr(today, soon)
+    base, key = _filtered(session, principal, filters)
+    hide_done = not include_done and state != work.WorkState.done
     if page.sort in (None, "", "work"):
-        return page_response(work.WorkItemRead, work.paginate_in_work_order(session, stmt, page, rank))
+        statements = (
+            _kept_work_page(key, state, ready, hide_done, page.limit, page.offset)
+            if key is not None
+            else _work_page(base, today, soon, state, ready, hide_done, page.limit, page.offset)
+        )
+        return page_response(work.WorkItemRead, work.run_work_order(session, statements, page))
+    stmt = _with_state(base, today, soon, state, ready, hide_done)
+    rank = work.rank_expr(today, soon)
     found = paginate(
         session,
         stmt,
@@ -115,6 +116,42 @@ def work_list(
     return page_response(work.WorkItemRead, found)
 
 
+def _with_state(
+    base: Any, today: date, soon: int, state: work.WorkState | None, ready: bool, hide_done: bool
+) -> Any:
+    return work.apply_filters(
+        base.add_columns(work.state_expr(today, soon).label("work_state"), work.ready_expr().label("ready")),
+        today=today,
+        soon_days=soon,
+        state=state,
+        ready=ready,
+        hide_done=hide_done,
+    )
+
+
+def _work_page(
+    base: Any,
+    today: date,
+    soon: int,
+    state: work.WorkState | None,
+    ready: bool,
+    hide_done: bool,
+    limit: int,
+    offset: int,
+) -> tuple[Any, Any]:
+    stmt = _with_state(base, today, soon, state, ready, hide_done)
+    return work.work_order_statements(stmt, limit, offset, work.rank_expr(today, soon))
+
+
+@lru_cache(maxsize=256)
+def _kept_work_page(
+    key: tuple[Any, ...], state: work.WorkState | None, ready: bool, hide_done: bool, limit: int, offset: int
+) -> tuple[Any, Any]:
+    """The page in work order, kept per :func:`service.filtered_select` key (it holds the date) and page."""
+    _, today, soon, _ = key
+    return _work_page(service.kept_filtered_select(key), today, soon, state, ready, hide_done, limit, offset)
+
+
 @router.get(
     "/work/counts",
     response_model=work.WorkCounts,
@@ -124,7 +161,7 @@ def work_list(
 def work_counts(session: SessionDep, principal: CurrentPrincipal, filters: FiltersDep) -> work.WorkCounts:
     """Số việc theo trạng thái và số việc cần trình, for the list's filters: one aggregate statement."""
     s = get_settings()
-    stmt = _filtered(session, principal, filters)
+    stmt, _ = _filtered(session, principal, filters)
     return work.counts(session, stmt, today=s.today(), soon_days=s.due_soon_days)
 
 
