@@ -82,11 +82,18 @@ def run_page(
     *,
     transform: Callable[[list[Any]], list[Any]] | None = None,
     scalars: bool = True,
+    core: bool = False,
 ) -> dict[str, Any]:
-    """Run the count and the page built by :func:`page_statements`."""
+    """Run the count and the page built by :func:`page_statements` (``core``: on the session's Core connection,
+    rows of plain columns, no ORM instances)."""
     count, ordered = statements
-    total = session.execute(count).scalar_one()
-    rows = list(session.exec(ordered).all()) if scalars else list(session.execute(ordered).all())
+    if core:
+        connection = session.connection()
+        total = connection.execute(count).scalar_one()
+        rows = list(connection.execute(ordered).all())
+    else:
+        total = session.execute(count).scalar_one()
+        rows = list(session.exec(ordered).all()) if scalars else list(session.execute(ordered).all())
     items = transform(rows) if transform else rows
     return {"items": items, "total": int(total), "limit": params.limit, "offset": params.offset}
 

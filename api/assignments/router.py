@@ -107,8 +107,12 @@ def list_assignments(
         if key is not None
         else _page(stmt, page.sort, page.limit, page.offset)
     )
-    found = run_page(session, statements, page, transform=service.to_reads, scalars=False)
+    found = run_page(session, statements, page, transform=_flat_reads, core=True)
     return page_response(AssignmentRead, found)
+
+
+def _flat_reads(rows: list[Any]) -> list[AssignmentRead]:
+    return service.to_reads(rows, flat=True)
 
 
 def _page(stmt: Any, sort: str | None, limit: int, offset: int) -> tuple[Any, Any]:

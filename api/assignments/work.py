@@ -125,9 +125,10 @@ def work_order_statements(stmt: Any, limit: int, offset: int, rank: Any) -> tupl
 def run_work_order(session: Session, statements: tuple[Any, Any], page: PageParams) -> dict[str, Any]:
     """Run :func:`work_order_statements`: one statement, two for a page past the end."""
     ordered, count = statements
-    rows = list(session.execute(ordered).all())
-    total = int(rows[0][-1]) if rows else int(session.execute(count).scalar_one())
-    items = to_reads([row[:-1] for row in rows])
+    connection = session.connection()  # Core rows: no ORM instance per row (service.to_reads, flat)
+    rows = list(connection.execute(ordered).all())
+    total = int(rows[0][-1]) if rows else int(connection.execute(count).scalar_one())
+    items = to_reads([row[:-1] for row in rows], flat=True)
     return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
 
 
@@ -178,9 +179,9 @@ class WorkItemRead(AssignmentRead):
     ready: bool = False
 
 
-def to_reads(rows: list[Any]) -> list[WorkItemRead]:
+def to_reads(rows: list[Any], *, flat: bool = False) -> list[WorkItemRead]:
     """Rows of :func:`service.row_select` with the state and ready columns appended."""
-    return service.to_reads(rows, WorkItemRead, (*service.ROW_COLUMNS, "work_state", "ready"))
+    return service.to_reads(rows, WorkItemRead, (*service.ROW_COLUMNS, "work_state", "ready"), flat=flat)
 
 
 class WorkCounts(BaseModel):
