@@ -1,12 +1,12 @@
 import { DatePicker, Form, Input, Modal, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { orgUnitsListOptions, plansListOptions } from '../../client/@tanstack/react-query.gen';
 import { surveysCreateTask } from '../../client/sdk.gen';
 import type { WeakResultTaskRead } from '../../client/types.gen';
 import { Guard, ProblemAlert } from '../../components/common';
-import { newIdempotencyKey } from '../reports/model';
+import { useDialogSubmit } from '../../components/useDialogSubmit';
 import { defaultDue, defaultPlan, pct } from './model';
 import { useWords } from './words';
 
@@ -44,9 +44,7 @@ export default function CreateTaskModal({
 }) {
   const { w, need, lang, statusName } = useWords();
   const [form] = Form.useForm<Values>();
-  const [key] = useState(() => newIdempotencyKey('survey-task'));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { key, busy, error, run } = useDialogSubmit('survey-task');
   const plans = useQuery(plansListOptions({ query: { year, limit: 50 } }));
   const units = useQuery(orgUnitsListOptions({ query: { limit: 500 } }));
   const plan = defaultPlan(plans.data?.items ?? [], year);
@@ -62,10 +60,8 @@ export default function CreateTaskModal({
     });
   }, [plan?.id]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const submit = async (v: Values) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = (v: Values) =>
+    run(async () => {
       const { data } = await surveysCreateTask({
         headers: { 'Idempotency-Key': key },
         throwOnError: true,
@@ -79,12 +75,7 @@ export default function CreateTaskModal({
         },
       });
       onCreated(data);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Modal
