@@ -10,8 +10,10 @@ A plan's appendix used to carry every unit's status for every task: 708 KB for t
   ``units_truncated`` when there are more;
 - ``coordinating_units``: the first ``units_limit`` coordinators in unit-code order, ``coordinating_total``.
 
-The rest is paged by ``GET /tasks/{task_id}/units`` (:func:`task_units_page`). The statements are a constant
-number per request whatever the number of units (``tests/plans/test_appendix_bounded.py``):
+The rest is paged by ``GET /tasks/{task_id}/units``. The statements are a bounded number per request whatever
+the number of units (``tests/plans/test_appendix_bounded.py``); the counts come first, so a task with no more
+units than the limit (every task of a district's plan: Bình Gia) is read whole by one plain statement, as before,
+and only the tasks to cut go through the top-N statement:
 
 - the first N units per task: on PostgreSQL a ``LATERAL`` subquery per task walking ``org_unit`` in code order
   (``ix_org_unit_code``) and probing ``uq_assignment_task_id_unit_id_instance_key`` until N units are found
@@ -72,6 +74,20 @@ def _status_columns(today: date, code: Any = None) -> tuple[Any, ...]:
         col(Assignment.progress),
         buckets.bucket_expr(today),
     )
+
+
+def all_unit_statuses(session: Session, principal: Principal, task_ids: list[int], today: date) -> list[Any]:
+    """The rows of :func:`first_unit_statuses` for tasks listed whole (none has more units than the limit): one plain
+    statement, cheaper than the top-N one where nothing needs cutting (a district's plan)."""
+    if not task_ids:
+        return []
+    stmt = (
+        scope.visible_assignments(principal)
+        .where(col(Assignment.task_id).in_(task_ids))
+        .with_only_columns(*_status_columns(today))
+        .order_by(col(OrgUnit.code), col(Assignment.instance_key))
+    )
+    return list(session.connection().execute(stmt).all())
 
 
 def first_unit_statuses(
@@ -182,7 +198,8 @@ def status_summary(
 def first_coordinators(
     session: Session, task_ids: list[int], limit: int
 ) -> tuple[dict[int, list[UnitRef]], dict[int, int]]:
-    """The first ``limit`` coordinating units of each task (code order) and their number: two statements.
+    """The first ``limit`` coordinating units of each task (code order) and their number: the count, then the links
+    of the tasks listed whole and the first ``limit`` of the others (three statements at most).
     Coordinators are part of the task as issued (public to whoever reaches the task, as ``units_by_ids``)."""
     refs: dict[int, list[UnitRef]] = defaultdict(list)
     totals: dict[int, int] = dict.fromkeys(task_ids, 0)
@@ -195,6 +212,20 @@ def first_coordinators(
         .group_by(col(TaskUnit.task_id))
     ):
         totals[task_id] = int(n)
+    cut = [t for t in task_ids if totals[t] > limit]
+    if len(cut) < len(task_ids):  # the tasks listed whole: every link, one plain statement
+        whole = [t for t in task_ids if 0 < totals[t] <= limit]
+        if whole:
+            for task_id, uid, code, name in session.execute(
+                select(col(TaskUnit.task_id), col(OrgUnit.id), col(OrgUnit.code), col(OrgUnit.name))
+                .join(OrgUnit, col(OrgUnit.id) == col(TaskUnit.unit_id))
+                .where(col(TaskUnit.task_id).in_(whole), coordinating)
+                .order_by(col(OrgUnit.code))
+            ):
+                refs[task_id].append(UnitRef(id=uid, code=code, name=name))
+    if not cut:
+        return refs, totals
+    task_ids = cut
     if _is_postgresql(session):
         unit = aliased(OrgUnit)
         top = (
@@ -277,13 +308,20 @@ def appendix_json(session: Session, principal: Principal, *, plan: Plan, today: 
                     framework_code=fw_code,
                 )
             )
+    # the counts first: a task with no more units than the limit is listed whole by a plain statement, the others
+    # (a national plan's) cut to their first ``limit`` units by the top-N one
+    counts, totals = status_summary(session, principal, ids)
+    cut = [t for t in ids if totals[t] > limit]
+    whole = [t for t in ids if 0 < totals[t] <= limit]
     units: dict[int, list[dict[str, Any]]] = defaultdict(list)
     shown: dict[int, set[int]] = defaultdict(set)
     keys = _UNIT_STATUS_KEYS
-    for row in first_unit_statuses(session, principal, ids, limit, today):
+    rows = all_unit_statuses(session, principal, whole, today)
+    if cut:
+        rows += first_unit_statuses(session, principal, cut, limit, today)
+    for row in rows:
         units[row[1]].append(dict(zip(keys, (row[0], *row[2:]), strict=True)))
         shown[row[1]].add(row[2])
-    counts, totals = status_summary(session, principal, ids)
     task_docs = []
     for t in tasks:
         tid = t.id or 0
