@@ -30,9 +30,8 @@ def _status(session: object) -> str:
     ids=["update-text", "insert-text", "delete-text", "update-core", "delete-core"],
 )
 def test_a_read_only_session_refuses_to_write(db: sa.Engine, statement: object) -> None:
-    with api_db.read_session(db) as session:
-        with pytest.raises(api_db.ReadOnlyViolation):
-            session.execute(statement)  # type: ignore[call-overload]
+    with api_db.read_session(db) as session, pytest.raises(api_db.ReadOnlyViolation):
+        session.execute(statement)  # type: ignore[call-overload]
     with api_db.write_session(db) as session:  # a write session is unaffected (nothing matches id -1)
         session.execute(sa.text("UPDATE org_unit SET name = name WHERE id = -1"))
         session.rollback()
@@ -89,11 +88,32 @@ def test_document_request_sees_one_snapshot_while_others_write(client: TestClien
     write committed just before them (autocommit reads see every committed write)."""
     h = auth("noivu")
     plan = client.get("/api/v1/plans", params={"limit": 1}, headers=h).json()["items"][0]
-    r = client.get(f"/api/v1/plans/{plan['id']}/appendix.docx", headers=h)
+    sent: list[str] = []
+
+    def _seen(_c, _cur, statement, *_a) -> None:  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    sa.event.listen(db, "before_cursor_execute", _seen)
+    try:
+        r = client.get(f"/api/v1/plans/{plan['id']}/appendix.docx", headers=h)
+        document = list(sent)
+        sent.clear()
+        assert client.get("/api/v1/me", headers=h).status_code == 200
+        plain = list(sent)
+    finally:
+        sa.event.remove(db, "before_cursor_execute", _seen)
     assert r.status_code == 200 and r.content[:2] == b"PK"
+    snapshots = [x for x in document if x.startswith("BEGIN ISOLATION LEVEL REPEATABLE READ")]
+    if BACKEND == "postgresql":
+        # the snapshot opens before the token check: every statement of the document reads it
+        assert len(snapshots) == 1 and document[0] == snapshots[0], document[:2]
+    else:
+        assert snapshots == []  # SQLite's read is one transaction already
+    assert not [x for x in plain if x.startswith("BEGIN ISOLATION")], plain
     with api_db.write_session(db) as session:
         session.execute(
-            sa.text("UPDATE plan SET title = :t WHERE id = :i"), {"t": plan["title"] + " (sửa)", "i": plan["id"]}
+            sa.text("UPDATE plan SET title = :t WHERE id = :i"),
+            {"t": plan["title"] + " (sửa)", "i": plan["id"]},
         )
         session.commit()
     again = client.get(f"/api/v1/plans/{plan['id']}", headers=h).json()
