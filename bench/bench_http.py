@@ -97,6 +97,29 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   narrow candidates fenced by ``OFFSET 0`` → "top-N heapsort, 27 kB", the count from the same scan (one statement),
   the rank from the state conditions once: 663–761 ms → 158–368 ms in process (best of 6, load 9–10). No index was
   added: the time was the sort and the CASE, not the access path.
+- fourth round (06/12/2026 afternoon; yappi over all threads in process, server CPU per request from
+  ``/proc`` under wrk, EXPLAIN ANALYZE): what every request still paid beyond the route's own SQL was
+  (1) FastAPI 0.165's lazy router inclusion: each request walked the nested ``/api/v1`` → protected → domain
+  routers, every level re-matching its whole subtree (~180 route regexes for the work list, 148 calls of
+  ``_get_routes_version`` for ``/me``); now every router is included in the app itself (one level; the OpenAPI
+  is byte-identical) and each router's route version is computed once (``api/main.py``: ``_freeze_routes``);
+  (2) PostgreSQL's ``BEGIN`` and ``ROLLBACK`` round trips of the read-only transaction: GET/HEAD now read in
+  autocommit on PostgreSQL (``api/db.py``), a document (DOCX/XLSX/CSV/PDF) in one ``REPEATABLE READ READ ONLY``
+  snapshot, and a read-only session refuses any writing statement before it is sent (``ReadOnlyViolation``,
+  both databases; ``tests/test_readonly_requests.py``); the session's end then needs no worker thread;
+  (3) the token check built its select and loaded four ORM entities per membership row: now one pre-built
+  Core statement of eight columns (1.35 → 0.65 ms CPU in process), and ``/me`` is that same one statement
+  (with the account and the units' ancestors) answered on the event loop: one statement, one thread hop;
+  (4) the lists built their statement (scope joins, bucket CASEs, filters, the page's subqueries) and
+  SQLAlchemy walked the new tree for its cache key at every request: the count and page statements are now
+  kept per (principal, date, filters, page) (``service.filtered_select``, ``lru_cache`` of 256: pure functions
+  of those, no rows; filters that read the database — a criterion's subtree, a report period — are built per
+  request), and the page is read on the Core connection as plain columns (no ORM instance per row).
+  Server CPU per request (``/proc``, load 7–11, best of 2 rounds): work list (commune) 7.3 → 3.6–3.9 ms, work
+  list (district) 9.7 → 5.0 ms, review queue 8.6 → 4.4–4.5 ms, ``/me`` 4.0 → 2.0 ms, ``/health`` 0.7–0.9 ms.
+  What remains: FastAPI's parameter parsing (``request_params_to_args``: ~17 query parameters of the work list,
+  each re-inspecting its annotation), the two worker-thread hops (token check, route), psycopg and pydantic.
+  The district work list also costs PostgreSQL ~7 ms (the rank over the 1,750 open rows in reach).
 """
 
 import argparse
