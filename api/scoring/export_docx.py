@@ -37,6 +37,8 @@ HEADINGS = (
 
 
 def _evidence_text(r: NodeRow) -> str:
+    """The evidence of a leaf, each a cited document: "Kế hoạch … (số 12/KH-UBND, ngày 04/3/2025)", its date in
+    the citation form (``vn.short_date``, domain.md "In-text citations"), as the periodic reports cite it."""
     if r.evidence:
         return "\n".join(
             e.title
@@ -116,7 +118,7 @@ def _sheet_body(b: Body, rep: SheetReport) -> None:
         )
     b.para(
         f"Thực hiện {rep.round.name} của {short_committee(rep.owner.name)} (thời gian tự đánh giá từ ngày "
-        f"{vn.short_date(rep.round.self_start_date)} đến ngày {vn.short_date(rep.round.self_end_date)}), {name} "
+        f"{vn.date_text(rep.round.self_start_date)} đến ngày {vn.date_text(rep.round.self_end_date)}), {name} "
         "báo cáo kết quả tự đánh giá, chấm điểm như sau:"
     )
     b.heading(HEADINGS[0], 1)

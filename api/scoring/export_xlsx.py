@@ -82,7 +82,7 @@ def render_sheet(rep: SheetReport) -> bytes:
             f"Đơn vị: {rep.unit.name}",
             f"Đợt đánh giá: {rep.round.name}",
             f"Trạng thái phiếu: {rep.status_label}; đã chấm {rep.scored_count}/{rep.scorable_count} tiêu chí; "
-            f"ngày xuất: {vn.short_date(rep.issued)}",
+            f"ngày xuất: {vn.date_text(rep.issued)}",
         ],
     )
     _put(ws, header_row, SHEET_COLUMNS, bold=True)
@@ -130,7 +130,7 @@ def render_results(rep: RoundReport) -> bytes:
         [
             f"KẾT QUẢ, XẾP HẠNG: {rep.round.name.upper()}",
             f"Đơn vị tổ chức: {rep.owner.name}; bộ chỉ số: {res['framework_name']}",
-            f"{state}; ngày xuất: {vn.short_date(rep.issued)}",
+            f"{state}; ngày xuất: {vn.date_text(rep.issued)}",
         ],
     )
     areas = res["areas"]

@@ -94,11 +94,11 @@ def gap_text(gap: float | None) -> str:
 
 def period_text(start: date | None, end: date | None) -> str:
     if start and end:
-        return f"từ ngày {vn.short_date(start)} đến ngày {vn.short_date(end)}"
+        return f"từ ngày {vn.date_text(start)} đến ngày {vn.date_text(end)}"
     if start:
-        return f"từ ngày {vn.short_date(start)}"
+        return f"từ ngày {vn.date_text(start)}"
     if end:
-        return f"đến ngày {vn.short_date(end)}"
+        return f"đến ngày {vn.date_text(end)}"
     return "toàn bộ thời gian"
 
 

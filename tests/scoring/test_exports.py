@@ -154,7 +154,9 @@ def test_self_assessment_docx_reads_back(client: TestClient, session: Session, a
     assert sum(Decimal(rows[c][3].replace(",", ".")) for c in ANSWERS) == EXPECTED_TOTAL
     assert rows["3.4.1"][3] == "0,75" and rows["2.3"][3] == "0,75" and rows["3.4"][3] == "0,75"
     assert rows["1"][3] == "2"  # lĩnh vực 1 = 0,5 + 1,5
+    # a cited document keeps the citation form (domain.md "In-text citations"); other dates are dd/mm/yyyy
     assert rows["1.1.1"][4] == "Tài liệu tiêu chí 1.1.1 (số 12/BC-UBND, ngày 04/3/2025)"
+    assert any("(thời gian tự đánh giá từ ngày 01/09/2025 đến ngày 31/10/2025)" in t for t in texts)
     assert rows["1.2"][4] == "Không có (giải trình tại mục II)"
     assert rows["1.3.1"][3] == "" and rows["1.3.1"][4] == ""  # not scored
     # II: exactly the leaves scored without evidence, with their giải trình, in tree order
@@ -237,6 +239,7 @@ def test_self_assessment_xlsx_reads_back(client: TestClient, session: Session, a
     assert rows["1.1.1"][col_of["Tài liệu kiểm chứng"]] == "Tài liệu tiêu chí 1.1.1"
     assert rows["1.1.1"][col_of["Tình trạng thẩm định"]] == "Chưa thẩm định"
     assert any("Trạng thái phiếu: Đã nộp" in str(r[0]) for r in values[:header_at])
+    assert any(str(r[0]).endswith("; ngày xuất: 15/10/2024") for r in values[:header_at])  # dd/mm/yyyy
     text = " ".join(str(v) for r in values for v in r if v is not None)
     assert not ISO_DATE.search(text) and "pending" not in text and "submitted" not in text
 

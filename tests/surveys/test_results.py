@@ -138,7 +138,7 @@ def test_exports_and_posters(client: TestClient, session: Session, auth: Any) ->
     assert wb.sheetnames == ["Theo yếu tố", "Theo câu hỏi", "Theo điểm khảo sát", "Theo đơn vị", "Theo tháng"]
     ws = wb["Theo yếu tố"]
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
-    assert any("01/1/2024" in t or "02/1/2024" in t or "31/12/2024" in t for t in texts)  # dd/mm/yyyy
+    assert any("từ ngày 01/01/2024 đến ngày 31/12/2024" in t for t in texts)  # dd/mm/yyyy, leading zeros
     assert any("%" in t and "," in t for t in texts)  # decimal comma
     assert "Tiếp nhận, xử lý góp ý, phản ánh, kiến nghị" in texts
     r = client.get(f"{V1}/survey-results.docx", headers=h, params={"year": 2024})
