@@ -1,4 +1,4 @@
-import { App, DatePicker, Form, Input, Modal, Progress, Upload } from 'antd';
+import { DatePicker, Form, Input, Modal, Progress } from 'antd';
 import type { Dayjs } from 'dayjs';
 import dayjs from 'dayjs';
 import { useState } from 'react';
@@ -8,9 +8,7 @@ import { ProblemAlert } from '../../components/common';
 import { useI18n } from '../../i18n';
 import { usePlanWords } from './words';
 import { applyFieldErrors } from '../admin/lib';
-import AcceptedHint from '../evidence/AcceptedHint';
-import { acceptAttr, tooBig, useAcceptedFiles } from '../evidence/accepted';
-import { useEvidenceWords } from '../evidence/words';
+import FileDrop from '../evidence/FileDrop';
 import { plansIssue } from '../../client/sdk.gen';
 import { etagged } from '../etag';
 import type { PlanRead } from './model';
@@ -28,9 +26,6 @@ interface Values {
 export function IssueModal({ plan, etag, onClose, onIssued }: { plan: PlanRead; etag: string | null; onClose: () => void; onIssued: (p: PlanRead, etag: string | null) => void }) {
   const { t, lang } = useI18n();
   const { required } = usePlanWords();
-  const { message } = App.useApp();
-  const accepted = useAcceptedFiles();
-  const { w: ew } = useEvidenceWords();
   const [form] = Form.useForm<Values>();
   const [file, setFile] = useState<File | null>(null);
   const [docId, setDocId] = useState<number | null>(null); // an upload already done survives a refused issue
@@ -113,29 +108,17 @@ export function IssueModal({ plan, etag, onClose, onIssued }: { plan: PlanRead; 
           </Form.Item>
         </div>
         <Form.Item label={t('plSignedDoc')}>
-          <Upload.Dragger
-            multiple={false}
-            maxCount={1}
-            accept={accepted ? acceptAttr(accepted) : '.pdf,.doc,.docx,.jpg,.jpeg,.png'}
-            beforeUpload={(f) => {
-              if (accepted && tooBig(f.size, accepted.max_mb)) {
-                message.error(ew('tooBig', { name: f.name, size: `${Math.ceil(f.size / 1024 / 1024)} MB`, mb: accepted.max_mb }));
-                return Upload.LIST_IGNORE;
-              }
-              setFile(f);
-              setDocId(null);
-              return false;
-            }}
-            onRemove={() => {
-              setFile(null);
-              setDocId(null);
-            }}
-            fileList={file ? [{ uid: '1', name: file.name, status: 'done' }] : []}
-            aria-label={t('plSignedDoc')}
-          >
-            <p style={{ margin: 8 }}>{t('dropHere')}</p>
-            <AcceptedHint accepted={accepted} />
-          </Upload.Dragger>
+          {/* the shared drop zone (types and size limit from the content check, a file over the limit refused by
+              name); the group keeps the field's name for a screen reader */}
+          <div role="group" aria-label={t('plSignedDoc')}>
+            <FileDrop
+              file={file}
+              onFile={(f) => {
+                setFile(f);
+                setDocId(null); // another file (or none): the next issue uploads it again
+              }}
+            />
+          </div>
           {percent !== null && <Progress percent={percent} aria-label={t('upload')} />}
         </Form.Item>
       </Form>
