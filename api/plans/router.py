@@ -9,7 +9,7 @@ from api.auth.deps import CurrentPrincipal, require
 from api.authz import scope
 from api.authz.permissions import Permission
 from api.config import get_settings
-from api.db import SessionDep
+from api.db import SessionDep, snapshot
 from api.etag import make_etag, require_if_match, set_etag
 from api.idempotency import IdempotencyDep
 from api.models import Assignment, AssignmentStatus, AuditEvent, OrgUnit, Plan, PlanStatus, Task, TaskUnitRole
@@ -259,6 +259,8 @@ def plan_appendix(
     ``units_truncated`` / ``coordinating_truncated`` when there are more: ``GET /tasks/{task_id}/units``). A
     constant number of statements whatever the number of units; a content ETag answers ``If-None-Match`` with 304.
     """
+    # the counts, the cut and the whole lists come from several statements: one snapshot, so they agree
+    snapshot(session)
     plan = scope.get_plan(session, principal, plan_id)
     # The document (``Appendix``, as the OpenAPI says) serialised in one pass: no model per unit status and no
     # second validation of the whole here (api/plans/appendix.py).
@@ -378,6 +380,7 @@ def task_units(
     """Đơn vị của một nhiệm vụ: each unit's status (every due instance), the units the caller sees, in unit-code
     order (``sort``: unit_code, instance_key, due_date, status, progress). The appendix lists only the first
     ``units_limit`` units of a task; this pages all of them. A task out of reach: 404."""
+    snapshot(session)  # the total and the page agree
     task = scope.get_task(session, principal, task_id)
     stmt = appendix.task_units_stmt(
         principal,
