@@ -180,7 +180,8 @@ export type ApiTokenRead = {
 /**
  * Appendix
  *
- * Phụ lục: the plan's sections and tasks, with each unit's status.
+ * Phụ lục: the plan's sections and tasks, each with a summary of its units' statuses and the first
+ * ``units_limit`` units (the rest: ``GET /tasks/{task_id}/units``).
  */
 export type Appendix = {
     plan: PlanRead;
@@ -191,7 +192,131 @@ export type Appendix = {
     /**
      * Tasks
      */
-    tasks: Array<TaskRead>;
+    tasks: Array<AppendixTask>;
+    /**
+     * Units Limit
+     */
+    units_limit?: number;
+};
+
+/**
+ * AppendixTask
+ *
+ * A task of the appendix. ``units`` (each unit's status, every due instance of it) and
+ * ``coordinating_units`` hold at most ``units_limit`` units each, in unit-code order; the counts are of all.
+ */
+export type AppendixTask = {
+    /**
+     * Cloned From Id
+     */
+    cloned_from_id: number | null;
+    /**
+     * Coordinating Total
+     *
+     * Số đơn vị phối hợp / coordinating units
+     */
+    coordinating_total: number;
+    /**
+     * Coordinating Truncated
+     */
+    coordinating_truncated?: boolean;
+    /**
+     * Coordinating Units
+     */
+    coordinating_units?: Array<UnitRef>;
+    deadline_kind: DeadlineKind;
+    /**
+     * Deadline Text
+     */
+    deadline_text: string | null;
+    /**
+     * Description
+     */
+    description: string | null;
+    /**
+     * Due Date
+     */
+    due_date: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Label
+     */
+    label: string;
+    lead_unit?: UnitRef | null;
+    /**
+     * Lead Unit Id
+     */
+    lead_unit_id: number;
+    /**
+     * Nodes
+     */
+    nodes?: Array<NodeRef>;
+    /**
+     * Order
+     */
+    order: number;
+    /**
+     * Period Code
+     */
+    period_code: string | null;
+    /**
+     * Period Year
+     */
+    period_year: number | null;
+    /**
+     * Plan Id
+     */
+    plan_id: number;
+    priority: Priority;
+    /**
+     * Product
+     */
+    product: string | null;
+    recurrence: Recurrence | null;
+    report_rhythm: Recurrence | null;
+    /**
+     * Section Id
+     */
+    section_id: number | null;
+    /**
+     * Status Counts
+     *
+     * Số nhiệm vụ được giao (đơn vị × kỳ) theo trạng thái, của tất cả đơn vị / rows by status
+     */
+    status_counts: {
+        [key: string]: number;
+    };
+    /**
+     * Target
+     */
+    target: string | null;
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Units
+     */
+    units?: Array<UnitStatus>;
+    /**
+     * Units Total
+     *
+     * Số đơn vị có nhiệm vụ được giao (trong phạm vi người xem) / units
+     */
+    units_total: number;
+    /**
+     * Units Truncated
+     *
+     * ``units`` chỉ liệt kê một phần / only the first units are listed
+     */
+    units_truncated: boolean;
+    /**
+     * Version
+     */
+    version: number;
 };
 
 /**
@@ -4778,6 +4903,28 @@ export type PageSurveyRead = {
 };
 
 /**
+ * Page[TaskUnitStatus]
+ */
+export type PageTaskUnitStatus = {
+    /**
+     * Items
+     */
+    items: Array<TaskUnitStatus>;
+    /**
+     * Limit
+     */
+    limit: number;
+    /**
+     * Offset
+     */
+    offset: number;
+    /**
+     * Total
+     */
+    total: number;
+};
+
+/**
  * Page[TemplateRead]
  */
 export type PageTemplateRead = {
@@ -8410,6 +8557,51 @@ export type TaskRead = {
  * TaskUnitRole
  */
 export type TaskUnitRole = 'lead' | 'coordinating';
+
+/**
+ * TaskUnitStatus
+ *
+ * One row of a task's unit list (``GET /tasks/{task_id}/units``): a unit's status, with its name.
+ */
+export type TaskUnitStatus = {
+    /**
+     * Assignment Id
+     */
+    assignment_id: number;
+    /**
+     * Bucket
+     */
+    bucket: string;
+    /**
+     * Due Date
+     */
+    due_date: string | null;
+    /**
+     * Instance Key
+     */
+    instance_key: string;
+    /**
+     * Progress
+     */
+    progress: number;
+    role: TaskUnitRole;
+    /**
+     * Status
+     */
+    status: string;
+    /**
+     * Unit Code
+     */
+    unit_code: string;
+    /**
+     * Unit Id
+     */
+    unit_id: number;
+    /**
+     * Unit Name
+     */
+    unit_name: string;
+};
 
 /**
  * TaskUpdate
@@ -17779,7 +17971,14 @@ export type PlansAppendixData = {
          */
         plan_id: number;
     };
-    query?: never;
+    query?: {
+        /**
+         * Units Limit
+         *
+         * Số đơn vị liệt kê tối đa cho mỗi nhiệm vụ (trạng thái và đơn vị phối hợp); phần còn lại: GET /tasks/{task_id}/units / units listed per task
+         */
+        units_limit?: number;
+    };
     url: '/api/v1/plans/{plan_id}/tasks';
 };
 
@@ -20394,6 +20593,79 @@ export type TasksUpdateResponses = {
 };
 
 export type TasksUpdateResponse = TasksUpdateResponses[keyof TasksUpdateResponses];
+
+export type TasksUnitsData = {
+    body?: never;
+    path: {
+        /**
+         * Task Id
+         */
+        task_id: number;
+    };
+    query?: {
+        /**
+         * Status
+         */
+        status?: AssignmentStatus | null;
+        /**
+         * Role
+         */
+        role?: TaskUnitRole | null;
+        /**
+         * Q
+         *
+         * Tìm theo tên hoặc mã đơn vị
+         */
+        q?: string | null;
+        /**
+         * Limit
+         *
+         * Số dòng mỗi trang / page size
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+        /**
+         * Sort
+         *
+         * vd. `-due_date,id`
+         */
+        sort?: string | null;
+    };
+    url: '/api/v1/tasks/{task_id}/units';
+};
+
+export type TasksUnitsErrors = {
+    /**
+     * Chưa đăng nhập
+     */
+    401: Problem;
+    /**
+     * Không có quyền
+     */
+    403: Problem;
+    /**
+     * Không tìm thấy
+     */
+    404: Problem;
+    /**
+     * Dữ liệu không hợp lệ
+     */
+    422: Problem;
+};
+
+export type TasksUnitsError = TasksUnitsErrors[keyof TasksUnitsErrors];
+
+export type TasksUnitsResponses = {
+    /**
+     * Successful Response
+     */
+    200: PageTaskUnitStatus;
+};
+
+export type TasksUnitsResponse = TasksUnitsResponses[keyof TasksUnitsResponses];
 
 export type UsersListData = {
     body?: never;
