@@ -54,6 +54,13 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   ETag/304 saves the transfer to a client that has it already. HTTP, same sitting, load 15–25: 4.0 → 6.0
   req/s. National: a 35 MB document (198,000 statuses), ~5 s per request in process under load — no p99 near
   1 s is possible for it as one document; it needs paging of the units per task (or a lighter list) in the API.
+- plan appendix, bounded (#19, fourth round): each task carries its status counts over every unit in reach (SQL
+  aggregates), ``units_total`` and at most ``units_limit`` units (default 50, max 500; Bình Gia's largest task
+  has 36, so nothing of Bình Gia is cut and its print is unchanged); a task that fits is read whole by one plain
+  statement, only the tasks to cut go through a top-N (``LATERAL`` on PostgreSQL, 10–20 ms nationally against
+  313 ms for a ``dense_rank()`` window; it needs an ``OFFSET 0`` fence); one snapshot for the whole document;
+  ≤ 14 statements whatever the plan's size; ``GET /tasks/{id}/units`` pages one task's full list. National:
+  35 MB → 561 KB, ~5 s → 220–275 ms in process (about half of it the count aggregate over 198,000 rows).
 - work lists and the review queue (20 rows; py-spy and per-thread cProfile in process, 06/12/2026, before the
   fix): ~50 % of the route's Python time built the statement — the work-state/rank/bucket CASEs and the
   ``due_date`` literals were made anew (2–3 times each) per request (``BindParameter.__init__`` alone 13 % of the
