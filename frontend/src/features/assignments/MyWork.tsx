@@ -201,8 +201,7 @@ export default function MyWork({ all = false }: { all?: boolean }) {
                   <li key={a.id} data-testid="assignment-row">
                     <Row a={a} />
                     <div className="badges">
-                      <WorkTags a={a} />
-                      <Tag>{label(a.status)}</Tag>
+                      <WorkTags a={a} withStatus />
                       <Progress value={a.progress} />
                     </div>
                   </li>
@@ -269,18 +268,25 @@ function Progress({ value }: { value: number }) {
   );
 }
 
-/** The work state (with the days overdue) and, when finished but not submitted, "Đã xong, chưa trình". */
-function WorkTags({ a }: { a: WorkItemRead }) {
-  const { t } = useI18n();
+/** The work state (with the days overdue), with `withStatus` the assignment's status too unless it reads the same
+ *  words as the state (a submitted item once "Chờ duyệt", not twice), and, when finished but not submitted, "Đã xong,
+ *  chưa trình". */
+export function WorkTags({ a, withStatus = false }: { a: WorkItemRead; withStatus?: boolean }) {
+  const { t, label } = useI18n();
   const state = (a.work_state ?? 'in_progress') as WorkState;
+  const stateWords = t(STATE_KEYS[state]);
+  const statusWords = label(a.status);
   return (
     <>
       {state === 'overdue' ? (
         <BucketTag value="overdue" days={a.days_overdue} />
       ) : (
         <Tag color={STATE_COLORS[state]} data-testid="work-state">
-          {t(STATE_KEYS[state])}
+          {stateWords}
         </Tag>
+      )}
+      {withStatus && (state === 'overdue' || statusWords !== stateWords) && (
+        <Tag data-testid="row-status">{statusWords}</Tag>
       )}
       {a.ready && (
         <Tag color="#1d6b2f" data-testid="ready-tag">
