@@ -6,7 +6,7 @@ import { PasswordChangeSection } from './ChangePassword';
 
 export default function Account() {
   const { me } = useAuth();
-  const { t, label } = useI18n();
+  const { t, label, lang } = useI18n();
   if (!me) return null;
   return (
     <>
@@ -19,7 +19,8 @@ export default function Account() {
         <Descriptions.Item label={t('role')}>
           {me.memberships.map((m) => (
             <div key={m.unit_id + m.role}>
-              {m.role_label || label(m.role)} — {m.unit_name} ({m.unit_code})
+              {/* role_label is the role's Vietnamese name at the unit's level; English reads the role's own label */}
+              {lang === 'en' ? label(m.role) : m.role_label || label(m.role)} — {m.unit_name} ({m.unit_code})
             </div>
           ))}
         </Descriptions.Item>
