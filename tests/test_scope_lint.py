@@ -70,6 +70,7 @@ ALLOWED_MODULES = {
     "api/authz/scope_activities.py",  # inspections, outreach, accountability: the activities part
     "api/authz/scope_outline.py",  # report outlines and indicator values: the report-outline part
     "api/authz/scope_survey.py",  # surveys, desks, responses: the survey part
+    "api/authz/scope_appendix.py",  # the plan appendix's first N units and coordinators per task
     "api/cli.py",
     "api/auth/service.py",
     "api/migrate.py",

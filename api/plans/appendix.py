@@ -31,11 +31,10 @@ from typing import Any
 
 import pydantic_core
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from api.assignments import buckets
-from api.authz import scope
+from api.authz import scope, scope_appendix
 from api.authz.permissions import Permission
 from api.authz.principal import Principal
 from api.models import (
@@ -45,7 +44,6 @@ from api.models import (
     Plan,
     PlanSection,
     Task,
-    TaskUnit,
     TaskUnitRole,
 )
 from api.plans.schemas import NodeRef, SectionRead, TaskRead, UnitRef, UnitStatus
@@ -77,7 +75,7 @@ def _status_columns(today: date, code: Any = None) -> tuple[Any, ...]:
 
 
 def all_unit_statuses(session: Session, principal: Principal, task_ids: list[int], today: date) -> list[Any]:
-    """The rows of :func:`first_unit_statuses` for tasks listed whole (none has more units than the limit): one plain
+    """The rows of :func:`scope_appendix.first_unit_statuses` for tasks listed whole (none has more units than the limit): one plain
     statement, cheaper than the top-N one where nothing needs cutting (a district's plan)."""
     if not task_ids:
         return []
@@ -87,76 +85,6 @@ def all_unit_statuses(session: Session, principal: Principal, task_ids: list[int
         .with_only_columns(*_status_columns(today))
         .order_by(col(OrgUnit.code), col(Assignment.instance_key))
     )
-    return list(session.connection().execute(stmt).all())
-
-
-def first_unit_statuses(
-    session: Session, principal: Principal, task_ids: list[int], limit: int, today: date
-) -> list[Any]:
-    """``(assignment id, task id, unit id, unit code, role, instance key, due, status, progress, bucket)`` of the
-    first ``limit`` units (unit-code order) of each task the caller sees assignments of, every instance of each,
-    ordered by unit code and instance. One statement."""
-    if not task_ids:
-        return []
-    if _is_postgresql(session):
-        # the units in scope (``unit_condition``) with work on the task on a released plan, the first ``limit``
-        # by code; the outer join reads every instance of those units through the (task, unit) index
-        unit, work = aliased(OrgUnit), aliased(Assignment)
-        top = (
-            select(col(unit.id).label("unit_id"), col(unit.code).label("code"))
-            .where(
-                scope.unit_condition(principal, P.assignments_read, unit),
-                sa.exists()
-                .where(col(work.task_id) == col(Task.id), col(work.unit_id) == col(unit.id))
-                .correlate(Task, unit),
-            )
-            .order_by(col(unit.code))
-            .limit(limit)
-            .correlate(Task)
-            .lateral("top_units")
-        )
-        # every instance of those units through the (task, unit, instance) index: a second LATERAL behind an
-        # ``OFFSET 0`` fence, so the planner probes per unit rather than hashing all of a task's assignments (it
-        # estimates the first LATERAL at 1,650 rows, not 50: 0.5–0.9 s instead of ~10 ms nationally)
-        rows = (
-            select(*_status_columns(today, sa.literal("")))
-            .where(col(Assignment.task_id) == col(Task.id), col(Assignment.unit_id) == top.c.unit_id)
-            .offset(0)  # a fence: kept a subquery, not flattened into a join the planner would hash
-            .correlate(Task, top)
-            .lateral("unit_rows")
-        )
-        out = list(rows.c)
-        out[3] = top.c.code
-        stmt = (
-            select(*out)
-            .select_from(Task)
-            .join(top, sa.true())
-            .join(rows, sa.true())
-            # the draft rule of ``visible_assignments`` once per task (its assignments are of its plan): a plan
-            # hidden from the caller hides all of them, and the counts (``status_summary``) are 0 then too
-            .where(col(Task.id).in_(task_ids), scope.plan_released(principal, Task.plan_id))
-            .order_by(top.c.code, out[5])
-        )
-    else:
-        rank = (
-            sa.func.dense_rank()
-            .over(partition_by=col(Assignment.task_id), order_by=col(OrgUnit.code))
-            .label("unit_rank")
-        )
-        ranked_cols: list[Any] = [*_status_columns(today), rank]
-        ranked = (
-            select(*ranked_cols)
-            .select_from(Assignment)
-            .join(OrgUnit, col(OrgUnit.id) == col(Assignment.unit_id))
-            .where(col(Assignment.task_id).in_(task_ids), scope.assignment_scope_condition(principal))
-            .subquery()
-        )
-        kept = list(ranked.c)[:-1]
-        stmt = (
-            select(*kept)
-            .where(ranked.c.unit_rank <= limit)
-            .order_by(kept[3], kept[5])  # unit code, instance key
-        )
     return list(session.connection().execute(stmt).all())
 
 
@@ -195,76 +123,6 @@ def status_summary(
     return counts, units
 
 
-def first_coordinators(
-    session: Session, task_ids: list[int], limit: int
-) -> tuple[dict[int, list[UnitRef]], dict[int, int]]:
-    """The first ``limit`` coordinating units of each task (code order) and their number: the count, then the links
-    of the tasks listed whole and the first ``limit`` of the others (three statements at most).
-    Coordinators are part of the task as issued (public to whoever reaches the task, as ``units_by_ids``)."""
-    refs: dict[int, list[UnitRef]] = defaultdict(list)
-    totals: dict[int, int] = dict.fromkeys(task_ids, 0)
-    if not task_ids:
-        return refs, totals
-    coordinating = col(TaskUnit.role) == TaskUnitRole.coordinating
-    for task_id, n in session.execute(
-        select(col(TaskUnit.task_id), sa.func.count())
-        .where(col(TaskUnit.task_id).in_(task_ids), coordinating)
-        .group_by(col(TaskUnit.task_id))
-    ):
-        totals[task_id] = int(n)
-    cut = [t for t in task_ids if totals[t] > limit]
-    if len(cut) < len(task_ids):  # the tasks listed whole: every link, one plain statement
-        whole = [t for t in task_ids if 0 < totals[t] <= limit]
-        if whole:
-            for task_id, uid, code, name in session.execute(
-                select(col(TaskUnit.task_id), col(OrgUnit.id), col(OrgUnit.code), col(OrgUnit.name))
-                .join(OrgUnit, col(OrgUnit.id) == col(TaskUnit.unit_id))
-                .where(col(TaskUnit.task_id).in_(whole), coordinating)
-                .order_by(col(OrgUnit.code))
-            ):
-                refs[task_id].append(UnitRef(id=uid, code=code, name=name))
-    if not cut:
-        return refs, totals
-    task_ids = cut
-    if _is_postgresql(session):
-        unit = aliased(OrgUnit)
-        top = (
-            select(col(unit.id).label("id"), col(unit.code).label("code"), col(unit.name).label("name"))
-            .join(TaskUnit, col(TaskUnit.unit_id) == col(unit.id))
-            .where(col(TaskUnit.task_id) == col(Task.id), coordinating)
-            .order_by(col(unit.code))
-            .limit(limit)
-            .correlate(Task)
-            .lateral("top_coordinators")
-        )
-        stmt: Any = (
-            select(col(Task.id), top.c.id, top.c.code, top.c.name)
-            .select_from(Task)
-            .join(top, sa.true())
-            .where(col(Task.id).in_(task_ids))
-            .order_by(top.c.code)
-        )
-    else:
-        rank = sa.func.row_number().over(partition_by=col(TaskUnit.task_id), order_by=col(OrgUnit.code))
-        link_cols: list[Any] = [
-            col(TaskUnit.task_id),
-            col(OrgUnit.id),
-            col(OrgUnit.code),
-            col(OrgUnit.name),
-            rank.label("rk"),
-        ]
-        ranked = (
-            select(*link_cols)
-            .join(OrgUnit, col(OrgUnit.id) == col(TaskUnit.unit_id))
-            .where(col(TaskUnit.task_id).in_(task_ids), coordinating)
-            .subquery()
-        )
-        stmt = select(*list(ranked.c)[:-1]).where(ranked.c.rk <= limit).order_by(ranked.c.code)
-    for task_id, uid, code, name in session.execute(stmt):
-        refs[task_id].append(UnitRef(id=uid, code=code, name=name))
-    return refs, totals
-
-
 def _parts(
     session: Session, principal: Principal, plan: Plan
 ) -> tuple[Sequence[PlanSection], Sequence[Task]]:
@@ -295,7 +153,8 @@ def appendix_json(session: Session, principal: Principal, *, plan: Plan, today: 
         if tasks
         else {}
     )
-    coords, coord_totals = first_coordinators(session, ids, limit)
+    links, coord_totals = scope_appendix.first_coordinators(session, ids, limit)
+    coords = {t: [UnitRef(id=i, code=c, name=n) for i, c, n in refs] for t, refs in links.items()}
     nodes: dict[int, list[NodeRef]] = defaultdict(list)
     if ids:
         for task_id, node, fw_code in session.execute(scope.task_node_rows(ids)).all():
@@ -318,7 +177,9 @@ def appendix_json(session: Session, principal: Principal, *, plan: Plan, today: 
     keys = _UNIT_STATUS_KEYS
     rows = all_unit_statuses(session, principal, whole, today)
     if cut:
-        rows += first_unit_statuses(session, principal, cut, limit, today)
+        rows += scope_appendix.first_unit_statuses(
+            session, principal, cut, limit, lambda code=None: _status_columns(today, code)
+        )
     for row in rows:
         units[row[1]].append(dict(zip(keys, (row[0], *row[2:]), strict=True)))
         shown[row[1]].add(row[2])
