@@ -246,7 +246,10 @@ def test_a_commune_token_cannot_be_granted_imports(client: TestClient, session: 
     assert r.status_code == 422, r.text
     body = r.json()
     assert body["code"] == "permission_not_grantable"
-    assert [e["message"] for e in body["errors"]] == ["imports:run"]
+    assert [e["message"] for e in body["errors"]] == ["Không cấp được quyền “Nhập dữ liệu”."]
+    # words an officer reads: the permission's name, the unit's name and its level, no codes
+    assert "“Nhập dữ liệu”" in body["detail"] and "cấp xã" in body["detail"], body["detail"]
+    assert "imports:run" not in body["detail"] and "commune" not in body["detail"], body["detail"]
     assert len(session.exec(select(ApiToken)).all()) == before  # nothing written
     session.commit()
     # Nor can a district token hold what no district role holds (approving the district report).
@@ -311,3 +314,11 @@ def test_a_token_never_holds_more_than_its_creator(client: TestClient, session: 
     assert _create_token(client, as_token, bg, ["plans:read"]).status_code == 201
     r = _create_token(client, as_token, bg, ["plans:manage"])
     assert r.status_code == 422, r.text
+
+
+def test_every_permission_has_a_name_for_messages() -> None:
+    from api.authz.permissions import PERMISSION_LABELS, Permission
+
+    assert set(PERMISSION_LABELS) == set(Permission)
+    assert all(label and ":" not in label for label in PERMISSION_LABELS.values())
+

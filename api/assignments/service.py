@@ -279,8 +279,10 @@ def _ensure_open(session: Session, a: Assignment) -> None:
 
 
 def _refuse(a: Assignment, action_vi: str, action_en: str) -> Conflict:
+    from api.reports.figures import STATUS_LABELS
+
     return Conflict(
-        f"Không thể {action_vi} khi nhiệm vụ đang ở trạng thái '{a.status}'.",
+        f"Không thể {action_vi} khi nhiệm vụ đang ở trạng thái “{STATUS_LABELS.get(a.status, a.status)}”.",
         f"Cannot {action_en} an assignment in status {a.status}.",
         code="invalid_transition",
     )

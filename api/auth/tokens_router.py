@@ -10,11 +10,12 @@ from api.auth import security, service
 from api.auth.deps import CurrentPrincipal, require
 from api.auth.schemas import ApiTokenCreate, ApiTokenCreated, ApiTokenRead
 from api.authz import scope
-from api.authz.permissions import Permission
+from api.authz.permissions import PERMISSION_LABELS, Permission
 from api.db import SessionDep
 from api.errors import FieldError, Unprocessable
 from api.idempotency import IdempotencyDep
 from api.models import ApiToken
+from api.org_units.levels import LEVEL_VI
 from api.pagination import Page, PageDep, paginate
 
 router = APIRouter(prefix="/api-tokens", tags=["api-tokens"])
@@ -58,12 +59,16 @@ def create_token(
         if p not in grant.permissions or not principal.covers(p, unit.id or 0, unit.path)
     )
     if refused:
+        names = [PERMISSION_LABELS.get(Permission(p), p) for p in refused]
         raise Unprocessable(
-            f"Không thể cấp các quyền {', '.join(refused)} cho mã truy cập của đơn vị {unit.code} "
-            f"(vượt quá quyền của đơn vị cấp {unit.level.value} hoặc quyền của chính bạn tại đơn vị này).",
+            f"Không thể cấp các quyền “{'”, “'.join(names)}” cho mã truy cập của {unit.name} "
+            f"(vượt quá quyền của một đơn vị cấp {LEVEL_VI[unit.level]} hoặc quyền của chính bạn tại đơn vị này).",
             "These permissions exceed what a token for this unit may hold, or what you hold there.",
             code="permission_not_grantable",
-            errors=[FieldError(field="permissions", code="not_grantable", message=p) for p in refused],
+            errors=[
+                FieldError(field="permissions", code="not_grantable", message=f"Không cấp được quyền “{n}”.")
+                for n in names
+            ],
         )
     plain = security.new_opaque_token(service.TOKEN_PREFIX)
     token = ApiToken(

@@ -102,3 +102,11 @@ def owner_unit(role: Role, unit: OrgUnit, lineage: dict[int, OrgUnit]) -> OrgUni
         return committees[0] if committees else unit
     above = [u for u in committees if u.id != unit.id]
     return above[0] if above else (committees[0] if committees else unit)
+
+
+# A level's name after "cấp" in messages ("đơn vị cấp xã").
+LEVEL_VI: dict[UnitLevel, str] = {
+    UnitLevel.province: "tỉnh",
+    UnitLevel.district: "huyện",
+    UnitLevel.commune: "xã",
+}

@@ -253,6 +253,11 @@ def amend(session: Session, principal: Principal, *, plan: Plan, data: PlanAmend
     return plan
 
 
+PLAN_STATUS_VI = {
+    PlanStatus.draft: "Dự thảo",
+    PlanStatus.issued: "Đã ban hành",
+    PlanStatus.closed: "Đã kết thúc",
+}
 _TRANSITIONS = {
     "close": (PlanStatus.issued, PlanStatus.closed),
 }
@@ -263,7 +268,7 @@ def transition(session: Session, principal: Principal, *, plan: Plan, action: st
     src, dst = _TRANSITIONS[action]
     if plan.status != src:
         raise Conflict(
-            f"Không thể chuyển kế hoạch từ trạng thái '{plan.status}' sang '{dst}'.",
+            f"Không thể chuyển kế hoạch từ trạng thái “{PLAN_STATUS_VI[plan.status]}” sang “{PLAN_STATUS_VI[dst]}”.",
             f"Cannot {action} a plan in status {plan.status}.",
             code="invalid_transition",
         )

@@ -254,7 +254,7 @@ def create(session: Session, principal: Principal, *, data: ReportCreate) -> Rep
 
 def _refuse(report: Report, action_vi: str, action_en: str) -> Conflict:
     return Conflict(
-        f"Không thể {action_vi} báo cáo đang ở trạng thái '{report.status}'.",
+        f"Không thể {action_vi} báo cáo đang ở trạng thái “{unit_figures.REPORT_STATUS_LABELS.get(report.status, report.status)}”.",
         f"Cannot {action_en} a report in status {report.status}.",
         code="invalid_transition",
     )
@@ -441,7 +441,9 @@ def return_(session: Session, principal: Principal, *, report: Report, unit: Org
     return report
 
 
-def _notify(session: Session, principal: Principal, report: Report, kind: str, reason: str | None = None) -> None:
+def _notify(
+    session: Session, principal: Principal, report: Report, kind: str, reason: str | None = None
+) -> None:
     """Đôn đốc: the unit's inbox entry (and e-mail/webhook rows) commit with the return or acceptance itself."""
     from api.notifications.events import on_report_event
 
