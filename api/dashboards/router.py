@@ -5,6 +5,7 @@ import pydantic_core
 from fastapi import APIRouter, Query, Response
 
 from api.auth.deps import CurrentPrincipal, require
+from api.authz import scope
 from api.authz.permissions import Permission
 from api.config import get_settings
 from api.dashboards import service
@@ -43,6 +44,8 @@ def summary(
 ) -> Response:
     """Bốn nhóm thời hạn, tiến độ bình quân, theo đơn vị / lĩnh vực / kế hoạch, xếp hạng đơn vị chậm, sắp đến hạn."""
     s = get_settings()
+    if unit_id is not None:  # a unit out of reach answers 404, as everywhere (not a page of zeros)
+        scope.get_unit(session, principal, unit_id, Permission.dashboards_read)
     doc = service.summary(
         session,
         principal,
@@ -80,6 +83,8 @@ def trend(
     include_predecessors: IncludePredecessors = False,
 ) -> dict[str, Any]:
     """Xu hướng: đến hạn, hoàn thành đúng hạn, hoàn thành quá hạn, quá hạn chưa xong tại cuối mỗi kỳ đến ngày tham chiếu."""
+    if unit_id is not None:
+        scope.get_unit(session, principal, unit_id, Permission.dashboards_read)
     return trend_service.trend(
         session,
         principal,

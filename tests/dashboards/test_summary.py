@@ -127,3 +127,18 @@ def test_due_soon_count_is_the_work_list_total(client: TestClient, auth) -> None
         f"{API}/assignments", headers=auth("canbo.hoatham"), params={"due_soon": "true", "limit": 1}
     ).json()
     assert hoatham["due_soon_total"] == mine["total"] <= s["due_soon_total"]
+
+
+def test_a_unit_out_of_reach_answers_404_not_zeros(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
+    other = unit_id(session, "LS.BG.X.TANVAN")
+    own = unit_id(session, "LS.BG.X.HOATHAM")
+    session.commit()
+    h = auth("chutich.hoatham")
+    for path in ("/dashboards/summary", "/dashboards/trend"):
+        assert client.get(f"{API}{path}", params={"unit_id": other}, headers=h).status_code == 404
+        assert client.get(f"{API}{path}", params={"unit_id": own}, headers=h).status_code == 200
+    # the district reaches both
+    assert (
+        client.get(f"{API}/dashboards/summary", params={"unit_id": other}, headers=auth("noivu")).status_code
+        == 200
+    )

@@ -198,9 +198,10 @@ def test_last_point_is_the_summary(client: TestClient, session: Session, auth) -
 def test_trend_is_scoped(client: TestClient, session: Session, auth) -> None:  # type: ignore[no-untyped-def]
     ids = _fixture(session)
     params = {"unit_id": ids["unit"], "date_from": "2024-07-01"}
-    # A commune officer of Hoa Thám asking for another commune's figures gets nothing of it.
+    # A commune officer of Hoa Thám asking for another commune's figures gets nothing of it: 404, as for any unit
+    # out of reach.
     r = client.get(f"{API}/dashboards/trend", headers=auth("canbo.hoatham"), params=params)
-    assert [p[1:] for p in _points(r)] == [(0, 0, 0, 0, 0)] * 4
+    assert r.status_code == 404 and r.json()["code"] == "not_found", r.text
     mine = client.get(f"{API}/dashboards/trend", headers=auth("canbo.hoatham")).json()["points"][-1]
     everyone = client.get(f"{API}/dashboards/trend", headers=auth("noivu")).json()["points"][-1]
     assert 0 < mine["due"] < everyone["due"]
