@@ -25,13 +25,12 @@ and only the tasks to cut go through the top-N statement:
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import pydantic_core
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from api.assignments import buckets
 from api.authz import scope, scope_appendix
@@ -42,7 +41,6 @@ from api.models import (
     AssignmentStatus,
     OrgUnit,
     Plan,
-    PlanSection,
     Task,
     TaskUnitRole,
 )
@@ -123,27 +121,13 @@ def status_summary(
     return counts, units
 
 
-def _parts(
-    session: Session, principal: Principal, plan: Plan
-) -> tuple[Sequence[PlanSection], Sequence[Task]]:
-    sections = session.exec(
-        select(PlanSection)
-        .where(PlanSection.plan_id == plan.id)
-        .order_by(col(PlanSection.order), col(PlanSection.label))
-    ).all()
-    tasks = session.exec(
-        scope.visible_tasks(principal).where(Task.plan_id == plan.id).order_by(col(Task.order), col(Task.id))
-    ).all()
-    return sections, tasks
-
-
 def appendix_json(session: Session, principal: Principal, *, plan: Plan, today: date, limit: int) -> bytes:
     """The ``Appendix`` document as JSON: sections, then each task the caller sees with its lead, criteria, first
     ``limit`` coordinators and units' statuses and the counts of all (module docstring). The status rows are
     plain columns serialised in one pass (``pydantic_core.to_json``, enums as values, ISO dates, as the models)."""
-    from api.plans.service import plan_reads
+    from api.plans.service import appendix_parts, plan_reads
 
-    sections, tasks = _parts(session, principal, plan)
+    sections, tasks = appendix_parts(session, principal, plan)
     ids = [t.id for t in tasks if t.id is not None]
     leads = (
         {

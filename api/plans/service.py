@@ -386,7 +386,7 @@ def _status_rows(session: Session, principal: Principal, task_ids: Any, today: d
     return list(session.connection().execute(stmt).all())
 
 
-def _appendix_parts(
+def appendix_parts(
     session: Session, principal: Principal, plan: Plan
 ) -> tuple[Sequence[PlanSection], Sequence[Task]]:
     """The plan's sections and the tasks the caller may see, in the appendix's order."""
@@ -415,7 +415,7 @@ def appendix(session: Session, principal: Principal, *, plan: Plan, today: date)
     """Phụ lục as issued (the DOCX): sections and the tasks the caller may see, each with its lead and every
     coordinator. The units' statuses are not read: the paper does not print them, and a national plan has
     198,000 of them; the coordinators are the task's own links (one statement for all)."""
-    sections, tasks = _appendix_parts(session, principal, plan)
+    sections, tasks = appendix_parts(session, principal, plan)
     return AppendixDocument(
         plan=plan_reads(session, [plan])[0],
         sections=[SectionRead.model_validate(s) for s in sections],

@@ -4,55 +4,20 @@ date of a cited document, written as the reference documents cite ("Kế hoạch
 domain.md "In-text citations"). Machine fields (ISO dates in JSON) are left as they are."""
 
 import re
-from io import BytesIO
 
-from docx import Document
-from openpyxl import load_workbook
-
+from tests.date_sweep import cited as _cited
+from tests.date_sweep import dates as _dates
+from tests.date_sweep import docx_texts as _docx_texts
+from tests.date_sweep import unpadded as _unpadded
+from tests.date_sweep import xlsx_texts as _xlsx_texts
 from tests.reports.helpers import V1, open_report, patch_report
 from tests.reports.outline_helpers import add_activities
-
-# a day/month/year written with slashes (a document number such as "7/KH-UBND" is no date)
-DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
-# a cited document: "số 7/KH-UBND ngày 10/1/2023", "(số 12/KH-UBND, ngày 10/3/2023)"
-CITED = re.compile(r"số [^\s,()]+,? ngày (\d{1,2}/\d{1,2}/\d{4})")
-
-
-def _dates(texts: list[str]) -> list[str]:
-    """The dates written in the texts, cited documents' dates left out."""
-    return [m.group(0) for t in texts for m in DATE.finditer(CITED.sub("", t or ""))]
-
-
-def _cited(texts: list[str]) -> list[str]:
-    return [m.group(1) for t in texts for m in CITED.finditer(t or "")]
-
-
-def _unpadded(dates: list[str]) -> list[str]:
-    return [d for d in dates if not re.fullmatch(r"\d{2}/\d{2}/\d{4}", d)]
 
 
 def _export(client, headers, rid, fmt):  # type: ignore[no-untyped-def]
     r = client.get(f"{V1}/reports/{rid}/export", params={"format": fmt}, headers=headers)
     assert r.status_code == 200, r.text
     return r.content
-
-
-def _docx_texts(content: bytes) -> list[str]:
-    doc = Document(BytesIO(content))
-    texts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            texts += [c.text for c in row.cells]
-    for section in doc.sections:
-        texts += [p.text for p in section.header.paragraphs] + [p.text for p in section.footer.paragraphs]
-    return texts
-
-
-def _xlsx_texts(content: bytes) -> list[str]:
-    wb = load_workbook(BytesIO(content))
-    return [
-        c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)
-    ]
 
 
 def test_report_text_writes_dates_with_leading_zeros(client, auth, session, world) -> None:  # type: ignore[no-untyped-def]
