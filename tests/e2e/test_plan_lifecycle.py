@@ -4,12 +4,14 @@ now the officer sees the task in the work list. Then an amendment (a later deadl
 officer's history of that task, and the plan's history lists it. axe-core on every screen."""
 
 import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.conftest import _serve
 from tests.e2e.helpers import PASSWORD, api_json, api_token, axe_violations, minimal_pdf, ui_login
 
 pytestmark = pytest.mark.e2e
@@ -44,9 +46,17 @@ def _officer_total(base: str, token: str) -> int:
     return int(api_json(base, f"/assignments?limit=1&q={q}", token)["total"])
 
 
+@pytest.fixture(scope="module")
+def own_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of its own with the untouched demo: in the full run the modules before this one change the shared
+    server's data, and the amendment's save then never reached the API (it passes alone; not understood yet)."""
+    yield from _serve(tmp_path_factory.mktemp("e2e-lifecycle"), demo="1", as_of="2024-10-15")
+
+
 def test_plan_created_issued_then_reaches_the_commune(
-    browser: Browser, base_url: str, axe_path: Path, shots: Path
+    browser: Browser, own_url: str, axe_path: Path, shots: Path
 ):
+    base_url = own_url
     officer_token = api_token(base_url, "canbo.hoatham")
     assert _officer_total(base_url, officer_token) == 0
 
