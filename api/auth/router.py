@@ -111,16 +111,16 @@ async def me(request: Request, session: SessionDep, principal: CurrentPrincipal)
     user, rows, lineage = found
     memberships: list[schemas.MembershipRead] = []
     if user is not None:
-        for m, u in rows:
-            owner = owner_unit(m.role, u, lineage)
+        for role, u in rows:
+            owner = owner_unit(role, u, lineage)
             memberships.append(
                 schemas.MembershipRead(
-                    unit_id=u.id or 0,
+                    unit_id=u.id,
                     unit_code=u.code,
                     unit_name=u.name,
                     unit_level=u.level.value,
-                    role=m.role,
-                    role_label=role_label(m.role, u),
+                    role=role,
+                    role_label=role_label(role, u),
                     owner_level=owner.level.value,
                     owner_name=owner.name,
                 )

@@ -7,8 +7,27 @@ nothing says "huyện" where no district exists. Role keys (``district_admin``�
 """
 
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
-from api.models import OrgUnit, Role, UnitKind, UnitLevel
+from api.models import Role, UnitKind, UnitLevel
+
+
+class UnitLike(Protocol):
+    """What these words read of a unit: an ``OrgUnit`` or the few columns of one (``/me``)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def level(self) -> UnitLevel: ...
+    @property
+    def kind(self) -> UnitKind: ...
+    @property
+    def path(self) -> str: ...
+
+
+U = TypeVar("U", bound=UnitLike)
 
 
 @dataclass(frozen=True)
@@ -22,11 +41,11 @@ class LevelTerms:
     aggregate_report: str  # the owner's aggregated report
 
 
-def _commune_word(unit: OrgUnit) -> str:
+def _commune_word(unit: UnitLike) -> str:
     return "phường" if "phường" in unit.name.lower() else "xã"
 
 
-def terms(unit: OrgUnit) -> LevelTerms:
+def terms(unit: UnitLike) -> LevelTerms:
     """The words of ``unit``'s level (for a commune office, those of its commune's level)."""
     if unit.level == UnitLevel.province:
         return LevelTerms(
@@ -60,7 +79,7 @@ def terms(unit: OrgUnit) -> LevelTerms:
     )
 
 
-def role_label(role: Role, unit: OrgUnit) -> str:
+def role_label(role: Role, unit: UnitLike) -> str:
     """A role's name on screen at ``unit`` (``district_admin`` at a province is "Sở Nội vụ")."""
     t = terms(unit)
     people_committee = unit.kind == UnitKind.people_committee
@@ -83,7 +102,7 @@ def role_label(role: Role, unit: OrgUnit) -> str:
 _OWN_COMMITTEE_ROLES = {Role.admin, Role.district_admin, Role.leader, Role.observer, Role.integration}
 
 
-def path_ids(unit: OrgUnit) -> list[int]:
+def path_ids(unit: UnitLike) -> list[int]:
     """Ids of ``unit`` and its ancestors, nearest first (from the materialised path)."""
     ids = [int(p) for p in unit.path.strip("/").split("/") if p]
     if unit.id is not None and unit.id not in ids:
@@ -91,7 +110,7 @@ def path_ids(unit: OrgUnit) -> list[int]:
     return list(reversed(ids))
 
 
-def owner_unit(role: Role, unit: OrgUnit, lineage: dict[int, OrgUnit]) -> OrgUnit:
+def owner_unit(role: Role, unit: U, lineage: dict[int, U]) -> U:
     """The people's committee whose plan and report periods a membership works under, so the SPA can word its
     screens by that committee's level ("Sở Nội vụ" for a commune of 2026, "Phòng Nội vụ" for one of Bình Gia 2024).
 
