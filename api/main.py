@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.convertors import PathConvertor, register_url_convertor
 
 from api import __version__
 from api.audit.router import router as audit_router
@@ -31,6 +32,7 @@ from api.health import router as health_router
 from api.middleware import CSP, RequestContextMiddleware
 from api.observability import record_route
 from api.org_units.router import router as org_units_router
+from api.routing_index import index_routes
 from api.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
@@ -188,6 +190,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     _mount_docs_and_spa(app, settings)
     _document_errors(app)
     _freeze_routes(app.router)
+    index_routes(app.router.routes)
     return app
 
 
@@ -291,14 +294,16 @@ def _mount_docs_and_spa(app: FastAPI, settings: Settings) -> None:
         csp = CSP.replace("script-src 'self'", f"script-src 'self' 'nonce-{nonce}'")
         return HTMLResponse(html, headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"})
 
-    @app.api_route("/{full_path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+    # Every path outside /api: /api/… never reaches this route (see _SpaPath), so the router answers there as for
+    # any path: 405 with Allow when a route has the path under other methods, else a problem+json 404.
+    @app.api_route("/{full_path:spa}", methods=["GET", "HEAD"], include_in_schema=False)
     def spa(full_path: str, request: Request) -> Any:
         root = dist.resolve()
         candidate = (root / full_path).resolve()
         found = bool(full_path) and candidate.is_file() and candidate.is_relative_to(root)
-        # /api/…: a JSON 404; a missing /assets/… file (a hashed chunk of an older build, after a deployment): a 404
-        # too, not the HTML shell under a script's URL (the page reloads itself, see frontend/src/main.tsx)
-        if full_path.startswith("api/") or (full_path.startswith("assets/") and not found):
+        # a missing /assets/… file (a hashed chunk of an older build, after a deployment): a JSON 404, not the HTML
+        # shell under a script's URL (the page reloads itself, see frontend/src/main.tsx)
+        if full_path.startswith("assets/") and not found:
             return problem_response(
                 404,
                 "http_404",
@@ -325,6 +330,17 @@ def _mount_docs_and_spa(app: FastAPI, settings: Settings) -> None:
 
 
 _DESK_TOKEN = re.compile(r"[A-Za-z0-9._-]{1,120}")
+
+
+class _SpaPath(PathConvertor):
+    """``{…:spa}``: any path (``:path``) except ``api`` and ``api/…``. The SPA's catch-all matching those took every
+    GET or HEAD there for itself: a POST-only address read with GET answered 404 instead of 405, and an unknown
+    address under any other method 405 instead of 404."""
+
+    regex = r"(?!api(?:/|$)).*"
+
+
+register_url_convertor("spa", _SpaPath())
 
 
 def _accepts(request: Request, coding: str) -> bool:
