@@ -20,7 +20,7 @@ from api.assignments import buckets
 from api.auth.service import principal_for_user
 from api.authz import scope
 from api.dashboards.schemas import Summary
-from api.dashboards.service import BUCKET_VALUES, bucket_code_expr
+from api.dashboards.service import CODE_BUCKETS, SOON_CODE, bucket_code_expr
 from api.models import Assignment, AssignmentStatus, FrameworkNode, TaskNode, User
 from tests.assignments.helpers import API, plan_85, unit_id
 
@@ -167,12 +167,16 @@ def test_summary_follows_a_change_at_once(client: TestClient, session: Session, 
 
 
 @pytest.mark.parametrize("as_of", [date(2024, 10, 15), date(2024, 6, 1), date(2025, 3, 1)])
-def test_bucket_code_is_the_bucket_definition(session: Session, as_of: date) -> None:
-    """The aggregates count buckets by their index (:func:`bucket_code_expr`, built from the conditions of
-    :func:`buckets.bucket_expr`): on every assignment row it names the same bucket as the definition."""
+@pytest.mark.parametrize("soon_days", [7, 30])
+def test_bucket_code_is_the_bucket_definition(session: Session, as_of: date, soon_days: int) -> None:
+    """The aggregates count buckets by a code (:func:`bucket_code_expr`, built from the conditions of
+    :func:`buckets.bucket_expr`): on every assignment row it names the same bucket as the definition, and it
+    is ``SOON_CODE`` exactly when the row is also due soon (:func:`buckets.due_soon_expr`)."""
+    soon = sa.case((buckets.due_soon_expr(as_of, soon_days), True), else_=False)
     rows = session.execute(
-        select(col(Assignment.id), buckets.bucket_expr(as_of), bucket_code_expr(as_of))
+        select(col(Assignment.id), buckets.bucket_expr(as_of), bucket_code_expr(as_of, soon_days), soon)
     ).all()
     assert len(rows) > 100
-    assert [(i, b) for i, b, _ in rows] == [(i, BUCKET_VALUES[c]) for i, _, c in rows]
-    assert len({b for _, b, _ in rows}) >= 3
+    assert [(i, b) for i, b, _, _ in rows] == [(i, CODE_BUCKETS[c]) for i, _, c, _ in rows]
+    assert [(i, bool(s)) for i, _, _, s in rows] == [(i, c == SOON_CODE) for i, _, c, _ in rows]
+    assert len({b for _, b, _, _ in rows}) >= 3
