@@ -11,6 +11,11 @@ A JSON body (or a body sent without a type, which FastAPI reads as JSON) is then
 bounded, every string in it (keys too) checked against the text policy and normalised to NFC; the route receives
 the normalised body. A refused string is a 422 naming its field (``narrative.ket_qua``, ``items.3.name``). Query
 strings and the path are checked the same way (they are not rewritten).
+
+``HEAD`` is answered as ``GET`` without the body (RFC 9110 §9.3.2) on every route: FastAPI's routes declare GET
+alone, so the request is passed further in as GET and the body of the answer is dropped here; the middlewares
+outside still see HEAD (the access log says HEAD; no gzip, no content ETag). A 405 names in ``Allow`` every method
+some route takes at that path (Starlette names only the first route's), with HEAD wherever GET is.
 """
 
 import json
@@ -164,6 +169,8 @@ class EdgeMiddleware:
         self.max_body = max_body
         self.auth_max_body = auth_max_body
         self.is_upload = is_upload
+        # every route's methods and path pattern, for Allow: built on the first 405
+        self._routes: list[tuple[frozenset[str], re.Pattern[str]]] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -174,6 +181,11 @@ class EdgeMiddleware:
             await _refusal(errors, path.encode("ascii", "backslashreplace").decode())(scope, receive, send)
             return
         method: str = scope.get("method", "GET")
+        if method == "HEAD":
+            method = "GET"
+            scope = {**scope, "method": method}
+            send = _headers_only(send)
+        send = self._full_allow(scope, send)
         if self.is_upload(method, path):
             await self.app(scope, receive, send)
             return
@@ -220,6 +232,48 @@ class EdgeMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    def _full_allow(self, scope: Scope, send: Send) -> Send:
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                allowed = self._methods_at(scope)
+                if allowed:
+                    value = ", ".join(sorted(allowed)).encode()
+                    headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
+                    message = {**message, "headers": [*headers, (b"allow", value)]}
+            await send(message)
+
+        return wrapped
+
+    def _methods_at(self, scope: Scope) -> set[str]:
+        """Every method a route of the app takes at the request's path (HEAD wherever GET is)."""
+        if self._routes is None:
+            from fastapi.routing import iter_route_contexts
+
+            app = scope.get("app")
+            found = []
+            for ctx in iter_route_contexts(getattr(app, "routes", [])):
+                if ctx.path is not None and ctx.methods:
+                    found.append((frozenset(ctx.methods), compile_path(ctx.path)[0]))
+            self._routes = found
+        path = scope.get("path", "")
+        allowed = {m for methods, regex in self._routes if regex.match(path) for m in methods}
+        if "GET" in allowed:
+            allowed.add("HEAD")
+        return allowed
+
+
+def _headers_only(send: Send) -> Send:
+    """``send`` for a HEAD answered as GET: the status and headers (``Content-Length`` included), no body."""
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            if message.get("more_body", False):
+                return
+            message = {"type": "http.response.body", "body": b"", "more_body": False}
+        await send(message)
+
+    return wrapped
 
 
 def _too_large(limit: int, path: str) -> Any:
