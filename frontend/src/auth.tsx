@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { authLogin, authLogout, authMe } from './client/sdk.gen';
 import type { MeRead } from './client/types.gen';
 import { queryClient } from './api/query';
+import { rememberAccess } from './api/session';
 import { ApiError, getRefreshToken, onSessionLost, restoreSession, setTokens, type Problem, type TokenPair } from './api/http';
 
 interface AuthState {
@@ -54,7 +55,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (r.error || !r.data) throw asApiError(r.error, r.response);
     queryClient.clear();
     setTokens(r.data as TokenPair);
-    setMe(await loadMe());
+    const signedIn = await loadMe();
+    rememberAccess(signedIn); // what a reload of this tab may prefetch (main.tsx)
+    setMe(signedIn);
   }, []);
 
   const logout = useCallback(async () => {

@@ -1,12 +1,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, setTokens } from './api/http';
-import { prefetch, restoreSession, resumeSession } from './api/session';
+import { mayReadWorkList, prefetch, rememberAccess, restoreSession, resumeSession } from './api/session';
+import { landingPrefetch } from './boot';
 import { pageOf, workQueuePath } from './features/assignments/myWorkQuery';
 
 afterEach(() => {
   vi.unstubAllGlobals();
   setTokens(null);
 });
+
+type Me = Parameters<typeof rememberAccess>[0] & object;
+const meWith = (permissions: string[], extra: Partial<Me> = {}): Me =>
+  ({ id: 1, username: 'u', full_name: 'U', kind: 'user', memberships: [], today: '2026-12-06', permissions, ...extra }) as Me;
 
 describe('work queue query', () => {
   it('turns page and size into limit/offset and keeps the filters', () => {
@@ -64,5 +69,58 @@ describe('session restore on load', () => {
     // taken once: the next call (a reload of the page's data) goes to the server again
     await api('/assignments?mine=true&limit=200&offset=0');
     expect(seen).toHaveLength(4);
+  });
+});
+
+describe('what a cold load prefetches (main.tsx)', () => {
+  const signIn = () => setTokens({ access_token: 'a', refresh_token: 'refresh-0123456789', expires_in: 900 });
+
+  it('prefetches the work list of /my-work for a user who may read it', () => {
+    signIn();
+    rememberAccess(meWith(['assignments:read', 'assignments:edit']));
+    expect(mayReadWorkList()).toBe(true);
+    expect(landingPrefetch('/my-work', '?bucket=overdue&page=2&size=20')).toBe(workQueuePath(new URLSearchParams('bucket=overdue&page=2&size=20'), false));
+    expect(landingPrefetch('/my-work/', '')).toBe(workQueuePath(new URLSearchParams(''), false));
+    expect(landingPrefetch('/dashboard', '')).toBeNull();
+    expect(landingPrefetch('/', '')).toBeNull();
+  });
+  it('prefetches nothing for the admin (no assignments:read: the list would be a 403)', () => {
+    signIn();
+    rememberAccess(meWith(['units:read', 'users:manage', 'frameworks:manage']));
+    expect(landingPrefetch('/my-work', '')).toBeNull();
+  });
+  it('prefetches nothing while the password must be changed (every other call is a 403)', () => {
+    signIn();
+    rememberAccess(meWith(['assignments:read'], { must_change_password: true }));
+    expect(landingPrefetch('/my-work', '')).toBeNull();
+  });
+  it('prefetches nothing when the rights are unknown or the session is gone', () => {
+    signIn();
+    expect(landingPrefetch('/my-work', '')).toBeNull(); // no /me seen in this tab
+    rememberAccess(meWith(['assignments:read']));
+    setTokens(null); // logged out: the note goes with the refresh token
+    expect(landingPrefetch('/my-work', '')).toBeNull();
+    signIn();
+    expect(mayReadWorkList()).toBe(false);
+  });
+  it('the restored session notes what its /me allows', async () => {
+    sessionStorage.setItem('parsipas.refresh', 'refresh-0123456789');
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: Request | string, init?: RequestInit) => {
+        const req = input instanceof Request ? input : new Request(new URL(input, 'http://x'), init);
+        if (new URL(req.url).pathname === '/api/v1/auth/refresh')
+          return new Response(JSON.stringify({ access_token: 'acc', refresh_token: 'refresh-abcdefghij', expires_in: 900 }), { status: 200 });
+        return new Response(JSON.stringify(meWith(['units:read'])), { status: 200 });
+      }),
+    );
+    rememberAccess(meWith(['assignments:read'])); // an older note (the role was changed since)
+    vi.resetModules(); // a fresh load: restoreSession answers once per page
+    const fresh = await import('./api/session');
+    const boot = await import('./boot');
+    const me = await fresh.restoreSession();
+    expect(me?.permissions).toEqual(['units:read']);
+    expect(boot.landingPrefetch('/my-work', '')).toBeNull();
+    fresh.setTokens(null);
   });
 });

@@ -2,7 +2,7 @@
 // the token refresh, /me and the work-queue request at once and asks for the code of the page it will show, all in
 // parallel with the app itself (whose chunks index.html preloads: see vite.config.ts).
 import { hasRefreshToken, prefetch, restoreSession } from './api/session';
-import { workQueuePath } from './features/assignments/myWorkQuery';
+import { landingPrefetch } from './boot';
 import './styles.css';
 import './print.css';
 
@@ -25,8 +25,9 @@ const first = location.pathname.split('/')[1] ?? '';
 if (hasRefreshToken()) {
   void restoreSession();
   void import('./pages/Shell');
+  const data = landingPrefetch(location.pathname, location.search);
+  if (data) prefetch(data);
   if (first === 'my-work') {
-    prefetch(workQueuePath(new URLSearchParams(location.search), false));
     void import('./features/assignments/MyWork');
   } else if (first !== '' && first !== 'login') {
     void import('./antApp'); // every other page sits inside antd's App (see App.tsx)

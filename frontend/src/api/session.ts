@@ -4,6 +4,9 @@
 import type { MeRead } from '../client/types.gen';
 
 const REFRESH_KEY = 'parsipas.refresh';
+/** Set ('1') while the stored session's user may read the work list (from its last /me): the entry script prefetches
+ *  the list on a reload of /my-work only then — for anyone else (the admin) it would be a 403 in the console. */
+const WORK_LIST_KEY = 'parsipas.workList';
 let accessToken: string | null = null;
 let refreshing: Promise<boolean> | null = null;
 const listeners = new Set<() => void>();
@@ -17,8 +20,18 @@ export interface TokenPair {
 export function setTokens(pair: TokenPair | null): void {
   accessToken = pair?.access_token ?? null;
   if (pair) sessionStorage.setItem(REFRESH_KEY, pair.refresh_token);
-  else sessionStorage.removeItem(REFRESH_KEY);
+  else {
+    sessionStorage.removeItem(REFRESH_KEY);
+    sessionStorage.removeItem(WORK_LIST_KEY);
+  }
 }
+/** Note from the signed-in user's /me whether the work list is theirs to read (kept with the refresh token). */
+export function rememberAccess(me: MeRead | null): void {
+  if (me && !me.must_change_password && me.permissions.includes('assignments:read')) sessionStorage.setItem(WORK_LIST_KEY, '1');
+  else sessionStorage.removeItem(WORK_LIST_KEY);
+}
+/** Whether the stored session's user may read the work list; false when not known (no /me seen in this tab yet). */
+export const mayReadWorkList = (): boolean => hasRefreshToken() && sessionStorage.getItem(WORK_LIST_KEY) === '1';
 export const hasRefreshToken = (): boolean => !!sessionStorage.getItem(REFRESH_KEY);
 export const getRefreshToken = (): string | null => sessionStorage.getItem(REFRESH_KEY);
 export const hasAccessToken = (): boolean => !!accessToken;
@@ -94,7 +107,9 @@ export function restoreSession(): Promise<MeRead | null> {
     if (!(await resumeSession())) return null;
     try {
       const r = await authFetch('/api/v1/me', { headers: JSON_HEADERS });
-      return r.ok ? ((await r.json()) as MeRead) : null;
+      const me = r.ok ? ((await r.json()) as MeRead) : null;
+      if (me) rememberAccess(me);
+      return me;
     } catch {
       return null;
     }
