@@ -6,6 +6,7 @@ import type { EvidenceRead } from '../../api/types';
 import { reply, restoreFetch, stubFetch, type FetchStub } from '../../test/fetchStub';
 import { page, renderWithQuery } from '../../test/renderWithQuery';
 import EvidencePanel from './EvidencePanel';
+import { sizeColumn } from './bytes';
 import { stubAntdDom } from '../../components/testDom';
 
 // Reads and deletions go through the generated SDK (fetch is stubbed); uploads and downloads stay XHR/blob.
@@ -173,5 +174,36 @@ describe('the drop zone', { timeout: 20000 }, () => {
     });
     expect(within(marked).getByText('Hiệu lực đến')).toBeTruthy();
     expect(within(marked).getByText('Hiệu lực đến ngày không được trước ngày “Hiệu lực từ ngày”.')).toBeTruthy();
+  });
+});
+
+describe('the list and the versions table', { timeout: 20000 }, () => {
+  it('share the size column: decimal comma in Vietnamese, hidden on the narrowest screens', () => {
+    const t = (k: string) => (k === 'size' ? 'Dung lượng' : k);
+    const vi = sizeColumn(t as never, 'vi');
+    const render = vi.render as (v: number) => string;
+    expect([vi.title, vi.dataIndex, vi.responsive]).toEqual(['Dung lượng', 'size', ['sm']]);
+    expect([render(512), render(2048), render(1536 * 1024)]).toEqual(['512 B', '2 KB', '1,5 MB']);
+    expect((sizeColumn(t as never, 'en').render as (v: number) => string)(1536 * 1024)).toBe('1.5 MB');
+  });
+
+  it('write the size alike and download the chosen version under its own name', async () => {
+    const v1 = { ...doc(1, 'Báo cáo', []), size: 1536 * 1024, filename: 'Báo cáo v1.pdf' };
+    const v2 = { ...doc(2, 'Báo cáo', []), series_id: 's-1', version_no: 2, size: 2048, filename: 'Báo cáo.pdf' };
+    stubFetch({ 'GET /api/v1/assignments/7/evidence': page([v2]), 'GET /api/v1/evidence/2': { ...v2, versions: [v2, v1] } });
+    http.download.mockRejectedValue(new ApiError(404, { title: 'Không tìm thấy', detail: 'Tệp không còn.' } as never));
+    renderWithQuery(<EvidencePanel assignmentId="7" canUpload={false} />, { antApp: true });
+    await screen.findByText('Báo cáo');
+    fireEvent.click(screen.getByLabelText('Tải xuống Báo cáo.pdf'));
+    expect(http.download).toHaveBeenCalledWith('/evidence/2/content', 'Báo cáo.pdf');
+    expect(await screen.findByText('Tệp không còn.')).toBeInTheDocument(); // the failure is shown on the panel
+
+    fireEvent.click(screen.getByLabelText('Các phiên bản v2: Báo cáo'));
+    const dialog = await screen.findByRole('dialog');
+    await within(dialog).findByText('Báo cáo v1.pdf');
+    http.download.mockResolvedValue(undefined);
+    fireEvent.click(within(dialog).getByLabelText('Tải xuống v1 Báo cáo v1.pdf'));
+    expect(http.download).toHaveBeenLastCalledWith('/evidence/1/content', 'Báo cáo v1.pdf');
+    expect(within(dialog).getByLabelText('Tải xuống v2 Báo cáo.pdf')).toBeInTheDocument();
   });
 });

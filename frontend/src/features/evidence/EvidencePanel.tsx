@@ -2,7 +2,7 @@ import { Alert, App, Button, Checkbox, DatePicker, Form, Input, Modal, Progress,
 import type { Dayjs } from 'dayjs';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { download, uploadWithProgress } from '../../api/http';
+import { uploadWithProgress } from '../../api/http';
 import type { EvidenceRead } from '../../api/types';
 import { useAuth } from '../../auth';
 import {
@@ -15,7 +15,8 @@ import { evidenceDelete, evidenceRestore } from '../../client/sdk.gen';
 import type { EvidenceUploaded } from '../../client/types.gen';
 import { useI18n } from '../../i18n';
 import { Guard, ProblemAlert } from '../../components/common';
-import { formatBytes } from './bytes';
+import { sizeColumn } from './bytes';
+import { DownloadButton } from './cells';
 import FileDrop from './FileDrop';
 import { useEvidenceWords } from './words';
 import { applyFieldErrors } from '../admin/lib';
@@ -192,7 +193,7 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
               },
               { title: t('docNumber'), dataIndex: 'doc_number', responsive: ['md'] },
               { title: t('issueDate'), dataIndex: 'issue_date', render: (v) => date(v), responsive: ['md'] },
-              { title: t('size'), dataIndex: 'size', render: (v: number) => formatBytes(v, lang), responsive: ['sm'] },
+              sizeColumn(t, lang),
               {
                 title: t('uploadedAt'),
                 dataIndex: 'uploaded_at',
@@ -204,9 +205,7 @@ export default function EvidencePanel({ assignmentId, canUpload, onChange }: { a
                 key: 'actions',
                 render: (_, r) => (
                   <Space wrap size={4}>
-                    <Button size="small" aria-label={`${t('download')} ${r.filename}`} onClick={() => download(`/evidence/${r.id}/content`, r.filename).catch(setError)}>
-                      {t('download')}
-                    </Button>
+                    <DownloadButton doc={r} onError={setError} />
                     {allows(r, 'replace') && (
                       <Button size="small" onClick={() => setReplacing(r)} aria-label={`${t('evReplace')}: ${r.title}`}>
                         {t('evReplace')}
@@ -322,17 +321,13 @@ function VersionsDialog({ doc, onClose, onError }: { doc: EvidenceRead; onClose:
             columns={[
               { title: t('version'), dataIndex: 'version_no', render: (v: number, r) => <>{`v${v}`} {r.deleted_at && <Tag color="#8c1d18">{t('evDeletedTag')}</Tag>}</> },
               { title: t('file'), dataIndex: 'filename' },
-              { title: t('size'), dataIndex: 'size', render: (v: number) => formatBytes(v, lang), responsive: ['sm'] },
+              sizeColumn(t, lang),
               { title: t('evUploadedBy'), dataIndex: 'uploaded_by_name' },
               { title: t('uploadedAt'), dataIndex: 'uploaded_at', render: (v) => dateTime(v) },
               {
                 title: t('download'),
                 key: 'dl',
-                render: (_, r) => (
-                  <Button size="small" aria-label={`${t('download')} v${r.version_no} ${r.filename}`} onClick={() => download(`/evidence/${r.id}/content`, r.filename).catch(onError)}>
-                    {t('download')}
-                  </Button>
-                ),
+                render: (_, r) => <DownloadButton doc={r} onError={onError} withVersion />,
               },
             ]}
           />

@@ -7,13 +7,14 @@ import { useEvidenceWords } from './words';
 /**
  * The drop zone of one evidence file: what it accepts (types from the content check, size limit), a file over the
  * limit refused before any upload with a message naming it, the chosen file shown and removable. Nothing is sent
- * from here: `onFile` hands the file (or null when removed) to the form that uploads it.
+ * from here: `onFile` hands the file (or null when removed) to the form that uploads it. With `label` (the field's
+ * name, when a form item shows it above) the zone is a group carrying that name for a screen reader.
  */
-export default function FileDrop({ file, onFile }: { file: File | null; onFile: (f: File | null) => void }) {
+export default function FileDrop({ file, onFile, label }: { file: File | null; onFile: (f: File | null) => void; label?: string }) {
   const { t, w, lang } = useEvidenceWords();
   const { message } = App.useApp();
   const accepted = useAcceptedFiles();
-  return (
+  const zone = (
     <Upload.Dragger
       multiple={false}
       maxCount={1}
@@ -32,5 +33,12 @@ export default function FileDrop({ file, onFile }: { file: File | null; onFile: 
       <p style={{ margin: 8 }}>{t('dropHere')}</p>
       <AcceptedHint accepted={accepted} />
     </Upload.Dragger>
+  );
+  return label ? (
+    <div role="group" aria-label={label}>
+      {zone}
+    </div>
+  ) : (
+    zone
   );
 }

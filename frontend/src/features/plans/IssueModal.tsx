@@ -109,16 +109,15 @@ export function IssueModal({ plan, etag, onClose, onIssued }: { plan: PlanRead; 
         </div>
         <Form.Item label={t('plSignedDoc')}>
           {/* the shared drop zone (types and size limit from the content check, a file over the limit refused by
-              name); the group keeps the field's name for a screen reader */}
-          <div role="group" aria-label={t('plSignedDoc')}>
-            <FileDrop
-              file={file}
-              onFile={(f) => {
-                setFile(f);
-                setDocId(null); // another file (or none): the next issue uploads it again
-              }}
-            />
-          </div>
+              name), named by the field for a screen reader */}
+          <FileDrop
+            label={t('plSignedDoc')}
+            file={file}
+            onFile={(f) => {
+              setFile(f);
+              setDocId(null); // another file (or none): the next issue uploads it again
+            }}
+          />
           {percent !== null && <Progress percent={percent} aria-label={t('upload')} />}
         </Form.Item>
       </Form>
