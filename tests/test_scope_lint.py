@@ -71,6 +71,7 @@ ALLOWED_MODULES = {
     "api/authz/scope_outline.py",  # report outlines and indicator values: the report-outline part
     "api/authz/scope_survey.py",  # surveys, desks, responses: the survey part
     "api/authz/scope_appendix.py",  # the plan appendix's first N units and coordinators per task
+    "api/authz/scope_dashboard.py",  # the dashboard's scan: the scoped rows, or every row when that is the same
     "api/cli.py",
     "api/auth/service.py",
     "api/migrate.py",

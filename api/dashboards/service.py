@@ -57,7 +57,7 @@ from sqlmodel import Session, col
 from api.assignments import buckets
 from api.assignments.buckets import Bucket
 from api.assignments.service import row_select, to_reads
-from api.authz import scope
+from api.authz import scope, scope_dashboard
 from api.authz.principal import Grant, Principal
 from api.models import Assignment, Framework, FrameworkNode, OrgUnit, Plan, TaskNode
 
@@ -119,22 +119,26 @@ def _rows(
 ) -> Any:
     """One row per scoped assignment with its bucket code (:func:`bucket_code_expr`: the bucket's index in
     ``BUCKET_VALUES``, or ``SOON_CODE`` for in progress and due soon, the work list's "sắp đến hạn" filter): the
-    only input of the aggregates.
+    only input of the aggregates. The rows are ``scope.assignments_in_reach``'s, read through
+    :func:`scope_dashboard.assignments_in_reach_scan` (a district's or province's reach that is every assignment
+    skips the per-row unit and plan tests).
 
     ``OFFSET 0`` keeps it a subquery of its own: otherwise the database may inline it into the grouping and
     evaluate the CASE once per pivoted count that reads it instead of once per row (PostgreSQL does so for a
     plain ``GROUP BY``, SQLite for both groupings)."""
-    stmt = scope.assignments_in_reach(principal).with_only_columns(
+    columns: tuple[Any, ...] = (
         col(Assignment.unit_id).label("unit_id"),
         col(Assignment.task_id).label("task_id"),
         col(Assignment.plan_id).label("plan_id"),
         col(Assignment.progress).label("progress"),
         bucket_code_expr(today, soon_days).label("b"),
     )
+    where = []
     if plan_id is not None:
-        stmt = stmt.where(col(Assignment.plan_id) == plan_id)
+        where.append(col(Assignment.plan_id) == plan_id)
     if unit_id is not None:
-        stmt = stmt.where(unit_filter(unit_id, include_predecessors))
+        where.append(unit_filter(unit_id, include_predecessors))
+    stmt = scope_dashboard.assignments_in_reach_scan(principal, columns, *where)
     return stmt.offset(0).subquery("r")
 
 
