@@ -44,6 +44,7 @@ sessions, so only same-sitting ratios mean anything):
 """
 
 import functools
+import heapq
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -365,7 +366,8 @@ def _aggregates(session: Session, statement: Any) -> dict[str, list[tuple[Any, .
     out: dict[str, list[tuple[Any, ...]]] = {k: [] for k in KINDS}
     # Through the Core connection: plain columns, no ORM entity to load (the ORM's per-execution set-up for
     # this union of aliased entities was about half of the statement's client-side time).
-    for r in session.connection().execute(statement).tuples():
+    # Fetched at once (one fetchall: row-by-row iteration was ~a third of the roll-up's Python nationally).
+    for r in session.connection().execute(statement).all():
         out[r[0]].append(r)
     for kind in ("unit", "plan"):
         out[kind].sort(key=itemgetter(_POS))
@@ -415,10 +417,12 @@ def _node_ref(node_id: int, code: str, title: str, framework_code: str) -> dict[
 
 def _sum_rows(rows: Sequence[tuple[Any, ...]]) -> tuple[int, int, list[int]]:
     """Total, progress sum and the bucket counts (in ``BUCKET_VALUES`` order) summed over aggregate rows."""
-    total = sum(r[_TOTAL] for r in rows)
-    psum = sum(r[_PSUM] or 0 for r in rows)
-    counts = [sum(r[i] for r in rows) for i in range(_B0, _SOON)]
-    return total, psum, counts
+    if not rows:
+        return 0, 0, [0] * len(BUCKET_VALUES)
+    # Column by column (zip, sum: loops in C) rather than a generator per column over the 3,300 rows of a
+    # national district.
+    total, psum, *counts = zip(*(r[_TOTAL:_SOON] for r in rows), strict=True)
+    return sum(total), sum(filter(None, psum)), [sum(c) for c in counts]
 
 
 def _named(counts: Sequence[int]) -> dict[str, int]:
@@ -429,10 +433,10 @@ def _avg(progress_sum: int, total: int) -> float:
     return round(progress_sum / total, 1) if total else 0.0
 
 
-def _rate(r: tuple[Any, ...]) -> float | None:
-    """Share done on time among what came due or is done (None when nothing did)."""
-    due_or_done = sum(r[i] for i in _DUE_OR_DONE)
-    return r[_ON_TIME] / due_or_done if due_or_done else None
+def _rates(rows: Sequence[tuple[Any, ...]]) -> list[float | None]:
+    """Per row: the share done on time among what came due or is done (None when nothing did)."""
+    a, b, c = _DUE_OR_DONE
+    return [r[_ON_TIME] / d if (d := r[a] + r[b] + r[c]) else None for r in rows]
 
 
 def _unit_out(r: tuple[Any, ...], rate: float | None) -> dict[str, Any]:
@@ -449,12 +453,9 @@ def _unit_out(r: tuple[Any, ...], rate: float | None) -> dict[str, Any]:
 
 def _lagging(units: Sequence[tuple[Any, ...]], rates: Sequence[float | None]) -> list[int]:
     """Positions in ``units`` of the lowest on-time rate first, then most overdue, then unit code (``units``
-    come in code order and ``sorted`` is stable). Units with nothing due or done yet are not ranked."""
-    ranked = sorted(
-        (i for i, rate in enumerate(rates) if rate is not None),
-        key=lambda i: (rates[i], -units[i][_OVERDUE]),
-    )
-    return ranked[:LAGGING_UNITS]
+    come in code order: the position breaks the ties). Units with nothing due or done yet are not ranked."""
+    ranked = [(rate, -units[i][_OVERDUE], i) for i, rate in enumerate(rates) if rate is not None]
+    return [i for *_, i in heapq.nsmallest(LAGGING_UNITS, ranked)]
 
 
 def summary(
@@ -482,7 +483,7 @@ def summary(
     )
     agg = _aggregates(session, aggregate)
     units = agg["unit"]
-    rates = [_rate(r) for r in units]
+    rates = _rates(units)
     by_area, criteria_most_overdue = _by_node(session, agg["task"])
     due_soon = to_reads(list(session.execute(soon_stmt).all()))
 
@@ -512,5 +513,5 @@ def summary(
         "due_soon": due_soon,
         # The list is cut at DUE_SOON_ROWS; the count is of every row of the work list's "sắp đến hạn" filter
         # (summed over the units' rows of the aggregate), so a card and its list never disagree.
-        "due_soon_total": sum(r[_SOON] or 0 for r in units),
+        "due_soon_total": sum(filter(None, map(itemgetter(_SOON), units))),
     }
