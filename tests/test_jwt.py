@@ -246,3 +246,30 @@ def test_password_change_ends_other_sessions(client: Any) -> None:
     _assert_401(client.post(f"{V1}/auth/refresh", json={"refresh_token": b["refresh_token"]}))
     r = client.post(f"{V1}/auth/login", json={"username": "canbo.hoatham", "password": "Mat-khau-moi-2024"})
     assert r.status_code == 200, r.text
+
+
+def test_a_remembered_token_is_still_refused_once_expired_or_under_another_key(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The verdict on a verified token is remembered (api/auth/security.py), but its times are checked at every
+    use and the memo answers only for the key, issuer and audience it was verified under."""
+    from api.auth import security
+
+    token = _login(client)["access_token"]
+    assert client.get(f"{V1}/me", headers=_bearer(token)).status_code == 200
+    assert client.get(f"{V1}/me", headers=_bearer(token)).status_code == 200  # from the memo
+    settings = get_settings()
+    assert security._verified.cache_info().hits >= 1
+    claims = security.decode_access_token(settings, token)
+    claims["sub"] = "999"  # a caller's copy: the remembered claims do not change
+    assert security.decode_access_token(settings, token)["sub"] != "999"
+    # The clock passes the token's expiry: refused although remembered.
+    expires = float(_claims(token)["exp"])
+    monkeypatch.setattr(security.time, "time", lambda: expires + 1)
+    with pytest.raises(jwt.ExpiredSignatureError):
+        security.decode_access_token(settings, token)
+    monkeypatch.undo()
+    # Another signing key (a rotated secret): refused.
+    monkeypatch.setattr(type(settings), "effective_secret", lambda self: "another-secret-" + "x" * 48)
+    with pytest.raises(jwt.InvalidSignatureError):
+        security.decode_access_token(settings, token)
