@@ -22,6 +22,87 @@ def _is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def status_counts(
+    session: Session, principal: Principal, task_ids: list[int], index_only: bool | None = None
+) -> list[Any]:
+    """``(task id, status, assignments, assignments with a due instance)`` per task and status, over every
+    assignment of ``task_ids`` the caller sees (``visible_assignments``).
+
+    On PostgreSQL, when the caller reaches most units (a district's or province's side over a national plan: about
+    every row of the tasks counts), each task is counted from ``ix_assignment_task_status`` alone (index-only,
+    already in status order: no heap row to unpack, no hash of the status strings) and the scope is the test that
+    the unit is not among the few out of reach (a hashed ``NOT IN``; the same rows, ``unit_id`` being a NOT NULL
+    foreign key to ``org_unit``). When it reaches few (a commune), the join of ``visible_assignments`` reads only
+    its units' rows. Which of the two (``index_only``: None to decide): a first small statement on ``org_unit``
+    and the table's visibility statistics (:func:`_index_only_counts`). Two statements at most."""
+    if not task_ids:
+        return []
+    status = sa.type_coerce(col(Assignment.status), sa.String)
+    narrow = (
+        scope.visible_assignments(principal)
+        .where(col(Assignment.task_id).in_(task_ids))
+        .with_only_columns(
+            col(Assignment.task_id),
+            status,
+            sa.func.count(),
+            sa.func.count().filter(col(Assignment.instance_key) != ""),
+        )
+        .group_by(col(Assignment.task_id), status)
+    )
+    if not _is_postgresql(session):
+        index_only = False
+    elif index_only is None:
+        index_only = _index_only_counts(session, principal)
+    if not index_only:
+        return list(session.connection().execute(narrow).all())
+    unit = aliased(OrgUnit)
+    out_of_reach = select(col(unit.id)).where(
+        sa.not_(scope.unit_condition(principal, P.assignments_read, unit))
+    )
+    counted = (
+        select(
+            status.label("status"),
+            sa.func.count().label("n"),
+            sa.func.count().filter(col(Assignment.instance_key) != "").label("instances"),
+        )
+        .where(col(Assignment.task_id) == col(Task.id), col(Assignment.unit_id).not_in(out_of_reach))
+        .group_by(status)
+        .correlate(Task)
+        .lateral("counted")
+    )
+    stmt = (
+        select(col(Task.id), counted.c.status, counted.c.n, counted.c.instances)
+        .select_from(Task)
+        .join(counted, sa.true())
+        # the draft rule of ``visible_assignments`` once per task (its assignments are of its plan)
+        .where(col(Task.id).in_(task_ids), scope.plan_released(principal, Task.plan_id))
+    )
+    return list(session.connection().execute(stmt).all())
+
+
+# Most (80 %) of ``assignment``'s pages marked all-visible by VACUUM, as PostgreSQL's statistics say: an index-only
+# scan then reads (almost) no heap. Right after a bulk load or a plan's issue, before autovacuum has passed, each
+# task's count would fetch its rows from every page instead (national, not vacuumed: 60 bitmap heap scans of the
+# 2,250 pages, 287 ms, against ~65 for one scan of the table, the plain statement's plan).
+_ALL_VISIBLE = sa.literal_column(
+    "(SELECT c.relpages > 0 AND c.relallvisible >= c.relpages * 0.8 FROM pg_class c"
+    " WHERE c.oid = 'assignment'::regclass)",
+    sa.Boolean,
+)
+
+
+def _index_only_counts(session: Session, principal: Principal) -> bool:
+    """Whether to count per task from the index alone: the caller reaches at least half of the units
+    (``assignments:read``; the units out of reach are then the shorter list to test each row against) and the
+    table is mostly all-visible (PostgreSQL's statistics)."""
+    unit = aliased(OrgUnit)
+    in_reach = scope.unit_condition(principal, P.assignments_read, unit)
+    stmt = select(sa.and_(sa.func.count().filter(in_reach) * 2 >= sa.func.count(), _ALL_VISIBLE)).select_from(
+        unit
+    )
+    return bool(session.connection().execute(stmt).scalar())
+
+
 def first_unit_statuses(
     session: Session,
     principal: Principal,

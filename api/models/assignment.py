@@ -35,6 +35,9 @@ class Assignment(Versioned, SQLModel, table=True):
             "task_id",
             "plan_id",
         ),
+        # A task's assignments by status (the appendix's counts, #19): read alone, in status order, with the unit
+        # for the scope and the due instance (api/authz/scope_appendix.py: status_counts).
+        sa.Index("ix_assignment_task_status", "task_id", "status", "unit_id", "instance_key"),
         # The default list order (due_date, id): ORDER BY … LIMIT reads the index in order, no sort.
         sa.Index("ix_assignment_due", "due_date", "id"),
     )
