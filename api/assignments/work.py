@@ -84,17 +84,108 @@ def rank_expr(today: date, soon_days: int) -> Any:
     :data:`ORDER` directly (comparing :func:`state_expr` with each state evaluated the whole CASE six times
     per row, most of the district list's CPU on PostgreSQL)."""
     whens = [(cond, ORDER.index(state)) for cond, state in _state_whens(today, soon_days)]
-    return sa.case(*whens, else_=ORDER.index(WorkState.in_progress))
+    expr = sa.case(*whens, else_=ORDER.index(WorkState.in_progress))
+    # The day it was made for, read back by work_order_statements (whose callers pass the rank, not the day).
+    expr._work_day = (today, soon_days)  # type: ignore[attr-defined]
+    return expr
+
+
+@lru_cache(maxsize=32)
+def band_conds(today: date, soon_days: int) -> dict[WorkState, Any]:
+    """Each work state as a WHERE condition: exactly the rows for which :func:`state_expr` gives it (the CASE's
+    first-match order spelled out: a state's condition and none of those before it), but in terms the planner
+    can use — ``status`` and ``due_date`` comparisons (e.g. overdue work is a ``due_date < today`` range of
+    ``ix_assignment_due``, read in order), where the CASE is opaque to it. ``status`` and ``plan_id`` are NOT
+    NULL; a NULL ``due_date`` matches no deadline state (as in the CASE). Together they partition the rows."""
+    due, status = col(Assignment.due_date), col(Assignment.status)
+    day, soon = sa.literal(today, sa.Date()), sa.literal(today + timedelta(days=soon_days), sa.Date())
+    open_plan = ~_closed()
+    todo = (status != S.approved.value, status != S.submitted.value, open_plan)
+    later = sa.or_(sa.and_(due >= day, due > soon), due.is_(None))  # neither overdue nor due soon
+    return {
+        WorkState.overdue: sa.and_(*todo, due < day),
+        WorkState.due_soon: sa.and_(*todo, due >= day, due <= soon),
+        WorkState.in_progress: sa.and_(*todo, status != S.not_started.value, later),
+        WorkState.not_started: sa.and_(status == S.not_started.value, open_plan, later),
+        WorkState.submitted: sa.and_(status == S.submitted.value, open_plan),
+        WorkState.done: sa.or_(status == S.approved.value, _closed()),
+    }
 
 
 def work_order_statements(stmt: Any, limit: int, offset: int, rank: Any) -> tuple[Any, Any]:
-    """The default page (``sort=work``, then due date, then id), like :func:`paginate` but found on narrow rows:
-    a district's list has ~120,000 open rows on 3,300 communes, and sorting them whole with every column of the
-    row (task texts, unit, buckets) spilled to disk on PostgreSQL (the LIMIT sat above the joins: no top-N sort).
-    Here the candidates are only (id, rank, due date, the count of all of them), fenced by ``OFFSET 0`` so the
-    scope's join stays inside and the LIMIT sits right on the sort (a top-N sort); the full rows are then read for
-    those ids alone, with the same filters. The total comes with the page (one scan instead of two); a page past
-    the end asks for it separately (the second statement). A pure function of its arguments."""
+    """The default page (``sort=work``, then due date, then id): a :class:`WorkOrder` for ``stmt``, run by
+    :func:`run_work_order`. ``rank`` is :func:`rank_expr` (which knows its day); for any other expression the
+    whole list is ordered as before (:func:`full_order_statements`). A pure function of its arguments."""
+    day = getattr(rank, "_work_day", None)
+    if day is None or rank is not rank_expr(*day):
+        return full_order_statements(stmt, limit, offset, rank)
+    return WorkOrder(stmt, *day), None
+
+
+class WorkOrder:
+    """The work order of a filtered list as bands: each work state (in :data:`ORDER`), its dated rows and its
+    undated ones (``due_date`` NULL: after them on PostgreSQL, before them on SQLite, as each sorts NULL) —
+    ordering every row by (rank, due date, id) lists exactly the bands one after the other, each by (due date, id).
+
+    A district's list has ~1,750 open rows (Bình Gia) to ~124,000 (3,300 communes); ordering them all by the rank
+    CASE needed every one of them with their rank and a window count (a tuplestore of all of them, spilling to
+    disk nationally), and the full rows were then read again. Here two statements: :attr:`counts`, the rows per
+    band (one scan, a plain aggregate; their sum is the total), then :meth:`page`, for the bands the page falls in
+    only (usually one), each the band's :func:`band_conds` ``ORDER BY due_date, id`` with the exact LIMIT/OFFSET
+    the counts give — an ordered range of ``ix_assignment_due`` that stops after the page's rows (3,300 communes:
+    ~0.3 ms) — found on the id alone, the full rows then read for those ids. A page past the end needs no second
+    statement. Statements only (no rows), kept with the caller's page statements: the page statement of each
+    run of consecutive bands (at most 78) is made once; its limits and offsets are bound values."""
+
+    def __init__(self, stmt: Any, today: date, soon_days: int) -> None:
+        self.stmt = stmt
+        self.bands = band_conds(today, soon_days)
+        self.rank = rank_expr(today, soon_days)
+        rank = self.rank.label("rank")
+        undated = col(Assignment.due_date).is_(None).label("undated")
+        per_row = stmt.with_only_columns(rank, undated).order_by(None).subquery("work_rows")
+        self.counts = (
+            sa.select(per_row.c.rank, per_row.c.undated, sa.func.count())
+            .group_by(per_row.c.rank, per_row.c.undated)
+            .order_by(None)
+        )
+        self._pages: dict[tuple[tuple[WorkState, bool], ...], Any] = {}
+
+    def sequence(self, nulls_first: bool) -> list[tuple[WorkState, bool]]:
+        """The bands (state, undated) in the work order."""
+        undated_order = (True, False) if nulls_first else (False, True)
+        return [(state, undated) for state in ORDER for undated in undated_order]
+
+    def page(self, bands: tuple[tuple[WorkState, bool], ...]) -> Any:
+        """The rows of ``bands`` (consecutive in :meth:`sequence`), each band with its own bound LIMIT
+        ``work_limit_<i>`` and OFFSET ``work_offset_<i>``, ordered by (rank, due date, id) — which lists the bands
+        one after the other. The bands' rows are found on narrow rows (the id alone: no task join, no bucket
+        columns), then the full rows are read for those ids, under the same scope and filters."""
+        if (found := self._pages.get(bands)) is not None:
+            return found
+        due, ident = col(Assignment.due_date), col(Assignment.id)
+        ids = []
+        for i, (state, undated) in enumerate(bands):
+            narrow = (
+                self.stmt.with_only_columns(ident)
+                .where(self.bands[state], due.is_(None) if undated else due.is_not(None))
+                .order_by(*((ident,) if undated else (due, ident)))
+                .limit(sa.bindparam(f"work_limit_{i}", type_=sa.Integer()))
+                .offset(sa.bindparam(f"work_offset_{i}", type_=sa.Integer()))
+                .subquery(f"work_band_{i}")
+            )
+            ids.append(sa.select(narrow.c.id))
+        chosen = ids[0] if len(ids) == 1 else sa.union_all(*ids)
+        statement = self.stmt.where(ident.in_(chosen)).order_by(self.rank, due, ident)
+        self._pages[bands] = statement
+        return statement
+
+
+def full_order_statements(stmt: Any, limit: int, offset: int, rank: Any) -> tuple[Any, Any]:
+    """The default page found by ordering every row (the fourth round's statement, kept as the fallback and as
+    the reference of the tests): narrow candidates (id, rank, due date, the count of all of them), fenced by
+    ``OFFSET 0`` so the scope's join stays inside and the LIMIT sits right on the sort (a top-N sort); the full
+    rows are then read for those ids alone, with the same filters."""
     cand = (
         stmt.with_only_columns(
             col(Assignment.id),
@@ -123,12 +214,30 @@ def work_order_statements(stmt: Any, limit: int, offset: int, rank: Any) -> tupl
 
 
 def run_work_order(session: Session, statements: tuple[Any, Any], page: PageParams) -> dict[str, Any]:
-    """Run :func:`work_order_statements`: one statement, two for a page past the end."""
-    ordered, count = statements
+    """Run :func:`work_order_statements`: the counts per band, then the page's bands (none past the end)."""
+    order, count = statements
     connection = session.connection()  # Core rows: no ORM instance per row (service.to_reads, flat)
-    rows = list(connection.execute(ordered).all())
-    total = int(rows[0][-1]) if rows else int(connection.execute(count).scalar_one())
-    items = to_reads([row[:-1] for row in rows], flat=True)
+    if not isinstance(order, WorkOrder):  # full_order_statements: one statement, two for a page past the end
+        rows = list(connection.execute(order).all())
+        total = int(rows[0][-1]) if rows else int(connection.execute(count).scalar_one())
+        items = to_reads([row[:-1] for row in rows], flat=True)
+        return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
+    sizes: dict[tuple[int, bool], int] = {}
+    for place, undated, n in connection.execute(order.counts).all():
+        sizes[(int(place), bool(undated))] = int(n)
+    total = sum(sizes.values())
+    bands: list[tuple[WorkState, bool]] = []
+    params: dict[str, int] = {}
+    start, first, stop = 0, page.offset, page.offset + page.limit
+    for state, undated in order.sequence(nulls_first=connection.dialect.name == "sqlite"):
+        size = sizes.get((ORDER.index(state), undated), 0)
+        lo, hi = max(first, start), min(stop, start + size)
+        if lo < hi:
+            params[f"work_limit_{len(bands)}"], params[f"work_offset_{len(bands)}"] = hi - lo, lo - start
+            bands.append((state, undated))
+        start += size
+    rows = list(connection.execute(order.page(tuple(bands)), params).all()) if bands else []
+    items = to_reads(rows, flat=True)
     return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
 
 
@@ -158,18 +267,21 @@ def ready_expr() -> Any:
 def apply_filters(
     stmt: Any, *, today: date, soon_days: int, state: WorkState | None, ready: bool, hide_done: bool
 ) -> Any:
+    """The work list's own filters, as conditions the planner can use (:func:`band_conds`: the same rows as
+    comparing :func:`state_expr`)."""
     if state is not None:
-        stmt = stmt.where(state_expr(today, soon_days) == state.value)
+        stmt = stmt.where(band_conds(today, soon_days)[state])
     if ready:
         stmt = stmt.where(ready_cond())
     if hide_done:
-        stmt = stmt.where(_not_done(today, soon_days))
+        stmt = stmt.where(_not_done())
     return stmt
 
 
-@lru_cache(maxsize=32)
-def _not_done(today: date, soon_days: int) -> Any:
-    return state_expr(today, soon_days) != WorkState.done.value
+@cache
+def _not_done() -> Any:
+    """Not done (:func:`state_expr` ≠ done): not approved and on a plan still open (both columns NOT NULL)."""
+    return sa.and_(col(Assignment.status) != S.approved.value, ~_closed())
 
 
 class WorkItemRead(AssignmentRead):
