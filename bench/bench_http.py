@@ -61,6 +61,23 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   313 ms for a ``dense_rank()`` window; it needs an ``OFFSET 0`` fence); one snapshot for the whole document;
   ≤ 14 statements whatever the plan's size; ``GET /tasks/{id}/units`` pages one task's full list. National:
   35 MB → 561 KB, ~5 s → 220–275 ms in process (about half of it the count aggregate over 198,000 rows).
+- plan appendix, fifth round (#19, 06/12/2026 evening; EXPLAIN (ANALYZE, BUFFERS), backend CPU from ``/proc``,
+  cProfile and ``gc.callbacks`` in process, national): the count aggregate grouped 198,000 heap rows by (task,
+  status): 64 ms of CPU serial (plus a parallel worker's ~40 under ``wrk``), of which a bare ``count(*)`` is 9 —
+  the rest unpacking the status behind the wide row's variable-width columns and hashing it. Now
+  (``scope_appendix.status_counts``) a caller reaching at least half of the units counts each task from
+  ``ix_assignment_task_status`` (task, status, unit, instance; migration ``s21appx0001``) alone, in status order
+  (no hash), the scope a hashed ``NOT IN`` of the units out of reach: ~33 ms, no worker; a commune, or a table
+  not mostly all-visible (``pg_class.relallvisible``: not vacuumed, 60 bitmap heap scans would cost 287 ms),
+  keeps the join (one small statement decides). And the cyclic GC: each request made ~15 young collections and
+  every ~10th a full one over the process's ~200,000 objects (70–150 ms, inside that request); the document is
+  now built with the collector paused (``appendix._gc_paused``, as imports do): 0 full collections. Per request,
+  in process (load 8–11): Python ~40 → ~37 ms, PostgreSQL backend ~50 → ~50 ms, parallel workers ~40 → 0 ms.
+  HTTP (both trees on a vacuumed copy of the dataset, alternated, load 10–15 from other sessions): 3.5 → 6.4 and
+  4.2 → 8.5 req/s, p99 2,800 → 1,850 and 2,490 → 1,400 ms. Note: the bench's PostgreSQL runs with autovacuum
+  off and ``national.py`` only ANALYZEs, so unvacuumed the bench keeps the join (a ``VACUUM`` after the load
+  would match a production table). The task page (``GET /tasks/{id}``, 3,300 statuses, 585 KB) is now written
+  in one pass as well (``service.task_json``; same bytes): Python CPU ~59 → ~25 ms per request (mean).
 - work lists and the review queue (20 rows; py-spy and per-thread cProfile in process, 06/12/2026, before the
   fix): ~50 % of the route's Python time built the statement — the work-state/rank/bucket CASEs and the
   ``due_date`` literals were made anew (2–3 times each) per request (``BindParameter.__init__`` alone 13 % of the
