@@ -144,6 +144,24 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   What remains: FastAPI's parameter parsing (``request_params_to_args``: ~17 query parameters of the work list,
   each re-inspecting its annotation), the two worker-thread hops (token check, route), psycopg and pydantic.
   The district work list also costs PostgreSQL ~7 ms (the rank over the 1,750 open rows in reach).
+- fifth round, the district work list (06/12/2026 evening; EXPLAIN (ANALYZE, BUFFERS) of the statements the app
+  sent, and those statements replayed through psycopg as the app runs them — prepared after five runs — old and
+  new alternated): the fourth round's page ranked every open row in reach, kept them all for the window count
+  (national: 124,000 rows, a 9 MB tuplestore on disk, ~180 of its 326 ms) and on the demo read the full rows of
+  the 1,750 again (4,266 buffers). Now (``work.WorkOrder``) two statements: the rows per work state and
+  dated/undated (one scan, a plain aggregate; the sum is the total), then only the bands the page falls in, each
+  ``band_conds`` (the state CASE as status and due-date conditions) ``ORDER BY due_date, id`` with the exact
+  LIMIT/OFFSET from the counts, on ids, the full rows read for those ids (national: an ordered range of
+  ``ix_assignment_due``, 0.3 ms; the count scan is what remains, 55–120 ms with the machine's load). Found on the
+  way: psycopg prepares a statement after five runs, and PostgreSQL's generic plan of any scoped statement took
+  ``org_unit.path LIKE $1 || '%'`` for ~0.5 % of the units — nationally the count read the district unit by unit
+  and the page joined 85,000 rows; a subtree grant's path is now written into the SQL (``scope._path_prefix``:
+  digits and slashes only) and so are the page's limits. Replayed, prepared, same run (load 7–8): national
+  475 → 133 ms median, demo 21.8 → 13.7 ms (review queue 78 → 74 and 7.4 → 5.7 ms). HTTP (wrk, load 7–11, two
+  rounds each, before the path/limit literals): demo work_district 68–130 → 163–180 req/s (× /health 0.064–0.085
+  → 0.147–0.166); national work_district p99 1,320 → 977 ms. Rows, order and totals are those of the old
+  statement (``tests/assignments/test_work_order_bands.py``). Note: this bench's PostgreSQL runs with autovacuum
+  off and the demo is never analysed, so every demo plan assumes one unit in reach (per-unit bitmap scans).
 """
 
 import argparse

@@ -5,9 +5,10 @@ scope are reported as 404 (never 403), so their existence does not leak. ``tests
 a service selects a scoped table without going through here.
 """
 
+import re
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, exists, false, literal, or_
+from sqlalchemy import ColumnElement, String, and_, exists, false, literal, literal_column, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -40,12 +41,23 @@ P = Permission
 T = TypeVar("T")
 
 
+_PATH = re.compile(r"/(?:[0-9]+/)*")
+
+
+def _path_prefix(path: str) -> Any:
+    """A subtree grant's path (``/1/3/``: digits and slashes only) written into the SQL rather than bound: psycopg
+    prepares a statement after five runs, and PostgreSQL's generic plan of ``path LIKE $1 || '%'`` takes it for
+    ~0.5 % of the units — a district (3,300 communes) was then read unit by unit (#19, ``bench/bench_http.py``).
+    Anything else stays a bound value."""
+    return literal_column(f"'{path}'", String()) if _PATH.fullmatch(path) else path
+
+
 def unit_condition(principal: Principal, permission: Permission, unit: Any = OrgUnit) -> ColumnElement[bool]:
     """SQL condition on an ``OrgUnit`` (or alias) true for units the principal reaches with ``permission``."""
     parts: list[ColumnElement[bool]] = []
     for g in principal.grants_for(permission):
         if g.subtree:
-            parts.append(unit.path.startswith(g.unit_path))
+            parts.append(unit.path.startswith(_path_prefix(g.unit_path)))
         else:
             parts.append(unit.id == g.unit_id)
     return or_(*parts) if parts else false()
@@ -454,7 +466,9 @@ def assignment_evidence_after_review() -> Any:
             col(Evidence.owner_type) == EvidenceOwner.assignment,
             col(Evidence.owner_id) == col(Assignment.id),
             col(Evidence.deleted_at).is_(None),
-            or_(col(Assignment.reviewed_at).is_(None), col(Evidence.uploaded_at) > col(Assignment.reviewed_at)),
+            or_(
+                col(Assignment.reviewed_at).is_(None), col(Evidence.uploaded_at) > col(Assignment.reviewed_at)
+            ),
         )
     )
 
@@ -485,7 +499,9 @@ def unit_head(unit_id: int, role: Role) -> Any:
     return (
         select(col(User.full_name), col(User.position))
         .join(Membership, col(Membership.user_id) == col(User.id))
-        .where(col(Membership.unit_id) == unit_id, col(Membership.role) == role, col(User.is_active).is_(True))
+        .where(
+            col(Membership.unit_id) == unit_id, col(Membership.role) == role, col(User.is_active).is_(True)
+        )
         .order_by(col(Membership.id))
         .limit(1)
     )
