@@ -119,6 +119,10 @@ def test_stateful_sequences_conform_to_the_document(app: Any, client: Any, sessi
     assert r.status_code == 200, r.text
     auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app).exclude(operation_id=sorted(SKIPPED))
+    # Valid data only: a sequence exists to carry ids from one answer into the next operation (invalid data is
+    # the walk's job above). With schemathesis' default of both modes, which steps got valid data depended on the
+    # Hypothesis release (hypothesis 6.170.27 gave the district admin not one valid step on an object).
+    schema.config.generation.update(modes=[GenerationMode.POSITIVE])
     machine = schema.as_state_machine()
     links = sum(len(t.outgoing) for t in machine._transitions.operations.values())
     assert links >= 100, f"schemathesis found only {links} links between operations"
