@@ -42,6 +42,19 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   three statements and waiting to take the GIL back (4 requests per worker), ~2 % the Python roll-up. National
   dataset (load 19): the district dashboard now answers (2 req/s, p99 4.1 s; it completed nothing within 8 s
   before): its aggregate is a scan of 198,000 rows, bucket CASE and hash aggregate, 0.3–0.9 s of PostgreSQL.
+  Fifth round (#19, 06/12/2026 evening; machine loaded 8–14 by other sessions, so CPU counters before wrk):
+  the national aggregate's PostgreSQL CPU (the backend's ``/proc``, statements alternated) was a bare read of
+  its seven columns ~15–25 ms, the unit scope's hash join ~17, the hidden-draft ``NOT IN`` ~6, the bucket CASE
+  ~11, the second grouping set ~18, the pivoted counts ~20. Now due soon is a sixth bucket code (one CASE per
+  row), the row subquery is fenced, and a subtree reach that is every assignment skips the per-row scope tests
+  (``api/authz/scope_dashboard.py``: a ``UNION ALL`` gated by one condition computed once per statement; the
+  same rows, ``tests/dashboards/test_scan.py``): 124–160 → 94–113 ms per execution; the Python roll-up in C
+  loops: 15.9 → 10.9 ms per request. wrk -c8, national, trees alternated (before → after, two rounds, load
+  8–10): 8.2 → 8.1 and 6.5 → 11.3 req/s, p50 927 → 840 and 1,100 → 553 ms, p99 1,640 → 2,210 and 1,420 →
+  1,660 ms: the p99 follows the other sessions' load and the 1 s target is not shown met on this machine.
+  Demo (Bình Gia): unchanged within the noise (per summary PostgreSQL 5.0–5.8 → 5.2–5.4 ms, Python 3.2–4.0 →
+  3.5–3.9 ms; wrk 86 / 80 → 53 / 72 req/s, 0.077 / 0.071 → 0.036 / 0.079 × /health): there the time is the
+  request's fixed cost, not the scan. What was measured and left: ``api/dashboards/service.py``'s docstring.
 - plan appendix (``/plans/{id}/tasks``, 62 tasks, every unit's status: a 708 KB document): building ~1,400
   ``TaskUnit`` ORM objects for the lead/coordinator links was the largest share; they are now read as three
   columns (``api/plans/service.py``), 1,037 → 646 ms per request in process on the loaded machine. Then (#19)
