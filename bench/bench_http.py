@@ -170,9 +170,10 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   ``org_unit.path LIKE $1 || '%'`` for ~0.5 % of the units — nationally the count read the district unit by unit
   and the page joined 85,000 rows; a subtree grant's path is now written into the SQL (``scope._path_prefix``:
   digits and slashes only) and so are the page's limits. Replayed, prepared, same run (load 7–8): national
-  475 → 133 ms median, demo 21.8 → 13.7 ms (review queue 78 → 74 and 7.4 → 5.7 ms). HTTP (wrk, load 7–11, two
-  rounds each, before the path/limit literals): demo work_district 68–130 → 163–180 req/s (× /health 0.064–0.085
-  → 0.147–0.166); national work_district p99 1,320 → 977 ms. Rows, order and totals are those of the old
+  475 → 133 ms median, demo 21.8 → 13.7 ms (review queue 78 → 74 and 7.4 → 5.7 ms). HTTP (wrk, load 8–14, one
+  sitting, the tree before this round → after): demo work_district 107 → 186 req/s (× /health 0.054 → 0.154;
+  an earlier sitting 68–130 → 163–180), review_queue 0.19 → 0.20; national work_district 11.2 → 21.9 req/s, p99
+  1,430 → 628 ms, review_queue 33 → 39 req/s, p99 642 → 556 ms. Rows, order and totals are those of the old
   statement (``tests/assignments/test_work_order_bands.py``). Note: this bench's PostgreSQL runs with autovacuum
   off and the demo is never analysed, so every demo plan assumes one unit in reach (per-unit bitmap scans).
 """
