@@ -83,15 +83,18 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   ``ix_assignment_task_status`` (task, status, unit, instance; migration ``s21appx0001``) alone, in status order
   (no hash), the scope a hashed ``NOT IN`` of the units out of reach: ~33 ms, no worker; a commune, or a table
   not mostly all-visible (``pg_class.relallvisible``: not vacuumed, 60 bitmap heap scans would cost 287 ms),
-  keeps the join (one small statement decides). And the cyclic GC: each request made ~15 young collections and
-  every ~10th a full one over the process's ~200,000 objects (70–150 ms, inside that request); the document is
-  now built with the collector paused (``appendix._gc_paused``, as imports do): 0 full collections. Per request,
-  in process (load 8–11): Python ~40 → ~37 ms, PostgreSQL backend ~50 → ~50 ms, parallel workers ~40 → 0 ms.
-  HTTP (both trees on a vacuumed copy of the dataset, alternated, load 10–15 from other sessions): 3.5 → 6.4 and
-  4.2 → 8.5 req/s, p99 2,800 → 1,850 and 2,490 → 1,400 ms. Note: the bench's PostgreSQL runs with autovacuum
-  off and ``national.py`` only ANALYZEs, so unvacuumed the bench keeps the join (a ``VACUUM`` after the load
-  would match a production table). The task page (``GET /tasks/{id}``, 3,300 statuses, 585 KB) is now written
-  in one pass as well (``service.task_json``; same bytes): Python CPU ~59 → ~25 ms per request (mean).
+  keeps the join (one small statement decides). Per request in process (load 8–11): PostgreSQL backend ~50 ms
+  both, parallel workers ~40 → 0 ms, Python ~40 ms. The bench's PostgreSQL runs with autovacuum off and
+  ``national.py`` only ANALYZEs, so the bench as it is keeps the join; on a VACUUMed copy (both trees, same
+  sitting, load 10–15): 3.5 → 6.4 and 4.2 → 8.5 req/s, p99 2,800 → 1,850 and 2,490 → 1,400 ms (those runs also
+  paused the GC, below). As it is (not vacuumed, load 9–12): 5.1 req/s, p99 2,730 ms before; 11.4 req/s, p50
+  588, p99 1,840 ms after. Tried and dropped: pausing the cyclic GC while the document is built (a request made
+  ~15 young collections and every ~10th a full one over the process's ~200,000 objects, 70–150 ms inside that
+  request): fine alone in process, but under ``wrk -c8`` with 4 requests per worker it made the appendix 2–10×
+  slower (0.5–2.2 req/s). ``gc.freeze()`` after start-up (not done: ``api/main.py``) would take the app's own
+  objects out of every full collection. The task page (``GET /tasks/{id}``, 3,300 statuses, 585 KB) is now
+  written in one pass (``service.task_json``; same bytes): in process, 40 requests, same sitting, load 7–9:
+  Python CPU per request (mean) 59–65 → 28–32 ms, wall median 168–255 → 68–83 ms.
 - work lists and the review queue (20 rows; py-spy and per-thread cProfile in process, 06/12/2026, before the
   fix): ~50 % of the route's Python time built the statement — the work-state/rank/bucket CASEs and the
   ``due_date`` literals were made anew (2–3 times each) per request (``BindParameter.__init__`` alone 13 % of the

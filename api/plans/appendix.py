@@ -24,10 +24,7 @@ and only the tasks to cut go through the top-N statement:
   national plan of one-off tasks does not pay a ``COUNT(DISTINCT)`` over 198,000 rows (411 ms).
 """
 
-import gc
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -115,33 +112,10 @@ def status_summary(
     return counts, units
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cyclic collector paused while a document is built (as ``api.imports.service.gc_paused``).
-
-    A national appendix allocates ~10,000 container objects (rows, a dict per unit status, the models), all freed
-    by reference counting once the JSON is written: no garbage cycle to find, but ~15 young collections per
-    request, and every tenth request or so a full one over the whole process (~200,000 objects of the app
-    itself: 70–150 ms, in that one request's time). Paused, the allocations are given back before the collector
-    counts them. Re-enabled by whichever call paused it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def appendix_json(session: Session, principal: Principal, *, plan: Plan, today: date, limit: int) -> bytes:
     """The ``Appendix`` document as JSON: sections, then each task the caller sees with its lead, criteria, first
     ``limit`` coordinators and units' statuses and the counts of all (module docstring). The status rows are
     plain columns serialised in one pass (``pydantic_core.to_json``, enums as values, ISO dates, as the models)."""
-    with _gc_paused():
-        return _appendix_json(session, principal, plan=plan, today=today, limit=limit)
-
-
-def _appendix_json(session: Session, principal: Principal, *, plan: Plan, today: date, limit: int) -> bytes:
     from api.plans.service import appendix_parts, plan_reads
 
     sections, tasks = appendix_parts(session, principal, plan)

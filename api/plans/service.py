@@ -364,16 +364,15 @@ def task_json(session: Session, principal: Principal, task: Task, *, today: date
     pass: the status rows as plain columns into dicts and ``pydantic_core.to_json`` (enums as their values, ISO
     dates, the model's key order), not a validated ``UnitStatus`` per row and the whole validated and encoded
     again by FastAPI (3,300 rows for a national task). Same document, same bytes (tests/plans/test_task_page.py)."""
-    from api.plans.appendix import _UNIT_STATUS_KEYS, _gc_paused
+    from api.plans.appendix import _UNIT_STATUS_KEYS
 
-    with _gc_paused():
-        doc = task_reads(session, principal, [task], today=today, with_units=False)[0].model_dump(mode="json")
-        keys = _UNIT_STATUS_KEYS
-        doc["units"] = [
-            dict(zip(keys, (r[0], *r[2:]), strict=True))
-            for r in _status_rows(session, principal, [task.id], today)
-        ]
-        return pydantic_core.to_json(doc)
+    doc = task_reads(session, principal, [task], today=today, with_units=False)[0].model_dump(mode="json")
+    keys = _UNIT_STATUS_KEYS
+    doc["units"] = [
+        dict(zip(keys, (r[0], *r[2:]), strict=True))
+        for r in _status_rows(session, principal, [task.id], today)
+    ]
+    return pydantic_core.to_json(doc)
 
 
 def _status_rows(session: Session, principal: Principal, task_ids: Any, today: date) -> list[Any]:
