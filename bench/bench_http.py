@@ -84,11 +84,12 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   (no hash), the scope a hashed ``NOT IN`` of the units out of reach: ~33 ms, no worker; a commune, or a table
   not mostly all-visible (``pg_class.relallvisible``: not vacuumed, 60 bitmap heap scans would cost 287 ms),
   keeps the join (one small statement decides). Per request in process (load 8–11): PostgreSQL backend ~50 ms
-  both, parallel workers ~40 → 0 ms, Python ~40 ms. The bench's PostgreSQL runs with autovacuum off and
-  ``national.py`` only ANALYZEs, so the bench as it is keeps the join; on a VACUUMed copy (both trees, same
-  sitting, load 10–15): 3.5 → 6.4 and 4.2 → 8.5 req/s, p99 2,800 → 1,850 and 2,490 → 1,400 ms (those runs also
-  paused the GC, below). As it is (not vacuumed, load 9–12): 5.1 req/s, p99 2,730 ms before; 11.4 req/s, p50
-  588, p99 1,840 ms after. Tried and dropped: pausing the cyclic GC while the document is built (a request made
+  both, parallel workers ~40 → 0 ms, Python ~40 ms. This machine's PostgreSQL runs with autovacuum off: before
+  the bench's VACUUM (263af8d) it kept the join. VACUUMed (both trees, same sitting, load 10–15): 3.5 → 6.4 and
+  4.2 → 8.5 req/s, p99 2,800 → 1,850 and 2,490 → 1,400 ms (those runs also paused the GC, below). Not
+  vacuumed (load 9–12): 5.1 req/s, p99 2,730 ms before; 11.4 req/s, p50 588, p99 1,840 ms after. Quieter
+  sitting (load 3–4, VACUUMed, HEAD's bench): before 11.0 req/s, p50 679, p99 1,220 ms; after 15.5 and 16.5
+  req/s, p50 440 and 399, p99 1,030 and 960 ms — at the 1 s target, not below it with margin. Tried and dropped: pausing the cyclic GC while the document is built (a request made
   ~15 young collections and every ~10th a full one over the process's ~200,000 objects, 70–150 ms inside that
   request): fine alone in process, but under ``wrk -c8`` with 4 requests per worker it made the appendix 2–10×
   slower (0.5–2.2 req/s). ``gc.freeze()`` after start-up (not done: ``api/main.py``) would take the app's own
