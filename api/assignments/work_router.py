@@ -96,10 +96,13 @@ def work_list(
     base, key = _filtered(session, principal, filters)
     hide_done = not include_done and state != work.WorkState.done
     if page.sort in (None, "", "work"):
+        # A district's or province's list (thousands of open rows) is read band by band (work.WorkOrder: two
+        # statements, each stopping after the page); a unit's own list (a few dozen rows) in one statement.
+        wide = any(g.subtree for g in principal.grants_for(P.assignments_read))
         statements = (
-            _kept_work_page(key, state, ready, hide_done, page.limit, page.offset)
+            _kept_work_page(key, state, ready, hide_done, page.limit, page.offset, wide)
             if key is not None
-            else _work_page(base, today, soon, state, ready, hide_done, page.limit, page.offset)
+            else _work_page(base, today, soon, state, ready, hide_done, page.limit, page.offset, wide)
         )
         return page_response(work.WorkItemRead, work.run_work_order(session, statements, page))
     stmt = _with_state(base, today, soon, state, ready, hide_done)
@@ -138,18 +141,30 @@ def _work_page(
     hide_done: bool,
     limit: int,
     offset: int,
+    wide: bool,
 ) -> tuple[Any, Any]:
     stmt = _with_state(base, today, soon, state, ready, hide_done)
-    return work.work_order_statements(stmt, limit, offset, work.rank_expr(today, soon))
+    rank = work.rank_expr(today, soon)
+    if wide:
+        return work.work_order_statements(stmt, limit, offset, rank)
+    return work.full_order_statements(stmt, limit, offset, rank)
 
 
 @lru_cache(maxsize=256)
 def _kept_work_page(
-    key: tuple[Any, ...], state: work.WorkState | None, ready: bool, hide_done: bool, limit: int, offset: int
+    key: tuple[Any, ...],
+    state: work.WorkState | None,
+    ready: bool,
+    hide_done: bool,
+    limit: int,
+    offset: int,
+    wide: bool,
 ) -> tuple[Any, Any]:
     """The page in work order, kept per :func:`service.filtered_select` key (it holds the date) and page."""
     _, today, soon, _ = key
-    return _work_page(service.kept_filtered_select(key), today, soon, state, ready, hide_done, limit, offset)
+    return _work_page(
+        service.kept_filtered_select(key), today, soon, state, ready, hide_done, limit, offset, wide
+    )
 
 
 @router.get(
