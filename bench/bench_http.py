@@ -180,7 +180,26 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   an earlier sitting 68–130 → 163–180), review_queue 0.19 → 0.20; national work_district 11.2 → 21.9 req/s, p99
   1,430 → 628 ms, review_queue 33 → 39 req/s, p99 642 → 556 ms. Rows, order and totals are those of the old
   statement (``tests/assignments/test_work_order_bands.py``). Note: this bench's PostgreSQL runs with autovacuum
-  off and the demo is never analysed, so every demo plan assumes one unit in reach (per-unit bitmap scans).
+  off and the demo is never analysed, so every demo plan assumes one unit in reach (per-unit bitmap scans); the
+  bench now runs ``VACUUM ANALYZE`` once the data is in. A unit's own list (no subtree grant: a few dozen rows)
+  stays one statement (``full_order_statements``): the two round trips of the bands made the commune officer's
+  list slower (0.19 → 0.15 × /health, three alternated rounds).
+- fifth round, every request (06/12/2026 evening; yappi over all threads in process, server and PostgreSQL CPU
+  per request from ``/proc`` under wrk): (1) ``/me`` still loaded five ORM entities per row (user, session,
+  membership, unit, ancestor: ~60 result columns, half its CPU in psycopg's column descriptions and SQLAlchemy's
+  instance loading); it now reads the ~20 columns it shows (``auth.service._own_statement``): server CPU per
+  request 2.2–2.5 → 1.2–1.4 ms. (2) FastAPI 0.165 asked the app's 28 included routers in turn whether one of
+  their routes matched (every route regex of every router before the one that matched, then that router's again:
+  ~65 regexes and ~13 router walks for the work list, ~22 % of its time in process); each router now declines at
+  once a path outside its first segments (``api/routing_index.py``; ``tests/test_routing_index.py`` checks that
+  every route path, with every method, is matched to the route FastAPI chooses). (3) PyJWT's verification
+  (45–70 µs, base64 checks per character) ran at every request: a verified token's verdict is remembered per
+  (token, key, issuer, audience) and its times checked at every use (``auth.security._verified``); the session is
+  still read from the database every time. (4) The workers ``gc.freeze()`` what start-up built (~200,000
+  objects a full collection walked every few large documents). Measured and left: FastAPI's query-parameter
+  parsing is ~10 µs per parameter (17 on the work list; a query-parameter model is no faster), a worker-thread
+  hop ~110 µs of CPU (the token check and a sync route: two), SQLAlchemy's execution ~100 µs per statement over
+  the raw driver (the token check, 45 against 135–167 µs).
 """
 
 import argparse
