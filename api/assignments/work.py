@@ -25,6 +25,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col
 
 from api.assignments import service
@@ -58,6 +60,14 @@ def _closed() -> Any:
     return col(Assignment.plan_id).in_(scope.closed_plan_ids())
 
 
+def day_literal(day: date) -> Any:
+    """``day`` written into the SQL (``'2024-10-15'``, a date to PostgreSQL by comparison, SQLite's own form), not
+    bound: psycopg prepares a statement after five runs, and the generic plan of ``due_date < $1`` guessed a third
+    of the rows and read the district's overdue band by bitmap and sort (0.5 ms on the demo) where the literal
+    gives an ordered range of ``ix_assignment_due`` stopping after the page. A new statement each day."""
+    return sa.literal_column(f"'{day.isoformat()}'", sa.Date())
+
+
 @lru_cache(maxsize=32)
 def _state_whens(today: date, soon_days: int) -> tuple[tuple[Any, WorkState], ...]:
     """The conditions of the work states, first match wins."""
@@ -65,8 +75,8 @@ def _state_whens(today: date, soon_days: int) -> tuple[tuple[Any, WorkState], ..
     return (
         (sa.or_(status == S.approved.value, _closed()), WorkState.done),
         (status == S.submitted.value, WorkState.submitted),
-        (due < sa.literal(today, sa.Date()), WorkState.overdue),
-        (due <= sa.literal(today + timedelta(days=soon_days), sa.Date()), WorkState.due_soon),
+        (due < day_literal(today), WorkState.overdue),
+        (due <= day_literal(today + timedelta(days=soon_days)), WorkState.due_soon),
         (status == S.not_started.value, WorkState.not_started),
     )
 
@@ -98,7 +108,7 @@ def band_conds(today: date, soon_days: int) -> dict[WorkState, Any]:
     ``ix_assignment_due``, read in order), where the CASE is opaque to it. ``status`` and ``plan_id`` are NOT
     NULL; a NULL ``due_date`` matches no deadline state (as in the CASE). Together they partition the rows."""
     due, status = col(Assignment.due_date), col(Assignment.status)
-    day, soon = sa.literal(today, sa.Date()), sa.literal(today + timedelta(days=soon_days), sa.Date())
+    day, soon = day_literal(today), day_literal(today + timedelta(days=soon_days))
     open_plan = ~_closed()
     todo = (status != S.approved.value, status != S.submitted.value, open_plan)
     later = sa.or_(sa.and_(due >= day, due > soon), due.is_(None))  # neither overdue nor due soon
@@ -110,6 +120,29 @@ def band_conds(today: date, soon_days: int) -> dict[WorkState, Any]:
         WorkState.submitted: sa.and_(status == S.submitted.value, open_plan),
         WorkState.done: sa.or_(status == S.approved.value, _closed()),
     }
+
+
+class in_ids(FunctionElement[bool]):
+    """``column IN (ids)``, the ids a subquery's; on PostgreSQL ``column = ANY(ARRAY(ids))``. PostgreSQL planned
+    ``IN (…)`` (and a join) on the page's ids as a hash semi-join over every row in reach — the seq scan of the
+    whole district's rows to keep 20 of them, 0.4 ms on the demo — where the array is found first (an InitPlan)
+    and its rows read by primary key."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+    name = "in_ids"
+
+
+@compiles(in_ids)
+def _in_ids_default(element: Any, compiler: Any, **kw: Any) -> str:
+    column, ids = list(element.clauses)
+    return f"{compiler.process(column, **kw)} IN {compiler.process(ids, **kw)}"
+
+
+@compiles(in_ids, "postgresql")
+def _in_ids_postgresql(element: Any, compiler: Any, **kw: Any) -> str:
+    column, ids = list(element.clauses)
+    return f"{compiler.process(column, **kw)} = ANY(ARRAY{compiler.process(ids, **kw)})"
 
 
 def work_order_statements(stmt: Any, limit: int, offset: int, rank: Any) -> tuple[Any, Any]:
@@ -176,8 +209,8 @@ class WorkOrder:
                 .subquery(f"work_band_{i}")
             )
             ids.append(sa.select(narrow.c.id))
-        chosen = ids[0] if len(ids) == 1 else sa.union_all(*ids)
-        statement = self.stmt.where(ident.in_(chosen)).order_by(self.rank, due, ident)
+        chosen = (ids[0] if len(ids) == 1 else sa.union_all(*ids)).scalar_subquery()
+        statement = self.stmt.where(in_ids(ident, chosen)).order_by(self.rank, due, ident)
         if len(self._pages) < 64:  # the first pages of each band; deeper ones are built for the request
             self._pages[bands] = statement
         return statement
