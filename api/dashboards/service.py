@@ -69,6 +69,7 @@ from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -288,10 +289,14 @@ def _aggregate_statement(rows: Any, dialect: str) -> Any:
     return sa.union_all(by_unit, by_plan, by_task)
 
 
-def _node_statement() -> Any:
+def _node_statement(dialect: str) -> Any:
     """The criteria linked to the tasks ``:task_ids`` with their lĩnh vực (the top-level node above each), and
     each one's place in the API's order: criteria by code, lĩnh vực by framework, order, code. No principal
-    data: the task ids come from the scoped aggregate."""
+    data: the task ids come from the scoped aggregate.
+
+    On PostgreSQL the ids are one array parameter (``= ANY(:task_ids)``): an expanding ``IN`` is rendered into
+    the SQL text again at every execution (SQLAlchemy's post-compile step), about a tenth of the district
+    dashboard's Python on the demo's 65 tasks, and its text changed with their number."""
     node: Any = _NODE
     node_fw: Any = _NODE_FW
     top: Any = _TOP
@@ -324,11 +329,15 @@ def _node_statement() -> Any:
             ),
         )
         .join(top_fw, top_fw.id == top.framework_id)
-        .where(col(TaskNode.task_id).in_(sa.bindparam("task_ids", expanding=True)))
+        .where(
+            col(TaskNode.task_id) == sa.any_(sa.bindparam("task_ids", type_=postgresql.ARRAY(sa.Integer())))
+            if dialect == "postgresql"
+            else col(TaskNode.task_id).in_(sa.bindparam("task_ids", expanding=True))
+        )
     )
 
 
-_NODES = _node_statement()
+_NODES = {dialect: _node_statement(dialect) for dialect in ("postgresql", "sqlite")}
 _STATEMENTS_KEPT = 256
 
 
@@ -402,7 +411,11 @@ def _by_node(
     if not tasks:
         return [], []
     by_task = {r[1]: r for r in tasks}
-    links = session.connection().execute(_NODES, {"task_ids": sorted(by_task)}).all()
+    connection = session.connection()
+    nodes = _NODES.get(connection.dialect.name)
+    if nodes is None:
+        nodes = _node_statement(connection.dialect.name)
+    links = connection.execute(nodes, {"task_ids": sorted(by_task)}).all()
     areas: dict[int, dict[str, Any]] = {}
     area_tasks: dict[int, set[int]] = defaultdict(set)
     criteria: dict[int, dict[str, Any]] = {}
@@ -502,7 +515,8 @@ def summary(
     units = agg["unit"]
     rates = _rates(units)
     by_area, criteria_most_overdue = _by_node(session, agg["task"])
-    due_soon = to_reads(list(session.execute(soon_stmt).all()))
+    # Core rows (the assignment's columns, then the row's): no ORM instance per row, as the lists
+    due_soon = to_reads(list(session.connection().execute(soon_stmt).all()), flat=True)
 
     total, psum, counts = _sum_rows(units)
     return {
