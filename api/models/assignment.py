@@ -40,6 +40,9 @@ class Assignment(Versioned, SQLModel, table=True):
         sa.Index("ix_assignment_task_status", "task_id", "status", "unit_id", "instance_key"),
         # The default list order (due_date, id): ORDER BY … LIMIT reads the index in order, no sort.
         sa.Index("ix_assignment_due", "due_date", "id"),
+        # The review queue (status = submitted, by due date): its count reads one status's range, not every row,
+        # and its page that range in order (#19).
+        sa.Index("ix_assignment_status_due", "status", "due_date", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
