@@ -264,18 +264,36 @@ def _end(session: Session, commit: bool) -> None:
         session.close()
 
 
-async def _request_session(request: Request) -> AsyncIterator[Session]:
-    """One transaction per request, committed here (before the response is sent) and nowhere else. Opened on the
-    event loop (a ``Session`` does no I/O until first used) and ended in one worker-thread call, shielded from
-    cancellation so the connection always goes back to the pool; its own thread limiter, like FastAPI's for
-    sync dependencies, so the end never waits behind requests holding worker threads while they wait for a
-    pooled connection."""
+def open_request_session(request: Request) -> tuple[Session, bool]:
+    """The request's session (no I/O until first used) and whether the request only reads."""
     engine: Engine = request.app.state.engine
     readonly = request.method in ("GET", "HEAD", "OPTIONS")
     session = read_session(engine) if readonly else write_session(engine)
     if readonly and answers_document(request.scope.get("route")):
         session.info[_WANT_SNAPSHOT] = True
     request.state.session = session
+    return session, readonly
+
+
+def end_request_session(session: Session, readonly: bool, *, failed: bool) -> None:
+    """End the request's session (in a worker thread or where no I/O is needed): rolled back when the request
+    failed, else committed unless it only read; an unused session or an autocommit read just goes back to the
+    pool without a round trip."""
+    if failed:
+        _end(session, False)
+    elif session.get_transaction() is None or (readonly and autocommits(session)):
+        session.close()
+    else:
+        _end(session, not readonly)
+
+
+async def _request_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request, committed here (before the response is sent) and nowhere else. Opened on the
+    event loop (a ``Session`` does no I/O until first used) and ended in one worker-thread call, shielded from
+    cancellation so the connection always goes back to the pool; its own thread limiter, like FastAPI's for
+    sync dependencies, so the end never waits behind requests holding worker threads while they wait for a
+    pooled connection."""
+    session, readonly = open_request_session(request)
     try:
         yield session
     except BaseException:

@@ -28,9 +28,10 @@ from api.db import SessionDep
 from api.etag import make_etag, require_if_match, set_etag
 from api.idempotency import IdempotencyDep
 from api.models import Assignment, AssignmentStatus, AuditEvent, OrgUnit, Task, TaskUnitRole
+from api.one_hop import OneHopRoute, one_hop
 from api.pagination import Page, PageDep, PageParams, page_response, page_statements, run_page
 
-router = APIRouter(prefix="/assignments", tags=["assignments"])
+router = APIRouter(prefix="/assignments", tags=["assignments"], route_class=OneHopRoute)
 P = Permission
 SORT = {
     "due_date": col(Assignment.due_date),
@@ -60,6 +61,7 @@ def _read(session: SessionDep, principal: Principal, a: Assignment, response: Re
     operation_id="assignments-list",
     dependencies=[require(P.assignments_read)],
 )
+@one_hop
 def list_assignments(
     session: SessionDep,
     principal: CurrentPrincipal,

@@ -18,9 +18,10 @@ from api.config import get_settings
 from api.db import SessionDep
 from api.idempotency import IdempotencyDep
 from api.models import Assignment, AssignmentStatus, TaskUnitRole
+from api.one_hop import OneHopRoute, one_hop
 from api.pagination import Page, PageDep, page_response, paginate
 
-router = APIRouter(prefix="/assignments", tags=["assignments"])
+router = APIRouter(prefix="/assignments", tags=["assignments"], route_class=OneHopRoute)
 P = Permission
 
 
@@ -80,6 +81,7 @@ FiltersDep = Annotated[_Filters, Depends(_filters)]
     operation_id="assignments-work_list",
     dependencies=[require(P.assignments_read)],
 )
+@one_hop
 def work_list(
     session: SessionDep,
     principal: CurrentPrincipal,

@@ -76,4 +76,14 @@ def require(permission: Permission) -> Any:
         return principal
 
     _check.__name__ = f"require_{permission.name}"
+    setattr(_check, _PERMISSION, permission)  # read by api.one_hop (the same check in its one thread call)
     return Depends(_check)
+
+
+_PERMISSION = "__parsipas_permission__"
+
+
+def required_permission(call: Any) -> Permission | None:
+    """The permission a :func:`require` dependency checks (``None`` for any other callable)."""
+    found = getattr(call, _PERMISSION, None)
+    return found if isinstance(found, Permission) else None

@@ -13,6 +13,7 @@ from api.dashboards import trend as trend_service
 from api.dashboards.schemas import Summary, Trend
 from api.dashboards.trend import Granularity
 from api.db import SessionDep
+from api.one_hop import OneHopRoute, one_hop
 
 IncludePredecessors = Annotated[
     bool,
@@ -23,7 +24,7 @@ IncludePredecessors = Annotated[
     ),
 ]
 
-router = APIRouter(prefix="/dashboards", tags=["dashboards"])
+router = APIRouter(prefix="/dashboards", tags=["dashboards"], route_class=OneHopRoute)
 
 
 @router.get(
@@ -32,6 +33,7 @@ router = APIRouter(prefix="/dashboards", tags=["dashboards"])
     operation_id="dashboards-summary",
     dependencies=[require(Permission.dashboards_read)],
 )
+@one_hop
 def summary(
     session: SessionDep,
     principal: CurrentPrincipal,
