@@ -114,7 +114,10 @@ def check_query_and_path(scope: Scope) -> list[FieldError]:
         errors.append(_field_error("path", problem))
     raw = scope.get("query_string", b"")
     if raw:
-        for k, v in parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True):
+        # Bytes that are not UTF-8 (raw or percent-encoded, e.g. a lone surrogate's %ED%A0%80) become lone
+        # surrogates here, which the policy refuses, rather than U+FFFD silently put in their place.
+        query = raw.decode("utf-8", "surrogateescape")
+        for k, v in parse_qsl(query, keep_blank_values=True, encoding="utf-8", errors="surrogateescape"):
             if (problem := text.problem(k) or text.problem(v)) is not None:
                 errors.append(_field_error(k, problem))
     return errors

@@ -2,12 +2,14 @@
 a field error wherever a string comes in, everything else is stored in NFC — the same on SQLite and PostgreSQL.
 The characters are generated per class, not picked by hand."""
 
+import json
 import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
@@ -85,6 +87,12 @@ def _assert_refused(r: Any, field: str) -> None:
     assert problem["errors"][0]["code"] in ("control_character", "bidi_control")
 
 
+def _json(body: Any, headers: dict[str, str]) -> dict[str, Any]:
+    """A JSON body as any client may send it: non-ASCII as \\u escapes, so a lone surrogate (which no UTF-8 can
+    carry) arrives as ``\\ud800`` and is decoded by the server into the string it checks."""
+    return {"content": json.dumps(body).encode(), "headers": {**headers, "Content-Type": "application/json"}}
+
+
 def _etag(client: TestClient, headers: dict[str, str], path: str) -> str:
     r = client.get(path, headers=headers)
     assert r.status_code == 200, r.text
@@ -117,23 +125,22 @@ def test_text_fields_of_main_resources_refuse_generated_characters(
 
     @SETTINGS
     @given(prefix=PLAIN, char=FORBIDDEN_CHARS)
+    @example(prefix="", char="\ud800")  # a lone surrogate: the query string gets it as %ED%A0%80
     def run(prefix: str, char: str) -> None:
         bad = _hostile(prefix, char, " kết quả")
         etag = _etag(client, officer, f"{V1}/assignments/{aid}")
-        r = client.patch(
-            f"{V1}/assignments/{aid}", json={"result": bad}, headers={**officer, "If-Match": etag}
-        )
+        r = client.patch(f"{V1}/assignments/{aid}", **_json({"result": bad}, {**officer, "If-Match": etag}))
         _assert_refused(r, "result")
         etag = _etag(client, admin, f"{V1}/org-units/{unit_id}")
-        r = client.patch(f"{V1}/org-units/{unit_id}", json={"name": bad}, headers={**admin, "If-Match": etag})
+        r = client.patch(f"{V1}/org-units/{unit_id}", **_json({"name": bad}, {**admin, "If-Match": etag}))
         _assert_refused(r, "name")
-        r = client.post(
-            f"{V1}/reports", json={"period_id": 1, "unit_id": unit_id, "x": {"y": [bad]}}, headers=officer
-        )
+        r = client.post(f"{V1}/reports", **_json({"period_id": 1, "unit_id": unit_id, "x": {"y": [bad]}}, officer))
         _assert_refused(r, "x.y.0")
-        r = client.post(f"{V1}/auth/login", json={"username": bad, "password": "x"})
+        r = client.post(f"{V1}/auth/login", **_json({"username": bad, "password": "x"}, {}))
         _assert_refused(r, "username")
-        r = client.get(f"{V1}/assignments", params={"q": bad}, headers=officer)
+        # a lone surrogate cannot be UTF-8: sent as the bytes a broken client would send (%ED%A0%80)
+        q = quote(bad.encode("utf-8", "surrogatepass"))
+        r = client.get(f"{V1}/assignments?q={q}", headers=officer)
         _assert_refused(r, "q")
 
     run()
@@ -157,7 +164,7 @@ def test_report_narrative_refuses_generated_characters(
     def run(char: str) -> None:
         etag = _etag(client, head, f"{V1}/reports/{rep['id']}")
         body = {"narrative": {"ket_qua": f"Đã hoàn thành{char}"}}
-        r = client.patch(f"{V1}/reports/{rep['id']}", json=body, headers={**head, "If-Match": etag})
+        r = client.patch(f"{V1}/reports/{rep['id']}", **_json(body, {**head, "If-Match": etag}))
         _assert_refused(r, "narrative.ket_qua")
 
     run()
@@ -193,3 +200,12 @@ def test_tab_and_newlines_are_kept_in_free_text(client: TestClient, auth: Any, s
 def test_a_path_with_a_forbidden_character_is_refused(client: TestClient, auth: Any, path: str) -> None:
     r = client.get(path, headers=auth("noivu"))
     _assert_refused(r, "path")
+
+
+def test_query_bytes_that_are_not_utf8_are_refused(client: TestClient, auth: Any) -> None:
+    """Not silently replaced by U+FFFD: the field is named and nothing runs."""
+    h = auth("canbo.hoatham")
+    for query in ("q=%FF%FE", "q=ok%C3", "q=%ED%A0%80", "unit_id=%FF"):
+        r = client.get(f"{V1}/assignments?{query}", headers=h)
+        _assert_refused(r, query.split("=")[0])
+    assert client.get(f"{V1}/assignments?q=b%C3%A1o%20c%C3%A1o", headers=h).status_code == 200
