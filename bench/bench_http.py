@@ -200,6 +200,29 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   parsing is ~10 µs per parameter (17 on the work list; a query-parameter model is no faster), a worker-thread
   hop ~110 µs of CPU (the token check and a sync route: two), SQLAlchemy's execution ~100 µs per statement over
   the raw driver (the token check, 45 against 135–167 µs).
+- sixth round (#19, 06/12/2026 night; process CPU split by thread with ``time.thread_time`` around FastAPI's
+  ``solve_dependencies`` and each worker-thread call, in process on the demo; EXPLAIN ANALYZE of the generic
+  plans, i.e. ``PREPARE`` + ``plan_cache_mode = force_generic_plan``, since psycopg prepares after five runs):
+  (1) a measurement fault first: wrk opens its 8 connections once and now and then the kernel hands all of them
+  to one worker — /health at ~1,000 instead of ~2,300 req/s, one worker at 0 s of CPU — so a floor measured so
+  doubled every ratio of its run (it can explain some earlier "after" figures, e.g. /me 0.762); each run is now
+  measured again when the second-busiest worker did less than a quarter of the busiest's CPU. (2) The district
+  work list's page took its ids with ``IN (…)``, planned as a hash semi-join over the district's 1,753 rows, and
+  its generic plan read the overdue band by bitmap and sort because ``due_date < $1`` hid the day: now
+  ``= ANY(ARRAY(…))`` on PostgreSQL and the day written into the SQL — the page statement 1.13 → 0.42 ms per run,
+  PostgreSQL CPU per request 2.0 → 1.1–1.4 ms. (3) Of the district work list's ~2.4 ms of server CPU, the event
+  loop spent ~0.53 ms solving its eleven dependencies and ~0.27 ms on the two worker-thread hops, the caller's
+  check ~0.39 ms in its thread (a pooled connection's checkout and isolation level, then one statement) and the
+  route ~0.93 ms: the hot reads are now answered by ``api/one_hop.py`` (one validation of the query string,
+  one thread call for caller, permission and route; the same answers: ``tests/test_one_hop.py``) — in process
+  2.45 → 1.97 ms (work list), 2.49 → 1.90 (review queue), 3.30 → 3.03 (district dashboard, whose criteria
+  statement also stopped re-rendering an expanding ``IN`` of 65 task ids at every execution). (4) The review
+  queue's count reads ``ix_assignment_status_due`` (status, due date, id) instead of every row (0.36 → 0.24 ms).
+  Tried and dropped: the work list's first page in one statement (every band's first rows in a UNION ALL with
+  the total as a scalar subquery) — 1.7–1.8 ms per run against 1.17 for the two statements (the OR of the
+  in-progress band's dates kept a bitmap and sort; the total still a scan); an index-only count over
+  ``ix_assignment_unit_cover`` (0.75 against 0.63 ms). Left: PostgreSQL's per-row CPU of the counts (~0.5 ms for
+  1,750 rows), psycopg's column descriptions (~40 objects per request), the pool's per-checkout isolation level.
 """
 
 import argparse
