@@ -32,10 +32,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.auth.deps import get_principal, oauth2_scheme, required_permission
+from api.auth.deps import check_permission, get_principal, oauth2_scheme, required_permission
 from api.authz.permissions import Permission
 from api.db import _request_session, end_request_session, open_request_session
-from api.errors import Forbidden
 
 _MARK = "__parsipas_one_hop__"
 
@@ -174,12 +173,7 @@ def _body(
     try:
         principal = get_principal(request, session, token)
         for permission in plan.permissions:
-            if not principal.has(permission):
-                raise Forbidden(
-                    "Bạn không có quyền thực hiện thao tác này.",
-                    f"Missing permission {permission.value}.",
-                    code="missing_permission",
-                )
+            check_permission(principal, permission)
         if errors:
             raise RequestValidationError(errors)
         if plan.session_name:

@@ -3,7 +3,7 @@ submission of the items ready to submit (cần trình)."""
 
 from datetime import date
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Depends, Query, Response
 from sqlmodel import col
@@ -101,11 +101,8 @@ def work_list(
         # A district's or province's list (thousands of open rows) is read band by band (work.WorkOrder: two
         # statements, each stopping after the page); a unit's own list (a few dozen rows) in one statement.
         wide = any(g.subtree for g in principal.grants_for(P.assignments_read))
-        statements = (
-            _kept_work_page(key, state, ready, hide_done, page.limit, page.offset, wide)
-            if key is not None
-            else _work_page(base, today, soon, state, ready, hide_done, page.limit, page.offset, wide)
-        )
+        shape = _Shape(state, ready, hide_done, page.limit, page.offset, wide)
+        statements = _kept_work_page(key, shape) if key is not None else _work_page(base, today, soon, shape)
         return page_response(work.WorkItemRead, work.run_work_order(session, statements, page))
     stmt = _with_state(base, today, soon, state, ready, hide_done)
     rank = work.rank_expr(today, soon)
@@ -134,39 +131,30 @@ def _with_state(
     )
 
 
-def _work_page(
-    base: Any,
-    today: date,
-    soon: int,
-    state: work.WorkState | None,
-    ready: bool,
-    hide_done: bool,
-    limit: int,
-    offset: int,
-    wide: bool,
-) -> tuple[Any, Any]:
-    stmt = _with_state(base, today, soon, state, ready, hide_done)
+class _Shape(NamedTuple):
+    """What the page's statements depend on besides the rows' filters and the day (hashable: a cache key)."""
+
+    state: work.WorkState | None
+    ready: bool
+    hide_done: bool
+    limit: int
+    offset: int
+    wide: bool
+
+
+def _work_page(base: Any, today: date, soon: int, shape: _Shape) -> tuple[Any, Any]:
+    stmt = _with_state(base, today, soon, shape.state, shape.ready, shape.hide_done)
     rank = work.rank_expr(today, soon)
-    if wide:
-        return work.work_order_statements(stmt, limit, offset, rank)
-    return work.full_order_statements(stmt, limit, offset, rank)
+    if shape.wide:
+        return work.work_order_statements(stmt, shape.limit, shape.offset, rank)
+    return work.full_order_statements(stmt, shape.limit, shape.offset, rank)
 
 
 @lru_cache(maxsize=256)
-def _kept_work_page(
-    key: tuple[Any, ...],
-    state: work.WorkState | None,
-    ready: bool,
-    hide_done: bool,
-    limit: int,
-    offset: int,
-    wide: bool,
-) -> tuple[Any, Any]:
+def _kept_work_page(key: tuple[Any, ...], shape: _Shape) -> tuple[Any, Any]:
     """The page in work order, kept per :func:`service.filtered_select` key (it holds the date) and page."""
     _, today, soon, _ = key
-    return _work_page(
-        service.kept_filtered_select(key), today, soon, state, ready, hide_done, limit, offset, wide
-    )
+    return _work_page(service.kept_filtered_select(key), today, soon, shape)
 
 
 @router.get(

@@ -63,16 +63,21 @@ def _refuse_until_password_changed(request: Request) -> None:
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
+def check_permission(principal: Principal, permission: Permission) -> None:
+    """403 ``missing_permission`` unless the caller holds ``permission`` somewhere."""
+    if not principal.has(permission):
+        raise Forbidden(
+            "Bạn không có quyền thực hiện thao tác này.",
+            f"Missing permission {permission.value}.",
+            code="missing_permission",
+        )
+
+
 def require(permission: Permission) -> Any:
     """Dependency: the caller holds ``permission`` somewhere (rows are still scoped by api.authz.scope)."""
 
     async def _check(principal: CurrentPrincipal) -> Principal:  # no I/O: on the event loop, not a thread
-        if not principal.has(permission):
-            raise Forbidden(
-                "Bạn không có quyền thực hiện thao tác này.",
-                f"Missing permission {permission.value}.",
-                code="missing_permission",
-            )
+        check_permission(principal, permission)
         return principal
 
     _check.__name__ = f"require_{permission.name}"
