@@ -71,9 +71,9 @@ def test_gives_up_after_max_attempts_and_audits(db, session, portal, portal_sett
     assert len(portal.seen) == 3 and portal.accepted == {}
     session.expire_all()
     events = session.exec(
-        select(AuditEvent).where(
-            col(AuditEvent.entity_type) == "portal_delivery", col(AuditEvent.entity_id) == str(delivery.id)
-        )
+        select(AuditEvent)
+        .where(col(AuditEvent.entity_type) == "portal_delivery", col(AuditEvent.entity_id) == str(delivery.id))
+        .order_by(col(AuditEvent.id))  # without it PostgreSQL may return them in any order
     ).all()
     assert [e.action for e in events] == ["create", "failed"]
 
