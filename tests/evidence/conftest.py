@@ -47,6 +47,7 @@ class Backend:
     storage: Storage
     leftovers: Callable[[], list[str]]  # every temp file or stored object that exists right now
     corrupt: Callable[[str], None]  # overwrite a stored blob's bytes behind the storage's back
+    source: str  # a Python expression that builds the same storage in another process
 
 
 def _files_under(root: Path) -> list[str]:
@@ -62,7 +63,7 @@ def make_local(root: Path) -> Backend:
         data[len(data) // 2] ^= 0x01
         path.write_bytes(bytes(data))
 
-    return Backend("local", storage, lambda: _files_under(root), corrupt)
+    return Backend("local", storage, lambda: _files_under(root), corrupt, f"LocalStorage({str(root)!r})")
 
 
 def make_s3(endpoint: str, client: Any, spool: Path) -> Backend:
@@ -80,7 +81,11 @@ def make_s3(endpoint: str, client: Any, spool: Path) -> Backend:
         data[len(data) // 2] ^= 0x01
         client.put_object(Bucket=BUCKET, Key=key, Body=bytes(data))
 
-    return Backend("s3", storage, leftovers, corrupt)
+    source = (
+        f"S3Storage({BUCKET!r}, endpoint_url={endpoint!r}, prefix={prefix!r}, "
+        f"spool_dir={str(spool)!r}, **{CREDENTIALS!r})"
+    )
+    return Backend("s3", storage, leftovers, corrupt, source)
 
 
 @pytest.fixture(params=["local", "s3"])
