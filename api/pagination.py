@@ -9,6 +9,7 @@ from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from api import hot_rows
 from api.errors import FieldError, Unprocessable
 
 T = TypeVar("T")
@@ -85,12 +86,12 @@ def run_page(
     core: bool = False,
 ) -> dict[str, Any]:
     """Run the count and the page built by :func:`page_statements` (``core``: on the session's Core connection,
-    rows of plain columns, no ORM instances)."""
+    rows of plain columns as tuples, no ORM instances: :func:`api.hot_rows.rows`)."""
     count, ordered = statements
     if core:
         connection = session.connection()
-        total = connection.execute(count).scalar_one()
-        rows = list(connection.execute(ordered).all())
+        total = hot_rows.rows(connection, count)[0][0]
+        rows = hot_rows.rows(connection, ordered)
     else:
         total = session.execute(count).scalar_one()
         rows = list(session.exec(ordered).all()) if scalars else list(session.execute(ordered).all())

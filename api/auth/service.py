@@ -11,6 +11,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from api import hot_rows
 from api.audit.service import record
 from api.auth import security
 from api.authz.permissions import ROLE_PERMISSIONS, TOKEN_CEILING, Permission
@@ -313,7 +314,7 @@ def principal_from_jwt(session: Session, settings: Settings, token: str, *, own:
     params = {"user_id": user_id, "session_id": session_id}
     if own:
         return _principal_and_own(session, params)
-    rows = session.connection().execute(_principal_statement(), params).all()
+    rows = hot_rows.rows(session.connection(), _principal_statement(), params)
     if not rows:
         raise Unauthorized()
     is_active, full_name, must_change, revoked_at, expires_at = rows[0][:5]

@@ -73,6 +73,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from api import hot_rows
 from api.assignments import buckets
 from api.assignments.buckets import Bucket
 from api.assignments.service import row_select, to_reads
@@ -516,7 +517,7 @@ def summary(
     rates = _rates(units)
     by_area, criteria_most_overdue = _by_node(session, agg["task"])
     # Core rows (the assignment's columns, then the row's): no ORM instance per row, as the lists
-    due_soon = to_reads(list(session.connection().execute(soon_stmt).all()), flat=True)
+    due_soon = to_reads(hot_rows.rows(session.connection(), soon_stmt), flat=True)
 
     total, psum, counts = _sum_rows(units)
     return {
