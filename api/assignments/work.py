@@ -29,6 +29,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col
 
+from api import hot_rows
 from api.assignments import service
 from api.assignments.schemas import AssignmentRead, SubmitRequest
 from api.authz import scope
@@ -68,24 +69,36 @@ def day_literal(day: date) -> Any:
     return sa.literal_column(f"'{day.isoformat()}'", sa.Date())
 
 
+def const(value: str | int) -> Any:
+    """A status, state or rank written into the SQL rather than bound (fixed words and numbers of this module, never
+    user input): in the per-row CASE and conditions of the work order, a bound value is a parameter PostgreSQL's
+    generic plan fetches and casts for every row, and a bound status hides ``ix_assignment_open_work``'s
+    predicate (``status <> 'approved'``) from the planner."""
+    if isinstance(value, int):
+        return sa.literal_column(str(int(value)), sa.Integer())
+    if not value.isidentifier():  # pragma: no cover (the enums' values are lower-case words)
+        raise ValueError(f"not a constant word: {value!r}")
+    return sa.literal_column(f"'{value}'", sa.String())
+
+
 @lru_cache(maxsize=32)
 def _state_whens(today: date, soon_days: int) -> tuple[tuple[Any, WorkState], ...]:
     """The conditions of the work states, first match wins."""
     due, status = col(Assignment.due_date), col(Assignment.status)
     return (
-        (sa.or_(status == S.approved.value, _closed()), WorkState.done),
-        (status == S.submitted.value, WorkState.submitted),
+        (sa.or_(status == const(S.approved), _closed()), WorkState.done),
+        (status == const(S.submitted), WorkState.submitted),
         (due < day_literal(today), WorkState.overdue),
         (due <= day_literal(today + timedelta(days=soon_days)), WorkState.due_soon),
-        (status == S.not_started.value, WorkState.not_started),
+        (status == const(S.not_started), WorkState.not_started),
     )
 
 
 @lru_cache(maxsize=32)
 def state_expr(today: date, soon_days: int) -> Any:
     """CASE giving the :class:`WorkState` of an ``Assignment`` row."""
-    whens = [(cond, state.value) for cond, state in _state_whens(today, soon_days)]
-    return sa.case(*whens, else_=WorkState.in_progress.value)
+    whens = [(cond, const(state.value)) for cond, state in _state_whens(today, soon_days)]
+    return sa.case(*whens, else_=const(WorkState.in_progress.value))
 
 
 @lru_cache(maxsize=32)
@@ -93,8 +106,8 @@ def rank_expr(today: date, soon_days: int) -> Any:
     """The work order as a number (``sort=work``): the same conditions giving the state's place in
     :data:`ORDER` directly (comparing :func:`state_expr` with each state evaluated the whole CASE six times
     per row, most of the district list's CPU on PostgreSQL)."""
-    whens = [(cond, ORDER.index(state)) for cond, state in _state_whens(today, soon_days)]
-    expr = sa.case(*whens, else_=ORDER.index(WorkState.in_progress))
+    whens = [(cond, const(ORDER.index(state))) for cond, state in _state_whens(today, soon_days)]
+    expr = sa.case(*whens, else_=const(ORDER.index(WorkState.in_progress)))
     # The day it was made for, read back by work_order_statements (whose callers pass the rank, not the day).
     expr._work_day = (today, soon_days)  # type: ignore[attr-defined]
     return expr
@@ -110,15 +123,15 @@ def band_conds(today: date, soon_days: int) -> dict[WorkState, Any]:
     due, status = col(Assignment.due_date), col(Assignment.status)
     day, soon = day_literal(today), day_literal(today + timedelta(days=soon_days))
     open_plan = ~_closed()
-    todo = (status != S.approved.value, status != S.submitted.value, open_plan)
+    todo = (status != const(S.approved), status != const(S.submitted), open_plan)
     later = sa.or_(sa.and_(due >= day, due > soon), due.is_(None))  # neither overdue nor due soon
     return {
         WorkState.overdue: sa.and_(*todo, due < day),
         WorkState.due_soon: sa.and_(*todo, due >= day, due <= soon),
-        WorkState.in_progress: sa.and_(*todo, status != S.not_started.value, later),
-        WorkState.not_started: sa.and_(status == S.not_started.value, open_plan, later),
-        WorkState.submitted: sa.and_(status == S.submitted.value, open_plan),
-        WorkState.done: sa.or_(status == S.approved.value, _closed()),
+        WorkState.in_progress: sa.and_(*todo, status != const(S.not_started), later),
+        WorkState.not_started: sa.and_(status == const(S.not_started), open_plan, later),
+        WorkState.submitted: sa.and_(status == const(S.submitted), open_plan),
+        WorkState.done: sa.or_(status == const(S.approved), _closed()),
     }
 
 
@@ -253,12 +266,12 @@ def run_work_order(session: Session, statements: tuple[Any, Any], page: PagePara
     order, count = statements
     connection = session.connection()  # Core rows: no ORM instance per row (service.to_reads, flat)
     if not isinstance(order, WorkOrder):  # full_order_statements: one statement, two for a page past the end
-        rows = list(connection.execute(order).all())
-        total = int(rows[0][-1]) if rows else int(connection.execute(count).scalar_one())
+        rows = hot_rows.rows(connection, order)
+        total = int(rows[0][-1]) if rows else int(hot_rows.rows(connection, count)[0][0])
         items = to_reads([row[:-1] for row in rows], flat=True)
         return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
     sizes: dict[tuple[int, bool], int] = {}
-    for place, undated, n in connection.execute(order.counts).all():
+    for place, undated, n in hot_rows.rows(connection, order.counts):
         sizes[(int(place), bool(undated))] = int(n)
     total = sum(sizes.values())
     bands: list[tuple[WorkState, bool, int, int]] = []
@@ -269,7 +282,7 @@ def run_work_order(session: Session, statements: tuple[Any, Any], page: PagePara
         if lo < hi:
             bands.append((state, undated, hi - lo, lo - start))
         start += size
-    rows = list(connection.execute(order.page(tuple(bands))).all()) if bands else []
+    rows = hot_rows.rows(connection, order.page(tuple(bands))) if bands else []
     items = to_reads(rows, flat=True)
     return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
 
@@ -313,8 +326,9 @@ def apply_filters(
 
 @cache
 def _not_done() -> Any:
-    """Not done (:func:`state_expr` ≠ done): not approved and on a plan still open (both columns NOT NULL)."""
-    return sa.and_(col(Assignment.status) != S.approved.value, ~_closed())
+    """Not done (:func:`state_expr` ≠ done): not approved and on a plan still open (both columns NOT NULL); the
+    status written into the SQL (:func:`const`)."""
+    return sa.and_(col(Assignment.status) != const(S.approved), ~_closed())
 
 
 class WorkItemRead(AssignmentRead):

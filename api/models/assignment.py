@@ -43,6 +43,18 @@ class Assignment(Versioned, SQLModel, table=True):
         # The review queue (status = submitted, by due date): its count reads one status's range, not every row,
         # and its page that range in order (#19).
         sa.Index("ix_assignment_status_due", "status", "due_date", "id"),
+        # The work list's counts per band (a district's or province's open work): every column they read, for the
+        # work not yet approved only, so they are read from the index alone without the approved rows (#19).
+        sa.Index(
+            "ix_assignment_open_work",
+            "unit_id",
+            "plan_id",
+            "status",
+            "due_date",
+            "task_id",
+            postgresql_where=sa.text("status <> 'approved'"),
+            sqlite_where=sa.text("status <> 'approved'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
