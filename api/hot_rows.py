@@ -15,8 +15,9 @@ still goes through the engine's ``before_cursor_execute`` and ``after_cursor_exe
 guard, the statement counts of the tests and benchmarks), on the request's connection and transaction.
 
 It falls back to SQLAlchemy for anything else: another database (SQLite converts dates itself), a result column
-of a type not listed in ``_PLAIN_TYPES``, a parameter whose value needs processing or expands to a list, and any
-driver error (SQLAlchemy runs the statement again, wraps the error and invalidates a lost connection).
+of a type not listed in ``_PLAIN_TYPES``, a parameter whose value needs processing or expands into a list of
+placeholders, and any driver error (SQLAlchemy runs the statement again, wraps the error and invalidates a lost
+connection).
 """
 
 import threading
@@ -69,11 +70,7 @@ def rows(
         return _first(connection, statement, params, key)
     if plan is _NO_PLAN or plan.statement is not statement or not plan.dynamic.issuperset(params):
         return [tuple(r) for r in connection.execute(statement, params).all()]
-    sent = plan.parameters
-    if params:
-        if any(isinstance(v, (list, tuple, set, dict)) for v in params.values()):
-            return [tuple(r) for r in connection.execute(statement, params).all()]
-        sent = {**sent, **params}
+    sent = {**plan.parameters, **params} if params else plan.parameters
     return _send(connection, statement, params, plan, sent)
 
 
@@ -133,11 +130,11 @@ def _plan_for(
     sent = context.parameters[0] if context.parameters else {}
     if compiled is None or len(columns) != width or not isinstance(sent, dict) or context.executemany:
         return _NO_PLAN
-    if any(isinstance(v, (list, tuple, set, dict)) for v in params.values()):
-        return _NO_PLAN
-    for name in params:  # the caller's values are sent as given: only parameters without a bind processor
+    for name in params:  # the caller's values are sent as given: one placeholder each, no bind processor
         bind = compiled.binds.get(name)
-        if bind is None or name not in sent or bind.type.dialect_impl(dialect).bind_processor(dialect):
+        if bind is None or bind.expanding or name not in sent:
+            return _NO_PLAN
+        if bind.type.dialect_impl(dialect).bind_processor(dialect) is not None:
             return _NO_PLAN
     processors = []
     for i, column in enumerate(columns):

@@ -31,6 +31,7 @@ from sqlmodel import Session, col
 
 from api import hot_rows
 from api.assignments import service
+from api.assignments.buckets import const, day_literal
 from api.assignments.schemas import AssignmentRead, SubmitRequest
 from api.authz import scope
 from api.authz.permissions import Permission
@@ -59,26 +60,6 @@ ORDER = list(WorkState)
 @cache
 def _closed() -> Any:
     return col(Assignment.plan_id).in_(scope.closed_plan_ids())
-
-
-def day_literal(day: date) -> Any:
-    """``day`` written into the SQL (``'2024-10-15'``, a date to PostgreSQL by comparison, SQLite's own form), not
-    bound: psycopg prepares a statement after five runs, and the generic plan of ``due_date < $1`` guessed a third
-    of the rows and read the district's overdue band by bitmap and sort (0.5 ms on the demo) where the literal
-    gives an ordered range of ``ix_assignment_due`` stopping after the page. A new statement each day."""
-    return sa.literal_column(f"'{day.isoformat()}'", sa.Date())
-
-
-def const(value: str | int) -> Any:
-    """A status, state or rank written into the SQL rather than bound (fixed words and numbers of this module, never
-    user input): in the per-row CASE and conditions of the work order, a bound value is a parameter PostgreSQL's
-    generic plan fetches and casts for every row, and a bound status hides ``ix_assignment_open_work``'s
-    predicate (``status <> 'approved'``) from the planner."""
-    if isinstance(value, int):
-        return sa.literal_column(str(int(value)), sa.Integer())
-    if not value.isidentifier():  # pragma: no cover (the enums' values are lower-case words)
-        raise ValueError(f"not a constant word: {value!r}")
-    return sa.literal_column(f"'{value}'", sa.String())
 
 
 @lru_cache(maxsize=32)

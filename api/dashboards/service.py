@@ -122,9 +122,9 @@ def bucket_code_expr(today: date, soon_days: int) -> Any:
     expr = buckets.bucket_expr(today)
     code = {v: i for i, v in enumerate(BUCKET_VALUES)}
     return sa.case(
-        *[(cond, sa.literal_column(str(code[value.effective_value]))) for cond, value in expr.whens],
+        *[(cond, sa.literal_column(str(code[buckets.const_value(value)]))) for cond, value in expr.whens],
         (buckets.due_soon_expr(today, soon_days), sa.literal_column(str(SOON_CODE))),
-        else_=sa.literal_column(str(code[expr.else_.effective_value])),
+        else_=sa.literal_column(str(code[buckets.const_value(expr.else_)])),
     )
 
 
@@ -394,7 +394,7 @@ def _aggregates(session: Session, statement: Any) -> dict[str, list[tuple[Any, .
     # Through the Core connection: plain columns, no ORM entity to load (the ORM's per-execution set-up for
     # this union of aliased entities was about half of the statement's client-side time).
     # Fetched at once (one fetchall: row-by-row iteration was ~a third of the roll-up's Python nationally).
-    for r in session.connection().execute(statement).all():
+    for r in hot_rows.rows(session.connection(), statement):
         out[r[0]].append(r)
     for kind in ("unit", "plan"):
         out[kind].sort(key=itemgetter(_POS))
@@ -416,7 +416,7 @@ def _by_node(
     nodes = _NODES.get(connection.dialect.name)
     if nodes is None:
         nodes = _node_statement(connection.dialect.name)
-    links = connection.execute(nodes, {"task_ids": sorted(by_task)}).all()
+    links = hot_rows.rows(connection, nodes, {"task_ids": sorted(by_task)})
     areas: dict[int, dict[str, Any]] = {}
     area_tasks: dict[int, set[int]] = defaultdict(set)
     criteria: dict[int, dict[str, Any]] = {}

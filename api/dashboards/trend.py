@@ -24,7 +24,6 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import replacement_traverse
 from sqlmodel import Session, col
@@ -101,7 +100,7 @@ def bucket_at(end: Any) -> Any:
     then = _status_at(end)
 
     def swap(el: Any) -> Any:
-        if isinstance(el, BindParameter) and el.value == _SENTINEL:
+        if buckets.is_day(el, _SENTINEL):
             return end
         if getattr(el, "table", None) is table and getattr(el, "key", None) == "status":
             return then
