@@ -223,6 +223,22 @@ Where the time goes (py-spy under load, PostgreSQL, demo data):
   in-progress band's dates kept a bitmap and sort; the total still a scan); an index-only count over
   ``ix_assignment_unit_cover`` (0.75 against 0.63 ms). Left: PostgreSQL's per-row CPU of the counts (~0.5 ms for
   1,750 rows), psycopg's column descriptions (~40 objects per request), the pool's per-checkout isolation level.
+- seventh round (#19, 06/12/2026 late night, a slower machine: ``/health`` 800–1,170 req/s; CPU per process read
+  from ``/proc`` under ``wrk`` on the district work list, servers of both trees on one demo database): per
+  request the uvicorn workers spent 5.1–5.9 ms and **PostgreSQL 3.3–3.8 ms** (not the ~1.3 ms of the last
+  round's machine). In process (``time.process_time``; cProfile with ``time.thread_time`` in the worker thread):
+  SQLAlchemy's execution of each statement cost ~0.3 ms over psycopg's own (compiled-cache look-up, execution
+  context with every bound value processed, psycopg's column descriptions and the result metadata built from
+  them): ``api/hot_rows.py`` sends a hot read statement on psycopg's cursor with the SQL and parameters
+  SQLAlchemy sent the first time (same rows, same cursor listeners, SQLAlchemy for anything else:
+  ``tests/test_hot_rows.py``) — the three statements 1.6–2.0 → 0.9–1.3 ms. On PostgreSQL (backend ``/proc``,
+  the app's own SQL and parameters prepared as psycopg does): the counts per band were 1.8–2.3 ms a run — a scan
+  of every row in reach, the approved ones filtered out, and a CASE whose statuses and ranks were parameters
+  fetched and cast per row; the page 0.6–0.8 ms. Now the work order's and the buckets' statuses, states, ranks
+  and day are written into the SQL (``buckets.const``/``day_literal``: the code's own words, never user input)
+  and the counts read the partial index ``ix_assignment_open_work`` (unit, plan, status, due date, task) where
+  status <> 'approved' alone (migration ``s23open0001``): counts 1.0–1.5 ms. Per request under ``wrk``: workers
+  5.1–5.4 → 4.4–4.7 ms, PostgreSQL 3.3–3.6 → 2.7–2.9 ms.
 """
 
 import argparse
