@@ -6,13 +6,15 @@ with a type look-up each) and builds the result's metadata from them. Measured i
 work list (PostgreSQL, demo data): a three-statement request spent ~0.3 ms of CPU per statement there, against
 ~0.1 ms for psycopg itself — a fifth of the request.
 
-:func:`rows` runs a ``SELECT`` the app built (its scope and filters from :mod:`api.authz.scope` as always) the
-first time through SQLAlchemy, and keeps what SQLAlchemy sent: the SQL text and its processed parameters (the
-execution context's ``statement`` and ``parameters``). Later executions of the same statement object send those
-on the connection's own psycopg cursor, with the caller's values for the parameters it names, and apply the
-columns' result processors (enums, UTC datetimes) as SQLAlchemy would: the same rows, as tuples. The statement
-still goes through the engine's ``before_cursor_execute`` and ``after_cursor_execute`` listeners (the read-only
-guard, the statement counts of the tests and benchmarks), on the request's connection and transaction.
+:func:`rows` runs a ``SELECT`` the app built (its scope and filters from :mod:`api.authz.scope` as always)
+through SQLAlchemy the first two times; the second time it keeps what SQLAlchemy sent: the SQL text and its
+processed parameters (the execution context's ``statement`` and ``parameters``). Later executions of the same
+statement object send those on the connection's own psycopg cursor, with the caller's values for the parameters
+it names, and apply the columns' result processors (enums, UTC datetimes) as SQLAlchemy would: the same rows, as
+tuples. The statement still goes through the engine's ``before_cursor_execute`` and ``after_cursor_execute``
+listeners (the read-only guard, the statement counts of the tests and benchmarks), on the request's connection
+and transaction. A statement built for one request (a deep page, a search) is held weakly after its first run
+and never takes a plan; the plans are kept for the statements the app itself keeps and runs again.
 
 It falls back to SQLAlchemy for anything else: another database (SQLite converts dates itself), a result column
 of a type not listed in ``_PLAIN_TYPES``, a parameter whose value needs processing or expands into a list of
@@ -21,6 +23,7 @@ connection).
 """
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -38,7 +41,9 @@ _PLAIN_TYPES: tuple[type, ...] = (
     sa.DateTime,
     sa.types.NullType,
 )
-_KEPT = 1024  # statement objects remembered (the hot ones are few; user-specific filters make new ones)
+_KEPT = (
+    512  # plans kept: for statements seen twice, i.e. the ones the app keeps (per grants, day, filters, page)
+)
 
 
 class _Plan(NamedTuple):
@@ -51,6 +56,9 @@ class _Plan(NamedTuple):
 
 _NO_PLAN: Any = object()  # a statement that always goes through SQLAlchemy
 _plans: "OrderedDict[tuple[int, str], Any]" = OrderedDict()
+# Statements run once, held weakly: a statement built for one request (a deep page, a search) dies with it and
+# never takes a plan; one the app keeps and runs again takes its plan the second time.
+_seen: "weakref.WeakValueDictionary[tuple[int, str], Any]" = weakref.WeakValueDictionary()
 _lock = threading.Lock()
 
 
@@ -67,7 +75,13 @@ def rows(
         if plan is not None:
             _plans.move_to_end(key)
     if plan is None:
-        return _first(connection, statement, params, key)
+        with _lock:
+            again = _seen.pop(key, None) is statement
+            if not again:
+                _seen[key] = statement
+        if again:
+            return _first(connection, statement, params, key)
+        return [tuple(r) for r in connection.execute(statement, params).all()]
     if plan is _NO_PLAN or plan.statement is not statement or not plan.dynamic.issuperset(params):
         return [tuple(r) for r in connection.execute(statement, params).all()]
     sent = {**plan.parameters, **params} if params else plan.parameters

@@ -49,7 +49,7 @@ def test_the_same_rows_as_sqlalchemy_with_the_callers_values(db: sa.Engine) -> N
             p for (p,) in conn.execute(sa.select(col(OrgUnit.path)).order_by(col(OrgUnit.id)).limit(3))
         ]
         assert prefixes
-        for _ in range(2):  # the first time through SQLAlchemy, then (PostgreSQL) from the kept plan
+        for _ in range(3):  # twice through SQLAlchemy, then (PostgreSQL) from the plan kept the second time
             for prefix in prefixes:
                 expected = [tuple(r) for r in conn.execute(statement, {"prefix": prefix}).all()]
                 found = hot_rows.rows(conn, statement, {"prefix": prefix})
@@ -76,6 +76,7 @@ def test_datetimes_come_back_in_utc_whatever_the_sessions_time_zone(db: sa.Engin
             assert raw.utcoffset() == timedelta(hours=7)  # what psycopg gives before the type's processor
         expected = [tuple(r) for r in conn.execute(statement).all()]
         hot_rows.rows(conn, statement)
+        hot_rows.rows(conn, statement)  # the second time makes the plan; the third is sent from it
         found = hot_rows.rows(conn, statement)
         session.rollback()
     assert (_plan(statement) is not None) == (BACKEND == "postgresql")
@@ -124,6 +125,7 @@ def test_a_driver_error_is_sqlalchemys_error(db: sa.Engine) -> None:
         conn = session.connection()
         assert hot_rows.rows(conn, statement, {"d": 2}) == [(5,)]
         assert hot_rows.rows(conn, statement, {"d": 5}) == [(2,)]
+        assert hot_rows.rows(conn, statement, {"d": 1}) == [(10,)]
         if BACKEND == "postgresql":
             assert isinstance(_plan(statement), tuple)
             with pytest.raises(DBAPIError):
@@ -145,3 +147,18 @@ def test_a_new_value_is_never_answered_from_an_earlier_one(db: sa.Engine) -> Non
         assert hot_rows.rows(conn, statement, {"uid": ids[1], "other": datetime.now(UTC)}) == [
             (names[ids[1]],)
         ]
+
+
+def test_a_statement_run_once_takes_no_plan_and_is_not_kept(db: sa.Engine) -> None:
+    import gc
+
+    with api_db.read_session(db) as session:
+        # no compiled cache: otherwise SQLAlchemy's own cache keeps the statement alive with its compiled form
+        conn = session.connection().execution_options(compiled_cache=None)
+        once = sa.select(col(User.id)).where(col(User.id) == sa.bindparam("uid"))
+        key = (id(once), "postgresql")
+        assert hot_rows.rows(conn, once, {"uid": 1}) == [tuple(r) for r in conn.execute(once, {"uid": 1})]
+        assert _plan(once) is None  # seen once: SQLAlchemy's rows, nothing kept
+        del once
+        gc.collect()
+        assert key not in hot_rows._seen  # held weakly: gone with the request's statement
