@@ -82,7 +82,8 @@ def rows(
         if again:
             return _first(connection, statement, params, key)
         return [tuple(r) for r in connection.execute(statement, params).all()]
-    if plan is _NO_PLAN or plan.statement is not statement or not plan.dynamic.issuperset(params):
+    if plan is _NO_PLAN or plan.statement is not statement or plan.dynamic != params.keys():
+        # another set of parameters than the plan's (a missing one is SQLAlchemy's error, never an earlier value)
         return [tuple(r) for r in connection.execute(statement, params).all()]
     sent = {**plan.parameters, **params} if params else plan.parameters
     return _send(connection, statement, params, plan, sent)

@@ -143,6 +143,9 @@ def test_a_new_value_is_never_answered_from_an_earlier_one(db: sa.Engine) -> Non
         names = {i: n for i, n in conn.execute(sa.select(col(User.id), col(User.username)))}
         for uid in ids * 2:
             assert hot_rows.rows(conn, statement, {"uid": uid}) == [(names[uid],)]
+        # a missing parameter is SQLAlchemy's error, never the value of an earlier call
+        with pytest.raises(sa.exc.StatementError):
+            hot_rows.rows(conn, statement, {})
         # a parameter the plan does not take sends the statement through SQLAlchemy (which ignores it)
         assert hot_rows.rows(conn, statement, {"uid": ids[1], "other": datetime.now(UTC)}) == [
             (names[ids[1]],)
