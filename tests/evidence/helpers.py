@@ -124,7 +124,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(env: dict[str, str], port: int, startup_s: float = 30) -> subprocess.Popen[bytes]:
+def start_server(env: dict[str, str], port: int, startup_s: float = 120) -> subprocess.Popen[bytes]:
     """``uvicorn api.asgi:app`` on 127.0.0.1:``port``, returned once /api/v1/health answers."""
     import subprocess
     import sys
