@@ -41,9 +41,8 @@ _PLAIN_TYPES: tuple[type, ...] = (
     sa.DateTime,
     sa.types.NullType,
 )
-_KEPT = (
-    512  # plans kept: for statements seen twice, i.e. the ones the app keeps (per grants, day, filters, page)
-)
+# Plans kept: for statements seen twice, i.e. the ones the app keeps (per grants, day, filters, page).
+_KEPT = 512
 
 
 class _Plan(NamedTuple):
