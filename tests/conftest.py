@@ -97,6 +97,31 @@ def engine(database_url: str) -> sa.Engine:
     return get_engine(database_url)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _each_password_verified_once() -> Iterator[None]:
+    """Argon2id at the app's cost (64 MiB, 3 passes, 4 lanes) takes 0.1–0.2 s of CPU per verification, and the
+    suite logs the same demo accounts in thousands of times with the same password against the same hash: that
+    was about a quarter of the suite's CPU (83 verifications, 13.9 of 51.8 s, in tests/assignments and
+    tests/dashboards). A verification is a pure function of (password, hash), so each pair is verified for real
+    the first time and its verdict reused; a new password or a new hash is always verified by Argon2. A hash that
+    raises (malformed) is never remembered. The app's code path is unchanged: ``verify_password`` still calls the
+    hasher, which answers as Argon2 did."""
+    from api.auth import security
+
+    real = security._hasher.verify
+    verdicts: dict[tuple[str | bytes, str | bytes], bool] = {}
+
+    def verify(password: str | bytes, hash: str | bytes) -> bool:
+        key = (password, hash)
+        if key not in verdicts:
+            verdicts[key] = real(password, hash)
+        return verdicts[key]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(security._hasher, "verify", verify)
+        yield
+
+
 @pytest.fixture(scope="session")
 def _demo_hash() -> str:
     from api.auth.security import hash_password

@@ -27,31 +27,51 @@ STATUSES = ("not_started", "in_progress", "submitted", "approved", "returned")
 HT = "LS.BG.X.HOATHAM"
 
 
+class _Table:
+    """Every assignment with its unit and every coordinating link, read from the ORM once (a test's requests read
+    and never write, so one read serves all its tasks): reading the whole table again for each of the plan's
+    65 tasks took ~45 s of the suite on each database."""
+
+    def __init__(self, session: Session) -> None:
+        self.rows = [
+            (a.task_id, u.path, u.code, a.instance_key, a.id, str(a.status), u.id)
+            for a, u in session.exec(
+                select(Assignment, OrgUnit).join(OrgUnit, col(OrgUnit.id) == col(Assignment.unit_id))
+            ).all()
+        ]
+        self.links = [
+            (tu.task_id, tu.role, u.code)
+            for tu, u in session.exec(
+                select(TaskUnit, OrgUnit).join(OrgUnit, col(OrgUnit.id) == col(TaskUnit.unit_id))
+            )
+        ]
+        session.rollback()  # end the read (SQLite: the app's requests need the database)
+
+    def recount(self, task_id: int, path_prefix: str | None = None, unit_code: str | None = None) -> Any:
+        """All rows of a task in a scope, one by one: (rows sorted as the appendix, coordinators)."""
+        rows = []
+        for row_task, path, code, instance_key, assignment_id, status, unit_id in self.rows:
+            if row_task != task_id:
+                continue
+            if path_prefix is not None and not path.startswith(path_prefix):
+                continue
+            if unit_code is not None and code != unit_code:
+                continue
+            rows.append((code, instance_key, assignment_id, status, unit_id))
+        rows.sort()
+        coords = sorted(
+            code
+            for link_task, role, code in self.links
+            if link_task == task_id and role == TaskUnitRole.coordinating
+        )
+        return rows, coords
+
+
 def _recount(
     session: Session, task_id: int, path_prefix: str | None = None, unit_code: str | None = None
 ) -> Any:
     """All rows of a task in a scope, from the ORM one by one: (rows sorted as the appendix, coordinators)."""
-    rows = []
-    for a, u in session.exec(
-        select(Assignment, OrgUnit).join(OrgUnit, col(OrgUnit.id) == col(Assignment.unit_id))
-    ).all():
-        if a.task_id != task_id:
-            continue
-        if path_prefix is not None and not u.path.startswith(path_prefix):
-            continue
-        if unit_code is not None and u.code != unit_code:
-            continue
-        rows.append((u.code, a.instance_key, a.id, str(a.status), u.id))
-    rows.sort()
-    coords = sorted(
-        u.code
-        for tu, u in session.exec(
-            select(TaskUnit, OrgUnit).join(OrgUnit, col(OrgUnit.id) == col(TaskUnit.unit_id))
-        )
-        if tu.task_id == task_id and tu.role == TaskUnitRole.coordinating
-    )
-    session.rollback()  # end the read (SQLite: the app's requests need the database)
-    return rows, coords
+    return _Table(session).recount(task_id, path_prefix=path_prefix, unit_code=unit_code)
 
 
 def _check_task(doc: dict[str, Any], rows: list[Any], coords: list[str], limit: int) -> None:
@@ -83,8 +103,9 @@ def test_truncation_and_counts_equal_a_recount(client: TestClient, session: Sess
         body = r.json()
         assert body["units_limit"] == limit
         truncated = 0
+        table = _Table(session)
         for doc in body["tasks"]:
-            rows, coords = _recount(session, doc["id"], path_prefix=prefix)
+            rows, coords = table.recount(doc["id"], path_prefix=prefix)
             _check_task(doc, rows, coords, limit)
             truncated += doc["units_truncated"]
         assert truncated > 0  # the demo has tasks of more than 20 units: the check above could fail
@@ -100,8 +121,9 @@ def test_default_limit_lists_every_unit_of_the_district_plan(
     assert body["units_limit"] == 50
     prefix = _bg_path(session)
     all_rows = 0
+    table = _Table(session)
     for doc in body["tasks"]:
-        rows, coords = _recount(session, doc["id"], path_prefix=prefix)
+        rows, coords = table.recount(doc["id"], path_prefix=prefix)
         assert not doc["units_truncated"] and not doc["coordinating_truncated"]
         assert len(doc["units"]) == len(rows) and len(doc["coordinating_units"]) == len(coords)
         _check_task(doc, rows, coords, 50)
@@ -126,8 +148,9 @@ def test_commune_sees_only_its_own_units(client: TestClient, session: Session, a
     plan = plan_85(session)
     body = client.get(f"{API}/plans/{plan.id}/tasks", headers=h, params={"units_limit": 1}).json()
     assert body["tasks"]
+    table = _Table(session)
     for doc in body["tasks"]:
-        rows, coords = _recount(session, doc["id"], unit_code=HT)
+        rows, coords = table.recount(doc["id"], unit_code=HT)
         assert rows  # a commune sees the tasks it works on
         _check_task(doc, rows, coords, 1)
         assert {u["unit_code"] for u in doc["units"]} == {HT}
