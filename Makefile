@@ -54,8 +54,10 @@ test-postgres: venv
 test-frontend:
 	@if [ -f frontend/package.json ]; then cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run check; fi
 
+E2E = $(BIN)/python -m pytest -q -p no:cacheprovider -m e2e --durations=10 tests/e2e
+
 e2e: venv frontend
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m e2e tests/e2e
+	$(E2E)
 
 migrations-check: venv
 	@tmp=$$(mktemp -d); PARSIPAS_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic upgrade head >/dev/null && \
@@ -78,20 +80,30 @@ audit: venv
 	  $(BIN)/python scripts/audit_deps.py
 
 # Lint, types, migrations, known vulnerabilities, the whole suite on SQLite and on PostgreSQL, the SPA's checks and
-# browser tests.
-test: lint typecheck migrations-check audit test-databases test-frontend
-	@if [ -d tests/e2e ] && [ -f frontend/package.json ]; then $(MAKE) --no-print-directory e2e; fi
+# browser tests. Two lanes at once (this machine has two cores): the PostgreSQL suite, the longer one, in one; the
+# checks, the SPA's checks and build, then the SQLite suite in the other. The browser tests come after, alone: they
+# wait on a real browser and server, and a loaded machine makes them slow and flaky.
+test: venv
+	@start=$$(date +%s); \
+	  $(MAKE) --no-print-directory test-databases SQLITE_LANE_FIRST="lint typecheck migrations-check audit $(if $(wildcard frontend/package.json),test-frontend frontend)"; \
+	  rc=$$?; echo "make test: checks and both suites in $$(( $$(date +%s) - start )) s"; [ $$rc -eq 0 ] || exit $$rc; \
+	  if [ -d tests/e2e ] && [ -f frontend/package.json ]; then \
+	    e2e=$$(date +%s); $(E2E); rc=$$?; echo "make test: browser tests in $$(( $$(date +%s) - e2e )) s"; \
+	  fi; echo "make test: $$(( $$(date +%s) - start )) s in all"; exit $$rc
 
 # The suite on SQLite and on PostgreSQL at the same time (each is one process, mostly one core; separate databases,
-# ports and temp dirs), each one's output printed whole when both are done, then which failed.
+# ports and temp dirs), each one's output printed whole when both are done, then which failed. SQLITE_LANE_FIRST:
+# targets run before the SQLite suite in its lane (`make test` puts the checks there; that suite is the shorter).
 TEST_LOGS := test-artifacts/logs
+SQLITE_LANE_FIRST ?=
 test-databases: venv
 	@mkdir -p $(TEST_LOGS); start=$$(date +%s); \
-	  $(MAKE) --no-print-directory test-sqlite >$(TEST_LOGS)/sqlite.log 2>&1 & s=$$!; \
+	  $(MAKE) --no-print-directory $(SQLITE_LANE_FIRST) test-sqlite >$(TEST_LOGS)/sqlite.log 2>&1 & s=$$!; \
 	  $(MAKE) --no-print-directory test-postgres >$(TEST_LOGS)/postgres.log 2>&1 & p=$$!; \
 	  wait $$s; rs=$$?; wait $$p; rp=$$?; \
-	  echo "===== SQLite ====="; cat $(TEST_LOGS)/sqlite.log; echo "===== PostgreSQL ====="; cat $(TEST_LOGS)/postgres.log; \
-	  echo "test-databases: both suites in $$(( $$(date +%s) - start )) s (SQLite exit $$rs, PostgreSQL exit $$rp)"; \
+	  echo "===== $(if $(strip $(SQLITE_LANE_FIRST)),$(strip $(SQLITE_LANE_FIRST)) + )SQLite ====="; cat $(TEST_LOGS)/sqlite.log; \
+	  echo "===== PostgreSQL ====="; cat $(TEST_LOGS)/postgres.log; \
+	  echo "test-databases: both lanes in $$(( $$(date +%s) - start )) s (SQLite lane exit $$rs, PostgreSQL exit $$rp)"; \
 	  [ $$rs -eq 0 ] && [ $$rp -eq 0 ]
 
 bench: venv
