@@ -54,7 +54,8 @@ test-postgres: venv
 test-frontend:
 	@if [ -f frontend/package.json ]; then cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run check; fi
 
-E2E = $(BIN)/python -m pytest -q -p no:cacheprovider -m e2e --durations=10 tests/e2e
+E2E_WORKERS ?= 2
+E2E = $(BIN)/python -m pytest -q -p no:cacheprovider -m e2e --durations=10 -n $(E2E_WORKERS) --dist loadgroup tests/e2e
 
 e2e: venv frontend
 	$(E2E)

@@ -5,7 +5,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 PASSWORD = "BinhGia@2024"
 
@@ -21,6 +21,31 @@ def ui_login(page: Page, username: str, password: str = PASSWORD) -> None:
 def ui_logout(page: Page) -> None:
     page.get_by_role("button", name="Đăng xuất").click()
     expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
+
+
+def type_date(field: Locator, value: str, *, closes: bool = True) -> None:
+    """Type a dd/mm/yyyy date into an antd date picker's input and commit it with Enter, as a person does.
+
+    The picker is clicked and its popup awaited before typing: a picker still opening (or a dialog still filling
+    in its initial values) on a loaded machine puts its own text back over what was typed. The date must then
+    stand in the input; a picker that put the old text back is given the date again (three tries at most), and
+    the last try must show it. ``closes=False`` for the first input of a range, whose popup stays open for the
+    second."""
+    page = field.page
+    popup = page.locator(".ant-picker-dropdown:visible")
+    for _ in range(3):
+        field.click()
+        expect(popup).not_to_have_count(0)
+        field.fill(value)
+        field.press("Enter")
+        try:
+            expect(field).to_have_value(value, timeout=2_000)
+        except AssertionError:
+            continue
+        break
+    expect(field).to_have_value(value)
+    if closes:
+        expect(popup).to_have_count(0)
 
 
 def api_json(base: str, path: str, token: str | None = None, body: Any = None) -> Any:

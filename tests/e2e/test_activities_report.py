@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import _serve
-from tests.e2e.helpers import PASSWORD, api_json, api_token, axe_violations
+from tests.e2e.helpers import PASSWORD, api_json, api_token, axe_violations, type_date
 
 pytestmark = pytest.mark.e2e
 
@@ -107,8 +107,7 @@ def _pick(page: Page, field_id: str, text: str, search: bool = False) -> None:
 
 
 def _date(page: Page, field_id: str, value: str) -> None:
-    page.locator(f"#{field_id}").fill(value)
-    page.locator(f"#{field_id}").press("Enter")
+    type_date(page.locator(f"#{field_id}"), value)
 
 
 def test_officer_indicators_inspection_follow_up_and_district_report(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import api_json, api_token, axe_violations, ui_login, ui_logout
+from tests.e2e.helpers import api_json, api_token, axe_violations, type_date, ui_login, ui_logout
 
 pytestmark = pytest.mark.e2e
 
@@ -328,9 +328,7 @@ def test_period_due_dates_edit(page: Page, server: str, shots: Path, axe_path: P
     due = dialog.get_by_label("Hạn đơn vị gửi huyện")
     expect(due).to_have_value("06/12/2024")
     _assert_accessible(page, axe_path, "period dialog")
-    due.click()
-    due.fill("04/12/2024")
-    due.press("Enter")
+    type_date(due, "04/12/2024")
     dialog.get_by_role("button", name="Lưu").click()
     expect(dialog).to_have_count(0)
     expect(card.get_by_test_id("default-due")).to_have_count(0)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.helpers import PASSWORD, api_json, api_token, axe_violations, ui_login
+from tests.e2e.helpers import PASSWORD, api_json, api_token, axe_violations, type_date, ui_login
 
 pytestmark = pytest.mark.e2e
 
@@ -200,14 +200,16 @@ def test_phong_noi_vu_opens_a_round_and_publishing_waits_for_approval(
     for n, (start, end) in enumerate((("01/11/2025", "30/11/2025"), ("01/12/2025", "20/12/2025"))):
         picker = dialog.locator(".ant-picker-range").nth(n)
         for i, value in enumerate((start, end)):
-            field = picker.locator("input").nth(i)
-            field.click()
-            field.fill(value)
-            field.press("Enter")
+            type_date(picker.locator("input").nth(i), value, closes=False)
         expect(picker.locator("input").nth(0)).to_have_value(start)
         expect(picker.locator("input").nth(1)).to_have_value(end)
     dialog.get_by_text("Các đơn vị được đánh giá", exact=False).click()  # closes the last date popup
     expect(page.locator(".ant-picker-dropdown:visible")).to_have_count(0)
+    for n, window in enumerate((("01/11/2025", "30/11/2025"), ("01/12/2025", "20/12/2025"))):
+        for i, value in enumerate(
+            window
+        ):  # a picker that had not taken a date puts back the old text on leaving
+            expect(dialog.locator(".ant-picker-range").nth(n).locator("input").nth(i)).to_have_value(value)
     _no_axe(page, axe_path, "open a round")
     dialog.get_by_role("button", name="Mở đợt").click()
     expect(page.get_by_role("dialog")).to_have_count(0, timeout=30_000)  # one sheet per commune is created

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import axe_violations, ui_login
+from tests.e2e.helpers import axe_violations, type_date, ui_login
 
 pytestmark = pytest.mark.e2e
 
@@ -75,10 +75,7 @@ def test_commune_officer_enters_paper_forms(page: Page, axe_path: Path) -> None:
     expect(options.first).to_contain_text("Hoa Thám")
     options.first.click()
     # the date the forms were filled in (the demo's "today" is 15/10/2024)
-    page.locator("#paper-date").click()
-    page.locator("#paper-date").fill("01/10/2024")
-    page.locator("#paper-date").press("Enter")
-    expect(page.locator(".ant-picker-dropdown:visible")).to_have_count(0)
+    type_date(page.locator("#paper-date"), "01/10/2024")
     # a required question left blank is named before anything is sent
     page.get_by_label("Phiếu 1 – TC1").select_option("5")
     page.get_by_role("button", name="Lưu các phiếu").click()
