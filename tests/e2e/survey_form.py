@@ -70,11 +70,17 @@ def slow_link(ctx: BrowserContext, page: Page) -> None:
 
 
 def answer_all(page: Page) -> int:
-    """Tap the first choice of every question (the most satisfied level, or "Có"); returns how many."""
+    """Tap the first choice of every question (the most satisfied level, or "Có"); returns how many.
+
+    The form is awaited first: counted while its script was still loading (a loaded machine), it had no question
+    and nothing was answered."""
     groups = page.locator("fieldset.q")
+    groups.first.locator("label.opt").first.wait_for(timeout=30000)
+    expect(page.get_by_role("button", name="Gửi ý kiến")).to_be_enabled()
     count = groups.count()
     for i in range(count):
         groups.nth(i).locator("label.opt").first.tap()
+    expect(page.locator("fieldset.q input:checked")).to_have_count(count)
     return count
 
 
