@@ -69,6 +69,37 @@ def make_database(tmp_dir: Path) -> tuple[str, object]:
     return url, lambda: None
 
 
+def copy_database(source_url: str, tmp_dir: Path) -> tuple[str, object]:
+    """A new database holding what ``source_url`` holds (PostgreSQL: ``CREATE DATABASE … TEMPLATE``; SQLite: the
+    backup API); returns (url, cleanup callable), as :func:`make_database`. Nothing may be connected to the source
+    (its engines are disposed here)."""
+    from api.db import dispose_engines
+
+    dispose_engines()
+    if BACKEND == "postgresql":
+        name = f"parsipas_test_{uuid.uuid4().hex[:10]}"
+        admin = sa.create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{source_url.rsplit("/", 1)[1]}"')
+        url = PG_BASE.rsplit("/", 1)[0] + f"/{name}"
+
+        def cleanup() -> None:
+            dispose_engines()
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
+
+        return url, cleanup
+    import sqlite3
+
+    target = tmp_dir / f"test-{uuid.uuid4().hex[:8]}.db"
+    with sqlite3.connect(source_url.removeprefix("sqlite:///")) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return f"sqlite:///{target.as_posix()}", lambda: None
+
+
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("data")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.config import get_settings
 from api.db import get_engine, metadata
-from tests.conftest import make_database
+from tests.conftest import copy_database, make_database
 
 runner = CliRunner()
 
@@ -22,6 +22,27 @@ def fresh(tmp_path: Path) -> Iterator[str]:
     url, cleanup = make_database(tmp_path)
     yield url
     get_settings.cache_clear()  # back to the session's test settings
+    cleanup()  # type: ignore[operator]
+
+
+@pytest.fixture(scope="module")
+def _seeded_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url, cleanup = make_database(tmp_path_factory.mktemp("cli-seeded"))
+    assert run(url, "migrate").exit_code == 0
+    assert run(url, "seed-demo").exit_code == 0
+    yield url
+    get_settings.cache_clear()
+    cleanup()  # type: ignore[operator]
+
+
+@pytest.fixture
+def seeded(_seeded_once: str, tmp_path: Path) -> Iterator[str]:
+    """A database as ``parsipas migrate`` then ``parsipas seed-demo`` leave it: a copy of the one this module made
+    with those two commands (seeding hashes every demo password with Argon2: ~5 s per test otherwise). The
+    commands themselves, twice over, are ``test_migrate_then_seed_demo_twice``'s, on a fresh database."""
+    url, cleanup = copy_database(_seeded_once, tmp_path)
+    yield url
+    get_settings.cache_clear()
     cleanup()  # type: ignore[operator]
 
 
@@ -63,11 +84,9 @@ def test_migrate_then_seed_demo_twice(fresh: str) -> None:
     assert r.exit_code == 0 and counts(fresh) == first
 
 
-def test_create_user(fresh: str) -> None:
-    assert run(fresh, "migrate").exit_code == 0
-    assert run(fresh, "seed-demo").exit_code == 0
+def test_create_user(seeded: str) -> None:
     r = run(
-        fresh,
+        seeded,
         "create-user",
         "--username",
         "canbo.moi",
@@ -82,16 +101,16 @@ def test_create_user(fresh: str) -> None:
     )
     assert r.exit_code == 0, r.output
     row = scalar(
-        fresh,
+        seeded,
         "SELECT o.code || ':' || m.role FROM user_account u JOIN membership m ON m.user_id = u.id "
         "JOIN org_unit o ON o.id = m.unit_id WHERE u.username = :u",
         u="canbo.moi",
     )
     assert row == "LS.BG.X.HOATHAM:unit_officer"
-    pw_hash = scalar(fresh, "SELECT password_hash FROM user_account WHERE username = 'canbo.moi'")
+    pw_hash = scalar(seeded, "SELECT password_hash FROM user_account WHERE username = 'canbo.moi'")
     assert pw_hash.startswith("$argon2id$") and "Mat-khau" not in pw_hash
     assert (
-        scalar(fresh, "SELECT count(*) FROM audit_event WHERE action = 'create' AND entity_type = 'user'")
+        scalar(seeded, "SELECT count(*) FROM audit_event WHERE action = 'create' AND entity_type = 'user'")
         == 1
     )
 
@@ -101,7 +120,7 @@ def test_create_user(fresh: str) -> None:
     from api.config import Settings
     from api.main import create_app
 
-    with TestClient(create_app(Settings(database_url=fresh), get_engine(fresh))) as c:
+    with TestClient(create_app(Settings(database_url=seeded), get_engine(seeded))) as c:
         login = c.post("/api/v1/auth/login", json={"username": "canbo.moi", "password": "Mat-khau-dai-2024"})
         assert login.status_code == 200, login.text
 
@@ -129,14 +148,12 @@ def test_create_user(fresh: str) -> None:
         (["--username", "x5", "--password", "Mat-khau-dai-2024", "--role", "leader"], "--unit"),
     ],
 )
-def test_create_user_refusals(fresh: str, args: list[str], message: str) -> None:
-    assert run(fresh, "migrate").exit_code == 0
-    assert run(fresh, "seed-demo").exit_code == 0
-    before = counts(fresh)
-    r = run(fresh, "create-user", *args)
+def test_create_user_refusals(seeded: str, args: list[str], message: str) -> None:
+    before = counts(seeded)
+    r = run(seeded, "create-user", *args)
     assert r.exit_code != 0
     assert message in r.output
-    assert counts(fresh) == before
+    assert counts(seeded) == before
 
 
 def test_bootstrap_an_admin_on_an_empty_database(fresh: str) -> None:
@@ -163,26 +180,24 @@ def test_bootstrap_an_admin_on_an_empty_database(fresh: str) -> None:
     assert roles == 1
 
 
-def test_create_token(fresh: str) -> None:
+def test_create_token(seeded: str) -> None:
     from api.auth.security import sha256_hex
 
-    assert run(fresh, "migrate").exit_code == 0
-    assert run(fresh, "seed-demo").exit_code == 0
     r = run(
-        fresh, "create-token", "--name", "portal", "--unit", "LS.BG", "-p", "imports:run", "-p", "plans:read"
+        seeded, "create-token", "--name", "portal", "--unit", "LS.BG", "-p", "imports:run", "-p", "plans:read"
     )
     assert r.exit_code == 0, r.output
     plain = r.output.strip().splitlines()[-1]
     assert plain.startswith("pst_")
-    stored = scalar(fresh, "SELECT token_hash FROM api_token WHERE name = 'portal'")
+    stored = scalar(seeded, "SELECT token_hash FROM api_token WHERE name = 'portal'")
     assert stored == sha256_hex(plain)
-    assert scalar(fresh, "SELECT count(*) FROM audit_event WHERE entity_type = 'api_token'") == 1
-    before = counts(fresh)
-    r = run(fresh, "create-token", "--name", "bad", "--unit", "LS.BG.X.HOATHAM", "-p", "imports:run")
+    assert scalar(seeded, "SELECT count(*) FROM audit_event WHERE entity_type = 'api_token'") == 1
+    before = counts(seeded)
+    r = run(seeded, "create-token", "--name", "bad", "--unit", "LS.BG.X.HOATHAM", "-p", "imports:run")
     assert r.exit_code != 0 and "imports:run" in r.output
-    r = run(fresh, "create-token", "--name", "bad", "--unit", "LS.BG", "-p", "everything:please")
+    r = run(seeded, "create-token", "--name", "bad", "--unit", "LS.BG", "-p", "everything:please")
     assert r.exit_code != 0 and "everything:please" in r.output
-    assert counts(fresh) == before
+    assert counts(seeded) == before
 
 
 @pytest.mark.parametrize("secret", ["changeme", "", "short"])
