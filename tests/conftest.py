@@ -37,12 +37,14 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"parsipas test database backend: {BACKEND}"
 
 
-def _create_pg_database() -> tuple[str, sa.Engine]:
+def _create_pg_database(template: str | None = None) -> tuple[str, sa.Engine]:
     name = f"parsipas_test_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            conn.exec_driver_sql(
+                f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
+            )
     except sa.exc.OperationalError as exc:  # pragma: no cover - environment problem
         raise RuntimeError(
             f"PostgreSQL không truy cập được tại {PG_BASE}: {exc}. Start it: "
@@ -51,53 +53,35 @@ def _create_pg_database() -> tuple[str, sa.Engine]:
     return PG_BASE.rsplit("/", 1)[0] + f"/{name}", admin
 
 
-def make_database(tmp_dir: Path) -> tuple[str, object]:
-    """Create an empty database for the configured backend; returns (url, cleanup callable)."""
+def make_database(tmp_dir: Path, copy_of: str | None = None) -> tuple[str, object]:
+    """Create a database for the configured backend, empty or holding what the database ``copy_of`` holds
+    (PostgreSQL: ``CREATE DATABASE … TEMPLATE``, so nothing may be connected to it: its engines are disposed;
+    SQLite: the backup API); returns (url, cleanup callable)."""
+    from api.db import dispose_engines
+
     if BACKEND == "postgresql":
-        url, admin = _create_pg_database()
+        if copy_of:
+            dispose_engines()
+        url, admin = _create_pg_database(copy_of.rsplit("/", 1)[1] if copy_of else None)
 
         def cleanup() -> None:
-            from api.db import dispose_engines
-
             dispose_engines()
             with admin.connect() as conn:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
             admin.dispose()
 
         return url, cleanup
-    url = f"sqlite:///{(tmp_dir / f'test-{uuid.uuid4().hex[:8]}.db').as_posix()}"
-    return url, lambda: None
+    path = tmp_dir / f"test-{uuid.uuid4().hex[:8]}.db"
+    if copy_of:
+        import sqlite3
 
-
-def copy_database(source_url: str, tmp_dir: Path) -> tuple[str, object]:
-    """A new database holding what ``source_url`` holds (PostgreSQL: ``CREATE DATABASE … TEMPLATE``; SQLite: the
-    backup API); returns (url, cleanup callable), as :func:`make_database`. Nothing may be connected to the source
-    (its engines are disposed here)."""
-    from api.db import dispose_engines
-
-    dispose_engines()
-    if BACKEND == "postgresql":
-        name = f"parsipas_test_{uuid.uuid4().hex[:10]}"
-        admin = sa.create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{source_url.rsplit("/", 1)[1]}"')
-        url = PG_BASE.rsplit("/", 1)[0] + f"/{name}"
-
-        def cleanup() -> None:
-            dispose_engines()
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.dispose()
-
-        return url, cleanup
-    import sqlite3
-
-    target = tmp_dir / f"test-{uuid.uuid4().hex[:8]}.db"
-    with sqlite3.connect(source_url.removeprefix("sqlite:///")) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
-    return f"sqlite:///{target.as_posix()}", lambda: None
+        src, dst = sqlite3.connect(copy_of.removeprefix("sqlite:///")), sqlite3.connect(path)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+    return f"sqlite:///{path.as_posix()}", lambda: None
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.config import get_settings
 from api.db import get_engine, metadata
-from tests.conftest import copy_database, make_database
+from tests.conftest import make_database
 
 runner = CliRunner()
 
@@ -40,7 +40,7 @@ def seeded(_seeded_once: str, tmp_path: Path) -> Iterator[str]:
     """A database as ``parsipas migrate`` then ``parsipas seed-demo`` leave it: a copy of the one this module made
     with those two commands (seeding hashes every demo password with Argon2: ~5 s per test otherwise). The
     commands themselves, twice over, are ``test_migrate_then_seed_demo_twice``'s, on a fresh database."""
-    url, cleanup = copy_database(_seeded_once, tmp_path)
+    url, cleanup = make_database(tmp_path, copy_of=_seeded_once)
     yield url
     get_settings.cache_clear()
     cleanup()  # type: ignore[operator]
