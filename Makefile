@@ -57,8 +57,10 @@ test-postgres: venv
 test-frontend:
 	@if [ -f frontend/package.json ]; then cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run check; fi
 
+# Browser tests on E2E_WORKERS pytest-xdist workers, a module's tests in order on one worker with its own servers
+# (--dist loadfile: --dist loadgroup would spread them, pytest-xdist 3.8 cannot group under pytest 9.2).
 E2E_WORKERS ?= 2
-E2E = $(BIN)/python -m pytest -q -p no:cacheprovider -m e2e --durations=10 -n $(E2E_WORKERS) --dist loadgroup tests/e2e
+E2E = $(BIN)/python -m pytest -q -p no:cacheprovider -m e2e --durations=10 -n $(E2E_WORKERS) --dist loadfile tests/e2e
 
 e2e: venv frontend
 	$(E2E)

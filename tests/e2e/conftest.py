@@ -31,20 +31,6 @@ CHROMIUM_ARGS = [
 PASSWORD = "BinhGia@2024"
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook reads the marks into the test ids
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under ``-n N --dist loadgroup`` (``make e2e``): a module's browser tests run in order on one worker, beside
-    its own servers and the state its earlier tests leave, as in a serial run; each worker starts its own servers.
-    A module whose tests stand alone (``SPREAD_OVER_WORKERS = True``: each logs in and needs no earlier test) is spread over
-    the workers test by test, so the longest module no longer sets the run's length."""
-    for item in items:
-        module = getattr(item, "module", None)
-        if module is None or not module.__name__.startswith("tests.e2e."):
-            continue
-        if not getattr(module, "SPREAD_OVER_WORKERS", False):
-            item.add_marker(pytest.mark.xdist_group(module.__name__))
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

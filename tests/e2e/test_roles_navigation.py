@@ -17,8 +17,6 @@ from tests.e2e.conftest import ROOT
 from tests.e2e.helpers import PASSWORD, api_json, api_token, axe_violations
 
 pytestmark = pytest.mark.e2e
-# each test stands alone (it logs in as its role; the import test makes its own plan): spread over the workers
-SPREAD_OVER_WORKERS = True
 
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 375, "height": 812}
