@@ -95,9 +95,13 @@ def test_officer_uploads_dedupes_replaces_and_deletes(
     expect(versions).to_have_count(0)
 
     # delete (after confirming): the current version goes and the first is current again; then the first
+    # each confirmation is gone before the next (a loaded machine still showed the first one closing, and the
+    # second click confirmed it again instead of the new one)
     row.get_by_role("button", name=f"Xóa: {TITLE}").click()
     page.get_by_role("dialog").get_by_role("button", name="Xóa", exact=True).click()
-    expect(row.get_by_text("v1", exact=True)).to_be_visible()
+    expect(page.get_by_role("dialog")).to_have_count(0, timeout=15_000)
+    expect(row.get_by_text("v1", exact=True)).to_be_visible(timeout=15_000)
     row.get_by_role("button", name=f"Xóa: {TITLE}").click()
     page.get_by_role("dialog").get_by_role("button", name="Xóa", exact=True).click()
-    expect(row).to_have_count(0)
+    expect(page.get_by_role("dialog")).to_have_count(0, timeout=15_000)
+    expect(row).to_have_count(0, timeout=15_000)
