@@ -197,7 +197,8 @@ def test_phong_noi_vu_opens_a_round_and_publishing_waits_for_approval(
     dialog.get_by_label("Bộ chỉ số").click()
     page.locator(".ant-select-item-option:visible").filter(has_text="cấp xã").first.click()
     dialog.get_by_label("Năm").fill("2025")
-    for n, (start, end) in enumerate((("01/11/2025", "30/11/2025"), ("01/12/2025", "20/12/2025"))):
+    windows = (("01/11/2025", "30/11/2025"), ("01/12/2025", "20/12/2025"))
+    for n, (start, end) in enumerate(windows):
         picker = dialog.locator(".ant-picker-range").nth(n)
         for i, value in enumerate((start, end)):
             type_date(picker.locator("input").nth(i), value, closes=False)
@@ -205,10 +206,9 @@ def test_phong_noi_vu_opens_a_round_and_publishing_waits_for_approval(
         expect(picker.locator("input").nth(1)).to_have_value(end)
     dialog.get_by_text("Các đơn vị được đánh giá", exact=False).click()  # closes the last date popup
     expect(page.locator(".ant-picker-dropdown:visible")).to_have_count(0)
-    for n, window in enumerate((("01/11/2025", "30/11/2025"), ("01/12/2025", "20/12/2025"))):
-        for i, value in enumerate(
-            window
-        ):  # a picker that had not taken a date puts back the old text on leaving
+    # a picker that had not taken a date puts back the old text on leaving
+    for n, window in enumerate(windows):
+        for i, value in enumerate(window):
             expect(dialog.locator(".ant-picker-range").nth(n).locator("input").nth(i)).to_have_value(value)
     _no_axe(page, axe_path, "open a round")
     dialog.get_by_role("button", name="Mở đợt").click()
