@@ -65,7 +65,12 @@ def api_token(base: str, username: str) -> str:
 
 
 def axe_all(page: Page, axe: Path) -> list[dict[str, Any]]:
-    """Run axe-core in the page; return every violation, whatever its impact."""
+    """Run axe-core in the page once its transitions have ended; return every violation, whatever its impact.
+
+    A drawer or dialog fades in from 70 % opacity: measured mid-way, its text fails the contrast rule though the
+    settled screen passes it (seen on a loaded machine). So the check waits for every finite animation to end.
+    """
+    settle_animations(page)
     page.add_script_tag(path=str(axe))
     found: list[dict[str, Any]] = page.evaluate(
         """async () => {
@@ -75,6 +80,26 @@ def axe_all(page: Page, axe: Path) -> list[dict[str, Any]]:
         }"""
     )
     return found
+
+
+def settle_animations(page: Page, timeout_ms: int = 5000) -> None:
+    """Wait until no finite CSS animation or transition runs (antd's motions start a frame after their class)."""
+    still = page.evaluate(
+        """async (limit) => {
+            const frame = () => new Promise(r => requestAnimationFrame(() => r(null)));
+            const end = performance.now() + limit;
+            for (;;) {
+                await frame(); await frame();
+                const running = document.getAnimations().filter(a => a.playState === 'running'
+                    && a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+                if (!running.length || performance.now() > end) return running.length;
+                await Promise.race([Promise.all(running.map(a => a.finished.catch(() => null))),
+                                    new Promise(r => setTimeout(r, 500))]);
+            }
+        }""",
+        timeout_ms,
+    )
+    assert still == 0, f"{still} animation(s) still running after {timeout_ms} ms"
 
 
 def axe_violations(page: Page, axe: Path) -> list[dict[str, Any]]:

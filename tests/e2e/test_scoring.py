@@ -211,8 +211,17 @@ def test_phong_noi_vu_opens_a_round_and_publishing_waits_for_approval(
         for i, value in enumerate(window):
             expect(dialog.locator(".ant-picker-range").nth(n).locator("input").nth(i)).to_have_value(value)
     _no_axe(page, axe_path, "open a round")
+    framework = dialog.locator(".ant-form-item").filter(has=page.get_by_label("Bộ chỉ số"))
+    expect(framework).to_contain_text("cấp xã")
+    expect(dialog.get_by_label("Năm")).to_have_value("2025")
     dialog.get_by_role("button", name="Mở đợt").click()
-    expect(page.get_by_role("dialog")).to_have_count(0, timeout=30_000)  # one sheet per commune is created
+    try:
+        # one sheet per commune is created
+        expect(page.get_by_role("dialog")).to_have_count(0, timeout=30_000)
+    except AssertionError as e:  # say what the dialog shows: a field's message, a problem from the server
+        shown = dialog.locator(".ant-form-item-explain-error, .ant-alert").all_inner_texts()
+        values = dialog.locator("input").evaluate_all("els => els.map(e => e.value)")
+        raise AssertionError(f"the dialog stayed open; it shows {shown}, its inputs hold {values}") from e
     rounds = page.get_by_role("row").filter(has_text="01/11/2025 – 30/11/2025")  # the rounds table: windows
     expect(rounds).to_have_count(1)
     expect(rounds).to_contain_text("năm 2025 (thử)")
