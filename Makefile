@@ -57,10 +57,10 @@ test-postgres: venv
 test-frontend:
 	@if [ -f frontend/package.json ]; then cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run check; fi
 
-# Browser tests: serial by default. E2E_WORKERS=2 runs them on two pytest-xdist workers, a module's tests in order
-# on one worker with its own servers (--dist loadfile; loadgroup cannot group under pytest 9.2 with xdist 3.8):
-# 663 → ~420 s, but test_scoring's "Mở đợt" dialog stayed open in about one run in three under that load (#19).
-E2E_WORKERS ?= 0
+# Browser tests on two pytest-xdist workers, a module's tests in order on one worker with its own servers
+# (--dist loadfile; loadgroup cannot group under pytest 9.2 with xdist 3.8): 663 s serial → ~400 s.
+# E2E_WORKERS=0 runs them serially.
+E2E_WORKERS ?= 2
 E2E = $(BIN)/python -m pytest -q -p no:cacheprovider -m e2e --durations=10 -n $(E2E_WORKERS) --dist loadfile tests/e2e
 
 e2e: venv frontend
