@@ -100,10 +100,10 @@ export default function InspectionDetail() {
                   { key: 'kind', label: w('kind'), children: word(insp.kind) },
                   { key: 'areas', label: w('areas'), children: insp.areas.map((a) => word(a)).join('; ') || '—' },
                   { key: 'team', label: w('team'), span: 2, children: insp.team.length ? <ul style={{ margin: 0, paddingLeft: 18 }}>{insp.team.map((p) => <li key={p}>{p}</li>)}</ul> : '—' },
-                  { key: 'summary', label: w('summary'), span: 2, children: <span style={{ whiteSpace: 'pre-wrap' }}>{insp.summary || '—'}</span> },
+                  { key: 'summary', label: w('summary'), span: 2, children: <span className="user-text">{insp.summary || '—'}</span> },
                   ...(insp.status === 'closed'
                     ? [
-                        { key: 'conclusion', label: w('conclusion'), span: 2, children: <span style={{ whiteSpace: 'pre-wrap' }}>{insp.conclusion || '—'}</span> },
+                        { key: 'conclusion', label: w('conclusion'), span: 2, children: <span className="user-text">{insp.conclusion || '—'}</span> },
                         { key: 'closed', label: w('closedAt'), children: dateTime(insp.closed_at) || '—' },
                       ]
                     : []),
@@ -134,7 +134,7 @@ export default function InspectionDetail() {
                     dataSource={insp.findings ?? []}
                     locale={{ emptyText: w('noFindings') }}
                     columns={[
-                      { title: w('finding'), dataIndex: 'content', render: (v: string) => <span style={{ whiteSpace: 'pre-wrap' }}>{v}</span> },
+                      { title: w('finding'), dataIndex: 'content', render: (v: string) => <span className="user-text">{v}</span> },
                       { title: w('severity'), dataIndex: 'severity', render: (v: string) => <SeverityTag value={v} /> },
                       { title: w('area'), dataIndex: 'area', render: (v: string | null) => (v ? word(v) : '—') },
                       {

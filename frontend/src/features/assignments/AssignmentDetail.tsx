@@ -291,9 +291,9 @@ function Comments({ id, canWrite }: { id: string; canWrite: boolean }) {
             locale={{ emptyText: t('empty') }}
             renderItem={(c) => (
               <List.Item key={c.id}>
-                <div>
+                <div style={{ minWidth: 0 }}>
                   <strong>{c.author_name ?? ''}</strong> <span style={{ color: '#555' }}>{dateTime(c.created_at)}</span>
-                  <div style={{ whiteSpace: 'pre-wrap' }}>{c.body}</div>
+                  <div className="user-text">{c.body}</div>
                 </div>
               </List.Item>
             )}
@@ -306,7 +306,7 @@ function Comments({ id, canWrite }: { id: string; canWrite: boolean }) {
           <label htmlFor="new-comment" className="sr-only" style={{ display: 'block', marginTop: 8 }}>
             {t('addComment')}
           </label>
-          <Input.TextArea id="new-comment" rows={2} value={body} onChange={(e) => setBody(e.target.value)} />
+          <Input.TextArea id="new-comment" rows={2} maxLength={10000} value={body} onChange={(e) => setBody(e.target.value)} />
           <Button style={{ marginTop: 8 }} onClick={post} disabled={!body.trim()}>
             {t('addComment')}
           </Button>

@@ -32,7 +32,13 @@ export default function NotificationBell() {
   return (
     <Link to="/notifications" className="hdr-btn"
       style={{ display: 'inline-flex', alignItems: 'center', gap: 4, textDecoration: 'none' }} aria-label={label} title={label} data-testid="notification-bell">
-      <span aria-hidden="true">🔔</span>
+      {/* drawn, not an emoji: a machine without an emoji font showed an empty box */}
+      <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" focusable="false" data-testid="bell-icon">
+        <path
+          fill="currentColor"
+          d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6v-5a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
+        />
+      </svg>
       {unread > 0 && (
         <span
           aria-hidden="true"

@@ -78,7 +78,7 @@ function Editor({
       {preview && (
         <Card size="small" title={w('tplPreviewTitle')} data-testid="template-preview">
           <Typography.Paragraph strong>{preview.subject}</Typography.Paragraph>
-          <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{preview.text}</Typography.Paragraph>
+          <Typography.Paragraph className="user-text">{preview.text}</Typography.Paragraph>
           {draft.html.trim() && (
             <iframe title={w('tplHtmlFrame')} sandbox="" srcDoc={preview.html} style={{ width: '100%', height: 160, border: '1px solid #d9d9d9' }} />
           )}

@@ -269,7 +269,7 @@ export default function ReportEditor() {
                 showIcon
                 role="status"
                 title={t('returnReason')}
-                description={<span data-testid="return-reason" style={{ whiteSpace: 'pre-wrap' }}>{r.return_reason}</span>}
+                description={<span data-testid="return-reason" className="user-text">{r.return_reason}</span>}
                 style={{ marginBottom: 16 }}
               />
             )}
