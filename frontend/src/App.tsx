@@ -6,6 +6,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import { queryClient } from './api/query';
 import { AuthProvider, useAuth } from './auth';
 import { Loading } from './components/Loading';
+import ValidId from './components/ValidId';
 import { listenBeforeRouter } from './components/useLeaveGuard';
 import { I18nContext, useLanguage } from './i18n';
 import { LevelI18n } from './LevelI18n';
@@ -80,7 +81,6 @@ export default function App() {
                   <Route path="my-work" element={<MyWork />} />
                   <Route path="assignments" element={<MyWork all />} />
                   <Route element={<WithAntApp />}>
-                    <Route path="assignments/:id" element={<AssignmentDetail />} />
                     <Route path="review" element={<Review />} />
                     <Route path="dashboard" element={<Dashboard />} />
                     <Route path="dashboard/print" element={<DashboardPrint />} />
@@ -92,16 +92,21 @@ export default function App() {
                     <Route path="account" element={<Account />} />
                     <Route path="notifications" element={<Notifications />} />
                     <Route path="reports" element={<Reports />} />
-                    <Route path="reports/:id" element={<ReportEditor />} />
                     <Route path="imports" element={<Imports />} />
-                    <Route path="scoring/rounds/:id/results" element={<ResultsRound />} />
-                    <Route path="scoring/sheets/:id/results" element={<ResultsSheet />} />
                     <Route path="scoring" element={<ScoringRounds />} />
-                    <Route path="scoring/sheets/:id" element={<ScoringSheet />} />
                     <Route path="surveys/:tab?" element={<Surveys />} />
-                    <Route path="activities/inspections/:id" element={<InspectionDetail />} />
-                    <Route path="activities/sessions/:id" element={<SessionDetail />} />
                     <Route path="activities/:tab?" element={<Activities />} />
+                    {/* an id that is not a whole number is "not found" before anything is asked (the plan and framework pages,
+                        which keep their list while the id changes, check it themselves) */}
+                    <Route element={<ValidId />}>
+                      <Route path="assignments/:id" element={<AssignmentDetail />} />
+                      <Route path="reports/:id" element={<ReportEditor />} />
+                      <Route path="scoring/rounds/:id/results" element={<ResultsRound />} />
+                      <Route path="scoring/sheets/:id/results" element={<ResultsSheet />} />
+                      <Route path="scoring/sheets/:id" element={<ScoringSheet />} />
+                      <Route path="activities/inspections/:id" element={<InspectionDetail />} />
+                      <Route path="activities/sessions/:id" element={<SessionDetail />} />
+                    </Route>
                     <Route path="*" element={<NotYet />} />
                   </Route>
                 </Route>

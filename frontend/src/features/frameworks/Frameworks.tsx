@@ -5,7 +5,8 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { FrameworkNodeRead } from '../../api/types';
 import { frameworksListOptions, frameworksNodeOptions, frameworksTreeOptions } from '../../client/@tanstack/react-query.gen';
-import { Guard } from '../../components/common';
+import { Guard, NotAvailable } from '../../components/common';
+import { isObjectId } from '../../components/ValidId';
 import { useI18n } from '../../i18n';
 
 export default function Frameworks() {
@@ -20,7 +21,7 @@ export default function Frameworks() {
       <Typography.Title level={1} className="page-title">
         {t('frameworks')}
       </Typography.Title>
-      <Guard loading={fw.isPending} error={fw.error}>
+      {!isObjectId(id) ? <NotAvailable item /> : <Guard loading={fw.isPending} error={fw.error}>
         {() => (
           <>
             <Select
@@ -33,7 +34,7 @@ export default function Frameworks() {
             {fid ? <Nodes fid={fid} /> : <Empty description={t('empty')} />}
           </>
         )}
-      </Guard>
+      </Guard>}
     </>
   );
 }

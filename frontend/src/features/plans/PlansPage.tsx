@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useAuth } from '../../auth';
 import { frameworksListOptions, plansListOptions, plansListQueryKey } from '../../client/@tanstack/react-query.gen';
-import { Guard } from '../../components/common';
+import { Guard, NotAvailable } from '../../components/common';
+import { isObjectId } from '../../components/ValidId';
 import { useI18n } from '../../i18n';
 import { useAllOrgUnits } from '../orgUnits';
 import { PlanFormModal } from './PlanFormModal';
@@ -29,7 +30,7 @@ export default function PlansPage() {
       <Typography.Title level={1} className="page-title">
         {t('plans')}
       </Typography.Title>
-      <Guard loading={plans.isPending || units.isLoading} error={plans.error}>
+      {!isObjectId(id) ? <NotAvailable item /> : <Guard loading={plans.isPending || units.isLoading} error={plans.error}>
         {() => (
           <>
             <Space wrap style={{ width: '100%', marginBottom: 12 }}>
@@ -70,7 +71,7 @@ export default function PlansPage() {
             )}
           </>
         )}
-      </Guard>
+      </Guard>}
     </>
   );
 }
