@@ -266,6 +266,7 @@ const translation: Record<Key, string> = {
   active: 'Active',
   when: 'When',
   who: 'Who',
+  auditSystem: 'System',
   action: 'Action',
   back: 'Back',
   open: 'Open',

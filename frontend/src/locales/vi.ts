@@ -267,6 +267,7 @@ const translation = {
   active: 'Đang hoạt động',
   when: 'Thời điểm',
   who: 'Người thực hiện',
+  auditSystem: 'Hệ thống',
   action: 'Hành động',
   back: 'Quay lại',
   open: 'Mở',

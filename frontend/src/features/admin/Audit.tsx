@@ -6,8 +6,10 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { auditListOptions, usersListOptions } from '../../client/@tanstack/react-query.gen';
 import type { AuditEventRead, AuditListData, OrgUnitRead } from '../../client/types.gen';
+import { useAuth } from '../../auth';
 import { Guard } from '../../components/common';
 import { useI18n } from '../../i18n';
+import { mayOpen } from '../../nav';
 import { useUnits } from './hooks';
 import { changeRows, fieldLabel, formatValue, unitName } from './lib';
 
@@ -38,6 +40,7 @@ const vnDay = (d: Dayjs) => `${d.format('YYYY-MM-DD')}T00:00:00+07:00`;
 export default function Audit() {
   const i18n = useI18n();
   const { t, label, dateTime } = i18n;
+  const { can } = useAuth();
   const units = useUnits();
   const [params, setParams] = useSearchParams();
   const [userQ, setUserQ] = useState('');
@@ -160,7 +163,13 @@ export default function Audit() {
                 key: 'who',
                 render: (_, r) => (
                   <>
-                    {r.actor_user_id ? <Link to={`/admin/audit?actor_user_id=${r.actor_user_id}`}>{r.actor_name}</Link> : r.actor_name}
+                    {r.actor_user_id ? (
+                      <Link to={`/admin/audit?actor_user_id=${r.actor_user_id}`}>{r.actor_name}</Link>
+                    ) : r.actor_token_id ? (
+                      r.actor_name
+                    ) : (
+                      t('auditSystem') // a change the service made itself (the daily pass, a migration)
+                    )}
                     {r.actor_token_id && <Tag style={{ marginLeft: 4 }}>API</Tag>}
                   </>
                 ),
@@ -172,7 +181,8 @@ export default function Audit() {
                 render: (_, r) => {
                   const to = entityLink(r);
                   const text = `${label(r.entity_type)} #${r.entity_id}`;
-                  return to ? <Link to={to}>{text}</Link> : text;
+                  // a link only where this role may open the page (the system administrator has no work pages)
+                  return to && mayOpen(to.split('?')[0], can) ? <Link to={to}>{text}</Link> : text;
                 },
               },
               { title: t('unit'), dataIndex: 'unit_id', render: (v: number | null) => unitName(units.data, v) },
