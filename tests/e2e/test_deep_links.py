@@ -127,4 +127,12 @@ def test_the_admins_audit_log_names_the_system_and_links_only_pages_the_admin_op
     expect(row).to_contain_text("Hệ thống")
     expect(row).not_to_contain_text("system")
     expect(page.locator('#main a[href^="/assignments/"]')).to_have_count(0)
+    # the filters name actions and objects in words; the code goes only into the address
+    page.get_by_label("Hành động").click()
+    page.get_by_label("Hành động").fill("bình luận")
+    options = page.locator(".ant-select-item-option:visible")
+    expect(options.first).to_be_visible()
+    assert not any(re.search(r"\([a-z_]+\)", o) for o in options.all_inner_texts()), options.all_inner_texts()
+    options.first.click()
+    expect(page).to_have_url(re.compile(r"[?&]action=comment"))
     page.context.close()

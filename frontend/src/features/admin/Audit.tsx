@@ -1,5 +1,5 @@
 // Nhật ký: filters (who, what, when, unit) in the address bar, before / after of each change shown as a table.
-import { AutoComplete, Button, DatePicker, Input, Select, Table, Tag } from 'antd';
+import { Button, DatePicker, Input, Select, Table, Tag } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -86,13 +86,15 @@ export default function Audit() {
         </label>
         <label>
           <span>{t('entity')}</span>
-          <AutoComplete
+          <Select
             aria-label={t('entity')}
             allowClear
-            value={get('entity_type')}
-            style={{ width: 170 }}
-            options={ENTITY_TYPES.map((x) => ({ value: x, label: `${label(x)} (${x})` }))}
-            onChange={(v) => set({ entity_type: v || null })}
+            showSearch={{ optionFilterProp: 'label' }}
+            value={get('entity_type') || undefined}
+            placeholder={t('filterAll')}
+            style={{ width: 190 }}
+            options={[...new Set([...ENTITY_TYPES, ...(get('entity_type') ? [get('entity_type')] : [])])].map((x) => ({ value: x, label: label(x) }))}
+            onChange={(v?: string) => set({ entity_type: v ?? null })}
           />
         </label>
         <label>
@@ -101,13 +103,16 @@ export default function Audit() {
         </label>
         <label>
           <span>{t('action')}</span>
-          <AutoComplete
+          <Select
             aria-label={t('action')}
             allowClear
-            value={get('action')}
-            style={{ width: 150 }}
-            options={ACTIONS.map((x) => ({ value: x, label: `${label(x)} (${x})` }))}
-            onChange={(v) => set({ action: v || null })}
+            showSearch={{ optionFilterProp: 'label' }}
+            value={get('action') || undefined}
+            placeholder={t('filterAll')}
+            style={{ width: 190 }}
+            // the action's name only (its code is for the API); one from the address that is not listed keeps its name too
+            options={[...new Set([...ACTIONS, ...(get('action') ? [get('action')] : [])])].map((x) => ({ value: x, label: label(x) }))}
+            onChange={(v?: string) => set({ action: v ?? null })}
           />
         </label>
         <label>
