@@ -45,6 +45,10 @@ export default function Audit() {
   const [params, setParams] = useSearchParams();
   const [userQ, setUserQ] = useState('');
   const get = (k: string) => params.get(k) ?? '';
+  // a filter's choices by name only (the code is for the API and the address); one from the address that is not
+  // listed is kept, with its name
+  const named = (codes: string[], current: string) =>
+    [...new Set([...codes, ...(current ? [current] : [])])].map((x) => ({ value: x, label: label(x) }));
   const page = Number(get('page') || '1') || 1;
   const query: NonNullable<AuditListData['query']> = { limit: PAGE, offset: (page - 1) * PAGE };
   for (const k of ['entity_type', 'entity_id', 'action'] as const) if (get(k)) query[k] = get(k);
@@ -93,7 +97,7 @@ export default function Audit() {
             value={get('entity_type') || undefined}
             placeholder={t('filterAll')}
             style={{ width: 190 }}
-            options={[...new Set([...ENTITY_TYPES, ...(get('entity_type') ? [get('entity_type')] : [])])].map((x) => ({ value: x, label: label(x) }))}
+            options={named(ENTITY_TYPES, get('entity_type'))}
             onChange={(v?: string) => set({ entity_type: v ?? null })}
           />
         </label>
@@ -110,8 +114,7 @@ export default function Audit() {
             value={get('action') || undefined}
             placeholder={t('filterAll')}
             style={{ width: 190 }}
-            // the action's name only (its code is for the API); one from the address that is not listed keeps its name too
-            options={[...new Set([...ACTIONS, ...(get('action') ? [get('action')] : [])])].map((x) => ({ value: x, label: label(x) }))}
+            options={named(ACTIONS, get('action'))}
             onChange={(v?: string) => set({ action: v ?? null })}
           />
         </label>
