@@ -190,7 +190,7 @@ export default function Audit() {
                   const to = entityLink(r);
                   const text = `${label(r.entity_type)} #${r.entity_id}`;
                   // a link only where this role may open the page (the system administrator has no work pages)
-                  return to && mayOpen(to.split('?')[0], can) ? <Link to={to}>{text}</Link> : text;
+                  return to && mayOpen(to, can) ? <Link to={to}>{text}</Link> : text;
                 },
               },
               { title: t('unit'), dataIndex: 'unit_id', render: (v: number | null) => unitName(units.data, v) },

@@ -27,7 +27,7 @@ function AttemptLog({ deliveryId }: { deliveryId: number }) {
             columns={[
               { title: t('when'), dataIndex: 'at', render: (v: string) => dateTime(v) },
               { title: t('rpHttpStatus'), dataIndex: 'status_code', render: (v: number | null) => v ?? '—' },
-              { title: t('rpError'), dataIndex: 'error', render: (v: string | null) => <div style={{ maxWidth: 360, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{v ?? ''}</div> },
+              { title: t('rpError'), dataIndex: 'error', render: (v: string | null) => <div className="user-text" style={{ maxWidth: 360 }}>{v ?? ''}</div> },
               { title: t('rpDuration'), dataIndex: 'duration_ms', render: (v: number | null) => (v == null ? '' : `${num(v, 0)} ms`) },
             ]}
           />
@@ -124,7 +124,7 @@ export default function DeliveryPanel({ reportId, reportStatus }: { reportId: nu
                     dataIndex: 'next_attempt_at',
                     render: (v: string, d) => (waiting(d) && !stuck(d) ? dateTime(v) : '—'),
                   },
-                  { title: t('rpLastError'), dataIndex: 'last_error', render: (v: string | null) => <div style={{ maxWidth: 320, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{v ?? ''}</div> },
+                  { title: t('rpLastError'), dataIndex: 'last_error', render: (v: string | null) => <div className="user-text" style={{ maxWidth: 320 }}>{v ?? ''}</div> },
                   { title: t('rpDeliveredAt'), dataIndex: 'delivered_at', render: (v: string | null) => dateTime(v) },
                   { title: t('rpRemoteRef'), dataIndex: 'remote_reference', render: (v: string | null) => v ?? '' },
                   { title: t('rpAdapter'), dataIndex: 'adapter' },
